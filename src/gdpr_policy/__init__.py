@@ -1,0 +1,107 @@
+"""gdpr-policy: a privacy statement as policy-as-code.
+
+The public API is the names in ``__all__``; everything in a ``_module`` is
+private. Names are imported on first use, so that ``import gdpr_policy`` stays
+cheap for a CI step that needs one command.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._catalog import load_all_rules
+    from ._duration import Duration
+    from ._errors import (
+        EvaluationError,
+        GdprPolicyError,
+        HostileInputError,
+        InputError,
+        Issue,
+        PolicyError,
+        RecordError,
+        UsageError,
+    )
+    from ._lint import lint_policy
+    from ._messages import Location, Message
+    from ._policy import Policy, PolicyVersion, bundled_policy, load_policy
+    from ._refs import LegalRef, StatementRef
+    from ._rules import REGISTRY, Context, Finding, Registry, Rule, Severity
+    from .i18n import render_message
+
+__all__ = [
+    "REGISTRY",
+    "Context",
+    "Duration",
+    "EvaluationError",
+    "Finding",
+    "GdprPolicyError",
+    "HostileInputError",
+    "InputError",
+    "Issue",
+    "LegalRef",
+    "Location",
+    "Message",
+    "Policy",
+    "PolicyError",
+    "PolicyVersion",
+    "RecordError",
+    "Registry",
+    "Rule",
+    "Severity",
+    "StatementRef",
+    "UsageError",
+    "__version__",
+    "bundled_policy",
+    "lint_policy",
+    "load_all_rules",
+    "load_policy",
+    "render_message",
+]
+
+# Where each public name lives; read by __getattr__ on first access.
+_LOCATIONS: dict[str, str] = {
+    "REGISTRY": "._rules",
+    "Context": "._rules",
+    "Duration": "._duration",
+    "EvaluationError": "._errors",
+    "Finding": "._rules",
+    "GdprPolicyError": "._errors",
+    "HostileInputError": "._errors",
+    "InputError": "._errors",
+    "Issue": "._errors",
+    "LegalRef": "._refs",
+    "Location": "._messages",
+    "Message": "._messages",
+    "Policy": "._policy",
+    "PolicyError": "._errors",
+    "PolicyVersion": "._policy",
+    "RecordError": "._errors",
+    "Registry": "._rules",
+    "Rule": "._rules",
+    "Severity": "._rules",
+    "StatementRef": "._refs",
+    "UsageError": "._errors",
+    "bundled_policy": "._policy",
+    "lint_policy": "._lint",
+    "load_all_rules": "._catalog",
+    "load_policy": "._policy",
+    "render_message": ".i18n",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _LOCATIONS[name]
+    except KeyError:
+        raise AttributeError(f"module 'gdpr_policy' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

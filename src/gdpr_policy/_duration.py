@@ -1,0 +1,117 @@
+"""ISO 8601 durations (``P2Y``, ``P1M``, ``P13M``, ``P180D``) as a typed value.
+
+Calendar parts (years, months) and day parts are kept apart and never
+converted into each other: ``P1M`` is one calendar month, not 30 days. Adding
+a duration to a date is the business of ``gdpr_policy._time``, which says
+which rule it applies at a month end.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializer, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+__all__ = ["Duration"]
+
+_ISO = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+class Duration(BaseModel):
+    """An ISO 8601 duration with non-negative integer parts; written as ``P2Y`` in YAML."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    years: int = 0
+    months: int = 0
+    weeks: int = 0
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+    seconds: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return cls._parse_fields(data)
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Duration:
+        parts = (
+            self.years,
+            self.months,
+            self.weeks,
+            self.days,
+            self.hours,
+            self.minutes,
+            self.seconds,
+        )
+        if any(p < 0 for p in parts):
+            raise ValueError("expected non-negative duration parts")
+        if not any(parts):
+            raise ValueError("expected a non-zero duration such as P2Y, got zero")
+        return self
+
+    @staticmethod
+    def _parse_fields(text: str) -> dict[str, int]:
+        m = _ISO.match(text.strip())
+        if not m or text.strip() in ("P", "PT"):
+            raise ValueError(f"expected an ISO 8601 duration such as P2Y, got {text!r}")
+        return {k: int(v) for k, v in m.groupdict().items() if v is not None}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": _ISO.pattern,
+            "description": "An ISO 8601 duration such as P2Y, P1M or P180D.",
+        }
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Parse ``P2Y``, ``P1M``, ``P2M``, ``P180D``, ``PT12H`` ..."""
+        return cls.model_validate(text)
+
+    @property
+    def total_months(self) -> int:
+        """Years and months as months (``P1Y6M`` is 18)."""
+        return self.years * 12 + self.months
+
+    @property
+    def total_days(self) -> int:
+        """Weeks and days as days; calendar parts are not included."""
+        return self.weeks * 7 + self.days
+
+    @property
+    def has_time(self) -> bool:
+        """Whether the duration has hours, minutes or seconds."""
+        return bool(self.hours or self.minutes or self.seconds)
+
+    def __str__(self) -> str:
+        text = "P"
+        for value, unit in (
+            (self.years, "Y"),
+            (self.months, "M"),
+            (self.weeks, "W"),
+            (self.days, "D"),
+        ):
+            if value:
+                text += f"{value}{unit}"
+        if self.has_time:
+            text += "T"
+            for value, unit in ((self.hours, "H"), (self.minutes, "M"), (self.seconds, "S")):
+                if value:
+                    text += f"{value}{unit}"
+        return text
+
+    @model_serializer(mode="plain")
+    def _serialize(self) -> str:
+        return str(self)

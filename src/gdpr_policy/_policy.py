@@ -1,0 +1,812 @@
+"""The policy model: a privacy statement as typed, versioned data.
+
+A policy document holds an id, a localized title and one or more versions;
+:meth:`Policy.at` returns the version in force on a day. Versions are ordered
+by ``effective_from``; each runs until the day before the next one starts, or
+until its own ``effective_until``. Overlaps and gaps between versions are load
+errors, not surprises at evaluation time.
+
+Every element that encodes a clause of the statement names it in its
+``statement`` list, which is how ``docs/coverage.md`` is generated.
+
+Loading (:func:`load_policy`) takes text, bytes or a mapping, never a path:
+only the CLI opens files. Every problem is reported as
+``source:line:column: dotted.path: expected ..., got ...``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import zoneinfo
+from collections.abc import Mapping
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ._duration import Duration
+from ._errors import InputError, Issue, PolicyError, UsageError
+from ._messages import Location
+from ._orgnumber import normalize_org_number, valid_no_org_number, valid_se_org_number
+from ._refs import LegalRef, StatementRef
+from ._yaml import LocatedDocument, Path, format_path, load_yaml
+
+__all__ = [
+    "Address",
+    "ConsentRequirements",
+    "ContactChannel",
+    "Controller",
+    "CookieSpec",
+    "DataCategory",
+    "Disclosure",
+    "IdentityVerification",
+    "Jurisdiction",
+    "LawfulBasis",
+    "Marketing",
+    "Policy",
+    "PolicyVersion",
+    "Purpose",
+    "RetentionRule",
+    "Rights",
+    "Site",
+    "SubjectCategory",
+    "System",
+    "Tracker",
+    "bundled_policy",
+    "bundled_policy_text",
+    "load_policy",
+]
+
+_ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+Id = Annotated[str, Field(pattern=_ID, description="a lower-case id: letters, digits, '-' or '_'")]
+Lang = Literal["en", "nb", "sv"]
+LocalizedText = dict[Lang, str]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class LawfulBasis(StrEnum):
+    """GDPR Art. 6(1) points (a) to (f)."""
+
+    CONSENT = "consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal-obligation"
+    VITAL_INTERESTS = "vital-interests"
+    PUBLIC_TASK = "public-task"
+    LEGITIMATE_INTEREST = "legitimate-interest"
+
+    @property
+    def reference(self) -> LegalRef:
+        """The point of GDPR Art. 6(1) this basis is."""
+        point = "abcdef"[list(LawfulBasis).index(self)]
+        return LegalRef.parse(f"GDPR Art. 6(1)({point})")
+
+
+class Address(_Model):
+    """A visiting or postal address."""
+
+    kind: Literal["visiting", "postal"]
+    street: str | None = None
+    po_box: str | None = None
+    postcode: str
+    city: str
+    country: Literal["NO", "SE"]
+    statement: tuple[StatementRef, ...] = ()
+
+
+ChannelKind = Literal[
+    "email",
+    "phone",
+    "web",
+    "postal",
+    "cookie-banner",
+    "cookie-declaration",
+    "unsubscribe-link",
+    "browser-settings",
+]
+ChannelUse = Literal["general", "opt-out", "consent-withdrawal", "rights-requests"]
+
+
+class ContactChannel(_Model):
+    """A way to reach the controller; ``href`` is the link as published, if any.
+
+    The statement shows one address and links another (hei@ vs post@); both
+    are kept so that ``gdpr-policy lint`` can report the disagreement.
+    """
+
+    id: Id
+    kind: ChannelKind
+    value: str
+    href: str | None = None
+    uses: tuple[ChannelUse, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_email(self) -> ContactChannel:
+        if self.kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", self.value):
+            raise ValueError(f"expected an e-mail address, got {self.value!r}")
+        return self
+
+
+class Jurisdiction(_Model):
+    """A country whose rules and calendar apply, with its time zone."""
+
+    code: Literal["NO", "SE"]
+    timezone: str
+    calendar: Literal["NO", "SE", "SE-1930-173"]
+    statement: tuple[StatementRef, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"expected an IANA time zone such as Europe/Oslo, got {value!r}"
+            ) from exc
+        return value
+
+
+class Controller(_Model):
+    """The data controller: legal name, organisation number, addresses, channels."""
+
+    legal_name: str
+    organisation_number: str
+    country: Literal["NO", "SE"]
+    addresses: tuple[Address, ...] = ()
+    channels: tuple[ContactChannel, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_org_number(self) -> Controller:
+        digits = normalize_org_number(self.organisation_number)
+        ok = valid_no_org_number(digits) if self.country == "NO" else valid_se_org_number(digits)
+        if not ok:
+            rule = (
+                "nine digits with a MOD11 check digit"
+                if self.country == "NO"
+                else "ten digits with a Luhn check digit"
+            )
+            raise ValueError(
+                f"organisation_number: expected a valid {self.country} organisation number "
+                f"({rule}), got {self.organisation_number!r}"
+            )
+        return self
+
+    def channel(self, channel_id: str) -> ContactChannel:
+        """The channel with this id."""
+        for ch in self.channels:
+            if ch.id == channel_id:
+                return ch
+        raise UsageError(f"no contact channel {channel_id!r}")
+
+
+class Site(_Model):
+    """A website the statement covers."""
+
+    domain: str
+    jurisdiction: Literal["NO", "SE"]
+    statement: tuple[StatementRef, ...] = ()
+
+
+class SubjectCategory(_Model):
+    """A category of data subjects, e.g. business contacts acting for a company."""
+
+    id: Id
+    description: LocalizedText
+    acting_for_company: bool = False
+    statement: tuple[StatementRef, ...] = ()
+
+
+class DataCategory(_Model):
+    """A category of personal data."""
+
+    id: Id
+    description: LocalizedText
+    statement: tuple[StatementRef, ...] = ()
+
+
+class System(_Model):
+    """A system that holds or processes personal data (CRM, CMS, analytics ...)."""
+
+    id: Id
+    name: str
+    vendor: str
+    kind: Literal[
+        "crm",
+        "marketing-automation",
+        "cms",
+        "analytics",
+        "tag-manager",
+        "advertising",
+        "social-media",
+        "other",
+    ]
+    data_categories: tuple[str, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+
+PurposeKind = Literal[
+    "service",
+    "security",
+    "functional",
+    "analytics",
+    "marketing",
+    "profiling",
+    "customer-relationship",
+    "inquiry-follow-up",
+    "legal",
+]
+
+
+class Purpose(_Model):
+    """A purpose of processing, its GDPR basis and, where a national law adds one, that too.
+
+    ``national_basis`` lists the alternatives the national law accepts (for
+    e-mail marketing under the Norwegian Marketing Control Act § 15:
+    ``consent`` or ``existing-customer-relationship``), ``national_law`` cites it.
+    """
+
+    id: Id
+    description: LocalizedText
+    kind: PurposeKind
+    basis: LawfulBasis
+    national_basis: tuple[Literal["consent", "existing-customer-relationship"], ...] = ()
+    national_law: LegalRef | None = None
+    data_categories: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    withdrawal_channels: tuple[str, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_national(self) -> Purpose:
+        if self.national_basis and self.national_law is None:
+            raise ValueError(
+                "national_law: expected the act that requires national_basis, such as 'NO Markedsføringsloven § 15'"
+            )
+        return self
+
+
+class CookieSpec(_Model):
+    """A cookie by exact name or by regular expression (``pattern``), not both."""
+
+    name: str | None = None
+    pattern: str | None = None
+    domain: str | None = None
+    party: Literal["first", "third"] = "first"
+    lifetime: Duration | None = None
+    session: bool = False
+
+    @model_validator(mode="after")
+    def _one_of(self) -> CookieSpec:
+        if (self.name is None) == (self.pattern is None):
+            raise ValueError("expected exactly one of name or pattern")
+        if self.pattern is not None:
+            if len(self.pattern) > 200:
+                raise ValueError("pattern: expected a regular expression of at most 200 characters")
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"expected a regular expression, got {self.pattern!r} ({exc})"
+                ) from exc
+        return self
+
+
+TrackerCategory = Literal["necessary", "functional", "analytics", "marketing"]
+
+
+class Tracker(_Model):
+    """A cookie or similar technology set on the sites, with what it is for."""
+
+    id: Id
+    provider: str
+    system: str | None = None
+    category: TrackerCategory
+    purposes: tuple[str, ...]
+    consent_required: bool
+    cookies: tuple[CookieSpec, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+
+ActivitySignal = Literal[
+    "email-open",
+    "email-click",
+    "email-reply",
+    "form-submission",
+    "page-view",
+    "meeting",
+    "call",
+    "inbound-email",
+    "chat",
+]
+
+
+class RetentionRule(_Model):
+    """When data must be deactivated or deleted, and what counts as activity."""
+
+    id: Id
+    trigger: Literal["inactivity", "hard-bounce", "on-request"]
+    after: Duration | None = None
+    action: Literal["deactivate", "delete"]
+    activity_signals: tuple[ActivitySignal, ...] = ()
+    not_activity: tuple[Literal["email-send", "record-modified", "import"], ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> RetentionRule:
+        if self.trigger == "inactivity" and (self.after is None or not self.activity_signals):
+            raise ValueError(
+                "expected 'after' and at least one activity signal for an inactivity rule"
+            )
+        return self
+
+
+class Disclosure(_Model):
+    """To whom personal data may be disclosed."""
+
+    third_parties: bool
+    exceptions: tuple[Literal["legal-authority"], ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+
+IdentityTrigger = Literal[
+    "address-not-on-record",
+    "representative",
+    "several-matches",
+    "name-differs",
+    "unverified-channel-whole-record",
+]
+IdentityMeans = Literal["confirm-via-address-on-record", "security-questions", "id-document"]
+Right = Literal[
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "portability",
+    "objection",
+    "consent-withdrawal",
+]
+
+
+class IdentityVerification(_Model):
+    """When identity may be checked (Art. 12(6)) and what it does to the response clock.
+
+    ``clock`` is ``none`` (the deadline runs from receipt), ``restart`` (one
+    period from the answer) or ``pause`` (the days from asking to answer do
+    not count); it moves only if asking was justified by a trigger and the
+    question went out within ``prompt_within`` of receipt.
+    """
+
+    clock: Literal["none", "restart", "pause"]
+    prompt_within: Duration
+    triggers: tuple[IdentityTrigger, ...]
+    means: tuple[IdentityMeans, ...] = (
+        "confirm-via-address-on-record",
+        "security-questions",
+        "id-document",
+    )
+    statement: tuple[StatementRef, ...] = ()
+
+
+class Rights(_Model):
+    """Data-subject rights and the response deadlines (Art. 12(3))."""
+
+    rights: tuple[Right, ...]
+    response_period: Duration
+    extension: Duration
+    extension_notice_within: Duration
+    identity: IdentityVerification
+    portability_formats: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+
+ConsentCriterion = Literal[
+    "freely-given", "specific", "informed", "unambiguous", "clear-affirmative-act", "personal"
+]
+ForbiddenForm = Literal["silence", "inactivity", "scrolling", "pre-ticked", "precondition"]
+NoticeElement = Literal["controller-identity", "purposes", "data-types", "right-to-withdraw"]
+
+
+class ConsentRequirements(_Model):
+    """What a valid consent is (Art. 4(11), 7) and what the banner must ask again."""
+
+    criteria: tuple[ConsentCriterion, ...]
+    forbidden_forms: tuple[ForbiddenForm, ...]
+    per_purpose: bool = True
+    notice_must_include: tuple[NoticeElement, ...] = ()
+    withdrawal_as_easy_as_giving: bool = True
+    withdrawal_channels: tuple[str, ...] = ()
+    max_lifetime: Duration | None = None
+    banner_revision: int | None = None
+    statement: tuple[StatementRef, ...] = ()
+
+
+class Marketing(_Model):
+    """Opt-out of marketing and profiling, and what may still be sent afterwards."""
+
+    opt_out_channels: tuple[str, ...]
+    opt_out_covers: tuple[Literal["email-marketing", "profiling", "cookies"], ...] = ()
+    administrative_after_opt_out: bool = True
+    statement: tuple[StatementRef, ...] = ()
+
+
+class PolicyVersion(_Model):
+    """One version of the policy, in force from ``effective_from``."""
+
+    version: str
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    language: Lang = "nb"
+    statement: tuple[StatementRef, ...] = ()
+    controller: Controller
+    sites: tuple[Site, ...]
+    jurisdictions: tuple[Jurisdiction, ...]
+    subject_categories: tuple[SubjectCategory, ...] = ()
+    data_categories: tuple[DataCategory, ...] = ()
+    systems: tuple[System, ...] = ()
+    purposes: tuple[Purpose, ...]
+    trackers: tuple[Tracker, ...] = ()
+    retention: tuple[RetentionRule, ...] = ()
+    disclosure: Disclosure
+    rights: Rights
+    consent: ConsentRequirements
+    marketing: Marketing
+
+    _policy_id: str = PrivateAttr(default="")
+    _title: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """The id of the policy this version belongs to."""
+        return self._policy_id
+
+    @property
+    def title(self) -> Mapping[str, str]:
+        """The localized title of the policy."""
+        return self._title
+
+    def jurisdiction(self, code: str | None = None) -> Jurisdiction:
+        """The jurisdiction with ``code``; ``None`` gives the controller's own."""
+        wanted = code or self.controller.country
+        base = "SE" if wanted == "SE-1930-173" else wanted
+        for j in self.jurisdictions:
+            if j.code == base:
+                if wanted == "SE-1930-173" and j.calendar != wanted:
+                    return j.model_copy(update={"calendar": "SE-1930-173"})
+                return j
+        raise UsageError(
+            f"the policy has no jurisdiction {wanted!r}; it has {', '.join(j.code for j in self.jurisdictions)}"
+        )
+
+    def purpose(self, purpose_id: str) -> Purpose:
+        """The purpose with this id."""
+        for p in self.purposes:
+            if p.id == purpose_id:
+                return p
+        raise UsageError(f"the policy has no purpose {purpose_id!r}")
+
+    def tracker(self, tracker_id: str) -> Tracker:
+        """The tracker with this id."""
+        for t in self.trackers:
+            if t.id == tracker_id:
+                return t
+        raise UsageError(f"the policy has no tracker {tracker_id!r}")
+
+    def retention_rule(self, trigger: str) -> RetentionRule | None:
+        """The first retention rule with this trigger, if any."""
+        return next((r for r in self.retention if r.trigger == trigger), None)
+
+    @model_validator(mode="after")
+    def _check_references(self) -> PolicyVersion:
+        problems: list[str] = []
+        channel_ids = {c.id for c in self.controller.channels}
+        data_ids = {d.id for d in self.data_categories}
+        system_ids = {s.id for s in self.systems}
+        purpose_ids = {p.id for p in self.purposes}
+        jur_codes = {j.code for j in self.jurisdictions}
+        _unique(problems, "controller.channels", [c.id for c in self.controller.channels])
+        _unique(problems, "purposes", [p.id for p in self.purposes])
+        _unique(problems, "trackers", [t.id for t in self.trackers])
+        _unique(problems, "systems", [s.id for s in self.systems])
+        _unique(problems, "data_categories", [d.id for d in self.data_categories])
+        _unique(problems, "retention", [r.id for r in self.retention])
+        _unique(problems, "jurisdictions", [j.code for j in self.jurisdictions])
+        if self.controller.country not in jur_codes:
+            problems.append(
+                f"jurisdictions: expected an entry for the controller's country {self.controller.country}"
+            )
+        for i, s in enumerate(self.sites):
+            if s.jurisdiction not in jur_codes:
+                problems.append(
+                    f"sites[{i}].jurisdiction: expected one of the jurisdictions, got {s.jurisdiction!r}"
+                )
+        for i, sy in enumerate(self.systems):
+            _known(
+                problems,
+                f"systems[{i}].data_categories",
+                sy.data_categories,
+                data_ids,
+                "data category",
+            )
+        for i, p in enumerate(self.purposes):
+            _known(
+                problems,
+                f"purposes[{i}].data_categories",
+                p.data_categories,
+                data_ids,
+                "data category",
+            )
+            _known(problems, f"purposes[{i}].systems", p.systems, system_ids, "system")
+            _known(
+                problems,
+                f"purposes[{i}].withdrawal_channels",
+                p.withdrawal_channels,
+                channel_ids,
+                "contact channel",
+            )
+        for i, t in enumerate(self.trackers):
+            _known(problems, f"trackers[{i}].purposes", t.purposes, purpose_ids, "purpose")
+            if t.system is not None:
+                _known(problems, f"trackers[{i}].system", (t.system,), system_ids, "system")
+        _known(problems, "rights.channels", self.rights.channels, channel_ids, "contact channel")
+        _known(
+            problems,
+            "consent.withdrawal_channels",
+            self.consent.withdrawal_channels,
+            channel_ids,
+            "contact channel",
+        )
+        _known(
+            problems,
+            "marketing.opt_out_channels",
+            self.marketing.opt_out_channels,
+            channel_ids,
+            "contact channel",
+        )
+        if self.effective_until is not None and self.effective_until < self.effective_from:
+            problems.append("effective_until: expected a day on or after effective_from")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _unique(problems: list[str], where: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            problems.append(f"{where}[{i}].id: expected a unique id, got {x!r} twice")
+        seen.add(x)
+
+
+def _known(
+    problems: list[str], where: str, given: tuple[str, ...], known: set[str], what: str
+) -> None:
+    for x in given:
+        if x not in known:
+            choices = ", ".join(sorted(known)) or "none defined"
+            problems.append(f"{where}: expected a known {what} ({choices}), got {x!r}")
+
+
+class Policy(_Model):
+    """A policy document: id, title and its versions in order of ``effective_from``."""
+
+    id: Id
+    title: LocalizedText
+    versions: tuple[PolicyVersion, ...] = Field(min_length=1)
+
+    _source: str = PrivateAttr(default="<policy>")
+    _marks: Mapping[Path, tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_versions(self) -> Policy:
+        ordered = sorted(self.versions, key=lambda v: v.effective_from)
+        if list(ordered) != list(self.versions):
+            raise ValueError("versions: expected versions in order of effective_from")
+        for i, (a, b) in enumerate(itertools.pairwise(ordered)):
+            if a.effective_from == b.effective_from:
+                raise ValueError(
+                    f"versions[{i + 1}].effective_from: expected a later start than version {a.version}, got the same day"
+                )
+            if a.effective_until is not None:
+                if a.effective_until >= b.effective_from:
+                    raise ValueError(
+                        f"versions[{i}].effective_until: expected a day before {b.effective_from} when version "
+                        f"{b.version} starts, got {a.effective_until} (the versions overlap)"
+                    )
+                if a.effective_until + dt.timedelta(days=1) != b.effective_from:
+                    raise ValueError(
+                        f"versions[{i}].effective_until: expected the day before {b.effective_from} when version "
+                        f"{b.version} starts, got {a.effective_until} (no version would be in force in between)"
+                    )
+        _unique_versions = [v.version for v in self.versions]
+        if len(set(_unique_versions)) != len(_unique_versions):
+            raise ValueError("versions: expected each version name once")
+        for v in self.versions:
+            v._policy_id = self.id
+            v._title = {str(k): t for k, t in self.title.items()}
+        return self
+
+    def at(self, day: dt.date) -> PolicyVersion:
+        """The version in force on ``day`` (a date-time is taken on its own day)."""
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        current: PolicyVersion | None = None
+        for v in self.versions:
+            if v.effective_from <= day:
+                current = v
+        if current is None or (
+            current.effective_until is not None and day > current.effective_until
+        ):
+            first = self.versions[0].effective_from
+            raise UsageError(
+                f"policy {self.id} has no version in force on {day.isoformat()} "
+                f"(its first version starts {first.isoformat()})"
+            )
+        return current
+
+    @property
+    def latest(self) -> PolicyVersion:
+        """The version with the latest ``effective_from``."""
+        return self.versions[-1]
+
+    @property
+    def source(self) -> str:
+        """The source name the policy was loaded from."""
+        return self._source
+
+    def location(self, path: Path) -> Location:
+        """The file position of a path in the loaded document (nearest known ancestor)."""
+        p = tuple(path)
+        while p and p not in self._marks:
+            p = p[:-1]
+        line, col = self._marks.get(p, (None, None))
+        return Location(file=self._source, line=line, column=col)
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _issue_from_pydantic(err: Mapping[str, Any], doc: LocatedDocument) -> Issue:
+    loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+    kind = err["type"]
+    msg: str = err["msg"]
+    found: str | None = _describe(err.get("input"))
+    path = loc
+    if kind == "missing":
+        expected = f"expected a value for required key {loc[-1]!r}" if loc else "expected a value"
+        found = None
+        line, col = doc.mark(loc[:-1])
+    elif kind == "extra_forbidden":
+        expected = "expected only known keys (see docs/policy-format.md)"
+        found = f"unknown key {loc[-1]!r}"
+        line, col = doc.mark(loc)
+    else:
+        line, col = doc.mark(loc)
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+            if msg.startswith("expected "):
+                # The validator already said what it found.
+                expected, found = msg, None
+                if ": expected " in msg:  # a nested field named by the validator
+                    head, _, rest = msg.partition(": ")
+                    path = (*loc, *head.split("."))
+                    expected = rest
+            else:
+                expected = msg
+                found = None
+                m = re.match(r"^([a-z_\[\]0-9.]+): (.*)$", msg)
+                if m and ";" not in msg:
+                    sub = _parse_path(m.group(1))
+                    path = (*loc, *sub)
+                    line, col = doc.mark(path)
+                    expected = m.group(2)
+        elif msg.startswith("Input should be "):
+            expected = msg[len("Input should be ") :]
+        else:
+            expected = msg[0].lower() + msg[1:] if msg else "a valid value"
+        if found is not None and kind.startswith(("string_pattern", "literal", "enum")):
+            expected = "expected " + expected if not expected.startswith("expected") else expected
+    if not expected.startswith("expected"):
+        expected = "expected " + expected
+    return Issue(doc.source, line, col, format_path(path), expected, found)
+
+
+def _parse_path(text: str) -> Path:
+    parts: list[str | int] = []
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", text):
+        parts.append(int(token[1:-1]) if token.startswith("[") else token)
+    return tuple(parts)
+
+
+def _split_issues(issue: Issue, doc: LocatedDocument) -> list[Issue]:
+    # A cross-reference check reports several problems at once, joined by '; '.
+    if "; " not in issue.expected:
+        return [issue]
+    out = []
+    base = _parse_path(issue.path)
+    for part in issue.expected.split("; "):
+        head, sep, rest = part.partition(": ")
+        if sep and re.fullmatch(r"[a-z_\[\]0-9.]+", head):
+            path = (*base, *_parse_path(head))
+            line, col = doc.mark(path)
+            out.append(Issue(issue.source, line, col, format_path(path), rest))
+        else:
+            out.append(Issue(issue.source, issue.line, issue.column, issue.path, part))
+    return out
+
+
+def _validate(doc: LocatedDocument) -> Policy:
+    if not isinstance(doc.data, dict):
+        raise PolicyError.at(
+            doc.source,
+            1,
+            1,
+            "",
+            "expected a mapping with id, title and versions",
+            type(doc.data).__name__,
+        )
+    try:
+        policy = Policy.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        issues: list[Issue] = []
+        errors = exc.errors(include_url=False)
+        for err in errors:
+            if err["type"] == "too_short" and any(
+                tuple(o["loc"][: len(err["loc"])]) == tuple(err["loc"]) and o is not err
+                for o in errors
+            ):
+                continue  # a list emptied by its failing items: the item errors say it all
+            issues.extend(_split_issues(_issue_from_pydantic(err, doc), doc))
+        raise PolicyError(issues) from exc
+    policy._source = doc.source
+    policy._marks = doc.marks
+    return policy
+
+
+def load_policy(data: str | bytes | Mapping[str, Any], *, source: str = "<policy>") -> Policy:
+    """Load and validate a policy from YAML text, bytes, or an already-parsed mapping.
+
+    Raises :class:`~gdpr_policy.PolicyError` with every problem found, each as
+    ``source:line:column: path: expected ..., got ...``.
+    """
+    if isinstance(data, Mapping):
+        doc = LocatedDocument(data=dict(data), source=source, marks={})
+    else:
+        try:
+            doc = load_yaml(data, source=source)
+        except PolicyError:
+            raise
+        except InputError as exc:
+            raise PolicyError(exc.issues) from exc
+    return _validate(doc)
+
+
+def bundled_policy_text() -> str:
+    """The text of the bundled Inmeta policy (package data, read once)."""
+    return _bundled_text()
+
+
+@cache
+def _bundled_text() -> str:
+    return resources.files("gdpr_policy").joinpath("policies", "inmeta.yaml").read_text("utf-8")
+
+
+@cache
+def bundled_policy() -> Policy:
+    """The bundled default policy: the Inmeta statement of 2024-03-06."""
+    return load_policy(_bundled_text(), source="inmeta.yaml")

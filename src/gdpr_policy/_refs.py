@@ -1,0 +1,222 @@
+"""Legal references and statement clause references.
+
+A rule cites the law it applies (:class:`LegalRef`) and the clause of the
+privacy statement it encodes (:class:`StatementRef`, ``S01`` .. ``S36``).
+GDPR article numbers (1-99) and recital numbers (1-173) are validated, as is
+the shape of CJEU case numbers (``C-673/17``), so a typo in a citation is a
+load error, not a wrong report.
+
+References are written compactly in YAML and code and parsed by
+:meth:`LegalRef.parse`, e.g. ``"GDPR Art. 12(3)"``, ``"GDPR Art. 6(1)(a)"``,
+``"GDPR Recital 32"``, ``"CJEU C-673/17 Planet49"``,
+``"EDPB Guidelines 05/2020 Example 16"``, ``"NO Markedsføringsloven § 15"``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializer, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+__all__ = ["STATEMENT_CLAUSES", "Instrument", "LegalRef", "StatementRef"]
+
+#: The clause ids of the statement (see docs/coverage.md).
+STATEMENT_CLAUSES: tuple[str, ...] = tuple(f"S{n:02d}" for n in range(1, 37))
+
+GDPR_ARTICLES = range(1, 100)
+GDPR_RECITALS = range(1, 174)
+
+
+class Instrument(StrEnum):
+    """The legal instruments a rule can cite."""
+
+    GDPR = "GDPR"
+    EPRIVACY = "ePrivacy Directive"
+    CJEU = "CJEU"
+    EDPB = "EDPB"
+    REG_1182_71 = "Regulation 1182/71"
+    NO_MARKETING_CONTROL_ACT = "NO Markedsføringsloven"
+    NO_EKOM = "NO Ekomloven"
+    NO_PERSONAL_DATA_ACT = "NO Personopplysningsloven"
+    NO_HOLIDAYS_ACT = "NO Helligdagsloven"
+    SE_MARKETING_ACT = "SE Marknadsföringslagen"
+    SE_LEK = "SE LEK"
+    SE_HOLIDAYS_ACT = "SE Lag 1989:253"
+    SE_DEADLINES_ACT = "SE Lag 1930:173"
+
+
+_GDPR_ART = re.compile(
+    r"^GDPR Art\. (?P<article>\d+)(?:\((?P<paragraph>\d+)\))?(?:\((?P<point>[a-z])\))?$"
+)
+_GDPR_REC = re.compile(r"^GDPR Recital (?P<recital>\d+)$")
+_CJEU = re.compile(r"^CJEU (?P<case>C-\d{1,4}/\d{2})(?: (?P<name>.+))?$")
+_REG = re.compile(
+    r"^Regulation 1182/71 Art\. (?P<article>\d+)(?:\((?P<paragraph>\d+)\))?(?:\((?P<point>[a-z])\))?$"
+)
+_CASE_SHAPE = re.compile(r"^C-\d{1,4}/\d{2}$")
+
+
+class LegalRef(BaseModel):
+    """A citation of a legal source: article, paragraph, point, recital, case or part.
+
+    ``part`` holds what does not fit the numbered fields: a section of a
+    national act (``§ 15``), an EDPB example or a taskforce practice.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    instrument: Instrument
+    article: int | None = None
+    paragraph: int | None = None
+    point: str | None = None
+    recital: int | None = None
+    case: str | None = None
+    name: str | None = None
+    document: str | None = None
+    part: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return cls._parse_fields(data)
+        return data
+
+    @model_validator(mode="after")
+    def _check_numbers(self) -> LegalRef:
+        if self.instrument is Instrument.GDPR:
+            if self.article is None and self.recital is None:
+                raise ValueError("expected a GDPR article or recital")
+            if self.article is not None and self.article not in GDPR_ARTICLES:
+                raise ValueError(f"expected a GDPR article 1 to 99, got {self.article}")
+            if self.recital is not None and self.recital not in GDPR_RECITALS:
+                raise ValueError(f"expected a GDPR recital 1 to 173, got {self.recital}")
+        if self.instrument is Instrument.CJEU and (
+            self.case is None or not _CASE_SHAPE.match(self.case)
+        ):
+            raise ValueError(f"expected a CJEU case number such as C-673/17, got {self.case!r}")
+        return self
+
+    @staticmethod
+    def _parse_fields(text: str) -> dict[str, Any]:
+        text = " ".join(text.split())
+        if m := _GDPR_ART.match(text):
+            return {
+                "instrument": Instrument.GDPR,
+                "article": int(m["article"]),
+                "paragraph": int(m["paragraph"]) if m["paragraph"] else None,
+                "point": m["point"],
+            }
+        if m := _GDPR_REC.match(text):
+            return {"instrument": Instrument.GDPR, "recital": int(m["recital"])}
+        if m := _CJEU.match(text):
+            return {"instrument": Instrument.CJEU, "case": m["case"], "name": m["name"]}
+        if m := _REG.match(text):
+            return {
+                "instrument": Instrument.REG_1182_71,
+                "article": int(m["article"]),
+                "paragraph": int(m["paragraph"]) if m["paragraph"] else None,
+                "point": m["point"],
+            }
+        if text.startswith("EDPB "):
+            rest = text[len("EDPB ") :]
+            m2 = re.match(
+                r"^(?P<doc>(?:Guidelines \d{2}/\d{4})|(?:Cookie Banner Taskforce report))(?: (?P<part>.+))?$",
+                rest,
+            )
+            if m2:
+                return {"instrument": Instrument.EDPB, "document": m2["doc"], "part": m2["part"]}
+        for instrument in Instrument:
+            prefix = instrument.value + " "
+            if instrument not in (
+                Instrument.GDPR,
+                Instrument.CJEU,
+                Instrument.EDPB,
+            ) and text.startswith(prefix):
+                return {"instrument": instrument, "part": text[len(prefix) :]}
+        raise ValueError(
+            f"expected a legal reference such as 'GDPR Art. 7(3)', 'GDPR Recital 32', "
+            f"'CJEU C-673/17 Planet49' or 'EDPB Guidelines 05/2020 Example 16', got {text!r}"
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "description": "A citation such as 'GDPR Art. 7(3)', 'GDPR Recital 32', 'CJEU C-673/17 Planet49', "
+            "'EDPB Guidelines 05/2020 Example 16' or 'NO Markedsføringsloven § 15'.",
+            "minLength": 3,
+        }
+
+    @classmethod
+    def parse(cls, text: str) -> LegalRef:
+        """Parse a compact citation such as ``"GDPR Art. 7(3)"``."""
+        return cls.model_validate(text)
+
+    def __str__(self) -> str:
+        inst = self.instrument
+        if inst is Instrument.GDPR:
+            if self.article is not None:
+                text = f"GDPR Art. {self.article}"
+                if self.paragraph is not None:
+                    text += f"({self.paragraph})"
+                if self.point is not None:
+                    text += f"({self.point})"
+                return text
+            return f"GDPR Recital {self.recital}"
+        if inst is Instrument.CJEU:
+            return f"CJEU {self.case}" + (f" {self.name}" if self.name else "")
+        if inst is Instrument.EDPB:
+            return f"EDPB {self.document}" + (f" {self.part}" if self.part else "")
+        if inst is Instrument.REG_1182_71 and self.article is not None:
+            text = f"Regulation 1182/71 Art. {self.article}"
+            if self.paragraph is not None:
+                text += f"({self.paragraph})"
+            if self.point is not None:
+                text += f"({self.point})"
+            return text
+        return f"{inst.value} {self.part}" if self.part else inst.value
+
+    @model_serializer(mode="plain")
+    def _serialize(self) -> str:
+        return str(self)
+
+
+class StatementRef(BaseModel):
+    """A clause of the privacy statement, ``S01`` .. ``S36`` (see clauses.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    clause: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"clause": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> StatementRef:
+        if self.clause not in STATEMENT_CLAUSES:
+            raise ValueError(f"expected a statement clause S01 to S36, got {self.clause!r}")
+        return self
+
+    def __str__(self) -> str:
+        return self.clause
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": "^S(0[1-9]|[12][0-9]|3[0-6])$",
+            "description": "A clause of the statement, S01 to S36.",
+        }
+
+    @model_serializer(mode="plain")
+    def _serialize(self) -> str:
+        return self.clause

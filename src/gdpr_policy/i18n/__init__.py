@@ -1,0 +1,145 @@
+"""Rendering of message codes in English, Norwegian Bokmål and Swedish.
+
+Catalogs are gettext files, one domain per area (the part of a code before the
+first dot: ``policy``, ``consent``, ``banner``, ``request``, ``time`` ...), in
+``locales/<lang>/LC_MESSAGES/<domain>.po`` with the compiled ``.mo`` beside it.
+A msgid is the code; a msgstr is a ``str.format`` template over the message
+values. Date and date-time values take a format spec: ``{due}`` or ``{due:iso}``
+gives ``2026-04-07``; ``{due:weekday}``, ``{due:short}``, ``{due:medium}``,
+``{due:long}`` and ``{due:full}`` are formatted by Babel in the chosen locale.
+Lists are joined the locale's way (``a, b and c``).
+
+The ``.mo`` files are read with the standard library, so rendering costs no
+Babel import until a date needs a localized format. ``tests/test_i18n.py``
+fails when a code lacks a translation, when placeholders differ between
+languages, or when a ``.mo`` is stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import string
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from .._errors import UsageError
+from .._messages import Message
+
+__all__ = [
+    "LANGUAGES",
+    "Lang",
+    "format_value",
+    "has_message",
+    "render",
+    "render_message",
+    "translate",
+]
+
+Lang = Literal["en", "nb", "sv"]
+LANGUAGES: tuple[Lang, ...] = ("en", "nb", "sv")
+_BABEL_LOCALE = {"en": "en_GB", "nb": "nb_NO", "sv": "sv_SE"}
+_DATE_SPECS = frozenset({"short", "medium", "long", "full"})
+
+
+def _check_lang(lang: str) -> Lang:
+    if lang not in LANGUAGES:
+        raise UsageError(f"language must be one of en, nb, sv, got {lang!r}")
+    return lang
+
+
+@cache
+def _catalog(lang: str, domain: str) -> gettext.NullTranslations | None:
+    # Package data, not user input: read once per (lang, domain) and cached.
+    node = resources.files(__package__).joinpath("locales", lang, "LC_MESSAGES", f"{domain}.mo")
+    if not node.is_file():
+        return None
+    with node.open("rb") as fh:
+        return gettext.GNUTranslations(fh)
+
+
+def _lookup(code: str, lang: str) -> str | None:
+    domain = code.split(".", 1)[0]
+    cat = _catalog(lang, domain)
+    if cat is None:
+        return None
+    text = cat.gettext(code)
+    return None if text == code else text
+
+
+def has_message(code: str, lang: str = "en") -> bool:
+    """Whether a catalog holds a template for ``code`` in ``lang``."""
+    return _lookup(code, _check_lang(lang)) is not None
+
+
+def translate(code: str, lang: str = "en") -> str:
+    """The raw template of a code; English, then the code itself, as fallbacks."""
+    lang = _check_lang(lang)
+    return _lookup(code, lang) or _lookup(code, "en") or code
+
+
+def format_value(value: Any, lang: str = "en", spec: str = "") -> str:
+    """Format one message value for ``lang`` (see the module docstring for specs)."""
+    lang = _check_lang(lang)
+    if isinstance(value, dt.datetime):
+        if spec in ("", "iso"):
+            return (
+                value.isoformat(timespec="minutes")
+                if value.second == 0 and value.microsecond == 0
+                else value.isoformat()
+            )
+        from babel.dates import format_datetime
+
+        if spec == "weekday":
+            return str(format_datetime(value, "EEEE", locale=_BABEL_LOCALE[lang]))
+        return str(format_datetime(value, spec, locale=_BABEL_LOCALE[lang]))
+    if isinstance(value, dt.date):
+        if spec in ("", "iso"):
+            return value.isoformat()
+        from babel.dates import format_date
+
+        if spec == "weekday":
+            return str(format_date(value, "EEEE", locale=_BABEL_LOCALE[lang]))
+        if spec in _DATE_SPECS:
+            return str(format_date(value, spec, locale=_BABEL_LOCALE[lang]))
+        raise UsageError(f"unknown date format spec {spec!r}")
+    if isinstance(value, (list, tuple)):
+        items = [format_value(v, lang, spec) for v in value]
+        if not items:
+            return "-"
+        from babel.lists import format_list
+
+        return str(format_list(items, locale=_BABEL_LOCALE[lang]))
+    if isinstance(value, bool):
+        return translate("core.yes" if value else "core.no", lang)
+    if value is None:
+        return "-"
+    if spec:
+        return format(value, spec)
+    return str(value)
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return format_value(value, self.lang, format_spec)
+
+
+def render(message: Message, lang: str = "en") -> str:
+    """Render a message in ``lang``; a missing value renders as ``{name}``."""
+    lang = _check_lang(lang)
+    template = translate(message.code, lang)
+    values = _Defaulting(message.values)
+    return _Formatter(lang).vformat(template, (), values)
+
+
+#: The public name of :func:`render` at the package top level.
+render_message = render
+
+
+class _Defaulting(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,159 @@
+"""The human report: findings grouped by file then line, counts, and the reconciliation.
+
+Layout::
+
+    gdpr-policy 0.1.0 — banner — policy inmeta version 3
+
+    config.js
+      12:5  error  banner.preselected  The category "analytics" is on by default.
+          subject: analytics · legal: GDPR Recital 32 · statement: S25
+
+    Findings per rule
+      banner.preselected  1
+    Records per input
+      config.js  read 1 = evaluated 1 + rejected 0
+    errors: 1, warnings: 0, notes: 0
+
+Every string that came from an input (file names, subjects, messages,
+pointers, reasons) is passed through :func:`visible`, so ANSI escapes, other
+control characters and bidi overrides are shown, not obeyed, and a newline in
+a value cannot forge a line of the report. The report's own words are message
+codes of the ``report`` domain, in English, Bokmål or Swedish.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .._rules import Finding
+from ._common import check_lang, message_text, report_text, visible
+from ._model import Report, finding_file
+
+__all__ = ["render_text"]
+
+_SEP = " · "
+
+
+def _where(finding: Finding) -> str:
+    loc = finding.location
+    if loc is None or (loc.line is None and not loc.pointer):
+        return "-"
+    text = ""
+    if loc.line is not None:
+        text = str(loc.line) + (f":{loc.column}" if loc.column is not None else "")
+    if loc.pointer:
+        text += ("  " if text else "") + "#" + visible(loc.pointer)
+    return text
+
+
+def _finding_lines(finding: Finding, lang: str) -> list[str]:
+    severity = report_text(f"report.severity.{finding.severity.value}", lang)
+    head = (
+        f"  {_where(finding)}  {severity}  {finding.rule}  {visible(message_text(finding, lang))}"
+    )
+    details = [report_text("report.subject", lang, subject=visible(finding.subject))]
+    if finding.legal:
+        details.append(report_text("report.legal", lang, refs="; ".join(map(str, finding.legal))))
+    if finding.statement:
+        details.append(
+            report_text("report.statement", lang, refs=", ".join(map(str, finding.statement)))
+        )
+    return [head, "      " + _SEP.join(details)]
+
+
+def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None = None) -> str:
+    """The human-readable report in ``lang``.
+
+    ``limit_per_rule`` shows only the first findings of each rule (in the
+    stable order) and says how many more there are; the counts always cover
+    every finding.
+    """
+    check_lang(lang)
+    out = [
+        report_text(
+            "report.header",
+            lang,
+            tool=report.tool.name,
+            version=report.tool.version,
+            command=visible(report.command),
+            policy=visible(report.policy.id),
+            policy_version=visible(str(report.policy.version)),
+        ),
+        "",
+    ]
+    shown: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    current: str | None = None
+    for finding in report.findings:
+        if limit_per_rule is not None and shown[finding.rule] >= limit_per_rule:
+            hidden[finding.rule] += 1
+            continue
+        shown[finding.rule] += 1
+        file = finding_file(finding)
+        if file != current:
+            if current is not None:
+                out.append("")
+            out.append(visible(file))
+            current = file
+        out.extend(_finding_lines(finding, lang))
+    if not report.findings:
+        out.append(report_text("report.no-findings", lang))
+    for rule_id in sorted(hidden):
+        out.append(report_text("report.more", lang, count=hidden[rule_id], rule=rule_id))
+    out.append("")
+
+    summary = report.summary
+    if summary.by_rule:
+        out.append(report_text("report.per-rule", lang))
+        width = max(len(r) for r in summary.by_rule)
+        out.extend(f"  {r.ljust(width)}  {n}" for r, n in summary.by_rule.items())
+
+    if report.inputs:
+        out.append(report_text("report.inputs", lang))
+        rows = [
+            (
+                visible(i.file),
+                report_text(
+                    "report.reconciliation",
+                    lang,
+                    read=i.read,
+                    evaluated=i.evaluated,
+                    rejected=i.rejected,
+                ),
+            )
+            for i in report.inputs
+        ]
+        if len(report.inputs) > 1:
+            rows.append(
+                (
+                    report_text("report.total", lang),
+                    report_text(
+                        "report.reconciliation",
+                        lang,
+                        read=summary.read,
+                        evaluated=summary.evaluated,
+                        rejected=summary.rejected,
+                    ),
+                )
+            )
+        width = max(len(name) for name, _ in rows)
+        out.extend(f"  {name.ljust(width)}  {line}" for name, line in rows)
+
+    if report.problems:
+        out.append(report_text("report.rejected", lang))
+        for p in report.problems:
+            where = p.file + (f":{p.line}" if p.line is not None else "")
+            where += f":{p.column}" if p.line is not None and p.column is not None else ""
+            where += f"#{p.pointer}" if p.pointer else ""
+            out.append(f"  {visible(where)}: {visible(p.reason)}")
+
+    out.append(
+        report_text(
+            "report.counts",
+            lang,
+            errors=summary.by_severity["error"],
+            warnings=summary.by_severity["warning"],
+            notes=summary.by_severity["note"],
+        )
+    )
+    return "\n".join(out) + "\n"

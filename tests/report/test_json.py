@@ -1,0 +1,120 @@
+"""JSON output: the shared findings shape, determinism, escaping."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from hypothesis import given
+
+from gdpr_policy import i18n
+from gdpr_policy._messages import Location, Message
+from gdpr_policy._rules import Finding, Severity
+from gdpr_policy.report import PolicyRef, Report, render_json, report_json
+from gdpr_policy.report._model import jsonable
+from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, reports, sample_report
+
+FINDING_KEYS = {
+    "rule",
+    "code",
+    "severity",
+    "subject",
+    "location",
+    "message",
+    "evidence",
+    "references",
+}
+
+
+def test_golden(golden) -> None:
+    golden("report.json", render_json(sample_report()))
+
+
+def test_shape_is_the_shared_findings_shape() -> None:
+    data = json.loads(render_json(sample_report()))
+    assert list(data) == ["tool", "policy", "findings", "summary", "inputs"]
+    assert set(data["tool"]) == {"name", "version"}
+    assert set(data["policy"]) == {"id", "version"}
+    for item in data["findings"]:
+        assert set(item) == FINDING_KEYS
+        assert set(item["location"]) == {"file", "line", "column", "pointer"}
+        assert set(item["references"]) == {"legal", "statement"}
+
+
+def test_findings_carry_what_the_report_holds() -> None:
+    report = sample_report()
+    data = json.loads(render_json(report))
+    assert len(data["findings"]) == len(report.findings)
+    for item, finding in zip(data["findings"], report.findings, strict=True):
+        assert item["rule"] == finding.rule
+        assert item["severity"] == finding.severity.value
+        assert item["subject"] == finding.subject
+        assert item["evidence"] == jsonable(finding.evidence)
+        assert item["references"]["legal"] == [str(r) for r in finding.legal]
+        assert item["references"]["statement"] == [s.clause for s in finding.statement]
+        loc = finding.location or Location()
+        assert item["location"] == loc.model_dump()
+    assert data["summary"] == report.summary.model_dump(mode="json")
+
+
+@given(reports())
+def test_same_report_gives_identical_bytes_and_valid_json(report: Report) -> None:
+    text = render_json(report)
+    assert text == render_json(Report.model_validate(report.model_dump()))
+    assert json.loads(text) == report_json(report)
+    text.encode("utf-8")  # no lone surrogate can reach the output
+
+
+def test_messages_are_rendered_in_the_requested_language() -> None:
+    finding = Finding(
+        rule="sample.pre-ticked",
+        severity=Severity.ERROR,
+        subject="s",
+        # a code the report catalog holds in every language
+        message=Message(code="report.subject", values={"subject": "x"}),
+    )
+    report = Report(policy=PolicyRef(id="p", version="1"), command="lint", findings=(finding,))
+    texts = {
+        lang: json.loads(render_json(report, lang))["findings"][0]["message"]
+        for lang in i18n.LANGUAGES
+    }
+    for lang, text in texts.items():
+        assert text == i18n.render(finding.message, lang)
+    assert len(set(texts.values())) == 3
+
+
+def test_a_missing_template_still_shows_the_values() -> None:
+    rule = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=PolicyRef(id="p", version="1"),
+        command="lint",
+        findings=(rule.finding("r", days=3, who="x"),),
+    )
+    assert json.loads(render_json(report))["findings"][0]["message"] == (
+        "sample.late-answer (days=3, who=x)"
+    )
+
+
+def test_hostile_strings_round_trip() -> None:
+    data = json.loads(render_json(hostile_report()))
+    first = next(f for f in data["findings"] if f["subject"] == HOSTILE)
+    assert first["location"]["file"] == "dir/" + HOSTILE
+    assert first["evidence"][HOSTILE] == HOSTILE
+    assert data["inputs"][0]["problems"][0]["reason"] == HOSTILE
+    raw = render_json(hostile_report())
+    assert "\x1b" not in raw
+    assert "\x00" not in raw
+    assert "\r" not in raw
+
+
+def test_non_finite_numbers_and_lone_surrogates_still_give_valid_utf8_json() -> None:
+    rule = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=PolicyRef(id="p", version="1"),
+        command="lint",
+        findings=(rule.finding("bad\udcff", evidence={"x": math.nan, "y": -math.inf}),),
+    )
+    text = render_json(report)
+    data = json.loads(text.encode("utf-8"))
+    assert data["findings"][0]["subject"] == "bad\udcff"
+    assert data["findings"][0]["evidence"] == {"x": "nan", "y": "-inf"}

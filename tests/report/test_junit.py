@@ -1,0 +1,80 @@
+"""JUnit XML output: one test case per rule and file, escaping, determinism."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from hypothesis import given
+
+from gdpr_policy.report import Report, render_junit
+from gdpr_policy.report._common import visible
+from gdpr_policy.report._model import finding_file
+from strategies.report import HOSTILE, hostile_report, reports, sample_report
+
+
+def test_golden(golden) -> None:
+    golden("report.junit.xml", render_junit(sample_report()))
+
+
+def _cases(root: ET.Element) -> dict[tuple[str, str], ET.Element]:
+    return {(c.get("classname", ""), c.get("name", "")): c for c in root.iter("testcase")}
+
+
+def test_one_case_per_rule_and_file_failing_exactly_where_the_rule_fired() -> None:
+    report = sample_report()
+    root = ET.fromstring(render_junit(report))
+    cases = _cases(root)
+    fired = {(finding_file(f), f.rule) for f in report.findings}
+    expected = {(file, rule) for file in report.files for rule in report.rules}
+    rejected = {(i.file, "records") for i in report.inputs if i.rejected}
+    assert set(cases) == expected | rejected
+    for key, case in cases.items():
+        if key in rejected:
+            assert case.find("error") is not None
+            continue
+        failure = case.find("failure")
+        assert (failure is not None) == (key in fired), key
+        if failure is not None:
+            mine = [f for f in report.findings if (finding_file(f), f.rule) == key]
+            assert len((failure.text or "").splitlines()) == len(mine)
+            assert failure.get("type") == max(mine, key=lambda f: f.severity.rank).severity.value
+
+
+def test_counts_add_up() -> None:
+    root = ET.fromstring(render_junit(sample_report()))
+    suites = root.findall("testsuite")
+    for attr, tag in (("tests", "testcase"), ("failures", "failure"), ("errors", "error")):
+        assert int(root.get(attr, "-1")) == sum(int(s.get(attr, "-1")) for s in suites)
+        for suite in suites:
+            assert int(suite.get(attr, "-1")) == len(list(suite.iter(tag)))
+
+
+def test_rule_ids_given_by_the_caller_add_passing_cases() -> None:
+    report = sample_report()
+    root = ET.fromstring(render_junit(report, rule_ids=["sample.extra-rule"]))
+    names = {c.get("name") for c in root.iter("testcase")}
+    # the findings' rules stay, the caller's list replaces the rest
+    assert names == {"sample.extra-rule", "records", *(f.rule for f in report.findings)}
+
+
+def test_hostile_strings_are_escaped_and_shown() -> None:
+    report = hostile_report()
+    text = render_junit(report)
+    root = ET.fromstring(text)  # well-formed despite NUL, ESC, quotes and markup
+    for raw in ("\x1b", "\x00", "\u202e"):
+        assert raw not in text
+    names = {s.get("name") for s in root.iter("testsuite")}
+    assert "dir/" + visible(HOSTILE) in names
+    failures = [f.text or "" for f in root.iter("failure")]
+    # one line per finding: a newline in a value cannot add a line
+    assert sum(len(t.splitlines()) for t in failures) == len(report.findings)
+    assert any(f"[{visible(HOSTILE)}]" in t and visible(HOSTILE) in t for t in failures)
+    (error,) = root.iter("error")
+    assert (error.text or "").endswith(": " + visible(HOSTILE))
+
+
+@given(reports())
+def test_any_report_is_well_formed_and_deterministic(report: Report) -> None:
+    text = render_junit(report)
+    ET.fromstring(text)
+    assert text == render_junit(Report.model_validate(report.model_dump()))

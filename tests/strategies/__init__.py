@@ -1,0 +1,1 @@
+"""Shared hypothesis strategies, one module per area."""

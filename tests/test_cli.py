@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from gdpr_policy import __version__
+from gdpr_policy._policy import bundled_policy_text
+from gdpr_policy.cli import main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_lint_bundled_policy_exits_zero_with_the_channel_warning() -> None:
+    code, out, err = run("lint")
+    assert code == 0, err
+    assert "policy.channel-mismatch" in out
+    assert err == ""
+
+
+def test_lint_fail_on_warning_exits_one() -> None:
+    code, _, _ = run("lint", "--fail-on", "warning")
+    assert code == 1
+
+
+def test_lint_json_uses_the_shared_shape() -> None:
+    code, out, _ = run("lint", "--format", "json", "--lang", "nb")
+    assert code == 0
+    data = json.loads(out)
+    assert data["tool"] == {"name": "gdpr-policy", "version": __version__}
+    assert data["policy"] == {"id": "inmeta", "version": "2024-03-06"}
+    (finding,) = data["findings"]
+    assert finding["rule"] == "policy.channel-mismatch"
+    assert finding["location"]["file"] == "inmeta.yaml"
+    assert finding["message"].startswith("Kontaktkanalen")
+    assert finding["references"]["statement"] == ["S01", "S34"]
+
+
+def test_malformed_policy_exits_two_with_a_located_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(bundled_policy_text().replace("after: P2Y ", "after: two years"), "utf-8")
+    code, out, err = run("lint", str(bad))
+    assert code == 2
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line.startswith(f"{bad}:")
+    assert (
+        ": versions[0].retention[0].after: expected an ISO 8601 duration such as P2Y, got 'two years'"
+        in line
+    )
+    assert "Traceback" not in err
+
+
+def test_policy_option_and_positional_must_agree(tmp_path: Path) -> None:
+    good = tmp_path / "p.yaml"
+    good.write_text(bundled_policy_text(), "utf-8")
+    assert run("lint", str(good))[0] == 0
+    assert run("lint", "--policy", str(good))[0] == 0
+    code, _, err = run("lint", str(good), "--policy", str(tmp_path / "other.yaml"))
+    assert code == 2
+    assert "give the policy once" in err
+
+
+def test_unreadable_policy_exits_two(tmp_path: Path) -> None:
+    code, _, err = run("lint", str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert err.startswith(f"{tmp_path / 'missing.yaml'}: expected a readable file")
+
+
+def test_invalid_yaml_exits_two(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nid: y\n", "utf-8")
+    code, _, err = run("lint", str(bad))
+    assert code == 2
+    assert (
+        err.strip()
+        == f"{bad}:2:1: id: expected each key once (first given at line 1), got duplicate key 'id'"
+    )
+
+
+def test_usage_errors_are_one_line() -> None:
+    code, _, err = run("lint", "--format", "pdf")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run("no-such-command")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = run()
+    assert code == 2
+
+
+def test_rules_text_json_markdown() -> None:
+    code, out, _ = run("rules")
+    assert code == 0
+    assert "policy.channel-mismatch" in out
+    data = json.loads(run("rules", "--format", "json")[1])
+    assert any(r["id"] == "policy.consent-without-withdrawal" for r in data["rules"])
+    assert run("rules", "--format", "markdown")[1].startswith("# Rule catalog")
+
+
+def test_schema_is_json() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    assert json.loads(out)["title"] == "Policy"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--version")[0] == 0
+    assert capsys.readouterr().out.strip() == f"gdpr-policy {__version__}"

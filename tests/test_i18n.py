@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from gdpr_policy import REGISTRY, Message, UsageError, load_all_rules
+from gdpr_policy.i18n import LANGUAGES, format_value, has_message, render, translate
+from gdpr_policy.i18n.compile import LOCALES, compiled
+
+
+def _catalogs() -> dict[tuple[str, str], dict[str, str]]:
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as fh:
+            cat = read_po(fh)
+        out[(po.parts[-3], po.stem)] = {str(m.id): str(m.string) for m in cat if m.id}
+    return out
+
+
+def _fields(template: str) -> set[str]:
+    return {
+        name.split(".")[0].split("[")[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+
+
+def test_every_domain_exists_in_every_language() -> None:
+    cats = _catalogs()
+    domains = {d for _, d in cats}
+    for lang in LANGUAGES:
+        for domain in domains:
+            assert (lang, domain) in cats, f"{lang}/{domain}.po is missing"
+
+
+def test_every_message_is_translated_with_the_same_placeholders() -> None:
+    cats = _catalogs()
+    for (lang, domain), messages in cats.items():
+        english = cats[("en", domain)]
+        assert set(messages) == set(english), f"{lang}/{domain}.po: msgids differ from English"
+        for code, text in messages.items():
+            assert text.strip(), f"{lang}/{domain}.po: {code} is untranslated"
+            assert _fields(text) == _fields(english[code]), (
+                f"{lang}/{domain}.po: {code} placeholders differ"
+            )
+            assert code.split(".", 1)[0] == domain, (
+                f"{code} belongs in domain {code.split('.', 1)[0]}"
+            )
+
+
+def test_no_norwegian_or_swedish_catalog_is_a_copy_of_english() -> None:
+    cats = _catalogs()
+    for (lang, domain), messages in cats.items():
+        if lang == "en":
+            continue
+        english = cats[("en", domain)]
+        # Symbols and placeholders may coincide; sentences (three words or more) may not.
+        same = [
+            c
+            for c, t in messages.items()
+            if t == english[c]
+            and len(re.findall(r"[^\W\d_]{3,}", re.sub(r"\{[^}]*\}", "", t))) >= 3
+        ]
+        assert not same, f"{lang}/{domain}.po copies English for {same}"
+
+
+def test_compiled_catalogs_are_fresh() -> None:
+    for po in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        assert mo.exists(), f"{mo} missing: run python -m gdpr_policy.i18n.compile"
+        assert mo.read_bytes() == compiled(po), (
+            f"{mo} is stale: run python -m gdpr_policy.i18n.compile"
+        )
+
+
+def test_every_rule_has_message_title_and_help_in_every_language() -> None:
+    load_all_rules()
+    assert len(REGISTRY) > 0
+    for rule in REGISTRY:
+        for lang in LANGUAGES:
+            for code in (rule.message_code, rule.title_code, rule.help_code):
+                assert has_message(code, lang), f"{code} has no {lang} text"
+
+
+def test_render_in_three_languages() -> None:
+    msg = Message.of("policy.channel-mismatch", channel="c", shown="a@x.no", linked="b@x.no")
+    assert render(msg, "en") == "Contact channel c shows a@x.no but its link points to b@x.no"
+    assert render(msg, "nb").startswith("Kontaktkanalen c viser a@x.no")
+    assert render(msg, "sv").startswith("Kontaktkanalen c visar a@x.no")
+
+
+def test_missing_value_and_unknown_code_do_not_crash() -> None:
+    assert render(Message.of("policy.channel-mismatch"), "en").startswith(
+        "Contact channel {channel}"
+    )
+    assert translate("nope.nothing", "nb") == "nope.nothing"
+
+
+def test_dates_are_localized_with_babel() -> None:
+    day = dt.date(2026, 4, 7)
+    assert format_value(day, "en") == "2026-04-07"
+    assert format_value(day, "en", "weekday") == "Tuesday"
+    assert format_value(day, "nb", "weekday") == "tirsdag"
+    assert format_value(day, "sv", "weekday") == "tisdag"
+    assert format_value(day, "nb", "long") == "7. april 2026"
+    assert format_value(day, "sv", "long") == "7 april 2026"
+    assert (
+        format_value(dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC), "en")
+        == "2026-03-29T01:30+00:00"
+    )
+
+
+def test_lists_and_booleans() -> None:
+    assert format_value(["a", "b", "c"], "en") == "a, b and c"
+    assert format_value(["a", "b"], "nb") == "a og b"
+    assert format_value(["a", "b"], "sv") == "a och b"
+    assert format_value(True, "nb") == "ja"
+    assert format_value([], "en") == "-"
+
+
+def test_unknown_language_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="en, nb, sv"):
+        render(Message.of("core.yes"), "de")
+
+
+def test_catalog_dir_is_inside_the_package() -> None:
+    assert Path(LOCALES).parent.name == "i18n"

@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+
+from gdpr_policy import Policy, PolicyError, UsageError, bundled_policy, load_policy
+from gdpr_policy._policy import LawfulBasis, bundled_policy_text
+from strategies.policy import policy_documents
+
+TEXT = bundled_policy_text()
+
+
+def _load(text: str) -> Policy:
+    return load_policy(text, source="inmeta.yaml")
+
+
+def _error(text: str) -> str:
+    with pytest.raises(PolicyError) as info:
+        _load(text)
+    return str(info.value)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_bundled_policy_encodes_the_statement() -> None:
+    policy = bundled_policy()
+    v = policy.at(dt.date(2026, 11, 30))
+    assert (policy.id, v.id, v.version, v.effective_from) == (
+        "inmeta",
+        "inmeta",
+        "2024-03-06",
+        dt.date(2024, 3, 6),
+    )
+    assert v.controller.legal_name == "Inmeta Consulting AS"
+    assert {s.domain for s in v.sites} == {"inmeta.no", "inmeta.se"}
+    assert v.jurisdiction().timezone == "Europe/Oslo"
+    assert v.jurisdiction("SE").timezone == "Europe/Stockholm"
+    assert v.jurisdiction("SE-1930-173").calendar == "SE-1930-173"
+    assert str(v.rights.response_period) == "P1M"
+    assert str(v.rights.extension) == "P2M"
+    assert v.rights.identity.clock == "none"
+    inactivity = v.retention_rule("inactivity")
+    assert inactivity is not None
+    assert str(inactivity.after) == "P2Y"
+    assert "email-open" in inactivity.activity_signals
+    assert "email-send" not in inactivity.activity_signals
+    marketing = v.purpose("email-marketing")
+    assert marketing.basis is LawfulBasis.CONSENT
+    assert marketing.national_basis == ("consent", "existing-customer-relationship")
+    assert str(marketing.national_law) == "NO Markedsføringsloven § 15"
+    assert v.disclosure.third_parties is False
+    assert v.marketing.administrative_after_opt_out is True
+    assert {"silence", "pre-ticked", "precondition"} <= set(v.consent.forbidden_forms)
+    assert {t.id for t in v.trackers} >= {
+        "google-analytics",
+        "hubspot",
+        "linkedin-insight",
+        "meta-pixel",
+    }
+
+
+def test_top_level_file_mirrors_the_bundled_one() -> None:
+    from pathlib import Path
+
+    top = Path(__file__).parent.parent / "policies" / "inmeta.yaml"
+    assert top.read_text("utf-8") == TEXT
+
+
+def test_lawful_basis_points() -> None:
+    assert str(LawfulBasis.CONSENT.reference) == "GDPR Art. 6(1)(a)"
+    assert str(LawfulBasis.LEGITIMATE_INTEREST.reference) == "GDPR Art. 6(1)(f)"
+
+
+def test_bad_duration_message_names_line_column_path_expected_found() -> None:
+    bad = TEXT.replace("after: P2Y ", "after: two years")
+    line = _line_of(bad, "after: two years")
+    assert _error(bad) == (
+        f"inmeta.yaml:{line}:16: versions[0].retention[0].after: "
+        "expected an ISO 8601 duration such as P2Y, got 'two years'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        (
+            '"977 302 390"',
+            '"977 302 391"',
+            r"controller.organisation_number: expected a valid NO organisation number \(nine digits with a MOD11 check digit\), got '977 302 391'",
+        ),
+        (
+            "Europe/Oslo",
+            "Europe/Olso",
+            r"jurisdictions\[0\].timezone: expected an IANA time zone such as Europe/Oslo, got 'Europe/Olso'",
+        ),
+        (
+            "effective_from: 2024-03-06",
+            "effective_from: 2024-02-30",
+            r"versions\[0\].effective_from: expected a valid date \(YYYY-MM-DD\), got '2024-02-30'",
+        ),
+        (
+            "    disclosure:\n",
+            "    disclosure:\n      shared: yes\n",
+            r"disclosure.shared: expected only known keys .* got unknown key 'shared'",
+        ),
+        (
+            "purposes: [social-arrival]",
+            "purposes: [social-arival]",
+            r"trackers\[5\].purposes: expected a known purpose \(.*\), got 'social-arival'",
+        ),
+        (
+            "basis: legal-obligation",
+            "basis: legal",
+            r"purposes\[9\].basis: expected 'consent', .* got 'legal'",
+        ),
+        ("[S14]", "[S40]", r"statement\[0\]: expected a statement clause S01 to S36, got 'S40'"),
+        (
+            "    disclosure:\n",
+            "    disclosure:\n      third_parties: true\n",
+            r"disclosure.third_parties: expected each key once",
+        ),
+        (
+            "      response_period: P1M ",
+            "      #",
+            r"rights.response_period: expected a value for required key 'response_period'",
+        ),
+        (
+            "banner_revision: 1",
+            "banner_revision: one",
+            r"consent.banner_revision: expected a valid integer.*got 'one'",
+        ),
+        (
+            "value: hei@inmeta.no\n          uses: [general",
+            "value: hei-at-inmeta\n          uses: [general",
+            r"channels\[1\]: expected an e-mail address, got 'hei-at-inmeta'",
+        ),
+        (
+            "{name: _gid, lifetime: P1D}",
+            '{name: _gid, pattern: "^_gid$"}',
+            r"cookies\[2\]: expected exactly one of name or pattern",
+        ),
+        (
+            '{pattern: "^_ga_[A-Z0-9]+$", lifetime: P2Y}',
+            '{pattern: "^_ga_[A-Z0-9+$", lifetime: P2Y}',
+            r"expected a regular expression",
+        ),
+    ],
+)
+def test_every_error_is_located(old: str, new: str, pattern: str) -> None:
+    assert old in TEXT
+    message = _error(TEXT.replace(old, new, 1))
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions", message, re.M), message
+    assert re.search(pattern, message), message
+
+
+def test_several_errors_are_all_reported() -> None:
+    bad = TEXT.replace("after: P2Y ", "after: soon").replace("Europe/Oslo", "Mars/Olympus")
+    lines = _error(bad).splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith("inmeta.yaml:") for line in lines)
+
+
+def test_not_a_mapping() -> None:
+    with pytest.raises(
+        PolicyError, match=r"^p.yaml:1:1: expected a mapping with id, title and versions, got list"
+    ):
+        load_policy("- 1\n", source="p.yaml")
+
+
+def _two_versions(second_from: str, first_until: str | None) -> str:
+    doc: dict[str, Any] = yaml.safe_load(TEXT)
+    first = doc["versions"][0]
+    second = dict(first, version="2025", effective_from=dt.date.fromisoformat(second_from))
+    if first_until:
+        first["effective_until"] = dt.date.fromisoformat(first_until)
+    doc["versions"].append(second)
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def test_versions_and_at() -> None:
+    policy = _load(_two_versions("2025-01-01", "2024-12-31"))
+    assert policy.at(dt.date(2024, 12, 31)).version == "2024-03-06"
+    assert policy.at(dt.date(2025, 1, 1)).version == "2025"
+    assert policy.at(dt.datetime(2030, 1, 1, 12, 0)).version == "2025"
+    with pytest.raises(UsageError, match="no version in force on 2024-03-05"):
+        policy.at(dt.date(2024, 3, 5))
+
+
+def test_overlapping_versions_are_a_load_error() -> None:
+    assert "the versions overlap" in _error(_two_versions("2025-01-01", "2025-01-01"))
+
+
+def test_gap_between_versions_is_a_load_error() -> None:
+    assert "no version would be in force in between" in _error(
+        _two_versions("2025-01-01", "2024-12-30")
+    )
+
+
+def test_versions_must_be_ordered_and_unique() -> None:
+    doc: dict[str, Any] = yaml.safe_load(TEXT)
+    doc["versions"].insert(
+        0, dict(doc["versions"][0], version="later", effective_from=dt.date(2025, 1, 1))
+    )
+    assert "expected versions in order of effective_from" in _error(
+        yaml.safe_dump(doc, allow_unicode=True)
+    )
+    doc = yaml.safe_load(TEXT)
+    doc["versions"].append(dict(doc["versions"][0], effective_from=dt.date(2025, 1, 1)))
+    assert "expected each version name once" in _error(yaml.safe_dump(doc, allow_unicode=True))
+
+
+def test_last_version_may_end() -> None:
+    doc: dict[str, Any] = yaml.safe_load(TEXT)
+    doc["versions"][0]["effective_until"] = dt.date(2025, 12, 31)
+    policy = _load(yaml.safe_dump(doc, allow_unicode=True))
+    with pytest.raises(UsageError, match="no version in force on 2026-01-01"):
+        policy.at(dt.date(2026, 1, 1))
+
+
+def test_models_are_frozen() -> None:
+    v = bundled_policy().latest
+    with pytest.raises(Exception, match="frozen"):
+        v.version = "x"  # type: ignore[misc]
+
+
+def test_load_from_mapping_and_bytes() -> None:
+    data = yaml.safe_load(TEXT)
+    assert load_policy(data).latest.version == "2024-03-06"
+    assert load_policy(TEXT.encode("utf-8"), source="b.yaml").source == "b.yaml"
+
+
+def test_unknown_jurisdiction_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="no jurisdiction 'DK'"):
+        bundled_policy().latest.jurisdiction("DK")
+
+
+@settings(max_examples=25)
+@given(policy_documents())
+def test_model_round_trips_through_yaml(doc: dict[str, Any]) -> None:
+    policy = load_policy(doc, source="generated")
+    dumped = yaml.safe_dump(policy.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
+    again = load_policy(dumped, source="dumped.yaml")
+    assert again.model_dump() == policy.model_dump()
+    assert [v.version for v in again.versions] == [v.version for v in policy.versions]
+    first = again.versions[0].effective_from
+    assert again.at(first).model_dump() == policy.at(first).model_dump()

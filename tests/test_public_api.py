@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+import gdpr_policy
+
+PUBLIC = [
+    "REGISTRY",
+    "Context",
+    "Duration",
+    "EvaluationError",
+    "Finding",
+    "GdprPolicyError",
+    "HostileInputError",
+    "InputError",
+    "Issue",
+    "LegalRef",
+    "Location",
+    "Message",
+    "Policy",
+    "PolicyError",
+    "PolicyVersion",
+    "RecordError",
+    "Registry",
+    "Rule",
+    "Severity",
+    "StatementRef",
+    "UsageError",
+    "__version__",
+    "bundled_policy",
+    "lint_policy",
+    "load_all_rules",
+    "load_policy",
+    "render_message",
+]
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # The order ruff's RUF022 keeps: CONSTANTS, then Classes, then functions.
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+
+def test_all_is_pinned_and_sorted() -> None:
+    assert gdpr_policy.__all__ == PUBLIC
+    assert sorted(gdpr_policy.__all__, key=_isort_key) == gdpr_policy.__all__
+
+
+def test_every_public_name_resolves() -> None:
+    for name in gdpr_policy.__all__:
+        assert getattr(gdpr_policy, name) is not None
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="nothing_here"):
+        gdpr_policy.nothing_here  # noqa: B018
+
+
+def test_private_modules_stay_private() -> None:
+    assert all(not name.startswith("_") or name == "__version__" for name in gdpr_policy.__all__)
