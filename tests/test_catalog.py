@@ -58,3 +58,16 @@ def test_bundled_policy_validates_against_the_schema() -> None:
     schema = json.loads(policy_schema())
     data = yaml.safe_load(bundled_policy_text())
     jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+
+
+def test_every_module_that_registers_rules_is_listed() -> None:
+    import pkgutil
+
+    import gdpr_policy
+    from gdpr_policy._catalog import RULE_MODULES
+
+    for info in pkgutil.walk_packages(gdpr_policy.__path__, "gdpr_policy."):
+        if not info.name.endswith(("__main__", ".compile")):
+            importlib.import_module(info.name)
+    registering = {r.check.__module__ for r in REGISTRY}
+    assert registering <= set(RULE_MODULES), f"add {sorted(registering - set(RULE_MODULES))} to RULE_MODULES"

@@ -130,3 +130,8 @@ def test_unknown_language_is_a_usage_error() -> None:
 
 def test_catalog_dir_is_inside_the_package() -> None:
     assert Path(LOCALES).parent.name == "i18n"
+
+
+def test_missing_value_with_a_format_spec_renders_its_name() -> None:
+    msg = Message.of("time.extended-due")
+    assert "{date}" in render(msg, "en")

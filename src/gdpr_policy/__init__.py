@@ -30,16 +30,29 @@ if TYPE_CHECKING:
     from ._policy import Policy, PolicyVersion, bundled_policy, load_policy
     from ._refs import LegalRef, StatementRef
     from ._rules import REGISTRY, Context, Finding, Registry, Rule, Severity
+    from ._time import Calendar, Deadline, get_calendar, response_deadline
     from .i18n import render_message
+    from .requests import (
+        IdentityDecision,
+        Request,
+        compute_deadline,
+        decide_identity,
+        evaluate_request,
+        parse_request,
+        request_deadline,
+    )
 
 __all__ = [
     "REGISTRY",
+    "Calendar",
     "Context",
+    "Deadline",
     "Duration",
     "EvaluationError",
     "Finding",
     "GdprPolicyError",
     "HostileInputError",
+    "IdentityDecision",
     "InputError",
     "Issue",
     "LegalRef",
@@ -50,27 +63,38 @@ __all__ = [
     "PolicyVersion",
     "RecordError",
     "Registry",
+    "Request",
     "Rule",
     "Severity",
     "StatementRef",
     "UsageError",
     "__version__",
     "bundled_policy",
+    "compute_deadline",
+    "decide_identity",
+    "evaluate_request",
+    "get_calendar",
     "lint_policy",
     "load_all_rules",
     "load_policy",
+    "parse_request",
     "render_message",
+    "request_deadline",
+    "response_deadline",
 ]
 
 # Where each public name lives; read by __getattr__ on first access.
 _LOCATIONS: dict[str, str] = {
     "REGISTRY": "._rules",
+    "Calendar": "._time",
     "Context": "._rules",
+    "Deadline": "._time",
     "Duration": "._duration",
     "EvaluationError": "._errors",
     "Finding": "._rules",
     "GdprPolicyError": "._errors",
     "HostileInputError": "._errors",
+    "IdentityDecision": ".requests",
     "InputError": "._errors",
     "Issue": "._errors",
     "LegalRef": "._refs",
@@ -81,15 +105,23 @@ _LOCATIONS: dict[str, str] = {
     "PolicyVersion": "._policy",
     "RecordError": "._errors",
     "Registry": "._rules",
+    "Request": ".requests",
     "Rule": "._rules",
     "Severity": "._rules",
     "StatementRef": "._refs",
     "UsageError": "._errors",
     "bundled_policy": "._policy",
+    "compute_deadline": ".requests",
+    "decide_identity": ".requests",
+    "evaluate_request": ".requests",
+    "get_calendar": "._time",
     "lint_policy": "._lint",
     "load_all_rules": "._catalog",
     "load_policy": "._policy",
+    "parse_request": ".requests",
     "render_message": ".i18n",
+    "request_deadline": ".requests",
+    "response_deadline": "._time",
 }
 
 

@@ -32,7 +32,10 @@ __all__ = [
 ]
 
 #: Modules that register rules; importing them fills the registry.
-RULE_MODULES: tuple[str, ...] = ("gdpr_policy._lint",)
+RULE_MODULES: tuple[str, ...] = (
+    "gdpr_policy._lint",
+    "gdpr_policy.requests",
+)
 
 #: The statement's clauses: kind and a short English label (statement/clauses.md).
 CLAUSES: dict[str, tuple[str, str]] = {

@@ -12,6 +12,7 @@ step that runs one command pays only for that command.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -122,6 +123,61 @@ def _cmd_schema(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def parse_as_of(text: str | None) -> dt.date:
+    """``--as-of``: an ISO date; without it, today's date (the CLI is the only place with a clock)."""
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of: expected an ISO 8601 date such as 2026-11-30, got {text!r}") from None
+
+
+def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
+    from ._rules import REGISTRY
+    from .banner import read_banner
+    from .banner.rules import evaluate_banner
+    from .report import InputStats, PolicyRef, Rejection, Report, exit_code, render
+
+    as_of = parse_as_of(args.as_of)
+    version = load_policy_option(args.policy).at(as_of)
+    findings = []
+    inputs = []
+    unreadable: list[InputError] = []
+    for path in args.files:
+        try:
+            banner = read_banner(read_file(path), source=path, format=args.config_format)
+        except InputError as exc:
+            unreadable.append(exc)
+            first = exc.issues[0]
+            inputs.append(
+                InputStats(
+                    file=path, read=1, evaluated=0, rejected=1,
+                    problems=(Rejection(file=path, line=first.line, column=first.column, pointer=first.pointer, reason=str(exc).splitlines()[0]),),
+                )
+            )
+            continue
+        findings.extend(evaluate_banner(banner, version, as_of))
+        inputs.append(InputStats(file=path, read=1, evaluated=1, rejected=0))
+    report = Report(
+        policy=PolicyRef.of(version),
+        command="banner",
+        findings=tuple(findings),
+        rules=tuple(r.id for r in REGISTRY.area("banner")),
+        inputs=tuple(inputs),
+    )
+    out.write(render(report, args.format, args.lang))
+    if unreadable:
+        raise InputError([issue for exc in unreadable for issue in exc.issues])
+    return exit_code(report, args.fail_on)
+
+
+def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
+    from . import _cli_deadline
+
+    return _cli_deadline.run(args, load_policy_option(args.policy), args.lang, args.format, out)
+
+
 def _build_parser() -> tuple[
     argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace, TextIO], int]]
 ]:
@@ -148,6 +204,29 @@ def _build_parser() -> tuple[
 
     p = sub.add_parser("schema", help="print the JSON Schema of the policy format")
     handlers["schema"] = _cmd_schema
+
+    p = sub.add_parser(
+        "banner",
+        help="check consent-banner configurations (cookieconsent, Klaro, Consent Mode, GTM, native)",
+        description="Read banner configurations without executing them and check them against the policy.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="banner configuration files (JS, HTML, JSON or YAML)")
+    p.add_argument(
+        "--config-format", choices=("auto", "cookieconsent", "klaro", "gtag", "gtm", "native"), default="auto",
+        help="format of the files (default: detect from content)",
+    )
+    p.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default: today)")
+    _add_report_options(p, ("text", "json", "sarif", "junit", "github"))
+    handlers["banner"] = _cmd_banner
+
+    from . import _cli_deadline
+
+    _cli_deadline.configure(sub)
+    p = sub.choices["deadline"]
+    p.add_argument("--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of steps and dates (default: en)")
+    handlers["deadline"] = _cmd_deadline
 
     return parser, handlers
 

@@ -125,6 +125,8 @@ class _Formatter(string.Formatter):
         self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, _Missing):
+            return str(value)  # shown as {name}; a format spec cannot apply to it
         return format_value(value, self.lang, format_spec)
 
 
@@ -140,6 +142,10 @@ def render(message: Message, lang: str = "en") -> str:
 render_message = render
 
 
+class _Missing(str):
+    """A placeholder whose value the message lacks; renders as ``{name}``."""
+
+
 class _Defaulting(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing("{" + key + "}")

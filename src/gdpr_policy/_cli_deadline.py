@@ -1,0 +1,165 @@
+"""The ``deadline`` subcommand: when must a data-subject request be answered, and why.
+
+``cli.py`` adds ``--policy``, ``--format``, ``--lang`` and ``--fail-on`` and
+calls :func:`run` with the loaded policy; this module parses its own flags and
+renders. WHEN is an ISO 8601 date (``2026-03-02``) or date-time
+(``2026-03-02T00:30``, ``2026-03-01T23:30Z``, ``2026-03-02T00:30+01:00``); a
+date-time without an offset is read in the jurisdiction's zone. An identity
+question given on the command line counts as justified; the policy's
+promptness limit still applies.
+
+Text output is one explanation step per line; JSON output is one object::
+
+    {"received_on": "2026-03-02", "jurisdiction": "NO", "due": "2026-04-07",
+     "extension_notice_by": "2026-04-07", "extended_due": "2026-06-02",
+     "steps": ["received 2026-03-02 (Oslo)", ...], "step_codes": [{"code": ..., "values": ...}]}
+
+``due`` is the deadline in force (the extended one with ``--extended``) and
+``steps`` explain it. ``jurisdiction`` is the calendar used: ``NO``, ``SE`` or
+``SE-1930-173`` (``--jurisdiction SE`` follows the policy's reading for SE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ._errors import UsageError
+from ._messages import Message
+from ._time import CALENDARS, CLOCK_MODELS, attach_zone, local_day
+from .i18n import render
+from .requests import compute_deadline
+
+if TYPE_CHECKING:
+    from ._policy import Policy
+
+__all__ = ["configure", "parse_when", "run"]
+
+_WHEN_HELP = "ISO 8601 date or date-time; without an offset it is read in the jurisdiction's zone"
+
+
+def configure(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``deadline`` parser and its own flags to the command's subparsers."""
+    p = subparsers.add_parser(
+        "deadline",
+        help="compute the response deadline of a data-subject request, with every step",
+        description="Compute when a data-subject request must be answered (GDPR Art. 12(3), "
+        "Reg. 1182/71): one calendar month from the day of receipt, moved off Saturdays, "
+        "Sundays and public holidays, with each step explained.",
+    )
+    p.add_argument("--received", required=True, metavar="WHEN", help=f"receipt: {_WHEN_HELP}")
+    p.add_argument(
+        "--jurisdiction",
+        choices=CALENDARS,
+        default=None,
+        help="calendar and time zone (default: the controller's own jurisdiction)",
+    )
+    p.add_argument(
+        "--extended",
+        action="store_true",
+        help="the period was validly extended: show the extended deadline",
+    )
+    p.add_argument("--identity-asked", metavar="WHEN", help=f"identity question sent: {_WHEN_HELP}")
+    p.add_argument(
+        "--identity-answered", metavar="WHEN", help=f"identity information received: {_WHEN_HELP}"
+    )
+    p.add_argument(
+        "--identity-clock",
+        choices=CLOCK_MODELS,
+        default=None,
+        help="what an identity question does to the clock (default: the policy's model)",
+    )
+
+
+def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.datetime:
+    """Parse a WHEN argument: a date stays a date; a date-time is made aware in ``timezone``.
+
+    With ``timezone`` None a date-time without offset is returned naive.
+    """
+    value = text.strip()
+    try:
+        parsed: dt.date | dt.datetime = (
+            dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+        )
+    except ValueError:
+        raise UsageError(
+            f"{option}: expected an ISO 8601 date or date-time such as 2026-03-02 or "
+            f"2026-03-02T09:15+01:00, got {text!r}"
+        ) from None
+    if isinstance(parsed, dt.datetime) and parsed.tzinfo is None and timezone is not None:
+        return attach_zone(parsed, timezone, what=option)
+    return parsed
+
+
+def run(args: argparse.Namespace, policy: Policy, lang: str, fmt: str, out: TextIO) -> int:
+    """Compute and print the deadline; bad WHEN values are UsageErrors (exit 2)."""
+    if fmt not in ("text", "json"):
+        raise UsageError(f"deadline: --format must be text or json, got {fmt!r}")
+    if args.identity_answered is not None and args.identity_asked is None:
+        raise UsageError("--identity-answered needs --identity-asked")
+    raw = parse_when(args.received, None, option="--received")
+    # The policy version in force on the day of receipt applies, and that day depends on
+    # the version's zone: pick by the day as written, then re-pick by the local day.
+    version = policy.at(raw if not isinstance(raw, dt.datetime) else raw.date())
+    for _ in range(2):
+        zone = version.jurisdiction(args.jurisdiction).timezone
+        received = parse_when(args.received, zone, option="--received")
+        day = local_day(received, zone)
+        if policy.at(day) is version:
+            break
+        version = policy.at(day)
+    zone = version.jurisdiction(args.jurisdiction).timezone
+    asked = (
+        None
+        if args.identity_asked is None
+        else parse_when(args.identity_asked, zone, option="--identity-asked")
+    )
+    answered = (
+        None
+        if args.identity_answered is None
+        else parse_when(args.identity_answered, zone, option="--identity-answered")
+    )
+    deadline = compute_deadline(
+        received,
+        version,
+        jurisdiction=args.jurisdiction,
+        clock=args.identity_clock,
+        identity_asked=asked,
+        identity_answered=answered,
+        identity_justified=True,
+    )
+    if deadline.suspended:
+        raise UsageError(
+            "the clock stands still until the identity information arrives (identity clock "
+            f"{deadline.clock}): give --identity-answered WHEN"
+        )
+    extended = bool(args.extended)
+    steps = deadline.steps_for(extended)
+    if fmt == "json":
+        document = {
+            "received_on": deadline.received_on.isoformat(),
+            "jurisdiction": deadline.calendar,
+            "due": _iso(deadline.in_force(extended)),
+            "extension_notice_by": _iso(deadline.extension_notice_by),
+            "extended_due": _iso(deadline.extended_due),
+            "steps": [render(s, lang) for s in steps],
+            "step_codes": [_step_json(s) for s in steps],
+        }
+        out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for step in steps:
+            out.write(render(step, lang) + "\n")
+    return 0
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _step_json(step: Message) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in step.values.items():
+        values[key] = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+    return {"code": step.code, "values": values}

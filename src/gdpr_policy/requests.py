@@ -1,0 +1,819 @@
+"""Data-subject requests: the typed request, identity verification and the deadline rules.
+
+A :class:`Request` is what the controller logged: the right exercised, the
+channel, when it arrived (time-zone aware), who asked and what the controller
+found on record, the identity question (asked, answered, means), the
+extension notice and the response. :func:`request_deadline` gives its
+deadline with the steps behind it (see ``gdpr_policy._time``);
+:func:`decide_identity` says whether identity may be checked, why, and by the
+least intrusive means; :func:`evaluate_request` runs the seven
+``request.*`` rules.
+
+**Time.** Every date-time is aware. A naive one is refused unless the zone to
+read it in is given (``parse_request(..., timezone="Europe/Oslo")``). Days
+are taken in the jurisdiction's zone: the request's own ``jurisdiction``, else
+the controller's. ``as_of`` is an aware date-time or a date, meaning the end
+of that day there; anything logged after ``as_of`` has not happened yet, so an
+audit "as of" a past day sees the request as it stood then.
+
+**Identity and the clock.** The question moves the clock (policy model
+``restart`` or ``pause``) only when a trigger the policy enables applies and
+it was asked within ``prompt_within`` of receipt; otherwise the deadline stays
+and ``request.identity-unwarranted`` fires. Triggers are computed from the
+request; where the request lacks the record data a trigger needs (no
+``record``), a trigger the controller cited is taken at its word.
+
+**Extension.** Valid only when notified, with a reason, by the end of the
+first period; then the deadline in force is three months from the start day
+(period plus extension), rolled to a working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PydanticUserError,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from ._errors import InputError, Issue, UsageError
+from ._messages import Location, Message, MessageValue
+from ._rules import Context, Finding, Rule, Severity, rule
+from ._time import Deadline, add_period, attach_zone, local_day, response_deadline
+
+if TYPE_CHECKING:
+    from ._policy import Jurisdiction, PolicyVersion
+
+__all__ = [
+    "IDENTITY_MEANS",
+    "IDENTITY_TRIGGERS",
+    "MACHINE_READABLE_FORMATS",
+    "REQUEST_RULES",
+    "Channel",
+    "Extension",
+    "IdentityCheck",
+    "IdentityDecision",
+    "IdentityMeans",
+    "IdentityTrigger",
+    "OnRecord",
+    "Outcome",
+    "Representative",
+    "Request",
+    "RequestType",
+    "Response",
+    "Subject",
+    "compute_deadline",
+    "decide_identity",
+    "evaluate_request",
+    "identity_triggers",
+    "parse_request",
+    "request_deadline",
+]
+
+RequestType = Literal[
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "portability",
+    "objection",
+    "consent-withdrawal",
+    "marketing-opt-out",
+]
+#: ``account`` is a session the subject is logged in to: already authenticated.
+Channel = Literal["email", "web-form", "account", "postal", "phone", "in-person", "other"]
+Outcome = Literal["fulfilled", "partly", "refused"]
+IdentityTrigger = Literal[
+    "address-not-on-record",
+    "representative",
+    "several-matches",
+    "name-differs",
+    "unverified-channel-whole-record",
+]
+#: Means of checking identity, least intrusive first (EDPB Guidelines 01/2022).
+IdentityMeans = Literal[
+    "confirm-via-address-on-record",
+    "security-questions",
+    "proof-of-authority",
+    "id-document",
+]
+IDENTITY_TRIGGERS: tuple[IdentityTrigger, ...] = get_args(IdentityTrigger)
+IDENTITY_MEANS: tuple[IdentityMeans, ...] = get_args(IdentityMeans)
+
+#: Structured, commonly used, machine-readable formats (Art. 20(1)); media types.
+MACHINE_READABLE_FORMATS: frozenset[str] = frozenset(
+    {
+        "application/json",
+        "application/ld+json",
+        "application/x-ndjson",
+        "text/csv",
+        "text/tab-separated-values",
+        "application/xml",
+        "text/xml",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "text/vcard",
+        "text/calendar",
+    }
+)
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+_WHOLE_RECORD_TYPES = frozenset({"erasure", "portability"})
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+
+
+def _aware(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        return value
+    zone = (info.context or {}).get("timezone") if isinstance(info.context, Mapping) else None
+    if not zone:
+        raise ValueError(
+            "expected a date-time with a UTC offset (e.g. 2026-03-02T09:15+01:00); "
+            "a time without one is read only when the zone is given"
+        )
+    try:
+        return attach_zone(value, str(zone))
+    except UsageError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+#: An aware date-time; a naive one is read in the validation context's ``timezone``.
+When = Annotated[dt.datetime, AfterValidator(_aware)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Subject(BaseModel):
+    """How the requester identified themselves: any of name, e-mail, phone, customer id.
+
+    ``email`` is also the address the request came from, when it came by e-mail.
+    """
+
+    model_config = _FROZEN
+
+    name: Text | None = None
+    email: Text | None = None
+    phone: Text | None = None
+    customer_id: Text | None = None
+
+
+class OnRecord(BaseModel):
+    """What the controller found when it looked the requester up.
+
+    ``matches`` is the number of records that match the identifiers given;
+    ``name`` and ``emails`` are those on the matching record (when one matched).
+    """
+
+    model_config = _FROZEN
+
+    matches: int = Field(default=1, ge=0)
+    name: Text | None = None
+    emails: tuple[Text, ...] = ()
+
+
+class Representative(BaseModel):
+    """Someone asking on the data subject's behalf."""
+
+    model_config = _FROZEN
+
+    name: Text
+    authority: Literal["power-of-attorney", "guardian", "lawyer", "other"] | None = None
+
+
+class IdentityCheck(BaseModel):
+    """The identity question: when asked, by which means, when answered, triggers cited."""
+
+    model_config = _FROZEN
+
+    asked_at: When
+    means: tuple[IdentityMeans, ...] = Field(min_length=1)
+    answered_at: When | None = None
+    triggers: tuple[IdentityTrigger, ...] = ()
+
+    @model_validator(mode="after")
+    def _order(self) -> IdentityCheck:
+        if self.answered_at is not None and self.answered_at < self.asked_at:
+            raise ValueError("answered_at: expected a time on or after asked_at")
+        return self
+
+
+class Extension(BaseModel):
+    """The notice that the period is extended (Art. 12(3)): when, and the reasons given."""
+
+    model_config = _FROZEN
+
+    notified_at: When
+    reason: Text
+
+
+class Response(BaseModel):
+    """The answer: when, the outcome, the reason for a refusal and the format delivered.
+
+    ``format`` is a media type (``application/json``, ``text/csv``); it matters
+    for portability (Art. 20(1)).
+    """
+
+    model_config = _FROZEN
+
+    responded_at: When
+    outcome: Outcome
+    refusal_reason: Text | None = None
+    format: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Response:
+        if self.outcome == "refused" and self.refusal_reason is None:
+            raise ValueError("refusal_reason: expected the reason for refusing (Art. 12(4))")
+        if self.format is not None and not _MEDIA_TYPE.match(_media_type(self.format)):
+            raise ValueError(
+                f"format: expected a media type such as application/json, got {self.format!r}"
+            )
+        return self
+
+
+class Request(BaseModel):
+    """A data-subject request as logged (see the module docstring on time and identity).
+
+    ``jurisdiction`` selects the calendar and zone (``NO``, ``SE`` or
+    ``SE-1930-173``); None means the controller's own. ``whole_record`` says
+    whether an erasure or portability request covers the whole record.
+    ``location`` (file and JSON pointer) lets findings point at the request.
+    """
+
+    model_config = _FROZEN
+
+    id: Text
+    type: RequestType
+    channel: Channel
+    received_at: When
+    jurisdiction: Literal["NO", "SE", "SE-1930-173"] | None = None
+    subject: Subject = Subject()
+    record: OnRecord | None = None
+    representative: Representative | None = None
+    whole_record: bool = True
+    identity: IdentityCheck | None = None
+    extension: Extension | None = None
+    response: Response | None = None
+    location: Location | None = None
+
+    @model_validator(mode="after")
+    def _chronology(self) -> Request:
+        received = self.received_at
+        if self.identity is not None and self.identity.asked_at < received:
+            raise ValueError("identity.asked_at: expected a time on or after received_at")
+        if self.extension is not None and self.extension.notified_at < received:
+            raise ValueError("extension.notified_at: expected a time on or after received_at")
+        if self.response is not None and self.response.responded_at < received:
+            raise ValueError("response.responded_at: expected a time on or after received_at")
+        return self
+
+
+def parse_request(
+    data: Mapping[str, Any],
+    *,
+    source: str = "<request>",
+    pointer: str = "",
+    timezone: str | None = None,
+) -> Request:
+    """Validate a mapping (decoded JSON, YAML or a CSV row) into a request.
+
+    ``timezone`` is the zone naive date-times are read in; without it they are
+    an error. Every problem is an :class:`InputError` issue with a JSON pointer
+    (``pointer`` is where the request sits in its document, e.g. ``/requests/3``).
+    """
+    if not isinstance(data, Mapping):
+        raise InputError.at(
+            source,
+            None,
+            None,
+            "",
+            "expected a request object",
+            type(data).__name__,
+            pointer=pointer,
+        )
+    values = dict(data)
+    values.setdefault("location", {"file": source, "pointer": pointer or None})
+    context = {"timezone": timezone} if timezone else {}
+    try:
+        return Request.model_validate(values, context=context)
+    except ValidationError as exc:
+        issues = [_issue(err, source, pointer) for err in exc.errors(include_url=False)]
+        raise InputError(issues) from exc
+
+
+def _issue(err: Mapping[str, Any], source: str, pointer: str) -> Issue:
+    parts = [str(p) for p in err["loc"]]
+    msg: str = err["msg"]
+    found = err.get("input")
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+        head, sep, rest = msg.partition(": ")
+        if sep and re.fullmatch(r"[a-z_.]+", head):  # the validator named a nested field
+            parts.extend(head.split("."))
+            msg = rest
+            found = None
+    expected = msg if msg.startswith("expected") else "expected " + msg[:1].lower() + msg[1:]
+    if err["type"] == "missing":
+        expected, found = "expected a value for this required field", None
+    return Issue(
+        source=source,
+        line=None,
+        column=None,
+        path=".".join(parts),
+        expected=expected,
+        found=None if found is None or isinstance(found, Mapping) else repr(found),
+        pointer=pointer + "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts),
+    )
+
+
+def _media_type(text: str) -> str:
+    return text.split(";", 1)[0].strip().lower()
+
+
+# -- identity verification (Art. 12(6), S20) ---------------------------------------------------
+
+
+def _norm_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _norm_email(address: str) -> str:
+    return address.strip().casefold()
+
+
+def _trigger_applies(request: Request, trigger: IdentityTrigger) -> bool | None:
+    """Whether a trigger applies to the request; None when the request lacks the data."""
+    authenticated = request.channel == "account"
+    record = request.record
+    if trigger == "representative":
+        return request.representative is not None
+    if trigger == "unverified-channel-whole-record":
+        return request.type in _WHOLE_RECORD_TYPES and request.whole_record and not authenticated
+    if authenticated and trigger != "several-matches":
+        # Logged in to the record itself: address and name checks add nothing (EDPB 01/2022).
+        return False
+    if record is None:
+        return None
+    if trigger == "several-matches":
+        return record.matches > 1
+    if trigger == "address-not-on-record":
+        # The address a reply would go to: the sender of an e-mail, or the one typed in a form.
+        if request.channel not in ("email", "web-form") or request.subject.email is None:
+            return False
+        return _norm_email(request.subject.email) not in {_norm_email(e) for e in record.emails}
+    # name-differs
+    if request.subject.name is None or record.name is None:
+        return False
+    return _norm_name(request.subject.name) != _norm_name(record.name)
+
+
+def identity_triggers(request: Request, policy: PolicyVersion) -> tuple[IdentityTrigger, ...]:
+    """The triggers the policy enables that apply to the request (in the policy's order).
+
+    A trigger the request lacks the data to decide counts only if the
+    controller cited it in ``identity.triggers``.
+    """
+    cited = set(request.identity.triggers) if request.identity is not None else set()
+    found: list[IdentityTrigger] = []
+    for trigger in policy.rights.identity.triggers:
+        applies = _trigger_applies(request, trigger)
+        if applies or (applies is None and trigger in cited):
+            found.append(trigger)
+    return tuple(found)
+
+
+class IdentityDecision(BaseModel):
+    """Whether to ask for identity information, why, and by the least intrusive means.
+
+    ``means`` lists what to ask for, least intrusive first (one means per need:
+    a representative's authority is a separate question from identity).
+    ``reasons`` are messages in the ``request`` domain, one per trigger (or one
+    saying why no question is warranted).
+    """
+
+    model_config = _FROZEN
+
+    ask: bool
+    triggers: tuple[IdentityTrigger, ...]
+    means: tuple[IdentityMeans, ...]
+    reasons: tuple[Message, ...]
+
+
+def decide_identity(request: Request, policy: PolicyVersion) -> IdentityDecision:
+    """Decide whether identity may be checked (Art. 12(6)) and the least intrusive means.
+
+    Confirming through the address on record comes before security questions,
+    and both before a copy of an identity document, which is chosen only when
+    the policy offers nothing lighter (EDPB Guidelines 01/2022: the check must
+    be proportionate; an authenticated requester is not asked for ID).
+    """
+    triggers = identity_triggers(request, policy)
+    if not triggers:
+        why = (
+            "request.identity-reason.authenticated"
+            if request.channel == "account"
+            else "request.identity-reason.none"
+        )
+        return IdentityDecision(ask=False, triggers=(), means=(), reasons=(Message(code=why),))
+    offered: set[str] = set(policy.rights.identity.means)
+    has_address = request.record is not None and bool(request.record.emails)
+    wanted: list[IdentityMeans] = []
+    for trigger in triggers:
+        wanted.append(_least_intrusive(trigger, offered, has_address))
+        if trigger == "representative":
+            wanted.append("proof-of-authority")
+    means = tuple(m for m in IDENTITY_MEANS if m in wanted)
+    reasons = tuple(Message(code=f"request.identity-reason.{t}") for t in triggers)
+    return IdentityDecision(ask=True, triggers=triggers, means=means, reasons=reasons)
+
+
+def _least_intrusive(
+    trigger: IdentityTrigger, offered: set[str], has_address: bool
+) -> IdentityMeans:
+    candidates: list[IdentityMeans] = []
+    if has_address and trigger != "several-matches":
+        # A link to the address on record proves control of it; with several
+        # matching records it would not say which one is the requester's.
+        candidates.append("confirm-via-address-on-record")
+    candidates.append("security-questions")
+    for means in candidates:
+        if means in offered:
+            return means
+    return "id-document"
+
+
+# -- deadlines -------------------------------------------------------------------------------
+
+
+def _jurisdiction(policy: PolicyVersion, code: str | None) -> Jurisdiction:
+    return policy.jurisdiction(code)
+
+
+def compute_deadline(
+    received: dt.date | dt.datetime,
+    policy: PolicyVersion,
+    *,
+    jurisdiction: str | None = None,
+    clock: str | None = None,
+    identity_asked: dt.date | dt.datetime | None = None,
+    identity_answered: dt.date | dt.datetime | None = None,
+    identity_justified: bool = True,
+) -> Deadline:
+    """The deadline of a request received at ``received``, with the policy's parameters.
+
+    ``jurisdiction`` is ``NO``, ``SE`` or ``SE-1930-173`` (None: the
+    controller's own); ``clock`` overrides the policy's identity clock model.
+    The response period, extension and promptness limit come from
+    ``policy.rights``. See :func:`gdpr_policy._time.response_deadline`.
+    """
+    jur = _jurisdiction(policy, jurisdiction)
+    rights = policy.rights
+    return response_deadline(
+        received,
+        timezone=jur.timezone,
+        calendar=jur.calendar,
+        period=rights.response_period,
+        extension=rights.extension,
+        clock=clock or rights.identity.clock,
+        identity_asked=identity_asked,
+        identity_answered=identity_answered,
+        identity_justified=identity_justified,
+        prompt_within=rights.identity.prompt_within,
+    )
+
+
+def request_deadline(
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | None = None
+) -> Deadline:
+    """The deadline of a logged request; with ``as_of``, as it stood at the end of that day.
+
+    An identity question is justified when :func:`identity_triggers` finds a
+    trigger. An answer logged after ``as_of`` has not arrived yet.
+    """
+    view = request if as_of is None else _as_of_view(request, policy, as_of)
+    identity = view.identity
+    return compute_deadline(
+        view.received_at,
+        policy,
+        jurisdiction=view.jurisdiction,
+        identity_asked=None if identity is None else identity.asked_at,
+        identity_answered=None if identity is None else identity.answered_at,
+        identity_justified=bool(identity_triggers(view, policy)),
+    )
+
+
+def _instant(as_of: dt.date | dt.datetime, timezone: str) -> dt.datetime:
+    """The last instant ``as_of`` covers: itself, or the end of a date in ``timezone``."""
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise UsageError("as_of must be a timezone-aware date-time or a date")
+        return as_of
+    midnight = attach_zone(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()), timezone)
+    return midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+
+
+def _as_of_view(request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Request:
+    """The request as it stood at ``as_of``: later answers, notices and responses removed."""
+    at = _instant(as_of, _jurisdiction(policy, request.jurisdiction).timezone)
+    update: dict[str, Any] = {}
+    identity = request.identity
+    if identity is not None:
+        if identity.asked_at > at:
+            update["identity"] = None
+        elif identity.answered_at is not None and identity.answered_at > at:
+            update["identity"] = identity.model_copy(update={"answered_at": None})
+    if request.extension is not None and request.extension.notified_at > at:
+        update["extension"] = None
+    if request.response is not None and request.response.responded_at > at:
+        update["response"] = None
+    return request.model_copy(update=update) if update else request
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+
+class _Assessment(NamedTuple):
+    view: Request
+    jurisdiction: Jurisdiction
+    deadline: Deadline
+    as_of: dt.date
+    notified: dt.date | None
+    extension_valid: bool
+    responded: dt.date | None
+
+    def day(self, at: dt.datetime) -> dt.date:
+        return local_day(at, self.jurisdiction.timezone)
+
+    @property
+    def in_force(self) -> dt.date | None:
+        return self.deadline.in_force(self.extension_valid)
+
+    def evidence(self, **extra: MessageValue) -> dict[str, MessageValue]:
+        d = self.deadline
+        out: dict[str, MessageValue] = {
+            "received": d.received_on,
+            "due": d.due,
+            "responded": self.responded,
+            "extension_notice_by": d.extension_notice_by,
+            "extension_notified": self.notified,
+            "extended_due": d.extended_due,
+            "deadline_in_force": self.in_force,
+            "as_of": self.as_of,
+            "calendar": d.calendar,
+            "timezone": d.timezone,
+            "clock": d.clock,
+            "clock_moved": d.clock_moved,
+        }
+        out.update(extra)
+        return out
+
+
+def _assess(request: Request, ctx: Context) -> _Assessment:
+    policy = ctx.policy
+    jur = _jurisdiction(policy, request.jurisdiction)
+    view = _as_of_view(request, policy, ctx.as_of)
+    deadline = request_deadline(view, policy)
+    at = _instant(ctx.as_of, jur.timezone)
+    as_of_day = local_day(at, jur.timezone)
+    notified = (
+        None if view.extension is None else local_day(view.extension.notified_at, jur.timezone)
+    )
+    responded = (
+        None if view.response is None else local_day(view.response.responded_at, jur.timezone)
+    )
+    valid = notified is not None and deadline.due is not None and notified <= deadline.due
+    return _Assessment(view, jur, deadline, as_of_day, notified, valid, responded)
+
+
+def _where(request: Request, suffix: str) -> Location | None:
+    loc = request.location
+    if loc is None:
+        return None
+    return loc.model_copy(update={"pointer": (loc.pointer or "") + suffix})
+
+
+_RESPONSE_CLAUSES = ("S15", "S16", "S17", "S18", "S19", "S21")
+
+
+@rule(
+    "request.late",
+    legal=["GDPR Art. 12(3)", "Regulation 1182/71 Art. 3(2)(c)", "Regulation 1182/71 Art. 3(4)"],
+    statement=_RESPONSE_CLAUSES,
+)
+def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
+    """Answered after the first period's deadline without a valid extension."""
+    a = _assess(request, ctx)
+    due = a.deadline.due
+    if a.responded is None or due is None or a.extension_valid or a.responded <= due:
+        return
+    yield request_late.finding(
+        request.id,
+        location=_where(request, "/response/responded_at"),
+        evidence=a.evidence(),
+        responded=a.responded,
+        due=due,
+        days=(a.responded - due).days,
+    )
+
+
+@rule(
+    "request.overdue",
+    legal=["GDPR Art. 12(3)", "Regulation 1182/71 Art. 3(2)(c)", "Regulation 1182/71 Art. 3(4)"],
+    statement=_RESPONSE_CLAUSES,
+)
+def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
+    """Still open at ``as_of`` after the deadline in force (extended, when validly extended)."""
+    a = _assess(request, ctx)
+    deadline = a.in_force
+    if a.responded is not None or deadline is None or a.as_of <= deadline:
+        return
+    yield request_overdue.finding(
+        request.id,
+        location=_where(request, "/received_at"),
+        evidence=a.evidence(),
+        due=deadline,
+        as_of=a.as_of,
+        days=(a.as_of - deadline).days,
+    )
+
+
+@rule("request.extension-late", legal=["GDPR Art. 12(3)"], statement=["S21"])
+def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
+    """The extension was notified after the first period had ended, so it does not count."""
+    a = _assess(request, ctx)
+    due = a.deadline.due
+    if a.notified is None or due is None or a.notified <= due:
+        return
+    yield request_extension_late.finding(
+        request.id,
+        location=_where(request, "/extension/notified_at"),
+        evidence=a.evidence(),
+        notified=a.notified,
+        notice_by=due,
+    )
+
+
+@rule("request.extension-too-long", legal=["GDPR Art. 12(3)"], statement=["S21"])
+def request_extension_too_long(request: Request, ctx: Context) -> Iterable[Finding]:
+    """Answered after the extended deadline, although the extension itself was valid."""
+    a = _assess(request, ctx)
+    extended = a.deadline.extended_due
+    if not a.extension_valid or a.responded is None or extended is None:
+        return
+    if a.responded <= extended:
+        return
+    yield request_extension_too_long.finding(
+        request.id,
+        location=_where(request, "/response/responded_at"),
+        evidence=a.evidence(),
+        responded=a.responded,
+        extended_due=extended,
+        days=(a.responded - extended).days,
+    )
+
+
+@rule("request.portability-format", legal=["GDPR Art. 20(1)"], statement=["S19"])
+def request_portability_format(request: Request, ctx: Context) -> Iterable[Finding]:
+    """Portability data delivered in a format that is not structured and machine-readable.
+
+    Accepted: the policy's ``portability_formats`` that are machine-readable,
+    or, when the policy lists none, :data:`MACHINE_READABLE_FORMATS`.
+    """
+    a = _assess(request, ctx)
+    response = a.view.response
+    if request.type != "portability" or response is None or response.outcome == "refused":
+        return
+    declared = {_media_type(f) for f in ctx.policy.rights.portability_formats}
+    accepted = (declared & MACHINE_READABLE_FORMATS) if declared else set(MACHINE_READABLE_FORMATS)
+    delivered = None if response.format is None else _media_type(response.format)
+    if delivered is not None and delivered in accepted:
+        return
+    yield request_portability_format.finding(
+        request.id,
+        location=_where(request, "/response/format"),
+        evidence=a.evidence(format=delivered, accepted=sorted(accepted)),
+        format=delivered,
+        accepted=sorted(accepted),
+    )
+
+
+@rule(
+    "request.identity-unwarranted",
+    legal=["GDPR Art. 12(6)", "GDPR Art. 12(3)", "EDPB Guidelines 01/2022"],
+    statement=["S20", "S21"],
+)
+def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Finding]:
+    """Identity was asked for without a trigger, or too late: the clock did not move.
+
+    The finding's message is ``request.identity-unwarranted`` (no trigger) or
+    ``request.identity-unwarranted.late`` (asked after ``prompt_within``).
+    """
+    a = _assess(request, ctx)
+    identity = a.view.identity
+    if identity is None:
+        return
+    asked = a.day(identity.asked_at)
+    prompt_by = add_period(a.deadline.received_on, ctx.policy.rights.identity.prompt_within)
+    triggers = identity_triggers(a.view, ctx.policy)
+    evidence = a.evidence(
+        identity_asked=asked,
+        prompt_by=prompt_by,
+        triggers=list(triggers),
+        means=list(identity.means),
+    )
+    where = _where(request, "/identity/asked_at")
+    if not triggers:
+        yield request_identity_unwarranted.finding(
+            request.id, location=where, evidence=evidence, asked=asked, due=a.deadline.due
+        )
+    elif asked > prompt_by:
+        found = request_identity_unwarranted.finding(
+            request.id,
+            location=where,
+            evidence=evidence,
+            asked=asked,
+            prompt_by=prompt_by,
+            due=a.deadline.due,
+        )
+        yield found.model_copy(
+            update={
+                "message": found.message.model_copy(
+                    update={"code": "request.identity-unwarranted.late"}
+                )
+            }
+        )
+
+
+@rule(
+    "request.identity-disproportionate",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 12(6)", "GDPR Art. 5(1)(c)", "EDPB Guidelines 01/2022"],
+    statement=["S20"],
+)
+def request_identity_disproportionate(request: Request, ctx: Context) -> Iterable[Finding]:
+    """An identity document was demanded where a lighter means would do."""
+    identity = request.identity
+    if identity is None or "id-document" not in identity.means:
+        return
+    a = _assess(request, ctx)
+    if a.view.identity is None:
+        return
+    decision = decide_identity(a.view, ctx.policy)
+    if "id-document" in decision.means:
+        return
+    lighter = [str(m) for m in decision.means if m != "proof-of-authority"] or [
+        str(m) for m in decision.means
+    ]
+    yield request_identity_disproportionate.finding(
+        request.id,
+        location=_where(request, "/identity/means"),
+        evidence=a.evidence(
+            identity_asked=a.day(identity.asked_at),
+            means=list(identity.means),
+            lighter_means=lighter,
+            triggers=list(decision.triggers),
+            authenticated=request.channel == "account",
+        ),
+        asked=a.day(identity.asked_at),
+    )
+
+
+REQUEST_RULES: tuple[Rule[Request], ...] = (
+    request_extension_late,
+    request_extension_too_long,
+    request_identity_disproportionate,
+    request_identity_unwarranted,
+    request_late,
+    request_overdue,
+    request_portability_format,
+)
+
+
+def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
+    try:
+        return Context(policy=policy, as_of=as_of)
+    except PydanticUserError:
+        # _rules names PolicyVersion only for type checking; pydantic needs it once, here.
+        from ._policy import PolicyVersion
+
+        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
+        return Context(policy=policy, as_of=as_of)
+
+
+def evaluate_request(
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime
+) -> list[Finding]:
+    """Every finding of the request rules on one request at ``as_of``, in the stable order."""
+    _instant(as_of, _jurisdiction(policy, request.jurisdiction).timezone)
+    ctx = _context(policy, as_of)
+    findings = [f for r in REQUEST_RULES for f in r.evaluate(request, ctx)]
+    return sorted(findings, key=Finding.sort_key)

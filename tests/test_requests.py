@@ -1,0 +1,606 @@
+"""Tests of data-subject requests, identity decisions and the request rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from gdpr_policy._errors import InputError, UsageError
+from gdpr_policy._messages import Message
+from gdpr_policy._refs import LegalRef
+from gdpr_policy._rules import REGISTRY, Finding, Severity
+from gdpr_policy.i18n import LANGUAGES, has_message, render
+from gdpr_policy.requests import (
+    REQUEST_RULES,
+    Request,
+    compute_deadline,
+    decide_identity,
+    evaluate_request,
+    identity_triggers,
+    parse_request,
+    request_deadline,
+)
+from strategies.time import policy_version, request_data
+
+D = dt.date
+POLICY = policy_version()
+
+
+def req(**fields: Any) -> Request:
+    data: dict[str, Any] = {
+        "id": "r1",
+        "type": "access",
+        "channel": "email",
+        "received_at": "2026-03-02T10:00+01:00",
+        "subject": {"name": "Kari Nordmann", "email": "kari@example.no"},
+        "record": {"matches": 1, "name": "Kari Nordmann", "emails": ["kari@example.no"]},
+    }
+    data.update(fields)
+    return parse_request(data, source="requests.json", pointer="/requests/0")
+
+
+def rules_fired(request: Request, as_of: dt.date | dt.datetime, policy: Any = POLICY) -> list[str]:
+    return [f.rule for f in evaluate_request(request, policy, as_of)]
+
+
+def one(request: Request, rule_id: str, as_of: dt.date, policy: Any = POLICY) -> Finding:
+    found = [f for f in evaluate_request(request, policy, as_of) if f.rule == rule_id]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+
+def test_parse_a_full_request() -> None:
+    r = req(
+        type="portability",
+        representative={"name": "Advokat Hansen", "authority": "power-of-attorney"},
+        identity={
+            "asked_at": "2026-03-03T09:00+01:00",
+            "means": ["confirm-via-address-on-record"],
+            "answered_at": "2026-03-04T12:00+01:00",
+        },
+        extension={"notified_at": "2026-03-20T09:00+01:00", "reason": "many systems to search"},
+        response={
+            "responded_at": "2026-05-01T09:00+02:00",
+            "outcome": "fulfilled",
+            "format": "application/json; charset=utf-8",
+        },
+    )
+    assert r.received_at.utcoffset() == dt.timedelta(hours=1)
+    assert r.identity is not None and r.identity.means == ("confirm-via-address-on-record",)
+    assert r.location is not None and r.location.pointer == "/requests/0"
+
+
+def test_naive_received_at_is_a_located_error() -> None:
+    with pytest.raises(InputError) as info:
+        req(received_at="2026-03-02T10:00")
+    (issue,) = info.value.issues
+    assert issue.pointer == "/requests/0/received_at"
+    assert issue.path == "received_at"
+    assert "expected a date-time with a UTC offset" in issue.expected
+    assert issue.found == "'2026-03-02T10:00'"
+    assert str(info.value).startswith(
+        "requests.json#/requests/0/received_at: received_at: expected"
+    )
+
+
+def test_naive_times_are_read_in_the_zone_given() -> None:
+    r = parse_request(
+        {
+            "id": "r",
+            "type": "access",
+            "channel": "email",
+            "received_at": "2026-03-15T00:30",
+            "response": {"responded_at": "2026-03-20 10:00", "outcome": "fulfilled"},
+        },
+        timezone="Europe/Oslo",
+    )
+    assert r.received_at == dt.datetime(2026, 3, 14, 23, 30, tzinfo=dt.UTC)
+    assert request_deadline(r, POLICY).received_on == D(2026, 3, 15)
+    with pytest.raises(InputError, match="does not exist in Europe/Oslo"):
+        parse_request(
+            {"id": "r", "type": "access", "channel": "email", "received_at": "2026-03-29T02:30"},
+            timezone="Europe/Oslo",
+        )
+
+
+@pytest.mark.parametrize(
+    ("fields", "pointer", "expected"),
+    [
+        ({"type": "complaint"}, "/requests/0/type", "expected "),
+        (
+            {"response": {"responded_at": "2026-03-05T10:00Z", "outcome": "refused"}},
+            "/requests/0/response/refusal_reason",
+            "expected the reason for refusing",
+        ),
+        (
+            {
+                "response": {
+                    "responded_at": "2026-03-05T10:00Z",
+                    "outcome": "fulfilled",
+                    "format": "a pdf",
+                }
+            },
+            "/requests/0/response/format",
+            "expected a media type",
+        ),
+        (
+            {"response": {"responded_at": "2026-03-01T10:00Z", "outcome": "fulfilled"}},
+            "/requests/0/response/responded_at",
+            "expected a time on or after received_at",
+        ),
+        (
+            {"extension": {"notified_at": "2026-03-05T10:00Z", "reason": ""}},
+            "/requests/0/extension/reason",
+            "expected ",
+        ),
+        (
+            {"identity": {"asked_at": "2026-03-05T10:00Z", "means": []}},
+            "/requests/0/identity/means",
+            "expected ",
+        ),
+        (
+            {
+                "identity": {
+                    "asked_at": "2026-03-05T10:00Z",
+                    "means": ["id-document"],
+                    "answered_at": "2026-03-04T10:00Z",
+                }
+            },
+            "/requests/0/identity/answered_at",
+            "expected a time on or after asked_at",
+        ),
+        ({"id": None}, "/requests/0/id", "expected "),
+        ({"colour": "red"}, "/requests/0/colour", "expected "),
+    ],
+)
+def test_bad_fields_are_located(fields: dict[str, Any], pointer: str, expected: str) -> None:
+    with pytest.raises(InputError) as info:
+        req(**fields)
+    pointers = [i.pointer for i in info.value.issues]
+    assert pointer in pointers, str(info.value)
+    issue = info.value.issues[pointers.index(pointer)]
+    assert issue.expected.startswith(expected)
+    assert issue.source == "requests.json"
+
+
+def test_missing_field_and_not_a_mapping() -> None:
+    with pytest.raises(InputError) as info:
+        parse_request({"id": "r", "type": "access", "channel": "email"}, source="x.json")
+    assert [i.pointer for i in info.value.issues] == ["/received_at"]
+    assert info.value.issues[0].expected == "expected a value for this required field"
+    with pytest.raises(InputError, match="expected a request object"):
+        parse_request(["not", "a", "mapping"], source="x.json")  # type: ignore[arg-type]
+
+
+# -- deadlines through the policy ----------------------------------------------------------------
+
+
+def test_request_deadline_uses_the_policy_calendar_and_zone() -> None:
+    r = req(received_at="2026-03-01T23:30Z")  # 00:30 on 2 March in Oslo
+    d = request_deadline(r, POLICY)
+    assert (d.received_on, d.due, d.calendar, d.timezone) == (
+        D(2026, 3, 2),
+        D(2026, 4, 7),
+        "NO",
+        "Europe/Oslo",
+    )
+    se = request_deadline(req(received_at="2026-03-01T23:30Z", jurisdiction="SE"), POLICY)
+    assert (se.received_on, se.due, se.calendar) == (D(2026, 3, 2), D(2026, 4, 2), "SE")
+    strict = compute_deadline(D(2026, 5, 19), POLICY, jurisdiction="SE-1930-173")
+    assert (strict.calendar, strict.due) == ("SE-1930-173", D(2026, 6, 22))
+
+
+def test_compute_deadline_clock_override_and_policy_promptness() -> None:
+    pause = compute_deadline(
+        D(2026, 5, 20),
+        POLICY,
+        clock="pause",
+        identity_asked=D(2026, 5, 23),
+        identity_answered=D(2026, 5, 30),
+    )
+    assert pause.due == D(2026, 6, 29)  # 20 June + 7 days = Saturday 27 June -> Monday 29
+    late = compute_deadline(
+        D(2026, 5, 20),
+        POLICY,
+        clock="pause",
+        identity_asked=D(2026, 5, 24),
+        identity_answered=D(2026, 5, 30),
+    )
+    assert late.due == D(2026, 6, 22)
+
+
+def test_policy_pause_clock_moves_a_justified_prompt_question() -> None:
+    policy = policy_version(clock="pause")
+    r = req(
+        channel="web-form",
+        subject={"name": "Kari Nordmann", "email": "kari.n@elsewhere.example"},
+        identity={
+            "asked_at": "2026-03-03T09:00+01:00",
+            "means": ["confirm-via-address-on-record"],
+            "answered_at": "2026-03-13T09:00+01:00",
+        },
+    )
+    d = request_deadline(r, policy)
+    assert d.clock_moved
+    assert d.due == D(2026, 4, 13)  # 2 April + 10 days = 12 April, a Sunday
+
+
+# -- identity decisions ------------------------------------------------------------------------
+
+
+def test_no_trigger_no_question() -> None:
+    decision = decide_identity(req(), POLICY)
+    assert not decision.ask
+    assert decision.means == ()
+    assert [m.code for m in decision.reasons] == ["request.identity-reason.none"]
+
+
+def test_other_address_asks_for_confirmation_through_the_address_on_record() -> None:
+    r = req(subject={"name": "Kari Nordmann", "email": "KARI@example.no "})
+    assert identity_triggers(r, POLICY) == ()  # case and spaces do not make another address
+    r = req(subject={"name": "Kari Nordmann", "email": "kari@gmail.example"})
+    decision = decide_identity(r, POLICY)
+    assert decision.ask
+    assert decision.triggers == ("address-not-on-record",)
+    assert decision.means == ("confirm-via-address-on-record",)
+    assert render(decision.reasons[0], "nb") == (
+        "Henvendelsen kommer fra en annen adresse enn den vi har registrert."
+    )
+
+
+def test_several_matches_ask_security_questions() -> None:
+    decision = decide_identity(req(record={"matches": 3, "emails": ["kari@example.no"]}), POLICY)
+    assert decision.triggers == ("several-matches",)
+    assert decision.means == ("security-questions",)
+
+
+def test_representative_needs_proof_of_authority_too() -> None:
+    decision = decide_identity(req(representative={"name": "Advokat Hansen"}), POLICY)
+    assert decision.triggers == ("representative",)
+    assert decision.means == ("confirm-via-address-on-record", "proof-of-authority")
+
+
+def test_name_differs() -> None:
+    r = req(subject={"name": "kari   NORDMANN", "email": "kari@example.no"})
+    assert identity_triggers(r, POLICY) == ()
+    r = req(subject={"name": "Kari Olsen", "email": "kari@example.no"})
+    assert identity_triggers(r, POLICY) == ("name-differs",)
+
+
+def test_whole_record_over_an_unverified_channel() -> None:
+    for channel in ("phone", "postal", "email", "web-form"):
+        assert identity_triggers(req(type="erasure", channel=channel), POLICY) == (
+            "unverified-channel-whole-record",
+        ), channel
+    assert identity_triggers(req(type="portability", channel="email"), POLICY) == (
+        "unverified-channel-whole-record",
+    )
+    assert (
+        identity_triggers(req(type="erasure", channel="postal", whole_record=False), POLICY) == ()
+    )
+    assert identity_triggers(req(type="access", channel="postal"), POLICY) == ()
+    assert identity_triggers(req(type="erasure", channel="account"), POLICY) == ()
+
+
+def test_authenticated_requester_is_not_asked() -> None:
+    r = req(
+        channel="account",
+        type="portability",
+        subject={"name": "Kari Olsen", "email": "kari@gmail.example"},
+    )
+    decision = decide_identity(r, POLICY)
+    assert not decision.ask
+    assert [m.code for m in decision.reasons] == ["request.identity-reason.authenticated"]
+
+
+def test_triggers_the_policy_does_not_enable_do_not_count() -> None:
+    policy = policy_version(triggers=("representative",))
+    r = req(subject={"name": "Kari Nordmann", "email": "kari@gmail.example"})
+    assert identity_triggers(r, policy) == ()
+
+
+def test_cited_trigger_counts_only_when_the_record_data_is_missing() -> None:
+    cited = {
+        "asked_at": "2026-03-03T09:00+01:00",
+        "means": ["security-questions"],
+        "triggers": ["several-matches"],
+    }
+    assert identity_triggers(req(record=None, identity=cited), POLICY) == ("several-matches",)
+    assert identity_triggers(req(identity=cited), POLICY) == ()  # the record shows one match
+
+
+def test_id_document_only_when_nothing_lighter_is_offered() -> None:
+    policy = policy_version(means=("id-document",))
+    r = req(subject={"name": "Kari Nordmann", "email": "kari@gmail.example"})
+    assert decide_identity(r, policy).means == ("id-document",)
+    no_address = req(
+        subject={"name": "Kari", "email": "kari@gmail.example"},
+        record={"matches": 1, "name": "Kari"},
+    )
+    assert decide_identity(
+        no_address, policy_version(means=("confirm-via-address-on-record", "id-document"))
+    ).means == ("id-document",)
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def _responded(day: str, **extra: Any) -> dict[str, Any]:
+    return {"responded_at": f"{day}T12:00+02:00", "outcome": "fulfilled", **extra}
+
+
+def test_answered_on_the_due_day_is_on_time() -> None:
+    r = req(response=_responded("2026-04-07"))
+    assert rules_fired(r, D(2026, 12, 31)) == []
+
+
+def test_answered_a_day_late() -> None:
+    r = req(response=_responded("2026-04-08"))
+    f = one(r, "request.late", D(2026, 12, 31))
+    assert f.severity is Severity.ERROR
+    assert f.message.values == {"responded": D(2026, 4, 8), "due": D(2026, 4, 7), "days": 1}
+    assert (f.evidence["received"], f.evidence["due"], f.evidence["responded"]) == (
+        D(2026, 3, 2),
+        D(2026, 4, 7),
+        D(2026, 4, 8),
+    )
+    assert f.location is not None and f.location.pointer == "/requests/0/response/responded_at"
+    assert render(f.message, "en") == (
+        "Answered on 2026-04-08, 1 day(s) after the deadline of 2026-04-07, "
+        "without a valid extension."
+    )
+    assert LegalRef.parse("GDPR Art. 12(3)") in f.legal
+    assert {s.clause for s in f.statement} >= {"S15", "S21"}
+
+
+def test_a_30_days_deadline_would_be_wrong() -> None:
+    # Peers add 30 days: 1 April. Answering on 6 April (Easter Monday eve) is on time here.
+    r = req(response=_responded("2026-04-06"))
+    assert "request.late" not in rules_fired(r, D(2026, 12, 31))
+
+
+def test_overdue_at_as_of() -> None:
+    r = req()
+    assert rules_fired(r, D(2026, 4, 7)) == []
+    f = one(r, "request.overdue", D(2026, 4, 8))
+    assert f.message.values == {"due": D(2026, 4, 7), "as_of": D(2026, 4, 8), "days": 1}
+    assert f.evidence["responded"] is None
+    # An as_of instant just before midnight in Oslo is still the due day.
+    assert rules_fired(r, dt.datetime(2026, 4, 7, 21, 59, tzinfo=dt.UTC)) == []
+    assert rules_fired(r, dt.datetime(2026, 4, 7, 22, 0, tzinfo=dt.UTC)) == ["request.overdue"]
+
+
+def test_a_later_response_is_unknown_at_an_earlier_as_of() -> None:
+    r = req(response=_responded("2026-04-20"))
+    assert rules_fired(r, D(2026, 4, 10)) == ["request.overdue"]
+    assert rules_fired(r, D(2026, 4, 30)) == ["request.late"]
+
+
+def test_valid_extension_moves_the_deadline_to_three_months() -> None:
+    ext = {"notified_at": "2026-04-07T15:00+02:00", "reason": "complex"}
+    assert rules_fired(req(extension=ext), D(2026, 6, 2)) == []
+    assert rules_fired(req(extension=ext), D(2026, 6, 3)) == ["request.overdue"]
+    assert rules_fired(req(extension=ext, response=_responded("2026-06-02")), D(2026, 12, 1)) == []
+    f = one(
+        req(extension=ext, response=_responded("2026-06-03")),
+        "request.extension-too-long",
+        D(2026, 12, 1),
+    )
+    assert f.message.values == {
+        "responded": D(2026, 6, 3),
+        "extended_due": D(2026, 6, 2),
+        "days": 1,
+    }
+    assert f.evidence["extension_notified"] == D(2026, 4, 7)
+
+
+def test_late_extension_does_not_count() -> None:
+    ext = {"notified_at": "2026-04-08T09:00+02:00", "reason": "complex"}
+    r = req(extension=ext, response=_responded("2026-05-01"))
+    fired = rules_fired(r, D(2026, 12, 1))
+    assert fired == ["request.extension-late", "request.late"]
+    f = one(r, "request.extension-late", D(2026, 12, 1))
+    assert f.message.values == {"notified": D(2026, 4, 8), "notice_by": D(2026, 4, 7)}
+    assert rules_fired(req(extension=ext), D(2026, 4, 9)) == [
+        "request.extension-late",
+        "request.overdue",
+    ]
+
+
+def test_extension_notified_later_than_as_of_is_not_yet_known() -> None:
+    ext = {"notified_at": "2026-04-07T09:00+02:00", "reason": "complex"}
+    assert rules_fired(req(extension=ext), D(2026, 4, 6)) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "fires"),
+    [
+        ("application/json", False),
+        ("text/csv; charset=utf-8", False),
+        ("TEXT/CSV", False),
+        ("application/pdf", True),
+        ("image/png", True),
+        (None, True),
+    ],
+)
+def test_portability_format(fmt: str | None, fires: bool) -> None:
+    response = _responded("2026-03-20", **({"format": fmt} if fmt else {}))
+    r = req(type="portability", channel="account", response=response)
+    fired = "request.portability-format" in rules_fired(r, D(2026, 12, 1))
+    assert fired is fires
+    if fires:
+        f = one(r, "request.portability-format", D(2026, 12, 1))
+        assert f.message.values["accepted"] == ["application/json", "application/xml", "text/csv"]
+
+
+def test_portability_format_follows_the_policy_list() -> None:
+    policy = policy_version(portability_formats=["text/csv"])
+    r = req(
+        type="portability",
+        channel="account",
+        response=_responded("2026-03-20", format="application/json"),
+    )
+    assert rules_fired(r, D(2026, 12, 1), policy) == ["request.portability-format"]
+    # A policy that lists PDF cannot make PDF machine-readable.
+    policy = policy_version(portability_formats=["application/pdf", "text/csv"])
+    r = req(
+        type="portability",
+        channel="account",
+        response=_responded("2026-03-20", format="application/pdf"),
+    )
+    assert rules_fired(r, D(2026, 12, 1), policy) == ["request.portability-format"]
+
+
+def test_refused_portability_is_not_judged_on_format() -> None:
+    r = req(
+        type="portability",
+        channel="account",
+        response={
+            "responded_at": "2026-03-20T12:00+01:00",
+            "outcome": "refused",
+            "refusal_reason": "data not provided by the subject",
+        },
+    )
+    assert rules_fired(r, D(2026, 12, 1)) == []
+
+
+def test_unwarranted_identity_question_does_not_move_the_clock() -> None:
+    policy = policy_version(clock="restart")
+    ident = {
+        "asked_at": "2026-03-03T09:00+01:00",
+        "means": ["security-questions"],
+        "answered_at": "2026-03-20T09:00+01:00",
+    }
+    r = req(identity=ident, response=_responded("2026-04-10"))
+    fired = rules_fired(r, D(2026, 12, 1), policy)
+    assert fired == ["request.identity-unwarranted", "request.late"]
+    f = one(r, "request.identity-unwarranted", D(2026, 12, 1), policy)
+    assert f.message.code == "request.identity-unwarranted"
+    assert f.evidence["triggers"] == []
+    # Justified by a trigger and asked promptly, the same question restarts the clock.
+    r2 = req(
+        identity=ident,
+        response=_responded("2026-04-10"),
+        subject={"name": "Kari Nordmann", "email": "kari@gmail.example"},
+    )
+    assert rules_fired(r2, D(2026, 12, 1), policy) == []
+    assert request_deadline(r2, policy).due == D(2026, 4, 20)
+
+
+def test_late_identity_question_is_unwarranted() -> None:
+    policy = policy_version(clock="pause")
+    ident = {
+        "asked_at": "2026-03-06T09:00+01:00",
+        "means": ["confirm-via-address-on-record"],
+        "answered_at": "2026-03-20T09:00+01:00",
+    }
+    r = req(
+        identity=ident,
+        subject={"name": "Kari Nordmann", "email": "kari@gmail.example"},
+        response=_responded("2026-04-10"),
+    )
+    f = one(r, "request.identity-unwarranted", D(2026, 12, 1), policy)
+    assert f.message.code == "request.identity-unwarranted.late"
+    assert f.message.values["prompt_by"] == D(2026, 3, 5)
+    assert "request.late" in rules_fired(r, D(2026, 12, 1), policy)
+    for lang in LANGUAGES:
+        assert "{" not in render(f.message, lang)
+
+
+def test_unanswered_justified_question_stops_the_clock_under_pause() -> None:
+    policy = policy_version(clock="pause")
+    ident = {"asked_at": "2026-03-03T09:00+01:00", "means": ["confirm-via-address-on-record"]}
+    r = req(identity=ident, subject={"name": "Kari Nordmann", "email": "kari@gmail.example"})
+    assert rules_fired(r, D(2026, 9, 1), policy) == []
+    # The same request under the policy's own clock (none) is overdue.
+    assert rules_fired(r, D(2026, 9, 1)) == ["request.overdue"]
+
+
+def test_id_document_where_a_lighter_means_would_do() -> None:
+    ident = {"asked_at": "2026-03-03T09:00+01:00", "means": ["id-document"]}
+    r = req(
+        identity=ident,
+        subject={"name": "Kari Nordmann", "email": "kari@gmail.example"},
+        response=_responded("2026-03-20"),
+    )
+    f = one(r, "request.identity-disproportionate", D(2026, 12, 1))
+    assert f.severity is Severity.WARNING
+    assert f.evidence["lighter_means"] == ["confirm-via-address-on-record"]
+    # Logged-in requester asked for an ID copy: disproportionate (and unwarranted).
+    r = req(channel="account", identity=ident, response=_responded("2026-03-20"))
+    assert sorted(rules_fired(r, D(2026, 12, 1))) == [
+        "request.identity-disproportionate",
+        "request.identity-unwarranted",
+    ]
+    # When the policy offers nothing lighter, asking for an ID document is the least intrusive.
+    policy = policy_version(means=("id-document",))
+    r = req(
+        identity=ident,
+        subject={"name": "Kari Nordmann", "email": "kari@gmail.example"},
+        response=_responded("2026-03-20"),
+    )
+    assert rules_fired(r, D(2026, 12, 1), policy) == []
+
+
+def test_evaluate_request_refuses_a_naive_as_of() -> None:
+    with pytest.raises(UsageError, match="as_of must be a timezone-aware"):
+        evaluate_request(req(), POLICY, dt.datetime(2026, 4, 8, 12, 0))
+
+
+@given(request_data(answered_by_due=True))
+def test_a_request_answered_within_28_days_is_never_late(data: dict[str, Any]) -> None:
+    r = parse_request(data)
+    fired = rules_fired(r, D(2028, 12, 31))
+    assert not {"request.late", "request.overdue", "request.extension-too-long"} & set(fired)
+
+
+@given(request_data())
+def test_an_open_request_is_overdue_exactly_after_its_deadline(data: dict[str, Any]) -> None:
+    r = parse_request(data)
+    due = request_deadline(r, POLICY).due
+    assert due is not None
+    assert "request.overdue" not in rules_fired(r, due)
+    assert "request.overdue" in rules_fired(r, due + dt.timedelta(days=1))
+
+
+# -- registry and catalogs ------------------------------------------------------------------------
+
+
+def test_rules_are_registered_with_references_and_translations() -> None:
+    ids = sorted(r.id for r in REQUEST_RULES)
+    assert ids == [
+        "request.extension-late",
+        "request.extension-too-long",
+        "request.identity-disproportionate",
+        "request.identity-unwarranted",
+        "request.late",
+        "request.overdue",
+        "request.portability-format",
+    ]
+    for r in REQUEST_RULES:
+        assert REGISTRY[r.id] is r
+        assert r.legal
+        assert r.statement
+        for lang in LANGUAGES:
+            for code in (r.message_code, r.title_code, r.help_code):
+                assert has_message(code, lang), (code, lang)
+    assert REGISTRY["request.identity-disproportionate"].severity is Severity.WARNING
+    assert str(REGISTRY["request.late"].legal[1]) == "Regulation 1182/71 Art. 3(2)(c)"
+    assert {s.clause for s in REGISTRY["request.portability-format"].statement} == {"S19"}
+    assert {s.clause for s in REGISTRY["request.identity-unwarranted"].statement} >= {"S20"}
+    for lang in LANGUAGES:
+        assert has_message("request.identity-unwarranted.late", lang)
+
+
+def test_finding_messages_render_without_values() -> None:
+    # Reports may render a rule's message with no values (catalog and SARIF descriptors).
+    for r in REQUEST_RULES:
+        for lang in LANGUAGES:
+            assert render(Message(code=r.message_code), lang)
+            assert render(Message(code="request.identity-unwarranted.late"), lang)

@@ -1,0 +1,915 @@
+"""Tests of calendars, calendar-month periods and response deadlines (gdpr_policy._time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.messages.pofile import read_po
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from gdpr_policy import _time
+from gdpr_policy._duration import Duration
+from gdpr_policy._errors import EvaluationError, UsageError
+from gdpr_policy._messages import Message
+from gdpr_policy._time import (
+    CALENDARS,
+    CLOCK_MODELS,
+    HOLIDAY_KEYS,
+    Deadline,
+    add_months,
+    add_period,
+    attach_zone,
+    get_calendar,
+    local_day,
+    response_deadline,
+    roll_forward,
+)
+from gdpr_policy.i18n import LANGUAGES, has_message, render
+from strategies.time import (
+    aware_instants,
+    calendars,
+    clock_models,
+    legal_holidays,
+    oracle_due,
+    receipt_days,
+    zones,
+)
+
+D = dt.date
+UTC = dt.UTC
+OSLO = ZoneInfo("Europe/Oslo")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+LOCALES = Path(_time.__file__).parent / "i18n" / "locales"
+
+
+def due(received: dt.date | dt.datetime, calendar: str = "NO", **kw: Any) -> Deadline:
+    zone = "Europe/Stockholm" if calendar.startswith("SE") else "Europe/Oslo"
+    return response_deadline(received, timezone=kw.pop("timezone", zone), calendar=calendar, **kw)
+
+
+def codes(steps: tuple[Message, ...]) -> list[str]:
+    return [s.code for s in steps]
+
+
+def skipped(steps: tuple[Message, ...]) -> list[tuple[dt.date, str]]:
+    return [
+        (s.values["date"], s.values["reason"])  # type: ignore[misc]
+        for s in steps
+        if s.code.startswith("time.non-working.")
+    ]
+
+
+# -- the issue's example -------------------------------------------------------------------------
+
+
+def test_issue_example_oslo_easter_2026() -> None:
+    d = due(D(2026, 3, 2))
+    assert d.received_on == D(2026, 3, 2)
+    assert d.due == D(2026, 4, 7)
+    assert d.due.weekday() == 1  # Tuesday
+    assert codes(d.steps) == [
+        "time.received",
+        "time.plus-one-month",
+        "time.non-working.maundy-thursday",
+        "time.non-working.good-friday",
+        "time.non-working.saturday",
+        "time.non-working.easter-sunday",
+        "time.non-working.easter-monday",
+        "time.due",
+    ]
+    assert d.steps[1].values["date"] == D(2026, 4, 2)
+    assert [day for day, _ in skipped(d.steps)] == [D(2026, 4, n) for n in (2, 3, 4, 5, 6)]
+    assert d.steps[-1].values == {"date": D(2026, 4, 7)}
+
+
+def test_issue_example_rendered_one_step_per_line() -> None:
+    lines = [render(s, "en") for s in due(D(2026, 3, 2)).steps]
+    assert lines == [
+        "received 2026-03-02 (Oslo)",
+        "+1 month = 2026-04-02 (Thursday)",
+        "2026-04-02 (Thursday) Maundy Thursday, public holiday",
+        "2026-04-03 (Friday) Good Friday, public holiday",
+        "2026-04-04 Saturday",
+        "2026-04-05 (Sunday) Easter Sunday, public holiday",
+        "2026-04-06 (Monday) Easter Monday, public holiday",
+        "due Tuesday 2026-04-07",
+    ]
+    nb = [render(s, "nb") for s in due(D(2026, 3, 2)).steps]
+    assert nb[2] == "2026-04-02 (torsdag) skjærtorsdag, helligdag"
+    assert nb[-1] == "frist tirsdag 2026-04-07"
+    sv = [render(s, "sv") for s in due(D(2026, 3, 2)).steps]
+    assert sv[0] == "mottagen 2026-03-02 (Oslo)"
+    assert sv[-1] == "sista dag tisdag 2026-04-07"
+
+
+# -- ICO worked examples (legal.md 3.4) and Reg. 1182/71 (section 4) ------------------------------
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027, 2030])
+def test_ico_3_september_gives_3_october_as_the_corresponding_date(year: int) -> None:
+    assert add_months(D(year, 9, 3), 1) == (D(year, 10, 3), False)
+
+
+def test_ico_3_september_2025_is_due_3_october() -> None:
+    # 3 October 2025 is a Friday and no holiday: the corresponding date stands.
+    assert due(D(2025, 9, 3)).due == D(2025, 10, 3)
+    # 1182/71 equivalence: the day of receipt is not counted and the month ends on the
+    # day with the same number; the ICO's pre-2019 "day after" reading gave 4 October.
+    assert due(D(2025, 9, 3)).due != D(2025, 10, 4)
+
+
+@pytest.mark.parametrize("calendar", CALENDARS)
+def test_ico_25_november_rolls_over_christmas_to_27_december(calendar: str) -> None:
+    # 2024: 25 Dec Wednesday, 26 Thursday, 27 Friday: "27 December if that was a week day".
+    d = due(D(2024, 11, 25), calendar)
+    assert d.due == D(2024, 12, 27)
+    assert skipped(d.steps) == [(D(2024, 12, 25), "christmas-day"), (D(2024, 12, 26), "boxing-day")]
+
+
+def test_ico_31_march_gives_30_april_with_an_explicit_clamp_step() -> None:
+    d = due(D(2025, 3, 31))
+    assert d.due == D(2025, 4, 30)
+    clamp = d.steps[1]
+    assert clamp.code == "time.clamped-to-month-end"
+    assert clamp.values["day"] == 31
+    assert clamp.values["date"] == D(2025, 4, 30)
+    assert render(clamp, "en") == (
+        "+1 month: that month has no day 31, so the period ends on its last day, "
+        "2025-04-30 (Wednesday)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("received", "expected"),
+    [
+        (D(2025, 1, 31), D(2025, 2, 28)),  # Friday
+        (D(2025, 1, 30), D(2025, 2, 28)),  # lexology: 30 January -> 28 February
+        (D(2025, 1, 29), D(2025, 2, 28)),
+        (D(2028, 1, 31), D(2028, 2, 29)),  # leap year, a Tuesday
+        (D(2024, 1, 31), D(2024, 2, 29)),  # leap year, a Thursday
+    ],
+)
+def test_end_of_january_clamps_to_end_of_february(received: dt.date, expected: dt.date) -> None:
+    d = due(received)
+    assert d.due == expected
+    assert d.steps[1].code == "time.clamped-to-month-end"
+    assert not skipped(d.steps)
+
+
+def test_28_january_is_not_clamped() -> None:
+    d = due(D(2025, 1, 28))
+    assert d.due == D(2025, 2, 28)
+    assert d.steps[1].code == "time.plus-one-month"
+
+
+def test_31_january_2026_clamps_then_rolls_over_the_weekend() -> None:
+    d = due(D(2026, 1, 31))
+    assert d.steps[1].code == "time.clamped-to-month-end"
+    assert d.steps[1].values["date"] == D(2026, 2, 28)
+    assert skipped(d.steps) == [(D(2026, 2, 28), "saturday"), (D(2026, 3, 1), "sunday")]
+    assert d.due == D(2026, 3, 2)
+
+
+def test_ico_1_april_rolls_off_1_may() -> None:
+    d = due(D(2025, 4, 1))
+    assert skipped(d.steps) == [(D(2025, 5, 1), "may-day")]
+    assert d.due == D(2025, 5, 2)
+
+
+def test_extension_is_three_months_from_receipt_not_two_after_the_first_deadline() -> None:
+    # legal.md section 10 point 3: 31 Jan 2026 -> 30 April, not 28 April.
+    d = due(D(2026, 1, 31))
+    assert d.extension_notice_by == d.due == D(2026, 3, 2)
+    assert d.extended_due == D(2026, 4, 30)
+    assert "time.clamped-to-month-end-months" in codes(d.extended_steps)
+    assert codes(d.extended_steps)[-2:] == ["time.clamped-to-month-end-months", "time.extended-due"]
+    assert "time.extension-notice-by" in codes(d.extended_steps)
+    assert "time.due" not in codes(d.extended_steps)
+
+
+def test_extended_deadline_rolls_too() -> None:
+    d = due(D(2026, 2, 6))  # +3 months = 6 May 2026, a Wednesday
+    assert d.extended_due == D(2026, 5, 6)
+    d = due(D(2026, 2, 14))  # +3 months = 14 May 2026, Ascension Day
+    assert d.extended_due == D(2026, 5, 15)
+    assert skipped(d.extended_steps)[-1] == (D(2026, 5, 14), "ascension-day")
+
+
+# -- receipt day in the jurisdiction's zone ------------------------------------------------------
+
+
+def test_0030_in_oslo_on_the_15th_is_the_15th_though_utc_says_14th() -> None:
+    at = dt.datetime(2026, 3, 14, 23, 30, tzinfo=UTC)
+    assert at.astimezone(OSLO).day == 15
+    d = due(at)
+    assert d.received_on == D(2026, 3, 15)
+    assert d.due == D(2026, 4, 15)
+    assert d.steps[0].code == "time.received-at"
+    assert d.steps[0].values["at"] == at.astimezone(OSLO)
+    assert render(d.steps[0], "en") == "received 2026-03-15 (Oslo, 2026-03-15T00:30+01:00)"
+    # The same instant read in UTC would be the 14th: the zone matters.
+    assert due(at, timezone="UTC").received_on == D(2026, 3, 14)
+
+
+def test_receipt_day_in_stockholm() -> None:
+    at = dt.datetime(2026, 1, 14, 23, 5, tzinfo=UTC)
+    assert due(at, "SE").received_on == D(2026, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("instant", "day"),
+    [
+        # Spring forward in Europe on 29 March 2026 at 01:00 UTC (02:00 -> 03:00 local).
+        (dt.datetime(2026, 3, 28, 23, 30, tzinfo=UTC), D(2026, 3, 29)),  # 00:30 CET
+        (dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC), D(2026, 3, 29)),  # 01:59 CET
+        (dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC), D(2026, 3, 29)),  # 03:00 CEST
+        (dt.datetime(2026, 3, 29, 21, 59, tzinfo=UTC), D(2026, 3, 29)),  # 23:59 CEST
+        (dt.datetime(2026, 3, 29, 22, 30, tzinfo=UTC), D(2026, 3, 30)),  # 00:30 CEST: +2 now
+        # Fall back on 25 October 2026 at 01:00 UTC (03:00 -> 02:00 local).
+        (dt.datetime(2026, 10, 24, 22, 30, tzinfo=UTC), D(2026, 10, 25)),  # 00:30 CEST
+        (dt.datetime(2026, 10, 25, 22, 30, tzinfo=UTC), D(2026, 10, 25)),  # 23:30 CET: +1 now
+        (dt.datetime(2026, 10, 25, 23, 30, tzinfo=UTC), D(2026, 10, 26)),  # 00:30 CET
+    ],
+)
+@pytest.mark.parametrize("zone", ["Europe/Oslo", "Europe/Stockholm"])
+def test_receipt_day_across_dst_changes(instant: dt.datetime, day: dt.date, zone: str) -> None:
+    assert local_day(instant, zone) == day
+    assert due(instant, timezone=zone).received_on == day
+
+
+def test_deadline_from_a_dst_change_day() -> None:
+    # Received on the spring-forward Sunday (a 23-hour day) and the fall-back Sunday.
+    assert due(dt.datetime(2026, 3, 29, 12, 0, tzinfo=OSLO)).due == D(2026, 4, 29)
+    assert due(dt.datetime(2026, 10, 25, 2, 30, tzinfo=OSLO)).due == D(2026, 11, 25)
+
+
+def test_naive_datetime_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"received 2026-03-02T09:00:00 has no time zone"):
+        due(dt.datetime(2026, 3, 2, 9, 0))
+    with pytest.raises(UsageError, match=r"identity asked .* has no time zone"):
+        due(D(2026, 3, 2), identity_asked=dt.datetime(2026, 3, 3, 9, 0))
+
+
+def test_attach_zone_reads_wall_clock_time_and_refuses_skipped_times() -> None:
+    at = attach_zone(dt.datetime(2026, 3, 15, 0, 30), "Europe/Oslo")
+    assert at.utcoffset() == dt.timedelta(hours=1)
+    assert at.astimezone(UTC) == dt.datetime(2026, 3, 14, 23, 30, tzinfo=UTC)
+    with pytest.raises(UsageError, match="does not exist in Europe/Oslo"):
+        attach_zone(dt.datetime(2026, 3, 29, 2, 30), "Europe/Oslo")
+    # An ambiguous autumn time is its first occurrence (summer time); its day is the day written.
+    ambiguous = attach_zone(dt.datetime(2026, 10, 25, 2, 30), "Europe/Stockholm")
+    assert ambiguous.utcoffset() == dt.timedelta(hours=2)
+    assert local_day(ambiguous, "Europe/Stockholm") == D(2026, 10, 25)
+    aware = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    assert attach_zone(aware, "Europe/Oslo") is aware
+
+
+def test_bad_zone_calendar_clock_and_years() -> None:
+    with pytest.raises(UsageError, match="IANA time zone"):
+        due(D(2026, 3, 2), timezone="Europe/Atlantis")
+    with pytest.raises(UsageError, match="calendar must be one of NO, SE, SE-1930-173, got 'DK'"):
+        due(D(2026, 3, 2), "DK")
+    with pytest.raises(UsageError, match="identity clock must be one of none, restart, pause"):
+        due(D(2026, 3, 2), clock="stop")
+    with pytest.raises(UsageError, match="covers the years 1990 to 2100"):
+        due(D(1989, 3, 2))
+    with pytest.raises(UsageError, match="covers the years 1990 to 2100"):
+        due(D(2100, 11, 2))  # the extended deadline falls in 2101
+    with pytest.raises(UsageError, match="counted in days, weeks, months or years"):
+        due(D(2026, 3, 2), period=Duration.parse("PT12H"))
+
+
+# -- calendars against the law ------------------------------------------------------------------
+
+NO_2025_2027 = {  # legal.md 6.3, "computed dates"
+    2025: [
+        (1, 1),
+        (4, 17),
+        (4, 18),
+        (4, 20),
+        (4, 21),
+        (5, 1),
+        (5, 17),
+        (5, 29),
+        (6, 8),
+        (6, 9),
+        (12, 25),
+        (12, 26),
+    ],
+    2026: [
+        (1, 1),
+        (4, 2),
+        (4, 3),
+        (4, 5),
+        (4, 6),
+        (5, 1),
+        (5, 14),
+        (5, 17),
+        (5, 24),
+        (5, 25),
+        (12, 25),
+        (12, 26),
+    ],
+    2027: [
+        (1, 1),
+        (3, 25),
+        (3, 26),
+        (3, 28),
+        (3, 29),
+        (5, 1),
+        (5, 6),
+        (5, 16),
+        (5, 17),
+        (12, 25),
+        (12, 26),
+    ],
+}
+SE_2025_2027 = {  # legal.md 7.3, "computed dates" (Easter and Whit Sunday included)
+    2025: [
+        (1, 1),
+        (1, 6),
+        (4, 18),
+        (4, 20),
+        (4, 21),
+        (5, 1),
+        (5, 29),
+        (6, 6),
+        (6, 8),
+        (6, 21),
+        (11, 1),
+        (12, 25),
+        (12, 26),
+    ],
+    2026: [
+        (1, 1),
+        (1, 6),
+        (4, 3),
+        (4, 5),
+        (4, 6),
+        (5, 1),
+        (5, 14),
+        (5, 24),
+        (6, 6),
+        (6, 20),
+        (10, 31),
+        (12, 25),
+        (12, 26),
+    ],
+    2027: [
+        (1, 1),
+        (1, 6),
+        (3, 26),
+        (3, 28),
+        (3, 29),
+        (5, 1),
+        (5, 6),
+        (5, 16),
+        (6, 6),
+        (6, 26),
+        (11, 6),
+        (12, 25),
+        (12, 26),
+    ],
+}
+SE_EVES_2025_2027 = {
+    2025: [(6, 20), (12, 24), (12, 31)],
+    2026: [(6, 19), (12, 24), (12, 31)],
+    2027: [(6, 25), (12, 24), (12, 31)],
+}
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_norwegian_holidays_match_legal_md(year: int) -> None:
+    table = get_calendar("NO").holidays(year)
+    assert sorted(table) == [D(year, m, d) for m, d in NO_2025_2027[year]]
+    assert not any(k.endswith("-eve") for keys in table.values() for k in keys)
+
+
+def test_17_may_2027_is_both_constitution_day_and_whit_monday() -> None:
+    cal = get_calendar("NO")
+    assert cal.holiday_keys(D(2027, 5, 17)) == ("constitution-day", "whit-monday")
+    assert cal.reason(D(2027, 5, 17)) == "constitution-day"
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_swedish_holidays_match_legal_md(year: int) -> None:
+    table = get_calendar("SE").holidays(year)
+    assert sorted(table) == [D(year, m, d) for m, d in SE_2025_2027[year]]
+    keys = {k for ks in table.values() for k in ks}
+    assert not keys & {
+        "maundy-thursday",
+        "whit-monday",
+        "midsummer-eve",
+        "christmas-eve",
+        "new-years-eve",
+    }
+
+
+@pytest.mark.parametrize("year", [2025, 2026, 2027])
+def test_se_1930_173_adds_exactly_the_three_eves(year: int) -> None:
+    se = get_calendar("SE").holidays(year)
+    strict = get_calendar("SE-1930-173").holidays(year)
+    extra = {d: k for d, k in strict.items() if d not in se}
+    assert sorted(extra) == [D(year, m, d) for m, d in SE_EVES_2025_2027[year]]
+    assert sorted(k for ks in extra.values() for k in ks) == [
+        "christmas-eve",
+        "midsummer-eve",
+        "new-years-eve",
+    ]
+    assert all(strict[d] == keys for d, keys in se.items())
+
+
+def test_norwegian_eves_are_working_days() -> None:
+    cal = get_calendar("NO")
+    for day in (D(2025, 12, 24), D(2026, 12, 24), D(2026, 12, 31), D(2026, 4, 4)):
+        assert cal.reason(day) in (None, "saturday")
+    assert cal.is_working_day(D(2026, 12, 24))  # Thursday, julaften
+    assert cal.is_working_day(D(2025, 12, 31))  # Wednesday, nyttårsaften
+
+
+def test_swedish_whit_monday_only_until_2004_and_national_day_from_2005() -> None:
+    se = get_calendar("SE")
+    assert se.holiday_keys(D(2004, 5, 31)) == ("whit-monday",)
+    assert se.holiday_keys(D(2004, 6, 7)) == ()  # 6 June 2004 was a Sunday; no National Day
+    assert se.holiday_keys(D(2005, 5, 16)) == ()  # Whit Monday 2005: no longer a holiday
+    assert se.holiday_keys(D(2005, 6, 6)) == ("national-day",)
+
+
+@given(calendars, st.integers(2000, 2090))
+def test_calendars_match_the_statutes_in_every_year(calendar: str, year: int) -> None:
+    assert set(get_calendar(calendar).holidays(year)) == legal_holidays(calendar, year)
+
+
+def _fake_package(extra: dict[dt.date, str]) -> Any:
+    real = _time._holidays.country_holidays
+
+    def fake(country: str, **kw: Any) -> Any:
+        table = real(country, **kw)
+        for day, name in extra.items():
+            table[day] = name
+        return table
+
+    return fake
+
+
+def test_calendar_layer_drops_days_the_package_lists_but_the_law_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A package version that listed eves, Whit Monday or Sundays for Sweden would be wrong
+    # for lag (1989:253); the calendar layer keeps only what the law names.
+    extra = {
+        D(2031, 6, 2): "Pentecost Monday",
+        D(2031, 12, 24): "Christmas Eve",
+        D(2031, 6, 20): "Midsummer Eve",
+        D(2031, 3, 2): "Sunday",
+        D(2031, 4, 10): "Maundy Thursday",
+    }
+    monkeypatch.setattr(_time._holidays, "country_holidays", _fake_package(extra))
+    _time._year_table.cache_clear()
+    try:
+        se = get_calendar("SE").holidays(2031)
+        assert set(se) == legal_holidays("SE", 2031)
+        strict = get_calendar("SE-1930-173").holidays(2031)
+        assert strict[D(2031, 12, 24)] == ("christmas-eve",)
+        assert D(2031, 6, 2) not in strict
+        assert D(2031, 4, 10) not in strict
+    finally:
+        _time._year_table.cache_clear()
+
+
+def test_unknown_package_name_is_an_error_not_a_silent_calendar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        _time._holidays, "country_holidays", _fake_package({D(2032, 3, 3): "Flag Day"})
+    )
+    _time._year_table.cache_clear()
+    try:
+        with pytest.raises(EvaluationError, match="'Flag Day'"):
+            get_calendar("NO").holidays(2032)
+    finally:
+        _time._year_table.cache_clear()
+
+
+def test_year_tables_are_cached_per_year() -> None:
+    before = _time._year_table.cache_info()
+    get_calendar("NO").reason(D(2026, 5, 17))
+    get_calendar("NO").reason(D(2026, 5, 18))
+    after = _time._year_table.cache_info()
+    assert after.hits >= before.hits + 1
+    assert after.currsize <= after.maxsize  # type: ignore[operator]
+
+
+# -- SE versus SE-1930-173 -----------------------------------------------------------------------
+
+
+def test_midsummer_eve_se_versus_1930_173() -> None:
+    # +1 month = Friday 19 June 2026, Midsummer Eve.
+    assert due(D(2026, 5, 19), "SE").due == D(2026, 6, 19)
+    strict = due(D(2026, 5, 19), "SE-1930-173")
+    assert strict.due == D(2026, 6, 22)
+    assert skipped(strict.steps) == [
+        (D(2026, 6, 19), "midsummer-eve"),
+        (D(2026, 6, 20), "midsummer-day"),
+        (D(2026, 6, 21), "sunday"),
+    ]
+
+
+def test_christmas_eve_se_versus_1930_173() -> None:
+    assert due(D(2026, 11, 24), "SE").due == D(2026, 12, 24)
+    strict = due(D(2026, 11, 24), "SE-1930-173")
+    assert strict.due == D(2026, 12, 28)
+    assert [r for _, r in skipped(strict.steps)] == [
+        "christmas-eve",
+        "christmas-day",
+        "boxing-day",
+        "sunday",
+    ]
+    # Norway: julaften is a working day too.
+    assert due(D(2026, 11, 24), "NO").due == D(2026, 12, 24)
+
+
+def test_new_years_eve_se_versus_1930_173() -> None:
+    # +1 month = Sunday 30 December 2029; 31 December is a Monday.
+    assert due(D(2029, 11, 30), "SE").due == D(2029, 12, 31)
+    strict = due(D(2029, 11, 30), "SE-1930-173")
+    assert strict.due == D(2030, 1, 2)
+    assert [r for _, r in skipped(strict.steps)] == ["sunday", "new-years-eve", "new-years-day"]
+
+
+def test_swedish_calendar_has_no_maundy_thursday_or_whit_monday() -> None:
+    # Norway 2026: 2 April is Maundy Thursday; Sweden works.
+    assert due(D(2026, 3, 2), "SE").due == D(2026, 4, 2)
+    # Whit Monday 25 May 2026: Norway rolls, Sweden does not.
+    assert due(D(2026, 4, 25), "NO").due == D(2026, 5, 26)
+    assert due(D(2026, 4, 25), "SE").due == D(2026, 5, 25)
+
+
+def test_national_days() -> None:
+    # 17 May 2028 is a Wednesday in Norway; 6 June 2028 a Tuesday in Sweden.
+    assert due(D(2028, 4, 17), "NO").due == D(2028, 5, 18)
+    assert due(D(2028, 4, 17), "SE").due == D(2028, 5, 17)
+    assert due(D(2028, 5, 6), "SE").due == D(2028, 6, 7)
+    assert due(D(2028, 5, 6), "NO").due == D(2028, 6, 6)
+
+
+def test_all_saints_day_is_a_saturday_in_sweden() -> None:
+    cal = get_calendar("SE")
+    assert cal.reason(D(2026, 10, 31)) == "all-saints-day"
+    assert cal.reason(D(2026, 11, 1)) == "sunday"
+    assert get_calendar("NO").reason(D(2026, 10, 31)) == "saturday"
+
+
+# -- roll_forward and add_period ------------------------------------------------------------------
+
+
+def test_roll_forward_reports_each_day() -> None:
+    day, steps = roll_forward(D(2026, 12, 24), "SE-1930-173")
+    assert day == D(2026, 12, 28)
+    assert [s.values["reason"] for s in steps] == [
+        "christmas-eve",
+        "christmas-day",
+        "boxing-day",
+        "sunday",
+    ]
+    assert roll_forward(D(2026, 12, 23), "SE") == (D(2026, 12, 23), ())
+
+
+def test_add_period_days_and_months() -> None:
+    assert add_period(D(2026, 3, 2), Duration.parse("P3D")) == D(2026, 3, 5)
+    assert add_period(D(2026, 1, 31), Duration.parse("P1M3D")) == D(2026, 3, 3)
+    assert add_period(D(2024, 2, 29), Duration.parse("P1Y")) == D(2025, 2, 28)
+    with pytest.raises(UsageError):
+        add_period(D(2026, 1, 1), Duration.parse("PT1H"))
+    with pytest.raises(UsageError):
+        add_months(D(2026, 1, 1), -1)
+
+
+def test_period_in_days_is_reported_as_a_step() -> None:
+    d = due(D(2026, 3, 2), period=Duration.parse("P30D"), extension=Duration.parse("P60D"))
+    assert d.steps[1].code == "time.plus-days"
+    assert d.due == D(2026, 4, 1)
+    assert d.extended_due == D(2026, 6, 1)  # 90 days = Sunday 31 May
+    assert d.extended_due == oracle_plus_days(D(2026, 3, 2), 90, "NO")
+
+
+def oracle_plus_days(start: dt.date, days: int, calendar: str) -> dt.date:
+    end = start + dt.timedelta(days=days)
+    while end.weekday() >= 5 or end in legal_holidays(calendar, end.year):
+        end += dt.timedelta(days=1)
+    return end
+
+
+@given(receipt_days, st.integers(0, 40))
+def test_add_months_keeps_the_day_number_or_clamps(start: dt.date, months: int) -> None:
+    result, clamped = add_months(start, months)
+    assert (result.year * 12 + result.month) - (start.year * 12 + start.month) == months
+    if clamped:
+        assert result.day < start.day
+        assert (result + dt.timedelta(days=1)).day == 1  # the month's last day
+    else:
+        assert result.day == start.day
+
+
+# -- identity clock models ----------------------------------------------------------------------
+
+
+def test_clock_none_keeps_the_deadline() -> None:
+    d = due(
+        D(2026, 5, 20),
+        clock="none",
+        identity_asked=D(2026, 5, 21),
+        identity_answered=D(2026, 6, 10),
+    )
+    assert d.due == due(D(2026, 5, 20)).due
+    assert not d.clock_moved
+    assert "time.identity-clock-none" in codes(d.steps)
+
+
+def test_clock_restart_runs_one_month_from_the_answer() -> None:
+    d = due(
+        D(2026, 5, 20),
+        clock="restart",
+        identity_asked=D(2026, 5, 21),
+        identity_answered=D(2026, 5, 26),
+    )
+    assert d.start == D(2026, 5, 26)
+    assert d.due == D(2026, 6, 26)
+    assert d.extended_due == D(2026, 8, 26)
+    assert d.clock_moved
+    assert codes(d.steps)[:3] == ["time.received", "time.identity-restart", "time.plus-one-month"]
+
+
+def test_clock_pause_adds_the_days_from_question_to_answer() -> None:
+    d = due(
+        D(2026, 5, 20),
+        "SE-1930-173",
+        clock="pause",
+        identity_asked=D(2026, 5, 21),
+        identity_answered=D(2026, 5, 26),
+    )
+    # 20 June (Midsummer Day) + 5 paused days = Thursday 25 June; rolled only at the end.
+    assert d.due == D(2026, 6, 25)
+    assert codes(d.steps) == [
+        "time.received",
+        "time.identity-paused",
+        "time.plus-one-month",
+        "time.plus-paused-days",
+        "time.due",
+    ]
+    assert d.steps[1].values["days"] == 5
+    assert d.extended_due == D(2026, 8, 25)
+
+
+def test_clock_pause_and_restart_differ_around_month_ends() -> None:
+    kw: dict[str, Any] = {"identity_asked": D(2026, 1, 31), "identity_answered": D(2026, 2, 2)}
+    restart = due(D(2026, 1, 31), clock="restart", **kw)
+    pause = due(D(2026, 1, 31), clock="pause", **kw)
+    assert restart.due == D(2026, 3, 2)  # 2 Feb + 1 month, a Monday
+    assert pause.due == D(2026, 3, 2)  # 28 Feb + 2 days = 2 March, a Monday
+    kw = {"identity_asked": D(2026, 1, 30), "identity_answered": D(2026, 2, 27)}
+    assert due(D(2026, 1, 30), clock="restart", **kw).due == D(2026, 3, 27)
+    assert due(D(2026, 1, 30), clock="pause", **kw).due == D(2026, 3, 30)
+
+
+def test_late_or_unjustified_question_does_not_move_the_clock() -> None:
+    plain = due(D(2026, 5, 20))
+    late = due(
+        D(2026, 5, 20),
+        clock="restart",
+        identity_asked=D(2026, 5, 24),
+        identity_answered=D(2026, 6, 1),
+    )
+    assert late.due == plain.due
+    assert late.steps[1].code == "time.identity-late"
+    assert late.steps[1].values["prompt_by"] == D(2026, 5, 23)
+    on_time = due(
+        D(2026, 5, 20),
+        clock="restart",
+        identity_asked=D(2026, 5, 23),
+        identity_answered=D(2026, 6, 1),
+    )
+    assert on_time.due == D(2026, 7, 1)
+    unjustified = due(
+        D(2026, 5, 20),
+        clock="pause",
+        identity_asked=D(2026, 5, 20),
+        identity_answered=D(2026, 6, 1),
+        identity_justified=False,
+    )
+    assert unjustified.due == plain.due
+    assert unjustified.steps[1].code == "time.identity-unjustified"
+
+
+def test_unanswered_question_suspends_the_clock() -> None:
+    d = due(D(2026, 5, 20), clock="pause", identity_asked=D(2026, 5, 21))
+    assert d.suspended
+    assert (d.due, d.extended_due, d.extension_notice_by) == (None, None, None)
+    assert codes(d.steps) == ["time.received", "time.identity-awaited"]
+    assert not due(D(2026, 5, 20), clock="none", identity_asked=D(2026, 5, 21)).suspended
+
+
+def test_identity_order_errors() -> None:
+    with pytest.raises(UsageError, match="cannot precede receipt"):
+        due(D(2026, 5, 20), identity_asked=D(2026, 5, 19))
+    with pytest.raises(UsageError, match="cannot precede the question"):
+        due(D(2026, 5, 20), identity_asked=D(2026, 5, 22), identity_answered=D(2026, 5, 21))
+    with pytest.raises(UsageError, match="needs the day the question was asked"):
+        due(D(2026, 5, 20), identity_answered=D(2026, 5, 21))
+
+
+# -- properties -------------------------------------------------------------------------------
+
+
+@given(receipt_days, calendars)
+def test_deadline_is_a_working_day_28_to_36_days_after_receipt(
+    received: dt.date, calendar: str
+) -> None:
+    d = due(received, calendar)
+    assert d.due is not None
+    assert get_calendar(calendar).is_working_day(d.due)
+    assert 28 <= (d.due - received).days <= 36
+
+
+def test_36_days_is_reached() -> None:
+    # The bound is tight: 31 days to Maundy Thursday, then five days off (issue example).
+    assert (due(D(2026, 3, 2)).due - D(2026, 3, 2)).days == 36  # type: ignore[operator]
+    assert (due(D(2025, 1, 31)).due - D(2025, 1, 31)).days == 28  # type: ignore[operator]
+
+
+@given(receipt_days, calendars)
+def test_deadline_matches_an_independent_oracle(received: dt.date, calendar: str) -> None:
+    d = due(received, calendar)
+    assert d.due == oracle_due(received, calendar, 1)
+    assert d.extended_due == oracle_due(received, calendar, 3)
+
+
+@given(receipt_days, st.integers(0, 400), calendars)
+def test_deadline_never_moves_earlier_when_receipt_moves_later(
+    received: dt.date, later: int, calendar: str
+) -> None:
+    second = received + dt.timedelta(days=later)
+    assume(second.year <= 2090)
+    first_due, second_due = due(received, calendar).due, due(second, calendar).due
+    assert first_due is not None and second_due is not None
+    assert first_due <= second_due
+
+
+@given(receipt_days, calendars)
+def test_extended_deadline_is_never_earlier(received: dt.date, calendar: str) -> None:
+    d = due(received, calendar)
+    assert d.due is not None and d.extended_due is not None
+    assert d.extended_due >= d.due
+    assert get_calendar(calendar).is_working_day(d.extended_due)
+    assert d.extension_notice_by == d.due
+
+
+@given(receipt_days, calendars)
+def test_clock_models_agree_without_an_identity_question(received: dt.date, calendar: str) -> None:
+    results = [due(received, calendar, clock=m) for m in CLOCK_MODELS]
+    for r in results[1:]:
+        assert (r.due, r.extended_due, r.steps) == (
+            results[0].due,
+            results[0].extended_due,
+            results[0].steps,
+        )
+        assert not r.clock_moved
+
+
+@given(receipt_days, calendars, clock_models, st.integers(4, 20), st.integers(0, 30))
+def test_clock_models_agree_when_the_question_was_late(
+    received: dt.date, calendar: str, clock: str, late: int, answer: int
+) -> None:
+    asked = received + dt.timedelta(days=late)
+    d = due(
+        received,
+        calendar,
+        clock=clock,
+        identity_asked=asked,
+        identity_answered=asked + dt.timedelta(days=answer),
+    )
+    assert (d.due, d.extended_due) == (
+        due(received, calendar).due,
+        due(received, calendar).extended_due,
+    )
+    assert not d.clock_moved
+
+
+@given(receipt_days, calendars, st.integers(0, 3), st.integers(0, 60))
+def test_a_prompt_question_never_brings_the_deadline_forward(
+    received: dt.date, calendar: str, ask: int, answer: int
+) -> None:
+    asked = received + dt.timedelta(days=ask)
+    answered = asked + dt.timedelta(days=answer)
+    plain = due(received, calendar)
+    for clock in CLOCK_MODELS:
+        d = due(received, calendar, clock=clock, identity_asked=asked, identity_answered=answered)
+        assert d.due is not None and plain.due is not None
+        assert d.due >= plain.due
+        assert get_calendar(calendar).is_working_day(d.due)
+    restart = due(
+        received, calendar, clock="restart", identity_asked=asked, identity_answered=answered
+    )
+    assert restart.due == due(answered, calendar).due
+
+
+@given(aware_instants(), zones, calendars)
+def test_receipt_day_is_the_local_day(at: dt.datetime, zone: str, calendar: str) -> None:
+    d = response_deadline(at, timezone=zone, calendar=calendar)
+    assert d.received_on == at.astimezone(ZoneInfo(zone)).date()
+    assert d.due == due(d.received_on, calendar).due
+
+
+@given(receipt_days, calendars)
+def test_steps_explain_the_date(received: dt.date, calendar: str) -> None:
+    d = due(received, calendar)
+    assert d.steps[0].values["received"] == received
+    assert d.steps[-1].code == "time.due"
+    assert d.steps[-1].values["date"] == d.due
+    end = d.steps[1].values["date"]
+    assert isinstance(end, dt.date)
+    days_off = skipped(d.steps)
+    # Every skipped day is consecutive from the period's end up to the day before the due date.
+    assert [day for day, _ in days_off] == [
+        end + dt.timedelta(days=i) for i in range(len(days_off))
+    ]
+    assert end + dt.timedelta(days=len(days_off)) == d.due
+    for day, reason in days_off:
+        assert get_calendar(calendar).reason(day) == reason
+    for step in d.extended_steps:
+        for lang in LANGUAGES:
+            assert "{" not in render(step, lang)
+
+
+# -- catalogs --------------------------------------------------------------------------------
+
+_STEP_CODES = [
+    "time.received",
+    "time.received-at",
+    "time.plus-one-month",
+    "time.plus-months",
+    "time.clamped-to-month-end",
+    "time.clamped-to-month-end-months",
+    "time.plus-days",
+    "time.plus-paused-days",
+    "time.due",
+    "time.extension-notice-by",
+    "time.extended-due",
+    "time.identity-unjustified",
+    "time.identity-late",
+    "time.identity-clock-none",
+    "time.identity-awaited",
+    "time.identity-restart",
+    "time.identity-paused",
+    "time.non-working.saturday",
+    "time.non-working.sunday",
+    *(f"time.non-working.{k}" for k in HOLIDAY_KEYS),
+    *(f"time.holiday.{k}" for k in HOLIDAY_KEYS),
+]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_step_code_is_translated(lang: str) -> None:
+    missing = [c for c in _STEP_CODES if not has_message(c, lang)]
+    assert missing == []
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{([a-z_]+)[:}]", text))
+
+
+@pytest.mark.parametrize("domain", ["time", "request"])
+def test_my_catalogs_agree_on_codes_and_placeholders(domain: str) -> None:
+    catalogs = {}
+    for lang in LANGUAGES:
+        with (LOCALES / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as fh:
+            catalogs[lang] = {m.id: m.string for m in read_po(fh) if m.id}
+    assert catalogs["en"].keys() == catalogs["nb"].keys() == catalogs["sv"].keys()
+    for code, en in catalogs["en"].items():
+        assert _placeholders(catalogs["nb"][code]) == _placeholders(en), code
+        assert _placeholders(catalogs["sv"][code]) == _placeholders(en), code
+        if not code.startswith("time.non-working.") and "{" not in en and len(en) > 20:
+            # Prose must be translated, not copied (short names like "1 May" may coincide).
+            assert catalogs["nb"][code] != en, code
+            assert catalogs["sv"][code] != en, code
+
+
+def test_fast_step_messages_are_real_messages() -> None:
+    assert _time._check_fast_messages()
+    assert _time._msg is _time._msg_fast
+    d = due(
+        dt.datetime(2026, 3, 1, 23, 30, tzinfo=UTC),
+        clock="pause",
+        identity_asked=D(2026, 3, 3),
+        identity_answered=D(2026, 3, 5),
+    )
+    for step in d.extended_steps:
+        assert Message.model_validate(step.model_dump()) == step
+        assert step.model_copy(update={"code": "time.due"}).code == "time.due"
+        assert step.model_fields_set == {"code", "values"}
