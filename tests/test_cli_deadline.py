@@ -204,3 +204,10 @@ def test_parse_when() -> None:
     assert isinstance(naive, dt.datetime) and naive.tzinfo is None
     aware = parse_when("2026-03-02T09:00", "Europe/Stockholm", option="--x")
     assert isinstance(aware, dt.datetime) and aware.utcoffset() == dt.timedelta(hours=1)
+
+
+def test_command_line_choices_match_the_engine() -> None:
+    from gdpr_policy import _cli_deadline, _time
+
+    assert _cli_deadline.CALENDARS == _time.CALENDARS
+    assert _cli_deadline.CLOCK_MODELS == _time.CLOCK_MODELS

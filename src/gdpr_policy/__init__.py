@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from ._refs import LegalRef, StatementRef
     from ._rules import REGISTRY, Context, Finding, Registry, Rule, Severity
     from ._time import Calendar, Deadline, get_calendar, response_deadline
+    from .banner import Banner, detect_format, read_banner
+    from .banner.rules import evaluate_banner
+    from .consent import ConsentRecord, evaluate_consent, is_consent_valid, parse_consent_record
     from .i18n import render_message
     from .requests import (
         IdentityDecision,
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REGISTRY",
+    "Banner",
     "Calendar",
+    "ConsentRecord",
     "Context",
     "Deadline",
     "Duration",
@@ -72,12 +77,18 @@ __all__ = [
     "bundled_policy",
     "compute_deadline",
     "decide_identity",
+    "detect_format",
+    "evaluate_banner",
+    "evaluate_consent",
     "evaluate_request",
     "get_calendar",
+    "is_consent_valid",
     "lint_policy",
     "load_all_rules",
     "load_policy",
+    "parse_consent_record",
     "parse_request",
+    "read_banner",
     "render_message",
     "request_deadline",
     "response_deadline",
@@ -86,7 +97,9 @@ __all__ = [
 # Where each public name lives; read by __getattr__ on first access.
 _LOCATIONS: dict[str, str] = {
     "REGISTRY": "._rules",
+    "Banner": ".banner",
     "Calendar": "._time",
+    "ConsentRecord": ".consent",
     "Context": "._rules",
     "Deadline": "._time",
     "Duration": "._duration",
@@ -113,12 +126,18 @@ _LOCATIONS: dict[str, str] = {
     "bundled_policy": "._policy",
     "compute_deadline": ".requests",
     "decide_identity": ".requests",
+    "detect_format": ".banner",
+    "evaluate_banner": ".banner.rules",
+    "evaluate_consent": ".consent",
     "evaluate_request": ".requests",
     "get_calendar": "._time",
+    "is_consent_valid": ".consent",
     "lint_policy": "._lint",
     "load_all_rules": "._catalog",
     "load_policy": "._policy",
+    "parse_consent_record": ".consent",
     "parse_request": ".requests",
+    "read_banner": ".banner",
     "render_message": ".i18n",
     "request_deadline": ".requests",
     "response_deadline": "._time",

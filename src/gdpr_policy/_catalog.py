@@ -34,6 +34,8 @@ __all__ = [
 #: Modules that register rules; importing them fills the registry.
 RULE_MODULES: tuple[str, ...] = (
     "gdpr_policy._lint",
+    "gdpr_policy.consent",
+    "gdpr_policy.banner.rules",
     "gdpr_policy.requests",
 )
 

@@ -27,13 +27,16 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ._errors import UsageError
-from ._messages import Message
-from ._time import CALENDARS, CLOCK_MODELS, attach_zone, local_day
-from .i18n import render
-from .requests import compute_deadline
 
 if TYPE_CHECKING:
+    from ._messages import Message
     from ._policy import Policy
+
+# Literal copies, so that building the command line does not import the deadline
+# engine (and the holiday tables) for every other command; a test pins them to
+# _time.CALENDARS and _time.CLOCK_MODELS.
+CALENDARS = ("NO", "SE", "SE-1930-173")
+CLOCK_MODELS = ("none", "restart", "pause")
 
 __all__ = ["configure", "parse_when", "run"]
 
@@ -78,6 +81,8 @@ def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.
 
     With ``timezone`` None a date-time without offset is returned naive.
     """
+    from ._time import attach_zone
+
     value = text.strip()
     try:
         parsed: dt.date | dt.datetime = (
@@ -95,6 +100,10 @@ def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.
 
 def run(args: argparse.Namespace, policy: Policy, lang: str, fmt: str, out: TextIO) -> int:
     """Compute and print the deadline; bad WHEN values are UsageErrors (exit 2)."""
+    from ._time import local_day
+    from .i18n import render
+    from .requests import compute_deadline
+
     if fmt not in ("text", "json"):
         raise UsageError(f"deadline: --format must be text or json, got {fmt!r}")
     if args.identity_answered is not None and args.identity_asked is None:

@@ -1,0 +1,209 @@
+"""Google Consent Mode v2 defaults (``gtag('consent', 'default', {...})``) into the banner model.
+
+Read from JavaScript or HTML (every inline executable ``<script>``), as
+``gtag(...)`` calls or ``dataLayer.push([...])`` with an array literal, or
+from JSON: ``{"dataLayer": [[...], ...], "categoryToConsentTypes": {...}}``
+or a bare array of such argument lists.
+
+Each default call becomes a :class:`ConsentModeDefault`. ``region`` is kept
+as written (upper-cased); a call without ``region`` applies everywhere
+(``region`` ``None``), an empty list applies nowhere. Only literal
+``'granted'``/``'denied'`` values are recorded; a run-time value is listed
+in :attr:`Banner.dynamic`. ``gtag('set', 'ads_data_redaction'|'url_passthrough', bool)``
+(or the object form of ``set``) fills the matching fields. ``update`` calls
+are ignored: they run after a choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .._errors import InputError
+from .._messages import Location
+from ._common import Fields
+from ._js import (
+    JsArray,
+    JsBool,
+    JsDocument,
+    JsObject,
+    JsOpaque,
+    JsString,
+    JsValue,
+    decode_text,
+    find_calls,
+    parse_json,
+    parse_script_or_html,
+)
+from ._model import Banner, BannerSource, ConsentMode, ConsentModeDefault, GrantState
+
+__all__ = ["CONSENT_TYPES", "consent_mode_from_docs", "read_gtag"]
+
+#: The consent types of Consent Mode v2 (support.google.com/analytics/answer/13802165).
+CONSENT_TYPES = (
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+)
+_SETTINGS = ("ads_data_redaction", "url_passthrough")
+
+
+class _Collector:
+    def __init__(self, fields: Fields) -> None:
+        self.fields = fields
+        self.defaults: list[ConsentModeDefault] = []
+        self.settings: dict[str, bool] = {}
+        self.first: JsValue | None = None
+
+    def command(self, args: Sequence[JsValue]) -> None:
+        """One gtag command given as its argument values."""
+        if len(args) < 2 or not isinstance(args[0], JsString):
+            return
+        command = args[0].value
+        if command == "consent" and isinstance(args[1], JsString):
+            if args[1].value != "default":
+                return
+            if len(args) < 3:
+                raise self.fields.error(args[1], "a settings object after 'default'")
+            settings = args[2]
+            if isinstance(settings, JsOpaque):
+                self.fields.note_dynamic(settings, "/consent/default")
+                return
+            if not isinstance(settings, JsObject):
+                raise self.fields.error(settings, "an object of consent types")
+            self.default(settings)
+        elif command == "set":
+            second = args[1]
+            if isinstance(second, JsString) and second.value in _SETTINGS and len(args) >= 3:
+                self.setting(second.value, args[2])
+            elif isinstance(second, JsObject):
+                for key, value in second.items():
+                    if key in _SETTINGS:
+                        self.setting(key, value)
+
+    def setting(self, key: str, value: JsValue) -> None:
+        if isinstance(value, JsBool):
+            self.settings[key] = value.value
+        elif isinstance(value, JsOpaque):
+            self.fields.note_dynamic(value, f"/set/{key}")
+
+    def default(self, settings: JsObject) -> None:
+        fields = self.fields
+        fields.note_object(settings)
+        if self.first is None:
+            self.first = settings
+        region: tuple[str, ...] | None = None
+        raw_region = fields.raw(settings, "region")
+        if isinstance(raw_region, JsArray):
+            region = tuple(s.value.strip().upper() for s in fields.strings(
+                raw_region, "a region code (ISO 3166) string"))
+        elif isinstance(raw_region, JsString):
+            region = (raw_region.value.strip().upper(),)
+        elif raw_region is not None:
+            raise fields.error(raw_region, "an array of region codes for 'region'")
+        elif isinstance(settings.get("region"), JsOpaque):
+            # A run-time region list: the call's reach is unknown; keep it out of the
+            # model rather than read it as "everywhere".
+            return
+        wait, _ = fields.number(settings, "wait_for_update")
+        types: dict[str, GrantState] = {}
+        locations: dict[str, Location] = {}
+        for key, value in settings.items():
+            if key in ("region", "wait_for_update"):
+                continue
+            if isinstance(value, JsOpaque):
+                fields.note_dynamic(value)
+                continue
+            if not isinstance(value, JsString) or value.value not in ("granted", "denied"):
+                raise fields.error(value, f"'granted' or 'denied' for {key!r}")
+            types[key] = "granted" if value.value == "granted" else "denied"
+            locations[key] = value.location
+        self.defaults.append(
+            ConsentModeDefault(
+                region=region,
+                types=types,
+                type_locations=locations,
+                wait_for_update=wait,
+                location=settings.location,
+            )
+        )
+
+    def result(self, category_to_types: dict[str, tuple[str, ...]] | None = None) -> ConsentMode:
+        return ConsentMode(
+            defaults=tuple(self.defaults),
+            ads_data_redaction=self.settings.get("ads_data_redaction"),
+            url_passthrough=self.settings.get("url_passthrough"),
+            category_to_types=category_to_types or {},
+            location=self.first.location if self.first is not None else None,
+        )
+
+
+def _collect_docs(docs: Sequence[JsDocument], collector: _Collector) -> None:
+    for call in find_calls(docs, ("gtag", "dataLayer.push")):
+        if call.callee == "gtag":
+            collector.command(call.arguments)
+        elif len(call.arguments) == 1 and isinstance(call.arguments[0], JsArray):
+            collector.command(call.arguments[0].items)
+
+
+def consent_mode_from_docs(docs: Sequence[JsDocument], fields: Fields) -> ConsentMode | None:
+    """The Consent Mode defaults of already parsed scripts, or ``None`` if there are none."""
+    collector = _Collector(fields)
+    _collect_docs(docs, collector)
+    if not collector.defaults and not collector.settings:
+        return None
+    return collector.result()
+
+
+def read_gtag(text: str | bytes, *, source: str) -> Banner:
+    """Read Consent Mode defaults from a JS, HTML or JSON file.
+
+    A file without any ``consent default`` command is an error: there is
+    nothing to judge, and passing it silently would hide a missing default.
+    """
+    decoded = decode_text(text, source)
+    fields = Fields(source)
+    collector = _Collector(fields)
+    category_to_types: dict[str, tuple[str, ...]] = {}
+    stripped = decoded.lstrip()
+    if stripped.startswith(("{", "[")):
+        root = parse_json(decoded, source)
+        layer: JsValue | None = root
+        if isinstance(root, JsObject):
+            layer = root.get("dataLayer")
+            mapping = fields.obj(root, "categoryToConsentTypes")
+            for category, types in (mapping.items() if mapping else []):
+                if not isinstance(types, JsArray):
+                    raise fields.error(types, "an array of consent types")
+                category_to_types[category] = tuple(
+                    s.value for s in fields.strings(types, "a consent type string"))
+        if not isinstance(layer, JsArray):
+            where = layer if layer is not None else root
+            raise fields.error(where, "a 'dataLayer' array of gtag argument lists")
+        for entry in layer.items:
+            if isinstance(entry, JsArray):
+                collector.command(entry.items)
+            elif isinstance(entry, JsObject):
+                continue  # dataLayer events ({"event": ...}) are not gtag commands
+            else:
+                raise fields.error(entry, "a gtag argument list (array)")
+        version = "json"
+    else:
+        docs = parse_script_or_html(decoded, source)
+        _collect_docs(docs, collector)
+        version = "js"
+    if not collector.defaults:
+        raise InputError.at(
+            source, None, None, "",
+            "expected a Consent Mode default: gtag('consent', 'default', {...})", "none",
+        )
+    mode = collector.result(category_to_types)
+    return Banner(
+        source=BannerSource(format="gtag", file=source, format_version=version),
+        location=mode.location,
+        consent_mode=mode,
+        dynamic=tuple(fields.dynamic),
+    )

@@ -1,0 +1,559 @@
+"""The format-neutral banner model every banner reader produces.
+
+One :class:`Banner` describes what a consent-banner configuration (orestbida
+cookieconsent v3, Klaro, the native form), a Google Consent Mode default or a
+Google Tag Manager container export *configures*. It follows section 7 of the
+banner-formats research report, trimmed to what the banner rules judge.
+
+Conventions:
+
+* Every node a finding can point at carries ``location``: file, 1-based line
+  and column (in characters), and a JSON pointer into the configuration object
+  (RFC 6901). ``None`` means the value was not written and a library default
+  applies (the reader documents which default).
+* Values the reader saw but could not know without running code (a function,
+  a variable, a template literal with substitutions, a spread) are listed in
+  :attr:`Banner.dynamic`; the field itself then holds the library default or
+  ``None`` and never a guess.
+* Cookie patterns come from untrusted configurations: see
+  :class:`CookiePattern` for how they are bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal, TypeAlias
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._messages import Location
+
+__all__ = [
+    "MAX_COOKIE_NAME_LENGTH",
+    "MAX_PATTERN_LENGTH",
+    "MAX_UNBOUNDED_QUANTIFIERS",
+    "Banner",
+    "BannerFormat",
+    "BannerMode",
+    "BannerSource",
+    "Button",
+    "ButtonRole",
+    "Category",
+    "CategoryKind",
+    "ConsentMode",
+    "ConsentModeDefault",
+    "ConsentRecord",
+    "ConsentStatus",
+    "CookiePattern",
+    "CookieRef",
+    "DynamicValue",
+    "GrantState",
+    "GtmTag",
+    "ImpliedConsent",
+    "ImpliedTrigger",
+    "LanguageLayer",
+    "LegitimateInterestClaim",
+    "Reconsent",
+    "Service",
+    "pattern_problem",
+]
+
+BannerFormat: TypeAlias = Literal["cookieconsent", "klaro", "gtag", "gtm", "native"]
+BannerMode: TypeAlias = Literal["opt-in", "opt-out", "notice-only"]
+ImpliedTrigger: TypeAlias = Literal["scroll", "timeout", "click-anywhere", "navigation"]
+ButtonRole: TypeAlias = Literal[
+    "accept_all",  # accepts every category/service
+    "reject_all",  # rejects everything that is not necessary (cc3 acceptNecessaryBtn)
+    "accept_selected",  # saves the current toggles (pre-ticked ones included)
+    "settings",  # opens the second layer
+    "close_rejects",  # an X that closes the layer and rejects (cc3 box layout)
+    "dismiss",  # closes the notice without a choice
+]
+CategoryKind: TypeAlias = Literal[
+    "necessary", "functional", "analytics", "marketing", "personalization", "security", "other"
+]
+GrantState: TypeAlias = Literal["granted", "denied"]
+ConsentStatus: TypeAlias = Literal["NEEDED", "NOT_SET", "NOT_NEEDED"]
+
+#: Longest cookie pattern (regex source) accepted from a configuration.
+MAX_PATTERN_LENGTH = 256
+#: Longest cookie name a pattern is ever run against. Browsers cap a whole
+#: cookie at 4096 bytes, but tracker cookie names are short (under 40
+#: characters); a longer name simply does not match.
+MAX_COOKIE_NAME_LENGTH = 128
+#: Most unbounded quantifiers (``*``, ``+``, ``{n,}``) a pattern may have.
+MAX_UNBOUNDED_QUANTIFIERS = 3
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+def pattern_problem(source: str) -> str | None:
+    """Why a cookie regex is unsafe to run, or ``None`` if its cost is bounded.
+
+    Python's ``re`` backtracks and has no timeout, so an untrusted pattern is
+    only run when (1) it is at most :data:`MAX_PATTERN_LENGTH` characters,
+    (2) no unbounded quantifier applies to a group that itself contains a
+    quantifier or an alternation (the shapes of exponential backtracking, such
+    as ``(a+)+`` or ``(a|a)*``), and (3) it has at most
+    :data:`MAX_UNBOUNDED_QUANTIFIERS` unbounded quantifiers, which keeps the
+    polynomial worst case small on names of at most
+    :data:`MAX_COOKIE_NAME_LENGTH` characters. The check is a conservative
+    scan of the pattern text: it may refuse a harmless pattern, never the
+    reverse for these shapes.
+    """
+    if len(source) > MAX_PATTERN_LENGTH:
+        return f"longer than {MAX_PATTERN_LENGTH} characters"
+    # Each open group remembers whether it contains a quantifier or "|".
+    stack: list[bool] = [False]
+    unbounded = 0
+    last_group_risky = False  # the atom just closed was a risky group
+    i, n = 0, len(source)
+    while i < n:
+        ch = source[i]
+        atom_risky = False
+        if ch == "\\":
+            i += 2
+        elif ch == "[":
+            i += 1
+            if i < n and source[i] == "^":
+                i += 1
+            if i < n and source[i] == "]":
+                i += 1
+            while i < n and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+            i += 1
+        elif ch == "(":
+            stack.append(False)
+            i += 1
+            if source.startswith("?", i):  # (?:, (?=, (?!, (?<=, (?<!, (?<name>
+                i += 1
+                if source.startswith("<", i) and not source.startswith(("<=", "<!"), i):
+                    close = source.find(">", i)
+                    i = close + 1 if close != -1 else n
+                else:
+                    i += 2 if source.startswith(("<=", "<!"), i) else 1
+        elif ch == ")":
+            inner = stack.pop() if len(stack) > 1 else False
+            stack[-1] = stack[-1] or inner
+            atom_risky = inner
+            i += 1
+        elif ch == "|":
+            stack[-1] = True
+            i += 1
+        elif ch in "*+?{":
+            many = ch in "*+"
+            is_unbounded = many
+            if ch == "{":
+                close = source.find("}", i)
+                body = source[i + 1 : close] if close != -1 else ""
+                if close == -1 or not re.fullmatch(r"\d+(,\d*)?", body):
+                    i += 1  # a literal "{" (JavaScript annex-B syntax)
+                    last_group_risky = False
+                    continue
+                lo, comma, hi = body.partition(",")
+                top = int(hi) if hi else (None if comma else int(lo))
+                many = top is None or top > 1
+                is_unbounded = top is None or top > 16
+                i = close + 1
+            else:
+                i += 1
+            if i < n and source[i] in "?+":
+                i += 1  # lazy or possessive suffix
+            if many and last_group_risky:
+                return "a repeated group contains a quantifier or alternation"
+            if is_unbounded:
+                unbounded += 1
+            stack[-1] = True
+            last_group_risky = False
+            continue
+        else:
+            i += 1
+        last_group_risky = atom_risky
+    if unbounded > MAX_UNBOUNDED_QUANTIFIERS:
+        return f"more than {MAX_UNBOUNDED_QUANTIFIERS} unbounded quantifiers"
+    return None
+
+
+class BannerSource(BaseModel):
+    """Which reader produced the model and from which file (the ``source`` name)."""
+
+    model_config = _FROZEN
+
+    format: BannerFormat
+    file: str
+    format_version: str | None = None
+
+
+class DynamicValue(BaseModel):
+    """A value that is present but only known at run time (function, variable, spread ...).
+
+    ``path`` is the JSON pointer of the value in the configuration; ``kind`` is
+    the JavaScript construct found (``"function"``, ``"identifier"``,
+    ``"call"``, ``"spread"``, ``"template"``, ``"computed-key"`` ...).
+    """
+
+    model_config = _FROZEN
+
+    path: str
+    kind: str
+    location: Location | None = None
+
+
+class ImpliedConsent(BaseModel):
+    """One way the configuration takes consent without a click on a consent button."""
+
+    model_config = _FROZEN
+
+    trigger: ImpliedTrigger
+    location: Location | None = None
+
+
+class ConsentRecord(BaseModel):
+    """Where the visitor's choice is stored and for how long.
+
+    ``lifetime_days`` is ``None`` when the lifetime is dynamic (a function, see
+    :attr:`Banner.dynamic`). ``lifetime_is_default`` says the configuration did
+    not set it and the library default was used (cc3: 182, Klaro: 120);
+    ``location`` then is ``None``.
+    """
+
+    model_config = _FROZEN
+
+    name: str | None = None
+    storage: Literal["cookie", "localStorage", "sessionStorage"] | None = None
+    lifetime_days: int | float | None = None
+    lifetime_is_default: bool = False
+    location: Location | None = None
+
+
+class Reconsent(BaseModel):
+    """When stored consent stops being valid and visitors are asked again.
+
+    ``revision`` is the configured revision number (cc3 ``revision``; ``None``
+    for formats without one, such as Klaro). ``triggers`` names the events the
+    library re-prompts on: ``"revision"``, ``"new-service"``.
+    """
+
+    model_config = _FROZEN
+
+    revision: int | None = None
+    triggers: tuple[Literal["revision", "new-service"], ...] = ()
+    revision_message_present: bool = False
+    location: Location | None = None
+
+
+class Button(BaseModel):
+    """A button drawn on a layer; ``label`` is ``None`` when the library supplies it."""
+
+    model_config = _FROZEN
+
+    role: ButtonRole
+    label: str | None = None
+    location: Location | None = None
+
+
+class LanguageLayer(BaseModel):
+    """The first layer (the notice) in one language.
+
+    ``buttons`` are those the library actually draws for this language (cc3
+    draws a button only if its text exists). ``equal_weight`` is the format's
+    "accept and reject look the same" switch, ``None`` where it has none.
+    ``location`` points at the language's texts (or the banner config).
+    """
+
+    model_config = _FROZEN
+
+    lang: str
+    shown: bool = True
+    buttons: tuple[Button, ...] = ()
+    equal_weight: bool | None = None
+    equal_weight_location: Location | None = None
+    second_layer_reachable: bool | None = None
+    location: Location | None = None
+
+    def button(self, role: ButtonRole) -> Button | None:
+        """The first button with ``role``, or ``None``."""
+        return next((b for b in self.buttons if b.role == role), None)
+
+    @property
+    def has_accept(self) -> bool:
+        """Whether the layer offers an accept-all button."""
+        return self.button("accept_all") is not None
+
+    @property
+    def has_reject(self) -> bool:
+        """Whether the layer offers a one-click refusal (reject all, or an X that rejects)."""
+        return self.button("reject_all") is not None or self.button("close_rejects") is not None
+
+    @property
+    def reject_equally_available(self) -> bool:
+        """Refusing is as available as accepting on this layer.
+
+        True when there is no accept button, or when a reject button sits next
+        to it and the format does not say it is styled with less weight
+        (``equal_weight`` is not ``False``).
+        """
+        if not self.has_accept:
+            return True
+        return self.has_reject and self.equal_weight is not False
+
+
+class CookiePattern(BaseModel):
+    """A cookie-name regular expression from a configuration (untrusted).
+
+    ``source`` is the regex body and ``flags`` its JavaScript flags. Patterns
+    longer than :data:`MAX_PATTERN_LENGTH` are refused by the readers; a match
+    is only ever tried against names up to :data:`MAX_COOKIE_NAME_LENGTH`
+    characters (longer names are treated as not matching), which bounds the
+    work. Patterns with the shapes of catastrophic backtracking are never run
+    (see :func:`pattern_problem`). A pattern that is unsafe or that Python's
+    ``re`` cannot compile (JavaScript-only syntax) has ``compiles`` false and
+    never matches; rules must not treat that as "no match found" evidence.
+    """
+
+    model_config = _FROZEN
+
+    source: str = Field(max_length=MAX_PATTERN_LENGTH)
+    flags: str = ""
+
+    @cached_property
+    def _compiled(self) -> re.Pattern[str] | None:
+        if pattern_problem(self.source) is not None:
+            return None
+        py_flags = 0
+        if "i" in self.flags:
+            py_flags |= re.IGNORECASE
+        if "m" in self.flags:
+            py_flags |= re.MULTILINE
+        if "s" in self.flags:
+            py_flags |= re.DOTALL
+        try:
+            return re.compile(self.source, py_flags)
+        except (re.error, OverflowError, RecursionError):
+            return None
+
+    @property
+    def compiles(self) -> bool:
+        """Whether Python's ``re`` accepts the pattern."""
+        return self._compiled is not None
+
+    def matches(self, name: str) -> bool:
+        """Whether the pattern finds a match in ``name`` (JavaScript ``test`` semantics)."""
+        compiled = self._compiled
+        if compiled is None or len(name) > MAX_COOKIE_NAME_LENGTH:
+            return False
+        return compiled.search(name) is not None
+
+    def __str__(self) -> str:
+        return f"/{self.source}/{self.flags}"
+
+
+class CookieRef(BaseModel):
+    """A cookie a category or service declares: an exact ``name`` or a ``pattern``."""
+
+    model_config = _FROZEN
+
+    name: str | None = None
+    pattern: CookiePattern | None = None
+    domain: str | None = None
+    path: str | None = None
+    location: Location | None = None
+
+    def matches(self, cookie_name: str) -> bool:
+        """Whether a concrete cookie name is covered by this reference."""
+        if self.name is not None:
+            return self.name == cookie_name
+        if self.pattern is not None:
+            return self.pattern.matches(cookie_name)
+        return False
+
+    @property
+    def display(self) -> str:
+        """The name, or the pattern as ``/source/flags``."""
+        if self.name is not None:
+            return self.name
+        return str(self.pattern) if self.pattern is not None else ""
+
+
+class Category(BaseModel):
+    """A consent category (cc3 category, Klaro purpose, native category).
+
+    ``kind`` is what the category is for, from its id (``necessary``,
+    ``essential`` -> necessary; ``analytics``, ``statistics``, ``performance``
+    -> analytics; ``marketing``, ``ads``, ``targeting`` -> marketing ...); an
+    unknown id is ``other``. ``read_only`` means the visitor cannot switch it
+    off; ``default_enabled`` means its toggle is on before any choice;
+    ``runs_before_consent`` means its scripts run before any choice.
+    """
+
+    model_config = _FROZEN
+
+    id: str
+    label: str | None = None
+    kind: CategoryKind = "other"
+    read_only: bool = False
+    default_enabled: bool = False
+    runs_before_consent: bool = False
+    auto_clear: bool = False
+    service_ids: tuple[str, ...] = ()
+    cookies: tuple[CookieRef, ...] = ()
+    location: Location | None = None
+    default_enabled_location: Location | None = None
+
+
+class Service(BaseModel):
+    """A tracker or script the banner manages (cc3 service, Klaro service).
+
+    ``required`` services cannot be refused. ``vendor`` and ``tracker`` are
+    guesses from the bundled tracker table (by cookie, then by id), ``None``
+    when nothing matched.
+    """
+
+    model_config = _FROZEN
+
+    id: str
+    label: str | None = None
+    vendor: str | None = None
+    tracker: str | None = None
+    category_ids: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    required: bool = False
+    default_enabled: bool = False
+    runs_before_consent: bool = False
+    cookies: tuple[CookieRef, ...] = ()
+    location: Location | None = None
+    default_enabled_location: Location | None = None
+
+    def all_cookies(self) -> Iterator[CookieRef]:
+        """The service's cookies (a convenience for symmetry with categories)."""
+        return iter(self.cookies)
+
+
+class ConsentModeDefault(BaseModel):
+    """One ``gtag('consent', 'default', {...})`` call.
+
+    ``region`` is ``None`` when the call has no ``region`` key (it applies
+    everywhere), else the ISO 3166-1/-2 codes as written (upper-cased).
+    ``types`` maps each consent type written with a literal value to its
+    state; ``type_locations`` holds each type's location.
+    """
+
+    model_config = _FROZEN
+
+    region: tuple[str, ...] | None = None
+    types: dict[str, GrantState] = Field(default_factory=dict)
+    type_locations: dict[str, Location] = Field(default_factory=dict)
+    wait_for_update: int | float | None = None
+    location: Location | None = None
+
+
+class ConsentMode(BaseModel):
+    """Google Consent Mode settings found in the file."""
+
+    model_config = _FROZEN
+
+    defaults: tuple[ConsentModeDefault, ...] = ()
+    ads_data_redaction: bool | None = None
+    url_passthrough: bool | None = None
+    category_to_types: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    location: Location | None = None
+
+
+class GtmTag(BaseModel):
+    """One tag of a GTM container export.
+
+    ``consent_status`` is upper-cased; a tag without ``consentSettings`` is
+    ``NOT_SET``. ``built_in_consent_check`` is true for Google tag types that
+    read Consent Mode themselves (GA4, Google Ads, Floodlight, conversion
+    linker ...). ``vendor`` and ``tracker`` are guesses from the tag type and
+    custom HTML (for ``html`` tags), ``None`` when unknown.
+    """
+
+    model_config = _FROZEN
+
+    id: str | None = None
+    name: str
+    type: str
+    vendor: str | None = None
+    tracker: str | None = None
+    consent_status: ConsentStatus = "NOT_SET"
+    consent_types: tuple[str, ...] = ()
+    built_in_consent_check: bool = False
+    paused: bool = False
+    location: Location | None = None
+
+
+class LegitimateInterestClaim(BaseModel):
+    """A claim of legitimate interest for cookies or for a TCF purpose.
+
+    ``kind`` ``"tcf-purpose"`` carries ``purpose`` (1..11); ``"category"`` and
+    ``"service"`` name the category or service id in ``subject``.
+    """
+
+    model_config = _FROZEN
+
+    kind: Literal["tcf-purpose", "category", "service"]
+    purpose: int | None = None
+    subject: str | None = None
+    location: Location | None = None
+
+
+class Banner(BaseModel):
+    """The normalized banner model (see the module docstring).
+
+    ``mode`` is ``None`` for Consent Mode and GTM files, which configure no
+    banner. ``manages_trackers`` says whether the file is a banner
+    configuration whose tracker set can be compared with the policy's
+    inventory (cc3, Klaro, native).
+    """
+
+    model_config = _FROZEN
+
+    source: BannerSource
+    location: Location | None = None
+    mode: BannerMode | None = None
+    mode_location: Location | None = None
+    implied_consent: tuple[ImpliedConsent, ...] = ()
+    auto_show: bool | None = None
+    blocks_page: bool = False
+    blocks_page_location: Location | None = None
+    consent_record: ConsentRecord | None = None
+    reconsent: Reconsent | None = None
+    default_language: str | None = None
+    languages: tuple[LanguageLayer, ...] = ()
+    categories: tuple[Category, ...] = ()
+    services: tuple[Service, ...] = ()
+    consent_mode: ConsentMode | None = None
+    gtm_tags: tuple[GtmTag, ...] = ()
+    legitimate_interest: tuple[LegitimateInterestClaim, ...] = ()
+    dynamic: tuple[DynamicValue, ...] = ()
+
+    @property
+    def manages_trackers(self) -> bool:
+        """Whether the file is a banner configuration (cc3, Klaro, native)."""
+        return self.source.format in ("cookieconsent", "klaro", "native")
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or ``None``."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with this id, or ``None``."""
+        return next((s for s in self.services if s.id == service_id), None)
+
+    def categories_of(self, service: Service) -> tuple[Category, ...]:
+        """The categories a service belongs to, in model order."""
+        return tuple(c for c in self.categories if c.id in service.category_ids)
+
+    def is_dynamic(self, path: str) -> bool:
+        """Whether the value at ``path`` may be set at run time.
+
+        True when the value itself is dynamic, or an object containing it has a
+        dynamic part (a spread or computed key at ``/`` covers everything).
+        """
+        return any(
+            d.path in ("", "/") or path == d.path or path.startswith(d.path + "/")
+            for d in self.dynamic
+        )

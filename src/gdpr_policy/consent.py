@@ -1,0 +1,722 @@
+"""Consent records and the rules that judge whether a consent holds.
+
+A :class:`ConsentRecord` is what a controller keeps to show that someone
+consented: who, when, to which purposes (policy purpose ids), how the consent
+was obtained, which notice was shown and what it said, whether the consent was
+a condition of a service or contract, when it was withdrawn, and the
+processing events being judged against it. :func:`evaluate_consent` returns
+the findings of the eight ``consent.*`` rules; :func:`is_consent_valid`
+answers the question a service asks before it processes ("may I, now, for
+this purpose?").
+
+**Unknown is not false.** Every fact a record may lack is ``X | None``;
+``None`` means *not recorded*, never *no*:
+
+* Art. 7(1) puts the burden of proof on the controller (CJEU C-61/19): when
+  the record cannot show *when* (``given_at``), *how* (``method``; and, for a
+  ticked box, that the box was not pre-ticked) or *under which notice*
+  (``notice`` with its id and version), ``consent.not-demonstrable`` fires as
+  an error.
+* Other facts a rule needs but the record lacks (whether a separate choice
+  per purpose was offered, what the notice contained, whether a service the
+  consent was a condition of needs the processing) never pass silently: the
+  rule fires as a **warning** with an ``.unrecorded`` message naming the
+  missing fields. A violation the record *shows* is an error.
+* ``precondition_of`` is ``None`` when the record names no service the
+  consent was a condition of; the check can only see recorded conditions.
+
+**Time.** All instants are timezone-aware. ``as_of`` is a date-time (aware)
+or a date; a date means *the end of that day* in the controller's time zone
+(``policy.jurisdiction().timezone``). Processing events and a withdrawal
+after ``as_of`` have not happened yet and are not judged. Processing at or
+after the instant of withdrawal is processing after withdrawal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PydanticUserError,
+    ValidationError,
+    model_validator,
+)
+
+from ._errors import InputError, Issue, UsageError
+from ._messages import Location, Message, MessageValue
+from ._rules import Context, Finding, Rule, Severity, rule
+
+if TYPE_CHECKING:
+    from ._policy import PolicyVersion
+
+__all__ = [
+    "CONSENT_RULES",
+    "ConsentMethod",
+    "ConsentRecord",
+    "NoticeShown",
+    "Precondition",
+    "ProcessingEvent",
+    "evaluate_consent",
+    "is_consent_valid",
+    "parse_consent_record",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ConsentMethod(StrEnum):
+    """How a consent was obtained.
+
+    The first six are clear affirmative acts (Art. 4(11), Recital 32: "ticking
+    a box ... choosing technical settings ... other clear conduct"); the last
+    five are the forms Recital 32 and EDPB Guidelines 05/2020 Example 16 say
+    are never consent.
+    """
+
+    TICKED_BOX = "ticked-box"
+    BUTTON = "button"
+    SIGNATURE = "signature"
+    ORAL = "oral"
+    EMAIL_REPLY = "email-reply"
+    TECHNICAL_SETTINGS = "technical-settings"
+    SILENCE = "silence"
+    INACTIVITY = "inactivity"
+    SCROLL = "scroll"
+    CONTINUED_BROWSING = "continued-browsing"
+    PRE_TICKED = "pre-ticked"
+
+    @property
+    def is_affirmative(self) -> bool:
+        """Whether the method is a clear affirmative act of the data subject."""
+        return self in _AFFIRMATIVE
+
+    @property
+    def is_passive(self) -> bool:
+        """Silence, inactivity, scrolling or continued browsing (not a pre-ticked box)."""
+        return self in _PASSIVE
+
+
+_AFFIRMATIVE = frozenset(
+    {
+        ConsentMethod.TICKED_BOX,
+        ConsentMethod.BUTTON,
+        ConsentMethod.SIGNATURE,
+        ConsentMethod.ORAL,
+        ConsentMethod.EMAIL_REPLY,
+        ConsentMethod.TECHNICAL_SETTINGS,
+    }
+)
+_PASSIVE = frozenset(
+    {
+        ConsentMethod.SILENCE,
+        ConsentMethod.INACTIVITY,
+        ConsentMethod.SCROLL,
+        ConsentMethod.CONTINUED_BROWSING,
+    }
+)
+_BOX_METHODS = frozenset({ConsentMethod.TICKED_BOX, ConsentMethod.PRE_TICKED})
+
+
+class NoticeShown(BaseModel):
+    """The notice shown before consent, and what it contained.
+
+    ``purposes`` and ``data_types`` are what the notice named (an empty tuple
+    means it named none); ``controller_identity`` and ``right_to_withdraw``
+    say whether it stated them. ``None`` anywhere means not recorded.
+    """
+
+    model_config = _FROZEN
+
+    id: str | None = Field(default=None, min_length=1)
+    version: str | None = Field(default=None, min_length=1)
+    controller_identity: bool | None = None
+    purposes: tuple[str, ...] | None = None
+    data_types: tuple[str, ...] | None = None
+    right_to_withdraw: bool | None = None
+
+    @property
+    def label(self) -> str:
+        """``id@version`` with ``?`` for an unrecorded part."""
+        return f"{self.id or '?'}@{self.version or '?'}"
+
+
+class Precondition(BaseModel):
+    """A service or contract the consent was a condition for.
+
+    ``needs_processing`` says whether that service needs the consented
+    processing (Art. 7(4)); ``None`` means not recorded.
+    """
+
+    model_config = _FROZEN
+
+    service: str = Field(min_length=1)
+    needs_processing: bool | None = None
+
+
+class ProcessingEvent(BaseModel):
+    """One processing operation judged against the consent: for what, and when."""
+
+    model_config = _FROZEN
+
+    purpose: str = Field(min_length=1)
+    at: AwareDatetime
+    location: Location | None = None
+
+
+class ConsentRecord(BaseModel):
+    """A consent as the controller recorded it (see the module docstring for ``None``).
+
+    ``subject`` is the data subject's id; ``id`` the record's own id, used as
+    the subject of findings when present. ``purposes`` are policy purpose ids;
+    an empty tuple is a consent to nothing. ``separate_choices`` says whether
+    a separate choice was offered for each purpose. ``location`` (file and
+    JSON pointer of the record) lets findings point at the offending field.
+    """
+
+    model_config = _FROZEN
+
+    subject: str = Field(min_length=1)
+    id: str | None = Field(default=None, min_length=1)
+    given_at: AwareDatetime | None = None
+    purposes: tuple[str, ...] = ()
+    method: ConsentMethod | None = None
+    pre_ticked: bool | None = None
+    separate_choices: bool | None = None
+    notice: NoticeShown | None = None
+    precondition_of: Precondition | None = None
+    withdrawn_at: AwareDatetime | None = None
+    processing: tuple[ProcessingEvent, ...] = ()
+    location: Location | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ConsentRecord:
+        if any(not p for p in self.purposes):
+            raise ValueError("purpose ids must not be empty")
+        if self.method is ConsentMethod.PRE_TICKED and self.pre_ticked is False:
+            raise ValueError("method 'pre-ticked' contradicts pre_ticked: false")
+        if self.pre_ticked and self.method is not None and self.method not in _BOX_METHODS:
+            raise ValueError(
+                "pre_ticked: true needs method 'ticked-box' or 'pre-ticked', "
+                f"got {self.method.value!r}"
+            )
+        if (
+            self.withdrawn_at is not None
+            and self.given_at is not None
+            and self.withdrawn_at < self.given_at
+        ):
+            raise ValueError("withdrawn_at is before given_at")
+        return self
+
+    @property
+    def ref(self) -> str:
+        """The finding subject: the record id, else the data subject's id."""
+        return self.id or self.subject
+
+
+def parse_consent_record(
+    data: Mapping[str, Any], *, source: str, pointer: str = ""
+) -> ConsentRecord:
+    """Validate a mapping (decoded JSON or YAML) into a record; errors carry JSON pointers.
+
+    ``pointer`` is where the record sits in its document (``/records/3``); the
+    record's ``location`` is set from it unless the mapping has one.
+    """
+    if not isinstance(data, Mapping):
+        raise InputError.at(
+            source,
+            None,
+            None,
+            "",
+            "expected a consent record object",
+            type(data).__name__,
+            pointer=pointer or "",
+        )
+    values = dict(data)
+    values.setdefault("location", {"file": source, "pointer": pointer})
+    try:
+        return ConsentRecord.model_validate(values)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            parts = [str(p) for p in err["loc"]]
+            found = err.get("input")
+            issues.append(
+                Issue(
+                    source=source,
+                    line=None,
+                    column=None,
+                    path=".".join(parts),
+                    expected=err["msg"],
+                    found=None if isinstance(found, Mapping) else repr(found),
+                    pointer=pointer + "".join("/" + _escape(p) for p in parts),
+                )
+            )
+        raise InputError(issues) from exc
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+# --- evaluation helpers ---------------------------------------------------------------
+
+
+def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
+    """A rule context; resolves ``Context``'s forward reference to the policy on first use."""
+    try:
+        return Context(policy=policy, as_of=as_of)
+    except PydanticUserError:
+        # _rules names PolicyVersion only for type checking; pydantic needs it once, here.
+        from ._policy import PolicyVersion
+
+        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
+        return Context(policy=policy, as_of=as_of)
+
+
+def _at(record: ConsentRecord, suffix: str) -> Location | None:
+    """The location of a field of the record (``suffix`` is a JSON pointer tail)."""
+    loc = record.location
+    if loc is None:
+        return None
+    return loc.model_copy(update={"pointer": (loc.pointer or "") + suffix})
+
+
+def _event_at(record: ConsentRecord, index: int, event: ProcessingEvent) -> Location | None:
+    return event.location or _at(record, f"/processing/{index}")
+
+
+def _zone(policy: PolicyVersion) -> ZoneInfo:
+    name = policy.jurisdiction().timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"unknown time zone {name!r} in the policy") from exc
+
+
+def _instant(as_of: dt.date | dt.datetime, policy: PolicyVersion) -> dt.datetime:
+    """The last instant ``as_of`` covers: itself, or the end of a date in the controller's zone."""
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is None or as_of.utcoffset() is None:
+            raise UsageError("as_of must be a timezone-aware date-time or a date")
+        return as_of
+    zone = _zone(policy)
+    next_midnight = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    # Round-trip through UTC so that a DST change that day is resolved by the zone.
+    return (next_midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).astimezone(zone)
+
+
+def _purpose_basis(policy: PolicyVersion, purpose: str) -> str | None:
+    return next((p.basis for p in policy.purposes if p.id == purpose), None)
+
+
+def _relies_on_consent(record: ConsentRecord, policy: PolicyVersion, purpose: str) -> bool:
+    """Whether processing for ``purpose`` stands on this consent.
+
+    It does when the record names the purpose, when the policy gives the
+    purpose consent as its basis, or when the policy does not declare it (no
+    other basis is shown). A purpose the policy bases on something else
+    (contract, legal obligation ...) and the consent does not name does not.
+    """
+    if purpose in record.purposes:
+        return True
+    basis = _purpose_basis(policy, purpose)
+    return basis is None or basis == "consent"
+
+
+def _due_events(record: ConsentRecord, ctx: Context) -> Iterator[tuple[int, ProcessingEvent]]:
+    """Events that have happened by ``as_of`` and rely on the consent, with their index."""
+    until = _instant(ctx.as_of, ctx.policy)
+    for index, event in enumerate(record.processing):
+        if event.at <= until and _relies_on_consent(record, ctx.policy, event.purpose):
+            yield index, event
+
+
+def _unrecorded(
+    the_rule: Rule[ConsentRecord],
+    record: ConsentRecord,
+    fields: list[str],
+    location: Location | None,
+    evidence: Mapping[str, MessageValue],
+    **values: MessageValue,
+) -> Finding:
+    """A warning of ``the_rule``: the record lacks the facts the rule needs."""
+    found = the_rule.finding(
+        record.ref,
+        location=location,
+        evidence={**evidence, "unrecorded": fields},
+        severity=Severity.WARNING,
+    )
+    return found.model_copy(
+        update={
+            "message": Message(
+                code=f"{the_rule.id}.unrecorded",
+                values={"record": record.ref, "fields": fields, **values},
+            )
+        }
+    )
+
+
+# --- the rules ------------------------------------------------------------------------
+
+
+@rule(
+    "consent.silence",
+    legal=["GDPR Recital 32", "EDPB Guidelines 05/2020 Example 16"],
+    statement=["S25"],
+)
+def consent_silence(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Consent inferred from silence, inactivity, scrolling or continued browsing."""
+    if record.method is not None and record.method.is_passive:
+        yield consent_silence.finding(
+            record.ref,
+            location=_at(record, "/method"),
+            evidence={"method": record.method.value, "given_at": record.given_at},
+            record=record.ref,
+            method=record.method.value,
+        )
+
+
+@rule(
+    "consent.pre-ticked",
+    legal=["GDPR Recital 32", "CJEU C-673/17 Planet49"],
+    statement=["S25"],
+)
+def consent_pre_ticked(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Consent given through a box that was ticked before the data subject acted."""
+    if record.method is ConsentMethod.PRE_TICKED or record.pre_ticked is True:
+        field = "/pre_ticked" if record.pre_ticked is True else "/method"
+        yield consent_pre_ticked.finding(
+            record.ref,
+            location=_at(record, field),
+            evidence={
+                "method": record.method.value if record.method else None,
+                "pre_ticked": record.pre_ticked,
+                "given_at": record.given_at,
+            },
+            record=record.ref,
+        )
+
+
+@rule(
+    "consent.conditional",
+    legal=["GDPR Art. 7(4)", "GDPR Recital 43"],
+    statement=["S25"],
+)
+def consent_conditional(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Consent made a condition of a service or contract that does not need the processing."""
+    cond = record.precondition_of
+    if cond is None:
+        return
+    evidence: dict[str, MessageValue] = {
+        "precondition_of": cond.service,
+        "needs_processing": cond.needs_processing,
+        "purposes": sorted(set(record.purposes)),
+    }
+    if cond.needs_processing is False:
+        yield consent_conditional.finding(
+            record.ref,
+            location=_at(record, "/precondition_of"),
+            evidence=evidence,
+            record=record.ref,
+            service=cond.service,
+        )
+    elif cond.needs_processing is None:
+        yield _unrecorded(
+            consent_conditional,
+            record,
+            ["precondition_of.needs_processing"],
+            _at(record, "/precondition_of"),
+            evidence,
+            service=cond.service,
+        )
+
+
+@rule(
+    "consent.not-granular",
+    legal=["GDPR Recital 43", "EDPB Guidelines 05/2020 Example 7"],
+    statement=["S24"],
+)
+def consent_not_granular(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """One consent for several purposes with no separate choice for each."""
+    purposes = sorted(set(record.purposes))
+    if len(purposes) < 2:
+        return
+    evidence: dict[str, MessageValue] = {
+        "purposes": purposes,
+        "separate_choices": record.separate_choices,
+    }
+    if record.separate_choices is False:
+        yield consent_not_granular.finding(
+            record.ref,
+            location=_at(record, "/separate_choices"),
+            evidence=evidence,
+            record=record.ref,
+            count=len(purposes),
+            purposes=purposes,
+        )
+    elif record.separate_choices is None:
+        yield _unrecorded(
+            consent_not_granular,
+            record,
+            ["separate_choices"],
+            _at(record, "/purposes"),
+            evidence,
+            count=len(purposes),
+            purposes=purposes,
+        )
+
+
+@rule(
+    "consent.purpose-not-covered",
+    legal=["GDPR Art. 6(1)(a)"],
+    statement=["S24"],
+)
+def consent_purpose_not_covered(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Processing standing on consent for a purpose, or at a time, the consent does not cover.
+
+    A purpose the consent does not name is the main case. Processing before
+    the consent was given is not covered either (consent does not work
+    backwards); it is reported under the same rule with its own message.
+    """
+    consented = sorted(set(record.purposes))
+    for index, event in _due_events(record, ctx):
+        evidence: dict[str, MessageValue] = {
+            "purpose": event.purpose,
+            "at": event.at,
+            "consented_purposes": consented,
+            "policy_basis": _purpose_basis(ctx.policy, event.purpose),
+        }
+        if event.purpose not in record.purposes:
+            yield consent_purpose_not_covered.finding(
+                record.ref,
+                location=_event_at(record, index, event),
+                evidence=evidence,
+                record=record.ref,
+                purpose=event.purpose,
+                at=event.at,
+                consented=consented,
+            )
+        elif record.given_at is not None and event.at < record.given_at:
+            found = consent_purpose_not_covered.finding(
+                record.ref,
+                location=_event_at(record, index, event),
+                evidence={**evidence, "given_at": record.given_at},
+            )
+            yield found.model_copy(
+                update={
+                    "message": Message(
+                        code="consent.purpose-not-covered.before-consent",
+                        values={
+                            "record": record.ref,
+                            "purpose": event.purpose,
+                            "at": event.at,
+                            "given_at": record.given_at,
+                        },
+                    )
+                }
+            )
+
+
+_NOTICE_MESSAGES = {
+    "controller_identity": "consent.not-informed.controller-identity",
+    "purposes": "consent.not-informed.purposes",
+    "data_types": "consent.not-informed.data-types",
+    "right_to_withdraw": "consent.not-informed.right-to-withdraw",
+}
+
+
+@rule(
+    "consent.not-informed",
+    legal=["GDPR Art. 7(3)", "GDPR Recital 42"],
+    statement=["S23"],
+)
+def consent_not_informed(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """The notice lacked the controller's identity, a purpose, the data types or withdrawal.
+
+    One finding per missing element, each with its own message; the notice's
+    ``purposes`` must name every purpose the consent covers. A notice that is
+    not recorded at all is ``consent.not-demonstrable``'s business.
+    """
+    notice = record.notice
+    if notice is None:
+        return
+    base: dict[str, MessageValue] = {"notice": notice.label}
+    lacking: list[tuple[str, dict[str, MessageValue]]] = []
+    unrecorded: list[str] = []
+    if notice.controller_identity is False:
+        lacking.append(("controller_identity", {"controller_identity": False}))
+    elif notice.controller_identity is None:
+        unrecorded.append("notice.controller_identity")
+    if notice.purposes is None:
+        unrecorded.append("notice.purposes")
+    else:
+        unnamed = sorted(set(record.purposes) - set(notice.purposes))
+        if unnamed or not notice.purposes:
+            lacking.append(
+                (
+                    "purposes",
+                    {"notice_purposes": sorted(set(notice.purposes)), "unnamed_purposes": unnamed},
+                )
+            )
+    if notice.data_types is None:
+        unrecorded.append("notice.data_types")
+    elif not notice.data_types:
+        lacking.append(("data_types", {"data_types": []}))
+    if notice.right_to_withdraw is False:
+        lacking.append(("right_to_withdraw", {"right_to_withdraw": False}))
+    elif notice.right_to_withdraw is None:
+        unrecorded.append("notice.right_to_withdraw")
+
+    for field, extra in lacking:
+        found = consent_not_informed.finding(
+            record.ref,
+            location=_at(record, f"/notice/{field}"),
+            evidence={**base, **extra, "given_at": record.given_at},
+        )
+        values: dict[str, MessageValue] = {"record": record.ref, "notice": notice.label}
+        if field == "purposes":
+            values["purposes"] = extra["unnamed_purposes"] or sorted(set(record.purposes))
+        yield found.model_copy(
+            update={"message": Message(code=_NOTICE_MESSAGES[field], values=values)}
+        )
+    if unrecorded:
+        yield _unrecorded(
+            consent_not_informed,
+            record,
+            unrecorded,
+            _at(record, "/notice"),
+            base,
+            notice=notice.label,
+        )
+
+
+@rule(
+    "consent.not-demonstrable",
+    legal=["GDPR Art. 7(1)", "CJEU C-61/19 Orange Romania"],
+    statement=["S23"],
+)
+def consent_not_demonstrable(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """The record cannot show when, how or under which notice consent was given.
+
+    A ticked box whose pre-ticked state is unrecorded does not show *how*:
+    a box ticked by the controller proves nothing (C-61/19).
+    """
+    missing: list[str] = []
+    if record.given_at is None:
+        missing.append("given_at")
+    if record.method is None:
+        missing.append("method")
+    elif record.method is ConsentMethod.TICKED_BOX and record.pre_ticked is None:
+        missing.append("pre_ticked")
+    if record.notice is None:
+        missing.append("notice")
+    else:
+        if record.notice.id is None:
+            missing.append("notice.id")
+        if record.notice.version is None:
+            missing.append("notice.version")
+    if missing:
+        first = missing[0].replace(".", "/")
+        yield consent_not_demonstrable.finding(
+            record.ref,
+            location=_at(record, f"/{first}"),
+            evidence={
+                "missing": missing,
+                "given_at": record.given_at,
+                "method": record.method.value if record.method else None,
+                "notice": record.notice.label if record.notice else None,
+            },
+            record=record.ref,
+            missing=missing,
+        )
+
+
+@rule(
+    "consent.withdrawn",
+    legal=["GDPR Art. 7(3)"],
+    statement=["S33"],
+)
+def consent_withdrawn(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Processing for a consented purpose at or after the consent's withdrawal."""
+    withdrawn = record.withdrawn_at
+    if withdrawn is None or withdrawn > _instant(ctx.as_of, ctx.policy):
+        return
+    for index, event in _due_events(record, ctx):
+        # A purpose the consent never named is consent.purpose-not-covered's finding.
+        if event.purpose in record.purposes and event.at >= withdrawn:
+            yield consent_withdrawn.finding(
+                record.ref,
+                location=_event_at(record, index, event),
+                evidence={
+                    "purpose": event.purpose,
+                    "at": event.at,
+                    "withdrawn_at": withdrawn,
+                },
+                record=record.ref,
+                purpose=event.purpose,
+                at=event.at,
+                withdrawn_at=withdrawn,
+            )
+
+
+#: The consent rules, in id order.
+CONSENT_RULES: tuple[Rule[ConsentRecord], ...] = tuple(
+    sorted(
+        (
+            consent_conditional,
+            consent_not_demonstrable,
+            consent_not_granular,
+            consent_not_informed,
+            consent_pre_ticked,
+            consent_purpose_not_covered,
+            consent_silence,
+            consent_withdrawn,
+        ),
+        key=lambda r: r.id,
+    )
+)
+
+
+def evaluate_consent(
+    record: ConsentRecord, policy: PolicyVersion, as_of: dt.date | dt.datetime
+) -> list[Finding]:
+    """Every finding of the consent rules on one record, in the stable finding order."""
+    _instant(as_of, policy)  # validate as_of (aware) before any rule runs
+    ctx = _context(policy, as_of)
+    findings = [f for r in CONSENT_RULES for f in r.evaluate(record, ctx)]
+    return sorted(findings, key=Finding.sort_key)
+
+
+def is_consent_valid(
+    record: ConsentRecord,
+    policy: PolicyVersion,
+    as_of: dt.date | dt.datetime,
+    purpose: str | None = None,
+) -> bool:
+    """Whether processing for ``purpose`` may stand on this consent at ``as_of``.
+
+    The record's own processing events are replaced by one event at ``as_of``
+    (for ``purpose``, or for each consented purpose when ``purpose`` is
+    ``None``). Valid means no error *and* no warning: under Art. 7(1) a
+    consent whose validity the record cannot show is treated as absent. A
+    consent to no purpose, or asked about a purpose it does not name, is
+    never valid (whatever other basis the policy gives that purpose).
+    """
+    at = _instant(as_of, policy)
+    purposes = (purpose,) if purpose is not None else tuple(dict.fromkeys(record.purposes))
+    if not purposes or any(p not in record.purposes for p in purposes):
+        return False
+    probe = record.model_copy(
+        update={"processing": tuple(ProcessingEvent(purpose=p, at=at) for p in purposes)}
+    )
+    return not any(
+        f.severity.rank >= Severity.WARNING.rank for f in evaluate_consent(probe, policy, at)
+    )

@@ -1,0 +1,127 @@
+"""Consent Mode reader: gtag calls in JS and HTML, the JSON dataLayer form, regions, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from banner._helpers import fixture_text, line_col_of
+from gdpr_policy._errors import InputError
+from gdpr_policy.banner import Banner
+from gdpr_policy.banner._gtag import read_gtag
+
+JS = fixture_text("google-consent-mode/compliant.gtag.js")
+JSON = fixture_text("google-consent-mode/compliant.gtag.json")
+ALL_DENIED = {
+    "ad_storage": "denied",
+    "ad_user_data": "denied",
+    "ad_personalization": "denied",
+    "analytics_storage": "denied",
+    "functionality_storage": "denied",
+    "personalization_storage": "denied",
+    "security_storage": "granted",
+}
+
+
+def read(text: str, source: str = "gtag.js") -> Banner:
+    return read_gtag(text, source=source)
+
+
+def test_compliant_js() -> None:
+    banner = read(JS)
+    assert banner.source.format == "gtag"
+    assert banner.mode is None and not banner.manages_trackers
+    mode = banner.consent_mode
+    assert mode is not None
+    [default] = mode.defaults
+    assert default.region is None
+    assert default.types == ALL_DENIED
+    assert default.wait_for_update == 500
+    assert mode.ads_data_redaction is True and mode.url_passthrough is False
+    loc = default.type_locations["analytics_storage"]
+    assert (loc.line, loc.column) == line_col_of(JS, "'denied'", 4)
+
+
+def test_update_calls_are_not_defaults() -> None:
+    mode = read(JS).consent_mode
+    assert mode is not None and len(mode.defaults) == 1  # the update inside the function
+
+
+def test_compliant_json() -> None:
+    banner = read(JSON, "gtag.json")
+    mode = banner.consent_mode
+    assert mode is not None
+    [default] = mode.defaults
+    assert default.types == ALL_DENIED
+    assert default.location is not None and default.location.pointer == "/dataLayer/0/2"
+    assert mode.category_to_types["marketing"] == (
+        "ad_storage",
+        "ad_user_data",
+        "ad_personalization",
+    )
+    assert mode.ads_data_redaction is True
+
+
+def test_regions_in_html() -> None:
+    text = fixture_text("variants/gtag-regions.html")
+    mode = read(text, "page.html").consent_mode
+    assert mode is not None
+    regional, everywhere, pushed = mode.defaults
+    assert regional.region == ("NO", "SE", "DE", "FR")  # upper-cased as Google compares
+    assert regional.types["ad_storage"] == "denied"
+    assert everywhere.region is None
+    assert everywhere.types == {"ad_storage": "granted", "analytics_storage": "granted"}
+    granted = everywhere.type_locations["ad_storage"]
+    assert (granted.line, granted.column) == line_col_of(text, "'granted'")
+    assert pushed.region == ("US-CA",) and pushed.types == {"security_storage": "granted"}
+    assert mode.url_passthrough is True and mode.ads_data_redaction is False
+
+
+def test_region_as_a_single_string_and_empty_list() -> None:
+    mode = read(
+        "gtag('consent', 'default', {ad_storage: 'granted', region: 'us'});\n"
+        "gtag('consent', 'default', {ad_storage: 'granted', region: []});"
+    ).consent_mode
+    assert mode is not None
+    assert [d.region for d in mode.defaults] == [("US",), ()]
+
+
+def test_dynamic_values_are_listed() -> None:
+    banner = read(
+        "gtag('consent', 'default', {ad_storage: state.ads, analytics_storage: 'denied'});\n"
+        "gtag('consent', 'default', {ad_storage: 'granted', region: regions});\n"
+        "gtag('consent', 'default', computeDefaults());"
+    )
+    mode = banner.consent_mode
+    assert mode is not None
+    # the second call's reach is unknown: it is not read as "everywhere"
+    [default] = mode.defaults
+    assert default.types == {"analytics_storage": "denied"}
+    assert {d.kind for d in banner.dynamic} == {"member", "identifier", "call"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gtag('config', 'G-1');", "Consent Mode default"),
+        ("gtag('consent', 'default', {ad_storage: 'yes'});", "'granted' or 'denied'"),
+        ("gtag('consent', 'default', {ad_storage: 'denied', region: 5});", "region codes"),
+        ("gtag('consent', 'default', 'denied');", "object of consent types"),
+        ("gtag('consent', 'default');", "settings object"),
+        ('{"other": []}', "dataLayer"),
+        ('{"dataLayer": [5]}', "argument list"),
+    ],
+)
+def test_errors(text: str, expected: str) -> None:
+    with pytest.raises(InputError) as info:
+        read(text, "bad")
+    assert expected in str(info.value)
+
+
+def test_bad_value_is_located() -> None:
+    text = (
+        "gtag('consent', 'default', {\n  ad_storage: 'granted',\n  analytics_storage: 'maybe'\n});"
+    )
+    with pytest.raises(InputError) as info:
+        read(text)
+    issue = info.value.issues[0]
+    assert (issue.line, issue.column) == line_col_of(text, "'maybe'")

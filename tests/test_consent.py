@@ -1,0 +1,690 @@
+"""Tests of consent records and the consent rules (gdpr_policy.consent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gdpr_policy import InputError, UsageError
+from gdpr_policy._policy import PolicyVersion, bundled_policy
+from gdpr_policy._rules import REGISTRY, Finding, Severity
+from gdpr_policy.consent import (
+    CONSENT_RULES,
+    ConsentMethod,
+    ConsentRecord,
+    NoticeShown,
+    Precondition,
+    ProcessingEvent,
+    evaluate_consent,
+    is_consent_valid,
+    parse_consent_record,
+)
+from gdpr_policy.i18n import LANGUAGES, has_message, render
+from strategies.consent import (
+    AFFIRMATIVE,
+    OTHER_BASIS_PURPOSE,
+    PASSIVE,
+    UNDECLARED_PURPOSE,
+    consent_records,
+    instants,
+    processing_events,
+    valid_records,
+)
+
+OSLO = ZoneInfo("Europe/Oslo")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+AS_OF = dt.date(2026, 1, 15)
+GIVEN = dt.datetime(2025, 3, 1, 10, 0, tzinfo=OSLO)
+
+
+@pytest.fixture(scope="module")
+def policy() -> PolicyVersion:
+    return bundled_policy().at(AS_OF)
+
+
+def good(**changes: Any) -> ConsentRecord:
+    """A record every rule accepts; ``changes`` break one thing at a time."""
+    base: dict[str, Any] = {
+        "subject": "contact-1",
+        "id": "rec-1",
+        "given_at": GIVEN,
+        "purposes": ("analytics", "email-marketing"),
+        "method": "ticked-box",
+        "pre_ticked": False,
+        "separate_choices": True,
+        "notice": {
+            "id": "signup-form",
+            "version": "3",
+            "controller_identity": True,
+            "purposes": ("analytics", "email-marketing"),
+            "data_types": ("name", "email"),
+            "right_to_withdraw": True,
+        },
+    }
+    base.update(changes)
+    return ConsentRecord.model_validate(base)
+
+
+def notice(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = dict(good().notice.model_dump())  # type: ignore[union-attr]
+    data.update(changes)
+    return data
+
+
+def event(purpose: str, at: dt.datetime) -> dict[str, Any]:
+    return {"purpose": purpose, "at": at}
+
+
+def rules_of(findings: list[Finding], severity: Severity | None = None) -> list[str]:
+    return sorted(f.rule for f in findings if severity is None or f.severity is severity)
+
+
+def only(findings: list[Finding], rule_id: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule_id]
+
+
+# --- the baseline and the rule metadata ---------------------------------------------------
+
+
+def test_good_record_has_no_findings(policy: PolicyVersion) -> None:
+    record = good(processing=[event("analytics", GIVEN + dt.timedelta(days=3))])
+    assert evaluate_consent(record, policy, AS_OF) == []
+    assert is_consent_valid(record, policy, AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "legal", "statement"),
+    [
+        ("consent.silence", {"GDPR Recital 32", "EDPB Guidelines 05/2020 Example 16"}, {"S25"}),
+        ("consent.pre-ticked", {"GDPR Recital 32", "CJEU C-673/17 Planet49"}, {"S25"}),
+        ("consent.conditional", {"GDPR Art. 7(4)", "GDPR Recital 43"}, {"S25"}),
+        ("consent.not-granular", {"GDPR Recital 43", "EDPB Guidelines 05/2020 Example 7"}, {"S24"}),
+        ("consent.purpose-not-covered", {"GDPR Art. 6(1)(a)"}, {"S24"}),
+        ("consent.not-informed", {"GDPR Art. 7(3)", "GDPR Recital 42"}, {"S23"}),
+        ("consent.not-demonstrable", {"GDPR Art. 7(1)", "CJEU C-61/19 Orange Romania"}, {"S23"}),
+        ("consent.withdrawn", {"GDPR Art. 7(3)"}, {"S33"}),
+    ],
+)
+def test_rule_metadata(rule_id: str, legal: set[str], statement: set[str]) -> None:
+    the_rule = REGISTRY[rule_id]
+    assert the_rule in CONSENT_RULES
+    assert the_rule.severity is Severity.ERROR
+    assert {str(ref) for ref in the_rule.legal} == legal
+    assert {str(ref) for ref in the_rule.statement} == statement
+    for lang in LANGUAGES:
+        for code in (the_rule.message_code, the_rule.title_code, the_rule.help_code):
+            assert has_message(code, lang), (code, lang)
+
+
+def test_consent_rules_are_exactly_the_issue_ids() -> None:
+    assert [r.id for r in CONSENT_RULES] == sorted(
+        [
+            "consent.silence",
+            "consent.pre-ticked",
+            "consent.conditional",
+            "consent.not-granular",
+            "consent.purpose-not-covered",
+            "consent.not-informed",
+            "consent.not-demonstrable",
+            "consent.withdrawn",
+        ]
+    )
+
+
+# --- consent.silence --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", PASSIVE)
+def test_silence_fires_on_passive_methods(policy: PolicyVersion, method: ConsentMethod) -> None:
+    findings = evaluate_consent(good(method=method, pre_ticked=None), policy, AS_OF)
+    assert rules_of(findings) == ["consent.silence"]
+    (found,) = findings
+    assert found.evidence == {"method": method.value, "given_at": GIVEN}
+    assert found.message.values["method"] == method.value
+
+
+@pytest.mark.parametrize("method", [m for m in AFFIRMATIVE if m is not ConsentMethod.TICKED_BOX])
+def test_silence_does_not_fire_on_affirmative_acts(
+    policy: PolicyVersion, method: ConsentMethod
+) -> None:
+    assert evaluate_consent(good(method=method, pre_ticked=None), policy, AS_OF) == []
+
+
+# --- consent.pre-ticked -----------------------------------------------------------------
+
+
+def test_pre_ticked_method_fires(policy: PolicyVersion) -> None:
+    findings = evaluate_consent(good(method="pre-ticked", pre_ticked=None), policy, AS_OF)
+    assert rules_of(findings) == ["consent.pre-ticked"]
+    assert findings[0].evidence["method"] == "pre-ticked"
+
+
+def test_ticked_box_that_was_pre_ticked_fires(policy: PolicyVersion) -> None:
+    findings = evaluate_consent(good(pre_ticked=True), policy, AS_OF)
+    assert rules_of(findings) == ["consent.pre-ticked"]
+    assert findings[0].evidence["pre_ticked"] is True
+
+
+def test_unticked_box_does_not_fire(policy: PolicyVersion) -> None:
+    assert only(evaluate_consent(good(pre_ticked=False), policy, AS_OF), "consent.pre-ticked") == []
+
+
+def test_pre_ticked_contradictions_are_rejected() -> None:
+    with pytest.raises(ValueError, match="contradicts"):
+        good(method="pre-ticked", pre_ticked=False)
+    with pytest.raises(ValueError, match="needs method"):
+        good(method="button", pre_ticked=True)
+
+
+# --- consent.conditional ----------------------------------------------------------------
+
+
+def test_conditional_fires_when_service_does_not_need_processing(policy: PolicyVersion) -> None:
+    record = good(precondition_of={"service": "whitepaper-download", "needs_processing": False})
+    findings = evaluate_consent(record, policy, AS_OF)
+    assert rules_of(findings) == ["consent.conditional"]
+    assert findings[0].severity is Severity.ERROR
+    assert findings[0].evidence["precondition_of"] == "whitepaper-download"
+    assert findings[0].evidence["needs_processing"] is False
+
+
+def test_conditional_is_fine_when_service_needs_processing(policy: PolicyVersion) -> None:
+    record = good(precondition_of={"service": "newsletter", "needs_processing": True})
+    assert evaluate_consent(record, policy, AS_OF) == []
+
+
+def test_conditional_unknown_need_is_a_warning_not_a_pass(policy: PolicyVersion) -> None:
+    record = good(precondition_of={"service": "webinar"})
+    findings = evaluate_consent(record, policy, AS_OF)
+    assert rules_of(findings, Severity.WARNING) == ["consent.conditional"]
+    assert findings[0].message.code == "consent.conditional.unrecorded"
+    assert findings[0].evidence["unrecorded"] == ["precondition_of.needs_processing"]
+    assert not is_consent_valid(record, policy, AS_OF)
+
+
+# --- consent.not-granular ---------------------------------------------------------------
+
+
+def test_not_granular_fires_on_bundled_purposes(policy: PolicyVersion) -> None:
+    # EDPB 05/2020 Example 7: one consent for e-mail marketing and another purpose.
+    findings = evaluate_consent(good(separate_choices=False), policy, AS_OF)
+    assert rules_of(findings) == ["consent.not-granular"]
+    assert findings[0].message.values["count"] == 2
+    assert findings[0].evidence["purposes"] == ["analytics", "email-marketing"]
+
+
+def test_not_granular_needs_several_purposes(policy: PolicyVersion) -> None:
+    one = good(
+        separate_choices=False,
+        purposes=("analytics", "analytics"),
+        notice=notice(purposes=("analytics",)),
+    )
+    assert evaluate_consent(one, policy, AS_OF) == []
+
+
+def test_not_granular_unknown_choice_is_a_warning(policy: PolicyVersion) -> None:
+    findings = evaluate_consent(good(separate_choices=None), policy, AS_OF)
+    assert [(f.rule, f.severity, f.message.code) for f in findings] == [
+        ("consent.not-granular", Severity.WARNING, "consent.not-granular.unrecorded")
+    ]
+
+
+# --- consent.purpose-not-covered --------------------------------------------------------
+
+
+def test_purpose_not_covered_fires_for_an_unconsented_consent_purpose(
+    policy: PolicyVersion,
+) -> None:
+    at = dt.datetime(2025, 6, 1, 12, tzinfo=OSLO)
+    findings = evaluate_consent(good(processing=[event("profiling", at)]), policy, AS_OF)
+    assert rules_of(findings) == ["consent.purpose-not-covered"]
+    assert findings[0].evidence == {
+        "purpose": "profiling",
+        "at": at,
+        "consented_purposes": ["analytics", "email-marketing"],
+        "policy_basis": "consent",
+    }
+
+
+def test_purpose_not_covered_fires_for_an_undeclared_purpose(policy: PolicyVersion) -> None:
+    at = dt.datetime(2025, 6, 1, 12, tzinfo=OSLO)
+    findings = evaluate_consent(good(processing=[event(UNDECLARED_PURPOSE, at)]), policy, AS_OF)
+    assert rules_of(findings) == ["consent.purpose-not-covered"]
+    assert findings[0].evidence["policy_basis"] is None
+
+
+def test_purpose_with_another_basis_does_not_stand_on_consent(policy: PolicyVersion) -> None:
+    at = dt.datetime(2025, 6, 1, 12, tzinfo=OSLO)
+    record = good(processing=[event(OTHER_BASIS_PURPOSE, at)])
+    assert evaluate_consent(record, policy, AS_OF) == []
+    # ... but a service cannot stand that purpose on this consent either.
+    assert not is_consent_valid(record, policy, AS_OF, OTHER_BASIS_PURPOSE)
+
+
+def test_processing_before_consent_is_not_covered(policy: PolicyVersion) -> None:
+    at = GIVEN - dt.timedelta(minutes=1)
+    findings = evaluate_consent(good(processing=[event("analytics", at)]), policy, AS_OF)
+    assert rules_of(findings) == ["consent.purpose-not-covered"]
+    assert findings[0].message.code == "consent.purpose-not-covered.before-consent"
+    assert findings[0].evidence["given_at"] == GIVEN
+
+
+def test_processing_at_the_instant_of_consent_is_covered(policy: PolicyVersion) -> None:
+    assert evaluate_consent(good(processing=[event("analytics", GIVEN)]), policy, AS_OF) == []
+
+
+def test_processing_after_as_of_is_not_judged(policy: PolicyVersion) -> None:
+    later = dt.datetime(2026, 2, 1, tzinfo=OSLO)
+    assert evaluate_consent(good(processing=[event("profiling", later)]), policy, AS_OF) == []
+
+
+def test_empty_consent_covers_nothing(policy: PolicyVersion) -> None:
+    record = good(purposes=(), processing=[event("analytics", GIVEN + dt.timedelta(days=1))])
+    assert rules_of(evaluate_consent(record, policy, AS_OF)) == ["consent.purpose-not-covered"]
+    assert not is_consent_valid(record, policy, AS_OF)
+
+
+# --- consent.not-informed ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "pointer"),
+    [
+        (
+            {"controller_identity": False},
+            "consent.not-informed.controller-identity",
+            "/controller_identity",
+        ),
+        ({"purposes": ()}, "consent.not-informed.purposes", "/purposes"),
+        ({"data_types": ()}, "consent.not-informed.data-types", "/data_types"),
+        (
+            {"right_to_withdraw": False},
+            "consent.not-informed.right-to-withdraw",
+            "/right_to_withdraw",
+        ),
+    ],
+)
+def test_not_informed_fires_per_missing_element(
+    policy: PolicyVersion, change: dict[str, Any], code: str, pointer: str
+) -> None:
+    record = parse_consent_record(
+        good(notice=notice(**change)).model_dump(exclude={"location"}), source="r.json"
+    )
+    findings = evaluate_consent(record, policy, AS_OF)
+    assert [(f.rule, f.message.code) for f in findings] == [("consent.not-informed", code)]
+    assert findings[0].location is not None
+    assert findings[0].location.pointer == "/notice" + pointer
+    assert findings[0].evidence["notice"] == "signup-form@3"
+
+
+def test_not_informed_names_the_purposes_the_notice_left_out(policy: PolicyVersion) -> None:
+    record = good(notice=notice(purposes=("analytics",)))
+    (found,) = evaluate_consent(record, policy, AS_OF)
+    assert found.message.values["purposes"] == ["email-marketing"]
+    assert found.evidence["unnamed_purposes"] == ["email-marketing"]
+
+
+def test_not_informed_with_everything_missing_gives_four_findings(policy: PolicyVersion) -> None:
+    record = good(
+        notice=notice(
+            controller_identity=False, purposes=(), data_types=(), right_to_withdraw=False
+        )
+    )
+    findings = evaluate_consent(record, policy, AS_OF)
+    assert rules_of(findings) == ["consent.not-informed"] * 4
+
+
+def test_not_informed_unrecorded_contents_are_a_warning(policy: PolicyVersion) -> None:
+    record = good(notice={"id": "signup-form", "version": "3"})
+    findings = evaluate_consent(record, policy, AS_OF)
+    assert [(f.rule, f.severity) for f in findings] == [("consent.not-informed", Severity.WARNING)]
+    assert findings[0].evidence["unrecorded"] == [
+        "notice.controller_identity",
+        "notice.purposes",
+        "notice.data_types",
+        "notice.right_to_withdraw",
+    ]
+
+
+def test_a_notice_naming_more_purposes_is_fine(policy: PolicyVersion) -> None:
+    record = good(notice=notice(purposes=("analytics", "email-marketing", "profiling")))
+    assert evaluate_consent(record, policy, AS_OF) == []
+
+
+# --- consent.not-demonstrable -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "missing"),
+    [
+        ({"given_at": None}, ["given_at"]),
+        ({"method": None}, ["method"]),
+        ({"pre_ticked": None}, ["pre_ticked"]),  # a ticked box: ticked by whom? (C-61/19)
+        ({"notice": None}, ["notice"]),
+        ({"notice": notice(version=None)}, ["notice.version"]),
+        ({"notice": notice(id=None)}, ["notice.id"]),
+        ({"given_at": None, "method": None, "notice": None}, ["given_at", "method", "notice"]),
+    ],
+)
+def test_not_demonstrable(
+    policy: PolicyVersion, change: dict[str, Any], missing: list[str]
+) -> None:
+    findings = evaluate_consent(good(**change), policy, AS_OF)
+    assert rules_of(findings) == ["consent.not-demonstrable"]
+    assert findings[0].evidence["missing"] == missing
+    assert findings[0].message.values["missing"] == missing
+
+
+def test_button_needs_no_pre_ticked_state(policy: PolicyVersion) -> None:
+    assert evaluate_consent(good(method="button", pre_ticked=None), policy, AS_OF) == []
+
+
+def test_oral_consent_is_demonstrable_when_recorded(policy: PolicyVersion) -> None:
+    assert evaluate_consent(good(method="oral", pre_ticked=None), policy, AS_OF) == []
+
+
+# --- consent.withdrawn ------------------------------------------------------------------
+
+
+def test_processing_after_withdrawal_fires(policy: PolicyVersion) -> None:
+    withdrawn = dt.datetime(2025, 9, 1, 8, tzinfo=OSLO)
+    after = withdrawn + dt.timedelta(days=2)
+    findings = evaluate_consent(
+        good(withdrawn_at=withdrawn, processing=[event("analytics", after)]), policy, AS_OF
+    )
+    assert rules_of(findings) == ["consent.withdrawn"]
+    assert findings[0].evidence == {"purpose": "analytics", "at": after, "withdrawn_at": withdrawn}
+
+
+def test_processing_before_withdrawal_stays_lawful(policy: PolicyVersion) -> None:
+    withdrawn = dt.datetime(2025, 9, 1, 8, tzinfo=OSLO)
+    record = good(
+        withdrawn_at=withdrawn, processing=[event("analytics", withdrawn - dt.timedelta(seconds=1))]
+    )
+    assert evaluate_consent(record, policy, AS_OF) == []
+
+
+def test_processing_at_the_instant_of_withdrawal_fires(policy: PolicyVersion) -> None:
+    withdrawn = dt.datetime(2025, 9, 1, 8, tzinfo=OSLO)
+    record = good(
+        withdrawn_at=withdrawn, processing=[event("analytics", withdrawn.astimezone(dt.UTC))]
+    )
+    assert rules_of(evaluate_consent(record, policy, AS_OF)) == ["consent.withdrawn"]
+
+
+def test_withdrawal_after_as_of_has_not_happened(policy: PolicyVersion) -> None:
+    withdrawn = dt.datetime(2026, 3, 1, tzinfo=OSLO)
+    record = good(withdrawn_at=withdrawn, processing=[event("analytics", withdrawn)])
+    assert evaluate_consent(record, policy, AS_OF) == []
+    assert is_consent_valid(record, policy, AS_OF)
+    assert not is_consent_valid(record, policy, withdrawn)
+
+
+def test_withdrawn_before_given_is_rejected() -> None:
+    with pytest.raises(ValueError, match="before given_at"):
+        good(withdrawn_at=GIVEN - dt.timedelta(days=1))
+
+
+def test_withdrawal_of_another_purpose_is_reported_once(policy: PolicyVersion) -> None:
+    withdrawn = dt.datetime(2025, 9, 1, tzinfo=OSLO)
+    record = good(
+        withdrawn_at=withdrawn, processing=[event("profiling", withdrawn + dt.timedelta(days=1))]
+    )
+    assert rules_of(evaluate_consent(record, policy, AS_OF)) == ["consent.purpose-not-covered"]
+
+
+# --- time: as_of as a date is the end of that day in the controller's zone -------------
+
+
+@pytest.mark.parametrize(
+    ("day", "inside_utc", "outside_utc"),
+    [
+        # winter, CET = UTC+1: the day ends 22:59:59.999999 UTC
+        (dt.date(2026, 1, 15), dt.datetime(2026, 1, 15, 22, 59), dt.datetime(2026, 1, 15, 23, 0)),
+        # spring-forward day (23 hours), ends at CEST = UTC+2
+        (dt.date(2025, 3, 30), dt.datetime(2025, 3, 30, 21, 59), dt.datetime(2025, 3, 30, 22, 0)),
+        # fall-back day (25 hours), ends at CET = UTC+1
+        (
+            dt.date(2025, 10, 26),
+            dt.datetime(2025, 10, 26, 22, 59),
+            dt.datetime(2025, 10, 26, 23, 0),
+        ),
+        # leap day
+        (dt.date(2028, 2, 29), dt.datetime(2028, 2, 29, 22, 59), dt.datetime(2028, 2, 29, 23, 0)),
+    ],
+)
+def test_date_as_of_ends_at_midnight_oslo(
+    policy: PolicyVersion, day: dt.date, inside_utc: dt.datetime, outside_utc: dt.datetime
+) -> None:
+    for at, judged in ((inside_utc, True), (outside_utc, False)):
+        record = good(
+            withdrawn_at=dt.datetime(2025, 3, 2, tzinfo=OSLO),
+            processing=[event("analytics", at.replace(tzinfo=dt.UTC))],
+        )
+        assert bool(evaluate_consent(record, policy, day)) is judged, (day, at)
+
+
+def test_date_as_of_follows_a_swedish_controller(policy: PolicyVersion) -> None:
+    # Stockholm and Oslo share their offsets; the zone must still come from the policy.
+    swedish = policy.model_copy(
+        update={"controller": policy.controller.model_copy(update={"country": "SE"})}
+    )
+    assert swedish.jurisdiction().timezone == "Europe/Stockholm"
+    at = dt.datetime(2026, 1, 15, 23, 30, tzinfo=STOCKHOLM)
+    record = good(
+        withdrawn_at=dt.datetime(2025, 3, 2, tzinfo=STOCKHOLM), processing=[event("analytics", at)]
+    )
+    assert rules_of(evaluate_consent(record, swedish, dt.date(2026, 1, 15))) == [
+        "consent.withdrawn"
+    ]
+    assert evaluate_consent(record, swedish, dt.date(2026, 1, 14)) == []
+
+
+def test_naive_as_of_is_a_usage_error(policy: PolicyVersion) -> None:
+    with pytest.raises(UsageError, match="timezone-aware"):
+        evaluate_consent(good(), policy, dt.datetime(2026, 1, 1, 12))
+
+
+def test_naive_instants_are_rejected() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        good(given_at=dt.datetime(2025, 1, 1, 12))
+
+
+# --- is_consent_valid -------------------------------------------------------------------
+
+
+def test_is_consent_valid_for_a_named_purpose(policy: PolicyVersion) -> None:
+    record = good()
+    assert is_consent_valid(record, policy, AS_OF, "analytics")
+    assert not is_consent_valid(record, policy, AS_OF, "profiling")
+    assert not is_consent_valid(record, policy, GIVEN - dt.timedelta(seconds=1), "analytics")
+    assert is_consent_valid(record, policy, GIVEN, "analytics")
+
+
+def test_is_consent_valid_ignores_the_records_own_events(policy: PolicyVersion) -> None:
+    record = good(processing=[event("profiling", GIVEN + dt.timedelta(days=1))])
+    assert evaluate_consent(record, policy, AS_OF) != []
+    assert is_consent_valid(record, policy, AS_OF)
+
+
+def test_invalid_forms_are_never_valid(policy: PolicyVersion) -> None:
+    assert not is_consent_valid(good(method="scroll", pre_ticked=None), policy, AS_OF)
+    assert not is_consent_valid(good(pre_ticked=True), policy, AS_OF)
+    assert not is_consent_valid(good(notice=None), policy, AS_OF)
+
+
+# --- parsing and locations --------------------------------------------------------------
+
+
+def test_parse_consent_record_locates_findings() -> None:
+    data = {
+        "subject": "contact-7",
+        "given_at": "2025-05-01T09:00:00+02:00",
+        "purposes": ["analytics"],
+        "method": "scroll",
+        "notice": {
+            "id": "banner",
+            "version": "2",
+            "controller_identity": True,
+            "purposes": ["analytics"],
+            "data_types": ["cookies"],
+            "right_to_withdraw": True,
+        },
+        "processing": [
+            {"purpose": "analytics", "at": "2025-05-02T09:00:00+02:00"},
+            {"purpose": "profiling", "at": "2025-05-03T09:00:00+02:00"},
+        ],
+    }
+    record = parse_consent_record(data, source="consents.json", pointer="/records/4")
+    findings = evaluate_consent(record, bundled_policy().at(AS_OF), AS_OF)
+    where = {f.rule: f.location for f in findings}
+    assert where["consent.silence"] is not None
+    assert where["consent.silence"].file == "consents.json"
+    assert where["consent.silence"].pointer == "/records/4/method"
+    assert where["consent.purpose-not-covered"] is not None
+    assert where["consent.purpose-not-covered"].pointer == "/records/4/processing/1"
+    assert {f.subject for f in findings} == {"contact-7"}
+
+
+@pytest.mark.parametrize(
+    ("data", "pointer", "text"),
+    [
+        ({"subject": "x", "given_at": "2025-05-01T09:00:00"}, "/r/given_at", "timezone"),
+        ({"subject": "x", "method": "nodding"}, "/r/method", "nodding"),
+        ({"subject": "x", "colour": "blue"}, "/r/colour", "Extra inputs"),
+        ({"purposes": []}, "/r/subject", "Field required"),
+        ({"subject": "x", "notice": {"id": ""}}, "/r/notice/id", "at least 1"),
+    ],
+)
+def test_parse_errors_are_located(data: dict[str, Any], pointer: str, text: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_consent_record(data, source="c.json", pointer="/r")
+    issues = info.value.issues
+    assert any(i.pointer == pointer for i in issues), [i.pointer for i in issues]
+    assert text in str(info.value)
+    assert str(info.value).startswith("c.json#/r")
+
+
+def test_parse_rejects_a_non_object() -> None:
+    with pytest.raises(InputError, match="consent record object"):
+        parse_consent_record(["x"], source="c.json")  # type: ignore[arg-type]
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+@given(record=consent_records())
+def test_every_finding_renders_in_every_language(record: ConsentRecord) -> None:
+    policy = bundled_policy().at(AS_OF)
+    for found in evaluate_consent(record, policy, dt.date(2030, 12, 31)):
+        for lang in LANGUAGES:
+            assert has_message(found.message.code, lang)
+            text = render(found.message, lang)
+            assert "{" not in text, (found.message.code, lang, text)
+
+
+# --- properties -------------------------------------------------------------------------
+
+
+def _key(findings: list[Finding]) -> Counter[str]:
+    return Counter(f.model_dump_json() for f in findings)
+
+
+@given(record=valid_records(), as_of=instants(min_value=dt.datetime(2027, 1, 1)))
+def test_valid_records_have_no_findings(record: ConsentRecord, as_of: dt.datetime) -> None:
+    policy = bundled_policy().at(AS_OF)
+    assert evaluate_consent(record, policy, as_of) == []
+    assert is_consent_valid(record, policy, as_of)
+
+
+@given(record=consent_records(), data=st.data())
+def test_evaluation_is_independent_of_purpose_order(
+    record: ConsentRecord, data: st.DataObject
+) -> None:
+    policy = bundled_policy().at(AS_OF)
+    shuffled = data.draw(st.permutations(record.purposes))
+    changes: dict[str, Any] = {"purposes": tuple(shuffled)}
+    if record.notice is not None and record.notice.purposes is not None:
+        notice_purposes = data.draw(st.permutations(record.notice.purposes))
+        changes["notice"] = record.notice.model_copy(update={"purposes": tuple(notice_purposes)})
+    other = record.model_copy(update=changes)
+    as_of = dt.date(2028, 6, 30)
+    assert _key(evaluate_consent(record, policy, as_of)) == _key(
+        evaluate_consent(other, policy, as_of)
+    )
+
+
+@given(record=consent_records(), extra=processing_events())
+def test_adding_a_processing_event_never_removes_findings(
+    record: ConsentRecord, extra: ProcessingEvent
+) -> None:
+    policy = bundled_policy().at(AS_OF)
+    more = record.model_copy(update={"processing": (*record.processing, extra)})
+    as_of = dt.date(2029, 1, 1)
+    before, after = (
+        _key(evaluate_consent(record, policy, as_of)),
+        _key(evaluate_consent(more, policy, as_of)),
+    )
+    assert not before - after
+
+
+@given(record=valid_records(), data=st.data())
+def test_a_withdrawn_consent_never_becomes_valid_again(
+    record: ConsentRecord, data: st.DataObject
+) -> None:
+    policy = bundled_policy().at(AS_OF)
+    assert record.given_at is not None
+    withdrawn = data.draw(
+        instants(min_value=record.given_at.replace(tzinfo=None) + dt.timedelta(days=1))
+    )
+    withdrawn = max(withdrawn, record.given_at)
+    gone = record.model_copy(update={"withdrawn_at": withdrawn})
+    later = data.draw(
+        st.lists(
+            st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=4000)), min_size=1
+        )
+    )
+    for delta in sorted(later):
+        as_of = withdrawn + delta
+        assert not is_consent_valid(gone, policy, as_of)
+        assert not is_consent_valid(gone, policy, as_of.date() + dt.timedelta(days=1))
+    assert is_consent_valid(gone, policy, withdrawn - dt.timedelta(microseconds=1))
+
+
+@given(record=consent_records())
+def test_not_demonstrable_fires_exactly_when_when_how_or_notice_is_missing(
+    record: ConsentRecord,
+) -> None:
+    policy = bundled_policy().at(AS_OF)
+    fired = bool(only(evaluate_consent(record, policy, AS_OF), "consent.not-demonstrable"))
+    missing = (
+        record.given_at is None
+        or record.method is None
+        or (record.method is ConsentMethod.TICKED_BOX and record.pre_ticked is None)
+        or record.notice is None
+        or record.notice.id is None
+        or record.notice.version is None
+    )
+    assert fired is missing
+
+
+@given(record=consent_records())
+def test_unknown_is_never_a_pass(record: ConsentRecord) -> None:
+    """Filling an unknown fact in with the bad answer never turns an error into nothing."""
+    policy = bundled_policy().at(AS_OF)
+    base = {f.rule for f in evaluate_consent(record, policy, AS_OF)}
+    if record.separate_choices is None and len(set(record.purposes)) > 1:
+        assert "consent.not-granular" in base
+    if record.precondition_of is not None and record.precondition_of.needs_processing is None:
+        assert "consent.conditional" in base
+
+
+def test_notice_label_marks_unknown_parts() -> None:
+    assert NoticeShown(id="n").label == "n@?"
+    assert Precondition(service="s").needs_processing is None
