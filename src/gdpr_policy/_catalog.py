@@ -37,6 +37,7 @@ RULE_MODULES: tuple[str, ...] = (
     "gdpr_policy.consent",
     "gdpr_policy.banner.rules",
     "gdpr_policy.requests",
+    "gdpr_policy.audit.rules",
 )
 
 #: The statement's clauses: kind and a short English label (statement/clauses.md).

@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ._errors import GdprPolicyError, InputError, UsageError
 from ._version import __version__
@@ -130,7 +130,9 @@ def parse_as_of(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of: expected an ISO 8601 date such as 2026-11-30, got {text!r}") from None
+        raise UsageError(
+            f"--as-of: expected an ISO 8601 date such as 2026-11-30, got {text!r}"
+        ) from None
 
 
 def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
@@ -152,8 +154,19 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
             first = exc.issues[0]
             inputs.append(
                 InputStats(
-                    file=path, read=1, evaluated=0, rejected=1,
-                    problems=(Rejection(file=path, line=first.line, column=first.column, pointer=first.pointer, reason=str(exc).splitlines()[0]),),
+                    file=path,
+                    read=1,
+                    evaluated=0,
+                    rejected=1,
+                    problems=(
+                        Rejection(
+                            file=path,
+                            line=first.line,
+                            column=first.column,
+                            pointer=first.pointer,
+                            reason=str(exc).splitlines()[0],
+                        ),
+                    ),
                 )
             )
             continue
@@ -170,6 +183,184 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     if unreadable:
         raise InputError([issue for exc in unreadable for issue in exc.issues])
     return exit_code(report, args.fail_on)
+
+
+def _parse_audit_as_of(text: str, zone: str) -> dt.date | dt.datetime:
+    try:
+        if len(text.strip()) == 10:
+            return dt.date.fromisoformat(text.strip())
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--as-of: expected an ISO 8601 date or date-time such as 2026-11-30 or 2026-11-30T12:00+01:00, got {text!r}"
+        ) from None
+    if value.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        value = value.replace(tzinfo=ZoneInfo(zone))
+    return value
+
+
+def _load_mapping(path: str) -> Any:
+    import pydantic
+
+    from ._yaml import load_yaml
+    from .audit import PortalMapping
+
+    doc = load_yaml(read_file(path), source=path)
+    try:
+        return PortalMapping.model_validate(doc.data or {})
+    except pydantic.ValidationError as exc:
+        from ._errors import Issue
+        from ._yaml import format_path
+
+        issues = []
+        for e in exc.errors(include_url=False):
+            loc = tuple(x for x in e["loc"] if isinstance(x, (str, int)))
+            line, col = doc.mark(loc)
+            issues.append(
+                Issue(
+                    path,
+                    line,
+                    col,
+                    format_path(loc),
+                    "expected " + e["msg"].removeprefix("Input should be "),
+                    repr(e.get("input"))[:60],
+                )
+            )
+        raise InputError(issues) from exc
+
+
+class _Progress:
+    """A one-line progress report on stderr, for terminals only."""
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.last = 0
+
+    def __call__(self, name: str, count: int) -> None:
+        if count - self.last >= 50_000 or count < self.last:
+            self.last = count
+            self.err.write(f"\r{name}: {count:,} records read")
+            self.err.flush()
+
+    def done(self) -> None:
+        if self.last:
+            self.err.write("\r\033[K")
+            self.err.flush()
+
+
+def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import os
+    from contextlib import ExitStack
+
+    from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
+    from .report import audit_exit_code, render, render_text
+
+    policy = load_policy_option(args.policy)
+    chosen: dict[str, str | None] = {}
+    contacts_format = None
+    if args.dir is not None:
+        try:
+            names = sorted(os.listdir(args.dir))
+        except OSError as exc:
+            raise InputError.at(
+                args.dir, None, None, "", "expected a readable directory", exc.strerror or str(exc)
+            ) from exc
+        selection = classify_files(names)
+        for kind in ("contacts", "subscriptions", "campaigns", "sends", "requests", "properties"):
+            name = getattr(selection, kind)
+            chosen[kind] = os.path.join(args.dir, name) if name else None
+        contacts_format = selection.contacts_format
+    for kind in (
+        "contacts",
+        "subscriptions",
+        "campaigns",
+        "sends",
+        "requests",
+        "properties",
+        "recycle_bin",
+    ):
+        given = getattr(args, kind, None)
+        if given is not None:
+            chosen[kind] = given
+            if kind == "contacts":
+                contacts_format = "csv" if given.lower().endswith(".csv") else "json"
+    if not any(chosen.values()):
+        raise UsageError(
+            "audit: give a snapshot directory or at least one of --contacts, --subscriptions, --campaigns, --sends, --requests"
+        )
+    zone = args.timezone or policy.latest.jurisdiction().timezone
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(zone)
+    except Exception:
+        raise UsageError(
+            f"--timezone: expected an IANA time zone such as Europe/Oslo, got {zone!r}"
+        ) from None
+    as_of = _parse_audit_as_of(args.as_of, zone)
+    day = as_of.astimezone(ZoneInfo(zone)).date() if isinstance(as_of, dt.datetime) else as_of
+    version = policy.at(day)
+    mapping = _load_mapping(args.mapping) if args.mapping else None
+    progress = _Progress(err) if err.isatty() else None
+    with ExitStack() as stack:
+        inputs: dict[str, Any] = {}
+        for kind, path in chosen.items():
+            if path is None:
+                continue
+            try:
+                fh = stack.enter_context(
+                    open(
+                        path,
+                        encoding="utf-8",
+                        newline="" if path.lower().endswith(".csv") else None,
+                    )
+                )
+            except OSError as exc:
+                raise InputError.at(
+                    path, None, None, "", "expected a readable file", exc.strerror or str(exc)
+                ) from exc
+            inputs[kind] = SnapshotInput(path, fh)
+        try:
+            report = audit_snapshot(
+                as_of=as_of,
+                policy=version,
+                contacts_format=contacts_format,
+                mapping=mapping,
+                timezone=zone,
+                datetime_format=args.datetime_format,
+                request_hook=deadline_hook,
+                progress=progress,
+                **inputs,
+            )
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"an input is not UTF-8 text (byte {exc.start}: {exc.reason}); export it as UTF-8"
+            ) from exc
+        finally:
+            if progress is not None:
+                progress.done()
+    if args.format == "text":
+        text = render_text(report, args.lang, limit_per_rule=args.limit)
+    else:
+        text = render(report, args.format, args.lang)
+    if args.output:
+        try:
+            with open(
+                args.output,
+                "w",
+                encoding="utf-8-sig" if args.format == "csv" else "utf-8",
+                newline="",
+            ) as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UsageError(
+                f"--output: cannot write {args.output}: {exc.strerror or exc}"
+            ) from exc
+    else:
+        out.write(text)
+    return audit_exit_code(report, args.fail_on)
 
 
 def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
@@ -210,22 +401,89 @@ def _build_parser() -> tuple[
         help="check consent-banner configurations (cookieconsent, Klaro, Consent Mode, GTM, native)",
         description="Read banner configurations without executing them and check them against the policy.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="banner configuration files (JS, HTML, JSON or YAML)")
     p.add_argument(
-        "--config-format", choices=("auto", "cookieconsent", "klaro", "gtag", "gtm", "native"), default="auto",
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="banner configuration files (JS, HTML, JSON or YAML)",
+    )
+    p.add_argument(
+        "--config-format",
+        choices=("auto", "cookieconsent", "klaro", "gtag", "gtm", "native"),
+        default="auto",
         help="format of the files (default: detect from content)",
     )
     p.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default: today)")
     _add_report_options(p, ("text", "json", "sarif", "junit", "github"))
     handlers["banner"] = _cmd_banner
 
+    p = sub.add_parser(
+        "audit",
+        help="audit a CRM snapshot (HubSpot exports, e-mail and request logs) against the policy",
+        description="Audit a snapshot directory (files found by name) or single files, as of an explicit date.",
+    )
+    p.add_argument(
+        "dir", nargs="?", metavar="DIR", help="snapshot directory; its files are found by name"
+    )
+    p.add_argument(
+        "--as-of",
+        required=True,
+        metavar="WHEN",
+        help="audit as of this date or date-time (required)",
+    )
+    for kind, what in (
+        ("contacts", "contacts: HubSpot UI export CSV or CRM v3 JSON / JSON Lines"),
+        ("subscriptions", "subscription statuses (JSON Lines)"),
+        ("campaigns", "e-mail campaigns with their purpose (JSON)"),
+        ("sends", "the e-mail send log (JSON Lines)"),
+        ("requests", "the data-subject request log (JSON Lines)"),
+        ("properties", "the portal's property definitions (JSON), for CSV label headers"),
+        ("recycle-bin", "a CRM v3 contacts dump read for its archived (soft-deleted) records"),
+    ):
+        p.add_argument(f"--{kind}", metavar="FILE", help=what)
+    p.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="zone of naive CSV times (default: the policy's jurisdiction zone)",
+    )
+    p.add_argument(
+        "--datetime-format",
+        default="%Y-%m-%d %H:%M",
+        metavar="FMT",
+        help="strftime format of CSV times (default: %%Y-%%m-%%d %%H:%%M)",
+    )
+    p.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="portal property mapping (YAML or JSON); default: the documented HubSpot names",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=20,
+        metavar="N",
+        help="text output: findings shown per rule (default: 20)",
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (CSV as UTF-8 with BOM, for Excel)",
+    )
+    _add_report_options(p, ("text", "json", "csv"))
+
     from . import _cli_deadline
 
     _cli_deadline.configure(sub)
     p = sub.choices["deadline"]
-    p.add_argument("--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of steps and dates (default: en)")
+    p.add_argument(
+        "--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)"
+    )
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    p.add_argument(
+        "--lang", choices=LANGS, default="en", help="language of steps and dates (default: en)"
+    )
     handlers["deadline"] = _cmd_deadline
 
     return parser, handlers
@@ -246,6 +504,8 @@ def main(
         if args.command is None:
             parser.print_usage(err)
             return EXIT_USAGE
+        if args.command == "audit":
+            return _cmd_audit(args, out, err)
         return handlers[args.command](args, out)
     except (InputError, UsageError) as exc:
         err.write(f"{exc}\n")

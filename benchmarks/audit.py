@@ -1,0 +1,152 @@
+"""Benchmark: the full streaming audit against DuckDB running equivalent SQL on the same files.
+
+    python benchmarks/gen_large.py --contacts 100000 --out /tmp/big
+    python benchmarks/audit.py /tmp/big [--as-of 2025-06-30] [--threads N]
+
+Prints one JSON line: {"contacts", "sends", "audit_s", "duckdb_s", "ratio", "peak_rss_mb"}.
+``peak_rss_mb`` is the process's peak resident set size measured right after
+the audit, before DuckDB runs, so it is the audit's peak. The SQL computes the
+same contact rules (inactivity, bounce, marketing after opt-out, no basis,
+restriction) from the same JSON files; the two results' per-rule counts are
+compared and a mismatch is reported on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from gdpr_policy._policy import bundled_policy
+from gdpr_policy.audit import SnapshotInput, audit_snapshot, classify_files, inactivity_cutoff
+from gdpr_policy.audit._csv import zone_of
+
+SQL = """
+CREATE TEMP TABLE c AS
+SELECT id, lower(properties.email) AS email,
+       greatest(
+         coalesce(TRY_CAST(properties.createdate AS TIMESTAMPTZ), TIMESTAMPTZ '1900-01-01 00:00:00+00'),
+         coalesce(TRY_CAST(properties.hs_analytics_last_visit_timestamp AS TIMESTAMPTZ), TIMESTAMPTZ '1900-01-01 00:00:00+00'),
+         coalesce(TRY_CAST(properties.notes_last_updated AS TIMESTAMPTZ), TIMESTAMPTZ '1900-01-01 00:00:00+00'),
+         coalesce(TRY_CAST(properties.hs_email_last_open_date AS TIMESTAMPTZ), TIMESTAMPTZ '1900-01-01 00:00:00+00')
+       ) AS last_act,
+       properties.contact_status = 'deactivated' AS deactivated,
+       properties.hs_email_hard_bounce_reason_enum AS bounce,
+       properties.processing_restricted = 'true' AS restricted,
+       TRY_CAST(properties.processing_restricted_date AS TIMESTAMPTZ) AS restricted_at,
+       (coalesce(properties.hs_legal_basis, '') LIKE '%consent%'
+        OR coalesce(properties.hs_legal_basis, '') LIKE '%existing customer%'
+        OR coalesce(properties.hs_legal_basis, '') LIKE '%contract%'
+        OR properties.lifecyclestage IN ('customer', 'evangelist')) AS has_basis
+FROM read_json('{d}/contacts_api.jsonl', format='newline_delimited',
+               columns={{id: 'VARCHAR', archived: 'BOOLEAN', properties: 'STRUCT(email VARCHAR, createdate VARCHAR,
+               hs_analytics_last_visit_timestamp VARCHAR, notes_last_updated VARCHAR, hs_email_last_open_date VARCHAR,
+               contact_status VARCHAR, hs_email_hard_bounce_reason_enum VARCHAR, processing_restricted VARCHAR,
+               processing_restricted_date VARCHAR, hs_legal_basis VARCHAR, lifecyclestage VARCHAR)'}})
+WHERE NOT archived;
+
+CREATE TEMP TABLE o AS
+WITH s AS (
+  SELECT recordId AS id, wideStatuses, results
+  FROM read_json('{d}/subscriptions.jsonl', format='newline_delimited',
+     columns={{recordId: 'VARCHAR', wideStatuses: 'STRUCT(status VARCHAR, "timestamp" VARCHAR)[]',
+               results: 'STRUCT(subscriptionName VARCHAR, status VARCHAR, "timestamp" VARCHAR)[]'}})
+), wide AS (
+  SELECT id, min(CAST(w.timestamp AS TIMESTAMPTZ)) AS t
+  FROM (SELECT id, unnest(wideStatuses) AS w FROM s) WHERE w.status = 'NOT_SUBSCRIBED' GROUP BY id
+), subs AS (
+  SELECT id, max(CAST(r.timestamp AS TIMESTAMPTZ)) FILTER (WHERE r.status = 'NOT_SUBSCRIBED') AS t,
+         bool_or(r.status = 'SUBSCRIBED') AS any_on
+  FROM (SELECT id, unnest(results) AS r FROM s)
+  WHERE r.subscriptionName IN ('Marketing Information', 'Newsletter') GROUP BY id
+), obj AS (
+  SELECT hubspot_record_id AS id, min(CAST(received_at AS TIMESTAMPTZ)) AS t
+  FROM read_json('{d}/dsr_requests.jsonl', format='newline_delimited')
+  WHERE type = 'objection' AND status <> 'revoked' GROUP BY 1
+)
+SELECT c.id, least(wide.t, CASE WHEN NOT subs.any_on THEN subs.t END, obj.t) AS opt_at
+FROM c LEFT JOIN wide USING (id) LEFT JOIN subs USING (id) LEFT JOIN obj USING (id);
+
+CREATE TEMP TABLE camp AS
+SELECT campaign_id, purpose FROM read_json('{d}/email_campaigns.json', format='array',
+  columns={{campaign_id: 'VARCHAR', purpose: 'VARCHAR'}});
+
+CREATE TEMP TABLE hits AS
+SELECT s.record_id AS id,
+       count(*) FILTER (WHERE coalesce(camp.purpose, s.purpose) = 'marketing' AND s.sent_at >= o.opt_at) AS after_opt,
+       count(*) FILTER (WHERE coalesce(camp.purpose, s.purpose) = 'marketing' AND NOT c.has_basis) AS no_basis,
+       count(*) FILTER (WHERE c.restricted AND s.sent_at >= c.restricted_at) AS restricted
+FROM read_json('{d}/email_sends.jsonl', format='newline_delimited',
+   columns={{send_id: 'VARCHAR', campaign_id: 'VARCHAR', purpose: 'VARCHAR', record_id: 'VARCHAR',
+             email: 'VARCHAR', sent_at: 'TIMESTAMPTZ', status: 'VARCHAR'}}) s
+JOIN c ON c.id = s.record_id JOIN o ON o.id = s.record_id
+LEFT JOIN camp ON camp.campaign_id = s.campaign_id
+GROUP BY 1;
+"""
+
+COUNTS = """
+SELECT
+ (SELECT count(*) FROM c WHERE last_act < TIMESTAMPTZ '{cutoff}' AND NOT coalesce(deactivated, false)),
+ (SELECT count(*) FROM c WHERE bounce IS NOT NULL AND bounce <> ''),
+ (SELECT count(*) FROM hits WHERE after_opt > 0),
+ (SELECT count(*) FROM hits WHERE no_basis > 0),
+ (SELECT count(*) FROM hits WHERE restricted > 0),
+ (SELECT count(*) FROM read_json('{d}/email_sends.jsonl', format='newline_delimited',
+     columns={{send_id: 'VARCHAR'}}))
+"""
+
+RULES = ("retention.inactive-not-deactivated", "retention.bounced-not-deleted",
+         "marketing.after-opt-out", "marketing.no-basis", "restriction.processed")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dir")
+    ap.add_argument("--as-of", default="2025-06-30")
+    ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: its default)")
+    a = ap.parse_args()
+    d = Path(a.dir)
+    as_of = dt.date.fromisoformat(a.as_of)
+    policy = bundled_policy().at(as_of)
+    sel = classify_files(p.name for p in d.iterdir())
+
+    def inp(name: str | None) -> SnapshotInput | None:
+        return SnapshotInput(name, (d / name).open(encoding="utf-8")) if name else None
+
+    t0 = time.perf_counter()
+    report = audit_snapshot(as_of=as_of, policy=policy, contacts=inp(sel.contacts),
+                            subscriptions=inp(sel.subscriptions), campaigns=inp(sel.campaigns),
+                            sends=inp(sel.sends), requests=inp(sel.requests))
+    audit_s = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    import duckdb
+
+    con = duckdb.connect()
+    if a.threads:
+        con.execute(f"SET threads = {a.threads}")
+    cutoff = inactivity_cutoff(as_of, policy.retention_rule("inactivity").after,  # type: ignore[union-attr]
+                               zone_of(policy.jurisdiction().timezone))
+    t0 = time.perf_counter()
+    con.execute(SQL.format(d=d))
+    row = con.execute(COUNTS.format(d=d, cutoff=cutoff.isoformat())).fetchone()
+    duckdb_s = time.perf_counter() - t0
+    assert row is not None
+    ours = report.summary.by_rule
+    theirs = dict(zip(RULES, row[:5], strict=True))
+    for rule_id, n in theirs.items():
+        if ours.get(rule_id, 0) != n:
+            print(f"count mismatch {rule_id}: audit {ours.get(rule_id, 0)} duckdb {n}", file=sys.stderr)
+    sends = next(i for i in report.inputs if i.file == sel.sends).read if sel.sends else 0
+    contacts = next(i for i in report.inputs if i.file == sel.contacts).read if sel.contacts else 0
+    print(json.dumps({"contacts": contacts, "sends": sends, "audit_s": round(audit_s, 3),
+                      "duckdb_s": round(duckdb_s, 3), "ratio": round(audit_s / duckdb_s, 2),
+                      "peak_rss_mb": round(peak, 1)}))
+
+
+if __name__ == "__main__":
+    main()

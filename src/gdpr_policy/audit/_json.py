@@ -1,0 +1,140 @@
+"""Reader of HubSpot CRM v3 contact dumps (JSON).
+
+Two shapes are accepted (hubspot.md §4.1): list pages ``{"results": [...],
+"paging": ...}`` (one page a line, or one pretty-printed document) and JSON
+Lines with one ``SimplePublicObject`` a line. Property values are strings or
+``null``; date-times are ISO 8601 UTC or epoch milliseconds; ``archived: true``
+marks a record in the recycle bin (a restorable delete). A line-oriented file
+rejects only its bad lines; a single document that is not valid JSON cannot
+be split into records and makes the whole file unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .._errors import InputError, RecordError
+from ._mapping import PortalMapping
+from ._model import Contact
+from ._values import build_contact, parse_instant
+
+__all__ = ["read_contacts_json"]
+
+_ID = re.compile(r"^\d+$")
+
+
+def read_contacts_json(
+    lines: Iterable[str], *, source: str, mapping: PortalMapping | None = None
+) -> Iterator[Contact | RecordError]:
+    """Yield one :class:`Contact` or :class:`RecordError` per contact object."""
+    mapping = mapping or PortalMapping()
+    dprops = mapping.datetime_properties()
+    it = iter(lines)
+    first: str | None = None
+    first_no = 0
+    for no, line in enumerate(it, 1):
+        if line.strip():
+            first, first_no = line, no
+            break
+    if first is None:
+        return
+    try:
+        doc = json.loads(first)
+    except json.JSONDecodeError:
+        doc = None
+    if isinstance(doc, dict):  # JSON Lines (of objects or of pages)
+        yield from _top(doc, mapping, source, first_no, None, dprops)
+        for no, line in enumerate(it, first_no + 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg)
+                continue
+            yield from _top(obj, mapping, source, no, None, dprops)
+        return
+    text = first + "".join(it)
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError.at(source, first_no + exc.lineno - 1, exc.colno, "",
+                            "a JSON document or one JSON object a line", exc.msg) from exc
+    if isinstance(whole, list):
+        for i, obj in enumerate(whole):
+            yield from _top(obj, mapping, source, None, f"/{i}", dprops)
+    else:
+        yield from _top(whole, mapping, source, None, "", dprops)
+
+
+def _top(obj: Any, mapping: PortalMapping, source: str, line: int | None,
+         base: str | None, dprops: tuple[str, ...]) -> Iterator[Contact | RecordError]:
+    if isinstance(obj, dict) and "results" in obj and "properties" not in obj:
+        results = obj["results"]
+        if not isinstance(results, list):
+            yield RecordError.at(source, line, None, "results", "a list of contacts",
+                                 type(results).__name__, pointer=f"{base or ''}/results")
+            return
+        for i, item in enumerate(results):
+            yield _one(item, mapping, source, line, f"{base or ''}/results/{i}", dprops)
+        return
+    yield _one(obj, mapping, source, line, base, dprops)
+
+
+def _str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    raise ValueError
+
+
+def _one(obj: Any, mapping: PortalMapping, source: str, line: int | None,
+         pointer: str | None, dprops: tuple[str, ...]) -> Contact | RecordError:
+    def err(field: str, expected: str, found: Any) -> RecordError:
+        ptr = f"{pointer}/{field}" if pointer is not None else None
+        return RecordError.at(source, line, None, field, expected, repr(found)[:80], pointer=ptr)
+
+    if not isinstance(obj, dict):
+        return err("", "a contact object", obj)
+    props = obj.get("properties")
+    if not isinstance(props, dict):
+        return err("properties", "an object of property values", props)
+    clean: dict[str, str | dt.datetime | None] = props
+    for _k, v in props.items():
+        if v is not None and not isinstance(v, str):  # rare: normalise a copy
+            clean = {}
+            for k2, v2 in props.items():
+                try:
+                    clean[str(k2)] = _str(v2)
+                except ValueError:
+                    return err(f"properties/{k2}", "a string or null", v2)
+            break
+    rid_raw = obj.get("id", props.get(mapping.id_property))
+    if isinstance(rid_raw, int) and not isinstance(rid_raw, bool):
+        rid_raw = str(rid_raw)
+    if rid_raw is not None and not (isinstance(rid_raw, str) and _ID.match(rid_raw)):
+        return err("id", "a numeric record id", rid_raw)
+    archived = obj.get("archived", False)
+    if not isinstance(archived, bool):
+        return err("archived", "true or false", archived)
+    archived_at = None
+    try:
+        if isinstance(obj.get("archivedAt"), str):
+            archived_at = parse_instant(obj["archivedAt"])
+        created = parse_instant(obj["createdAt"]) if isinstance(obj.get("createdAt"), str) else None
+    except ValueError as exc:
+        return err("archivedAt" if "archivedAt" in obj else "createdAt", str(exc), obj.get("createdAt"))
+    try:
+        return build_contact(clean, mapping, source=source, line=line,
+                             pointer=pointer, record_id=rid_raw, archived=archived,
+                             archived_at=archived_at, fallback_created=created,
+                             datetime_props=dprops)
+    except RecordError as exc:
+        return exc

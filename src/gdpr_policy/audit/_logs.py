@@ -1,0 +1,412 @@
+"""Readers of the logs beside the CRM dump, in the shapes the snapshot generator writes.
+
+- ``subscriptions.jsonl``: one subscriber a line, communication-preferences v4
+  statuses plus the unsubscribe-all ``wideStatuses`` (hubspot.md §2.6);
+- ``email_campaigns.json``: campaigns with the company's purpose
+  (a JSON array, or one campaign a line);
+- ``email_sends.jsonl``: the normalised send log, one send a line;
+- ``dsr_requests.jsonl``: the data-subject request log (hubspot.md §6).
+
+The send log is the one big input. :func:`iter_send_rows` reads it in batches
+of lines with one compiled pattern of the generator's exact line shape, which
+proves a line well-formed and extracts its fields in C; a batch with any line
+the pattern does not take is re-read line by line, and such a line goes
+through ``json.loads`` and the same checks as :func:`read_sends`. So both
+paths accept exactly the same lines and yield the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Container, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from pydantic import ValidationError
+
+from .._errors import InputError, RecordError
+from ._model import (
+    PURPOSES,
+    Campaign,
+    DsrRequest,
+    Send,
+    SubscriptionRecord,
+    SubscriptionStatus,
+    WideStatus,
+)
+from ._values import norm_email, parse_instant
+
+__all__ = [
+    "SendRow",
+    "canonical_instant",
+    "iter_send_rows",
+    "read_campaigns",
+    "read_requests",
+    "read_sends",
+    "read_subscriptions",
+]
+
+UTC = dt.UTC
+
+
+def canonical_instant(t: dt.datetime) -> str:
+    """An instant as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC: its text order is time order."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    for no, line in enumerate(lines, 1):
+        if line.strip():
+            yield no, line
+
+
+def _loads(line: str, source: str, no: int) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg) from None
+
+
+def _opt_str(obj: dict[str, Any], key: str, source: str, no: int | None,
+             pointer: str | None = None) -> str | None:
+    v = obj.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, str | int):
+        raise RecordError.at(source, no, None, key, "a string or null", repr(v)[:60],
+                             pointer=f"{pointer}/{key}" if pointer is not None else None)
+    text = str(v).strip()
+    return text or None
+
+
+def _opt_time(obj: dict[str, Any], key: str, source: str, no: int | None,
+              pointer: str | None = None) -> dt.datetime | None:
+    v = obj.get(key)
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str):
+        raise RecordError.at(source, no, None, key, "an ISO 8601 date-time or null", repr(v)[:60],
+                             pointer=f"{pointer}/{key}" if pointer is not None else None)
+    try:
+        return parse_instant(v)
+    except ValueError as exc:
+        raise RecordError.at(source, no, None, key, str(exc), v,
+                             pointer=f"{pointer}/{key}" if pointer is not None else None) from None
+
+
+# ------------------------------------------------------------------ subscriptions
+def read_subscriptions(lines: Iterable[str], *, source: str) -> Iterator[SubscriptionRecord | RecordError]:
+    """Yield one :class:`SubscriptionRecord` or :class:`RecordError` per line."""
+    for no, line in _lines(lines):
+        try:
+            yield _subscription(_loads(line, source, no), source, no)
+        except RecordError as err:
+            yield err
+
+
+_SUB_STATUSES = frozenset({"SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"})
+
+
+def _sub_time(v: Any, source: str, no: int, field: str) -> dt.datetime | None:
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str):
+        raise RecordError.at(source, no, None, field, "an ISO 8601 date-time or null", repr(v)[:60])
+    try:
+        return parse_instant(v)
+    except ValueError as exc:
+        raise RecordError.at(source, no, None, field, str(exc), v) from None
+
+
+def _sub_text(v: Any, source: str, no: int, field: str) -> str | None:
+    if v is None or isinstance(v, str):
+        return (v.strip() or None) if v else None
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise RecordError.at(source, no, None, field, "a string or null", repr(v)[:60])
+
+
+def _subscription(obj: Any, source: str, no: int) -> SubscriptionRecord:
+    # written out field by field: this runs once per contact, 10^5 times
+    if not isinstance(obj, dict):
+        raise RecordError.at(source, no, None, "", "a subscriber object", type(obj).__name__)
+    rid = _sub_text(obj.get("recordId"), source, no, "recordId")
+    sub = norm_email(_sub_text(obj.get("subscriberIdString"), source, no, "subscriberIdString"))
+    if rid is None and sub is None:
+        raise RecordError.at(source, no, None, "recordId", "a record id or subscriberIdString", None)
+    results = obj.get("results") or []
+    if not isinstance(results, list):
+        raise RecordError.at(source, no, None, "results", "a list of statuses", type(results).__name__)
+    statuses = []
+    for i, r in enumerate(results):
+        if not isinstance(r, dict):
+            raise RecordError.at(source, no, None, f"results[{i}]", "a status object", repr(r)[:40])
+        sid = _sub_text(r.get("subscriptionId"), source, no, f"results[{i}].subscriptionId")
+        st = r.get("status")
+        if sid is None or st not in _SUB_STATUSES:
+            raise RecordError.at(source, no, None, f"results[{i}].status",
+                                 "a subscriptionId and SUBSCRIBED, NOT_SUBSCRIBED or NOT_SPECIFIED",
+                                 repr(st))
+        ts = _sub_time(r.get("timestamp"), source, no, f"results[{i}].timestamp")
+        if st == "NOT_SUBSCRIBED" and ts is None:
+            raise RecordError.at(source, no, None, f"results[{i}].timestamp",
+                                 "the time of an opt-out", None)
+        statuses.append(SubscriptionStatus(
+            sid, _sub_text(r.get("subscriptionName"), source, no, f"results[{i}].subscriptionName"),
+            st, ts, _sub_text(r.get("legalBasis"), source, no, f"results[{i}].legalBasis")))
+    ws = obj.get("wideStatuses") or []
+    if not isinstance(ws, list):
+        raise RecordError.at(source, no, None, "wideStatuses", "a list", type(ws).__name__)
+    wide = []
+    for i, w in enumerate(ws):
+        if not isinstance(w, dict):
+            raise RecordError.at(source, no, None, f"wideStatuses[{i}]", "a status object", repr(w)[:40])
+        st = _sub_text(w.get("status"), source, no, f"wideStatuses[{i}].status")
+        ts = _sub_time(w.get("timestamp"), source, no, f"wideStatuses[{i}].timestamp")
+        if st is None or (st == "NOT_SUBSCRIBED" and ts is None):
+            raise RecordError.at(source, no, None, f"wideStatuses[{i}]",
+                                 "a status, and a timestamp for NOT_SUBSCRIBED", repr(st))
+        wide.append(WideStatus(st, ts, _sub_text(w.get("wideStatusType"), source, no,
+                                                 f"wideStatuses[{i}].wideStatusType")))
+    return SubscriptionRecord(rid, sub, tuple(statuses), tuple(wide), source, no)
+
+
+# ------------------------------------------------------------------ campaigns
+def read_campaigns(lines: Iterable[str], *, source: str) -> Iterator[Campaign | RecordError]:
+    """Yield one :class:`Campaign` or :class:`RecordError` per campaign.
+
+    A JSON array document locates records by pointer (``/3``); one campaign a
+    line locates them by line.
+    """
+    items = list(lines)
+    text = "".join(items)
+    if not text.strip():
+        return
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError.at(source, exc.lineno, exc.colno, "", "a JSON array of campaigns",
+                                exc.msg) from exc
+        if not isinstance(doc, list):
+            raise InputError.at(source, 1, 1, "", "a JSON array of campaigns", type(doc).__name__)
+        for i, obj in enumerate(doc):
+            try:
+                yield _campaign(obj, source, None, f"/{i}")
+            except RecordError as err:
+                yield err
+        return
+    for no, line in _lines(items):
+        try:
+            yield _campaign(_loads(line, source, no), source, no, None)
+        except RecordError as err:
+            yield err
+
+
+def _campaign(obj: Any, source: str, no: int | None, pointer: str | None) -> Campaign:
+    if not isinstance(obj, dict):
+        raise RecordError.at(source, no, None, "", "a campaign object", type(obj).__name__,
+                             pointer=pointer)
+    cid = _opt_str(obj, "campaign_id", source, no, pointer)
+    purpose = obj.get("purpose")
+    if cid is None:
+        raise RecordError.at(source, no, None, "campaign_id", "a campaign id", None,
+                             pointer=f"{pointer}/campaign_id" if pointer is not None else None)
+    if purpose not in PURPOSES:
+        raise RecordError.at(source, no, None, "purpose",
+                             "marketing, administrative or transactional", repr(purpose),
+                             pointer=f"{pointer}/purpose" if pointer is not None else None)
+    return Campaign(
+        campaign_id=cid,
+        name=_opt_str(obj, "name", source, no, pointer),
+        sent_at=_opt_time(obj, "sent_at", source, no, pointer),
+        subscription_id=_opt_str(obj, "subscription_id", source, no, pointer),
+        subscription_name=_opt_str(obj, "subscription_name", source, no, pointer),
+        purpose=purpose,
+    )
+
+
+# ------------------------------------------------------------------ requests
+_REQUEST_TIMES = ("received_at", "identity_verified_at", "extended_at", "responded_at")
+_REQUEST_TEXT = ("request_id", "type", "regime", "channel", "subject_name", "hubspot_record_id",
+                 "extension_reason", "status", "outcome", "denial_reason", "handled_by")
+
+
+def read_requests(lines: Iterable[str], *, source: str) -> Iterator[DsrRequest | RecordError]:
+    """Yield one :class:`DsrRequest` or :class:`RecordError` per line."""
+    for no, line in _lines(lines):
+        try:
+            yield _request(_loads(line, source, no), source, no)
+        except RecordError as err:
+            yield err
+
+
+def _request(obj: Any, source: str, no: int) -> DsrRequest:
+    if not isinstance(obj, dict):
+        raise RecordError.at(source, no, None, "", "a request object", type(obj).__name__)
+    data: dict[str, Any] = {k: _opt_str(obj, k, source, no) for k in _REQUEST_TEXT}
+    data.update({k: _opt_time(obj, k, source, no) for k in _REQUEST_TIMES})
+    data["subject_email"] = norm_email(_opt_str(obj, "subject_email", source, no))
+    if data["subject_email"] is None and data["hubspot_record_id"] is None:
+        raise RecordError.at(source, no, None, "subject_email",
+                             "the subject's e-mail address or record id", None)
+    try:
+        return DsrRequest(source=source, line=no, **data)
+    except ValidationError as exc:
+        e = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in e["loc"])
+        raise RecordError.at(source, no, None, field, e["msg"], repr(e.get("input"))[:60]) from None
+
+
+# ------------------------------------------------------------------ sends
+#: (send_id, campaign_id, purpose, record_id, email, sent_at, status); empty text for null.
+#: ``sent_at`` is ISO 8601 UTC text, either the generator's ``...SS.mmmZ`` or
+#: :func:`canonical_instant` (``...SS.ffffffZ``) for lines read the slow way.
+SendRow = tuple[str, str, str, str, str, str, str]
+
+_S = r'"([^"\\\n]*)"'
+_I = r'"([^"\\\s]*)"'
+_N = r'(?:"[^"\\\n]*"|-?\d+|null)'
+_SEND_LINE = re.compile(
+    r'^\{"send_id": "([^"\\\s]+)", "campaign_id": (?:' + _I + r'|null), '
+    r'"campaign_name": ' + _N + r', "subscription_id": ' + _N + r', '
+    r'"purpose": (?:"(marketing|administrative|transactional)"|null), "channel": ' + _N + r', '
+    r'"record_id": (?:' + _I + r'|null), "email": (?:' + _S + r'|null), '
+    r'"sent_at": "(\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z)", '
+    r'"status": (?:' + _S + r'|null)\}[ \t\r]*$',
+    re.MULTILINE,
+)
+#: the same shape with a non-empty record id and a purpose: no per-line check needed
+_FAST_LINE = re.compile(
+    _SEND_LINE.pattern.replace(
+        '"purpose": (?:"(marketing|administrative|transactional)"|null)',
+        '"purpose": "(marketing|administrative|transactional)"',
+    ).replace('"record_id": (?:"([^"\\\\\\s]*)"|null)', '"record_id": "([^"\\\\\\s]+)"'),
+    re.MULTILINE,
+)
+
+
+def _send_obj(obj: Any, source: str, no: int, campaigns: Container[str] = ()) -> Send:
+    if not isinstance(obj, dict):
+        raise RecordError.at(source, no, None, "", "a send object", type(obj).__name__)
+    sid = _opt_str(obj, "send_id", source, no)
+    if sid is None:
+        raise RecordError.at(source, no, None, "send_id", "a send id", None)
+    purpose = obj.get("purpose")
+    if purpose is not None and purpose not in PURPOSES:
+        raise RecordError.at(source, no, None, "purpose",
+                             "marketing, administrative, transactional or null", repr(purpose))
+    at = _opt_time(obj, "sent_at", source, no)
+    if at is None:
+        raise RecordError.at(source, no, None, "sent_at", "the time of the send", None)
+    rid = _opt_str(obj, "record_id", source, no)
+    email = norm_email(_opt_str(obj, "email", source, no))
+    if rid is None and email is None:
+        raise RecordError.at(source, no, None, "record_id", "a record id or an e-mail address", None)
+    cid = _opt_str(obj, "campaign_id", source, no)
+    if purpose is None and (cid is None or cid not in campaigns):
+        raise RecordError.at(source, no, None, "purpose",
+                             "a purpose, or a campaign_id of a known campaign", repr(cid))
+    return Send(sid, cid, _opt_str(obj, "subscription_id", source, no), purpose, rid, email, at,
+                _opt_str(obj, "status", source, no), no)
+
+
+def read_sends(
+    lines: Iterable[str], *, source: str, campaigns: Container[str] = ()
+) -> Iterator[Send | RecordError]:
+    """Yield one :class:`Send` or :class:`RecordError` per line (the plain, slow reader).
+
+    A send needs a purpose of its own or a campaign id listed in ``campaigns``.
+    """
+    for no, line in _lines(lines):
+        try:
+            yield _send_obj(_loads(line, source, no), source, no, campaigns)
+        except RecordError as err:
+            yield err
+
+
+def _row_of(send: Send) -> SendRow:
+    return (send.send_id, send.campaign_id or "", send.purpose or "", send.record_id or "",
+            send.email or "", canonical_instant(send.sent_at), send.status or "")
+
+
+class _Dates:
+    """Calendar dates already proven valid (a regex cannot reject 2025-02-30)."""
+
+    def __init__(self) -> None:
+        self.ok: set[str] = set()
+
+    def valid(self, day: str) -> bool:
+        if day in self.ok:
+            return True
+        try:
+            dt.date.fromisoformat(day)
+        except ValueError:
+            return False
+        self.ok.add(day)
+        return True
+
+
+def iter_send_rows(
+    lines: Iterable[str], *, source: str, campaigns: Container[str] = (), batch: int = 8192
+) -> Iterator[tuple[list[SendRow], list[RecordError], int]]:
+    """Yield ``(rows, errors, read)`` per batch of lines of the send log.
+
+    ``read`` counts the non-blank lines of the batch, so that
+    ``read == len(rows) + len(errors)`` holds for each batch; rows keep the
+    log's order. A row is accepted exactly when :func:`read_sends` accepts its
+    line. E-mail addresses in rows are as written: the engine normalises them
+    only for the few rows it looks up by address.
+    """
+    dates = _Dates()
+    it = iter(lines)
+    first_no = 1
+    while True:
+        buf = list(islice(it, batch))
+        if not buf:
+            return
+        yield _batch(buf, first_no, source, dates, campaigns)
+        first_no += len(buf)
+
+
+def _fast_ok(f: tuple[str, ...], dates: _Dates, campaigns: Container[str]) -> bool:
+    # the checks the pattern cannot make: a real calendar date, someone to match,
+    # and a purpose (own or the campaign's)
+    return (dates.valid(f[5][:10]) and bool(f[3] or f[4].strip())
+            and bool(f[2] or (f[1] and f[1] in campaigns)))
+
+
+_SENT_DAY = re.compile(r'"sent_at": "(\d{4}-\d\d-\d\d)T')
+
+
+def _batch(buf: list[str], first_no: int, source: str, dates: _Dates,
+           campaigns: Container[str]) -> tuple[list[SendRow], list[RecordError], int]:
+    blob = "".join(buf)
+    if not blob.endswith("\n"):
+        blob += "\n"
+    # the fast pattern takes only lines with a record id and a purpose, so the only
+    # check left per line is the calendar date, made once per distinct day
+    found: list[SendRow] = _FAST_LINE.findall(blob)
+    if len(found) == len(buf) and all(dates.valid(day) for day in set(_SENT_DAY.findall(blob))):
+        return found, [], len(buf)  # one match per line: every line is well-formed
+    read = len(buf) - sum(1 for x in buf if not x.strip())
+    # slow path: line by line, the pattern first, JSON for the rest
+    rows: list[SendRow] = []
+    errors: list[RecordError] = []
+    for no, line in enumerate(buf, first_no):
+        if not line.strip():
+            continue
+        m = _SEND_LINE.match(line.rstrip("\n"))
+        if m is not None:
+            groups: SendRow = m.groups("")  # type: ignore[assignment]
+            if _fast_ok(groups, dates, campaigns):
+                rows.append(groups)
+                continue
+        try:
+            rows.append(_row_of(_send_obj(_loads(line, source, no), source, no, campaigns)))
+        except RecordError as err:
+            errors.append(err)
+    return rows, errors, read

@@ -1,0 +1,241 @@
+"""The portal mapping: which CRM properties mean what to the audit.
+
+HubSpot has no native property for "deactivated" or "processing restricted"
+(hubspot.md §2.8), subscription types are portal-specific, and labels differ
+between portals and export languages. So everything the rules read goes
+through a :class:`PortalMapping`. Its defaults are the names of the shared
+snapshot generator (``contact_status``/``deactivated``,
+``processing_restricted``/``processing_restricted_date``, the subscription
+types "Marketing Information" and "Newsletter"); a portal with other names
+passes a mapping dict (for instance from a YAML or JSON mapping file that the
+CLI opens) to :meth:`PortalMapping.from_dict`.
+
+:class:`PropertyCatalog` maps export labels to internal names and option labels
+to internal values, from the portal's own ``GET /crm/v3/properties/contacts``
+answer when given, else from the built-in English defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .._errors import InputError
+
+__all__ = ["DEFAULT_SIGNAL_PROPERTIES", "PortalMapping", "PropertyCatalog", "normalize_basis"]
+
+#: Which portal properties carry each activity signal of the policy (hubspot.md §2.2).
+#: Sends and record modifications are never activity (S12).
+DEFAULT_SIGNAL_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "email-open": ("hs_email_last_open_date",),
+    "email-click": ("hs_email_last_click_date",),
+    "email-reply": ("hs_email_last_reply_date",),
+    "form-submission": ("recent_conversion_date",),
+    "page-view": ("hs_analytics_last_visit_timestamp", "hs_analytics_last_timestamp"),
+    "meeting": ("notes_last_updated", "hs_last_sales_activity_timestamp"),
+    "call": ("notes_last_updated",),
+    "chat": ("notes_last_updated",),
+    "inbound-email": ("notes_last_updated", "hs_last_sales_activity_timestamp"),
+}
+
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+
+
+def normalize_basis(text: str) -> str:
+    """A legal-basis value for comparison: dashes unified, spaces collapsed, lower case."""
+    return _norm_cached(text)
+
+
+@cache
+def _normalized(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalize_basis(v) for v in values)
+
+
+@cache
+def _norm_cached(text: str) -> str:
+    return " ".join(text.translate(_DASHES).split()).casefold()
+
+
+class PortalMapping(BaseModel):
+    """Which properties and values mean deactivated, restricted, bounced, opted out, consent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    deactivated_property: str = "contact_status"
+    deactivated_values: tuple[str, ...] = ("deactivated",)
+    restricted_property: str = "processing_restricted"
+    restricted_values: tuple[str, ...] = ("true",)
+    restricted_date_property: str = "processing_restricted_date"
+    hard_bounce_properties: tuple[str, ...] = ("hs_email_hard_bounce_reason_enum",)
+    unsubscribe_all_property: str = "hs_email_optout"
+    #: subscription types whose opt-out is a marketing opt-out: ids or names
+    marketing_subscriptions: tuple[str, ...] = ("Marketing Information", "Newsletter")
+    created_property: str = "createdate"
+    signal_properties: dict[str, tuple[str, ...]] = DEFAULT_SIGNAL_PROPERTIES
+    #: logged activity that is processing for the restriction rule (S18)
+    processing_properties: tuple[str, ...] = ("notes_last_updated",)
+    legal_basis_property: str = "hs_legal_basis"
+    consent_bases: tuple[str, ...] = ("Freely given consent from contact",)
+    customer_bases: tuple[str, ...] = (
+        "Legitimate interest – existing customer",
+        "Performance of a contract",
+    )
+    consent_subscription_bases: tuple[str, ...] = ("CONSENT_WITH_NOTICE",)
+    lifecycle_property: str = "lifecyclestage"
+    customer_stages: tuple[str, ...] = ("customer", "evangelist")
+    email_property: str = "email"
+    id_property: str = "hs_object_id"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "<mapping>") -> PortalMapping:
+        """Build a mapping from a parsed mapping file; unknown keys are errors."""
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            path = ".".join(str(p) for p in err["loc"])
+            raise InputError.at(
+                source, None, None, path, err["msg"], repr(err.get("input"))[:80],
+                pointer="/" + "/".join(str(p) for p in err["loc"]),
+            ) from exc
+
+    def activity_properties(self, signals: Iterable[str] | None = None) -> tuple[str, ...]:
+        """The properties of the given policy signals (all signals when ``None``)."""
+        wanted = self.signal_properties if signals is None else signals
+        out: dict[str, None] = {}
+        for sig in wanted:
+            for prop in self.signal_properties.get(sig, ()):
+                out[prop] = None
+        return tuple(out)
+
+    def datetime_properties(self) -> tuple[str, ...]:
+        """Every date-time property a reader must parse for this mapping."""
+        props = dict.fromkeys(self.activity_properties())
+        props.update(dict.fromkeys(self.processing_properties))
+        return tuple(props)
+
+    def is_marketing_subscription(self, sub_id: str, name: str | None) -> bool:
+        """Whether a subscription type (by id or name) is a marketing type."""
+        subs = self.marketing_subscriptions
+        return sub_id in subs or (name is not None and name in subs)
+
+    def has_consent(self, bases: Iterable[str]) -> bool:
+        """Whether a contact's legal bases include consent."""
+        wanted = _normalized(self.consent_bases)
+        return any(normalize_basis(b) in wanted for b in bases)
+
+    def is_customer(self, bases: Iterable[str], stage: str | None) -> bool:
+        """Whether the record shows an existing customer relationship (basis or stage)."""
+        wanted = _normalized(self.customer_bases)
+        if any(normalize_basis(b) in wanted for b in bases):
+            return True
+        return stage is not None and normalize_basis(stage) in _normalized(self.customer_stages)
+
+
+# (name, label, type, options[(value, label)]) of the properties the audit reads, in
+# HubSpot's English labels (hubspot.md §2, and the generator's custom properties).
+_DEFAULT_PROPERTIES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("hs_object_id", "Record ID", "number", ()),
+    ("email", "Email", "string", ()),
+    ("createdate", "Create Date", "datetime", ()),
+    ("lastmodifieddate", "Last Modified Date", "datetime", ()),
+    ("notes_last_updated", "Last Activity Date", "datetime", ()),
+    ("notes_last_contacted", "Last Contacted", "datetime", ()),
+    ("hs_last_sales_activity_timestamp", "Last Engagement Date", "datetime", ()),
+    ("hs_analytics_last_visit_timestamp", "Time of Last Session", "datetime", ()),
+    ("hs_analytics_last_timestamp", "Time Last Seen", "datetime", ()),
+    ("recent_conversion_date", "Recent Conversion Date", "datetime", ()),
+    ("hs_email_last_send_date", "Last marketing email send date", "datetime", ()),
+    ("hs_email_last_open_date", "Last marketing email open date", "datetime", ()),
+    ("hs_email_last_click_date", "Last marketing email click date", "datetime", ()),
+    ("hs_email_last_reply_date", "Last marketing email reply date", "datetime", ()),
+    ("hs_email_hard_bounce_reason_enum", "Email hard bounce reason", "enumeration", (
+        ("UNKNOWN_USER", "Unknown user"), ("POLICY", "Policy"), ("OTHER", "Other"),
+        ("MAILBOX_FULL", "Mailbox full"), ("SPAM", "Spam"), ("CONTENT", "Content"))),
+    ("hs_email_optout", "Unsubscribed from all email", "bool", ()),
+    ("lifecyclestage", "Lifecycle Stage", "enumeration", (
+        ("subscriber", "Subscriber"), ("lead", "Lead"),
+        ("marketingqualifiedlead", "Marketing Qualified Lead"),
+        ("salesqualifiedlead", "Sales Qualified Lead"), ("opportunity", "Opportunity"),
+        ("customer", "Customer"), ("evangelist", "Evangelist"), ("other", "Other"))),
+    ("hs_legal_basis", "Legal basis for processing contact's data", "enumeration", (
+        ("Legitimate interest – prospect/lead", "Legitimate interest - Lead"),
+        ("Legitimate interest – existing customer", "Legitimate interest - Customer"),
+        ("Legitimate interest - other", "Legitimate interest - Other"),
+        ("Performance of a contract", "Performance of a contract"),
+        ("Freely given consent from contact", "Freely given consent from contact"),
+        ("Not applicable", "Not applicable"))),
+    ("contact_status", "Contact status", "enumeration", (
+        ("active", "Active"), ("deactivated", "Deactivated"))),
+    ("deactivated_date", "Deactivated date", "datetime", ()),
+    ("processing_restricted", "Processing restricted", "bool", ()),
+    ("processing_restricted_date", "Processing restricted date", "datetime", ()),
+)
+
+
+class PropertyCatalog:
+    """Export labels to internal names, types, and option labels to internal values."""
+
+    __slots__ = ("defined", "label_to_name", "options", "types")
+
+    def __init__(
+        self,
+        label_to_name: Mapping[str, str],
+        types: Mapping[str, str],
+        options: Mapping[str, Mapping[str, str]],
+    ) -> None:
+        self.label_to_name = dict(label_to_name)
+        self.types = dict(types)
+        self.options = {k: dict(v) for k, v in options.items()}
+        #: how many definitions the portal's file held (0 for the built-in defaults)
+        self.defined = 0
+
+    @classmethod
+    def default(cls) -> PropertyCatalog:
+        """The built-in English labels of the properties the audit reads."""
+        return cls(
+            {label: name for name, label, _, _ in _DEFAULT_PROPERTIES},
+            {name: typ for name, _, typ, _ in _DEFAULT_PROPERTIES},
+            {name: {lab: val for val, lab in opts} for name, _, _, opts in _DEFAULT_PROPERTIES if opts},
+        )
+
+    @classmethod
+    def from_properties_json(cls, text: str, *, source: str = "properties.json") -> PropertyCatalog:
+        """Read a ``GET /crm/v3/properties/contacts`` answer (``{"results": [...]}``).
+
+        The portal's definitions come first; the built-in defaults fill in
+        properties the portal file does not define.
+        """
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError.at(source, exc.lineno, exc.colno, "", "valid JSON", exc.msg) from exc
+        items = doc.get("results") if isinstance(doc, dict) else doc
+        if not isinstance(items, list):
+            raise InputError.at(source, None, None, "results", "a list of property definitions",
+                                type(items).__name__, pointer="/results")
+        base = cls.default()
+        labels, types, options = dict(base.label_to_name), dict(base.types), dict(base.options)
+        for i, p in enumerate(items):
+            if not isinstance(p, dict) or not isinstance(p.get("name"), str):
+                raise InputError.at(source, None, None, "name", "a property with a string name",
+                                    repr(p)[:60], pointer=f"/results/{i}")
+            name = p["name"]
+            if isinstance(p.get("label"), str):
+                labels[p["label"]] = name
+            if isinstance(p.get("type"), str):
+                types[name] = p["type"]
+            opts = p.get("options") or []
+            if isinstance(opts, list) and opts:
+                options[name] = {
+                    str(o["label"]): str(o["value"])
+                    for o in opts
+                    if isinstance(o, dict) and "label" in o and "value" in o
+                }
+        made = cls(labels, types, options)
+        made.defined = len(items)
+        return made

@@ -1,0 +1,143 @@
+"""The streaming engine: file discovery, reconciliation, determinism, hooks, mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gdpr_policy import InputError, UsageError
+from gdpr_policy._policy import bundled_policy
+from gdpr_policy._rules import REGISTRY
+from gdpr_policy.audit import (
+    PortalMapping,
+    RequestVerdict,
+    SnapshotInput,
+    audit_snapshot,
+    classify_files,
+)
+from gdpr_policy.report._model import audit_exit_code, canonical_json
+from strategies.audit import send_lines
+
+from ._helpers import at, by_rule, contact, request, run, send, subscription
+
+
+def test_classify_generator_directory() -> None:
+    names = ["contacts_export.csv", "contacts_api.jsonl", "properties.json", "subscriptions.jsonl",
+             "email_campaigns.json", "email_sends.jsonl", "dsr_requests.jsonl",
+             "ground_truth.json", "ground_truth.csv", "README.md"]
+    sel = classify_files(names)
+    assert (sel.contacts, sel.contacts_format) == ("contacts_api.jsonl", "json")
+    assert (sel.properties, sel.subscriptions, sel.campaigns, sel.sends, sel.requests) == (
+        "properties.json", "subscriptions.jsonl", "email_campaigns.json", "email_sends.jsonl",
+        "dsr_requests.jsonl")
+    ignored = dict(sel.ignored)
+    assert "API dump is used" in ignored["contacts_export.csv"]
+    assert set(ignored) == {"contacts_export.csv", "ground_truth.json", "ground_truth.csv",
+                            "README.md"}
+
+
+def test_classify_hubspot_export_name_and_ambiguity() -> None:
+    sel = classify_files(["hubspot-crm-exports-all-contacts-2023-02-21.csv", "sends.jsonl"])
+    assert (sel.contacts, sel.contacts_format, sel.sends) == (
+        "hubspot-crm-exports-all-contacts-2023-02-21.csv", "csv", "sends.jsonl")
+    with pytest.raises(UsageError, match="--sends"):
+        classify_files(["email_sends.jsonl", "old_sends.jsonl"])
+    assert classify_files([]).contacts is None
+
+
+def test_every_file_reconciles_and_bad_rows_are_located() -> None:
+    rep = run(contacts=[contact("1", "a@x.no"), "{broken\n", contact("2", "b@x.no")],
+              subscriptions=[subscription("1", "a@x.no"), "[]\n"],
+              sends=[send("S1", "1", None, at("2024-01-05T07:00")), "\n", "nope\n"],
+              requests=[request("D1", "access", "a@x.no", at("2025-01-01T00:00")), "{}\n"])
+    stats = {i.file: i for i in rep.inputs}
+    assert set(stats) == {"contacts_api.jsonl", "subscriptions.jsonl", "email_sends.jsonl",
+                          "dsr_requests.jsonl", "email_campaigns.json"}
+    for s in stats.values():
+        assert s.read == s.evaluated + s.rejected
+    assert [(s.read, s.rejected) for s in (stats["contacts_api.jsonl"], stats["subscriptions.jsonl"],
+                                           stats["email_sends.jsonl"], stats["dsr_requests.jsonl"])] \
+        == [(3, 1), (2, 1), (2, 1), (2, 1)]
+    assert [p.line for p in rep.problems if p.file == "email_sends.jsonl"] == [3]
+    assert audit_exit_code(rep) == 3
+
+
+@given(st.lists(send_lines(), max_size=30))
+def test_send_log_reconciles_whatever_its_lines(lines: list[tuple[str, bool]]) -> None:
+    rep = run(contacts=[contact("1", "a@x.no")], sends=[line for line, _ in lines])
+    [s] = [i for i in rep.inputs if i.file == "email_sends.jsonl"]
+    assert s.read == len(lines) and s.rejected == sum(not ok for _, ok in lines)
+    assert len(s.problems) == s.rejected
+
+
+def test_same_input_gives_byte_identical_json_in_any_contact_order() -> None:
+    cs = [contact(str(i), f"p{i}@x.no", createdate=at("2020-01-01T00:00"),
+                  hs_legal_basis="Legitimate interest – prospect/lead") for i in range(6)]
+    ss = [send(f"S{i}", str(i % 6), None, at("2024-01-05T07:00")) for i in range(12)]
+    one = run(contacts=cs, sends=ss)
+    two = run(contacts=list(reversed(cs)), sends=ss)
+    # the order of records moves locations (lines), never what is found
+    dump = [sorted(canonical_json(f.model_dump(exclude={"location"})) for f in r.findings)
+            for r in (one, two)]
+    assert dump[0] == dump[1]
+    assert canonical_json(one.model_dump()) == canonical_json(run(contacts=cs, sends=ss).model_dump())
+
+
+def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
+    seen: list[str] = []
+    late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in
+
+    def hook(req, ctx):  # type: ignore[no-untyped-def]
+        seen.append(req.request_id)
+        assert ctx.as_of == dt.date(2025, 6, 30)
+        return RequestVerdict(due=dt.date(2025, 2, 1), findings=(late.finding(req.request_id),))
+
+    rep = run(requests=[request("D1", "access", "a@x.no", at("2025-01-01T00:00")),
+                        request("D2", "access", "b@x.no", at("2025-01-02T00:00"))],
+              request_hook=hook)
+    assert seen == ["D1", "D2"]
+    assert {f.subject for f in rep.findings} == {"D1", "D2"}
+    assert by_rule(rep, "audit.deadlines-not-evaluated") == []
+
+
+def test_recycle_bin_input_and_progress() -> None:
+    ticks: list[tuple[str, int]] = []
+    rep = run(contacts=None, requests=[request("D1", "erasure", "a@x.no", at("2025-01-01T00:00"))],
+              recycle_bin=SnapshotInput("contacts_api.jsonl",
+                                        [contact("1", "a@x.no", archived=True),
+                                         contact("2", "b@x.no")]),
+              sends=[send("S1", "2", None, at("2024-01-05T07:00"))],
+              progress=lambda name, n: ticks.append((name, n)))
+    assert len(by_rule(rep, "erasure.soft-deleted")) == 1
+    assert ("email_sends.jsonl", 1) in ticks
+
+
+def test_custom_mapping_and_bad_mapping() -> None:
+    mapping = PortalMapping.from_dict({"deactivated_property": "status_custom",
+                                       "deactivated_values": ["inaktiv"],
+                                       "marketing_subscriptions": ["Nyheter"]})
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"),
+                                status_custom="Inaktiv"),
+                        contact("2", "b@x.no", createdate=at("2020-01-01T00:00"))],
+              mapping=mapping)
+    assert [f.subject for f in by_rule(rep, "retention.inactive-not-deactivated")] == ["2"]
+    with pytest.raises(InputError, match=r"mapping\.yaml"):
+        PortalMapping.from_dict({"deactivated": "x"}, source="mapping.yaml")
+
+
+def test_as_of_must_be_aware_and_zone_known() -> None:
+    with pytest.raises(UsageError):
+        run(as_of=dt.datetime(2025, 6, 30, 12, 0))
+    with pytest.raises(UsageError, match="time zone"):
+        run(timezone="Mars/Olympus")
+
+
+def test_unreadable_campaign_file_is_an_input_error() -> None:
+    policy = bundled_policy().at(dt.date(2025, 6, 30))
+    with pytest.raises(InputError, match=r"c\.json:3:1"):
+        audit_snapshot(as_of=dt.date(2025, 6, 30), policy=policy,
+                       campaigns=SnapshotInput("c.json", ["[\n", json.dumps({}) + "\n"]))

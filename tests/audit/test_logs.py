@@ -1,0 +1,114 @@
+"""Readers of the subscription, campaign, request and send logs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gdpr_policy import InputError, RecordError
+from gdpr_policy.audit import (
+    Campaign,
+    DsrRequest,
+    Send,
+    SubscriptionRecord,
+    read_campaigns,
+    read_requests,
+    read_sends,
+    read_subscriptions,
+)
+from gdpr_policy.audit._logs import canonical_instant, iter_send_rows
+from strategies.audit import send_lines
+
+from ._helpers import CAMPAIGNS, MI, at, request, send, subscription
+
+
+def test_subscriptions_read_statuses_and_unsubscribe_all() -> None:
+    [s] = list(read_subscriptions([subscription("1", "A@x.no", unsub_all=at("2024-01-01T00:00"),
+                                                off={MI: at("2023-01-01T00:00")})],
+                                  source="subs.jsonl"))
+    assert isinstance(s, SubscriptionRecord)
+    assert s.record_id == "1" and s.subscriber == "a@x.no"
+    assert [x.status for x in s.statuses] == ["NOT_SUBSCRIBED", "SUBSCRIBED", "SUBSCRIBED"]
+    assert s.wide[0].timestamp == at("2024-01-01T00:00")
+
+
+@pytest.mark.parametrize(("line", "field"), [
+    ('{"recordId": "1", "results": [{"subscriptionId": 1, "status": "MAYBE"}]}', "results[0].status"),
+    ('{"recordId": "1", "results": [{"subscriptionId": 1, "status": "NOT_SUBSCRIBED"}]}',
+     "results[0].timestamp"),
+    ('{"results": []}', "recordId"),
+    ('{"recordId": "1", "wideStatuses": [{"status": "NOT_SUBSCRIBED", "timestamp": "x"}]}',
+     "wideStatuses[0].timestamp"),
+    ('[1]', ""),
+])
+def test_bad_subscription_lines_are_located(line: str, field: str) -> None:
+    out = list(read_subscriptions(["\n", line + "\n"], source="subs.jsonl"))
+    [err] = out
+    assert isinstance(err, RecordError)
+    assert err.issues[0].line == 2 and err.issues[0].path == field
+
+
+def test_campaigns_as_array_or_lines() -> None:
+    arr = json.dumps([*CAMPAIGNS, {"campaign_id": "9", "purpose": "promo"}], indent=1)
+    out = list(read_campaigns(arr.splitlines(keepends=True), source="c.json"))
+    assert [type(x) for x in out] == [Campaign, Campaign, Campaign, RecordError]
+    assert isinstance(out[3], RecordError) and out[3].issues[0].pointer == "/3/purpose"
+    lines = [json.dumps(c) + "\n" for c in CAMPAIGNS]
+    assert [c.campaign_id for c in read_campaigns(lines, source="c.jsonl")] == ["100", "200", "300"]  # type: ignore[union-attr]
+    with pytest.raises(InputError):
+        list(read_campaigns(["[{"], source="c.json"))
+
+
+def test_requests() -> None:
+    good = request("DSR-1", "erasure", "A@X.no", at("2025-01-01T10:00"))
+    bad_type = good.replace('"erasure"', '"deletion"')
+    naive = good.replace('"2025-01-01T10:00:00.000Z"', '"2025-01-01T10:00:00"')
+    out = list(read_requests([good, bad_type, naive, "{"], source="dsr.jsonl"))
+    assert isinstance(out[0], DsrRequest) and out[0].subject_email == "a@x.no"
+    assert out[0].line == 1 and out[0].received_at == at("2025-01-01T10:00")
+    assert [e.issues[0].path for e in out[1:]] == ["type", "received_at", ""]  # type: ignore[union-attr]
+
+
+def test_send_reader_checks() -> None:
+    lines = [send("S1", "1", "a@x.no", at("2024-01-01T00:00")),
+             send("S2", None, None, at("2024-01-01T00:00")),
+             send("S3", "1", None, at("2024-01-01T00:00"), campaign="100", purpose=None),
+             send("S4", "1", None, at("2024-01-01T00:00"), campaign="404", purpose=None)]
+    out = list(read_sends(lines, source="s.jsonl", campaigns={"100"}))
+    assert [type(x).__name__ for x in out] == ["Send", "RecordError", "Send", "RecordError"]
+    assert isinstance(out[0], Send) and out[0].sent_at == at("2024-01-01T00:00")
+
+
+def test_fast_path_rejects_impossible_dates_and_keeps_line_numbers() -> None:
+    ok = send("S1", "1", "a@x.no", at("2024-01-01T00:00"))
+    bad = ok.replace("2024-01-01", "2024-02-30")
+    [(rows, errors, read)] = list(iter_send_rows([ok, "\n", bad, ok], source="s.jsonl"))
+    assert read == 3 and len(rows) == 2
+    assert errors[0].issues[0].line == 3 and errors[0].issues[0].path == "sent_at"
+
+
+@given(st.lists(send_lines(), max_size=40), st.integers(min_value=1, max_value=7))
+def test_fast_scan_accepts_exactly_what_the_plain_reader_accepts(
+        lines: list[tuple[str, bool]], batch: int) -> None:
+    text = [line for line, _ in lines]
+    campaigns = {"100", "200"}
+    plain = list(read_sends(text, source="s.jsonl", campaigns=campaigns))
+    rows, errors, read = [], [], 0
+    for r, e, n in iter_send_rows(text, source="s.jsonl", campaigns=campaigns, batch=batch):
+        rows += r
+        errors += e
+        read += n
+    assert read == len(rows) + len(errors) == len(lines)
+    assert [str(e) for e in errors] == [str(e) for e in plain if isinstance(e, RecordError)]
+    sends = [s for s in plain if isinstance(s, Send)]
+    assert len(rows) == len(sends) == sum(ok for _, ok in lines)
+    for row, s in zip(rows, sends, strict=True):
+        sid, cid, purpose, rid, email, when, status = row
+        assert (sid, cid or None, purpose or None, rid or None, status or None) == (
+            s.send_id, s.campaign_id, s.purpose, s.record_id, s.status)
+        assert email.strip().casefold() == s.email
+        canon = when[:-1] + "000Z" if len(when) == 24 else when
+        assert canon == canonical_instant(s.sent_at)

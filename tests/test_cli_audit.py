@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gdpr_policy.cli import main
+
+DATA = Path(__file__).resolve().parent / "data" / "audit" / "seed4-oslo-iso-yesno"
+GT = json.loads((DATA / "ground_truth.json").read_text("utf-8"))
+AS_OF = GT["as_of"]
+RULES = {
+    "dsr_response_late": "request.late",
+    "dsr_overdue_open": "request.overdue",
+    "inactive_not_deactivated": "retention.inactive-not-deactivated",
+    "hard_bounced_not_deleted": "retention.bounced-not-deleted",
+    "marketing_email_after_opt_out": "marketing.after-opt-out",
+    "restricted_but_processed": "restriction.processed",
+    "erasure_not_carried_out": "erasure.not-carried-out",
+    "erasure_only_soft_deleted": "erasure.soft-deleted",
+}
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> Path:
+    """The committed fixture, unpacked as an auditor's export directory."""
+    for gz in DATA.glob("*.gz"):
+        with gzip.open(gz, "rb") as src, (tmp_path / gz.stem).open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+    shutil.copy(DATA / "ground_truth.csv", tmp_path / "ground_truth.csv")
+    return tmp_path
+
+
+def _expected_counts() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with (DATA / "ground_truth.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            if row[0] == "kind" or (row[0] == "contact" and row[2].startswith("erasure")):
+                continue  # erasure rules are flagged on both the request and the contact
+            counts[RULES[row[2]]] = counts.get(RULES[row[2]], 0) + 1
+    return counts
+
+
+def test_directory_audit_agrees_with_the_ground_truth(snapshot: Path) -> None:
+    code, out, err = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")
+    assert code == 1, err
+    data = json.loads(out)
+    by_rule = data["summary"]["by_rule"]
+    for rule, n in _expected_counts().items():
+        assert by_rule[rule] == n, rule
+    summary = data["summary"]
+    assert summary["read"] == summary["evaluated"] + summary["rejected"]
+    assert summary["rejected"] == 0
+    files = {Path(i["file"]).name for i in data["inputs"]}
+    assert files == {
+        "contacts_api.jsonl",
+        "subscriptions.jsonl",
+        "email_campaigns.json",
+        "email_sends.jsonl",
+        "dsr_requests.jsonl",
+        "properties.json",
+    }
+
+
+def test_single_files_and_the_csv_export(snapshot: Path) -> None:
+    code, out, _ = run(
+        "audit",
+        "--contacts",
+        str(snapshot / "contacts_export.csv"),
+        "--properties",
+        str(snapshot / "properties.json"),
+        "--sends",
+        str(snapshot / "email_sends.jsonl"),
+        "--campaigns",
+        str(snapshot / "email_campaigns.json"),
+        "--subscriptions",
+        str(snapshot / "subscriptions.jsonl"),
+        "--requests",
+        str(snapshot / "dsr_requests.jsonl"),
+        "--timezone",
+        GT["generator"]["csv_tz"],
+        "--datetime-format",
+        GT["generator"]["csv_datetime_format"],
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+    )
+    assert code == 1
+    by_rule = json.loads(out)["summary"]["by_rule"]
+    expected = _expected_counts()
+    expected.pop("erasure.soft-deleted", None)  # a UI export has no recycle bin
+    for rule, n in expected.items():
+        assert by_rule[rule] == n, rule
+
+
+def test_malformed_line_is_reported_and_the_rest_audited(snapshot: Path) -> None:
+    sends = snapshot / "email_sends.jsonl"
+    lines = sends.read_text("utf-8").splitlines(keepends=True)
+    lines[4] = '{"send_id": "broken\n'
+    sends.write_text("".join(lines), "utf-8")
+    code, out, _ = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")
+    assert code == 3
+    data = json.loads(out)
+    (problem,) = [p for i in data["inputs"] for p in i["problems"]]
+    assert problem["line"] == 5
+    assert Path(problem["file"]).name == "email_sends.jsonl"
+    send_input = next(i for i in data["inputs"] if i["file"].endswith("email_sends.jsonl"))
+    assert send_input["read"] == len(lines)
+    assert send_input["evaluated"] == len(lines) - 1
+    assert data["summary"]["findings"] > 0
+
+
+def test_text_report_counts_and_reconciles(snapshot: Path) -> None:
+    code, out, _ = run("audit", str(snapshot), "--as-of", AS_OF, "--limit", "2", "--lang", "nb")
+    assert code == 1
+    assert "= " in out
+    assert "request.late" in out
+
+
+def test_csv_output_file_has_a_bom_and_one_row_per_finding(snapshot: Path, tmp_path: Path) -> None:
+    target = tmp_path / "findings.csv"
+    code, out, _ = run(
+        "audit", str(snapshot), "--as-of", AS_OF, "--format", "csv", "--output", str(target)
+    )
+    assert code == 1
+    assert out == ""
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    json_out = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")[1]
+    assert len(rows) - 1 == json.loads(json_out)["summary"]["findings"]
+
+
+def test_json_is_byte_identical(snapshot: Path) -> None:
+    first = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")[1]
+    assert first == run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (("--as-of", "2026-13-01"), "--as-of: expected an ISO 8601 date"),
+        (("--as-of", AS_OF, "--timezone", "Mars/Base"), "--timezone: expected an IANA time zone"),
+        (("--as-of", AS_OF, "--sends", "/nonexistent/sends.jsonl"), "expected a readable file"),
+    ],
+)
+def test_usage_errors_exit_two(snapshot: Path, argv: tuple[str, ...], fragment: str) -> None:
+    code, _, err = run("audit", str(snapshot), *argv)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+
+
+def test_as_of_is_required_and_inputs_needed(tmp_path: Path) -> None:
+    assert run("audit", str(tmp_path))[0] == 2
+    code, _, err = run("audit", str(tmp_path), "--as-of", AS_OF)
+    assert code == 2
+    assert "give a snapshot directory" in err
+    assert run("audit", str(tmp_path / "missing"), "--as-of", AS_OF)[0] == 2
+
+
+def test_two_candidate_files_are_a_usage_error(snapshot: Path) -> None:
+    shutil.copy(snapshot / "email_sends.jsonl", snapshot / "email_sends_old.jsonl")
+    code, _, err = run("audit", str(snapshot), "--as-of", AS_OF)
+    assert code == 2
+    assert "email_sends_old.jsonl" in err
