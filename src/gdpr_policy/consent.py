@@ -45,7 +45,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PydanticUserError,
     ValidationError,
     model_validator,
 )
@@ -270,15 +269,8 @@ def _escape(token: str) -> str:
 
 
 def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
-    """A rule context; resolves ``Context``'s forward reference to the policy on first use."""
-    try:
-        return Context(policy=policy, as_of=as_of)
-    except PydanticUserError:
-        # _rules names PolicyVersion only for type checking; pydantic needs it once, here.
-        from ._policy import PolicyVersion
-
-        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
-        return Context(policy=policy, as_of=as_of)
+    """A rule context for one evaluation."""
+    return Context(policy=policy, as_of=as_of)
 
 
 def _at(record: ConsentRecord, suffix: str) -> Location | None:

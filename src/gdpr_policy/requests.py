@@ -40,7 +40,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PydanticUserError,
     ValidationError,
     ValidationInfo,
     model_validator,
@@ -799,14 +798,8 @@ REQUEST_RULES: tuple[Rule[Request], ...] = (
 
 
 def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
-    try:
-        return Context(policy=policy, as_of=as_of)
-    except PydanticUserError:
-        # _rules names PolicyVersion only for type checking; pydantic needs it once, here.
-        from ._policy import PolicyVersion
-
-        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
-        return Context(policy=policy, as_of=as_of)
+    """A rule context for one evaluation."""
+    return Context(policy=policy, as_of=as_of)
 
 
 def evaluate_request(
