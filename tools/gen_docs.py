@@ -1,11 +1,14 @@
 """Regenerate the generated docs: rule catalog, clause coverage, policy JSON Schema.
 
-Run ``python tools/gen_docs.py`` after changing a rule, a catalog message or the
-policy model; ``tests/test_catalog.py`` fails while the committed files are stale.
+Run ``python tools/gen_docs.py`` after changing a rule, a catalog message, the
+policy model or the bundled policy; ``tests/test_catalog.py`` fails while the
+committed files are stale. It also refreshes the bundled policy's JSON snapshot
+(``tools/gen_snapshot_json.py``; ``tests/test_snapshot.py`` checks it).
 """
 
 from __future__ import annotations
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -24,6 +27,7 @@ GENERATED = {
 
 def main() -> int:
     """Write each generated file that changed; print its name."""
+    runpy.run_path(str(Path(__file__).with_name("gen_snapshot_json.py")))["main"]()
     for name, make in GENERATED.items():
         path = DOCS / name
         text = make()

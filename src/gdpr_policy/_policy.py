@@ -17,14 +17,16 @@ only the CLI opens files. Every problem is reported as
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import json
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -34,7 +36,10 @@ from ._errors import InputError, Issue, PolicyError, UsageError
 from ._messages import Location
 from ._orgnumber import normalize_org_number, valid_no_org_number, valid_se_org_number
 from ._refs import LegalRef, StatementRef
-from ._yaml import LocatedDocument, Path, format_path, load_yaml
+
+if TYPE_CHECKING:
+    # PyYAML is imported only when YAML is read: the bundled policy loads from its JSON snapshot.
+    from ._yaml import LocatedDocument, Path
 
 __all__ = [
     "Address",
@@ -682,6 +687,8 @@ def _describe(value: Any) -> str:
 
 
 def _issue_from_pydantic(err: Mapping[str, Any], doc: LocatedDocument) -> Issue:
+    from ._yaml import format_path
+
     loc: Path = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
     kind = err["type"]
     msg: str = err["msg"]
@@ -734,6 +741,8 @@ def _parse_path(text: str) -> Path:
 
 
 def _split_issues(issue: Issue, doc: LocatedDocument) -> list[Issue]:
+    from ._yaml import format_path
+
     # A cross-reference check reports several problems at once, joined by '; '.
     if "; " not in issue.expected:
         return [issue]
@@ -784,6 +793,8 @@ def load_policy(data: str | bytes | Mapping[str, Any], *, source: str = "<policy
     Raises :class:`~gdpr_policy.PolicyError` with every problem found, each as
     ``source:line:column: path: expected ..., got ...``.
     """
+    from ._yaml import LocatedDocument, load_yaml
+
     if isinstance(data, Mapping):
         doc = LocatedDocument(data=dict(data), source=source, marks={})
     else:
@@ -796,6 +807,17 @@ def load_policy(data: str | bytes | Mapping[str, Any], *, source: str = "<policy
     return _validate(doc)
 
 
+# The bundled policy: ``policies/inmeta.yaml`` is the source of truth. ``policies/inmeta.json``
+# is a snapshot of its parsed data, written by ``tools/gen_snapshot_json.py``, so that a CI step
+# that only needs the policy neither imports PyYAML nor parses YAML (~30 ms of a ~0.2 s run).
+# The snapshot names the SHA-256 of the YAML it was made from; if the YAML differs (edited and
+# not regenerated), the YAML is loaded instead, so a stale snapshot costs time, never answers.
+# ``tests/test_snapshot.py`` fails while the committed snapshot is stale.
+
+_BUNDLED_YAML = "inmeta.yaml"
+_BUNDLED_SNAPSHOT = "inmeta.json"
+
+
 def bundled_policy_text() -> str:
     """The text of the bundled Inmeta policy (package data, read once)."""
     return _bundled_text()
@@ -803,10 +825,90 @@ def bundled_policy_text() -> str:
 
 @cache
 def _bundled_text() -> str:
-    return resources.files("gdpr_policy").joinpath("policies", "inmeta.yaml").read_text("utf-8")
+    return resources.files("gdpr_policy").joinpath("policies", _BUNDLED_YAML).read_text("utf-8")
+
+
+@cache
+def _bundled_bytes() -> bytes:
+    return resources.files("gdpr_policy").joinpath("policies", _BUNDLED_YAML).read_bytes()
+
+
+def bundled_snapshot_json(text: str | bytes | None = None) -> str:
+    """The JSON snapshot of a bundled-policy YAML (default: the packaged one), as committed.
+
+    ``{"source": ..., "sha256": ..., "policy": ...}`` where ``policy`` is the
+    parsed YAML document (dates as ISO 8601 strings, which validate to the same
+    values) and ``sha256`` is the digest of the YAML bytes. The policy must be
+    valid: an invalid one raises :class:`PolicyError` rather than being written.
+    """
+    from ._yaml import load_yaml
+
+    raw = _bundled_bytes() if text is None else text
+    raw = raw.encode("utf-8") if isinstance(raw, str) else raw
+    load_policy(raw, source=_BUNDLED_YAML)  # never snapshot an invalid policy
+    data = load_yaml(raw, source=_BUNDLED_YAML).data
+    snapshot = {
+        "source": _BUNDLED_YAML,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "policy": data,
+    }
+    return json.dumps(snapshot, ensure_ascii=False, indent=1, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, dt.date):  # also dt.datetime: YAML timestamps
+        return value.isoformat()
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+class _BundledMarks(Mapping["Path", tuple[int, int]]):
+    """The source positions of the bundled policy, taken from its YAML on first use.
+
+    Only ``lint`` locations ask for them, so the banner and deadline commands
+    never parse the YAML.
+    """
+
+    def __getitem__(self, key: Path) -> tuple[int, int]:
+        return _bundled_marks()[key]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(_bundled_marks())
+
+    def __len__(self) -> int:
+        return len(_bundled_marks())
+
+
+@cache
+def _bundled_marks() -> Mapping[Path, tuple[int, int]]:
+    from ._yaml import load_yaml
+
+    return load_yaml(_bundled_bytes(), source=_BUNDLED_YAML).marks
+
+
+def _from_snapshot() -> Policy | None:
+    """The bundled policy from its snapshot, or None when the snapshot is stale or unusable."""
+    try:
+        raw = resources.files("gdpr_policy").joinpath("policies", _BUNDLED_SNAPSHOT).read_bytes()
+        snapshot = json.loads(raw)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(snapshot, dict) or snapshot.get("sha256") != hashlib.sha256(
+        _bundled_bytes()
+    ).hexdigest():
+        return None
+    try:
+        policy = Policy.model_validate(snapshot.get("policy"))
+    except pydantic.ValidationError:
+        return None  # the YAML path reports the problem with its line and column
+    policy._source = _BUNDLED_YAML
+    policy._marks = _BundledMarks()
+    return policy
 
 
 @cache
 def bundled_policy() -> Policy:
     """The bundled default policy: the Inmeta statement of 2024-03-06."""
-    return load_policy(_bundled_text(), source="inmeta.yaml")
+    policy = _from_snapshot()
+    if policy is None:
+        policy = load_policy(_bundled_text(), source=_BUNDLED_YAML)
+    return policy

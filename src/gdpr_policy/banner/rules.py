@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from dateutil.relativedelta import relativedelta
 from pydantic import PydanticUserError
 
 from .._messages import Location, Message, MessageValue
@@ -776,6 +775,8 @@ def banner_cookie_wall(banner: Banner, ctx: Context) -> Iterable[Finding]:
 
 
 def _add(day: dt.date, duration_years: int, months: int, days: int) -> dt.date:
+    from dateutil.relativedelta import relativedelta  # only for consent lifetimes
+
     result: dt.date = day + relativedelta(years=duration_years, months=months, days=days)
     return result
 

@@ -9,13 +9,10 @@ no I/O, no clock, and the same report gives byte-identical output. See
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+import importlib
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .._errors import UsageError
-from ._csv import CSV_COLUMNS, render_csv
-from ._github import render_github
-from ._json import render_json, report_json
-from ._junit import render_junit
 from ._model import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -31,8 +28,14 @@ from ._model import (
     exit_code,
     sort_findings,
 )
-from ._sarif import render_sarif, sarif_log
-from ._text import render_text
+
+if TYPE_CHECKING:
+    from ._csv import CSV_COLUMNS, render_csv
+    from ._github import render_github
+    from ._json import render_json, report_json
+    from ._junit import render_junit
+    from ._sarif import render_sarif, sarif_log
+    from ._text import render_text
 
 __all__ = [
     "CSV_COLUMNS",
@@ -66,18 +69,39 @@ Format = Literal["text", "json", "sarif", "junit", "github", "csv"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 
 
+# A command renders one format: each renderer module is imported when it is first asked for.
+_RENDERERS: dict[str, str] = {
+    "CSV_COLUMNS": "._csv",
+    "render_csv": "._csv",
+    "render_github": "._github",
+    "render_json": "._json",
+    "report_json": "._json",
+    "render_junit": "._junit",
+    "render_sarif": "._sarif",
+    "sarif_log": "._sarif",
+    "render_text": "._text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _RENDERERS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 def render(report: Report, fmt: Format | str, lang: str = "en") -> str:
     """Render a report in one of :data:`FORMATS`, messages in ``lang`` (en, nb, sv)."""
-    if fmt == "text":
-        return render_text(report, lang)
-    if fmt == "json":
-        return render_json(report, lang)
-    if fmt == "sarif":
-        return render_sarif(report, lang)
-    if fmt == "junit":
-        return render_junit(report, lang)
-    if fmt == "github":
-        return render_github(report, lang)
-    if fmt == "csv":
-        return render_csv(report, lang)
-    raise UsageError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt not in FORMATS:
+        raise UsageError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    name = f"render_{fmt}"
+    renderer = globals().get(name) or __getattr__(name)
+    text: str = renderer(report, lang)
+    return text

@@ -1,0 +1,213 @@
+"""Measure the wall time of one ``gdpr-policy banner`` CI step against ``import pydantic``.
+
+The issue's target: checking one banner file takes at most 1.5 times
+``python -c "import pydantic"``. Both are run as fresh processes, alternating,
+``--runs`` times each in this one invocation (same machine, same moment), and
+compared by their medians. Prints one JSON line per output format::
+
+    {"format", "baseline_s", "banner_s", "ratio", "runs", "python", "machine", ...}
+
+``one_model_s`` times a process that defines and validates one one-field
+pydantic model: what any program pays that uses pydantic models at all, and
+so the lower bound of the banner step (``one_model_ratio`` is its ratio).
+
+``--bytecode cached`` (the default) gives the children a private bytecode cache
+(``PYTHONPYCACHEPREFIX`` in a temporary directory, warmed by one untimed run),
+as an installed wheel has; ``--bytecode none`` makes them compile every source
+file on every run (what ``PYTHONDONTWRITEBYTECODE=1`` with an editable install
+does). Nothing is written into the source tree either way.
+
+``--importtime`` instead runs the first format's command (and the one-model
+program) under ``python -X importtime`` and prints where the import time goes,
+as the smallest self time of each module over the runs, summed by package
+group (``gdpr_policy`` includes the creation of its pydantic model classes,
+which runs at import). ``-X importtime`` slows imports down, so read these as
+shares, not as wall time.
+
+Run: ``python benchmarks/startup.py [--runs 15] [--example FILE] [--format json ...]
+[--importtime]``. Measured, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EXAMPLE = "examples/banners/klaro/compliant.js"
+TARGET_RATIO = 1.5
+FLOOR_CODE = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"
+
+
+def _time_once(cmd: Sequence[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - t0
+    if done.returncode not in (0, 1):  # 1 = findings: still a complete run
+        sys.stderr.write(done.stderr.decode("utf-8", "replace"))
+        raise SystemExit(f"{' '.join(cmd)} exited with {done.returncode}")
+    return elapsed
+
+
+_PYDANTIC = ("pydantic", "pydantic_core", "annotated_types", "typing_extensions", "typing_inspection")
+_THIRD_PARTY = ("yaml", "dateutil", "six", "babel", "holidays", "tree_sitter", "tree_sitter_javascript")
+_IMPORTTIME = re.compile(r"import time:\s+(\d+) \|\s+\d+ \|\s*(\S+)")
+
+
+def _group(module: str) -> str:
+    top = module.split(".", 1)[0]
+    top = {"tree_sitter_javascript": "tree_sitter", "six": "dateutil"}.get(top, top)
+    if top == "gdpr_policy":
+        return "gdpr_policy"
+    if top in _PYDANTIC:
+        return "pydantic"
+    return top if top in _THIRD_PARTY else "stdlib"
+
+
+def _import_self_times(cmd: Sequence[str], env: dict[str, str], runs: int) -> dict[str, int]:
+    """The smallest ``-X importtime`` self time of each module over ``runs`` runs, in µs."""
+    best: dict[str, int] = {}
+    for _ in range(runs):
+        done = subprocess.run(
+            [cmd[0], "-X", "importtime", *cmd[1:]],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        )
+        for m in _IMPORTTIME.finditer(done.stderr.decode("utf-8", "replace")):
+            us, module = int(m.group(1)), m.group(2)
+            best[module] = min(best.get(module, us), us)
+    return best
+
+
+def _by_group(times: dict[str, int]) -> dict[str, float]:
+    groups: dict[str, float] = {}
+    for module, us in times.items():
+        groups[_group(module)] = groups.get(_group(module), 0) + us / 1000
+    return {g: round(ms, 1) for g, ms in sorted(groups.items(), key=lambda kv: -kv[1])}
+
+
+def _report_imports(
+    banner_cmd: Sequence[str], floor_cmd: Sequence[str], env: dict[str, str], runs: int
+) -> dict[str, object]:
+    banner = _import_self_times(banner_cmd, env, runs)
+    floor = _import_self_times(floor_cmd, env, runs)
+    ours = sorted(((m, us) for m, us in banner.items() if m.startswith("gdpr_policy")),
+                  key=lambda kv: -kv[1])
+    beyond_floor = {m: us for m, us in banner.items() if m not in floor}
+    return {
+        "benchmark": "startup-imports",
+        "banner_ms_by_group": _by_group(banner),
+        "one_model_ms_by_group": _by_group(floor),
+        "beyond_one_model_ms_by_group": _by_group(beyond_floor),
+        "gdpr_policy_modules_ms": {m: round(us / 1000, 1) for m, us in ours},
+        "other_modules_beyond_one_model": sorted(
+            m for m in beyond_floor if not m.startswith("gdpr_policy")
+        ),
+        "runs": runs,
+        "python": platform.python_version(),
+    }
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            names = [ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=15, help="timed runs of each command")
+    parser.add_argument("--example", default=DEFAULT_EXAMPLE, help="banner file to check")
+    parser.add_argument("--as-of", default="2026-11-30")
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("text", "json", "sarif", "junit", "github"),
+        help="output format to time (repeatable; default: text, json and sarif)",
+    )
+    parser.add_argument("--bytecode", choices=("cached", "none"), default="cached")
+    parser.add_argument("--python", default=sys.executable, help="interpreter to run")
+    parser.add_argument(
+        "--importtime", action="store_true", help="print where the import time goes instead"
+    )
+    args = parser.parse_args(argv)
+    formats: list[str] = args.formats or ["text", "json", "sarif"]
+
+    with tempfile.TemporaryDirectory(prefix="gdpr-policy-startup-") as cache:
+        env = dict(os.environ)
+        if args.bytecode == "cached":
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = cache
+        else:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+            env.pop("PYTHONPYCACHEPREFIX", None)
+        baseline_cmd = [args.python, "-c", "import pydantic"]
+        # What any program pays that validates one pydantic model: the lower bound for us.
+        floor_cmd = [args.python, "-c", FLOOR_CODE]
+        base = [args.python, "-m", "gdpr_policy", "banner", args.example, "--as-of", args.as_of]
+        banner_cmds = {fmt: [*base, "--format", fmt] for fmt in formats}
+        # Untimed warm-up: fills the bytecode cache and the OS file cache.
+        _time_once(baseline_cmd, env)
+        _time_once(floor_cmd, env)
+        for cmd in banner_cmds.values():
+            _time_once(cmd, env)
+        if args.importtime:
+            report = _report_imports(banner_cmds[formats[0]], floor_cmd, env, args.runs)
+            print(json.dumps({"format": formats[0], **report}))
+            return 0
+        times: dict[str, list[float]] = {"baseline": [], "floor": [], **{f: [] for f in formats}}
+        for _ in range(args.runs):
+            # Alternate, so that a slow spell on the machine hits both sides alike.
+            times["baseline"].append(_time_once(baseline_cmd, env))
+            times["floor"].append(_time_once(floor_cmd, env))
+            for fmt, cmd in banner_cmds.items():
+                times[fmt].append(_time_once(cmd, env))
+
+    baseline = statistics.median(times["baseline"])
+    floor = statistics.median(times["floor"])
+    for fmt in formats:
+        banner = statistics.median(times[fmt])
+        print(
+            json.dumps(
+                {
+                    "benchmark": "startup",
+                    "format": fmt,
+                    "example": args.example,
+                    "baseline_s": round(baseline, 4),
+                    "banner_s": round(banner, 4),
+                    "ratio": round(banner / baseline, 2),
+                    "target_ratio": TARGET_RATIO,
+                    "meets_target": banner <= TARGET_RATIO * baseline,
+                    "one_model_s": round(floor, 4),
+                    "one_model_ratio": round(floor / baseline, 2),
+                    "baseline_min_s": round(min(times["baseline"]), 4),
+                    "banner_min_s": round(min(times[fmt]), 4),
+                    "runs": args.runs,
+                    "bytecode": args.bytecode,
+                    "python": platform.python_version(),
+                    "machine": _machine(),
+                }
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
