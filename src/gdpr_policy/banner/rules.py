@@ -39,8 +39,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from pydantic import PydanticUserError
-
 from .._messages import Location, Message, MessageValue
 from .._rules import Context, Finding, Rule, Severity, rule
 from ._model import (
@@ -880,14 +878,8 @@ BANNER_RULES: tuple[Rule[Banner], ...] = tuple(
 
 
 def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
-    try:
-        return Context(policy=policy, as_of=as_of)
-    except PydanticUserError:
-        # _rules names PolicyVersion only for type checking; pydantic needs it once, here.
-        from .._policy import PolicyVersion
-
-        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
-        return Context(policy=policy, as_of=as_of)
+    """A rule context for one evaluation."""
+    return Context(policy=policy, as_of=as_of)
 
 
 def evaluate_banner(
