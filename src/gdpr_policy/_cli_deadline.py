@@ -93,8 +93,19 @@ def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.
             f"{option}: expected an ISO 8601 date or date-time such as 2026-03-02 or "
             f"2026-03-02T09:15+01:00, got {text!r}"
         ) from None
-    if isinstance(parsed, dt.datetime) and parsed.tzinfo is None and timezone is not None:
-        return attach_zone(parsed, timezone, what=option)
+    try:
+        if isinstance(parsed, dt.datetime) and parsed.tzinfo is None and timezone is not None:
+            parsed = attach_zone(parsed, timezone, what=option)
+        if isinstance(parsed, dt.datetime) and parsed.utcoffset() is not None:
+            # Every zone is within a day of UTC: an instant that converts to both extremes
+            # converts to any zone later on, instead of overflowing there.
+            parsed.astimezone(dt.timezone.min)
+            parsed.astimezone(dt.timezone.max)
+    except OverflowError:
+        raise UsageError(
+            f"{option}: expected a date-time that exists in every time zone (years 1 to 9999), "
+            f"got {text!r}"
+        ) from None
     return parsed
 
 

@@ -55,6 +55,10 @@ class Issue:
     pointer: str | None = None
 
     def __str__(self) -> str:
+        """``source:line:column: path: expected ..., got ...`` on exactly one line."""
+        return _one_line(self._text())
+
+    def _text(self) -> str:
         where = self.source
         if self.line is not None:
             where += f":{self.line}"
@@ -67,6 +71,17 @@ class Issue:
         if self.found is not None:
             text += f", got {self.found}"
         return text
+
+
+# Everything str.splitlines() breaks on: an issue must stay one line of stderr even when a
+# key, a value or a file name carries a line break.
+_LINE_BREAKS = str.maketrans(
+    {ch: repr(ch)[1:-1] for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+)
+
+
+def _one_line(text: str) -> str:
+    return text.translate(_LINE_BREAKS)
 
 
 class InputError(GdprPolicyError, ValueError):

@@ -717,6 +717,9 @@ def _period_end(
     end = _advance(start, months, days, steps)
     if paused:
         before = end
+        if paused > (dt.date(LAST_YEAR, 12, 31) - before).days:
+            # Past the calendars' range (and near date.max): say so instead of overflowing.
+            _check_year(cal.code, LAST_YEAR + 1)
         end = before + dt.timedelta(days=paused)
         steps.append(_msg("time.plus-paused-days", start=before, days=paused, date=end))
     _check_year(cal.code, end.year)

@@ -184,10 +184,20 @@ class _CountingLoader(yaml.SafeLoader):
     """A SafeLoader that counts aliases while composing, before any expansion."""
 
     alias_limit = 1_000
+    depth_limit = 64
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.alias_count = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # Refuse deep flow nesting while scanning: each open '[' or '{' makes PyYAML look
+        # far ahead for a possible key, so 100k of them take seconds before the builder's
+        # depth check could run. Deeper than depth_limit is refused by the builder anyway.
+        if self.flow_level > self.depth_limit:
+            mark = self.get_mark()
+            raise _TooDeep(mark.line + 1, mark.column + 1)
+        super().fetch_flow_collection_start(TokenClass)
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -202,6 +212,10 @@ class _TooManyAliases(Exception):
     def __init__(self, line: int, column: int) -> None:
         self.line = line
         self.column = column
+
+
+class _TooDeep(_TooManyAliases):
+    """Flow collections nested deeper than the limit (raised while scanning)."""
 
 
 def load_yaml(text: str | bytes, *, source: str, limits: Limits | None = None) -> LocatedDocument:
@@ -230,10 +244,23 @@ def load_yaml(text: str | bytes, *, source: str, limits: Limits | None = None) -
             ) from exc
     elif text.startswith("\ufeff"):
         text = text[1:]
-    loader = _CountingLoader(text)
+    try:
+        # PyYAML checks the whole text for non-printable characters (NUL, ESC ...) here.
+        loader = _CountingLoader(text)
+    except yaml.reader.ReaderError as exc:
+        at_line = text.count("\n", 0, exc.position) + 1
+        at_column = exc.position - text.rfind("\n", 0, exc.position)
+        raise InputError.at(
+            source, at_line, at_column, "", "expected printable characters", f"U+{exc.character:04X}"
+        ) from exc
     loader.alias_limit = limits.max_aliases
+    loader.depth_limit = limits.max_depth
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        raise HostileInputError.at(
+            source, exc.line, exc.column, "", f"expected nesting at most {limits.max_depth} levels deep"
+        ) from exc
     except _TooManyAliases as exc:
         raise HostileInputError.at(
             source, exc.line, exc.column, "", f"expected at most {limits.max_aliases} aliases"

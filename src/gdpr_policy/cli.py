@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from ._errors import GdprPolicyError, InputError, UsageError
+from ._errors import GdprPolicyError, HostileInputError, InputError, UsageError
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -37,15 +37,25 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see --help)")
 
 
-def read_file(path: str) -> bytes:
-    """Read a whole input file; an unreadable one is an InputError naming the path."""
+#: The most a policy, banner or mapping file may hold; the readers' own limits are lower
+#: (2 MB for YAML, 4 MiB for banners): this keeps a huge file out of memory.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+
+
+def read_file(path: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a whole input file of at most ``limit`` bytes; else an error naming the path."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            data = fh.read(limit + 1)
     except OSError as exc:
         raise InputError.at(
             path, None, None, "", "expected a readable file", exc.strerror or str(exc)
         ) from exc
+    if len(data) > limit:
+        raise HostileInputError.at(
+            path, None, None, "", f"expected a file of at most {limit} bytes", "a larger file"
+        )
+    return data
 
 
 def load_policy_option(path: str | None) -> Policy:

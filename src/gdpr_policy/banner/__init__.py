@@ -10,7 +10,6 @@ from ._detect import FORMATS, detect_format, read_banner
 from ._model import (
     MAX_COOKIE_NAME_LENGTH,
     MAX_PATTERN_LENGTH,
-    MAX_UNBOUNDED_QUANTIFIERS,
     Banner,
     BannerFormat,
     BannerMode,
@@ -34,7 +33,6 @@ from ._model import (
     LegitimateInterestClaim,
     Reconsent,
     Service,
-    pattern_problem,
 )
 from ._trackers import (
     TRACKERS,
@@ -50,7 +48,6 @@ __all__ = [
     "FORMATS",
     "MAX_COOKIE_NAME_LENGTH",
     "MAX_PATTERN_LENGTH",
-    "MAX_UNBOUNDED_QUANTIFIERS",
     "TRACKERS",
     "Banner",
     "BannerFormat",
@@ -80,7 +77,6 @@ __all__ = [
     "guess_tracker",
     "guess_tracker_from_text",
     "match_cookie",
-    "pattern_problem",
     "read_banner",
     "tracker_by_id",
     "trackers_for_cookie",

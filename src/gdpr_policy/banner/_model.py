@@ -21,10 +21,9 @@ Conventions:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cached_property
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,7 +32,6 @@ from .._messages import Location
 __all__ = [
     "MAX_COOKIE_NAME_LENGTH",
     "MAX_PATTERN_LENGTH",
-    "MAX_UNBOUNDED_QUANTIFIERS",
     "Banner",
     "BannerFormat",
     "BannerMode",
@@ -57,7 +55,6 @@ __all__ = [
     "LegitimateInterestClaim",
     "Reconsent",
     "Service",
-    "pattern_problem",
 ]
 
 BannerFormat: TypeAlias = Literal["cookieconsent", "klaro", "gtag", "gtm", "native"]
@@ -83,97 +80,10 @@ MAX_PATTERN_LENGTH = 256
 #: cookie at 4096 bytes, but tracker cookie names are short (under 40
 #: characters); a longer name simply does not match.
 MAX_COOKIE_NAME_LENGTH = 128
-#: Most unbounded quantifiers (``*``, ``+``, ``{n,}``) a pattern may have.
-MAX_UNBOUNDED_QUANTIFIERS = 3
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-
-
-def pattern_problem(source: str) -> str | None:
-    """Why a cookie regex is unsafe to run, or ``None`` if its cost is bounded.
-
-    Python's ``re`` backtracks and has no timeout, so an untrusted pattern is
-    only run when (1) it is at most :data:`MAX_PATTERN_LENGTH` characters,
-    (2) no unbounded quantifier applies to a group that itself contains a
-    quantifier or an alternation (the shapes of exponential backtracking, such
-    as ``(a+)+`` or ``(a|a)*``), and (3) it has at most
-    :data:`MAX_UNBOUNDED_QUANTIFIERS` unbounded quantifiers, which keeps the
-    polynomial worst case small on names of at most
-    :data:`MAX_COOKIE_NAME_LENGTH` characters. The check is a conservative
-    scan of the pattern text: it may refuse a harmless pattern, never the
-    reverse for these shapes.
-    """
-    if len(source) > MAX_PATTERN_LENGTH:
-        return f"longer than {MAX_PATTERN_LENGTH} characters"
-    # Each open group remembers whether it contains a quantifier or "|".
-    stack: list[bool] = [False]
-    unbounded = 0
-    last_group_risky = False  # the atom just closed was a risky group
-    i, n = 0, len(source)
-    while i < n:
-        ch = source[i]
-        atom_risky = False
-        if ch == "\\":
-            i += 2
-        elif ch == "[":
-            i += 1
-            if i < n and source[i] == "^":
-                i += 1
-            if i < n and source[i] == "]":
-                i += 1
-            while i < n and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
-            i += 1
-        elif ch == "(":
-            stack.append(False)
-            i += 1
-            if source.startswith("?", i):  # (?:, (?=, (?!, (?<=, (?<!, (?<name>
-                i += 1
-                if source.startswith("<", i) and not source.startswith(("<=", "<!"), i):
-                    close = source.find(">", i)
-                    i = close + 1 if close != -1 else n
-                else:
-                    i += 2 if source.startswith(("<=", "<!"), i) else 1
-        elif ch == ")":
-            inner = stack.pop() if len(stack) > 1 else False
-            stack[-1] = stack[-1] or inner
-            atom_risky = inner
-            i += 1
-        elif ch == "|":
-            stack[-1] = True
-            i += 1
-        elif ch in "*+?{":
-            many = ch in "*+"
-            is_unbounded = many
-            if ch == "{":
-                close = source.find("}", i)
-                body = source[i + 1 : close] if close != -1 else ""
-                if close == -1 or not re.fullmatch(r"\d+(,\d*)?", body):
-                    i += 1  # a literal "{" (JavaScript annex-B syntax)
-                    last_group_risky = False
-                    continue
-                lo, comma, hi = body.partition(",")
-                top = int(hi) if hi else (None if comma else int(lo))
-                many = top is None or top > 1
-                is_unbounded = top is None or top > 16
-                i = close + 1
-            else:
-                i += 1
-            if i < n and source[i] in "?+":
-                i += 1  # lazy or possessive suffix
-            if many and last_group_risky:
-                return "a repeated group contains a quantifier or alternation"
-            if is_unbounded:
-                unbounded += 1
-            stack[-1] = True
-            last_group_risky = False
-            continue
-        else:
-            i += 1
-        last_group_risky = atom_risky
-    if unbounded > MAX_UNBOUNDED_QUANTIFIERS:
-        return f"more than {MAX_UNBOUNDED_QUANTIFIERS} unbounded quantifiers"
-    return None
+#: Memory RE2 may use for one compiled pattern (its default is 8 MiB too; stated, not assumed).
+_RE2_MAX_MEM = 8 << 20
 
 
 class BannerSource(BaseModel):
@@ -304,13 +214,13 @@ class CookiePattern(BaseModel):
     """A cookie-name regular expression from a configuration (untrusted).
 
     ``source`` is the regex body and ``flags`` its JavaScript flags. Patterns
-    longer than :data:`MAX_PATTERN_LENGTH` are refused by the readers; a match
-    is only ever tried against names up to :data:`MAX_COOKIE_NAME_LENGTH`
-    characters (longer names are treated as not matching), which bounds the
-    work. Patterns with the shapes of catastrophic backtracking are never run
-    (see :func:`pattern_problem`). A pattern that is unsafe or that Python's
-    ``re`` cannot compile (JavaScript-only syntax) has ``compiles`` false and
-    never matches; rules must not treat that as "no match found" evidence.
+    are matched with RE2 (google-re2), whose matching time is linear in the
+    name, so no pattern can backtrack catastrophically; patterns are at most
+    :data:`MAX_PATTERN_LENGTH` characters and a match is only tried against
+    names up to :data:`MAX_COOKIE_NAME_LENGTH` characters (longer names are
+    treated as not matching). RE2 lacks backreferences and lookaround: such a
+    pattern has ``compiles`` false and never matches; rules must not treat
+    that as "no match found" evidence.
     """
 
     model_config = _FROZEN
@@ -319,24 +229,23 @@ class CookiePattern(BaseModel):
     flags: str = ""
 
     @cached_property
-    def _compiled(self) -> re.Pattern[str] | None:
-        if pattern_problem(self.source) is not None:
-            return None
-        py_flags = 0
-        if "i" in self.flags:
-            py_flags |= re.IGNORECASE
-        if "m" in self.flags:
-            py_flags |= re.MULTILINE
-        if "s" in self.flags:
-            py_flags |= re.DOTALL
+    def _compiled(self) -> Any:
+        import re2  # imported on the first pattern: most configs have none
+
+        options = re2.Options()
+        options.log_errors = False  # a refused pattern is data, not a message on stderr
+        options.max_mem = _RE2_MAX_MEM
+        options.case_sensitive = "i" not in self.flags
+        options.dot_nl = "s" in self.flags
+        prefix = "(?m)" if "m" in self.flags else ""
         try:
-            return re.compile(self.source, py_flags)
-        except (re.error, OverflowError, RecursionError):
+            return re2.compile(prefix + self.source, options)
+        except re2.error:
             return None
 
     @property
     def compiles(self) -> bool:
-        """Whether Python's ``re`` accepts the pattern."""
+        """Whether RE2 accepts the pattern (no backreferences or lookaround)."""
         return self._compiled is not None
 
     def matches(self, name: str) -> bool:

@@ -33,6 +33,7 @@ subdivision only.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -798,12 +799,16 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
     if maximum is None or record is None or record.lifetime_days is None:
         return
     start = ctx.as_of_date
-    whole_days = int(record.lifetime_days) + (0 if float(record.lifetime_days).is_integer() else 1)
-    expires = start + dt.timedelta(days=whole_days)
     extra = maximum.hours * 3600 + maximum.minutes * 60 + maximum.seconds
     allowed = _add(start, maximum.years, maximum.months, maximum.total_days + extra // 86_400)
-    if expires <= allowed:
-        return
+    days = float(record.lifetime_days)
+    expires: dt.date | None
+    if not math.isfinite(days) or days > (dt.date.max - start).days:
+        expires = None  # beyond any calendar (1e20 days, Infinity): longer than any maximum
+    else:
+        expires = start + dt.timedelta(days=math.ceil(days))
+        if expires <= allowed:
+            return
     yield banner_consent_lifetime.finding(
         "consent-record",
         location=_where(banner, record.location),

@@ -1,0 +1,94 @@
+"""Golden files: each command's output, in each format, is byte-identical run after run.
+
+``tests/golden/<command>-<case>.<format>`` holds the expected output of::
+
+    gdpr-policy lint --format F                                   (bundled policy)
+    gdpr-policy banner FILE --as-of 2026-11-30 --format F         (compliant, noncompliant)
+    gdpr-policy deadline --received 2026-03-02 --format F --lang L
+
+The command runs in-process from the repository root with relative paths, so
+that the files name ``examples/...`` wherever the tree is checked out. The tool
+version is written as ``@VERSION@`` in the golden files, so that a release does
+not rewrite them; everything else must match byte for byte.
+
+To regenerate after an intended change, run
+``GDPR_POLICY_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from gdpr_policy import __version__
+from gdpr_policy.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE = os.environ.get("GDPR_POLICY_UPDATE_GOLDEN") == "1"
+AS_OF = "2026-11-30"
+
+BANNERS = {
+    "compliant": "examples/banners/cookieconsent/compliant.js",
+    "noncompliant": "examples/banners/klaro/preselected.js",
+}
+
+CASES: list[tuple[str, list[str], int]] = [
+    *(
+        (f"lint-bundled.{fmt}", ["lint", "--format", fmt], 0)
+        for fmt in ("text", "json", "sarif", "junit", "github", "csv")
+    ),
+    *(
+        (
+            f"banner-{case}.{fmt}",
+            ["banner", path, "--as-of", AS_OF, "--format", fmt],
+            0 if case == "compliant" else 1,
+        )
+        for case, path in BANNERS.items()
+        for fmt in ("text", "json", "sarif", "junit", "github")
+    ),
+    *(
+        (
+            f"deadline-2026-03-02-{lang}.{fmt}",
+            ["deadline", "--received", "2026-03-02", "--lang", lang, "--format", fmt],
+            0,
+        )
+        for lang in ("en", "nb", "sv")
+        for fmt in ("text", "json")
+    ),
+]
+
+
+def _run(argv: list[str]) -> tuple[int, bytes]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdout=out, stderr=err)
+    assert err.getvalue() == ""
+    return code, out.getvalue().encode("utf-8")
+
+
+def _normalized(output: bytes) -> bytes:
+    return output.replace(__version__.encode(), b"@VERSION@")
+
+
+@pytest.mark.parametrize(("name", "argv", "exit_code"), CASES, ids=[c[0] for c in CASES])
+def test_output_matches_the_golden_file(
+    name: str, argv: list[str], exit_code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, first = _run(argv)
+    assert code == exit_code
+    _, second = _run(argv)
+    assert first == second, "the same input gave different output"
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_bytes(_normalized(first))
+    assert golden.exists(), f"missing {golden}: run with GDPR_POLICY_UPDATE_GOLDEN=1"
+    assert _normalized(first) == golden.read_bytes()
+
+
+def test_every_golden_file_has_a_case() -> None:
+    assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(c[0] for c in CASES)
