@@ -176,3 +176,26 @@ def test_two_candidate_files_are_a_usage_error(snapshot: Path) -> None:
     code, _, err = run("audit", str(snapshot), "--as-of", AS_OF)
     assert code == 2
     assert "email_sends_old.jsonl" in err
+
+
+def test_a_request_row_the_deadline_engine_refuses_is_rejected_not_lost(snapshot: Path) -> None:
+    log = snapshot / "dsr_requests.jsonl"
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    row = json.loads(lines[0])
+    row["request_id"] = "x" * 3000  # longer than any request id the engine accepts
+    lines[0] = json.dumps(row) + "\n"
+    log.write_text("".join(lines), "utf-8")
+    code, out, _ = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")
+    assert code == 3
+    item = next(i for i in json.loads(out)["inputs"] if i["file"].endswith("dsr_requests.jsonl"))
+    assert (item["read"], item["rejected"]) == (len(lines), 1)
+    assert item["problems"][0]["line"] == 1
+
+
+def test_workers_give_the_same_report(snapshot: Path) -> None:
+    one = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json")[1]
+    assert (
+        run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json", "--workers", "2")[1]
+        == one
+    )
+    assert run("audit", str(snapshot), "--as-of", AS_OF, "--workers", "0")[0] == 2

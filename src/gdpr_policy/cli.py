@@ -342,6 +342,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 datetime_format=args.datetime_format,
                 request_hook=deadline_hook,
                 progress=progress,
+                workers=args.workers,
                 **inputs,
             )
         except UnicodeDecodeError as exc:
@@ -466,6 +467,13 @@ def _build_parser() -> tuple[
         "--mapping",
         metavar="FILE",
         help="portal property mapping (YAML or JSON); default: the documented HubSpot names",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes reading the send log at once (default: 1); the report is the same",
     )
     p.add_argument(
         "--limit",

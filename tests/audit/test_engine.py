@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
+from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -22,7 +25,8 @@ from gdpr_policy.audit import (
 from gdpr_policy.report._model import audit_exit_code, canonical_json
 from strategies.audit import send_lines
 
-from ._helpers import at, by_rule, contact, request, run, send, subscription
+from ._helpers import at, by_rule, contact, fixture_lines, request, run, send, subscription
+from .test_ground_truth import FIXTURES
 
 
 def test_classify_generator_directory() -> None:
@@ -141,3 +145,78 @@ def test_unreadable_campaign_file_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"c\.json:3:1"):
         audit_snapshot(as_of=dt.date(2025, 6, 30), policy=policy,
                        campaigns=SnapshotInput("c.json", ["[\n", json.dumps({}) + "\n"]))
+
+
+def test_send_evidence_is_the_first_ids_in_log_order_whoever_matched_them() -> None:
+    # a send matched on the address (no record id) keeps its place among the others
+    t = [at(f"2024-01-{d:02d}T10:00") for d in range(1, 13)]
+    sends = [send(f"S{i}", "1" if i != 2 else None, "A@x.no", t[i]) for i in range(12)]
+    report = run(contacts=[contact("1", "a@x.no", hs_legal_basis="")], sends=sends)
+    [f] = by_rule(report, "marketing.no-basis")
+    assert f.evidence["send_ids"] == [f"S{i}" for i in range(10)]
+    assert f.evidence["send_count"] == 12
+    assert (f.evidence["first_send_at"], f.evidence["last_send_at"]) == (t[0], t[11])
+
+
+def test_send_evidence_takes_the_earliest_and_latest_whatever_the_order() -> None:
+    t = [at("2024-03-01T10:00"), at("2024-01-01T10:00"), at("2024-05-01T10:00")]
+    sends = [send(f"S{i}", "1", "a@x.no", when) for i, when in enumerate(t)]
+    report = run(contacts=[contact("1", "a@x.no", hs_legal_basis="")], sends=sends)
+    [f] = by_rule(report, "marketing.no-basis")
+    assert (f.evidence["first_send_at"], f.evidence["last_send_at"]) == (t[1], t[2])
+    assert f.evidence["send_ids"] == ["S0", "S1", "S2"]
+
+
+def test_workers_must_be_positive() -> None:
+    with pytest.raises(UsageError):
+        run(contacts=[contact("1", "a@x.no")], workers=0)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("fixture", FIXTURES[:2], ids=lambda p: p.name)
+def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path) -> None:
+    names = ["contacts_api.jsonl", "subscriptions.jsonl", "email_campaigns.json",
+             "email_sends.jsonl", "dsr_requests.jsonl"]
+    for name in names:
+        (tmp_path / name).write_text("".join(fixture_lines(fixture, name)), encoding="utf-8")
+    # a few bad lines, so that line numbers of later parts are checked too
+    with (tmp_path / "email_sends.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n\n" + send("S9", "1", None, at("2024-01-01T10:00"), campaign="9",
+                                         purpose=None))
+    out = []
+    for workers in (1, 2, 3):
+        with ExitStack() as stack:
+            inputs = {n: SnapshotInput(n, stack.enter_context((tmp_path / n).open(encoding="utf-8")))
+                      for n in names}
+            report = audit_snapshot(
+                as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
+                contacts=inputs["contacts_api.jsonl"], subscriptions=inputs["subscriptions.jsonl"],
+                campaigns=inputs["email_campaigns.json"], sends=inputs["email_sends.jsonl"],
+                requests=inputs["dsr_requests.jsonl"], workers=workers)
+        out.append(canonical_json(report))
+    assert out[0] == out[1] == out[2]
+    assert report.summary.rejected == 2
+
+
+def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> None:
+    # the pool may hand one process two parts: its tallies must not carry over
+    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit._sends import split_sends
+
+    lines = [send(f"S{i}", "1", "a@x.no", at("2024-01-01T10:00")) for i in range(40)]
+    path = tmp_path / "email_sends.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    channels = _engine._Channels()
+    channels.keys(1)
+    channels.watch(channels.key[1], None, None, True, False)
+    with path.open(encoding="utf-8") as fh:
+        split = split_sends(fh, 2)
+        assert split is not None
+        fd, ranges = split
+        _engine._JOB = (fd, ranges, "s", {"100": "marketing"}, {"1": channels.key[1]}, {}, channels)
+        try:
+            first, again = _engine._part(1), _engine._part(1)
+        finally:
+            _engine._JOB = None
+    # every send of the part is one hit: the count is the part's, once
+    assert first[4] == again[4] and first[4][1][0] == {1: first[0]} and 0 < first[0] < 40

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdpr_policy import InputError, RecordError
-from gdpr_policy.audit import Contact, read_contacts_json
+from gdpr_policy.audit import Contact, PortalMapping, _json, read_contacts_json
 
 from ._helpers import at, contact
 
@@ -67,3 +70,42 @@ def test_a_broken_document_is_unreadable() -> None:
     with pytest.raises(InputError, match=r"contacts\.json:2"):
         read(['{"results": [\n', "  {oops\n"])
     assert read([]) == [] and read(["\n"]) == []
+
+
+_values = st.sampled_from(["2024-01-01T10:00:00.000Z", "x", "", " true ", "true", "1719835200000",
+                           "2024-13-01T00:00:00Z", None, 5, 1.5, True, [1]])
+_props = ["email", "createdate", "notes_last_updated", "hs_email_last_open_date", "contact_status",
+          "processing_restricted", "processing_restricted_date", "hs_email_optout",
+          "hs_email_hard_bounce_reason_enum", "hs_legal_basis", "lifecyclestage", "hs_object_id"]
+
+
+@st.composite
+def _contact_lines(draw: st.DrawFn) -> str:
+    obj: dict[str, Any] = json.loads(contact(draw(st.sampled_from(["1", "22"])), "A@x.no"))
+    for name in draw(st.lists(st.sampled_from(_props), max_size=3)):
+        obj["properties"][name] = draw(_values)
+    for key in draw(st.lists(st.sampled_from(["id", "archived", "archivedAt", "createdAt"]),
+                             max_size=2)):
+        value = draw(st.sampled_from(["7", "x7", 7, None, True, "2024-02-30T00:00:00Z",
+                                      "2024-01-01T00:00:00Z"]))
+        if draw(st.booleans()):
+            obj.pop(key, None)
+        else:
+            obj[key] = value
+    if draw(st.booleans()):
+        obj.pop("properties")
+    return json.dumps(obj) + "\n"
+
+
+@settings(max_examples=300)
+@given(st.lists(_contact_lines(), min_size=1, max_size=12))
+def test_the_typed_fast_path_reads_lines_as_json_loads_would(lines: list[str]) -> None:
+    mapping = PortalMapping()
+    first = contact("0", "first@x.no")  # JSON Lines mode is decided by the first line
+    got = read([first, *lines])
+    want: list[Any] = []
+    for no, line in enumerate([first, *lines], 1):
+        want += _json._top(json.loads(line), mapping, "contacts.json", no, None,
+                           mapping.datetime_properties())
+    assert [str(x) if isinstance(x, RecordError) else x for x in got] == [
+        str(x) if isinstance(x, RecordError) else x for x in want]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Literal
 
 from hypothesis import strategies as st
 
@@ -16,8 +16,10 @@ instants = st.datetimes(
 ).map(lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000, tzinfo=UTC))
 
 ids = st.integers(min_value=1, max_value=10**11).map(str)
-# names may hold quotes, backslashes and non-ASCII: those lines take the slow path
-names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+# names may hold quotes, backslashes, control characters and non-ASCII
+_NO_SURROGATES: tuple[Literal["Cs"]] = ("Cs",)
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=_NO_SURROGATES),
+                max_size=12)
 emails = st.from_regex(r"[a-z]{1,6}@[a-z]{1,5}\.(no|se)", fullmatch=True)
 
 
@@ -70,3 +72,59 @@ def send_lines(draw: st.DrawFn) -> tuple[str, bool]:
         return json.dumps({**obj, "campaign_name": 'a "quoted" \\ name'}) + "\n", True
     how = draw(st.sampled_from(["truncated", "bad-date", "no-purpose", "nobody", "naive", "list"]))
     return _break(obj, how) + "\n", False
+
+
+# --------------------------------------------------------------- odd but valid, and broken
+#: values the plain reader accepts for a text field, some of which it strips or converts
+texts = st.sampled_from(["x", " x ", "", "  ", "\u00a0x", "S1\u2003", "hard_bounce", " hard_bounce",
+                         "\u00e5", "a\\b", 'q"q', "\t", "x\ny"]) | st.integers(-5, 10**20) | st.none()
+#: sent_at values: the usual, finer, other zones, epoch milliseconds and bad ones
+times = st.sampled_from([
+    "2024-01-01T10:00:00.000Z", "2024-01-01T10:00:00.123456Z", "2024-01-01T11:00:00+01:00",
+    "1704103200000", "2024-02-29T23:59:59.999Z", "2023-02-29T10:00:00.000Z",
+    "2024-01-01T24:00:00.000Z", "2024-01-01T10:00:00", "", "0000-01-01T00:00:00.000Z",
+    "99999999999999", "2024-01-01T10:00:00.000z", " 2024-01-01T10:00:00.000Z",
+]) | instants.map(iso)
+
+
+@st.composite
+def odd_send_lines(draw: st.DrawFn) -> str:
+    """A send-log line that may be valid or not, in many shapes, with or without a line end.
+
+    Mostly the generator's shape with one field changed, so that a bulk check has
+    to catch the one bad value among good ones; sometimes reordered, with extra or
+    missing keys, other whitespace, escapes, several objects or none.
+    """
+    obj: dict[str, Any] = draw(send_objects())
+    for _ in range(draw(st.integers(0, 2))):
+        key = draw(st.sampled_from(sorted(obj)))
+        obj[key] = draw(times if key == "sent_at" else texts | st.sampled_from(
+            ["marketing", "transactional", "100", "404", None, True, 1.5, [], {"a": 1}]))
+    if draw(st.booleans()):
+        del obj[draw(st.sampled_from(sorted(obj)))]
+    shape = draw(st.sampled_from(["plain", "plain", "plain", "ascii", "reordered", "spaced",
+                                  "extra", "nan", "two", "split", "blank", "bom", "ctrl"]))
+    if shape == "ascii":
+        text = json.dumps(obj)
+    elif shape == "reordered":
+        text = json.dumps(dict(reversed(list(obj.items()))), ensure_ascii=False)
+    elif shape == "spaced":
+        text = " " + json.dumps(obj, ensure_ascii=False, separators=(" ,", " : ")) + " \t"
+    elif shape == "extra":
+        text = json.dumps({**obj, "x": [1, {"y": None}], "send_id": obj.get("send_id")},
+                          ensure_ascii=False)
+    elif shape == "nan":
+        text = json.dumps({**obj, "x": float("nan")})
+    elif shape == "two":
+        text = json.dumps(obj) + json.dumps(obj)
+    elif shape == "split":
+        text = json.dumps(obj)[:20]
+    elif shape == "blank":
+        text = draw(st.sampled_from(["", "   ", "\t"]))
+    elif shape == "bom":
+        text = "\ufeff" + json.dumps(obj)
+    elif shape == "ctrl":
+        text = json.dumps(obj).replace('"campaign_name": "', '"campaign_name": "\x01')
+    else:
+        text = json.dumps(obj, ensure_ascii=False)
+    return text + "\n"

@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pydantic
+
+from .._errors import RecordError
 from .._messages import Location
 from .._rules import Context, Finding
 from ..requests import Extension, Request, Response, Subject, evaluate_request, request_deadline
@@ -33,7 +36,23 @@ _NOT_FROM_THE_LOG = frozenset({"request.portability-format"})
 
 
 def to_request(row: DsrRequest) -> Request:
-    """The request a log row describes, located at the row."""
+    """The request a log row describes, located at the row.
+
+    A row the request model refuses (a response before receipt, an id longer
+    than 2,000 characters ...) raises :class:`~gdpr_policy.RecordError` at the
+    row, so that the audit rejects that row and reports why.
+    """
+    try:
+        return _to_request(row)
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise RecordError.at(
+            row.source, row.line, None, field, f"expected {first['msg'][0].lower()}{first['msg'][1:]}"
+        ) from exc
+
+
+def _to_request(row: DsrRequest) -> Request:
     response = None
     if row.responded_at is not None:
         refused = row.status == "denied" or row.outcome == "denied"

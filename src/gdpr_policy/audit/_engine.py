@@ -4,11 +4,15 @@ Order of work. The small and medium inputs (campaigns, requests, contacts,
 subscriptions) are read first and indexed; from them the engine knows, per
 live contact, the instants that make a send matter (effective opt-out,
 restriction) and whether the contact has any basis for marketing. Then the
-send log is streamed in batches (``_logs.iter_send_rows``): no send is kept
-beyond its batch, and a send costs one pattern match and one or two dict
-look-ups unless it concerns a watched contact. Memory is flat in the number of
-sends. Instants in the send log are compared as ISO 8601 UTC text, whose order
-is time order; only sends that fire a rule are turned into ``datetime``.
+send log is streamed in batches of a few hundred lines (``_sends.scan_sends``):
+no send is kept beyond its batch, and a send to nobody watched costs its share
+of one C-level parse and one dict look-up per batch-wide ``map``; the sends to
+watched contacts are folded into per-contact tallies (count, first send ids,
+earliest and latest time) with C-level operations too (``_Hits``). Memory is
+flat in the number of sends. Instants in the send log are compared as ISO 8601
+UTC text, whose order is time order; only the evidence becomes ``datetime``.
+With ``workers`` > 1 the send log is cut into byte ranges read by forked
+processes, whose tallies are merged in file order (the same report).
 
 Reconciliation: for every file, records read = evaluated + rejected, and every
 rejected record has a located reason; a malformed row rejects only itself.
@@ -25,11 +29,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import gc
+import multiprocessing as mp
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
-from typing import TYPE_CHECKING, Literal
+from functools import partial
+from itertools import compress, islice, repeat
+from operator import ge, le, lt, mul
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import PydanticUserError
@@ -41,16 +49,11 @@ from ..report._model import InputStats, PolicyRef, Rejection, Report
 from . import rules as R
 from ._csv import DEFAULT_DATETIME_FORMAT, read_contacts_csv, zone_of
 from ._json import read_contacts_json
-from ._logs import (
-    SendRow,
-    canonical_instant,
-    iter_send_rows,
-    read_campaigns,
-    read_requests,
-    read_subscriptions,
-)
+from ._logs import read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
-from ._model import Activity, Contact, DsrRequest, SubscriptionRecord
+from ._model import Activity, Contact, DsrRequest
+from ._sends import SendBatch, scan_range, scan_sends, split_sends
+from ._subs import scan_subscriptions
 from ._values import parse_instant
 
 if TYPE_CHECKING:
@@ -307,6 +310,7 @@ def audit_snapshot(
     datetime_format: str = DEFAULT_DATETIME_FORMAT,
     request_hook: RequestHook | None = None,
     progress: Callable[[str, int], None] | None = None,
+    workers: int = 1,
 ) -> Report:
     """Audit one snapshot as of ``as_of`` and return the findings and the reconciliation.
 
@@ -318,11 +322,15 @@ def audit_snapshot(
     see restorable deletes (``erasure.soft-deleted``); its live records are
     counted as evaluated and otherwise ignored.
     ``progress`` is called with ``(input name, records read so far)`` now and
-    then, for a progress bar. Unreadable input raises
+    then, for a progress bar. ``workers`` > 1 reads the send log in that many
+    processes at once (forked, where the platform can fork, and only when the
+    log is a plain file); the report is the same as with one. Unreadable input raises
     :class:`~gdpr_policy.InputError`; a bad record only rejects itself.
     """
     if isinstance(as_of, dt.datetime) and as_of.tzinfo is None:
         raise UsageError("as_of must be a date or a date-time with a zone")
+    if workers < 1:
+        raise UsageError(f"workers must be 1 or more, got {workers}")
     # The audit allocates millions of short-lived tuples and builds no reference
     # cycles; the cyclic collector would rescan the contact index over and over
     # (about a fifth of the run time on 2 million sends). Reference counting
@@ -334,7 +342,8 @@ def audit_snapshot(
             as_of=as_of, policy=policy, contacts=contacts, contacts_format=contacts_format,
             subscriptions=subscriptions, campaigns=campaigns, sends=sends, requests=requests,
             properties=properties, recycle_bin=recycle_bin, mapping=mapping, timezone=timezone,
-            datetime_format=datetime_format, request_hook=request_hook, progress=progress)
+            datetime_format=datetime_format, request_hook=request_hook, progress=progress,
+            workers=workers)
     finally:
         if was_enabled:
             gc.enable()
@@ -357,6 +366,7 @@ def _audit(
     datetime_format: str,
     request_hook: RequestHook | None,
     progress: Callable[[str, int], None] | None,
+    workers: int,
 ) -> Report:
     mapping = mapping or PortalMapping()
     st = _settings(policy, timezone)
@@ -387,6 +397,7 @@ def _audit(
 
     # requests ---------------------------------------------------------------
     reqs: list[DsrRequest] = []
+    verdicts: list[RequestVerdict] = []
     if requests is not None:
         t = _Tally(requests.name)
         tallies.append(t)
@@ -394,8 +405,16 @@ def _audit(
             t.read += 1
             if isinstance(req, RecordError):
                 t.reject(req)
-            else:
-                reqs.append(req)
+                continue
+            if request_hook is not None:
+                # Judged as it is read: a row the deadline engine cannot model is rejected
+                # here, with its reason, before anything else uses it.
+                try:
+                    verdicts.append(request_hook(req, ctx))
+                except RecordError as err:
+                    t.reject(err)
+                    continue
+            reqs.append(req)
     objections: dict[str, R.OptOut] = {}
     for req in reqs:
         # an objection to direct marketing cannot be refused (Art. 21(3)); only a
@@ -496,7 +515,8 @@ def _audit(
     if subscriptions is not None:
         t = _Tally(subscriptions.name)
         tallies.append(t)
-        for s in read_subscriptions(subscriptions.lines, source=subscriptions.name):
+        for s in scan_subscriptions(subscriptions.lines, source=subscriptions.name,
+                                    mapping=mapping):
             t.read += 1
             if isinstance(s, RecordError):
                 t.reject(s)
@@ -504,17 +524,18 @@ def _audit(
             found_idx = find(s.record_id, s.subscriber)
             if found_idx is None:
                 continue  # a subscriber who is not a live contact: nothing to judge
-            o = _opt_out_of(s, mapping)
-            if o is not None:
-                opt[found_idx] = o
-            if any(x.legal_basis in mapping.consent_subscription_bases
-                   and x.status != "NOT_SPECIFIED" for x in s.statuses):
+            if s.opt_out is not None:
+                opt[found_idx] = s.opt_out
+            if s.consent:
                 consent_sub.add(found_idx)
 
     # watch list -------------------------------------------------------------
+    # a watched contact's key is its index + 1 (0 stands for "nobody watched")
     watch_id: dict[str, int] = {}
     watch_email: dict[str, int] = {}
-    thresholds: dict[int, tuple[str | None, str | None, bool, bool]] = {}
+    channels = _Channels()
+    channels.keys(len(facts))
+    kobj = channels.key
     for idx, f in enumerate(facts):
         c = f.contact
         if c.archived:
@@ -528,9 +549,8 @@ def _audit(
         bounced = bool(c.hard_bounce_reason)
         if f.opt_out is None and c.restricted_at is None and not no_basis and not bounced:
             continue
-        thresholds[idx] = (canonical_instant(f.opt_out.at) if f.opt_out else None,
-                           canonical_instant(c.restricted_at) if c.restricted_at else None,
-                           no_basis, bounced)
+        channels.watch(kobj[idx + 1], f.opt_out.at if f.opt_out else None, c.restricted_at,
+                       no_basis, bounced)
         if c.record_id:
             watch_id[c.record_id] = idx
         if c.email:
@@ -541,8 +561,13 @@ def _audit(
         t = _Tally(sends.name)
         tallies.append(t)
         route = dict.fromkeys(by_id, 0)
-        route.update((rid, idx + 1) for rid, idx in watch_id.items())
-        _stream_sends(sends, t, facts, purpose_of, route, watch_email, thresholds, progress)
+        route.update((rid, kobj[idx + 1]) for rid, idx in watch_id.items())
+        _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
+        channels.settle(facts)
+        del route
+    # the routing tables and the hit tallies are in the facts now: free them before
+    # the findings are built, which is when memory peaks
+    del channels, kobj, watch_id, watch_email
 
     # contact rules, in batches ------------------------------------------------
     contact_rules = (R.inactive_not_deactivated, R.bounced_not_deleted, R.marketing_after_opt_out,
@@ -558,10 +583,10 @@ def _audit(
 
     # requests ---------------------------------------------------------------
     unjudged: list[str] = []
-    for req in reqs:
+    for n, req in enumerate(reqs):
         due: dt.date | dt.datetime | None = None
         if request_hook is not None:
-            verdict = request_hook(req, ctx)
+            verdict = verdicts[n]
             due = verdict.due
             findings.extend(verdict.findings)
         else:
@@ -584,79 +609,332 @@ def _audit(
                   rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
 
 
-def _opt_out_of(s: SubscriptionRecord, mapping: PortalMapping) -> R.OptOut | None:
-    cands: list[R.OptOut] = [R.OptOut(w.timestamp, "unsubscribe-all") for w in s.wide
-                             if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
-    marketing = [x for x in s.statuses if mapping.is_marketing_subscription(x.subscription_id, x.name)]
-    # every marketing type off: none subscribed, at least one actively opted out;
-    # the opt-out took effect when the last of them was switched off
-    if marketing and not any(x.status == "SUBSCRIBED" for x in marketing):
-        times = [x.timestamp for x in marketing if x.status == "NOT_SUBSCRIBED" and x.timestamp]
-        if times:
-            cands.append(R.OptOut(max(times), "all-marketing-subscriptions"))
-    return min(cands, key=lambda o: o.at) if cands else None
-
-
 def _stream_sends(
     sends: SnapshotInput,
     t: _Tally,
-    facts: Sequence[R.ContactFacts],
     purpose_of: dict[str, str],
     route: dict[str, int],
     watch_email: dict[str, int],
-    thresholds: dict[int, tuple[str | None, str | None, bool, bool]],
+    channels: _Channels,
     progress: Callable[[str, int], None] | None,
+    workers: int = 1,
 ) -> None:
-    # ``route`` maps the record id of every live contact to 1 + the index of a
-    # watched contact, or to 0 when no send can fire a rule on it. Rows are
-    # sorted into watched / unwatched / unknown by C-level map and compress, so
-    # a row that concerns nobody costs no Python bytecode at all; a row whose
-    # id is not a live contact falls back to its e-mail address.
+    # ``route`` maps the record id of every live contact to its key when the
+    # contact is watched, else to 0, so that a send to nobody watched costs no
+    # Python bytecode at all: batches are routed by C-level ``map``; a send
+    # whose record id is not a live contact's falls back to its e-mail address.
+    split = split_sends(sends.lines, workers) if workers > 1 else None
+    if split is None or len(split[1]) < 2 or "fork" not in mp.get_all_start_methods():
+        batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of)
+        _fold(batches, t, route, watch_email, channels, sends.name, progress)
+        return
+    # Several processes, each reading one part of the file. They are forked, so
+    # they share the routing tables without copying them; each sends back its
+    # tallies, which are merged in file order: the result is the same as one
+    # process reading the whole log.
+    global _JOB
+    fd, ranges = split
+    _JOB = (fd, ranges, sends.name, purpose_of, route, watch_email, channels)
+    try:
+        with ProcessPoolExecutor(max_workers=len(ranges) - 1,
+                                 mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_part, i) for i in range(1, len(ranges))]
+            lines_read: list[int] = []
+            start, end = ranges[0]
+            _fold(scan_range(fd, start, end, source=sends.name, campaigns=purpose_of,
+                             lines_read=lines_read),
+                  t, route, watch_email, channels, sends.name, progress)
+            offset = lines_read[0]
+            for fut in futures:
+                read, rejected, problems, n_lines, tallies = fut.result()
+                t.read += read
+                t.rejected_records += rejected
+                t.rejected.extend(p if p.line is None else p.model_copy(update={"line": p.line + offset})
+                                  for p in problems)
+                channels.merge(tallies)
+                offset += n_lines
+                if progress is not None:
+                    progress(sends.name, t.read)
+    finally:
+        _JOB = None
+
+
+#: what a forked worker of :func:`_stream_sends` reads (set just before the fork)
+_JOB: tuple[Any, ...] | None = None
+
+
+def _part(i: int) -> tuple[int, int, list[Rejection], int, _Tallies]:
+    """Fold part ``i`` of the send log in a forked worker; its tally and its hits."""
+    assert _JOB is not None
+    fd, ranges, name, purpose_of, route, watch_email, shared = _JOB
+    # a worker may run several parts: each starts from empty tallies
+    channels = shared.emptied()
+    t = _Tally(name)
+    lines_read: list[int] = []
+    start, end = ranges[i]
+    _fold(scan_range(fd, start, end, source=name, campaigns=purpose_of, lines_read=lines_read),
+          t, route, watch_email, channels, name, None)
+    return t.read, t.rejected_records, t.rejected, lines_read[0], channels.tallies()
+
+
+def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
+          watch_email: dict[str, int], channels: _Channels, name: str,
+          progress: Callable[[str, int], None] | None) -> None:
     route_get = route.get
-    email_get = watch_email.get
-    rid_of = itemgetter(3)
-    state = {idx + 1: (facts[idx], *th) for idx, th in thresholds.items()}
-    for rows, errors, read in iter_send_rows(sends.lines, source=sends.name, campaigns=purpose_of):
-        t.read += read
-        for err in errors:
+    for b in batches:
+        t.read += b.read
+        for err in b.errors:
             t.reject(err)
         if progress is not None:
-            progress(sends.name, t.read)
-        flags = list(map(route_get, map(rid_of, rows)))
-        picked: list[tuple[SendRow, int]] = list(
-            compress(zip(rows, flags, strict=True), flags)  # type: ignore[arg-type]
-        )
-        if None in flags:
-            for row, flag in zip(rows, flags, strict=True):
-                if flag is None and row[4]:
-                    idx = email_get(row[4].strip().casefold())
-                    if idx is not None:
-                        picked.append((row, idx + 1))
-        for (sid, cid, purpose, _rid, _email, at, status), key in picked:
-            f, opt_at, restr_at, no_basis, bounced = state[key]
-            canon = at[:-1] + "000Z" if len(at) == 24 else at  # ms -> the canonical µs width
-            if cid and cid in purpose_of:
-                purpose = purpose_of[cid]  # the campaign's classification wins
-            if purpose == "marketing":
-                if opt_at is not None and canon >= opt_at:
-                    if f.after_opt_out is None:
-                        f.after_opt_out = R.SendHits()
-                    f.after_opt_out.add(sid, canon)
-                if no_basis:
-                    hits = f.no_basis
-                    if hits is None:
-                        hits = f.no_basis = R.SendHits()
-                    # SendHits.add, inlined: this is the most frequent hit
-                    hits.count += 1
-                    if len(hits.send_ids) < R.MAX_EVIDENCE_SENDS:
-                        hits.send_ids.append(sid)
-                    if hits.first_at is None or canon < hits.first_at:
-                        hits.first_at = canon
-                    if hits.last_at is None or canon > hits.last_at:
-                        hits.last_at = canon
-            if restr_at is not None and canon >= restr_at:
-                if f.after_restriction is None:
-                    f.after_restriction = R.SendHits()
-                f.after_restriction.add(sid, canon)
-            if bounced and status == "hard_bounce" and f.bounce_send is None:
-                f.bounce_send = (sid, parse_instant(at))
+            progress(name, t.read)
+        if not len(b):
+            continue
+        keys: list[int | None] = list(map(route_get, b.rids))  # type: ignore[arg-type]
+        if None in keys:
+            _by_email(keys, b, watch_email, channels.key)
+        if not any(keys):
+            continue
+        # from here on only the sends to watched contacts
+        wk: list[int] = list(filter(None, keys))
+        ws = list(compress(b.sids, keys))
+        wa = list(compress(b.ats, keys))
+        channels.feed(wk, ws, wa, partial(b.marketing, keys), b.fine)
+        if channels.bounced:
+            channels.bounces(keys, b)
+
+
+def _by_email(keys: list[int | None], b: SendBatch, watch_email: dict[str, int],
+              key: list[int]) -> None:
+    # a record id that is no live contact's: match a watched contact on the address
+    i = -1
+    while True:
+        try:
+            i = keys.index(None, i + 1)
+        except ValueError:
+            return
+        email = b.email(i)
+        idx = watch_email.get(email) if email else None
+        keys[i] = 0 if idx is None else key[idx + 1]
+
+
+def _text_at(t: dt.datetime, fine: bool) -> str:
+    """An instant as send-log text: ``...SS.mmmZ`` rounded up to the millisecond, or ``...ffffffZ``.
+
+    A send time with millisecond precision is at or after ``t`` exactly when
+    its text is at or after the rounded-up text of ``t``.
+    """
+    t = t.astimezone(UTC)
+    if not fine and t.microsecond % 1000:
+        try:
+            t += dt.timedelta(microseconds=1000 - t.microsecond % 1000)
+        except OverflowError:
+            return "\uffff"  # after every send
+    text = t.isoformat(timespec="microseconds" if fine else "milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def _wide(at: str) -> str:
+    return at if len(at) == 27 else at[:-1] + "000Z"
+
+
+class _Hits:
+    """The sends that hit one rule, per watched contact, while the log streams.
+
+    Only counts, the first :data:`~.rules.MAX_EVIDENCE_SENDS` send ids and the
+    earliest and latest times are kept, so memory is flat in the number of
+    sends. A log in time order (the normal case, checked per batch) is folded
+    in with C-level dict operations; any other order takes a comparison per hit.
+    """
+
+    __slots__ = ("count", "first", "hi", "last", "marketing", "members", "sids", "thr", "thr_fine")
+
+    def __init__(self, marketing: bool, timed: bool) -> None:
+        self.marketing = marketing
+        self.members: dict[int, int] = {}
+        self.thr: dict[int, str] | None = {} if timed else None
+        self.thr_fine: dict[int, str] = {}
+        self.count: Counter[int] = Counter()
+        self.sids: defaultdict[int, list[str]] = defaultdict(list)
+        self.first: dict[int, str] = {}
+        self.last: dict[int, str] = {}
+        self.hi = ""  # the latest time recorded, at the wide width
+
+    def watch(self, key: int, at: dt.datetime | None) -> None:
+        self.members[key] = key
+        if self.thr is not None and at is not None:
+            self.thr[key] = _text_at(at, False)
+            self.thr_fine[key] = _text_at(at, True)
+
+    def feed(self, wk: list[int], ws: list[str], wa: list[str], mk: bool | list[bool],
+             fine: bool) -> None:
+        """Take the hits among sends to watched contacts (keys, send ids, times, marketing)."""
+        if self.marketing and mk is False:
+            return
+        sel = list(map(self.members.get, wk, repeat(0)))
+        if not any(sel):
+            return
+        if self.marketing and mk is not True:
+            sel = list(map(mul, sel, mk))  # type: ignore[arg-type]
+        hk = list(filter(None, sel))
+        if not hk:
+            return
+        hs = list(compress(ws, sel))
+        ha = list(compress(wa, sel))
+        if self.thr is not None:
+            thr = self.thr_fine if fine else self.thr
+            ok = list(map(ge, ha, map(thr.__getitem__, hk)))
+            if not all(ok):
+                hk, hs, ha = list(compress(hk, ok)), list(compress(hs, ok)), list(compress(ha, ok))
+                if not hk:
+                    return
+        self._record(hk, hs, ha)
+
+    def _record(self, hk: list[int], hs: list[str], ha: list[str]) -> None:
+        count = self.count
+        need = list(map(lt, map(count.get, hk, repeat(0)), repeat(R.MAX_EVIDENCE_SENDS)))
+        if any(need):
+            # a key may get more ids than it needs within one batch; evidence
+            # takes the first few, and memory stays bounded by the batch size
+            deque(map(list.append, map(self.sids.__getitem__, compress(hk, need)),
+                      compress(hs, need)), maxlen=0)
+        count.update(hk)
+        first, last = self.first, self.last
+        if _wide(ha[0]) >= self.hi and all(map(le, ha, islice(ha, 1, None))):
+            deque(map(first.setdefault, hk, ha), maxlen=0)
+            last.update(zip(hk, ha, strict=True))
+            self.hi = _wide(ha[-1])
+            return
+        hi = self.hi
+        for k, a in zip(hk, ha, strict=True):
+            w = _wide(a)
+            f = first.get(k)
+            if f is None or w < _wide(f):
+                first[k] = a
+            la = last.get(k)
+            if la is None or w > _wide(la):
+                last[k] = a
+            if w > hi:
+                hi = w
+        self.hi = hi
+
+    def emptied(self) -> _Hits:
+        """The same watch list (members, thresholds) with nothing counted yet."""
+        other = _Hits(self.marketing, self.thr is not None)
+        other.members, other.thr, other.thr_fine = self.members, self.thr, self.thr_fine
+        return other
+
+    def tally(self) -> tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]:
+        """What this process found: counts, first send ids, earliest and latest times."""
+        return (dict(self.count), {k: v[:R.MAX_EVIDENCE_SENDS] for k, v in self.sids.items()},
+                self.first, self.last)
+
+    def merge(self, tally: tuple[dict[int, int], dict[int, list[str]], dict[int, str],
+                                 dict[int, str]]) -> None:
+        """Add the tally of a later part of the log (keys are the same in every process)."""
+        count, sids, first, last = tally
+        for k, n in count.items():
+            k = self.members[k]  # the shared key object
+            self.count[k] += n
+            own = self.sids[k]
+            if len(own) < R.MAX_EVIDENCE_SENDS:
+                own.extend(sids.get(k, ())[:R.MAX_EVIDENCE_SENDS - len(own)])
+            f, la = first[k], last[k]
+            if k not in self.first or _wide(f) < _wide(self.first[k]):
+                self.first[k] = f
+            if k not in self.last or _wide(la) > _wide(self.last[k]):
+                self.last[k] = la
+
+    def evidence(self, key: int) -> R.SendHits | None:
+        n = self.count.get(key, 0)
+        if not n:
+            return None
+        return R.SendHits(n, self.sids[key][:R.MAX_EVIDENCE_SENDS], self.first[key],
+                          self.last[key])
+
+
+_Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
+_Tallies = tuple[_Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]]]
+
+
+class _Channels:
+    """The send rules' hits: marketing after opt-out, without basis, sends after restriction, bounces."""
+
+    def __init__(self) -> None:
+        self.opt_out = _Hits(marketing=True, timed=True)
+        self.no_basis = _Hits(marketing=True, timed=False)
+        self.restricted = _Hits(marketing=False, timed=True)
+        self.bounced: dict[int, int] = {}
+        self.bounce: dict[int, tuple[str, str]] = {}
+        #: the one int object of each key, so that dict look-ups hit on identity
+        self.key: list[int] = []
+
+    def keys(self, n: int) -> None:
+        """Make the key objects of ``n`` contacts (keys 1..n)."""
+        self.key = list(range(n + 1))
+
+    def watch(self, key: int, opt_out: dt.datetime | None, restricted: dt.datetime | None,
+              no_basis: bool, bounced: bool) -> None:
+        if opt_out is not None:
+            self.opt_out.watch(key, opt_out)
+        if no_basis:
+            self.no_basis.watch(key, None)
+        if restricted is not None:
+            self.restricted.watch(key, restricted)
+        if bounced:
+            self.bounced[key] = key
+
+    def feed(self, wk: list[int], ws: list[str], wa: list[str],
+             marketing: Callable[[], bool | list[bool]], fine: bool) -> None:
+        """Take the hits among sends to watched contacts; ``marketing()`` says which are marketing."""
+        mk: bool | list[bool] | None = None
+        for hits in (self.opt_out, self.no_basis, self.restricted):
+            if hits.members:
+                if hits.marketing and mk is None:
+                    mk = marketing()
+                hits.feed(wk, ws, wa, True if mk is None else mk, fine)
+
+    def bounces(self, keys: list[int | None], b: SendBatch) -> None:
+        """Note each bounced contact's first hard-bounced send, in log order."""
+        sel = list(map(self.bounced.get, keys, repeat(0)))  # type: ignore[arg-type]
+        if not any(sel):
+            return
+        hard = b.hard_bounce(sel)
+        if not any(hard):
+            return
+        first = self.bounce
+        for k, s, a in zip(compress(filter(None, sel), hard), compress(compress(b.sids, sel), hard),
+                           compress(compress(b.ats, sel), hard), strict=True):
+            if k not in first:
+                first[k] = (s, a)
+
+    def emptied(self) -> _Channels:
+        """The same watch lists with nothing counted yet."""
+        other = _Channels()
+        other.opt_out = self.opt_out.emptied()
+        other.no_basis = self.no_basis.emptied()
+        other.restricted = self.restricted.emptied()
+        other.bounced = self.bounced
+        other.key = self.key
+        return other
+
+    def tallies(self) -> _Tallies:
+        """What this process found, to send to the one that merges."""
+        return (self.opt_out.tally(), self.no_basis.tally(), self.restricted.tally(), self.bounce)
+
+    def merge(self, tallies: _Tallies) -> None:
+        """Add the tallies of a later part of the log."""
+        opt_out, no_basis, restricted, bounce = tallies
+        self.opt_out.merge(opt_out)
+        self.no_basis.merge(no_basis)
+        self.restricted.merge(restricted)
+        for k, v in bounce.items():
+            self.bounce.setdefault(self.key[k], v)
+
+    def settle(self, facts: Sequence[R.ContactFacts]) -> None:
+        """Put the hits into the contacts' facts, as the rules read them."""
+        for hits, name in ((self.opt_out, "after_opt_out"), (self.no_basis, "no_basis"),
+                           (self.restricted, "after_restriction")):
+            for key in hits.count:
+                setattr(facts[key - 1], name, hits.evidence(key))
+        for key, (sid, at) in self.bounce.items():
+            facts[key - 1].bounce_send = (sid, parse_instant(at))

@@ -7,21 +7,16 @@
 - ``email_sends.jsonl``: the normalised send log, one send a line;
 - ``dsr_requests.jsonl``: the data-subject request log (hubspot.md §6).
 
-The send log is the one big input. :func:`iter_send_rows` reads it in batches
-of lines with one compiled pattern of the generator's exact line shape, which
-proves a line well-formed and extracts its fields in C; a batch with any line
-the pattern does not take is re-read line by line, and such a line goes
-through ``json.loads`` and the same checks as :func:`read_sends`. So both
-paths accept exactly the same lines and yield the same values.
+The send log is the one big input: the audit reads it with the fast reader of
+``_sends``, which accepts exactly what :func:`read_sends` accepts; the readers
+here are the plain, reference ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Container, Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,9 +34,7 @@ from ._model import (
 from ._values import norm_email, parse_instant
 
 __all__ = [
-    "SendRow",
     "canonical_instant",
-    "iter_send_rows",
     "read_campaigns",
     "read_requests",
     "read_sends",
@@ -67,6 +60,8 @@ def _loads(line: str, source: str, no: int) -> Any:
         return json.loads(line)
     except json.JSONDecodeError as exc:
         raise RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg) from None
+    except (ValueError, RecursionError) as exc:  # an integer too long to convert, deep nesting
+        raise RecordError.at(source, no, None, "", "one JSON object a line", str(exc)[:80]) from None
 
 
 def _opt_str(obj: dict[str, Any], key: str, source: str, no: int | None,
@@ -145,7 +140,7 @@ def _subscription(obj: Any, source: str, no: int) -> SubscriptionRecord:
             raise RecordError.at(source, no, None, f"results[{i}]", "a status object", repr(r)[:40])
         sid = _sub_text(r.get("subscriptionId"), source, no, f"results[{i}].subscriptionId")
         st = r.get("status")
-        if sid is None or st not in _SUB_STATUSES:
+        if sid is None or not isinstance(st, str) or st not in _SUB_STATUSES:
             raise RecordError.at(source, no, None, f"results[{i}].status",
                                  "a subscriptionId and SUBSCRIBED, NOT_SUBSCRIBED or NOT_SPECIFIED",
                                  repr(st))
@@ -191,6 +186,9 @@ def read_campaigns(lines: Iterable[str], *, source: str) -> Iterator[Campaign | 
         except json.JSONDecodeError as exc:
             raise InputError.at(source, exc.lineno, exc.colno, "", "a JSON array of campaigns",
                                 exc.msg) from exc
+        except (ValueError, RecursionError) as exc:  # a too long integer, too deep nesting
+            raise InputError.at(source, 1, None, "", "a JSON array of campaigns",
+                                str(exc)[:80]) from exc
         if not isinstance(doc, list):
             raise InputError.at(source, 1, 1, "", "a JSON array of campaigns", type(doc).__name__)
         for i, obj in enumerate(doc):
@@ -215,7 +213,7 @@ def _campaign(obj: Any, source: str, no: int | None, pointer: str | None) -> Cam
     if cid is None:
         raise RecordError.at(source, no, None, "campaign_id", "a campaign id", None,
                              pointer=f"{pointer}/campaign_id" if pointer is not None else None)
-    if purpose not in PURPOSES:
+    if not isinstance(purpose, str) or purpose not in PURPOSES:  # a list is no purpose
         raise RecordError.at(source, no, None, "purpose",
                              "marketing, administrative or transactional", repr(purpose),
                              pointer=f"{pointer}/purpose" if pointer is not None else None)
@@ -225,7 +223,7 @@ def _campaign(obj: Any, source: str, no: int | None, pointer: str | None) -> Cam
         sent_at=_opt_time(obj, "sent_at", source, no, pointer),
         subscription_id=_opt_str(obj, "subscription_id", source, no, pointer),
         subscription_name=_opt_str(obj, "subscription_name", source, no, pointer),
-        purpose=purpose,
+        purpose=purpose,  # type: ignore[arg-type]  # checked above
     )
 
 
@@ -262,33 +260,6 @@ def _request(obj: Any, source: str, no: int) -> DsrRequest:
 
 
 # ------------------------------------------------------------------ sends
-#: (send_id, campaign_id, purpose, record_id, email, sent_at, status); empty text for null.
-#: ``sent_at`` is ISO 8601 UTC text, either the generator's ``...SS.mmmZ`` or
-#: :func:`canonical_instant` (``...SS.ffffffZ``) for lines read the slow way.
-SendRow = tuple[str, str, str, str, str, str, str]
-
-_S = r'"([^"\\\n]*)"'
-_I = r'"([^"\\\s]*)"'
-_N = r'(?:"[^"\\\n]*"|-?\d+|null)'
-_SEND_LINE = re.compile(
-    r'^\{"send_id": "([^"\\\s]+)", "campaign_id": (?:' + _I + r'|null), '
-    r'"campaign_name": ' + _N + r', "subscription_id": ' + _N + r', '
-    r'"purpose": (?:"(marketing|administrative|transactional)"|null), "channel": ' + _N + r', '
-    r'"record_id": (?:' + _I + r'|null), "email": (?:' + _S + r'|null), '
-    r'"sent_at": "(\d{4}-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z)", '
-    r'"status": (?:' + _S + r'|null)\}[ \t\r]*$',
-    re.MULTILINE,
-)
-#: the same shape with a non-empty record id and a purpose: no per-line check needed
-_FAST_LINE = re.compile(
-    _SEND_LINE.pattern.replace(
-        '"purpose": (?:"(marketing|administrative|transactional)"|null)',
-        '"purpose": "(marketing|administrative|transactional)"',
-    ).replace('"record_id": (?:"([^"\\\\\\s]*)"|null)', '"record_id": "([^"\\\\\\s]+)"'),
-    re.MULTILINE,
-)
-
-
 def _send_obj(obj: Any, source: str, no: int, campaigns: Container[str] = ()) -> Send:
     if not isinstance(obj, dict):
         raise RecordError.at(source, no, None, "", "a send object", type(obj).__name__)
@@ -296,7 +267,7 @@ def _send_obj(obj: Any, source: str, no: int, campaigns: Container[str] = ()) ->
     if sid is None:
         raise RecordError.at(source, no, None, "send_id", "a send id", None)
     purpose = obj.get("purpose")
-    if purpose is not None and purpose not in PURPOSES:
+    if purpose is not None and (not isinstance(purpose, str) or purpose not in PURPOSES):
         raise RecordError.at(source, no, None, "purpose",
                              "marketing, administrative, transactional or null", repr(purpose))
     at = _opt_time(obj, "sent_at", source, no)
@@ -326,87 +297,3 @@ def read_sends(
             yield _send_obj(_loads(line, source, no), source, no, campaigns)
         except RecordError as err:
             yield err
-
-
-def _row_of(send: Send) -> SendRow:
-    return (send.send_id, send.campaign_id or "", send.purpose or "", send.record_id or "",
-            send.email or "", canonical_instant(send.sent_at), send.status or "")
-
-
-class _Dates:
-    """Calendar dates already proven valid (a regex cannot reject 2025-02-30)."""
-
-    def __init__(self) -> None:
-        self.ok: set[str] = set()
-
-    def valid(self, day: str) -> bool:
-        if day in self.ok:
-            return True
-        try:
-            dt.date.fromisoformat(day)
-        except ValueError:
-            return False
-        self.ok.add(day)
-        return True
-
-
-def iter_send_rows(
-    lines: Iterable[str], *, source: str, campaigns: Container[str] = (), batch: int = 8192
-) -> Iterator[tuple[list[SendRow], list[RecordError], int]]:
-    """Yield ``(rows, errors, read)`` per batch of lines of the send log.
-
-    ``read`` counts the non-blank lines of the batch, so that
-    ``read == len(rows) + len(errors)`` holds for each batch; rows keep the
-    log's order. A row is accepted exactly when :func:`read_sends` accepts its
-    line. E-mail addresses in rows are as written: the engine normalises them
-    only for the few rows it looks up by address.
-    """
-    dates = _Dates()
-    it = iter(lines)
-    first_no = 1
-    while True:
-        buf = list(islice(it, batch))
-        if not buf:
-            return
-        yield _batch(buf, first_no, source, dates, campaigns)
-        first_no += len(buf)
-
-
-def _fast_ok(f: tuple[str, ...], dates: _Dates, campaigns: Container[str]) -> bool:
-    # the checks the pattern cannot make: a real calendar date, someone to match,
-    # and a purpose (own or the campaign's)
-    return (dates.valid(f[5][:10]) and bool(f[3] or f[4].strip())
-            and bool(f[2] or (f[1] and f[1] in campaigns)))
-
-
-_SENT_DAY = re.compile(r'"sent_at": "(\d{4}-\d\d-\d\d)T')
-
-
-def _batch(buf: list[str], first_no: int, source: str, dates: _Dates,
-           campaigns: Container[str]) -> tuple[list[SendRow], list[RecordError], int]:
-    blob = "".join(buf)
-    if not blob.endswith("\n"):
-        blob += "\n"
-    # the fast pattern takes only lines with a record id and a purpose, so the only
-    # check left per line is the calendar date, made once per distinct day
-    found: list[SendRow] = _FAST_LINE.findall(blob)
-    if len(found) == len(buf) and all(dates.valid(day) for day in set(_SENT_DAY.findall(blob))):
-        return found, [], len(buf)  # one match per line: every line is well-formed
-    read = len(buf) - sum(1 for x in buf if not x.strip())
-    # slow path: line by line, the pattern first, JSON for the rest
-    rows: list[SendRow] = []
-    errors: list[RecordError] = []
-    for no, line in enumerate(buf, first_no):
-        if not line.strip():
-            continue
-        m = _SEND_LINE.match(line.rstrip("\n"))
-        if m is not None:
-            groups: SendRow = m.groups("")  # type: ignore[assignment]
-            if _fast_ok(groups, dates, campaigns):
-                rows.append(groups)
-                continue
-        try:
-            rows.append(_row_of(_send_obj(_loads(line, source, no), source, no, campaigns)))
-        except RecordError as err:
-            errors.append(err)
-    return rows, errors, read

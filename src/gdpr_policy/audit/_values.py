@@ -37,7 +37,10 @@ def parse_instant(text: str) -> dt.datetime:
             return value
         return value.astimezone(UTC)
     if _EPOCH_MS.match(text):
-        return _EPOCH + dt.timedelta(milliseconds=int(text))
+        try:
+            return _EPOCH + dt.timedelta(milliseconds=int(text))
+        except OverflowError:
+            raise ValueError("an instant between the years 1 and 9999") from None
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -68,6 +71,66 @@ def norm_email(text: str | None) -> str | None:
 Value = str | dt.datetime | None
 
 
+class _Plan:
+    """A mapping's property names and value sets, looked up once instead of per contact."""
+
+    __slots__ = ("bases", "bounce", "created", "deact", "deact_values", "dprops", "email", "optout",
+                 "restr", "restr_date", "restr_values", "stage")
+
+    def __init__(self, m: PortalMapping) -> None:
+        self.email = m.email_property
+        self.created = m.created_property
+        self.dprops = m.datetime_properties()
+        self.deact = m.deactivated_property
+        self.deact_values = frozenset(v.casefold() for v in m.deactivated_values)
+        self.restr = m.restricted_property
+        self.restr_values = frozenset(v.casefold() for v in m.restricted_values)
+        self.restr_date = m.restricted_date_property
+        self.bounce = m.hard_bounce_properties
+        self.bases = m.legal_basis_property
+        self.stage = m.lifecycle_property
+        self.optout = m.unsubscribe_all_property
+
+
+_PLANS: dict[int, tuple[PortalMapping, _Plan]] = {}
+
+
+def _plan(mapping: PortalMapping) -> _Plan:
+    hit = _PLANS.get(id(mapping))
+    if hit is None or hit[0] is not mapping:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        hit = _PLANS[id(mapping)] = (mapping, _Plan(mapping))
+    return hit[1]
+
+
+class _Fail(Exception):
+    def __init__(self, field: str, expected: str, found: object) -> None:
+        self.args = (field, expected, found)
+
+
+def _text(props: Mapping[str, Value], name: str) -> str | None:
+    raw = props.get(name)
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise _Fail(name, "a text value", raw)
+    return raw.strip() or None
+
+
+def _instant(props: Mapping[str, Value], name: str) -> dt.datetime | None:
+    raw = props.get(name)
+    if raw is None or isinstance(raw, dt.datetime):
+        return raw
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        return parse_instant(text)
+    except ValueError as exc:
+        raise _Fail(name, str(exc), raw) from None
+
+
 def build_contact(
     props: Mapping[str, Value],
     mapping: PortalMapping,
@@ -84,73 +147,59 @@ def build_contact(
 ) -> Contact:
     """Build a :class:`Contact` from internal-name properties (strings or instants).
 
-    Raises :class:`RecordError` for the first field that cannot be read.
+    Raises :class:`RecordError` for the first field that cannot be read (the
+    fields are read in a fixed order, so the same record gives the same error).
     """
-
-    def fail(field: str, expected: str, found: object) -> RecordError:
+    try:
+        return _build(props, _plan(mapping), source, line, pointer, record_id, archived,
+                      archived_at, fallback_created, id_note, datetime_props)
+    except _Fail as fail:
+        field, expected, found = fail.args
         ptr = f"{pointer}/properties/{field}" if pointer is not None else None
-        return RecordError.at(source, line, None, field, expected, repr(found)[:80], pointer=ptr)
+        raise RecordError.at(source, line, None, field, expected, repr(found)[:80],
+                             pointer=ptr) from None
 
-    def instant(name: str) -> dt.datetime | None:
-        raw = props.get(name)
-        if raw is None or isinstance(raw, dt.datetime):
-            return raw
-        if not raw.strip():
-            return None
-        try:
-            return parse_instant(raw.strip())
-        except ValueError as exc:
-            raise fail(name, str(exc), raw) from None
 
-    def text(name: str) -> str | None:
-        raw = props.get(name)
-        if raw is None:
-            return None
-        if isinstance(raw, dt.datetime):
-            raise fail(name, "a text value", raw)
-        raw = raw.strip()
-        return raw or None
-
-    def flag(name: str) -> bool:
-        raw = text(name)
-        if raw is None:
-            return False
-        try:
-            return parse_bool(raw)
-        except ValueError as exc:
-            raise fail(name, str(exc), raw) from None
-
-    email = norm_email(text(mapping.email_property))
+def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
+           pointer: str | None, record_id: str | None, archived: bool,
+           archived_at: dt.datetime | None, fallback_created: dt.datetime | None,
+           id_note: str | None, datetime_props: tuple[str, ...] | None) -> Contact:
+    email = norm_email(_text(props, p.email))
     if record_id is None and email is None:
-        raise fail(mapping.email_property, "a record id or an e-mail address to match on", None)
-    created = instant(mapping.created_property) or fallback_created
+        raise _Fail(p.email, "a record id or an e-mail address to match on", None)
+    created = _instant(props, p.created) or fallback_created
     acts: list[Activity] = []
-    for name in datetime_props if datetime_props is not None else mapping.datetime_properties():
-        if props.get(name) is None:
+    get = props.get
+    for name in datetime_props if datetime_props is not None else p.dprops:
+        if get(name) is None:
             continue
-        at = instant(name)
+        at = _instant(props, name)
         if at is not None:
             acts.append(Activity(name, at))
-    deact = text(mapping.deactivated_property)
-    deactivated = deact is not None and deact.casefold() in {
-        v.casefold() for v in mapping.deactivated_values
-    }
-    restr = text(mapping.restricted_property)
-    restricted = restr is not None and restr.casefold() in {
-        v.casefold() for v in mapping.restricted_values
-    }
-    restricted_at = instant(mapping.restricted_date_property)
+    deact = _text(props, p.deact)
+    deactivated = deact is not None and deact.casefold() in p.deact_values
+    restr = _text(props, p.restr)
+    restricted = restr is not None and restr.casefold() in p.restr_values
+    restricted_at = _instant(props, p.restr_date)
     if restricted and restricted_at is None:
-        raise fail(mapping.restricted_date_property,
-                   "the restriction date of a contact whose processing is restricted", None)
+        raise _Fail(p.restr_date, "the restriction date of a contact whose processing is restricted",
+                    None)
     bounce = None
-    for name in mapping.hard_bounce_properties:
-        bounce = text(name)
+    for name in p.bounce:
+        bounce = _text(props, name)
         if bounce:
             break
-    bases_raw = text(mapping.legal_basis_property)
+    bases_raw = _text(props, p.bases)
     bases = tuple(b.strip() for b in bases_raw.split(";") if b.strip()) if bases_raw else ()
-    stage = text(mapping.lifecycle_property)
+    stage = _text(props, p.stage)
+    optout = _text(props, p.optout)
+    if optout is None:
+        unsubscribed = False
+    else:
+        try:
+            unsubscribed = parse_bool(optout)
+        except ValueError as exc:
+            raise _Fail(p.optout, str(exc), optout) from None
     return Contact(
         record_id=record_id,
         email=email,
@@ -161,7 +210,7 @@ def build_contact(
         restricted=restricted,
         restricted_at=restricted_at if restricted else None,
         hard_bounce_reason=bounce,
-        unsubscribed_all=flag(mapping.unsubscribe_all_property),
+        unsubscribed_all=unsubscribed,
         legal_bases=bases,
         lifecycle_stage=stage,
         activities=tuple(acts),

@@ -1,0 +1,451 @@
+"""The fast reader of the e-mail send log: bytes in big chunks, one C parse, checks in bulk.
+
+The send log is the one big input (millions of lines), and most of its lines
+concern nobody the audit watches; yet each must be proven well-formed, or be
+rejected with its line number. :func:`scan_sends` reads the log as UTF-8 bytes
+in chunks of a few megabytes and parses a whole chunk with one call of
+msgspec's JSON decoder, which checks the JSON (strictly: no control
+characters in strings, no ``NaN``, valid UTF-8) and the type of every field
+the audit reads, in C. What msgspec cannot say is checked over the whole
+chunk at once with C-level ``map``, ``set`` and ``str`` methods, never a
+Python statement per line:
+
+- one JSON object per line: every line starts with ``{`` and ends with ``}``
+  (no JSON value can hold ``}`` and ``{`` with only a line end between them),
+  and there are as many objects as lines;
+- send id and record id: stripped (``str.strip`` over the column) and, for the
+  send id, non-empty; a missing record id needs an e-mail address;
+- sent_at: each *distinct* text once: one pattern over all new texts joined
+  checks the usual ``YYYY-MM-DDTHH:MM:SS.mmmZ`` shape, a set of new days is
+  checked against the calendar; any other text goes through
+  :func:`~gdpr_policy.audit._values.parse_instant`;
+- a send without a purpose of its own needs a listed campaign.
+
+A chunk whose lines all pass is one :class:`SendBatch`. A chunk with a line
+that does not is cut in halves until the bad lines stand alone, and those go
+through ``json.loads`` and the plain reader's checks (``_logs._send_obj``):
+so a line is accepted exactly when :func:`~gdpr_policy.audit.read_sends`
+accepts it, with the same values, and a bad line rejects only itself.
+msgspec is stricter than ``json`` in places (``NaN``, lone surrogates, a
+byte-order mark): such a line is simply read the slow way.
+
+``sent_at`` is kept as text, whose order is time order at one width:
+``...SS.mmmZ`` (24 characters), or ``...SS.ffffffZ`` (27 characters) for the
+whole batch when one of its times has sub-millisecond digits (``fine``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, islice, pairwise
+from operator import attrgetter, itemgetter
+from typing import IO, Any, Literal, cast
+
+import msgspec
+
+from .._errors import RecordError
+from ._logs import _loads, _send_obj
+from ._values import norm_email, parse_instant
+
+__all__ = ["SendBatch", "SendScanner", "scan_range", "scan_sends", "split_sends"]
+
+UTC = dt.UTC
+
+# small enough that a chunk's rows stay in the CPU cache between the passes over them
+_CHUNK = 128 << 10
+_SMALL = 64  # a failing piece of at most this many lines is read line by line
+_CACHE_MAX = 1 << 16
+
+
+class _Send(msgspec.Struct, gc=False):
+    """The fields of a send-log line that the audit reads; any other key is ignored.
+
+    A missing key reads as ``null``, as in :func:`~gdpr_policy.audit.read_sends`.
+    """
+
+    send_id: str | int | None = None
+    campaign_id: str | int | None = None
+    subscription_id: str | int | None = None
+    purpose: Literal["marketing", "administrative", "transactional"] | None = None
+    record_id: str | int | None = None
+    email: str | int | None = None
+    sent_at: str | None = None
+    status: str | int | None = None
+
+
+_DECODER = msgspec.json.Decoder(_Send)
+_SID = attrgetter("send_id")
+_CID = attrgetter("campaign_id")
+_PURPOSE = attrgetter("purpose")
+_RID = attrgetter("record_id")
+_AT = attrgetter("sent_at")
+_STATUS = attrgetter("status")
+_DAY = itemgetter(slice(0, 10))
+_MARKETING = "marketing".__eq__
+#: the usual sent_at texts, one a line: checked for many at once
+_USUAL_TIMES = re.compile(
+    r"(?:\d\d\d\d-\d\d-\d\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d\d\dZ\n)*")
+
+
+def _texts(col: list[Any]) -> list[str | None]:
+    """``_logs._opt_str`` over a column whose types msgspec has checked: stripped or ``None``."""
+    try:
+        out: list[str | None] = list(map(str.strip, col))
+    except TypeError:  # a null or a number among the texts
+        out = [None if v is None else str(v).strip() for v in col]
+    if "" in out:
+        out = [v or None for v in out]
+    return out
+
+
+class SendBatch:
+    """Consecutive lines of the send log: the sends read from them, and the rejects.
+
+    ``sids``, ``rids`` and ``ats`` are parallel lists in log order: the send
+    id, the record id (``None`` for none) and sent_at as comparable text (see
+    the module doc). ``read`` counts the non-blank lines, so
+    ``read == len(sids) + len(errors)``. The rest of a send is read on demand,
+    for the sends an audit picks (:meth:`marketing`, :meth:`hard_bounce`,
+    :meth:`email`).
+    """
+
+    __slots__ = ("_purposes", "_rows", "_scanner", "ats", "errors", "fine", "first_line", "read",
+                 "rids", "sids")
+
+    def __init__(self, scanner: SendScanner, first_line: int, read: int, rows: list[_Send],
+                 sids: list[str], rids: list[str | None], ats: list[str],
+                 purposes: list[str | None], fine: bool,
+                 errors: list[RecordError] | None = None) -> None:
+        self._scanner = scanner
+        self.first_line = first_line
+        self.read = read
+        self._rows = rows
+        self.sids = sids
+        self.rids = rids
+        self.ats = ats
+        self._purposes = purposes
+        self.fine = fine
+        self.errors = errors or []
+
+    def __len__(self) -> int:
+        return len(self.sids)
+
+    def email(self, i: int) -> str | None:
+        """The e-mail address of send ``i``, normalised for matching."""
+        return norm_email(_texts([self._rows[i].email])[0])
+
+    def marketing(self, picked: list[Any]) -> bool | list[bool]:
+        """Whether each picked send (truthy ``picked[i]``) is marketing: the campaign's purpose
+        when the campaign is listed, else the send's own; one ``bool`` when all agree."""
+        campaigns = self._scanner.campaigns
+        cids = _texts(list(map(_CID, compress(self._rows, picked))))
+        effective = list(map(campaigns.get, cids,  # type: ignore[arg-type]
+                             compress(self._purposes, picked)))
+        kinds = set(effective)
+        if len(kinds) == 1:
+            return next(iter(kinds)) == "marketing"
+        return list(map(_MARKETING, effective))
+
+    def hard_bounce(self, picked: list[Any]) -> list[bool]:
+        """Whether each picked send's status is ``hard_bounce``."""
+        return [v == "hard_bounce" for v in _texts(list(map(_STATUS, compress(self._rows, picked))))]
+
+
+class SendScanner:
+    """Reads one send log; holds the caches of checked times and days."""
+
+    def __init__(self, source: str, campaigns: Mapping[str, str]) -> None:
+        self.source = source
+        self.campaigns = campaigns
+        #: sent_at text -> comparable text (24 or 27 characters), or "" when invalid
+        self._times: dict[str, str] = {}
+        self._days: set[str] = set()
+
+    # ----------------------------------------------------------- chunks
+    def chunk(self, buf: bytes, first_no: int, open_end: bool = False) -> Iterator[SendBatch]:
+        """Batches of the lines of ``buf``: ``b"\\n"``, then complete lines each ending in one.
+
+        ``open_end``: the last line had no line end in the log (the file's last
+        line); a line read the slow way is parsed as written, so that its error
+        message is the plain reader's.
+        """
+        n = buf.count(b"\n") - 1
+        if n <= 0:
+            return
+        if buf.startswith(b"\n{") and buf.endswith(b"}\n") and buf.count(b"}\n{") == n - 1:
+            try:
+                rows = _DECODER.decode_lines(buf)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+                rows = None
+            if rows is not None and len(rows) == n:
+                batch = self._bulk(rows, first_no, n)
+                if batch is not None:
+                    yield batch
+                    return
+        if n <= _SMALL:
+            lines = [line.decode("utf-8") + "\n" for line in buf[1:-1].split(b"\n")]
+            if open_end:
+                lines[-1] = lines[-1][:-1]
+            yield self._lines(lines, first_no)
+            return
+        cut = buf.find(b"\n", len(buf) // 2)
+        if cut >= len(buf) - 1:
+            cut = buf.rfind(b"\n", 0, len(buf) - 1)
+        left = buf[:cut + 1]
+        yield from self.chunk(left, first_no)
+        yield from self.chunk(buf[cut:], first_no + left.count(b"\n") - 1, open_end)
+
+    def _bulk(self, rows: list[_Send], first_no: int, read: int,
+              errors: list[RecordError] | None = None) -> SendBatch | None:
+        """The batch of rows msgspec has read, if every row passes the checks left."""
+        sids = _texts(list(map(_SID, rows)))
+        if None in sids:
+            return None
+        rids = _texts(list(map(_RID, rows)))
+        if None in rids:
+            for i, rid in enumerate(rids):
+                if rid is None and norm_email(_texts([rows[i].email])[0]) is None:
+                    return None
+        purposes = list(map(_PURPOSE, rows))
+        if None in purposes:
+            for i, p in enumerate(purposes):
+                if p is None and _texts([rows[i].campaign_id])[0] not in self.campaigns:
+                    return None
+        ats = self._comparable(list(map(_AT, rows)))
+        if ats is None:
+            return None
+        fine = len(ats[0]) == 27
+        return SendBatch(self, first_no, read, rows, sids, rids, ats,  # type: ignore[arg-type]
+                         purposes, fine, errors)
+
+    def _comparable(self, raw: list[str | None]) -> list[str] | None:
+        """The sent_at texts as comparable text of one width; ``None`` if one is not an instant."""
+        times = self._times
+        if len(times) > _CACHE_MAX:
+            times.clear()
+        if None in raw:
+            return None
+        ats = cast("list[str]", raw)
+        distinct = set(ats)
+        new = distinct.difference(times)
+        if new:
+            joined = "\n".join(new) + "\n"
+            if joined.count("\n") == len(new) and _USUAL_TIMES.fullmatch(joined):
+                days = set(map(_DAY, new)).difference(self._days)
+                for day in days:
+                    try:
+                        dt.date.fromisoformat(day)
+                    except ValueError:
+                        return None
+                if len(self._days) > _CACHE_MAX:
+                    self._days.clear()
+                self._days.update(days)
+                times.update(zip(new, new, strict=True))
+            else:
+                for text in new:
+                    times[text] = _instant_text(text)
+        mapped = list(map(times.__getitem__, distinct))
+        if "" in mapped:
+            return None
+        widths = set(map(len, mapped))
+        if any(map(str.__ne__, mapped, distinct)):
+            ats = list(map(times.__getitem__, ats))
+        if len(widths) > 1:  # some with microseconds: all get them
+            ats = [t if len(t) == 27 else t[:-1] + "000Z" for t in ats]
+        return ats
+
+    def _lines(self, lines: Iterable[str], first_no: int) -> SendBatch:
+        """The slow way, one line at a time: the plain reader's parse and checks."""
+        rows: list[_Send] = []
+        errors: list[RecordError] = []
+        read = 0
+        for no, line in enumerate(lines, first_no):
+            if not line.strip():
+                continue
+            read += 1
+            try:
+                row = _DECODER.decode(line)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+                row = None
+            if row is not None and self._bulk([row], no, 1) is not None:
+                rows.append(row)  # a line of the usual kind beside a bad one
+                continue
+            try:
+                s = _send_obj(_loads(line, self.source, no), self.source, no, self.campaigns)
+            except RecordError as err:
+                errors.append(err)
+                continue
+            rows.append(_Send(s.send_id, s.campaign_id, None, s.purpose,  # type: ignore[arg-type]
+                              s.record_id, s.email, _text_of(s.sent_at), s.status))
+        batch = self._bulk(rows, first_no, read, errors) if rows else None
+        if batch is None:
+            if rows:
+                raise AssertionError("a send the plain reader accepts fails the bulk checks")
+            return SendBatch(self, first_no, read, [], [], [], [], [], False, errors)
+        return batch
+
+
+def _text_of(t: dt.datetime) -> str:
+    """An instant as comparable text: milliseconds when exact, else microseconds."""
+    t = t.astimezone(UTC)
+    text = t.isoformat(timespec="microseconds" if t.microsecond % 1000 else "milliseconds")
+    return text.replace("+00:00", "Z")
+
+
+def _instant_text(text: str) -> str:
+    try:
+        return _text_of(parse_instant(text))
+    except (ValueError, OverflowError, IndexError):
+        return ""
+
+
+# ------------------------------------------------------------------ input
+def _binary(lines: Iterable[str]) -> IO[bytes] | None:
+    """The byte stream under a text file nobody has read yet, if it is strict UTF-8."""
+    if not isinstance(lines, io.TextIOWrapper):
+        return None
+    try:
+        if codecs.lookup(lines.encoding).name != "utf-8" or lines.errors != "strict":
+            return None
+        if lines.tell() != 0:
+            return None
+    except (OSError, ValueError, LookupError):
+        return None
+    stream: IO[bytes] = lines.buffer
+    return stream
+
+
+def _byte_chunks(stream: IO[bytes], size: int) -> Iterator[tuple[bytes, bool]]:
+    # Each chunk is b"\n" + complete lines, each ending in b"\n", and whether
+    # the log's last line had no line end. Lines end at \n, \r\n or \r, as when
+    # the file is read as text in the default newline mode. The text is checked
+    # to be UTF-8, as reading it as text would.
+    tail = b""
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        # the last line end; a lone \r counts, but not one that may be the \r of a \r\n
+        cut = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
+        if cut < 0:
+            tail += data
+            continue
+        chunk = b"".join((b"\n", tail, memoryview(data)[:cut + 1]))
+        tail = data[cut + 1:]
+        yield _checked(chunk), False
+    if tail:
+        # a final \r is a line end too; only text after the last end is open
+        yield _checked(b"\n" + tail + b"\n"), tail[-1:] != b"\r"
+
+
+def _checked(chunk: bytes) -> bytes:
+    if b"\r" in chunk:
+        chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if not chunk.isascii():
+        chunk.decode("utf-8")  # raises UnicodeDecodeError like a text read
+    return chunk
+
+
+def scan_sends(
+    lines: Iterable[str], *, source: str, campaigns: Mapping[str, str],
+    chunk_size: int = _CHUNK,
+) -> Iterator[SendBatch]:
+    """Read a send log: its batches, in log order.
+
+    ``lines`` is an open text file (then its bytes are read in chunks of
+    ``chunk_size``) or any iterable of ``str`` lines. ``campaigns`` maps
+    campaign ids to their purpose: a line without a purpose of its own needs a
+    listed campaign, and the campaign's purpose decides whether a send is
+    marketing.
+    """
+    sc = SendScanner(source, campaigns)
+    stream = _binary(lines)
+    no = 1
+    if stream is not None:
+        for chunk, open_end in _byte_chunks(stream, chunk_size):
+            yield from sc.chunk(chunk, no, open_end)
+            no += chunk.count(b"\n") - 1
+        return
+    it = iter(lines)
+    while True:
+        # about ``chunk_size`` bytes of lines; each item of ``lines`` is one line
+        part = list(islice(it, max(1, chunk_size // 256)))
+        if not part:
+            return
+        blob = "".join(part)
+        if (blob.count("\n") == len(part) and "\r" not in blob
+                and sum(map(str.endswith, part, ["\n"] * len(part))) == len(part)):
+            try:
+                data = blob.encode("utf-8")
+            except UnicodeEncodeError:
+                data = None
+            if data is not None:
+                yield from sc.chunk(b"\n" + data, no)
+                no += len(part)
+                continue
+        yield sc._lines(part, no)
+        no += len(part)
+
+
+# ------------------------------------------------------------------ parallel parts
+class _Range:
+    """The bytes ``[start, end)`` of an open file, read with ``pread`` (the offset is shared)."""
+
+    def __init__(self, fd: int, start: int, end: int) -> None:
+        self.fd, self.pos, self.end = fd, start, end
+
+    def read(self, n: int) -> bytes:
+        n = min(n, self.end - self.pos)
+        if n <= 0:
+            return b""
+        data = os.pread(self.fd, n, self.pos)
+        self.pos += len(data)
+        return data
+
+
+def split_sends(lines: Iterable[str], parts: int) -> tuple[int, list[tuple[int, int]]] | None:
+    """Cut a send-log file into about equal byte ranges that start at a line start.
+
+    Returns the file descriptor and the ranges, or ``None`` when ``lines`` is not
+    a plain file that can be read at any offset (then read it in one piece).
+    """
+    stream = _binary(lines)
+    raw = getattr(stream, "raw", None)
+    if parts < 2 or not isinstance(raw, io.FileIO):
+        return None
+    fd = raw.fileno()
+    size = os.fstat(fd).st_size
+    cuts = [0]
+    for i in range(1, parts):
+        pos = max(size * i // parts, cuts[-1])
+        while pos < size:
+            window = os.pread(fd, 1 << 16, pos)
+            nl = window.find(b"\n")
+            if nl >= 0:
+                pos += nl + 1
+                break
+            pos += len(window)
+        if cuts[-1] < pos < size:
+            cuts.append(pos)
+    cuts.append(size)
+    return fd, list(pairwise(cuts))
+
+
+def scan_range(fd: int, start: int, end: int, *, source: str, campaigns: Mapping[str, str],
+               lines_read: list[int], chunk_size: int = _CHUNK) -> Iterator[SendBatch]:
+    """:func:`scan_sends` of the bytes ``[start, end)`` of a file; line numbers count from 1.
+
+    The number of lines of the range is appended to ``lines_read`` at the end, so
+    that the caller can number the lines of the next range.
+    """
+    sc = SendScanner(source, campaigns)
+    no = 1
+    for chunk, open_end in _byte_chunks(_Range(fd, start, end), chunk_size):  # type: ignore[arg-type]
+        yield from sc.chunk(chunk, no, open_end)
+        no += chunk.count(b"\n") - 1
+    lines_read.append(no - 1)
