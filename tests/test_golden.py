@@ -5,6 +5,7 @@
     gdpr-policy lint --format F                                   (bundled policy)
     gdpr-policy banner FILE --as-of 2026-11-30 --format F         (compliant, noncompliant)
     gdpr-policy deadline --received 2026-03-02 --format F --lang L
+    gdpr-policy audit tests/data/audit_fuzz --as-of AS_OF --format F   (a small snapshot)
 
 The command runs in-process from the repository root with relative paths, so
 that the files name ``examples/...`` wherever the tree is checked out. The tool
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("GDPR_POLICY_UPDATE_GOLDEN") == "1"
 AS_OF = "2026-11-30"
+AUDIT_AS_OF = (ROOT / "tests" / "data" / "audit_fuzz" / "AS_OF").read_text("utf-8").strip()
 
 BANNERS = {
     "compliant": "examples/banners/cookieconsent/compliant.js",
@@ -59,6 +61,14 @@ CASES: list[tuple[str, list[str], int]] = [
         )
         for lang in ("en", "nb", "sv")
         for fmt in ("text", "json")
+    ),
+    *(
+        (
+            f"audit-snapshot.{fmt}",
+            ["audit", "tests/data/audit_fuzz", "--as-of", AUDIT_AS_OF, "--format", fmt],
+            1,
+        )
+        for fmt in ("text", "json", "csv")
     ),
 ]
 
