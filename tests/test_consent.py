@@ -688,3 +688,192 @@ def test_unknown_is_never_a_pass(record: ConsentRecord) -> None:
 def test_notice_label_marks_unknown_parts() -> None:
     assert NoticeShown(id="n").label == "n@?"
     assert Precondition(service="s").needs_processing is None
+
+
+# --- more properties (issue 6: rules are tested for real) -------------------------------
+
+
+@given(record=consent_records(), as_of=instants(min_value=dt.datetime(2025, 1, 1)))
+def test_evaluation_is_idempotent(record: ConsentRecord, as_of: dt.datetime) -> None:
+    """Evaluating twice, or a copy read back from its JSON, gives identical findings."""
+    policy = bundled_policy().at(AS_OF)
+    first = [f.model_dump_json() for f in evaluate_consent(record, policy, as_of)]
+    assert first == [f.model_dump_json() for f in evaluate_consent(record, policy, as_of)]
+    copy = ConsentRecord.model_validate_json(record.model_dump_json())
+    assert first == [f.model_dump_json() for f in evaluate_consent(copy, policy, as_of)]
+    assert is_consent_valid(record, policy, as_of) == is_consent_valid(copy, policy, as_of)
+
+
+# --- mutation testing (issue 6): findings point into the record they judge ---------------
+
+
+def _resolve(document: Any, pointer: str) -> bool:
+    """Whether a JSON pointer names a field of ``document``, or lies under an empty one."""
+    node = document
+    for raw in pointer.split("/")[1:]:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if node is None:
+            return True  # a missing part is located at the field that lacks it
+        if isinstance(node, list):
+            if not token.isdigit() or int(token) >= len(node):
+                return False
+            node = node[int(token)]
+        elif isinstance(node, dict):
+            if token not in node:
+                return False
+            node = node[token]
+        else:
+            return False
+    return True
+
+
+@given(record=consent_records(), as_of=instants(min_value=dt.datetime(2025, 1, 1)))
+def test_every_finding_points_at_a_field_of_its_record(
+    record: ConsentRecord, as_of: dt.datetime
+) -> None:
+    policy = bundled_policy().at(AS_OF)
+    document = record.model_dump(mode="json", exclude={"location"})
+    located = parse_consent_record(document, source="c.json", pointer="/records/4")
+    for f in evaluate_consent(located, policy, as_of):
+        assert f.location is not None and f.location.file == "c.json", f
+        pointer = f.location.pointer
+        assert pointer is not None and pointer.startswith("/records/4/"), pointer
+        assert _resolve(document, pointer.removeprefix("/records/4")), (f.rule, pointer)
+        assert f.subject == located.ref
+        assert None not in f.message.values.values(), f.message
+
+
+def _located(**changes: Any) -> ConsentRecord:
+    data = good(**changes).model_dump(mode="json", exclude={"location"})
+    return parse_consent_record(data, source="c.json", pointer="/records/4")
+
+
+def test_pre_ticked_points_at_the_fact_that_shows_it(policy: PolicyVersion) -> None:
+    (f,) = evaluate_consent(_located(pre_ticked=True), policy, AS_OF)
+    assert f.location is not None and f.location.pointer == "/records/4/pre_ticked"
+    (f,) = evaluate_consent(_located(method="pre-ticked", pre_ticked=None), policy, AS_OF)
+    assert f.location is not None and f.location.pointer == "/records/4/method"
+
+
+def test_consent_parse_errors_are_exact() -> None:
+    with pytest.raises(InputError) as info:
+        parse_consent_record(["x"], source="c.json", pointer="/records/2")  # type: ignore[arg-type]
+    (issue,) = info.value.issues
+    assert (issue.source, issue.line, issue.column, issue.path) == ("c.json", None, None, "")
+    assert (issue.expected, issue.found, issue.pointer) == (
+        "expected a consent record object",
+        "list",
+        "/records/2",
+    )
+    with pytest.raises(InputError) as info:
+        parse_consent_record(None, source="c.json")  # type: ignore[arg-type]
+    assert info.value.issues[0].pointer == ""
+    # Keys with / and ~ are escaped in the pointer (RFC 6901); a nested path uses dots.
+    data = good().model_dump(mode="json", exclude={"location"})
+    data.update({"a/b": 1, "c~d": 2})
+    data["notice"]["id"] = ""
+    with pytest.raises(InputError) as info:
+        parse_consent_record(data, source="c.json", pointer="/r")
+    issues = {i.pointer: i for i in info.value.issues}
+    assert {"/r/a~1b", "/r/c~0d", "/r/notice/id"} <= set(issues)
+    assert issues["/r/notice/id"].path == "notice.id"
+    assert issues["/r/notice/id"].found == "''"
+    assert issues["/r/a~1b"].found == "1"
+    data = good().model_dump(mode="json", exclude={"location"})
+    data["notice"] = ["not", "a", "notice"]
+    data["subject"] = {"name": "Kari"}
+    with pytest.raises(InputError) as info:
+        parse_consent_record(data, source="c.json", pointer="/r")
+    found = {i.pointer: i.found for i in info.value.issues}
+    assert found["/r/notice"] == "['not', 'a', 'notice']"
+    assert found["/r/subject"] is None  # a mapping is not repeated
+
+
+def test_a_policy_with_an_unknown_zone_is_a_usage_error(policy: PolicyVersion) -> None:
+    broken = policy.model_copy(
+        update={
+            "jurisdictions": tuple(
+                j.model_copy(update={"timezone": "Mars/Olympus_Mons"}) for j in policy.jurisdictions
+            )
+        }
+    )
+    with pytest.raises(UsageError, match=r"^unknown time zone 'Mars/Olympus_Mons' in the policy$"):
+        evaluate_consent(good(), broken, AS_OF)
+
+
+def test_findings_record_the_facts_they_stand_on(policy: PolicyVersion) -> None:
+    purposes = ["analytics", "email-marketing"]
+    (f,) = evaluate_consent(good(pre_ticked=True), policy, AS_OF)
+    assert f.evidence == {"method": "ticked-box", "pre_ticked": True, "given_at": GIVEN}
+    cond = {"service": "newsletter", "needs_processing": False}
+    (f,) = evaluate_consent(good(precondition_of=cond), policy, AS_OF)
+    assert f.evidence == {
+        "precondition_of": "newsletter",
+        "needs_processing": False,
+        "purposes": purposes,
+    }
+    assert f.message.values == {"record": "rec-1", "service": "newsletter"}
+    (f,) = evaluate_consent(good(separate_choices=False), policy, AS_OF)
+    assert f.evidence == {"purposes": purposes, "separate_choices": False}
+    assert f.message.values == {"record": "rec-1", "count": 2, "purposes": purposes}
+
+
+def test_not_informed_and_unrecorded_findings_record_their_facts(policy: PolicyVersion) -> None:
+    (f,) = evaluate_consent(good(separate_choices=None), policy, AS_OF)
+    assert f.message.code == "consent.not-granular.unrecorded"
+    assert f.evidence == {
+        "purposes": ["analytics", "email-marketing"],
+        "separate_choices": None,
+        "unrecorded": ["separate_choices"],
+    }
+    assert f.message.values["fields"] == ["separate_choices"]
+    bare = notice(
+        controller_identity=False, data_types=(), right_to_withdraw=False, purposes=("analytics",)
+    )
+    found = {f.message.code: f.evidence for f in evaluate_consent(good(notice=bare), policy, AS_OF)}
+    common = {"notice": "signup-form@3", "given_at": GIVEN}
+    assert found == {
+        "consent.not-informed.controller-identity": {**common, "controller_identity": False},
+        "consent.not-informed.purposes": {
+            **common,
+            "notice_purposes": ["analytics"],
+            "unnamed_purposes": ["email-marketing"],
+        },
+        "consent.not-informed.data-types": {**common, "data_types": []},
+        "consent.not-informed.right-to-withdraw": {**common, "right_to_withdraw": False},
+    }
+
+
+def test_not_demonstrable_records_what_is_known(policy: PolicyVersion) -> None:
+    (f,) = evaluate_consent(good(notice=notice(version=None)), policy, AS_OF)
+    assert f.evidence == {
+        "missing": ["notice.version"],
+        "given_at": GIVEN,
+        "method": "ticked-box",
+        "notice": "signup-form@?",
+    }
+    assert f.message.values == {"record": "rec-1", "missing": ["notice.version"]}
+
+
+def test_a_date_as_of_covers_its_last_microsecond_and_offsetless_times_are_refused(
+    policy: PolicyVersion,
+) -> None:
+    last = dt.datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=OSLO)
+    record = good(
+        withdrawn_at=dt.datetime(2026, 1, 10, 12, 0, tzinfo=OSLO),
+        processing=[event("analytics", last)],
+    )
+    assert "consent.withdrawn" in rules_of(evaluate_consent(record, policy, dt.date(2026, 1, 15)))
+    assert "consent.withdrawn" not in rules_of(
+        evaluate_consent(record, policy, dt.date(2026, 1, 14))
+    )
+
+    class NoOffset(dt.tzinfo):
+        def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+            return None
+
+        def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+            return None
+
+    with pytest.raises(UsageError, match=r"^as_of must be a timezone-aware date-time or a date$"):
+        evaluate_consent(good(), policy, dt.datetime(2026, 1, 15, 12, tzinfo=NoOffset()))

@@ -604,3 +604,474 @@ def test_finding_messages_render_without_values() -> None:
         for lang in LANGUAGES:
             assert render(Message(code=r.message_code), lang)
             assert render(Message(code="request.identity-unwarranted.late"), lang)
+
+
+# -- properties over as_of and evaluation (issue 6: rules are tested for real) ------------------
+
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from hypothesis import strategies as st  # noqa: E402
+
+_POLICIES = {clock: policy_version(clock=clock) for clock in ("none", "restart", "pause")}
+_STILL_LATE = {"request.overdue", "request.late", "request.extension-too-long"}
+
+
+@st.composite
+def _logged_request(draw: st.DrawFn) -> dict[str, Any]:
+    """A request with, each maybe, an identity question and answer, an extension and a response.
+
+    Every event is at most ~5 months after receipt, in chronological order.
+    """
+    data = draw(request_data())
+    received = dt.datetime.fromisoformat(data["received_at"]).astimezone(dt.UTC)
+
+    def after(start: dt.datetime, max_days: int) -> dt.datetime:
+        return start + dt.timedelta(
+            days=draw(st.integers(0, max_days)), minutes=draw(st.integers(0, 24 * 60 - 1))
+        )
+
+    data["jurisdiction"] = draw(st.sampled_from([None, "NO", "SE", "SE-1930-173"]))
+    if draw(st.booleans()):
+        data["subject"] = {"name": "Kari Nordmann", "email": "kari@example.no"}
+        data["record"] = {
+            "matches": draw(st.integers(0, 2)),
+            "name": draw(st.sampled_from(["Kari Nordmann", "Ola Nordmann"])),
+            "emails": draw(st.sampled_from([[], ["kari@example.no"], ["other@example.no"]])),
+        }
+    if draw(st.booleans()):
+        asked = after(received, 6)
+        identity: dict[str, Any] = {
+            "asked_at": asked.isoformat(),
+            "means": draw(
+                st.lists(
+                    st.sampled_from(["confirm-via-address-on-record", "id-document"]),
+                    min_size=1,
+                    unique=True,
+                )
+            ),
+        }
+        if draw(st.booleans()):
+            identity["answered_at"] = after(asked, 20).isoformat()
+        data["identity"] = identity
+    if draw(st.booleans()):
+        data["extension"] = {"notified_at": after(received, 40).isoformat(), "reason": "volume"}
+    if draw(st.booleans()):
+        data["response"] = {
+            "responded_at": after(received, 150).isoformat(),
+            "outcome": "fulfilled",
+        }
+    return data
+
+
+@given(
+    _logged_request(),
+    st.sampled_from(sorted(_POLICIES)),
+    st.integers(0, 160),
+    st.integers(0, 160),
+)
+def test_request_findings_are_monotone_in_as_of(
+    data: dict[str, Any], clock: str, first: int, gap: int
+) -> None:
+    """What fired at t still fires later: events only accumulate.
+
+    An open request overdue at t stays overdue while unanswered; once answered
+    (after its deadline) it is late instead (or later than the extension).
+    """
+    r = parse_request(data)
+    policy = _POLICIES[clock]
+    day = request_deadline(r, policy).received_on
+    t1 = day + dt.timedelta(days=first)
+    t2 = t1 + dt.timedelta(days=gap)
+    earlier = set(rules_fired(r, t1, policy))
+    later = set(rules_fired(r, t2, policy))
+    assert earlier - {"request.overdue"} <= later
+    if "request.overdue" in earlier:
+        assert later & _STILL_LATE
+        zone = ZoneInfo(policy.jurisdiction(r.jurisdiction).timezone)
+        if r.response is None or r.response.responded_at.astimezone(zone).date() > t2:
+            assert "request.overdue" in later
+
+
+@given(_logged_request(), st.sampled_from(sorted(_POLICIES)), st.integers(0, 160))
+def test_request_evaluation_is_idempotent(data: dict[str, Any], clock: str, offset: int) -> None:
+    """Evaluating twice, or a re-parsed copy, gives byte-identical findings."""
+    r = parse_request(data)
+    policy = _POLICIES[clock]
+    as_of = request_deadline(r, policy).received_on + dt.timedelta(days=offset)
+    first = [f.model_dump_json() for f in evaluate_request(r, policy, as_of)]
+    assert first == [f.model_dump_json() for f in evaluate_request(r, policy, as_of)]
+    copy = parse_request(r.model_dump(mode="json"))
+    assert first == [f.model_dump_json() for f in evaluate_request(copy, policy, as_of)]
+
+
+# -- mutation testing (issue 6): what the surviving mutants showed was unchecked ---------------
+
+from gdpr_policy._duration import Duration  # noqa: E402
+
+
+def _evidence(as_of: dt.date, **extra: Any) -> dict[str, Any]:
+    """The evidence every request finding carries, for req()'s request (received 2 March 2026).
+
+    Due 7 April 2026: 2 April is Maundy Thursday, then Good Friday, the weekend
+    and Easter Monday. Extended (three months from receipt): Tuesday 2 June.
+    """
+    out: dict[str, Any] = {
+        "received": D(2026, 3, 2),
+        "due": D(2026, 4, 7),
+        "responded": None,
+        "extension_notice_by": D(2026, 4, 7),
+        "extension_notified": None,
+        "extended_due": D(2026, 6, 2),
+        "deadline_in_force": D(2026, 4, 7),
+        "as_of": as_of,
+        "calendar": "NO",
+        "timezone": "Europe/Oslo",
+        "clock": "none",
+        "clock_moved": False,
+    }
+    out.update(extra)
+    return out
+
+
+def _pointer(f: Finding) -> str | None:
+    assert f.location is not None and f.location.file == "requests.json"
+    return f.location.pointer
+
+
+def test_every_request_finding_carries_its_location_values_and_evidence() -> None:
+    late_notice = {"notified_at": "2026-04-08T09:00+02:00", "reason": "complex"}
+    f = one(req(extension=late_notice), "request.extension-late", D(2026, 4, 9))
+    assert _pointer(f) == "/requests/0/extension/notified_at"
+    assert f.message.values == {"notified": D(2026, 4, 8), "notice_by": D(2026, 4, 7)}
+    assert f.evidence == _evidence(D(2026, 4, 9), extension_notified=D(2026, 4, 8))
+
+    notice = {"notified_at": "2026-03-20T09:00+01:00", "reason": "complex"}
+    f = one(
+        req(extension=notice, response=_responded("2026-06-03")),
+        "request.extension-too-long",
+        D(2026, 12, 1),
+    )
+    assert _pointer(f) == "/requests/0/response/responded_at"
+    assert f.message.values == {
+        "responded": D(2026, 6, 3),
+        "extended_due": D(2026, 6, 2),
+        "days": 1,
+    }
+    assert f.evidence == _evidence(
+        D(2026, 12, 1),
+        responded=D(2026, 6, 3),
+        extension_notified=D(2026, 3, 20),
+        deadline_in_force=D(2026, 6, 2),
+    )
+
+    pdf = req(type="portability", response=_responded("2026-03-20", format="application/pdf"))
+    f = one(pdf, "request.portability-format", D(2026, 12, 1))
+    accepted = ["application/json", "application/xml", "text/csv"]  # the policy's, sorted
+    assert _pointer(f) == "/requests/0/response/format"
+    assert f.message.values == {"format": "application/pdf", "accepted": accepted}
+    assert f.evidence == _evidence(
+        D(2026, 12, 1), responded=D(2026, 3, 20), format="application/pdf", accepted=accepted
+    )
+
+    f = one(req(), "request.overdue", D(2026, 4, 9))
+    assert _pointer(f) == "/requests/0/received_at"
+    assert f.evidence == _evidence(D(2026, 4, 9))
+
+
+def test_identity_findings_carry_their_location_values_and_evidence() -> None:
+    other_address = {"name": "Kari Nordmann", "email": "kari@gmail.example"}
+    answered = _responded("2026-03-20")
+    # No trigger (logged in): unwarranted.
+    asked = {"asked_at": "2026-03-03T09:00+01:00", "means": ["security-questions"]}
+    f = one(
+        req(channel="account", identity=asked, response=answered),
+        "request.identity-unwarranted",
+        D(2026, 12, 1),
+    )
+    assert _pointer(f) == "/requests/0/identity/asked_at"
+    assert f.message.code == "request.identity-unwarranted"
+    assert f.message.values == {"asked": D(2026, 3, 3), "due": D(2026, 4, 7)}
+    assert f.evidence == _evidence(
+        D(2026, 12, 1),
+        responded=D(2026, 3, 20),
+        identity_asked=D(2026, 3, 3),
+        prompt_by=D(2026, 3, 5),
+        triggers=[],
+        means=["security-questions"],
+    )
+    # A trigger, but asked a day after prompt_by (P3D: 5 March): unwarranted, late.
+    means = ["confirm-via-address-on-record"]
+    late = {"asked_at": "2026-03-06T09:00+01:00", "means": means}
+    f = one(
+        req(identity=late, subject=other_address, response=answered),
+        "request.identity-unwarranted",
+        D(2026, 12, 1),
+    )
+    assert _pointer(f) == "/requests/0/identity/asked_at"
+    assert f.message.code == "request.identity-unwarranted.late"
+    assert f.message.values == {
+        "asked": D(2026, 3, 6),
+        "prompt_by": D(2026, 3, 5),
+        "due": D(2026, 4, 7),
+    }
+    assert f.evidence == _evidence(
+        D(2026, 12, 1),
+        responded=D(2026, 3, 20),
+        identity_asked=D(2026, 3, 6),
+        prompt_by=D(2026, 3, 5),
+        triggers=["address-not-on-record"],
+        means=means,
+    )
+    # Asked on prompt_by itself: in time.
+    on_time = {"asked_at": "2026-03-05T09:00+01:00", "means": means}
+    r = req(identity=on_time, subject=other_address, response=answered)
+    assert rules_fired(r, D(2026, 12, 1)) == []
+    # An ID document where a link to the address on record would do.
+    id_doc = {"asked_at": "2026-03-03T09:00+01:00", "means": ["id-document"]}
+    f = one(
+        req(identity=id_doc, subject=other_address, response=answered),
+        "request.identity-disproportionate",
+        D(2026, 12, 1),
+    )
+    assert _pointer(f) == "/requests/0/identity/means"
+    assert f.message.values == {"asked": D(2026, 3, 3)}
+    assert f.evidence == _evidence(
+        D(2026, 12, 1),
+        responded=D(2026, 3, 20),
+        identity_asked=D(2026, 3, 3),
+        means=["id-document"],
+        lighter_means=["confirm-via-address-on-record"],
+        triggers=["address-not-on-record"],
+        authenticated=False,
+    )
+    # A representative: proof of authority is asked too, but it is not the lighter means.
+    f = one(
+        req(
+            identity=id_doc,
+            representative={"name": "Advokat Hansen"},
+            response=answered,
+        ),
+        "request.identity-disproportionate",
+        D(2026, 12, 1),
+    )
+    assert f.evidence["lighter_means"] == ["confirm-via-address-on-record"]
+    assert f.evidence["triggers"] == ["representative"]
+    # Logged in: authenticated.
+    f = one(
+        req(channel="account", identity=id_doc, response=answered),
+        "request.identity-disproportionate",
+        D(2026, 12, 1),
+    )
+    assert f.evidence["authenticated"] is True
+
+
+def test_a_finding_on_a_request_without_a_pointer_points_from_the_root() -> None:
+    r = parse_request(
+        {
+            "id": "r1",
+            "type": "access",
+            "channel": "email",
+            "received_at": "2026-03-02T10:00+01:00",
+        },
+        source="r.json",
+    )
+    (f,) = evaluate_request(r, POLICY, D(2026, 4, 8))
+    assert f.location is not None
+    assert (f.location.file, f.location.pointer) == ("r.json", "/received_at")
+
+
+def test_what_happened_at_the_as_of_instant_is_known() -> None:
+    at = "2026-04-08T10:00+02:00"
+    exactly = dt.datetime(2026, 4, 8, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert rules_fired(req(response=_responded("2026-04-08") | {"responded_at": at}), exactly) == [
+        "request.late"
+    ]
+    before = exactly - dt.timedelta(microseconds=1)
+    assert rules_fired(req(response={"responded_at": at, "outcome": "fulfilled"}), before) == [
+        "request.overdue"
+    ]
+    # A date as_of covers its last microsecond in Oslo.
+    last = {"responded_at": "2026-04-08T23:59:59.999999+02:00", "outcome": "fulfilled"}
+    assert rules_fired(req(response=last), D(2026, 4, 8)) == ["request.late"]
+    # An extension notified at the instant (after the first period) is known, and late.
+    notice = {"notified_at": at, "reason": "complex"}
+    assert rules_fired(req(extension=notice), exactly) == [
+        "request.extension-late",
+        "request.overdue",
+    ]
+    assert rules_fired(req(extension=notice), before) == ["request.overdue"]
+
+
+def test_identity_events_after_as_of_have_not_happened() -> None:
+    policy = policy_version(clock="pause")
+    other_address = {"name": "Kari Nordmann", "email": "kari@gmail.example"}
+    ident = {
+        "asked_at": "2026-03-03T09:00+01:00",
+        "means": ["confirm-via-address-on-record"],
+        "answered_at": "2026-03-10T09:00+01:00",
+    }
+    r = req(identity=ident, subject=other_address)
+    # Before the answer (08:00 UTC) the clock is stopped; from it, the 7 days' pause counts.
+    assert request_deadline(r, policy, D(2026, 3, 9)).suspended
+    waiting = request_deadline(r, policy, dt.datetime(2026, 3, 10, 7, 59, tzinfo=dt.UTC))
+    assert waiting.suspended
+    answered = request_deadline(r, policy, dt.datetime(2026, 3, 10, 8, 0, tzinfo=dt.UTC))
+    assert answered.clock_moved and answered.due == D(2026, 4, 9)
+    assert request_deadline(r, policy).due == answered.due
+    # A question not yet asked is not judged: no trigger (logged in), asked on 5 March.
+    unwarranted = req(channel="account", identity=dict(ident, asked_at="2026-03-05T09:00+01:00"))
+    assert "request.identity-unwarranted" not in rules_fired(unwarranted, D(2026, 3, 4))
+    assert "request.identity-unwarranted" in rules_fired(unwarranted, D(2026, 3, 5))
+    assert (
+        request_deadline(unwarranted, policy, D(2026, 3, 4)).steps[1:2]
+        != request_deadline(unwarranted, policy, D(2026, 3, 5)).steps[1:2]
+    )
+
+
+def test_days_are_taken_in_the_requests_own_jurisdiction() -> None:
+    # A policy whose Swedish zone differs from Oslo's shows which zone each day is taken in.
+    policy = POLICY.model_copy(
+        update={
+            "jurisdictions": tuple(
+                j.model_copy(update={"timezone": "America/New_York"}) if j.code == "SE" else j
+                for j in POLICY.jurisdictions
+            )
+        }
+    )
+    # Received 2 March in New York; due 2 April (a Thursday, an ordinary day in Sweden).
+    r = req(
+        jurisdiction="SE",
+        received_at="2026-03-02T10:00-05:00",
+        response={"responded_at": "2026-04-04T02:00Z", "outcome": "fulfilled"},
+    )
+    # 02:00 UTC on 4 April is still 3 April in New York (a day late), but 4 April in Oslo.
+    f = one(r, "request.late", D(2026, 4, 3), policy)
+    assert f.message.values == {"responded": D(2026, 4, 3), "due": D(2026, 4, 2), "days": 1}
+    assert f.evidence["timezone"] == "America/New_York"
+    assert f.evidence["as_of"] == D(2026, 4, 3)
+
+
+def test_naive_and_offsetless_times_are_refused_exactly() -> None:
+    class NoOffset(dt.tzinfo):
+        def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+            return None
+
+        def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+            return None
+
+    unknown = dt.datetime(2026, 3, 2, 10, 0, tzinfo=NoOffset())
+    with pytest.raises(InputError) as info:
+        req(received_at=unknown)
+    (issue,) = info.value.issues
+    assert issue.expected == (
+        "expected a date-time with a UTC offset (e.g. 2026-03-02T09:15+01:00); "
+        "a time without one is read only when the zone is given"
+    )
+    with pytest.raises(UsageError, match=r"^as_of must be a timezone-aware date-time or a date$"):
+        evaluate_request(req(), POLICY, unknown)
+
+
+def test_parse_errors_name_the_field_exactly() -> None:
+    with pytest.raises(InputError) as info:
+        parse_request(["x"], source="r.json", pointer="/requests/2")  # type: ignore[arg-type]
+    (issue,) = info.value.issues
+    assert (issue.source, issue.line, issue.column, issue.path) == ("r.json", None, None, "")
+    assert (issue.expected, issue.found, issue.pointer) == (
+        "expected a request object",
+        "list",
+        "/requests/2",
+    )
+    with pytest.raises(InputError) as info:
+        parse_request(None)  # type: ignore[arg-type]
+    assert info.value.issues[0].source == "<request>"
+    assert info.value.issues[0].pointer == ""
+    # Keys with / and ~ are escaped in the pointer (RFC 6901); a nested path uses dots.
+    with pytest.raises(InputError) as info:
+        req(**{"a/b": 1, "c~d": 2, "type": {"x": 1}, "id": ""})
+    issues = {i.pointer: i for i in info.value.issues}
+    assert {"/requests/0/a~1b", "/requests/0/c~0d", "/requests/0/type", "/requests/0/id"} <= set(
+        issues
+    )
+    assert issues["/requests/0/type"].found is None  # a mapping is not repeated
+    assert issues["/requests/0/id"].expected == "expected string should have at least 1 character"
+    assert issues["/requests/0/id"].found == "''"
+    # A validator that names a nested field; the value quoted may itself hold ": ".
+    with pytest.raises(InputError) as info:
+        req(response=_responded("2026-03-20", format="bad: type"))
+    (issue,) = info.value.issues
+    assert (issue.path, issue.pointer) == ("response.format", "/requests/0/response/format")
+    assert issue.expected == "expected a media type such as application/json, got 'bad: type'"
+    assert issue.found is None
+    with pytest.raises(InputError) as info:
+        req(identity={"asked_at": "2026-03-01T09:00+01:00", "means": ["id-document"]})
+    (issue,) = info.value.issues
+    assert (issue.path, issue.found) == ("identity.asked_at", None)
+
+
+def test_media_type_parameters_are_ignored_however_many() -> None:
+    r = req(
+        type="portability",
+        response=_responded("2026-03-20", format="text/csv; charset=utf-8; header=present"),
+    )
+    assert rules_fired(r, D(2026, 12, 1)) == []
+
+
+def test_a_policy_without_portability_formats_accepts_every_machine_readable_one() -> None:
+    rights = POLICY.rights.model_copy(update={"portability_formats": ()})
+    policy = POLICY.model_copy(update={"rights": rights})
+    ok = req(type="portability", response=_responded("2026-03-20", format="text/vcard"))
+    assert rules_fired(ok, D(2026, 12, 1), policy) == []
+    assert rules_fired(ok, D(2026, 12, 1)) == ["request.portability-format"]
+
+
+def test_triggers_at_their_edges() -> None:
+    two = {"matches": 2, "name": "Kari Nordmann", "emails": ["kari@example.no"]}
+    assert identity_triggers(req(record=two), POLICY) == ("several-matches",)
+    # Logged in, an address or name check adds nothing, but several records still match.
+    assert identity_triggers(req(channel="account", record=two), POLICY) == ("several-matches",)
+    # Posted: there is no reply address to compare with the record.
+    letter = req(channel="postal", subject={"name": "Kari Nordmann", "email": "x@example.no"})
+    assert identity_triggers(letter, POLICY) == ()
+
+
+def test_the_policys_periods_are_the_ones_used() -> None:
+    rights = POLICY.rights.model_copy(
+        update={
+            "response_period": Duration.parse("P14D"),
+            "extension": Duration.parse("P1M"),
+            "identity": POLICY.rights.identity.model_copy(
+                update={"prompt_within": Duration.parse("P1D"), "clock": "pause"}
+            ),
+        }
+    )
+    policy = POLICY.model_copy(update={"rights": rights})
+    d = compute_deadline(D(2026, 3, 2), policy)
+    assert (d.due, d.extended_due) == (D(2026, 3, 16), D(2026, 4, 16))
+    # Asked two days after receipt: later than P1D, so the clock does not stop.
+    asked = compute_deadline(D(2026, 3, 2), policy, identity_asked=D(2026, 3, 4))
+    assert not asked.suspended and asked.due == D(2026, 3, 16)
+    assert compute_deadline(D(2026, 3, 2), policy, identity_asked=D(2026, 3, 3)).suspended
+
+
+def test_a_question_asked_at_the_as_of_instant_has_been_asked() -> None:
+    asked = {"asked_at": "2026-03-05T09:00+01:00", "means": ["security-questions"]}
+    r = req(channel="account", identity=asked)
+    exactly = dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.UTC)
+    assert "request.identity-unwarranted" in rules_fired(r, exactly)
+    before = exactly - dt.timedelta(microseconds=1)
+    assert "request.identity-unwarranted" not in rules_fired(r, before)
+
+
+def test_as_of_is_checked_in_the_requests_own_zone() -> None:
+    # The controller's zone here skips midnight on 8 March 2026 (Cuba); a Swedish request's
+    # as_of of 7 March ends in Stockholm, where that midnight exists.
+    policy = POLICY.model_copy(
+        update={
+            "jurisdictions": tuple(
+                j.model_copy(update={"timezone": "America/Havana"}) if j.code == "NO" else j
+                for j in POLICY.jurisdictions
+            )
+        }
+    )
+    r = req(jurisdiction="SE")
+    assert evaluate_request(r, policy, D(2026, 3, 7)) == []

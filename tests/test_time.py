@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.pofile import read_po
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from gdpr_policy import _time
@@ -913,3 +913,342 @@ def test_fast_step_messages_are_real_messages() -> None:
         assert Message.model_validate(step.model_dump()) == step
         assert step.model_copy(update={"code": "time.due"}).code == "time.due"
         assert step.model_fields_set == {"code", "values"}
+
+
+# -- mutation testing (issue 6): what the surviving mutants showed was unchecked ---------------
+
+_PERIODS = {
+    "P1M": Duration.parse("P1M"),
+    "P2M": Duration.parse("P2M"),
+    "P1M10D": Duration.parse("P1M10D"),
+    "P14D": Duration.parse("P14D"),
+    "P1Y": Duration.parse("P1Y"),
+}
+_ARITHMETIC = {
+    "time.plus-one-month",
+    "time.plus-months",
+    "time.clamped-to-month-end",
+    "time.clamped-to-month-end-months",
+    "time.plus-days",
+    "time.plus-paused-days",
+}
+
+
+def _check_arithmetic(step: Message, start: dt.date, paused: int) -> dt.date:
+    """One period step: its values say exactly what was added to what."""
+    v = step.values
+    assert v["start"] == start, step
+    end = v["date"]
+    assert isinstance(end, dt.date)
+    if step.code == "time.plus-days":
+        assert end == start + dt.timedelta(days=v["days"])  # type: ignore[arg-type]
+    elif step.code == "time.plus-paused-days":
+        assert v["days"] == paused and paused > 0
+        assert end == start + dt.timedelta(days=paused)
+    else:
+        months = v["months"]
+        assert isinstance(months, int)
+        shift = add_months(start, months)
+        assert end == shift.date
+        clamped = step.code.startswith("time.clamped-to-month-end")
+        assert clamped is shift.clamped
+        assert step.code.endswith("-months") is (months != 1)
+        if clamped:
+            assert v["day"] == start.day
+    return end
+
+
+def _check_period(steps: list[Message], start: dt.date, paused: int, cal: str) -> dt.date:
+    """Arithmetic steps chained from ``start``, then one step per skipped day; the end."""
+    day = start
+    i = 0
+    while i < len(steps) and steps[i].code in _ARITHMETIC:
+        day = _check_arithmetic(steps[i], day, paused)
+        i += 1
+    assert i > 0
+    for step in steps[i:]:
+        assert step.code == f"time.non-working.{step.values['reason']}"
+        assert step.values["date"] == day
+        assert get_calendar(cal).reason(day) == step.values["reason"]
+        day += dt.timedelta(days=1)
+    assert get_calendar(cal).is_working_day(day)
+    return day
+
+
+@given(
+    st.one_of(receipt_days, aware_instants()),
+    calendars,
+    clock_models,
+    st.sampled_from(sorted(_PERIODS)),
+    st.none() | st.integers(0, 6),
+    st.none() | st.integers(0, 10),
+    st.booleans(),
+)
+# Month ends that clamp, for one month and for several, with and without a pause.
+@example(D(2026, 1, 31), "NO", "none", "P1M", None, None, True)
+@example(D(2025, 10, 31), "SE", "pause", "P2M", 1, 3, True)
+@example(D(2026, 3, 31), "SE-1930-173", "restart", "P1M10D", 2, 2, True)
+def test_every_step_carries_the_values_it_explains(
+    received: dt.date | dt.datetime,
+    calendar: str,
+    clock: str,
+    period: str,
+    asked_after: int | None,
+    answered_after: int | None,
+    justified: bool,
+) -> None:
+    zone = "Europe/Stockholm" if calendar.startswith("SE") else "Europe/Oslo"
+    received_on = local_day(received, zone)
+    asked = None if asked_after is None else received_on + dt.timedelta(days=asked_after)
+    answered = (
+        None if asked is None or answered_after is None else asked + dt.timedelta(answered_after)
+    )
+    d = due(
+        received,
+        calendar,
+        period=_PERIODS[period],
+        clock=clock,
+        identity_asked=asked,
+        identity_answered=answered,
+        identity_justified=justified,
+    )
+    assert (d.received_on, d.calendar, d.timezone, d.clock) == (received_on, calendar, zone, clock)
+    # Every step renders in every language with every placeholder filled.
+    for step in d.extended_steps + d.steps:
+        assert None not in step.values.values(), step
+        for lang in LANGUAGES:
+            assert has_message(step.code, lang), step.code
+            assert "{" not in render(step, lang), (step, lang)
+    head = d.steps[0]
+    assert head.values["received"] == received_on
+    assert head.values["timezone"] == zone
+    assert head.values["place"] == zone.split("/")[1]
+    if isinstance(received, dt.datetime):
+        assert head.code == "time.received-at"
+        assert head.values["at"] == received.astimezone(ZoneInfo(zone))
+    else:
+        assert head.code == "time.received"
+    # The identity step, if any, names the days it was given.
+    counts = asked is not None and justified and asked <= received_on + dt.timedelta(days=3)
+    paused = 0
+    rest = list(d.steps[1:])
+    if asked is not None:
+        ident = rest.pop(0)
+        assert ident.code.startswith("time.identity-")
+        assert ident.values["asked"] == asked
+        if ident.code == "time.identity-late":
+            assert ident.values["prompt_by"] == received_on + dt.timedelta(days=3)
+            assert ident.values["within"] == "P3D"
+        if ident.code == "time.identity-awaited":
+            assert ident.values["clock"] == clock
+        if ident.code in ("time.identity-restart", "time.identity-paused"):
+            assert ident.values["answered"] == answered
+        if ident.code == "time.identity-paused":
+            assert answered is not None
+            paused = (answered - asked).days
+            assert ident.values["days"] == paused
+        expected = (
+            "time.identity-unjustified"
+            if not justified
+            else "time.identity-late"
+            if not counts
+            else "time.identity-clock-none"
+            if clock == "none"
+            else "time.identity-awaited"
+            if answered is None
+            else f"time.identity-{'restart' if clock == 'restart' else 'paused'}"
+        )
+        assert ident.code == expected
+    if d.suspended:
+        assert rest == [] and d.steps == d.extended_steps
+        assert d.clock_moved is True
+        assert (d.start, d.due, d.extended_due) == (None, None, None)
+        return
+    moved_start = counts and clock == "restart" and answered is not None
+    assert d.start == (answered if moved_start else received_on)
+    assert d.clock_moved is ((moved_start and answered != received_on) or paused > 0)
+    if not (counts and clock != "none"):
+        # A question that does not count leaves the deadline exactly as without one.
+        plain = due(received, calendar, period=_PERIODS[period], clock=clock)
+        assert (d.due, d.extended_due) == (plain.due, plain.extended_due)
+    assert rest[-1].code == "time.due" and rest[-1].values["date"] == d.due
+    assert d.start is not None
+    assert _check_period(rest[:-1], d.start, paused, calendar) == d.due
+    ext = list(d.extended_steps[len(d.steps) - len(rest) :])
+    notice = ext.index(Message(code="time.extension-notice-by", values={"date": d.due}))
+    assert _check_period(ext[:notice], d.start, paused, calendar) == d.due
+    assert ext[-1] == Message(code="time.extended-due", values={"date": d.extended_due})
+    assert _check_period(ext[notice + 1 : -1], d.start, paused, calendar) == d.extended_due
+    assert d.steps_for(False) == d.steps and d.steps_for(True) == d.extended_steps
+    assert d.in_force(False) == d.due and d.in_force(True) == d.extended_due
+
+
+def test_checked_and_fast_step_messages_are_equal() -> None:
+    # _msg_checked is the fallback for a pydantic whose internals differ.
+    for code, values in [
+        ("time.due", {"date": D(2026, 4, 7)}),
+        ("time.plus-days", {"start": D(2026, 4, 7), "days": 3, "date": D(2026, 4, 10)}),
+    ]:
+        checked = _time._msg_checked(code, **values)  # type: ignore[arg-type]
+        assert checked == _time._msg_fast(code, **values)  # type: ignore[arg-type]
+        assert checked == Message(code=code, values=values)
+
+
+@pytest.mark.parametrize(
+    ("calendar", "day", "keys"),
+    [
+        ("NO", D(2008, 5, 1), ("may-day", "ascension-day")),
+        ("NO", D(2007, 5, 17), ("constitution-day", "ascension-day")),
+        ("SE", D(2008, 5, 1), ("may-day", "ascension-day")),
+        ("SE", D(2049, 6, 6), ("whit-sunday", "national-day")),
+    ],
+)
+def test_two_holidays_on_one_day_are_reported_in_priority_order(
+    calendar: str, day: dt.date, keys: tuple[str, ...]
+) -> None:
+    cal = get_calendar(calendar)
+    assert cal.holiday_keys(day) == keys
+    assert cal.reason(day) == keys[0]
+
+
+def test_calendar_years_and_their_errors_are_exact() -> None:
+    for code in CALENDARS:
+        assert get_calendar(code).holidays(1990) and get_calendar(code).holidays(2100)
+    with pytest.raises(
+        UsageError, match=r"^calendar SE covers the years 1990 to 2100, got a date in 1989$"
+    ):
+        get_calendar("SE").holidays(1989)
+    with pytest.raises(
+        UsageError, match=r"^calendar NO covers the years 1990 to 2100, got a date in 2101$"
+    ):
+        get_calendar("NO").holidays(2101)
+    # Received before 1990, even while an identity question stops the clock.
+    with pytest.raises(
+        UsageError, match=r"^calendar NO covers the years 1990 to 2100, got a date in 1989$"
+    ):
+        due(D(1989, 12, 30), clock="pause", identity_asked=D(1989, 12, 31))
+    # The period ends after 2100.
+    with pytest.raises(
+        UsageError, match=r"^calendar SE covers the years 1990 to 2100, got a date in 2101$"
+    ):
+        due(D(2100, 12, 15), "SE")
+    # The clock restarts on an answer given in 2101.
+    with pytest.raises(
+        UsageError, match=r"^calendar NO covers the years 1990 to 2100, got a date in 2101$"
+    ):
+        due(
+            D(2100, 12, 30),
+            clock="restart",
+            identity_asked=D(2100, 12, 31),
+            identity_answered=D(2101, 1, 1),
+        )
+    assert due(D(1990, 1, 2)).due == D(1990, 2, 2)
+
+
+def test_calendar_objects() -> None:
+    assert _time.Calendar("SE").code == "SE"
+    assert repr(get_calendar("SE-1930-173")) == "Calendar('SE-1930-173')"
+    no = get_calendar("NO")
+    assert no.next_working_day(D(2026, 4, 2)) == D(2026, 4, 7)  # Maundy Thursday to Tuesday
+    assert no.next_working_day(D(2026, 4, 8)) == D(2026, 4, 8)
+    end, steps = roll_forward(D(2026, 4, 4), no)  # a Calendar as well as its code
+    assert end == D(2026, 4, 7)
+    assert [s.values["reason"] for s in steps] == ["saturday", "easter-sunday", "easter-monday"]
+
+
+class _NoOffset(dt.tzinfo):
+    """A tzinfo that does not know its offset: the date-time counts as naive."""
+
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
+        return None
+
+
+def test_zone_edge_cases_and_exact_errors() -> None:
+    unknown = dt.datetime(2026, 3, 2, 12, 0, tzinfo=_NoOffset())
+    attached = attach_zone(unknown, "Europe/Oslo")
+    assert attached.utcoffset() == dt.timedelta(hours=1)
+    with pytest.raises(UsageError, match=r"^date-time 2026-03-02T12:00:00 has no time zone"):
+        local_day(unknown, "Europe/Oslo")
+    with pytest.raises(UsageError, match=r"^received 2026-03-02T12:00:00 has no time zone"):
+        due(unknown)
+    # Repeated in autumn: the first occurrence (summer time), whatever the fold says.
+    repeated = dt.datetime(2026, 10, 25, 2, 30, fold=1)
+    assert attach_zone(repeated, "Europe/Oslo").utcoffset() == dt.timedelta(hours=2)
+    with pytest.raises(
+        UsageError,
+        match=r"^date-time 2026-03-29T02:30:00 does not exist in Europe/Oslo "
+        r"\(the clocks skip it when summer time starts\); give an offset$",
+    ):
+        attach_zone(dt.datetime(2026, 3, 29, 2, 30), "Europe/Oslo")
+    with pytest.raises(
+        UsageError, match=r"^identity answered 2026-03-04T12:00:00 has no time zone"
+    ):
+        due(
+            D(2026, 3, 2),
+            identity_asked=D(2026, 3, 3),
+            identity_answered=dt.datetime(2026, 3, 4, 12),
+        )
+    with pytest.raises(
+        UsageError, match=r"^an identity answer needs the day the question was asked$"
+    ):
+        due(D(2026, 3, 2), identity_answered=D(2026, 3, 4))
+    d = response_deadline(D(2026, 3, 2), timezone="America/Argentina/Buenos_Aires", calendar="NO")
+    assert d.steps[0].values["place"] == "Buenos Aires"
+
+
+def test_month_arithmetic_limits_and_errors_are_exact() -> None:
+    assert add_months(D(9999, 1, 31), 1) == (D(9999, 2, 28), True)
+    with pytest.raises(UsageError, match=r"^9999-12-01 \+ 1 months is past the year 9999$"):
+        add_months(D(9999, 12, 1), 1)
+    with pytest.raises(UsageError, match=r"^months must not be negative, got -1$"):
+        add_months(D(2026, 1, 1), -1)
+    with pytest.raises(
+        UsageError, match=r"^periods are counted in days, weeks, months or years, got PT12H$"
+    ):
+        add_period(D(2026, 1, 1), Duration.parse("PT12H"))
+    with pytest.raises(
+        UsageError,
+        match=r"^response periods are counted in days, weeks, months or years, got PT12H and P2M$",
+    ):
+        due(D(2026, 3, 2), period=Duration.parse("PT12H"))
+
+
+def test_pause_moves_the_clock_only_by_a_whole_day() -> None:
+    same_day = due(
+        D(2026, 3, 2), clock="pause", identity_asked=D(2026, 3, 3), identity_answered=D(2026, 3, 3)
+    )
+    assert same_day.clock_moved is False and same_day.due == due(D(2026, 3, 2)).due
+    one_day = due(
+        D(2026, 3, 2), clock="pause", identity_asked=D(2026, 3, 3), identity_answered=D(2026, 3, 4)
+    )
+    assert one_day.clock_moved is True
+    plain = due(D(2026, 3, 2))
+    assert plain.clock_moved is False and plain.clock == "none"
+
+
+def test_a_pause_past_2100_is_refused_not_overflowed() -> None:
+    # Received Tuesday 1 June 2100; the extended period (3 months) ends on 1 September 2100.
+    asked = D(2100, 6, 2)
+    to_new_year = (D(2100, 12, 31) - D(2100, 9, 1)).days
+    # A pause that ends the extended period on Friday 31 December 2100 is still in range...
+    d = due(
+        D(2100, 6, 1),
+        clock="pause",
+        identity_asked=asked,
+        identity_answered=asked + dt.timedelta(days=to_new_year),
+    )
+    assert d.extended_due == D(2100, 12, 31)
+    # ...one day more is not, and neither is a pause that would pass date.max.
+    for days in (to_new_year + 1, (dt.date.max - asked).days):
+        with pytest.raises(
+            UsageError, match=r"^calendar NO covers the years 1990 to 2100, got a date in 2101$"
+        ):
+            due(
+                D(2100, 6, 1),
+                clock="pause",
+                identity_asked=asked,
+                identity_answered=asked + dt.timedelta(days=days),
+            )

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from gdpr_policy._policy import bundled_snapshot_json
 
-SNAPSHOT = Path(__file__).resolve().parent.parent / "src" / "gdpr_policy" / "policies" / "inmeta.json"
+SNAPSHOT = (
+    Path(__file__).resolve().parent.parent / "src" / "gdpr_policy" / "policies" / "inmeta.json"
+)
 
 
 def main() -> int:

@@ -917,3 +917,77 @@ def test_examples_against_the_bundled_policy(path: Path) -> None:
     assert expected in ids(findings, Severity.ERROR)
     text = path.read_text("utf-8")
     assert "NON-COMPLIANT" in text and expected.removeprefix("banner.") in text
+
+
+# --- more properties (issue 6: rules are tested for real) -------------------------------
+
+_CATEGORY_POOL = (
+    NECESSARY,
+    Category(id="ads", kind="marketing", default_enabled=True),
+    Category(id="stats", kind="analytics", cookies=(CookieRef(name="_gcl_au"),)),
+    Category(id="prefs", kind="functional"),
+)
+_SERVICE_POOL = (
+    Service(id="px", required=True, cookies=(CookieRef(name="_fbp"),)),
+    Service(id="tt", tracker="tiktok-pixel", default_enabled=True),
+    Service(id="hs", tracker="hubspot", category_ids=("necessary",)),
+    Service(id="hj", default_enabled=True, tracker="hotjar"),
+    Service(id="ga", cookies=(CookieRef(name="_ga"),), category_ids=("stats",)),
+)
+_TAG_POOL = (
+    GtmTag(name="hs", type="html", tracker="hubspot"),
+    GtmTag(name="tt", type="html", tracker="tiktok-pixel"),
+    GtmTag(name="ga", type="html", tracker="google-analytics"),
+)
+
+
+_ACME: list[PolicyVersion] = []
+
+
+def _acme_once() -> PolicyVersion:
+    # acme_policy() parses YAML (~0.1 s); a property runs the rules hundreds of times.
+    if not _ACME:
+        _ACME.append(acme_policy())
+    return _ACME[0]
+
+
+def _subset(pool: tuple[Any, ...]) -> st.SearchStrategy[list[Any]]:
+    return st.lists(st.sampled_from(pool), unique_by=id, max_size=len(pool))
+
+
+@given(
+    _subset(_CATEGORY_POOL),
+    _subset(_SERVICE_POOL),
+    _subset(_TAG_POOL),
+    st.sampled_from(["opt-in", "opt-out"]),
+    st.data(),
+)
+def test_findings_do_not_depend_on_category_service_or_tag_order(
+    categories: list[Category],
+    services: list[Service],
+    tags: list[GtmTag],
+    mode: str,
+    data: st.DataObject,
+) -> None:
+    base = banner(
+        mode=mode,
+        categories=tuple(categories),
+        services=tuple(services),
+        gtm_tags=tuple(tags),
+        languages=(EN_OK,),
+    )
+    shuffled = base.model_copy(
+        update={
+            "categories": tuple(data.draw(st.permutations(categories))),
+            "services": tuple(data.draw(st.permutations(services))),
+            "gtm_tags": tuple(data.draw(st.permutations(tags))),
+        }
+    )
+    policy = _acme_once()
+    key = lambda fs: sorted(f.model_dump_json() for f in fs)  # noqa: E731
+    first = run(base, policy)
+    assert key(first) == key(run(shuffled, policy))
+    # Idempotent, and in the documented order whatever the input order.
+    again = run(base, policy)
+    assert [f.model_dump_json() for f in first] == [f.model_dump_json() for f in again]
+    assert [f.sort_key() for f in first] == sorted(f.sort_key() for f in first)
