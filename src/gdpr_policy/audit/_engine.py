@@ -40,8 +40,6 @@ from operator import ge, le, lt, mul
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import PydanticUserError
-
 from .._duration import Duration
 from .._errors import Issue, RecordError, UsageError
 from .._rules import Context, Finding
@@ -264,14 +262,8 @@ def _past_due(due: dt.date | dt.datetime | None, as_of: dt.date | dt.datetime,
 
 
 def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
-    try:
-        return Context(policy=policy, as_of=as_of)
-    except PydanticUserError:
-        # _rules names PolicyVersion only for type checking; pydantic needs it once, here
-        from .._policy import PolicyVersion
-
-        Context.model_rebuild(_types_namespace={"PolicyVersion": PolicyVersion})
-        return Context(policy=policy, as_of=as_of)
+    """A rule context for one evaluation."""
+    return Context(policy=policy, as_of=as_of)
 
 
 # ------------------------------------------------------------------ settings
