@@ -47,6 +47,9 @@ from pydantic import (
 
 from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
+
+# One list of identity triggers: what a policy can switch on is what a request can cite.
+from ._policy import IdentityTrigger
 from ._rules import Context, Finding, Rule, Severity, rule
 from ._time import Deadline, add_period, attach_zone, local_day, response_deadline
 
@@ -72,6 +75,7 @@ __all__ = [
     "Response",
     "Subject",
     "compute_deadline",
+    "deadline_in_force",
     "decide_identity",
     "evaluate_request",
     "identity_triggers",
@@ -92,13 +96,6 @@ RequestType = Literal[
 #: ``account`` is a session the subject is logged in to: already authenticated.
 Channel = Literal["email", "web-form", "account", "postal", "phone", "in-person", "other"]
 Outcome = Literal["fulfilled", "partly", "refused"]
-IdentityTrigger = Literal[
-    "address-not-on-record",
-    "representative",
-    "several-matches",
-    "name-differs",
-    "unverified-channel-whole-record",
-]
 #: Means of checking identity, least intrusive first (EDPB Guidelines 01/2022).
 IdentityMeans = Literal[
     "confirm-via-address-on-record",
@@ -488,6 +485,14 @@ def compute_deadline(
         identity_justified=identity_justified,
         prompt_within=rights.identity.prompt_within,
     )
+
+
+def deadline_in_force(
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime
+) -> dt.date | None:
+    """The last day to answer as it stood at ``as_of``: the extended deadline when a
+    valid extension (notified by the first deadline) had been notified by then."""
+    return _assess(request, _context(policy, as_of)).in_force
 
 
 def request_deadline(

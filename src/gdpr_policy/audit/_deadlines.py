@@ -18,14 +18,19 @@ but no request finding is reported for it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pydantic
 
 from .._errors import RecordError
 from .._messages import Location
 from .._rules import Context, Finding
-from ..requests import Extension, Request, Response, Subject, evaluate_request, request_deadline
+from ..requests import (
+    Extension,
+    Request,
+    Response,
+    Subject,
+    deadline_in_force,
+    evaluate_request,
+)
 from ._engine import RequestVerdict
 from ._model import DsrRequest
 
@@ -48,7 +53,11 @@ def to_request(row: DsrRequest) -> Request:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first["loc"])
         raise RecordError.at(
-            row.source, row.line, None, field, f"expected {first['msg'][0].lower()}{first['msg'][1:]}"
+            row.source,
+            row.line,
+            None,
+            field,
+            f"expected {first['msg'][0].lower()}{first['msg'][1:]}",
         ) from exc
 
 
@@ -81,13 +90,7 @@ def _to_request(row: DsrRequest) -> Request:
 def deadline_hook(row: DsrRequest, ctx: Context) -> RequestVerdict:
     """The due date in force and the request findings for one log row at ``ctx.as_of``."""
     request = to_request(row)
-    deadline = request_deadline(request, ctx.policy, ctx.as_of)
-    extended = (
-        request.extension is not None
-        and deadline.due is not None
-        and _local_day(request.extension.notified_at, deadline.timezone) <= deadline.due
-    )
-    due = deadline.in_force(extended)
+    due = deadline_in_force(request, ctx.policy, ctx.as_of)
     if row.status == "revoked":
         return RequestVerdict(due=due)
     findings: list[Finding] = []
@@ -99,9 +102,3 @@ def deadline_hook(row: DsrRequest, ctx: Context) -> RequestVerdict:
             evidence["record_id"] = row.hubspot_record_id
         findings.append(f.model_copy(update={"evidence": evidence}))
     return RequestVerdict(due=due, findings=tuple(findings))
-
-
-def _local_day(at: dt.datetime, timezone: str) -> dt.date:
-    from .._time import local_day
-
-    return local_day(at, timezone)
