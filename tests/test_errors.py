@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from gdpr_policy import GdprPolicyError, InputError, Issue, PolicyError, UsageError
+from gdpr_policy._errors import HostileInputError, RecordError
 
 
 def test_issue_formats_file_line_column_path_expected_found() -> None:
@@ -47,3 +50,13 @@ def test_input_error_needs_an_issue_and_joins_lines() -> None:
 def test_usage_error_is_a_library_error() -> None:
     assert issubclass(UsageError, GdprPolicyError)
     assert issubclass(PolicyError, ValueError)
+
+
+@pytest.mark.parametrize("cls", [InputError, RecordError, PolicyError, HostileInputError])
+def test_located_errors_survive_pickling(cls: type[InputError]) -> None:
+    # an error raised in a worker process of the audit reaches the parent by pickle
+    err = cls.at("s.jsonl", 3, 7, "status", "SUBSCRIBED or NOT_SUBSCRIBED", "'x'", pointer=None)
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is cls
+    assert back.issues == err.issues
+    assert str(back) == str(err) == "s.jsonl:3:7: status: SUBSCRIBED or NOT_SUBSCRIBED, got 'x'"

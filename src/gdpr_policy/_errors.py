@@ -93,6 +93,11 @@ class InputError(GdprPolicyError, ValueError):
         self.issues: tuple[Issue, ...] = tuple(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
 
+    def __reduce__(self) -> tuple[type[Self], tuple[tuple[Issue, ...]]]:
+        # Rebuilt from the issues, not from the message text: an error raised in a
+        # worker process of the audit crosses to the parent by pickle.
+        return type(self), (self.issues,)
+
     @classmethod
     def at(
         cls,
