@@ -47,6 +47,7 @@ import holidays as _holidays
 from ._duration import Duration
 from ._errors import EvaluationError, UsageError
 from ._messages import Message, MessageValue
+from ._trusted import construct
 
 __all__ = [
     "CALENDARS",
@@ -178,21 +179,13 @@ HOLIDAY_KEYS: tuple[str, ...] = (
 _PRIORITY = {k: i for i, k in enumerate(HOLIDAY_KEYS)}
 
 
-_set = object.__setattr__
-
-
 def _msg_fast(code: str, **values: MessageValue) -> Message:
     # Steps are built from values this module computed itself, so validation is
     # skipped, and so is model_construct's per-field loop: building messages was
-    # most of the cost of a deadline (see benchmarks/deadlines.py). This sets
-    # exactly what model_construct sets; _check_fast_messages() verifies it at
-    # import, and _msg falls back to model_construct if a pydantic release differs.
-    m = Message.__new__(Message)
-    _set(m, "__dict__", {"code": code, "values": values})
-    _set(m, "__pydantic_fields_set__", {"code", "values"})  # a set of its own: model_copy adds
-    _set(m, "__pydantic_extra__", None)
-    _set(m, "__pydantic_private__", None)
-    return m
+    # most of the cost of a deadline (see benchmarks/deadlines.py). _trusted checks
+    # at import that this is what model_construct builds; _check_fast_messages()
+    # checks it again for messages, and _msg falls back to model_construct otherwise.
+    return construct(Message, {"code": code, "values": values})
 
 
 def _msg_checked(code: str, **values: MessageValue) -> Message:

@@ -21,6 +21,7 @@ from typing import Any
 
 from .._messages import Location, Message
 from .._rules import Context, Finding, Rule, Severity, rule
+from .._trusted import construct
 from ._model import Activity, Contact, DsrRequest
 
 __all__ = [
@@ -107,8 +108,8 @@ class ContactFacts:
     def location(self) -> Location:
         """Where the contact is in its export."""
         c = self.contact
-        return Location.model_construct(file=c.source, line=c.line,
-                                        pointer=c.pointer if c.line is None else None, column=None)
+        return construct(Location, {"file": c.source, "line": c.line, "column": None,
+                                    "pointer": c.pointer if c.line is None else None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +142,12 @@ def emit(
     the result equals ``the_rule.finding`` (``tests/audit/test_rules.py`` checks
     that).
     """
-    return Finding.model_construct(
-        rule=the_rule.id, severity=the_rule.severity, subject=subject,
-        message=Message.model_construct(code=the_rule.message_code, values=values),
-        location=location, evidence=evidence, legal=the_rule.legal,
-        statement=the_rule.statement,
-    )
+    return construct(Finding, {
+        "rule": the_rule.id, "severity": the_rule.severity, "subject": subject,
+        "message": construct(Message, {"code": the_rule.message_code, "values": values}),
+        "location": location, "evidence": evidence, "legal": the_rule.legal,
+        "statement": the_rule.statement,
+    })
 
 
 def _live(batch: ContactBatch) -> Iterable[ContactFacts]:
