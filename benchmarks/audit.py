@@ -4,9 +4,9 @@
     python benchmarks/audit.py /tmp/big [--as-of 2025-06-30] [--threads N] [--workers N]
 
 Prints one JSON line: {"contacts", "sends", "audit_s", "duckdb_s", "ratio", "peak_rss_mb"},
-then what was measured: "workers" (processes reading the send log, the audit's
-``workers``; 1 is the default) and "duckdb_threads" (DuckDB's thread count; its
-default is one per core). ``peak_rss_mb`` is the process's peak resident set
+then what was measured: "workers" (the audit's ``workers``; by default what the
+CLI's ``--workers auto`` picks, one per CPU up to 4) and "duckdb_threads"
+(DuckDB's thread count; its default is one per core). ``peak_rss_mb`` is the process's peak resident set
 size measured right after the audit, before DuckDB runs, so it is the audit's
 peak; with several workers "worker_peak_rss_mb" is the largest worker's (its
 pages are mostly shared with the parent after the fork). The SQL computes the
@@ -30,6 +30,7 @@ from pathlib import Path
 from gdpr_policy._policy import bundled_policy
 from gdpr_policy.audit import SnapshotInput, audit_snapshot, classify_files, inactivity_cutoff
 from gdpr_policy.audit._csv import zone_of
+from gdpr_policy.cli import _auto_workers
 
 SQL = """
 CREATE TEMP TABLE c AS
@@ -114,8 +115,9 @@ def main() -> None:
     ap.add_argument("dir")
     ap.add_argument("--as-of", default="2025-06-30")
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: its default)")
-    ap.add_argument("--workers", type=int, default=1,
-                    help="processes reading the send log (audit_snapshot's workers)")
+    ap.add_argument("--workers", type=int, default=_auto_workers(),
+                    help="audit_snapshot's workers (default: as the CLI's --workers auto, "
+                         "one per CPU, at most 4)")
     a = ap.parse_args()
     d = Path(a.dir)
     as_of = dt.date.fromisoformat(a.as_of)

@@ -199,3 +199,25 @@ def test_workers_give_the_same_report(snapshot: Path) -> None:
         == one
     )
     assert run("audit", str(snapshot), "--as-of", AS_OF, "--workers", "0")[0] == 2
+    assert (
+        run("audit", str(snapshot), "--as-of", AS_OF, "--format", "json", "--workers", "auto")[1]
+        == one
+    )
+    code, _, err = run("audit", str(snapshot), "--as-of", AS_OF, "--workers", "many")
+    assert code == 2
+    assert "expected a number or auto, got 'many'" in err
+    assert "Traceback" not in err
+
+
+def test_auto_workers_is_one_per_cpu_at_most_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from gdpr_policy import cli
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
+    assert cli._auto_workers() == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    assert cli._auto_workers() == 1
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert cli._auto_workers() == 1

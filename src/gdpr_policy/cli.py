@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -342,7 +343,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 datetime_format=args.datetime_format,
                 request_hook=deadline_hook,
                 progress=progress,
-                workers=args.workers,
+                workers=_auto_workers() if args.workers == "auto" else args.workers,
                 **inputs,
             )
         except UnicodeDecodeError as exc:
@@ -372,6 +373,24 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(text)
     return audit_exit_code(report, args.fail_on)
+
+
+def _workers(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+
+
+def _auto_workers() -> int:
+    # the CPUs this process may run on (a container may allow fewer than the machine has)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
 
 
 def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
@@ -470,10 +489,11 @@ def _build_parser() -> tuple[
     )
     p.add_argument(
         "--workers",
-        type=int,
-        default=1,
+        type=_workers,
+        default="auto",
         metavar="N",
-        help="processes reading the send log at once (default: 1); the report is the same",
+        help="processes reading the inputs at once: a number, or auto for one per CPU, "
+        "at most 4 (default: auto); the report is the same",
     )
     p.add_argument(
         "--limit",

@@ -174,7 +174,22 @@ def test_workers_must_be_positive() -> None:
 
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
 @pytest.mark.parametrize("fixture", FIXTURES[:2], ids=lambda p: p.name)
-def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path) -> None:
+def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.audit import _engine
+
+    # fork for these small files too
+    monkeypatch.setattr(_engine, "_MIN_PART", 0)
+    monkeypatch.setattr(_engine, "_MIN_AHEAD", 0)
+    forked: list[int] = []
+    real = _engine._Ahead
+
+    class Spy(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object) -> None:
+            forked.append(workers)
+            super().__init__(*args)
+
+    monkeypatch.setattr(_engine, "_Ahead", Spy)
     names = ["contacts_api.jsonl", "subscriptions.jsonl", "email_campaigns.json",
              "email_sends.jsonl", "dsr_requests.jsonl"]
     for name in names:
@@ -196,6 +211,7 @@ def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path) -> N
         out.append(canonical_json(report))
     assert out[0] == out[1] == out[2]
     assert report.summary.rejected == 2
+    assert forked == [2, 3]  # the subscriptions were read ahead whenever workers > 1
 
 
 def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> None:
@@ -206,8 +222,7 @@ def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> 
     lines = [send(f"S{i}", "1", "a@x.no", at("2024-01-01T10:00")) for i in range(40)]
     path = tmp_path / "email_sends.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
-    channels = _engine._Channels()
-    channels.keys(1)
+    channels = _engine._Channels(1)
     channels.watch(channels.key[1], None, None, True, False)
     with path.open(encoding="utf-8") as fh:
         split = split_sends(fh, 2)
@@ -220,3 +235,48 @@ def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> 
             _engine._JOB = None
     # every send of the part is one hit: the count is the part's, once
     assert first[4] == again[4] and first[4][1][0] == {1: first[0]} and 0 < first[0] < 40
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_unreadable_subscriptions_fail_the_same_with_workers(
+        workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # read ahead in a forked process, the error still reaches the caller, after the
+    # contacts have been read (as it does in one process)
+    from gdpr_policy.audit import _engine
+
+    monkeypatch.setattr(_engine, "_MIN_AHEAD", 0)
+    (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
+    (tmp_path / "s.jsonl").write_bytes(subscription("1", "a@x.no").encode() + b"\xff\n")
+    with ExitStack() as stack:
+        def inp(name: str) -> SnapshotInput:
+            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
+
+        with pytest.raises(UnicodeDecodeError):
+            audit_snapshot(as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
+                           contacts=inp("c.jsonl"), subscriptions=inp("s.jsonl"), workers=workers)
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+def test_small_files_are_read_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.audit import _engine
+
+    def no_fork(*args: object) -> None:
+        raise AssertionError("forked for a small file")
+
+    monkeypatch.setattr(_engine, "_Ahead", no_fork)
+    monkeypatch.setattr(_engine, "_part", no_fork)
+    (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
+    (tmp_path / "s.jsonl").write_text(subscription("1", "a@x.no"), encoding="utf-8")
+    (tmp_path / "e.jsonl").write_text(send("S1", "1", None, at("2024-01-05T07:00")) * 50,
+                                      encoding="utf-8")
+    with ExitStack() as stack:
+        def inp(name: str) -> SnapshotInput:
+            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
+
+        report = audit_snapshot(as_of=dt.date(2025, 6, 30),
+                                policy=bundled_policy().at(dt.date(2025, 6, 30)),
+                                contacts=inp("c.jsonl"), subscriptions=inp("s.jsonl"),
+                                sends=inp("e.jsonl"), workers=4)
+    assert sorted((i.file, i.read, i.rejected) for i in report.inputs) == [
+        ("c.jsonl", 1, 0), ("e.jsonl", 50, 0), ("s.jsonl", 1, 0)]

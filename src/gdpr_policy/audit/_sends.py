@@ -52,7 +52,7 @@ from .._errors import RecordError
 from ._logs import _loads, _send_obj
 from ._values import norm_email, parse_instant
 
-__all__ = ["SendBatch", "SendScanner", "scan_range", "scan_sends", "split_sends"]
+__all__ = ["SendBatch", "SendScanner", "file_size", "scan_range", "scan_sends", "split_sends"]
 
 UTC = dt.UTC
 
@@ -167,14 +167,17 @@ class SendScanner:
         self._days: set[str] = set()
 
     # ----------------------------------------------------------- chunks
-    def chunk(self, buf: bytes, first_no: int, open_end: bool = False) -> Iterator[SendBatch]:
+    def chunk(self, buf: bytes, first_no: int, open_end: bool = False,
+              n: int | None = None) -> Iterator[SendBatch]:
         """Batches of the lines of ``buf``: ``b"\\n"``, then complete lines each ending in one.
 
         ``open_end``: the last line had no line end in the log (the file's last
         line); a line read the slow way is parsed as written, so that its error
-        message is the plain reader's.
+        message is the plain reader's. ``n``: the number of lines, when the
+        caller has counted them (a count is a pass over the bytes).
         """
-        n = buf.count(b"\n") - 1
+        if n is None:
+            n = buf.count(b"\n") - 1
         if n <= 0:
             return
         if buf.startswith(b"\n{") and buf.endswith(b"}\n") and buf.count(b"}\n{") == n - 1:
@@ -368,8 +371,9 @@ def scan_sends(
     no = 1
     if stream is not None:
         for chunk, open_end in _byte_chunks(stream, chunk_size):
-            yield from sc.chunk(chunk, no, open_end)
-            no += chunk.count(b"\n") - 1
+            n = chunk.count(b"\n") - 1
+            yield from sc.chunk(chunk, no, open_end, n)
+            no += n
         return
     it = iter(lines)
     while True:
@@ -408,18 +412,31 @@ class _Range:
         return data
 
 
-def split_sends(lines: Iterable[str], parts: int) -> tuple[int, list[tuple[int, int]]] | None:
+def file_size(lines: Iterable[str]) -> int | None:
+    """The size in bytes of the plain file under ``lines``, if it is one nobody has read yet."""
+    raw = getattr(_binary(lines), "raw", None)
+    if not isinstance(raw, io.FileIO):
+        return None
+    return os.fstat(raw.fileno()).st_size
+
+
+def split_sends(lines: Iterable[str], parts: int,
+                min_part: int = 0) -> tuple[int, list[tuple[int, int]]] | None:
     """Cut a send-log file into about equal byte ranges that start at a line start.
 
-    Returns the file descriptor and the ranges, or ``None`` when ``lines`` is not
-    a plain file that can be read at any offset (then read it in one piece).
+    At most as many ranges as leave each at least ``min_part`` bytes. Returns
+    the file descriptor and the ranges, or ``None`` when ``lines`` is not a plain
+    file that can be read at any offset, or too small to cut (then read it in
+    one piece).
     """
-    stream = _binary(lines)
-    raw = getattr(stream, "raw", None)
-    if parts < 2 or not isinstance(raw, io.FileIO):
+    size = file_size(lines)
+    if size is None:
         return None
-    fd = raw.fileno()
-    size = os.fstat(fd).st_size
+    if min_part > 0:
+        parts = min(parts, size // min_part)
+    if parts < 2:
+        return None
+    fd = _binary(lines).raw.fileno()  # type: ignore[union-attr]
     cuts = [0]
     for i in range(1, parts):
         pos = max(size * i // parts, cuts[-1])
@@ -446,6 +463,7 @@ def scan_range(fd: int, start: int, end: int, *, source: str, campaigns: Mapping
     sc = SendScanner(source, campaigns)
     no = 1
     for chunk, open_end in _byte_chunks(_Range(fd, start, end), chunk_size):  # type: ignore[arg-type]
-        yield from sc.chunk(chunk, no, open_end)
-        no += chunk.count(b"\n") - 1
+        n = chunk.count(b"\n") - 1
+        yield from sc.chunk(chunk, no, open_end, n)
+        no += n
     lines_read.append(no - 1)
