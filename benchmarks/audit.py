@@ -5,8 +5,10 @@
 
 Prints one JSON line: {"contacts", "sends", "audit_s", "duckdb_s", "ratio", "peak_rss_mb"},
 then what was measured: "workers" (the audit's ``workers``; by default what the
-CLI's ``--workers auto`` picks, one per CPU up to 4) and "duckdb_threads"
-(DuckDB's thread count; its default is one per core). ``peak_rss_mb`` is the process's peak resident set
+CLI's ``--workers auto`` picks, one per CPU up to 4), "duckdb_threads"
+(DuckDB's thread count; its default is one per core) and "audit_cpu_s" (CPU
+time of the audit, its worker processes included: on N cores the audit cannot
+take less than audit_cpu_s / N). ``peak_rss_mb`` is the process's peak resident set
 size measured right after the audit, before DuckDB runs, so it is the audit's
 peak; with several workers "worker_peak_rss_mb" is the largest worker's (its
 pages are mostly shared with the parent after the fork). The SQL computes the
@@ -110,6 +112,13 @@ RULES = ("retention.inactive-not-deactivated", "retention.bounced-not-deleted",
          "marketing.after-opt-out", "marketing.no-basis", "restriction.processed")
 
 
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("dir")
@@ -127,11 +136,13 @@ def main() -> None:
     def inp(name: str | None) -> SnapshotInput | None:
         return SnapshotInput(name, (d / name).open(encoding="utf-8")) if name else None
 
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     report = audit_snapshot(as_of=as_of, policy=policy, contacts=inp(sel.contacts),
                             subscriptions=inp(sel.subscriptions), campaigns=inp(sel.campaigns),
                             sends=inp(sel.sends), requests=inp(sel.requests), workers=a.workers)
     audit_s = time.perf_counter() - t0
+    audit_cpu_s = _cpu() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -159,6 +170,7 @@ def main() -> None:
            "duckdb_s": round(duckdb_s, 3), "ratio": round(audit_s / duckdb_s, 2),
            "peak_rss_mb": round(peak, 1), "workers": a.workers,
            "duckdb_threads": threads[0] if threads else None}
+    out["audit_cpu_s"] = round(audit_cpu_s, 3)
     if a.workers > 1:
         out["worker_peak_rss_mb"] = round(worker_peak, 1)
     print(json.dumps(out))

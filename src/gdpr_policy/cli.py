@@ -262,7 +262,6 @@ class _Progress:
 
 
 def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import os
     from contextlib import ExitStack
 
     from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
