@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,9 +11,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gdpr_policy._duration import Duration
-from gdpr_policy._rules import REGISTRY
+from gdpr_policy._messages import Location
+from gdpr_policy._policy import bundled_policy
+from gdpr_policy._rules import REGISTRY, Context
 from gdpr_policy.audit import audit_snapshot, inactivity_cutoff
-from gdpr_policy.audit.rules import emit, marketing_no_basis
+from gdpr_policy.audit.rules import (
+    MAX_EVIDENCE_SENDS,
+    MangledIds,
+    emit,
+    marketing_no_basis,
+    record_id_mangled,
+)
 from gdpr_policy.i18n import LANGUAGES, has_message, render
 from strategies.audit import instants
 
@@ -312,3 +321,161 @@ def test_inactive_exactly_when_last_activity_is_before_the_cutoff(
     assert cutoff.astimezone(ZoneInfo(zone)).time() == dt.time(0, 0)
     found = by_rule(rep, "retention.inactive-not-deactivated")
     assert len(found) == int(max(last, at("2019-01-01T00:00")) < cutoff)
+
+
+# --- mutation testing of audit/rules.py (issue 6) ----------------------------------------
+# Each finding is checked whole (subject, location, message values, evidence) against values
+# worked out from the input lines; the contact that does not fire comes first in its batch,
+# so a rule that stopped at it instead of going on would be caught.
+def contact_at(line: int) -> Location:
+    return Location(file="contacts_api.jsonl", line=line)
+
+
+def request_at(line: int) -> Location:
+    return Location(file="dsr_requests.jsonl", line=line)
+
+
+def test_inactivity_finding_in_full() -> None:
+    old = at("2021-03-04T05:06")
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2025-01-01T00:00")),
+                        contact("2", "b@x.no", createdate=at("2019-01-01T00:00"),
+                                notes_last_updated=old)])
+    [f] = by_rule(rep, "retention.inactive-not-deactivated")
+    assert (f.subject, f.location) == ("2", contact_at(2))
+    assert f.message.values == {"last_activity": old, "cutoff": cutoff_oslo()}
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "last_activity": old,
+                          "last_activity_property": "notes_last_updated",
+                          "cutoff": cutoff_oslo()}
+
+
+def test_bounce_finding_in_full_without_a_bounce_send() -> None:
+    recent: dict[str, Any] = {"createdate": at("2025-01-01T00:00")}
+    rep = run(contacts=[contact("1", "a@x.no", **recent),
+                        contact("2", "b@x.no", hs_email_hard_bounce_reason_enum="MAILBOX_FULL",
+                                **recent)])
+    [f] = by_rule(rep, "retention.bounced-not-deleted")
+    assert (f.subject, f.location) == ("2", contact_at(2))
+    assert f.message.values == {"reason": "MAILBOX_FULL"}
+    # no send in the log bounced: the evidence says so by leaving the send out
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "reason": "MAILBOX_FULL"}
+
+
+def test_opt_out_finding_in_full() -> None:
+    opt, s1, s2 = at("2024-05-01T12:00"), at("2024-06-01T08:00"), at("2024-05-02T09:30")
+    rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no")],
+              subscriptions=[subscription("2", "b@x.no", unsub_all=opt)],
+              sends=[send("S1", "1", "a@x.no", s1), send("S2", "2", "b@x.no", s1),
+                     send("S3", "2", "b@x.no", s2)])
+    [f] = by_rule(rep, "marketing.after-opt-out")
+    assert (f.subject, f.location) == ("2", contact_at(2))
+    assert f.message.values == {"opt_out": opt, "count": 2}
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "effective_opt_out": opt,
+                          "opt_out_by": "unsubscribe-all", "request_id": None,
+                          "send_ids": ["S2", "S3"], "send_count": 2,
+                          "first_send_at": s2, "last_send_at": s1}
+
+
+def test_no_basis_finding_in_full() -> None:
+    lead = "Legitimate interest – prospect/lead"
+    s1, s2 = at("2024-01-05T07:00"), at("2024-02-05T07:00")
+    rep = run(contacts=[contact("1", "a@x.no"),
+                        contact("2", "b@x.no", hs_legal_basis=lead, lifecyclestage="lead")],
+              sends=[send("S1", "1", None, s1), send("S2", "2", None, s1),
+                     send("S3", "2", None, s2)])
+    [f] = by_rule(rep, "marketing.no-basis")
+    assert (f.subject, f.location) == ("2", contact_at(2))
+    assert f.message.values == {"count": 2}
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "legal_bases": [lead],
+                          "lifecycle_stage": "lead", "send_ids": ["S2", "S3"], "send_count": 2,
+                          "first_send_at": s1, "last_send_at": s2}
+
+
+def test_restriction_findings_in_full() -> None:
+    r = at("2024-04-01T10:00")
+    noted, sent = r + dt.timedelta(days=2), r + dt.timedelta(days=5)
+    restricted: dict[str, Any] = {"processing_restricted": True, "processing_restricted_date": r}
+    rep = run(contacts=[contact("1", "a@x.no"),
+                        contact("2", "b@x.no", **restricted),  # processed only before
+                        contact("3", "c@x.no", notes_last_updated=noted, **restricted),
+                        contact("4", "d@x.no", notes_last_updated=noted, **restricted),
+                        contact("5", "e@x.no", **restricted)],
+              sends=[send("S1", "1", None, sent), send("S2", "2", None, r - dt.timedelta(days=1)),
+                     send("S3", "3", None, sent), send("S5", "5", None, sent)])
+    found = {f.subject: f for f in by_rule(rep, "restriction.processed")}
+    assert sorted(found) == ["3", "4", "5"]
+    assert [found[k].location for k in "345"] == [contact_at(3), contact_at(4), contact_at(5)]
+    sends = {"send_ids": ["S3"], "send_count": 1, "first_send_at": sent, "last_send_at": sent}
+    none = {"send_ids": [], "send_count": 0, "first_send_at": None, "last_send_at": None}
+    activity = {"activity_property": "notes_last_updated", "activity_at": noted}
+    no_activity = {"activity_property": None, "activity_at": None}
+    # a send and logged activity; logged activity only; a send only
+    for key, hits, act, count in (("3", sends, activity, 1), ("4", none, activity, 0),
+                                  ("5", {**sends, "send_ids": ["S5"]}, no_activity, 1)):
+        f = found[key]
+        assert f.message.values == {"restricted_at": r, "count": count,
+                                    "activity_at": act["activity_at"]}, key
+        email = f"{'abcde'[int(key) - 1]}@x.no"
+        assert f.evidence == {"record_id": key, "email": email, "restricted_at": r,
+                              **hits, **act}, key
+
+
+def test_erasure_findings_in_full() -> None:
+    received, responded = at("2025-05-02T08:15"), at("2025-05-20T10:00")
+    due = at("2025-06-02T08:15")  # the stand-in's one calendar month
+    reqs = [request("DSR-0", "access", "b@x.no", received),
+            request("DSR-1", "erasure", "b@x.no", received, responded=responded)]
+    for archived, rule_id in ((False, "erasure.not-carried-out"),
+                              (True, "erasure.soft-deleted")):
+        rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no", archived=archived)],
+                  requests=reqs, request_hook=stand_in_hook)
+        [f] = [f for f in rep.findings if f.rule.startswith("erasure.")]
+        assert (f.rule, f.subject, f.location) == (rule_id, "request:DSR-1", request_at(2))
+        evidence = {"request_id": "DSR-1", "record_id": "2", "email": "b@x.no",
+                    "received_at": received, "responded_at": responded, "status": "fulfilled",
+                    "due": due, "contact_file": "contacts_api.jsonl", "contact_line": 2}
+        if archived:
+            archived_at = at("2025-01-10T10:00")  # what the contact helper writes
+            assert f.message.values == {"request_id": "DSR-1", "record": "2",
+                                        "archived_at": archived_at}
+            assert f.evidence == {**evidence, "archived_at": archived_at}
+        else:
+            assert f.message.values == {"request_id": "DSR-1", "record": "2",
+                                        "received": received}
+            assert f.evidence == evidence
+
+
+@pytest.mark.parametrize("status", ["denied", "revoked"])
+def test_a_denied_or_revoked_erasure_past_due_is_not_judged(status: str) -> None:
+    rep = erasure_run(status, received="2025-01-01T10:00")
+    assert by_rule(rep, "erasure.not-carried-out") == []  # type: ignore[arg-type]
+    # the same request still open would have fired
+    assert len(by_rule(erasure_run("open", received="2025-01-01T10:00"),  # type: ignore[arg-type]
+                       "erasure.not-carried-out")) == 1
+
+
+def test_unjudged_requests_note_in_full() -> None:
+    ids = [f"DSR-{n}" for n in range(MAX_EVIDENCE_SENDS + 2)]
+    rep = run(requests=[request(i, "access", "a@x.no", at("2025-06-01T10:00"),
+                                status="in_progress") for i in ids])
+    [note] = by_rule(rep, "audit.deadlines-not-evaluated")
+    assert (note.subject, note.location) == ("file:dsr_requests.jsonl",
+                                             Location(file="dsr_requests.jsonl"))
+    assert note.message.values == {"count": len(ids)}
+    assert note.evidence == {"request_ids": ids[:MAX_EVIDENCE_SENDS], "count": len(ids)}
+
+
+def audit_ctx() -> Context:
+    return Context(policy=bundled_policy().at(dt.date(2025, 6, 30)), as_of=dt.date(2025, 6, 30))
+
+
+@pytest.mark.parametrize("examples", [("3.01E+10", "3,02E+10"), ()])
+def test_mangled_ids_note_in_full(examples: tuple[str, ...]) -> None:
+    lines = tuple(range(4, 4 + MAX_EVIDENCE_SENDS + 3))
+    [note] = record_id_mangled.evaluate(MangledIds("export.csv", lines, examples), audit_ctx())
+    assert (note.subject, note.location) == ("file:export.csv",
+                                             Location(file="export.csv", line=4))
+    assert note.message.values == {"count": len(lines),
+                                   "example": examples[0] if examples else None}
+    assert note.evidence == {"count": len(lines), "lines": list(lines[:MAX_EVIDENCE_SENDS]),
+                             "examples": list(examples)}
+    assert record_id_mangled.evaluate(MangledIds("export.csv", (), ()), audit_ctx()) == []

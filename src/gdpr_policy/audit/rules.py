@@ -46,7 +46,7 @@ MAX_EVIDENCE_SENDS = 10
 
 @dataclass(slots=True)
 class SendHits:
-    """Sends that matter to one rule for one contact (mutable while the log streams).
+    """Sends that matter to one rule for one contact, as the engine tallied them.
 
     Times are kept as ISO 8601 UTC text of one width, whose order is time
     order, and become ``datetime`` only in the evidence.
@@ -56,16 +56,6 @@ class SendHits:
     send_ids: list[str] = field(default_factory=list)
     first_at: str | None = None
     last_at: str | None = None
-
-    def add(self, send_id: str, at: str) -> None:
-        """Count a send; keep its id if there is room, and the time span."""
-        self.count += 1
-        if len(self.send_ids) < MAX_EVIDENCE_SENDS:
-            self.send_ids.append(send_id)
-        if self.first_at is None or at < self.first_at:
-            self.first_at = at
-        if self.last_at is None or at > self.last_at:
-            self.last_at = at
 
     def evidence(self) -> dict[str, Any]:
         """The evidence fields: ids, count, first and last time."""
