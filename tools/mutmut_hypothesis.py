@@ -1,4 +1,4 @@
-"""A pytest plugin for mutation runs: no shrinking, and no cache shared between tests.
+"""A pytest plugin for mutation runs: no shrinking, no cache shared between tests or sessions.
 
 A mutant that makes a property fail is killed by the first failing example;
 shrinking it only costs time (minutes, when each example loads a policy). The
@@ -10,6 +10,17 @@ core, the holiday tables) is only called by the first test that asks for a
 given value, so every other test would go unrecorded and never be run against
 its mutants. The mutated modules' caches are therefore cleared before each
 test. ``tools/mutmut_run.py`` loads this plugin through ``PYTEST_ADDOPTS``.
+
+mutmut's fork server collects the tests once (its warm-up) and then runs
+``pytest.main`` again in every forked worker, in the same interpreter, on the
+test ids the statistics run recorded. pytest (9.2) keeps the parametrize ids it
+generated on the ``@parametrize`` mark and, on a second collection of the same
+function, escapes them a second time: an id with a newline, a backslash or a
+non-ASCII character (``klaro/compliant.js:default: true,\\n``) gains a
+backslash. Every worker then asked for a test that no longer existed, pytest
+stopped with a usage error, and mutmut recorded exit code 255 ("timeout") for
+every mutant those tests reach. The ids a mark cached in an earlier session are
+therefore forgotten before the mark is used in a new one.
 """
 
 from __future__ import annotations
@@ -18,6 +29,8 @@ import sys
 
 import pytest
 from hypothesis import Phase, settings
+
+_FRESH_MARKS = pytest.StashKey[set[int]]()
 
 _CACHED_MODULES = (
     "gdpr_policy._time",
@@ -50,3 +63,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             clear = getattr(value, "cache_clear", None)
             if callable(clear) and hasattr(value, "cache_info"):
                 clear()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Runs before pytest's own hook parametrizes the function. Within one session the cache is
+    # kept (pytest uses it so that an ``ids`` iterator is not consumed twice).
+    fresh = metafunc.config.stash.setdefault(_FRESH_MARKS, set())
+    for marker in metafunc.definition.iter_markers(name="parametrize"):
+        source = getattr(marker, "_param_ids_from", None)
+        if source is None or id(source) in fresh:
+            continue
+        fresh.add(id(source))
+        if getattr(source, "_param_ids_generated", None) is not None:
+            object.__setattr__(source, "_param_ids_generated", None)

@@ -12,8 +12,16 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gdpr_policy._duration import Duration
 from gdpr_policy._messages import Location
-from gdpr_policy._policy import PolicyVersion, bundled_policy, bundled_policy_text, load_policy
+from gdpr_policy._policy import (
+    CookieSpec,
+    PolicyVersion,
+    Tracker,
+    bundled_policy,
+    bundled_policy_text,
+    load_policy,
+)
 from gdpr_policy._rules import REGISTRY, Finding, Severity
 from gdpr_policy.banner import (
     Banner,
@@ -23,6 +31,7 @@ from gdpr_policy.banner import (
     ConsentMode,
     ConsentModeDefault,
     ConsentRecord,
+    CookiePattern,
     CookieRef,
     GtmTag,
     ImpliedConsent,
@@ -32,7 +41,27 @@ from gdpr_policy.banner import (
     Service,
 )
 from gdpr_policy.banner._detect import read_banner
-from gdpr_policy.banner.rules import BANNER_RULES, EEA_COUNTRIES, evaluate_banner
+from gdpr_policy.banner._trackers import KnownTracker
+from gdpr_policy.banner.rules import (
+    BANNER_RULES,
+    EEA_COUNTRIES,
+    _add,
+    _can_refuse,
+    _claimed_necessary,
+    _cookie_identity,
+    _match_trackers,
+    _policy_identity,
+    _ref_covers_spec,
+    _same_ref,
+    _service_identity,
+    _service_known,
+    _sits_in_necessary,
+    _spec_matches_name,
+    _spec_samples,
+    _tag_identity,
+    _words,
+    evaluate_banner,
+)
 from gdpr_policy.i18n import LANGUAGES, has_message, render
 
 from ._helpers import DATA, line_col_of
@@ -65,6 +94,17 @@ def acme_policy() -> PolicyVersion:
 @pytest.fixture(scope="module")
 def acme() -> PolicyVersion:
     return acme_policy()
+
+
+_ACME: list[PolicyVersion] = []
+
+
+def _acme_once() -> PolicyVersion:
+    # acme_policy() parses YAML (~0.1 s); run() and the properties evaluate
+    # hundreds of banners (the policy is frozen, so sharing it is safe).
+    if not _ACME:
+        _ACME.append(acme_policy())
+    return _ACME[0]
 
 
 def read(relative: str, text: str | None = None) -> Banner:
@@ -450,7 +490,7 @@ def banner(**fields: Any) -> Banner:
 
 
 def run(b: Banner, policy: PolicyVersion | None = None, as_of: dt.date = AS_OF) -> list[Finding]:
-    return evaluate_banner(b, policy or acme_policy(), as_of)
+    return evaluate_banner(b, policy or _acme_once(), as_of)
 
 
 NECESSARY = Category(id="necessary", kind="necessary", read_only=True, default_enabled=True)
@@ -941,16 +981,6 @@ _TAG_POOL = (
 )
 
 
-_ACME: list[PolicyVersion] = []
-
-
-def _acme_once() -> PolicyVersion:
-    # acme_policy() parses YAML (~0.1 s); a property runs the rules hundreds of times.
-    if not _ACME:
-        _ACME.append(acme_policy())
-    return _ACME[0]
-
-
 def _subset(pool: tuple[Any, ...]) -> st.SearchStrategy[list[Any]]:
     return st.lists(st.sampled_from(pool), unique_by=id, max_size=len(pool))
 
@@ -991,3 +1021,1055 @@ def test_findings_do_not_depend_on_category_service_or_tag_order(
     again = run(base, policy)
     assert [f.model_dump_json() for f in first] == [f.model_dump_json() for f in again]
     assert [f.sort_key() for f in first] == sorted(f.sort_key() for f in first)
+
+
+# --- mutation testing of banner/rules.py (issue 6): the helpers ---------------------------
+# Each test pins one helper's contract with hand-worked values; see docs/mutation-testing.md.
+
+
+def _tracker(tracker_id: str, *cookies: CookieSpec, **fields: Any) -> Tracker:
+    fields.setdefault("provider", "Acme AS")
+    fields.setdefault("category", "analytics")
+    fields.setdefault("purposes", ("analytics",))
+    fields.setdefault("consent_required", True)
+    return Tracker(id=tracker_id, cookies=cookies, **fields)
+
+
+def _pattern(source: str) -> CookieRef:
+    return CookieRef(pattern=CookiePattern(source=source))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("metaPixel", "meta-pixel"),
+        ("meta_pixel", "meta-pixel"),
+        ("Meta Pixel", "meta-pixel"),
+        ("  GA4Tag--v2 ", "ga4-tag-v2"),
+        ("HubSpot", "hub-spot"),
+        ("ABC", "abc"),  # no lower-case letter or digit before the capitals: one word
+        ("--", ""),
+    ],
+)
+def test_words_is_the_lower_case_word_sequence(text: str, words: str) -> None:
+    assert _words(text) == words
+
+
+def test_ids_match_as_word_sequences_only() -> None:
+    widget = _tracker("acme-widget")
+    assert _match_trackers((widget,), ids=("acmeWidget",)) == (widget,)
+    assert _match_trackers((widget,), ids=("ACME_WIDGET",)) == (widget,)
+    assert _match_trackers((widget,), ids=("acmewidget",)) == ()
+    assert _match_trackers((widget,), ids=("",)) == ()
+
+
+def test_a_read_only_or_a_necessary_category_is_a_necessary_home() -> None:
+    locked = Category(id="locked", kind="functional", read_only=True, service_ids=("s",))
+    essential = Category(id="essential", kind="necessary", service_ids=("s",))
+    plain = Category(id="plain", kind="functional", service_ids=("s",))
+    svc = Service(id="s", category_ids=("locked", "essential", "plain"))
+    for home in (locked, essential):
+        b = banner(categories=(plain, home), services=(svc,))
+        assert _sits_in_necessary(b, svc) == home
+        assert _claimed_necessary(b, svc)
+    b = banner(categories=(plain,), services=(svc,))
+    assert _sits_in_necessary(b, svc) is None
+    assert not _claimed_necessary(b, svc)
+
+
+def test_spec_samples_are_the_table_examples_a_pattern_finds() -> None:
+    assert _spec_samples(CookieSpec(name="wid")) == ("wid",)
+    samples = _spec_samples(CookieSpec(pattern="^_ga_[A-Z0-9]+$"))
+    assert samples == ("_ga_ABC123DEF4",)
+    hubspot = set(_spec_samples(CookieSpec(pattern="^__hs[st]")))
+    assert hubspot == {"__hssc", "__hssrc", "__hstc"}
+
+
+def test_spec_matches_a_name_by_name_or_pattern() -> None:
+    assert _spec_matches_name(CookieSpec(name="_ga"), "_ga")
+    assert not _spec_matches_name(CookieSpec(name="_ga"), "_gid")
+    assert _spec_matches_name(CookieSpec(pattern="^_ga_"), "_ga_X1")
+    assert not _spec_matches_name(CookieSpec(pattern="^_ga_"), "_gid")
+
+
+def test_a_banner_pattern_covers_a_policy_pattern_through_the_table_examples() -> None:
+    ga4 = _tracker("site-stats", CookieSpec(pattern="^_ga_[A-Z0-9]+$"))
+    assert _ref_covers_spec(_pattern("^_ga_"), ga4.cookies[0])
+    assert not _ref_covers_spec(_pattern("^_gid"), ga4.cookies[0])
+    assert _match_trackers((ga4,), cookies=(_pattern("_ga_"),)) == (ga4,)
+    assert _match_trackers((ga4,), cookies=(CookieRef(name="_ga_X1"),)) == (ga4,)
+    assert _match_trackers((ga4,), cookies=(CookieRef(name="_gid"),)) == ()
+
+
+def test_policy_identity_by_id_first_then_cookies_id_and_provider() -> None:
+    # The id decides before the cookies (these are Google Analytics cookies).
+    hotjar = _policy_identity(_tracker("hotjar", CookieSpec(name="_ga")))
+    assert hotjar is not None and hotjar.id == "hotjar"
+    by_cookie = _policy_identity(_tracker("site-stats", CookieSpec(name="_ga")))
+    assert by_cookie is not None and by_cookie.id == "google-analytics"
+    by_id_words = _policy_identity(_tracker("hotjar-heatmaps"))
+    assert by_id_words is not None and by_id_words.id == "hotjar"
+    by_provider = _policy_identity(_tracker("heatmaps", provider="Hotjar Ltd."))
+    assert by_provider is not None and by_provider.id == "hotjar"
+    assert _policy_identity(_tracker("heatmaps")) is None
+    # A pattern cookie is no evidence here (only exact names are looked up).
+    assert _policy_identity(_tracker("heatmaps", CookieSpec(pattern="^_ga"))) is None
+
+
+def test_service_table_entry_explicit_then_cookies_id_and_label() -> None:
+    explicit = Service(id="stats", tracker="hotjar", cookies=(CookieRef(name="_ga"),))
+    assert _known_id(_service_known(explicit)) == "hotjar"
+    assert _known_id(_service_known(Service(id="s", cookies=(CookieRef(name="_ga"),)))) == (
+        "google-analytics"
+    )
+    assert _known_id(_service_known(Service(id="hotjar"))) == "hotjar"
+    assert _known_id(_service_known(Service(id="s", label="Hotjar heatmaps"))) == "hotjar"
+    assert _service_known(Service(id="s", tracker="not-in-the-table")) is None
+
+
+def _known_id(known: KnownTracker | None) -> str | None:
+    return known.id if known is not None else None
+
+
+def test_service_identity_by_table_entry_id_or_cookie() -> None:
+    widget = _tracker("acme-widget", CookieSpec(name="wid"))
+    ident = _service_identity(Service(id="s", tracker="hotjar"), (widget,))
+    assert _known_id(ident.known) == "hotjar" and ident.policy == ()
+    assert _service_identity(Service(id="acmeWidget"), (widget,)).policy == (widget,)
+    by_cookie = Service(id="s", cookies=(CookieRef(name="wid"),))
+    assert _service_identity(by_cookie, (widget,)).policy == (widget,)
+    hotjar = _tracker("heatmaps", provider="Hotjar Ltd.")
+    assert _service_identity(Service(id="s", tracker="hotjar"), (hotjar,)).policy == (hotjar,)
+
+
+def test_cookie_identity_prefers_a_tracker_that_needs_consent() -> None:
+    # The pattern covers a session cookie and _ga; the session entry comes first in the table.
+    broad = _cookie_identity(_pattern("^(PHPSESSID|_ga)$"), ())
+    assert _known_id(broad.known) == "google-analytics"
+    session = _cookie_identity(CookieRef(name="PHPSESSID"), ())
+    assert _known_id(session.known) == "session"
+    assert _cookie_identity(CookieRef(name="no-such-cookie"), ()).known is None
+    widget = _tracker("acme-widget", CookieSpec(name="wid"))
+    assert _cookie_identity(CookieRef(name="wid"), (widget,)).policy == (widget,)
+
+
+def test_tag_identity_without_a_table_entry_is_empty() -> None:
+    widget = _tracker("acme-widget")
+    for tracker in (None, "", "not-in-the-table"):
+        ident = _tag_identity(GtmTag(name="t", type="html", tracker=tracker), (widget,))
+        assert (ident.known, ident.policy) == (None, ())
+    hotjar = _tracker("heatmaps", provider="Hotjar Ltd.")
+    ident = _tag_identity(GtmTag(name="t", type="html", tracker="hotjar"), (widget, hotjar))
+    assert (_known_id(ident.known), ident.policy) == ("hotjar", (hotjar,))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (CookieRef(name="_ga"), CookieRef(name="_ga"), True),
+        (CookieRef(name="_ga"), CookieRef(name="_gid"), False),
+        (_pattern("^_ga"), _pattern("^_ga"), True),
+        (_pattern("^_ga"), _pattern("^_gid"), False),
+        (_pattern("^_ga"), CookieRef(name="_ga_X1"), True),
+        (_pattern("^_ga"), CookieRef(name="_gid"), False),
+        (CookieRef(name="_ga_X1"), _pattern("^_ga"), True),
+        (CookieRef(name="_gid"), _pattern("^_ga"), False),
+        (CookieRef(), CookieRef(name="_ga"), False),
+        (CookieRef(name="_ga"), CookieRef(), False),
+        (CookieRef(), CookieRef(), False),
+        (CookieRef(), _pattern("^_ga"), False),
+    ],
+)
+def test_same_ref(a: CookieRef, b: CookieRef, same: bool) -> None:
+    assert _same_ref(a, b) is same
+
+
+ACCEPT_OR_SAVE = LanguageLayer(
+    lang="en", buttons=(Button(role="accept_all"), Button(role="accept_selected"))
+)
+
+
+@pytest.mark.parametrize(
+    ("categories", "services", "walled"),
+    [
+        # Saving the toggles refuses when nothing refusable is on by default.
+        ((Category(id="stats", kind="analytics"),), (), False),
+        ((NECESSARY,), (), False),
+        ((Category(id="ads", kind="marketing", default_enabled=True, read_only=True),), (), False),
+        ((Category(id="ads", kind="marketing", default_enabled=True),), (), True),
+        ((), (Service(id="hj", tracker="hotjar"),), False),
+        ((), (Service(id="sess", required=True, default_enabled=True),), False),
+        (
+            (NECESSARY.model_copy(update={"service_ids": ("cf",)}),),
+            (Service(id="cf", default_enabled=True, category_ids=("necessary",)),),
+            False,
+        ),
+        ((), (Service(id="hj", tracker="hotjar", default_enabled=True),), True),
+    ],
+)
+def test_saving_the_toggles_is_a_way_out_when_nothing_is_preselected(
+    categories: tuple[Category, ...], services: tuple[Service, ...], walled: bool
+) -> None:
+    b = banner(
+        blocks_page=True, languages=(ACCEPT_OR_SAVE,), categories=categories, services=services
+    )
+    assert _can_refuse(b, ACCEPT_OR_SAVE) is not walled
+    assert any(f.rule == "banner.cookie-wall" for f in run(b)) is walled
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "months", "days", "expected"),
+    [
+        (dt.date(2024, 2, 29), 1, 0, 0, dt.date(2025, 2, 28)),
+        (dt.date(2026, 1, 31), 0, 1, 0, dt.date(2026, 2, 28)),
+        (dt.date(2026, 1, 15), 0, 1, 10, dt.date(2026, 2, 25)),
+        (dt.date(2026, 1, 15), 2, 0, 1, dt.date(2028, 1, 16)),
+    ],
+)
+def test_add_calendar_years_months_then_days(
+    day: dt.date, years: int, months: int, days: int, expected: dt.date
+) -> None:
+    assert _add(day, years, months, days) == expected
+
+
+# --- mutation testing of banner/rules.py (issue 6): what each finding says -----------------
+
+
+def _at(line: int) -> Location:
+    return Location(file="b.yaml", line=line, column=1)
+
+
+def _early_banner(mode: str) -> Banner:
+    return banner(
+        mode=mode,
+        mode_location=_at(2),
+        location=_at(1),
+        categories=(
+            # runs early because px does: px is reported, not the category
+            Category(
+                id="ads",
+                kind="marketing",
+                runs_before_consent=True,
+                service_ids=("px",),
+                location=_at(3),
+            ),
+            # ga does not run early, so the category itself does
+            Category(
+                id="stats",
+                kind="analytics",
+                runs_before_consent=True,
+                service_ids=("ga",),
+                location=_at(5),
+                default_enabled_location=_at(6),
+            ),
+            # a member the banner does not define runs nothing
+            Category(
+                id="prefs",
+                kind="functional",
+                runs_before_consent=True,
+                service_ids=("ghost",),
+                location=_at(7),
+            ),
+        ),
+        services=(
+            Service(
+                id="px",
+                category_ids=("ads",),
+                runs_before_consent=True,
+                location=_at(10),
+                default_enabled_location=_at(11),
+            ),
+            Service(id="ga", category_ids=("stats",), location=_at(13)),
+            Service(id="hj", runs_before_consent=True, location=_at(12)),
+        ),
+        languages=(EN_OK,),
+    )
+
+
+def test_opt_out_mode_names_each_element_that_runs_before_consent() -> None:
+    found = [f for f in run(_early_banner("opt-in")) if f.rule == "banner.opt-out-mode"]
+    assert sorted(
+        (f.subject, f.location, f.message.code, f.message.values, f.evidence) for f in found
+    ) == [
+        (
+            "category:prefs",
+            _at(7),
+            "banner.opt-out-mode.category",
+            {"category": "prefs"},
+            {"mode": "opt-in", "category": "prefs", "runs_before_consent": True},
+        ),
+        (
+            "category:stats",
+            _at(6),
+            "banner.opt-out-mode.category",
+            {"category": "stats"},
+            {"mode": "opt-in", "category": "stats", "runs_before_consent": True},
+        ),
+        (
+            "service:hj",
+            _at(12),
+            "banner.opt-out-mode.service",
+            {"service": "hj"},
+            {"mode": "opt-in", "service": "hj", "runs_before_consent": True},
+        ),
+        (
+            "service:px",
+            _at(11),
+            "banner.opt-out-mode.service",
+            {"service": "px"},
+            {"mode": "opt-in", "service": "px", "runs_before_consent": True},
+        ),
+    ]
+
+
+def test_opt_out_mode_is_one_finding_on_the_mode() -> None:
+    (found,) = [f for f in run(_early_banner("opt-out")) if f.rule == "banner.opt-out-mode"]
+    assert (found.subject, found.location, found.message.code) == (
+        "banner",
+        _at(2),
+        "banner.opt-out-mode",
+    )
+    assert found.evidence == {
+        "mode": "opt-out",
+        "runs_before_consent": ["category:stats", "category:prefs", "service:px", "service:hj"],
+    }
+
+
+def _worst_located_banner() -> Banner:
+    """The worst banner of ``_every_kind_of_finding`` with a distinct line on every element."""
+    return banner(
+        location=_at(1),
+        mode="opt-out",
+        mode_location=_at(2),
+        blocks_page=True,
+        blocks_page_location=_at(3),
+        implied_consent=(ImpliedConsent(trigger="scroll", location=_at(4)),),
+        languages=(
+            LanguageLayer(
+                lang="nb", buttons=(Button(role="accept_all", location=_at(6)),), location=_at(5)
+            ),
+            LanguageLayer(
+                lang="sv",
+                buttons=(Button(role="accept_all"), Button(role="reject_all")),
+                equal_weight=False,
+                equal_weight_location=_at(8),
+                location=_at(7),
+            ),
+            LanguageLayer(lang="da", buttons=(Button(role="accept_all", location=_at(9)),)),
+        ),
+        categories=(
+            NECESSARY.model_copy(
+                update={
+                    "cookies": (CookieRef(name="_gcl_au", location=_at(11)),),
+                    "location": _at(10),
+                }
+            ),
+            Category(
+                id="ads",
+                kind="marketing",
+                default_enabled=True,
+                location=_at(12),
+                default_enabled_location=_at(13),
+            ),
+        ),
+        services=(
+            Service(id="px", required=True, cookies=(CookieRef(name="_fbp"),), location=_at(14)),
+            Service(
+                id="tt",
+                tracker="tiktok-pixel",
+                default_enabled=True,
+                category_ids=("other",),
+                location=_at(15),
+                default_enabled_location=_at(16),
+            ),
+        ),
+        consent_mode=ConsentMode(
+            defaults=(
+                ConsentModeDefault(
+                    types=GRANT_ALL, type_locations={"ad_storage": _at(18)}, location=_at(17)
+                ),
+                ConsentModeDefault(
+                    region=("NO",), types={"ad_storage": "granted"}, location=_at(19)
+                ),
+            )
+        ),
+        gtm_tags=(
+            GtmTag(name="hs", type="html", tracker="hubspot", location=_at(20)),
+            GtmTag(name="tt", type="html", tracker="tiktok-pixel", location=_at(21)),
+        ),
+        legitimate_interest=(
+            LegitimateInterestClaim(kind="tcf-purpose", purpose=4, location=_at(22)),
+            LegitimateInterestClaim(kind="service", subject="px", location=_at(23)),
+        ),
+        consent_record=ConsentRecord(lifetime_days=800, location=_at(24)),
+        reconsent=Reconsent(revision=1, triggers=("revision",), location=_at(25)),
+    )
+
+
+def test_every_finding_of_the_worst_banner_says_and_locates_what_it_judged() -> None:
+    # Hand-checked against the banner above: each finding at its element's own line (a
+    # default-enabled line before the element's, the equal-weight line of a layer that has a
+    # reject, the accept button of a layer without a line, the banner for the inventory).
+    eea = sorted(EEA_COUNTRIES)
+    eea_but_no = sorted(EEA_COUNTRIES - {"NO"})  # NO has its own ad_storage grant
+    version = _acme_once().version
+    expected = [
+        (
+            "banner.undeclared-tracker",
+            "tracker:google-analytics-4",
+            1,
+            "banner.undeclared-tracker",
+            {"tracker": "google-analytics-4", "provider": "Google Ireland Ltd."},
+            {
+                "tracker": "google-analytics-4",
+                "provider": "Google Ireland Ltd.",
+                "category": "analytics",
+                "cookies": ["_ga", "^_ga_[A-Z0-9]+$"],
+                "banner_services": ["px", "tt"],
+            },
+        ),
+        (
+            "banner.undeclared-tracker",
+            "tracker:google-tag-manager",
+            1,
+            "banner.undeclared-tracker",
+            {"tracker": "google-tag-manager", "provider": "Google Ireland Ltd."},
+            {
+                "tracker": "google-tag-manager",
+                "provider": "Google Ireland Ltd.",
+                "category": "analytics",
+                "cookies": [],
+                "banner_services": ["px", "tt"],
+            },
+        ),
+        (
+            "banner.undeclared-tracker",
+            "tracker:hubspot",
+            1,
+            "banner.undeclared-tracker",
+            {"tracker": "hubspot", "provider": "HubSpot Inc."},
+            {
+                "tracker": "hubspot",
+                "provider": "HubSpot Inc.",
+                "category": "marketing",
+                "cookies": ["hubspotutk", "__hstc", "__hssc", "__hssrc"],
+                "banner_services": ["px", "tt"],
+            },
+        ),
+        (
+            "banner.undeclared-tracker",
+            "tracker:linkedin-insight-tag",
+            1,
+            "banner.undeclared-tracker",
+            {"tracker": "linkedin-insight-tag", "provider": "LinkedIn Ireland Unlimited Company"},
+            {
+                "tracker": "linkedin-insight-tag",
+                "provider": "LinkedIn Ireland Unlimited Company",
+                "category": "marketing",
+                "cookies": ["li_sugr", "bcookie", "lidc", "UserMatchHistory"],
+                "banner_services": ["px", "tt"],
+            },
+        ),
+        (
+            "banner.opt-out-mode",
+            "banner",
+            2,
+            "banner.opt-out-mode",
+            {},
+            {"mode": "opt-out", "runs_before_consent": []},
+        ),
+        (
+            "banner.cookie-wall",
+            "banner",
+            3,
+            "banner.cookie-wall",
+            {"languages": ["nb", "da"]},
+            {"blocks_page": True, "languages": ["nb", "da"]},
+        ),
+        (
+            "banner.implied-consent",
+            "implied:scroll",
+            4,
+            "banner.implied-consent",
+            {"trigger": "scroll"},
+            {"trigger": "scroll"},
+        ),
+        (
+            "banner.no-reject-first-layer",
+            "lang:nb",
+            5,
+            "banner.no-reject-first-layer",
+            {"lang": "nb"},
+            {"lang": "nb", "buttons": ["accept_all"], "has_reject": False, "equal_weight": None},
+        ),
+        (
+            "banner.no-reject-first-layer",
+            "lang:sv",
+            8,
+            "banner.no-reject-first-layer",
+            {"lang": "sv"},
+            {
+                "lang": "sv",
+                "buttons": ["accept_all", "reject_all"],
+                "has_reject": True,
+                "equal_weight": False,
+            },
+        ),
+        (
+            "banner.no-reject-first-layer",
+            "lang:da",
+            9,
+            "banner.no-reject-first-layer",
+            {"lang": "da"},
+            {"lang": "da", "buttons": ["accept_all"], "has_reject": False, "equal_weight": None},
+        ),
+        (
+            "banner.tracker-in-necessary",
+            "category:necessary",
+            11,
+            "banner.tracker-in-necessary.cookie",
+            {"cookie": "_gcl_au", "tracker": "google-ads", "category": "necessary"},
+            {
+                "category": "necessary",
+                "cookie": "_gcl_au",
+                "tracker": "google-ads",
+                "vendor": "Google Ireland Ltd.",
+                "policy_trackers": [],
+            },
+        ),
+        (
+            "banner.unknown-tracker",
+            "category:necessary",
+            11,
+            "banner.unknown-tracker.cookie",
+            {"cookie": "_gcl_au", "category": "necessary", "policy_version": version},
+            {"category": "necessary", "cookie": "_gcl_au", "tracker": "google-ads"},
+        ),
+        (
+            "banner.preselected",
+            "category:ads",
+            13,
+            "banner.preselected",
+            {"category": "ads"},
+            {"category": "ads", "kind": "marketing", "default_enabled": True},
+        ),
+        (
+            "banner.tracker-in-necessary",
+            "service:px",
+            14,
+            "banner.tracker-in-necessary.required",
+            {"service": "px", "tracker": "meta-pixel"},
+            {
+                "service": "px",
+                "tracker": "meta-pixel",
+                "vendor": "Meta Platforms Ireland Ltd.",
+                "table_category": "marketing",
+                "policy_trackers": ["meta-pixel"],
+                "category": None,
+                "required": True,
+            },
+        ),
+        (
+            "banner.unknown-tracker",
+            "service:tt",
+            15,
+            "banner.unknown-tracker",
+            {"service": "tt", "policy_version": version},
+            {
+                "service": "tt",
+                "tracker": "tiktok-pixel",
+                "vendor": "TikTok Technology Ltd.",
+                "cookies": [],
+            },
+        ),
+        (
+            "banner.preselected",
+            "service:tt",
+            16,
+            "banner.preselected.service",
+            {"service": "tt"},
+            {"service": "tt", "categories": ["other"], "default_enabled": True},
+        ),
+        (
+            "banner.consent-mode-default-granted",
+            "consent-mode:ad_personalization",
+            17,
+            "banner.consent-mode-default-granted.everywhere",
+            {"type": "ad_personalization"},
+            {
+                "type": "ad_personalization",
+                "state": "granted",
+                "default_index": 0,
+                "region": None,
+                "affected": eea,
+            },
+        ),
+        (
+            "banner.consent-mode-default-granted",
+            "consent-mode:ad_user_data",
+            17,
+            "banner.consent-mode-default-granted.everywhere",
+            {"type": "ad_user_data"},
+            {
+                "type": "ad_user_data",
+                "state": "granted",
+                "default_index": 0,
+                "region": None,
+                "affected": eea,
+            },
+        ),
+        (
+            "banner.consent-mode-default-granted",
+            "consent-mode:analytics_storage",
+            17,
+            "banner.consent-mode-default-granted.everywhere",
+            {"type": "analytics_storage"},
+            {
+                "type": "analytics_storage",
+                "state": "granted",
+                "default_index": 0,
+                "region": None,
+                "affected": eea,
+            },
+        ),
+        (
+            "banner.consent-mode-default-granted",
+            "consent-mode:ad_storage",
+            18,
+            "banner.consent-mode-default-granted.everywhere",
+            {"type": "ad_storage"},
+            {
+                "type": "ad_storage",
+                "state": "granted",
+                "default_index": 0,
+                "region": None,
+                "affected": eea_but_no,
+            },
+        ),
+        (
+            "banner.consent-mode-default-granted",
+            "consent-mode:ad_storage",
+            19,
+            "banner.consent-mode-default-granted",
+            {"type": "ad_storage", "regions": ["NO"]},
+            {
+                "type": "ad_storage",
+                "state": "granted",
+                "default_index": 1,
+                "region": ["NO"],
+                "affected": ["NO"],
+            },
+        ),
+        (
+            "banner.tag-not-consent-gated",
+            "tag:hs",
+            20,
+            "banner.tag-not-consent-gated",
+            {"tag": "hs", "tracker": "hubspot", "status": "NOT_SET"},
+            {
+                "tag": "hs",
+                "type": "html",
+                "consent_status": "NOT_SET",
+                "built_in_consent_check": False,
+                "tracker": "hubspot",
+                "policy_trackers": ["hubspot"],
+            },
+        ),
+        (
+            "banner.tag-not-consent-gated",
+            "tag:tt",
+            21,
+            "banner.tag-not-consent-gated",
+            {"tag": "tt", "tracker": "tiktok-pixel", "status": "NOT_SET"},
+            {
+                "tag": "tt",
+                "type": "html",
+                "consent_status": "NOT_SET",
+                "built_in_consent_check": False,
+                "tracker": "tiktok-pixel",
+                "policy_trackers": [],
+            },
+        ),
+        (
+            "banner.unknown-tracker",
+            "tag:tt",
+            21,
+            "banner.unknown-tracker.tag",
+            {"tag": "tt", "tracker": "tiktok-pixel", "policy_version": version},
+            {"tag": "tt", "type": "html", "tracker": "tiktok-pixel"},
+        ),
+        (
+            "banner.legitimate-interest",
+            "tcf-purpose:4",
+            22,
+            "banner.legitimate-interest",
+            {"purpose": 4},
+            {"kind": "tcf-purpose", "purpose": 4},
+        ),
+        (
+            "banner.legitimate-interest",
+            "service:px",
+            23,
+            "banner.legitimate-interest.cookies",
+            {"subject": "px"},
+            {"kind": "service", "subject": "px"},
+        ),
+        (
+            "banner.consent-lifetime",
+            "consent-record",
+            24,
+            "banner.consent-lifetime",
+            {
+                "days": 800,
+                "max": "P13M",
+                "given": dt.date(2026, 1, 15),
+                "expires": dt.date(2028, 3, 25),
+                "allowed_until": dt.date(2027, 2, 15),
+            },
+            {
+                "lifetime_days": 800,
+                "library_default": False,
+                "max_lifetime": "P13M",
+                "given": dt.date(2026, 1, 15),
+                "expires": dt.date(2028, 3, 25),
+                "allowed_until": dt.date(2027, 2, 15),
+            },
+        ),
+        (
+            "banner.stale-revision",
+            "revision",
+            25,
+            "banner.stale-revision",
+            {"revision": 1, "required": 3, "policy_version": version},
+            {"revision": 1, "required": 3, "policy_version": version},
+        ),
+    ]
+    found = [
+        (f.rule, f.subject, f.location, f.message.code, f.message.values, f.evidence)
+        for f in run(_worst_located_banner())
+    ]
+    assert found == [(r, s, _at(line), c, v, e) for r, s, line, c, v, e in expected]
+
+
+def _necessary_home_banner() -> Banner:
+    return banner(
+        location=_at(1),
+        categories=(
+            # not a necessary place: its loose tracker cookie is not this rule's business
+            Category(id="prefs", kind="functional", cookies=(CookieRef(name="_gcl_au"),)),
+            Category(
+                id="locked",
+                kind="functional",
+                read_only=True,
+                service_ids=("sess", "ga"),
+                cookies=(
+                    CookieRef(name="JSESSIONID", location=_at(30)),  # needs no consent
+                    CookieRef(name="_gcl_au"),  # no line of its own: the category's
+                ),
+                location=_at(29),
+            ),
+        ),
+        services=(
+            Service(id="plain", cookies=(CookieRef(name="_fbp"),), location=_at(33)),
+            Service(
+                id="sess",
+                category_ids=("locked",),
+                cookies=(CookieRef(name="PHPSESSID"),),
+                location=_at(34),
+            ),
+            Service(
+                id="ga",
+                category_ids=("locked",),
+                cookies=(CookieRef(name="_ga"),),
+                location=_at(32),
+            ),
+        ),
+    )
+
+
+def test_tracker_in_a_read_only_category_says_which_tracker_and_where() -> None:
+    found = [f for f in run(_necessary_home_banner()) if f.rule == "banner.tracker-in-necessary"]
+    assert [
+        (f.subject, f.location, f.message.code, f.message.values, f.evidence) for f in found
+    ] == [
+        (
+            "category:locked",
+            _at(29),
+            "banner.tracker-in-necessary.cookie",
+            {"cookie": "_gcl_au", "tracker": "google-ads", "category": "locked"},
+            {
+                "category": "locked",
+                "cookie": "_gcl_au",
+                "tracker": "google-ads",
+                "vendor": "Google Ireland Ltd.",
+                "policy_trackers": [],
+            },
+        ),
+        (
+            "service:ga",
+            _at(32),
+            "banner.tracker-in-necessary",
+            {"service": "ga", "tracker": "google-analytics-4", "category": "locked"},
+            {
+                "service": "ga",
+                "tracker": "google-analytics-4",
+                "vendor": "Google Ireland Ltd.",
+                "table_category": "analytics",
+                "policy_trackers": ["google-analytics-4"],
+                "category": "locked",
+                "required": False,
+            },
+        ),
+    ]
+
+
+def test_a_service_is_preselected_on_its_own_after_one_that_is_not() -> None:
+    ads = Category(
+        id="ads", kind="marketing", default_enabled=True, service_ids=("px",), location=_at(41)
+    )
+    services = (
+        Service(id="px", category_ids=("ads",), default_enabled=True),  # its category is reported
+        Service(id="sess", required=True, default_enabled=True),  # claimed necessary
+        Service(id="off"),
+        Service(id="hj", tracker="hotjar", default_enabled=True, location=_at(40)),
+    )
+    found = [
+        (f.subject, f.location)
+        for f in run(banner(location=_at(1), categories=(ads,), services=services))
+        if f.rule == "banner.preselected"
+    ]
+    assert found == [("service:hj", _at(40)), ("category:ads", _at(41))]
+
+
+def test_unknown_trackers_after_declared_ones_are_each_reported() -> None:
+    b = banner(
+        location=_at(1),
+        categories=(
+            Category(
+                id="stats",
+                kind="analytics",
+                cookies=(
+                    CookieRef(name="_ga"),  # google-analytics-4 of the policy
+                    CookieRef(name="_gcl_au"),  # no line of its own: the category's
+                    CookieRef(name="zz_visit", location=_at(51)),
+                ),
+                location=_at(50),
+            ),
+        ),
+        services=(
+            Service(id="ga", cookies=(CookieRef(name="_ga"),), location=_at(53)),
+            Service(id="mystery", cookies=(CookieRef(name="zz_id"),), location=_at(52)),
+        ),
+    )
+    found = [f for f in run(b) if f.rule == "banner.unknown-tracker"]
+    version = _acme_once().version
+    assert [
+        (f.subject, f.location, f.message.code, f.message.values, f.evidence) for f in found
+    ] == [
+        (
+            "category:stats",
+            _at(50),
+            "banner.unknown-tracker.cookie",
+            {"cookie": "_gcl_au", "category": "stats", "policy_version": version},
+            {"category": "stats", "cookie": "_gcl_au", "tracker": "google-ads"},
+        ),
+        (
+            "category:stats",
+            _at(51),
+            "banner.unknown-tracker.cookie",
+            {"cookie": "zz_visit", "category": "stats", "policy_version": version},
+            {"category": "stats", "cookie": "zz_visit", "tracker": None},
+        ),
+        (
+            "service:mystery",
+            _at(52),
+            "banner.unknown-tracker",
+            {"service": "mystery", "policy_version": version},
+            {"service": "mystery", "tracker": None, "vendor": None, "cookies": ["zz_id"]},
+        ),
+    ]
+
+
+def test_legitimate_interest_claims_after_allowed_ones_are_reported() -> None:
+    claims = (
+        LegitimateInterestClaim(kind="tcf-purpose", purpose=2),  # may stand on it
+        LegitimateInterestClaim(kind="tcf-purpose", purpose=5, location=_at(60)),
+        LegitimateInterestClaim(kind="category", location=_at(61)),  # no subject given
+    )
+    found = [
+        (f.subject, f.location, f.message.code, f.message.values, f.evidence)
+        for f in run(banner(location=_at(1), legitimate_interest=claims))
+        if f.rule == "banner.legitimate-interest"
+    ]
+    assert found == [
+        (
+            "tcf-purpose:5",
+            _at(60),
+            "banner.legitimate-interest",
+            {"purpose": 5},
+            {"kind": "tcf-purpose", "purpose": 5},
+        ),
+        (
+            "category:-",
+            _at(61),
+            "banner.legitimate-interest.cookies",
+            {"subject": "-"},
+            {"kind": "category", "subject": "-"},
+        ),
+    ]
+
+
+def test_an_ungated_tag_after_exempt_tags_is_reported() -> None:
+    b = _tag(name="paused", tracker="hubspot", paused=True).model_copy(
+        update={
+            "gtm_tags": (
+                GtmTag(name="paused", type="html", tracker="hubspot", paused=True),
+                GtmTag(name="cf", type="html", tracker="cloudflare"),  # needs no consent
+                GtmTag(name="hs", type="html", tracker="hubspot", location=_at(62)),
+            )
+        }
+    )
+    found = [
+        (f.subject, f.location, f.message.values)
+        for f in run(b)
+        if f.rule == "banner.tag-not-consent-gated"
+    ]
+    assert found == [("tag:hs", _at(62), {"tag": "hs", "tracker": "hubspot", "status": "NOT_SET"})]
+    # Cloudflare is not in the policy, but a necessary tracker is not worth a warning.
+    assert [f.subject for f in run(b) if f.rule == "banner.unknown-tracker"] == []
+
+
+def _with_max_lifetime(text: str) -> PolicyVersion:
+    policy = _acme_once()
+    consent = policy.consent.model_copy(update={"max_lifetime": Duration.parse(text)})
+    return policy.model_copy(update={"consent": consent})
+
+
+def _lifetime_findings(days: float, policy: PolicyVersion | None = None) -> list[Finding]:
+    record = ConsentRecord(lifetime_days=days, lifetime_is_default=True, location=_at(70))
+    b = banner(location=_at(1), consent_record=record)
+    return [f for f in run(b, policy) if f.rule == "banner.consent-lifetime"]
+
+
+@pytest.mark.parametrize(
+    ("maximum", "allowed_days", "allowed_until"),
+    [
+        ("P1Y", 365, dt.date(2027, 1, 15)),
+        ("P1W3D", 10, dt.date(2026, 1, 25)),
+        ("PT23H59M59S", 0, AS_OF),  # less than a whole day adds no day
+        ("P1DT24H", 2, dt.date(2026, 1, 17)),  # 24 hours are a day
+        ("PT1439M60S", 1, dt.date(2026, 1, 16)),  # and so are 86 400 seconds
+    ],
+)
+def test_consent_lifetime_maximum_in_any_unit(
+    maximum: str, allowed_days: int, allowed_until: dt.date
+) -> None:
+    policy = _with_max_lifetime(maximum)
+    assert _lifetime_findings(allowed_days, policy) == []
+    (found,) = _lifetime_findings(allowed_days + 1, policy)
+    expires = AS_OF + dt.timedelta(days=allowed_days + 1)
+    assert (found.subject, found.location) == ("consent-record", _at(70))
+    assert found.evidence == {
+        "lifetime_days": allowed_days + 1,
+        "library_default": True,
+        "max_lifetime": maximum,
+        "given": AS_OF,
+        "expires": expires,
+        "allowed_until": allowed_until,
+    }
+    assert found.message.values == {
+        "days": allowed_days + 1,
+        "max": maximum,
+        "given": AS_OF,
+        "expires": expires,
+        "allowed_until": allowed_until,
+    }
+
+
+def test_consent_lifetime_beyond_the_calendar_expires_never() -> None:
+    last = (dt.date.max - AS_OF).days  # expires on the last day a date can hold
+    assert [f.evidence["expires"] for f in _lifetime_findings(last)] == [dt.date.max]
+    for days in (last + 1, 1e20, float("inf")):
+        assert [f.evidence["expires"] for f in _lifetime_findings(days)] == [None]
+    assert [f.evidence["expires"] for f in _lifetime_findings(float("nan"))] == [None]
+
+
+def test_cookie_wall_without_any_shown_layer() -> None:
+    hidden = LanguageLayer(lang="en", shown=False, buttons=(Button(role="accept_all"),))
+    b = banner(location=_at(1), blocks_page=True, blocks_page_location=_at(80), languages=(hidden,))
+    found = [
+        (f.subject, f.location, f.message.code, f.message.values, f.evidence)
+        for f in run(b)
+        if f.rule == "banner.cookie-wall"
+    ]
+    assert found == [
+        (
+            "banner",
+            _at(80),
+            "banner.cookie-wall.no-layer",
+            {},
+            {"blocks_page": True, "languages": []},
+        )
+    ]
+
+
+def test_a_set_revision_is_judged_whatever_the_triggers() -> None:
+    stale = Reconsent(revision=2, triggers=(), location=_at(90))
+    found = [
+        (f.subject, f.location, f.message.values)
+        for f in run(banner(location=_at(1), reconsent=stale))
+        if f.rule == "banner.stale-revision"
+    ]
+    version = _acme_once().version
+    assert found == [
+        ("revision", _at(90), {"revision": 2, "required": 3, "policy_version": version})
+    ]
+
+
+def test_reject_missing_is_located_on_the_layer_whatever_its_equal_weight_line() -> None:
+    # An equal-weight setting is only the culprit when there is a reject to weigh.
+    layer = LanguageLayer(
+        lang="nb",
+        buttons=(Button(role="accept_all", location=_at(6)),),
+        equal_weight=True,
+        equal_weight_location=_at(7),
+        location=_at(5),
+    )
+    found = [
+        (f.subject, f.location)
+        for f in run(banner(location=_at(1), languages=(layer,)))
+        if f.rule == "banner.no-reject-first-layer"
+    ]
+    assert found == [("lang:nb", _at(5))]
+
+
+def test_tracker_in_necessary_known_only_to_the_policy() -> None:
+    policy = _acme_once()
+    widget = _tracker("acme-widget", CookieSpec(name="wid"), category="marketing")
+    policy = policy.model_copy(update={"trackers": (*policy.trackers, widget)})
+    svc = Service(id="w", category_ids=("necessary",), cookies=(CookieRef(name="wid"),))
+    (found,) = [
+        f
+        for f in run(banner(categories=(NECESSARY,), services=(svc,)), policy)
+        if f.rule == "banner.tracker-in-necessary"
+    ]
+    assert found.evidence == {
+        "service": "w",
+        "tracker": "acme-widget",
+        "vendor": "Acme AS",
+        "table_category": None,
+        "policy_trackers": ["acme-widget"],
+        "category": "necessary",
+        "required": False,
+    }
+
+
+def test_an_unset_revision_is_the_library_default_zero() -> None:
+    policy = _acme_once()
+    first = policy.model_copy(
+        update={"consent": policy.consent.model_copy(update={"banner_revision": 1})}
+    )
+    unset = banner(reconsent=Reconsent(revision=None, triggers=("revision",)))
+    (found,) = [f for f in run(unset, first) if f.rule == "banner.stale-revision"]
+    assert (found.evidence["revision"], found.evidence["required"]) == (0, 1)
+    assert found.message.values["revision"] == 0
