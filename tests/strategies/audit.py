@@ -128,3 +128,43 @@ def odd_send_lines(draw: st.DrawFn) -> str:
     else:
         text = json.dumps(obj, ensure_ascii=False)
     return text + "\n"
+
+
+@st.composite
+def snapshot_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """A small, well-formed snapshot as plain data (``tests/audit/_helpers`` turns it into lines).
+
+    Record ids and addresses are unique, a contact has at most one subscription
+    line and one request, and instants are distinct where the audit breaks a tie
+    by input order (the earliest objection, the first hard bounce): so every
+    finding is determined by the records, not by their order.
+    """
+    n = draw(st.integers(1, 6))
+    contacts = []
+    for i in range(n):
+        restricted = draw(st.none() | instants)
+        contacts.append({
+            "rid": str(i + 1), "email": f"p{i}@x.no",
+            "createdate": draw(instants),
+            "notes_last_updated": draw(st.none() | instants),
+            "hs_legal_basis": draw(st.sampled_from(
+                ["Freely given consent from contact", "Legitimate interest – prospect/lead", None])),
+            "lifecyclestage": draw(st.sampled_from(["lead", "customer"])),
+            "hs_email_hard_bounce_reason_enum": draw(st.sampled_from([None, None, "BAD_MAILBOX"])),
+            "processing_restricted": restricted is not None,
+            "processing_restricted_date": restricted,
+            "archived": draw(st.integers(0, 9)) == 0,
+        })
+    subs = [{"i": i, "unsub_all": draw(st.none() | instants),
+             "off": draw(st.none() | instants), "consent": draw(st.booleans())}
+            for i in draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))]
+    sends = [{"sid": f"S{k}", "i": draw(st.integers(0, n)),  # n: a record id nobody has
+              "when": draw(instants), "campaign": draw(st.sampled_from(["100", "200", "300"])),
+              "status": draw(st.sampled_from(["delivered", "delivered", "hard_bounce"]))}
+             for k in range(draw(st.integers(0, 24)))]
+    requests = [{"id": f"D{k}", "i": i, "type": draw(st.sampled_from(["objection", "erasure"])),
+                 "received": draw(instants),
+                 "status": draw(st.sampled_from(["fulfilled", "open", "revoked"]))}
+                for k, i in enumerate(draw(st.lists(st.integers(0, n - 1), unique=True,
+                                                    max_size=3)))]
+    return {"contacts": contacts, "subscriptions": subs, "sends": sends, "requests": requests}
