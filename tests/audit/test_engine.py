@@ -366,3 +366,12 @@ def test_inactivity_and_erasure_findings_only_grow_with_as_of(
                     "retention.bounced-not-deleted"):
         assert [f.evidence for f in by_rule(before, rule_id)] == [
             f.evidence for f in by_rule(after, rule_id)], rule_id
+
+
+def test_no_process_is_forked_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.audit import _engine
+
+    monkeypatch.setattr(_engine.sys, "platform", "darwin")
+    assert not _engine._can_fork()
+    monkeypatch.setattr(_engine.sys, "platform", "linux")
+    assert _engine._can_fork() == ("fork" in mp.get_all_start_methods())

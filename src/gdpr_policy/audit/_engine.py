@@ -32,6 +32,7 @@ import calendar
 import datetime as dt
 import gc
 import multiprocessing as mp
+import sys
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -321,8 +322,9 @@ def audit_snapshot(
     ``progress`` is called with ``(input name, records read so far)`` now and
     then, for a progress bar. ``workers`` > 1 reads the send log in up to that
     many processes at once, and the subscription statuses beside the contacts
-    (forked, where the platform can fork, and only for plain files of a few
-    megabytes or more); the report is the same as with one. Unreadable input raises
+    (forked processes, on platforms where forking is safe: not on Windows or
+    macOS; and only for plain files of a few megabytes or more); the report is
+    the same as with one. Unreadable input raises
     :class:`~gdpr_policy.InputError`; a bad record only rejects itself.
     """
     if isinstance(as_of, dt.datetime) and as_of.tzinfo is None:
@@ -696,7 +698,10 @@ def _part(i: int) -> tuple[int, int, list[Rejection], int, _Tallies]:
 
 
 def _can_fork() -> bool:
-    return "fork" in mp.get_all_start_methods()
+    # macOS offers fork, but system libraries may crash in a forked child (why
+    # Python made spawn its default there); spawning would re-import and re-read
+    # everything a worker needs, which costs more than it saves.
+    return "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
 
 
 def _read_subscriptions(subs: SnapshotInput, mapping: PortalMapping,
