@@ -375,3 +375,23 @@ def test_no_process_is_forked_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not _engine._can_fork()
     monkeypatch.setattr(_engine.sys, "platform", "linux")
     assert _engine._can_fork() == ("fork" in mp.get_all_start_methods())
+
+
+@pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_an_unreadable_send_log_fails_the_same_with_workers(
+        workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the bad byte is in the last part: a worker process meets it, the caller raises it
+    from gdpr_policy.audit import _engine
+
+    monkeypatch.setattr(_engine, "_MIN_PART", 0)
+    (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
+    good = "".join(send(f"S{i}", "1", None, at("2024-01-05T07:00")) for i in range(60))
+    (tmp_path / "e.jsonl").write_bytes(good.encode() + b'{"send_id": "\xff"}\n')
+    with ExitStack() as stack:
+        def inp(name: str) -> SnapshotInput:
+            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
+
+        with pytest.raises(UnicodeDecodeError):
+            audit_snapshot(as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
+                           contacts=inp("c.jsonl"), sends=inp("e.jsonl"), workers=workers)
