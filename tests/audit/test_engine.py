@@ -250,6 +250,16 @@ def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> 
     assert first[4] == again[4] and first[4][1][0] == {1: first[0]} and 0 < first[0] < 40
 
 
+def audit_files(directory: Path, workers: int, **files: str) -> Any:
+    """Audit files of ``directory`` (``contacts="c.jsonl"``, ...) as the CLI opens them."""
+    with ExitStack() as stack:
+        inputs = {kind: SnapshotInput(name, stack.enter_context(
+            (directory / name).open(encoding="utf-8"))) for kind, name in files.items()}
+        return audit_snapshot(as_of=dt.date(2025, 6, 30),
+                              policy=bundled_policy().at(dt.date(2025, 6, 30)),
+                              workers=workers, **inputs)
+
+
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_unreadable_subscriptions_fail_the_same_with_workers(
@@ -261,13 +271,8 @@ def test_unreadable_subscriptions_fail_the_same_with_workers(
     monkeypatch.setattr(_engine, "_MIN_AHEAD", 0)
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "s.jsonl").write_bytes(subscription("1", "a@x.no").encode() + b"\xff\n")
-    with ExitStack() as stack:
-        def inp(name: str) -> SnapshotInput:
-            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
-
-        with pytest.raises(UnicodeDecodeError):
-            audit_snapshot(as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
-                           contacts=inp("c.jsonl"), subscriptions=inp("s.jsonl"), workers=workers)
+    with pytest.raises(UnicodeDecodeError):
+        audit_files(tmp_path, workers, contacts="c.jsonl", subscriptions="s.jsonl")
 
 
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
@@ -283,14 +288,8 @@ def test_small_files_are_read_in_one_process(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "s.jsonl").write_text(subscription("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "e.jsonl").write_text(send("S1", "1", None, at("2024-01-05T07:00")) * 50,
                                       encoding="utf-8")
-    with ExitStack() as stack:
-        def inp(name: str) -> SnapshotInput:
-            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
-
-        report = audit_snapshot(as_of=dt.date(2025, 6, 30),
-                                policy=bundled_policy().at(dt.date(2025, 6, 30)),
-                                contacts=inp("c.jsonl"), subscriptions=inp("s.jsonl"),
-                                sends=inp("e.jsonl"), workers=4)
+    report = audit_files(tmp_path, 4, contacts="c.jsonl", subscriptions="s.jsonl",
+                         sends="e.jsonl")
     assert sorted((i.file, i.read, i.rejected) for i in report.inputs) == [
         ("c.jsonl", 1, 0), ("e.jsonl", 50, 0), ("s.jsonl", 1, 0)]
 
@@ -388,10 +387,5 @@ def test_an_unreadable_send_log_fails_the_same_with_workers(
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     good = "".join(send(f"S{i}", "1", None, at("2024-01-05T07:00")) for i in range(60))
     (tmp_path / "e.jsonl").write_bytes(good.encode() + b'{"send_id": "\xff"}\n')
-    with ExitStack() as stack:
-        def inp(name: str) -> SnapshotInput:
-            return SnapshotInput(name, stack.enter_context((tmp_path / name).open(encoding="utf-8")))
-
-        with pytest.raises(UnicodeDecodeError):
-            audit_snapshot(as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
-                           contacts=inp("c.jsonl"), sends=inp("e.jsonl"), workers=workers)
+    with pytest.raises(UnicodeDecodeError):
+        audit_files(tmp_path, workers, contacts="c.jsonl", sends="e.jsonl")
