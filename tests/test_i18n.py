@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdpr_policy import REGISTRY, Message, UsageError, load_all_rules
 from gdpr_policy.i18n import LANGUAGES, format_value, has_message, render, translate
@@ -135,3 +137,43 @@ def test_catalog_dir_is_inside_the_package() -> None:
 def test_missing_value_with_a_format_spec_renders_its_name() -> None:
     msg = Message.of("time.extended-due")
     assert "{date}" in render(msg, "en")
+
+
+_VALUES = st.one_of(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 12, 31)),
+    st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2090, 12, 31),
+                 timezones=st.just(dt.UTC)),
+    st.integers(-5, 10**6), st.text(max_size=8), st.booleans(), st.none(),
+    st.lists(st.sampled_from(["a", "b", "S12"]), max_size=3),
+)
+_TEMPLATES = sorted({(lang, code) for (lang, _), msgs in _catalogs().items() for code in msgs})
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(_TEMPLATES), st.data())
+def test_render_equals_the_string_formatter_for_every_template(
+        entry: tuple[str, str], data: st.DataObject) -> None:
+    # render() parses each template once; string.Formatter is the reference. Values of
+    # any kind (some a format spec refuses), and some missing.
+    from gdpr_policy import i18n
+
+    lang, code = entry
+    template = translate(code, lang)
+    values = {name: data.draw(_VALUES) for name in _fields(template)
+              if data.draw(st.integers(0, 4))}
+    try:
+        want = i18n._Formatter(lang).vformat(template, (), i18n._Defaulting(values))
+    except (ValueError, TypeError, UsageError) as exc:
+        with pytest.raises(type(exc)):
+            render(Message(code=code, values=values), lang)
+        return
+    assert render(Message(code=code, values=values), lang) == want
+
+
+def test_a_template_with_more_than_plain_fields_goes_to_the_string_formatter() -> None:
+    from gdpr_policy import i18n
+
+    assert i18n._pieces("due {date:short}, {{literal}}") == (
+        ("due ", "date", "short"), (", {", None, ""), ("literal}", None, ""))
+    for odd in ("{a.b}", "{a[0]}", "{a!r}", "{a:{b}}", "{0}"):
+        assert i18n._pieces(odd) is None, odd

@@ -11,8 +11,16 @@ from gdpr_policy import i18n
 from gdpr_policy._messages import Location, Message
 from gdpr_policy._rules import Finding, Severity
 from gdpr_policy.report import PolicyRef, Report, render_json, report_json
+from gdpr_policy.report._json import finding_json
 from gdpr_policy.report._model import jsonable
-from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, reports, sample_report
+from strategies.report import (
+    HOSTILE,
+    SAMPLE_REGISTRY,
+    hostile_report,
+    reports,
+    sample_findings,
+    sample_report,
+)
 
 FINDING_KEYS = {
     "rule",
@@ -118,3 +126,15 @@ def test_non_finite_numbers_and_lone_surrogates_still_give_valid_utf8_json() -> 
     data = json.loads(text.encode("utf-8"))
     assert data["findings"][0]["subject"] == "bad\udcff"
     assert data["findings"][0]["evidence"] == {"x": "nan", "y": "-inf"}
+
+
+def test_references_are_written_once_per_rule_but_never_shared() -> None:
+    a, b = sample_findings()[:2]
+    one, two = finding_json(a), finding_json(a)
+    assert one["references"] == two["references"] == {
+        "legal": [str(r) for r in a.legal], "statement": [str(s) for s in a.statement]}
+    assert one["references"]["legal"] is not two["references"]["legal"]
+    one["references"]["legal"].append("changed")
+    assert finding_json(a)["references"]["legal"] == [str(r) for r in a.legal]
+    assert finding_json(b)["references"] == {
+        "legal": [str(r) for r in b.legal], "statement": [str(s) for s in b.statement]}

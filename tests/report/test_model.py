@@ -26,6 +26,7 @@ from gdpr_policy.report import (
     exit_code,
     render_json,
 )
+from gdpr_policy.report._model import canonical_json, jsonable
 from strategies.report import SAMPLE_REGISTRY, findings, sample_findings, sample_report
 
 
@@ -231,3 +232,32 @@ def test_evidence_dates_serialize_as_iso() -> None:
 def test_all_severity_combinations_are_distinct_reports() -> None:
     seen = {render_json(_with(*c)) for c in itertools.combinations(list(Severity), 2)}
     assert len(seen) == 3
+
+
+def _reference_jsonable(value: object) -> object:
+    # jsonable without its fast paths: the plain recursive definition
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): _reference_jsonable(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list | tuple):
+        return [_reference_jsonable(v) for v in value]
+    raise AssertionError(type(value))
+
+
+_EVIDENCE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5)
+    | st.dates() | st.datetimes(timezones=st.just(dt.UTC)),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=4) | st.integers(0, 20), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_EVIDENCE)
+def test_jsonable_fast_paths_agree_with_the_plain_definition(value: object) -> None:
+    assert jsonable(value) == _reference_jsonable(value)
+    assert canonical_json(value) == canonical_json(_reference_jsonable(value))
+

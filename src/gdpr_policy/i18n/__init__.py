@@ -130,12 +130,42 @@ class _Formatter(string.Formatter):
         return format_value(value, self.lang, format_spec)
 
 
+_Piece = tuple[str, str | None, str]
+
+
+@cache
+def _pieces(template: str) -> tuple[_Piece, ...] | None:
+    """A template as (literal text, field name, format spec) pieces, parsed once.
+
+    ``None`` when a field is more than a plain name with a plain spec (an
+    attribute, an index, a conversion, a nested field): such a template is
+    rendered by :class:`string.Formatter` itself. An audit renders tens of
+    thousands of messages from a few templates; parsing each one again was
+    most of the cost of its JSON report.
+    """
+    out: list[_Piece] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if name is not None and (conversion or not name.isidentifier() or "{" in (spec or "")):
+            return None
+        out.append((literal, name, spec or ""))
+    return tuple(out)
+
+
 def render(message: Message, lang: str = "en") -> str:
     """Render a message in ``lang``; a missing value renders as ``{name}``."""
     lang = _check_lang(lang)
     template = translate(message.code, lang)
-    values = _Defaulting(message.values)
-    return _Formatter(lang).vformat(template, (), values)
+    pieces = _pieces(template)
+    if pieces is None:
+        return _Formatter(lang).vformat(template, (), _Defaulting(message.values))
+    values = message.values
+    out: list[str] = []
+    for literal, name, spec in pieces:
+        out.append(literal)
+        if name is not None:
+            out.append(format_value(values[name], lang, spec) if name in values
+                       else "{" + name + "}")
+    return "".join(out)
 
 
 #: The public name of :func:`render` at the package top level.

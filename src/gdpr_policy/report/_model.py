@@ -322,11 +322,21 @@ def audit_exit_code(report: Report, fail_on: FailOn = "error") -> int:
     return code
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+_STR = frozenset({str})
+
+
 def jsonable(value: Any) -> Any:
     """A message or evidence value as plain JSON: ISO dates, sorted keys, finite numbers."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:  # the common case, fast
-        return value
+    if kind in _PLAIN:  # the common cases first, without a call per item: an audit's
+        return value  # report holds tens of thousands of evidence dicts
+    if kind is dict and set(map(type, value)) <= _STR:
+        return {k: v if type(v) in _PLAIN else jsonable(v) for k, v in sorted(value.items())}
+    if (kind is list or kind is tuple) and set(map(type, value)) <= _PLAIN:
+        return list(value)
+    if kind is dt.datetime or kind is dt.date:
+        return value.isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     # subclasses (enums ...) as their plain value; bool before int, as bool is an int
