@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ._errors import GdprPolicyError, HostileInputError, InputError, UsageError
@@ -265,7 +265,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from contextlib import ExitStack
 
     from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
-    from .report import audit_exit_code, render, render_text
+    from .report import audit_exit_code, iter_json, render, render_text
 
     policy = load_policy_option(args.policy)
     chosen: dict[str, str | None] = {}
@@ -352,10 +352,14 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             if progress is not None:
                 progress.done()
+    # JSON is written as it is made: a large audit's report is never held whole as text
+    chunks: Iterable[str]
     if args.format == "text":
-        text = render_text(report, args.lang, limit_per_rule=args.limit)
+        chunks = [render_text(report, args.lang, limit_per_rule=args.limit)]
+    elif args.format == "json":
+        chunks = iter_json(report, args.lang)
     else:
-        text = render(report, args.format, args.lang)
+        chunks = [render(report, args.format, args.lang)]
     if args.output:
         try:
             with open(
@@ -364,13 +368,13 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 encoding="utf-8-sig" if args.format == "csv" else "utf-8",
                 newline="",
             ) as fh:
-                fh.write(text)
+                fh.writelines(chunks)
         except OSError as exc:
             raise UsageError(
                 f"--output: cannot write {args.output}: {exc.strerror or exc}"
             ) from exc
     else:
-        out.write(text)
+        out.writelines(chunks)
     return audit_exit_code(report, args.fail_on)
 
 

@@ -138,3 +138,24 @@ def test_references_are_written_once_per_rule_but_never_shared() -> None:
     assert finding_json(a)["references"]["legal"] == [str(r) for r in a.legal]
     assert finding_json(b)["references"] == {
         "legal": [str(r) for r in b.legal], "statement": [str(s) for s in b.statement]}
+
+
+@given(reports())
+def test_json_in_pieces_is_the_json(report: Report) -> None:
+    from gdpr_policy.report import iter_json
+
+    pieces = list(iter_json(report))
+    assert "".join(pieces) == render_json(report)
+    assert all(pieces)
+
+
+def test_json_in_pieces_escapes_surrogates_and_bounds_each_piece() -> None:
+    from gdpr_policy.report._json import dumps, iter_dumps
+
+    value = {"findings": [{"n": i, "text": "\ud800" if i == 7 else "x" * 50} for i in range(40)]}
+    pieces = list(iter_dumps(value, size=256))
+    assert "".join(pieces) == dumps(value)
+    assert "\\ud800" in "".join(pieces) and "\ud800" not in "".join(pieces)
+    assert len(pieces) > 5
+    # a piece ends once it passes the size; no piece holds more than one finding line beyond it
+    assert max(map(len, pieces)) < 256 + 200

@@ -3,8 +3,9 @@
 Every command that reports findings (``lint``, ``banner``, ``audit``) builds
 one :class:`Report` and hands it to :func:`render` with a format and a
 language. Renderers are pure functions ``render_<format>(report, lang) -> str``:
-no I/O, no clock, and the same report gives byte-identical output. See
-``docs/output-formats.md`` for every format.
+no I/O, no clock, and the same report gives byte-identical output;
+:func:`iter_json` gives the JSON in pieces, for writing a large report as it
+is made. See ``docs/output-formats.md`` for every format.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ._model import (
 if TYPE_CHECKING:
     from ._csv import CSV_COLUMNS, render_csv
     from ._github import render_github
-    from ._json import render_json, report_json
+    from ._json import iter_json, render_json, report_json
     from ._junit import render_junit
     from ._sarif import render_sarif, sarif_log
     from ._text import render_text
@@ -53,6 +54,7 @@ __all__ = [
     "ToolInfo",
     "audit_exit_code",
     "exit_code",
+    "iter_json",
     "render",
     "render_csv",
     "render_github",
@@ -74,6 +76,7 @@ _RENDERERS: dict[str, str] = {
     "CSV_COLUMNS": "._csv",
     "render_csv": "._csv",
     "render_github": "._github",
+    "iter_json": "._json",
     "render_json": "._json",
     "report_json": "._json",
     "render_junit": "._junit",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .._messages import Location
@@ -19,7 +19,7 @@ from .._rules import Finding
 from ._common import check_lang, message_text
 from ._model import InputStats, Report, jsonable
 
-__all__ = ["Path", "dumps", "finding_json", "render_json", "report_json"]
+__all__ = ["Path", "dumps", "finding_json", "iter_dumps", "iter_json", "render_json", "report_json"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -40,23 +40,63 @@ def _expand_report(path: Path) -> bool:
 _compact = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
 
 
-def _write(value: Any, path: Path, expand: Callable[[Path], bool], out: list[str]) -> None:
-    if isinstance(value, dict) and value and expand(path):
-        pad = "  " * len(path)
-        out.append("{")
-        for i, (key, item) in enumerate(value.items()):
-            out.append(("," if i else "") + "\n" + pad + "  " + _compact(str(key)) + ": ")
-            _write(item, (*path, str(key)), expand, out)
-        out.append("\n" + pad + "}")
+class _Each:
+    """A list whose items are converted to JSON values one at a time, as they are written.
+
+    A report's findings are written this way, so that a large report is never
+    held twice in memory (as dicts, then as text).
+    """
+
+    __slots__ = ("convert", "items")
+
+    def __init__(self, items: Sequence[Any], convert: Callable[[Any], Any]) -> None:
+        self.items, self.convert = items, convert
+
+
+def _pieces(value: Any, path: Path, expand: Callable[[Path], bool]) -> Iterator[str]:
+    if isinstance(value, _Each):
+        if not (value.items and expand(path)):
+            yield _compact([value.convert(v) for v in value.items])
+            return
+        value = map(value.convert, value.items)
     elif isinstance(value, list) and value and expand(path):
+        pass
+    elif isinstance(value, dict) and value and expand(path):
         pad = "  " * len(path)
-        out.append("[")
-        for i, item in enumerate(value):
-            out.append(("," if i else "") + "\n" + pad + "  ")
-            _write(item, (*path, "*"), expand, out)
-        out.append("\n" + pad + "]")
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + "\n" + pad + "  " + _compact(str(key)) + ": "
+            yield from _pieces(item, (*path, str(key)), expand)
+        yield "\n" + pad + "}"
+        return
     else:
-        out.append(_compact(value))
+        yield _compact(value)
+        return
+    pad = "  " * len(path)
+    yield "["
+    for i, item in enumerate(value):
+        yield ("," if i else "") + "\n" + pad + "  "
+        yield from _pieces(item, (*path, "*"), expand)
+    yield "\n" + pad + "]"
+
+
+def _escaped(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def iter_dumps(value: Any, expand: Callable[[Path], bool] = _expand_report,
+               size: int = 1 << 16) -> Iterator[str]:
+    """:func:`dumps` in pieces of about ``size`` characters (their concatenation is the same)."""
+    buf: list[str] = []
+    n = 0
+    for piece in _pieces(value, (), expand):
+        buf.append(piece)
+        n += len(piece)
+        if n >= size:
+            yield _escaped("".join(buf))
+            buf, n = [], 0
+    buf.append("\n")
+    yield _escaped("".join(buf))
 
 
 def dumps(value: Any, expand: Callable[[Path], bool] = _expand_report) -> str:
@@ -69,9 +109,7 @@ def dumps(value: Any, expand: Callable[[Path], bool] = _expand_report) -> str:
     are; lone surrogates (which UTF-8 cannot encode) as ``\\udxxx`` escapes, as
     ``ensure_ascii`` would.
     """
-    out: list[str] = []
-    _write(value, (), expand, out)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", "".join(out)) + "\n"
+    return "".join(iter_dumps(value, expand))
 
 
 def location_json(location: Location | None) -> dict[str, Any]:
@@ -129,18 +167,32 @@ def _input_json(stats: InputStats) -> dict[str, Any]:
     }
 
 
-def report_json(report: Report, lang: str = "en") -> dict[str, Any]:
-    """The report as a JSON-ready dict (see the module docstring for its shape)."""
+def _report_json(report: Report, lang: str, findings: Any) -> dict[str, Any]:
     return {
         "tool": {"name": report.tool.name, "version": report.tool.version},
         "policy": {"id": report.policy.id, "version": report.policy.version},
-        "findings": [finding_json(f, lang) for f in report.findings],
+        "findings": findings,
         "summary": report.summary.model_dump(mode="json"),
         "inputs": [_input_json(i) for i in report.inputs],
     }
 
 
+def report_json(report: Report, lang: str = "en") -> dict[str, Any]:
+    """The report as a JSON-ready dict (see the module docstring for its shape)."""
+    return _report_json(report, lang, [finding_json(f, lang) for f in report.findings])
+
+
+def iter_json(report: Report, lang: str = "en") -> Iterator[str]:
+    """:func:`render_json` in pieces of about 64 KiB, for writing a large report as it is made.
+
+    Each finding becomes JSON only when its turn comes, so memory does not
+    grow with the report's text.
+    """
+    check_lang(lang)
+    each = _Each(report.findings, lambda f: finding_json(f, lang))
+    return iter_dumps(_report_json(report, lang, each))
+
+
 def render_json(report: Report, lang: str = "en") -> str:
     """The report as JSON text (messages in ``lang``), byte-identical for the same report."""
-    check_lang(lang)
-    return dumps(report_json(report, lang))
+    return "".join(iter_json(report, lang))
