@@ -265,7 +265,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from contextlib import ExitStack
 
     from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
-    from .report import audit_exit_code, iter_json, render, render_text
+    from .report import audit_exit_code, iter_csv, iter_json, render, render_text
 
     policy = load_policy_option(args.policy)
     chosen: dict[str, str | None] = {}
@@ -352,12 +352,15 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             if progress is not None:
                 progress.done()
-    # JSON is written as it is made: a large audit's report is never held whole as text
+    # JSON and CSV are written as they are made: a large audit's report is never held
+    # whole as text
     chunks: Iterable[str]
     if args.format == "text":
         chunks = [render_text(report, args.lang, limit_per_rule=args.limit)]
     elif args.format == "json":
         chunks = iter_json(report, args.lang)
+    elif args.format == "csv":
+        chunks = iter_csv(report, args.lang)
     else:
         chunks = [render(report, args.format, args.lang)]
     if args.output:

@@ -71,3 +71,11 @@ def test_any_report_parses_back_to_its_findings(report: Report) -> None:
         assert cell["subject"] == neutralise(finding.subject)
         file = finding.location.file if finding.location else None
         assert cell["file"] == neutralise(file or "")
+
+
+@given(reports())
+def test_csv_in_pieces_is_the_csv(report: Report) -> None:
+    from gdpr_policy.report import iter_csv
+
+    assert "".join(iter_csv(report)) == render_csv(report)
+    assert "".join(iter_csv(report, size=1)) == render_csv(report)

@@ -4,8 +4,8 @@ Every command that reports findings (``lint``, ``banner``, ``audit``) builds
 one :class:`Report` and hands it to :func:`render` with a format and a
 language. Renderers are pure functions ``render_<format>(report, lang) -> str``:
 no I/O, no clock, and the same report gives byte-identical output;
-:func:`iter_json` gives the JSON in pieces, for writing a large report as it
-is made. See ``docs/output-formats.md`` for every format.
+:func:`iter_json` and :func:`iter_csv` give the JSON and the CSV in pieces,
+for writing a large report as it is made. See ``docs/output-formats.md`` for every format.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ._model import (
 )
 
 if TYPE_CHECKING:
-    from ._csv import CSV_COLUMNS, render_csv
+    from ._csv import CSV_COLUMNS, iter_csv, render_csv
     from ._github import render_github
     from ._json import iter_json, render_json, report_json
     from ._junit import render_junit
@@ -54,6 +54,7 @@ __all__ = [
     "ToolInfo",
     "audit_exit_code",
     "exit_code",
+    "iter_csv",
     "iter_json",
     "render",
     "render_csv",
@@ -74,6 +75,7 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 # A command renders one format: each renderer module is imported when it is first asked for.
 _RENDERERS: dict[str, str] = {
     "CSV_COLUMNS": "._csv",
+    "iter_csv": "._csv",
     "render_csv": "._csv",
     "render_github": "._github",
     "iter_json": "._json",

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from ._common import check_lang, message_text
 from ._model import Report, canonical_json
 
-__all__ = ["CSV_COLUMNS", "neutralise", "render_csv"]
+__all__ = ["CSV_COLUMNS", "iter_csv", "neutralise", "render_csv"]
 
 CSV_COLUMNS = (
     "rule",
@@ -46,8 +47,8 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def render_csv(report: Report, lang: str = "en") -> str:
-    """The findings as RFC 4180 CSV with formulas neutralised."""
+def iter_csv(report: Report, lang: str = "en", size: int = 1 << 16) -> Iterator[str]:
+    """:func:`render_csv` in pieces of about ``size`` characters, for writing a large report."""
     check_lang(lang)
     buf = io.StringIO()
     writer = csv.writer(buf, dialect="excel", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
@@ -68,4 +69,13 @@ def render_csv(report: Report, lang: str = "en") -> str:
             "; ".join(str(s) for s in f.statement),
         ]
         writer.writerow([neutralise(cell) for cell in row])
-    return buf.getvalue()
+        if buf.tell() >= size:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def render_csv(report: Report, lang: str = "en") -> str:
+    """The findings as RFC 4180 CSV with formulas neutralised."""
+    return "".join(iter_csv(report, lang))

@@ -361,6 +361,10 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+# one encoder for every call (json.dumps with options builds a new one each time)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical_json(value: Any) -> str:
     """One compact, key-sorted JSON text of a value (for ordering and comparison)."""
-    return json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL(jsonable(value))
