@@ -412,12 +412,16 @@ class _Range:
         return data
 
 
+def _plain_file(lines: Iterable[str]) -> io.FileIO | None:
+    """The plain file under ``lines``, if it is one nobody has read yet."""
+    raw = getattr(_binary(lines), "raw", None)
+    return raw if isinstance(raw, io.FileIO) else None
+
+
 def file_size(lines: Iterable[str]) -> int | None:
     """The size in bytes of the plain file under ``lines``, if it is one nobody has read yet."""
-    raw = getattr(_binary(lines), "raw", None)
-    if not isinstance(raw, io.FileIO):
-        return None
-    return os.fstat(raw.fileno()).st_size
+    raw = _plain_file(lines)
+    return None if raw is None else os.fstat(raw.fileno()).st_size
 
 
 def split_sends(lines: Iterable[str], parts: int,
@@ -429,14 +433,15 @@ def split_sends(lines: Iterable[str], parts: int,
     file that can be read at any offset, or too small to cut (then read it in
     one piece).
     """
-    size = file_size(lines)
-    if size is None:
+    raw = _plain_file(lines)
+    if raw is None:
         return None
+    fd = raw.fileno()
+    size = os.fstat(fd).st_size
     if min_part > 0:
         parts = min(parts, size // min_part)
     if parts < 2:
         return None
-    fd = _binary(lines).raw.fileno()  # type: ignore[union-attr]
     cuts = [0]
     for i in range(1, parts):
         pos = max(size * i // parts, cuts[-1])
