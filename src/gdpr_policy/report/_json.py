@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .._messages import Location
@@ -55,12 +55,12 @@ class _Each:
 
 def _pieces(value: Any, path: Path, expand: Callable[[Path], bool]) -> Iterator[str]:
     if isinstance(value, _Each):
-        if not (value.items and expand(path)):
+        if value.items and expand(path):
+            yield from _items(map(value.convert, value.items), path, expand)
+        else:
             yield _compact([value.convert(v) for v in value.items])
-            return
-        value = map(value.convert, value.items)
     elif isinstance(value, list) and value and expand(path):
-        pass
+        yield from _items(value, path, expand)
     elif isinstance(value, dict) and value and expand(path):
         pad = "  " * len(path)
         yield "{"
@@ -68,13 +68,15 @@ def _pieces(value: Any, path: Path, expand: Callable[[Path], bool]) -> Iterator[
             yield ("," if i else "") + "\n" + pad + "  " + _compact(str(key)) + ": "
             yield from _pieces(item, (*path, str(key)), expand)
         yield "\n" + pad + "}"
-        return
     else:
         yield _compact(value)
-        return
+
+
+def _items(items: Iterable[Any], path: Path, expand: Callable[[Path], bool]) -> Iterator[str]:
+    # a non-empty list laid out one item a line
     pad = "  " * len(path)
     yield "["
-    for i, item in enumerate(value):
+    for i, item in enumerate(items):
         yield ("," if i else "") + "\n" + pad + "  "
         yield from _pieces(item, (*path, "*"), expand)
     yield "\n" + pad + "]"
