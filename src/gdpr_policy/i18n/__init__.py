@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import string
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -133,7 +133,7 @@ class _Formatter(string.Formatter):
 _Piece = tuple[str, str | None, str]
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: a message code without a catalog entry is its own template
 def _pieces(template: str) -> tuple[_Piece, ...] | None:
     """A template as (literal text, field name, format spec) pieces, parsed once.
 
