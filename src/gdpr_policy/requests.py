@@ -49,7 +49,7 @@ from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 
 # One list of identity triggers: what a policy can switch on is what a request can cite.
-from ._policy import IdentityTrigger
+from ._policy import IdentityTrigger, Right
 from ._rules import Context, Finding, Rule, Severity, rule
 from ._time import Deadline, add_period, attach_zone, local_day, response_deadline
 
@@ -83,16 +83,8 @@ __all__ = [
     "request_deadline",
 ]
 
-RequestType = Literal[
-    "access",
-    "rectification",
-    "erasure",
-    "restriction",
-    "portability",
-    "objection",
-    "consent-withdrawal",
-    "marketing-opt-out",
-]
+#: The rights a policy can set deadlines for, and an opt-out of direct marketing (S34).
+RequestType = Literal[Right, "marketing-opt-out"]
 #: ``account`` is a session the subject is logged in to: already authenticated.
 Channel = Literal["email", "web-form", "account", "postal", "phone", "in-person", "other"]
 Outcome = Literal["fulfilled", "partly", "refused"]
