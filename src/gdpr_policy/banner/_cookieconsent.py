@@ -87,6 +87,16 @@ def regex_from_json_string(text: str) -> tuple[str, str] | None:
     return match.group(1), match.group(2)
 
 
+def json_config(decoded: str, source: str, what: str) -> JsObject | None:
+    """The configuration object of a JSON file (text starting with ``{``), else ``None``."""
+    if not decoded.lstrip().startswith("{"):
+        return None
+    value = parse_json(decoded, source)
+    if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object
+        raise InputError.at(source, 1, 1, "", f"expected a {what} object")
+    return value
+
+
 def load_config_object(
     text: str | bytes, source: str, callees: tuple[str, ...], what: str
 ) -> tuple[JsObject, list[JsDocument] | None, bool]:
@@ -96,11 +106,9 @@ def load_config_object(
     input was JSON.
     """
     decoded = decode_text(text, source)
-    if decoded.lstrip().startswith("{"):
-        value = parse_json(decoded, source)
-        if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object
-            raise InputError.at(source, 1, 1, "", f"expected a {what} object")
-        return value, None, True
+    config = json_config(decoded, source, what)
+    if config is not None:
+        return config, None, True
     docs = parse_script_or_html(decoded, source)
     calls = find_calls(docs, callees)
     if not calls:
@@ -161,20 +169,36 @@ def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
         name_value = fields.raw(item, "name")
         if name_value is None:
             return None
-    if isinstance(name_value, JsRegex):
-        pattern = cookie_pattern(fields, name_value, name_value.source, name_value.flags)
-        return CookieRef(pattern=pattern, domain=domain, path=path, location=name_value.location)
-    if isinstance(name_value, JsString):
-        regex = regex_from_json_string(name_value.value) if json_mode else None
-        if regex is not None:
-            pattern = cookie_pattern(fields, name_value, regex[0], regex[1])
-            return CookieRef(
-                pattern=pattern, domain=domain, path=path, location=name_value.location
-            )
-        return CookieRef(name=name_value.value, domain=domain, path=path,
-                         location=name_value.location)
     assert name_value is not None
-    raise fields.error(name_value, "a cookie name (string or RegExp)")
+    ref = cookie_ref(fields, name_value, path=path, domain=domain, json_mode=json_mode)
+    if ref is None:
+        raise fields.error(name_value, "a cookie name (string or RegExp)")
+    return ref
+
+
+def cookie_ref(
+    fields: Fields, value: JsValue, *, path: str | None, domain: str | None, json_mode: bool,
+    caret_is_pattern: bool = False,
+) -> CookieRef | None:
+    """The cookie ``value`` names or matches; ``None`` when it is neither a string nor a RegExp.
+
+    A RegExp literal is a pattern; so is, in JSON, a ``"/source/flags"`` string,
+    and with ``caret_is_pattern`` any string starting with ``^`` (Klaro's way).
+    Any other string is a cookie name.
+    """
+    if isinstance(value, JsRegex):
+        pattern = cookie_pattern(fields, value, value.source, value.flags)
+        return CookieRef(pattern=pattern, path=path, domain=domain, location=value.location)
+    if not isinstance(value, JsString):
+        return None
+    text = value.value
+    regex = regex_from_json_string(text) if json_mode else None
+    if regex is None and caret_is_pattern and text.startswith("^"):
+        regex = (text, "")
+    if regex is not None:
+        pattern = cookie_pattern(fields, value, regex[0], regex[1])
+        return CookieRef(pattern=pattern, path=path, domain=domain, location=value.location)
+    return CookieRef(name=text, path=path, domain=domain, location=value.location)
 
 
 def _cookies(fields: Fields, arr: JsArray | None, json_mode: bool) -> list[CookieRef]:

@@ -33,19 +33,17 @@ from __future__ import annotations
 from .._errors import InputError
 from .._messages import Location
 from ._common import Fields, category_kind, is_legitimate_interest
-from ._cookieconsent import cookie_pattern, regex_from_json_string
+from ._cookieconsent import cookie_ref, json_config
 from ._gtag import consent_mode_from_docs
 from ._js import (
     JsArray,
     JsDocument,
     JsObject,
     JsOpaque,
-    JsRegex,
     JsString,
     JsValue,
     decode_text,
     find_assignments,
-    parse_json,
     parse_script_or_html,
 )
 from ._model import (
@@ -69,11 +67,9 @@ DEFAULT_LIFETIME_DAYS = 120
 
 def _load(text: str | bytes, source: str) -> tuple[JsObject, list[JsDocument] | None, bool]:
     decoded = decode_text(text, source)
-    if decoded.lstrip().startswith("{"):
-        value = parse_json(decoded, source)
-        if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object
-            raise InputError.at(source, 1, 1, "", "expected a Klaro configuration object")
-        return value, None, True
+    json_object = json_config(decoded, source, "Klaro configuration")
+    if json_object is not None:
+        return json_object, None, True
     docs = parse_script_or_html(decoded, source)
     found = find_assignments(docs, ("klaroConfig",))
     objects = [f for f in found if isinstance(f.arguments[0], JsObject)]
@@ -128,22 +124,13 @@ def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
     if isinstance(pattern_value, JsOpaque):
         fields.note_dynamic(pattern_value)
         return None
-    if isinstance(pattern_value, JsRegex):
-        pattern = cookie_pattern(fields, pattern_value, pattern_value.source, pattern_value.flags)
-        return CookieRef(pattern=pattern, path=path, domain=domain,
-                         location=pattern_value.location)
-    if isinstance(pattern_value, JsString):
-        text = pattern_value.value
-        regex = regex_from_json_string(text) if json_mode else None
-        if regex is None and text.startswith("^"):
-            regex = (text, "")
-        if regex is not None:
-            pattern = cookie_pattern(fields, pattern_value, regex[0], regex[1])
-            return CookieRef(pattern=pattern, path=path, domain=domain,
-                             location=pattern_value.location)
-        return CookieRef(name=text, path=path, domain=domain, location=pattern_value.location)
     assert pattern_value is not None
-    raise fields.error(pattern_value, "a cookie name, pattern, [pattern, path, domain] or object")
+    ref = cookie_ref(fields, pattern_value, path=path, domain=domain, json_mode=json_mode,
+                     caret_is_pattern=True)
+    if ref is None:
+        raise fields.error(pattern_value,
+                           "a cookie name, pattern, [pattern, path, domain] or object")
+    return ref
 
 
 def read_klaro(text: str | bytes, *, source: str) -> Banner:
