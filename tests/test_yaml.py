@@ -64,10 +64,10 @@ def test_billion_laughs_fails_fast_and_small() -> None:
     for name in "bcdefghij":
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
         prev = name
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(HostileInputError, match="expected at most"):
         load_yaml("\n".join(lines), source="bomb.yaml")
-    assert time.perf_counter() - started < 5  # a bound on work, not a benchmark
+    assert time.process_time() - started < 5  # a bound on work, not a benchmark
 
 
 def test_alias_count_limit() -> None:

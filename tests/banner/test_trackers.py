@@ -142,9 +142,9 @@ def test_dangerous_patterns_run_in_linear_time(pattern: str) -> None:
     ref = CookiePattern(source=pattern) if len(pattern) <= 256 else None
     if ref is None:
         return  # over the length bound: the model refuses it (test_regex_safety)
-    started = time.perf_counter()
+    started = time.process_time()
     ref.matches("a" * 127 + "!")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 @pytest.mark.parametrize(
@@ -165,9 +165,9 @@ _REGEX_TEXT = st.text(st.sampled_from("abA_.-09^$()[]|*+?"), max_size=40)
 def test_matching_is_total_and_bounded(pattern: str, name: str) -> None:
     """Any pattern text compiles or not, and runs fast; it never raises."""
     ref = CookiePattern(source=pattern)
-    started = time.perf_counter()
+    started = time.process_time()
     ref.matches(name)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     if not ref.compiles:
         assert ref.matches(name) is False
 

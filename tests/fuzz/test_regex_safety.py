@@ -45,12 +45,12 @@ CATASTROPHIC = [
 @pytest.mark.parametrize("source", CATASTROPHIC)
 def test_catastrophic_patterns_run_in_linear_time(source: str) -> None:
     pattern = CookiePattern(source=source)
-    start = time.perf_counter()
+    start = time.process_time()
     assert pattern.compiles
     pattern.matches(EVIL_NAME)
     pattern.matches("a" * MAX_COOKIE_NAME_LENGTH)
     pattern.matches("a" * (MAX_COOKIE_NAME_LENGTH - 1) + "!")
-    assert time.perf_counter() - start < FAST
+    assert time.process_time() - start < FAST
 
 
 def test_catastrophic_patterns_still_answer_correctly() -> None:
@@ -100,7 +100,7 @@ services:
 
 @pytest.mark.parametrize(("text", "fmt"), [(JS_CONFIG, "cookieconsent"), (NATIVE_CONFIG, "native")])
 def test_catastrophic_pattern_from_a_config_is_read_and_run_fast(text: str, fmt: str) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     banner = read_banner(text, source="evil", format=fmt)
     patterns = [
         ref.pattern
@@ -115,16 +115,16 @@ def test_catastrophic_pattern_from_a_config_is_read_and_run_fast(text: str, fmt:
     assert not any(p.matches(EVIL_NAME) for p in patterns)
     # Evaluation matches the config's patterns against every known tracker cookie name.
     evaluate_banner(banner, bundled_policy().at(AS_OF), AS_OF)
-    assert time.perf_counter() - start < FAST
+    assert time.process_time() - start < FAST
 
 
 @pytest.mark.parametrize("source", ["a{0,16}" * 8 + "b", "(a|aa)" * 20 + "b", "(a|aa|aaa)" * 20 + "b"])
 def test_sequences_of_bounded_choices_run_fast(source: str) -> None:
     # Python's re took over 60 s on the first of these; RE2 is linear in the name.
     pattern = CookiePattern(source=source)
-    start = time.perf_counter()
+    start = time.process_time()
     assert not pattern.matches("a" * MAX_COOKIE_NAME_LENGTH)
-    assert time.perf_counter() - start < FAST
+    assert time.process_time() - start < FAST
 
 
 @pytest.mark.parametrize(("source", "name"), [("(a)\\1", "aa"), ("(?=a)a", "a"), ("(?<!b)a", "a")])
