@@ -54,6 +54,8 @@ __all__ = [
     "decode_text",
     "find_assignments",
     "find_calls",
+    "html_script_sources",
+    "looks_like_html",
     "parse_html_scripts",
     "parse_js",
     "parse_json",
@@ -207,6 +209,7 @@ class JsCall:
     callee: str
     arguments: tuple[JsValue, ...]
     location: Location
+    in_function: bool = False  # written inside a function body: runs only when called
 
 
 # --------------------------------------------------------------------------- documents
@@ -384,6 +387,7 @@ class _ScriptFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.scripts: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.sources: list[tuple[str, int, int]] = []
         self._open: tuple[int, int] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -400,6 +404,9 @@ class _ScriptFinder(HTMLParser):
         else:
             start = (line + len(lines) - 1, len(lines[-1]))
         self._open = start if (kind in self._JS_TYPES and not has_src) else None
+        if kind in self._JS_TYPES and has_src:
+            src = next((v or "" for k, v in attrs if k == "src"), "")
+            self.sources.append((src, line, col + 1))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._open is not None:
@@ -452,6 +459,17 @@ def parse_html_scripts(text: str | bytes, source: str) -> list[JsDocument]:
         _syntax_check(doc)
         docs.append(doc)
     return docs
+
+
+def html_script_sources(text: str) -> list[tuple[str, int, int]]:
+    """The ``src`` of every executable ``<script src>`` of an HTML text, with line and column."""
+    finder = _ScriptFinder()
+    try:
+        finder.feed(text)
+        finder.close()
+    except (AssertionError, ValueError):  # pragma: no cover - html.parser is lenient
+        return []
+    return finder.sources
 
 
 def looks_like_html(text: str) -> bool:
@@ -939,8 +957,26 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
                     values.append(JsOpaque(doc.location(arg, ""), "spread"))
                 else:
                     values.append(doc.value(arg, ""))
-            found.append(JsCall(short, tuple(values), doc.location(node, None)))
+            found.append(
+                JsCall(short, tuple(values), doc.location(node, None), _in_function(node))
+            )
     return found
+
+
+_FUNCTION_NODES = frozenset({
+    "function_declaration", "function_expression", "function", "arrow_function",
+    "method_definition", "generator_function", "generator_function_declaration",
+})
+
+
+def _in_function(node: Node) -> bool:
+    """Whether a node sits inside a function body (it runs only when the function is called)."""
+    current = node.parent
+    while current is not None:
+        if current.type in _FUNCTION_NODES:
+            return True
+        current = current.parent
+    return False
 
 
 def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[JsCall]:
