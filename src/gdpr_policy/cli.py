@@ -438,6 +438,12 @@ def _auto_workers() -> int:
     return max(1, min(cpus, 4))
 
 
+def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from . import _cli_init
+
+    return _cli_init.run(args, out)
+
+
 def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
     from . import _cli_deadline
 
@@ -554,7 +560,10 @@ def _build_parser() -> tuple[
     )
     _add_report_options(p, ("text", "json", "csv"))
 
-    from . import _cli_deadline
+    from . import _cli_deadline, _cli_init
+
+    _cli_init.configure(sub)
+    handlers["init"] = _cmd_init
 
     _cli_deadline.configure(sub)
     p = sub.choices["deadline"]

@@ -11,7 +11,7 @@ from hypothesis import given
 
 from gdpr_policy import i18n
 from gdpr_policy._messages import Location
-from gdpr_policy.report import PolicyRef, Report, render_text
+from gdpr_policy.report import InputStats, PolicyRef, Report, render_text
 from gdpr_policy.report._model import finding_file
 from strategies.report import SAMPLE_REGISTRY, hostile_report, reports, sample_report
 
@@ -92,8 +92,13 @@ def test_counts_and_reconciliation_are_printed(lang: str) -> None:
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_no_findings_is_said_on_one_line(lang: str) -> None:
     # A clean run is one line (issue 12: pre-commit prints every line of a hook).
-    text = render_text(Report(policy=PolicyRef(id="p", version="1"), command="banner"), lang)
-    clean = i18n.translate("report.clean", lang).format(files=0, read=0, evaluated=0)
+    text = render_text(Report(policy=PolicyRef(id="p", version="1"), command="lint"), lang)
+    assert text.splitlines() == [text.rstrip("\n")]
+    assert text.rstrip("\n").endswith(" — " + i18n.translate("report.no-findings", lang))
+    stats = InputStats(file="a.js", read=1, evaluated=1, rejected=0)
+    report = Report(policy=PolicyRef(id="p", version="1"), command="banner", inputs=(stats,))
+    text = render_text(report, lang)
+    clean = i18n.translate("report.clean", lang).format(files=1, read=1, evaluated=1)
     assert text.splitlines() == [text.rstrip("\n")]
     assert text.rstrip("\n").endswith(" — " + clean)
 

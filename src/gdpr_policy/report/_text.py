@@ -88,6 +88,8 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
         header += " " + report_text("report.policy-bundled", lang)
     if not report.findings and not report.problems:
         # A clean run is one line (pre-commit prints every line of a hook's output).
+        if not report.inputs:
+            return header + " — " + report_text("report.no-findings", lang) + "\n"
         summary = report.summary
         return header + " — " + report_text(
             "report.clean", lang, files=len(report.inputs), read=summary.read,
