@@ -97,7 +97,8 @@ def _load(
     values = [_follow(docs, f.arguments[0]) for f in found]
     objects: list[JsObject] = []
     for value in values:
-        if isinstance(value, JsObject) and all(value is not o for o in objects):
+        # `window.klaroConfig = config; Klaro.setup(config)` names one object twice
+        if isinstance(value, JsObject) and all(value.location != o.location for o in objects):
             objects.append(value)
     if not objects:
         if found:
