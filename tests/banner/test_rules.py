@@ -38,6 +38,7 @@ from gdpr_policy.banner import (
     ImpliedConsent,
     LanguageLayer,
     LegitimateInterestClaim,
+    ReaderNote,
     Reconsent,
     Reopen,
     Service,
@@ -2105,3 +2106,131 @@ def test_an_unset_revision_is_the_library_default_zero() -> None:
     (found,) = [f for f in run(unset, first) if f.rule == "banner.stale-revision"]
     assert (found.evidence["revision"], found.evidence["required"]) == (0, 1)
     assert found.message.values["revision"] == 0
+
+
+# --- issue 12 ---------------------------------------------------------------------------
+
+
+_ROLES = ("accept_all", "reject_all", "close_rejects", "settings", "accept_selected")
+
+
+@given(
+    st.sets(st.sampled_from(_ROLES)),
+    st.sampled_from([True, False, None]),
+)
+def test_a_missing_reject_and_a_less_prominent_one_are_different_findings(
+    roles: set[str], equal_weight: bool | None
+) -> None:
+    layer = LanguageLayer(
+        lang="sv",
+        buttons=tuple(Button(role=r) for r in sorted(roles)),  # type: ignore[arg-type]
+        equal_weight=equal_weight,
+    )
+    found = {f.rule for f in run(banner(languages=(layer,)))}
+    has_accept = "accept_all" in roles
+    has_reject = bool(roles & {"reject_all", "close_rejects"})
+    assert ("banner.no-reject-first-layer" in found) is (has_accept and not has_reject)
+    assert ("banner.reject-less-prominent" in found) is (
+        has_accept and has_reject and equal_weight is False
+    )
+
+
+def test_withdrawal_finding_note_or_nothing() -> None:
+    def withdrawal(b: Banner) -> list[tuple[str, Severity]]:
+        return [(f.message.code, f.severity) for f in run(b) if f.rule == "banner.no-withdrawal"]
+
+    assert withdrawal(banner(withdrawal=None)) == [
+        ("banner.no-withdrawal.not-shown", Severity.NOTE)
+    ]
+    assert withdrawal(banner(withdrawal=Withdrawal(location=_at(9)))) == [
+        ("banner.no-withdrawal", Severity.ERROR)
+    ]
+    assert withdrawal(banner()) == []  # the helper's banner has a reopen link
+    gtag = BannerSource(format="gtag", file="g.js")
+    assert withdrawal(banner(source=gtag, withdrawal=None)) == []  # no banner to reopen
+
+
+def test_consent_mode_advanced_needs_defaults_and_a_tag_loaded_early() -> None:
+    load = TagLoad(setting="gtag('config', 'G-1')", location=_at(4))
+    denied = ConsentModeDefault(types=DENY_ALL)
+
+    def advanced(mode: ConsentMode) -> list[Finding]:
+        return [f for f in run(banner(consent_mode=mode)) if f.rule == "banner.consent-mode-advanced"]
+
+    (found,) = advanced(ConsentMode(defaults=(denied,), tag_loads=(load,)))
+    assert (found.severity, found.location, found.message.values) == (
+        Severity.WARNING, _at(4), {"setting": "gtag('config', 'G-1')"}
+    )
+    assert advanced(ConsentMode(defaults=(denied,))) == []
+    assert advanced(ConsentMode(tag_loads=(load,))) == []
+
+
+def test_what_was_not_judged_is_a_note_naming_it() -> None:
+    b = banner(
+        dynamic=(DynamicValue(path="/cookie/expiresAfterDays", kind="call", location=_at(3)),),
+        notes=(ReaderNote(kind="unknown-key", subject="regions", location=_at(5)),),
+    )
+    found = [
+        (f.subject, f.severity, f.message.code, f.message.values, f.location)
+        for f in run(b) if f.rule == "banner.not-judged"
+    ]
+    assert found == [
+        ("dynamic:/cookie/expiresAfterDays", Severity.NOTE, "banner.not-judged",
+         {"path": "/cookie/expiresAfterDays", "kind": "call"}, _at(3)),
+        ("unknown-key:regions", Severity.NOTE, "banner.not-judged.unknown-key",
+         {"subject": "regions"}, _at(5)),
+    ]
+
+
+def test_no_revision_set_is_its_own_message() -> None:
+    unset = Reconsent(revision=0, revision_set=False, triggers=("revision",))
+    (found,) = [f for f in run(banner(reconsent=unset)) if f.rule == "banner.stale-revision"]
+    assert found.message.code == "banner.stale-revision.unset"
+    assert "revision" not in found.message.values
+    old = Reconsent(revision=0, triggers=("revision",))
+    (found,) = [f for f in run(banner(reconsent=old)) if f.rule == "banner.stale-revision"]
+    assert found.message.code == "banner.stale-revision"
+
+
+def test_unknown_tracker_names_the_cookie_or_the_service() -> None:
+    b = banner(
+        categories=(Category(id="analytics", kind="analytics", cookies=(CookieRef(name="_hjid"),)),),
+        services=(Service(id="mystery", cookies=(CookieRef(name="zz"),)),),
+    )
+    subjects = {f.subject for f in run(b) if f.rule == "banner.unknown-tracker"}
+    assert subjects == {"cookie:_hjid", "service:mystery"}
+
+
+def test_cookie_rules_cite_the_national_rules_beside_the_directive() -> None:
+    for the_rule in BANNER_RULES:
+        cited = {str(r) for r in the_rule.legal}
+        if "ePrivacy Directive Art. 5(3)" in cited:
+            assert {"NO Ekomloven § 3-15", "SE LEK 9 kap. 28 §"} <= cited, the_rule.id
+
+
+def test_klaro_lifetime_zero_is_judged_as_the_default_of_120_days() -> None:
+    text = (DATA / KLARO_JS).read_text("utf-8").replace(
+        "cookieExpiresAfterDays: 180", "cookieExpiresAfterDays: 0", 1
+    )
+    found = [
+        f for f in evaluate_banner(read(KLARO_JS, text), _with_max_lifetime("P3M"), AS_OF)
+        if f.rule == "banner.consent-lifetime"
+    ]
+    assert [f.evidence["lifetime_days"] for f in found] == [120]
+    assert found[0].evidence["library_default"] is True
+
+
+def test_coverage_does_not_cite_a_policy_lint_rule_as_a_banner_check() -> None:
+    from gdpr_policy._catalog import coverage_markdown
+
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in coverage_markdown(bundled_policy()).splitlines()
+        if line.startswith("| S")
+    }
+    for clause in ("S04", "S35"):
+        rules = rows[clause].split("|")[4]
+        assert "banner check: " in rules and "`banner.no-withdrawal`" in rules
+        banner_part, _, lint_part = rules.partition("; policy lint (the policy file only): ")
+        assert "policy." not in banner_part
+        assert "`policy.consent-without-withdrawal`" in lint_part
