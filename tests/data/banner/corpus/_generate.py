@@ -312,7 +312,7 @@ def corpus() -> dict[str, tuple[str, dict[str, object]]]:
         f"<script>\n{base}{REOPEN_JS}</script>"), [])
 
     # -- templates
-    add("cc3-liquid.json", "{% if site.cookies %}\n" + js_object_to_json(CC3_OBJECT) + "{% endif %}\n",
+    add("cc3-liquid.json.liquid", "{% if site.cookies %}\n" + js_object_to_json(CC3_OBJECT) + "{% endif %}\n",
         unreadable="Liquid")
     add("cc3-jinja.js", one(base, "revision: 3,", "revision: {{ policy.revision }},"), unreadable="render it first")
     add("cc3-blade-in-script.blade.php", page("<script>\n" + one(base, "revision: 3,", "revision: @json($revision),") + "</script>"),
