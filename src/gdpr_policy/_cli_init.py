@@ -32,9 +32,9 @@ import argparse
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from ._errors import UsageError
 
@@ -321,21 +321,20 @@ def configure(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[t
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
 
 
-def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Read the banner files, write the policy, and check that it loads and lints clean."""
-    import os
+def run(args: argparse.Namespace, inputs: Mapping[str, bytes], as_of: dt.date) -> str:
+    """The policy text for the banner files read by the CLI; it must load and lint clean.
 
+    ``cli.py`` reads the files and writes the result (this module does no I/O).
+    """
     from ._lint import lint_policy
     from ._policy import load_policy
     from .banner import read_banner
-    from .cli import parse_as_of, read_file
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", args.policy_id):
         raise UsageError(
             f"--id: expected a lower-case id (letters, digits, '-', '_'), got {args.policy_id!r}"
         )
-    as_of = parse_as_of(args.as_of)
-    banners = [read_banner(read_file(path), source=path) for path in args.from_banner]
+    banners = [read_banner(data, source=path) for path, data in inputs.items()]
     text = policy_from_banners(banners, as_of, args.policy_id)
     # What is written must load and lint clean: a starting point that fails its own
     # check would teach the wrong lesson.
@@ -343,14 +342,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     errors = [f for f in lint_policy(policy) if f.severity.value == "error"]
     if errors:  # pragma: no cover - the generator writes consent purposes with channels
         raise UsageError(f"init: the written policy does not lint clean: {errors[0].rule}")
-    if args.output:
-        if os.path.exists(args.output) and not args.force:
-            raise UsageError(f"--output: {args.output} exists; give --force to overwrite it")
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
-    else:
-        out.write(text)
-    return 0
+    return text

@@ -441,7 +441,19 @@ def _auto_workers() -> int:
 def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
     from . import _cli_init
 
-    return _cli_init.run(args, out)
+    inputs = {path: read_file(path) for path in dict.fromkeys(args.from_banner)}
+    text = _cli_init.run(args, inputs, parse_as_of(args.as_of))
+    if not args.output:
+        out.write(text)
+        return EXIT_OK
+    if os.path.exists(args.output) and not args.force:
+        raise UsageError(f"--output: {args.output} exists; give --force to overwrite it")
+    try:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
+    return EXIT_OK
 
 
 def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:

@@ -235,6 +235,10 @@ def test_translations_at_run_time_are_noted() -> None:
     text = replace_once(JS, "translations: {", "translations: {\n        fr: window.klaroTexts,")
     banner = read(text)
     assert [(n.kind, n.subject) for n in banner.notes] == [("texts-at-run-time", "fr")]
+    body = JS[JS.index("translations: {") :]
+    end = body.index("\n    },\n") + len("\n    },")
+    whole = replace_once(JS, body[:end], "translations: loadTexts(),")
+    assert [(n.kind, n.subject) for n in read(whole).notes] == [("texts-at-run-time", "*")]
 
 
 def test_klaro_show_in_the_script_is_a_way_back() -> None:

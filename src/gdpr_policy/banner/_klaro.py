@@ -273,6 +273,9 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
             fields.note("texts-at-run-time", key, value.location)
         else:
             raise fields.error(value, "an object of texts for the language")
+    raw_translations = config.get("translations")
+    if isinstance(raw_translations, JsOpaque):
+        fields.note("texts-at-run-time", "*", raw_translations.location)
     default_language = lang or next((k for k, _ in lang_objects if k != "zz"), None)
     purpose_labels = _purpose_labels(fields, lang_objects, default_language)
 
