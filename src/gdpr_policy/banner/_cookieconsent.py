@@ -46,6 +46,7 @@ from ._js import (
     find_assignments,
     find_calls,
     looks_like_html,
+    looks_like_json,
     parse_json,
     parse_script_or_html,
 )
@@ -92,7 +93,7 @@ def regex_from_json_string(text: str) -> tuple[str, str] | None:
 
 def json_config(decoded: str, source: str, what: str) -> JsObject | None:
     """The configuration object of a JSON file (text starting with ``{``), else ``None``."""
-    if not decoded.lstrip().startswith("{"):
+    if not looks_like_json(decoded) or not decoded.lstrip().startswith("{"):
         return None
     value = parse_json(decoded, source)
     if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object

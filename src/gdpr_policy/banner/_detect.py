@@ -78,13 +78,13 @@ def detect_format(text: str | bytes, *, source: str) -> BannerFormat:
         decode_text,
         find_assignments,
         find_calls,
+        looks_like_json,
         parse_json,
         parse_script_or_html,
     )
 
     decoded = decode_text(text, source)
-    stripped = decoded.lstrip()
-    if stripped.startswith(("{", "[")):
+    if looks_like_json(decoded):
         try:
             data = json.loads(decoded)
         except (ValueError, RecursionError):

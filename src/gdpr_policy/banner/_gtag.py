@@ -34,6 +34,7 @@ from ._js import (
     find_calls,
     html_script_sources,
     looks_like_html,
+    looks_like_json,
     parse_html_scripts,
     parse_json,
     parse_script_or_html,
@@ -238,8 +239,7 @@ def read_gtag(text: str | bytes, *, source: str) -> Banner:
     fields = Fields(source)
     collector = _Collector(fields)
     category_to_types: dict[str, tuple[str, ...]] = {}
-    stripped = decoded.lstrip()
-    if stripped.startswith(("{", "[")):
+    if looks_like_json(decoded):
         root = parse_json(decoded, source)
         layer: JsValue | None = root
         if isinstance(root, JsObject):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,6 +57,7 @@ __all__ = [
     "find_calls",
     "html_script_sources",
     "looks_like_html",
+    "looks_like_json",
     "parse_html_scripts",
     "parse_js",
     "parse_json",
@@ -472,10 +474,33 @@ def html_script_sources(text: str) -> list[tuple[str, int, int]]:
     return finder.sources
 
 
+#: A template tag before the markup of a template file (Liquid/Jinja ``{% if %}``,
+#: ``{# #}``, ``{{ }}``, Blade ``@extends(...)``): skipped to see whether markup follows.
+_LEADING_TEMPLATE_TAG = re.compile(
+    r"(?:\{%.*?%\}|\{#.*?#\}|\{\{.*?\}\}|@[A-Za-z]+(?:\([^()\n]*\))?)\s*", re.S
+)
+
+
 def looks_like_html(text: str) -> bool:
-    """Whether a text is an HTML page or fragment rather than JavaScript."""
-    head = text.lstrip()[:512].lower()
+    """Whether a text is an HTML page or fragment rather than JavaScript.
+
+    Template tags before the first markup (``{% if site.cookies %}<script>``)
+    are skipped: such a file is HTML with template syntax around it, and its
+    scripts are read as in any HTML file.
+    """
+    head = text.lstrip()[:4096]
+    for _ in range(20):
+        match = _LEADING_TEMPLATE_TAG.match(head)
+        if match is None or not match.group(0).strip():
+            break
+        head = head[match.end():]
+    head = head[:512].lower()
     return head.startswith(("<!doctype", "<html", "<head", "<script", "<body", "<!--", "<meta"))
+
+
+def looks_like_json(text: str) -> bool:
+    """Whether a text is JSON (starts with ``{`` or ``[``) rather than a template around markup."""
+    return text.lstrip().startswith(("{", "[")) and not looks_like_html(text)
 
 
 def parse_script_or_html(text: str | bytes, source: str) -> list[JsDocument]:

@@ -314,6 +314,10 @@ def corpus() -> dict[str, tuple[str, dict[str, object]]]:
     # -- templates
     add("cc3-liquid.json.liquid", "{% if site.cookies %}\n" + js_object_to_json(CC3_OBJECT) + "{% endif %}\n",
         unreadable="Liquid")
+    add("cc3-liquid-include.html", "{% if site.cookie_banner %}\n<script>\n" + base + REOPEN_JS
+        + "</script>\n{% endif %}\n", [])
+    add("cc3-jinja-page.html.j2", "{% extends 'base.html' %}\n{% block head %}\n<script>\n" + base
+        + "</script>\n{% endblock %}\n", [], w)
     add("cc3-jinja.js", one(base, "revision: 3,", "revision: {{ policy.revision }},"), unreadable="render it first")
     add("cc3-blade-in-script.blade.php", page("<script>\n" + one(base, "revision: 3,", "revision: @json($revision),") + "</script>"),
         unreadable="Blade")
