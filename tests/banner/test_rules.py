@@ -2234,3 +2234,22 @@ def test_coverage_does_not_cite_a_policy_lint_rule_as_a_banner_check() -> None:
         banner_part, _, lint_part = rules.partition("; policy lint (the policy file only): ")
         assert "policy." not in banner_part
         assert "`policy.consent-without-withdrawal`" in lint_part
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["/mode", "/cookie/expiresAfterDays", "/categories/x", "/"]),
+            st.sampled_from(["call", "identifier", "function", "spread"]),
+        ),
+        max_size=6,
+        unique=True,
+    )
+)
+def test_every_run_time_value_is_one_note_never_silence(values: list[tuple[str, str]]) -> None:
+    dynamic = tuple(DynamicValue(path=p, kind=k) for p, k in values)
+    notes = [f for f in run(banner(dynamic=dynamic)) if f.rule == "banner.not-judged"]
+    assert sorted((f.evidence["path"], f.evidence["kind"]) for f in notes) == sorted(
+        (p or "/", k) for p, k in values
+    )
+    assert all(f.severity is Severity.NOTE for f in notes)
