@@ -19,7 +19,12 @@ Mapping decisions:
   that accepts necessary only, in the ``box`` layouts only; a text computed at
   run time counts as present (and is listed as dynamic);
 * cookies come from ``autoClear.cookies``, ``services.*.cookies`` and the
-  ``name`` column of each ``cookieTable`` linked to the category.
+  ``name`` column of each ``cookieTable`` linked to the category;
+* a language whose texts are loaded at run time (a URL string, a function, an
+  expression) has no first layer to check: a :class:`ReaderNote` says so,
+  unless the translation file was given (``translations=``);
+* ``revision`` not written is the library default 0, with
+  ``Reconsent.revision_set`` false.
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ def regex_from_json_string(text: str) -> tuple[str, str] | None:
 
 def json_config(decoded: str, source: str, what: str) -> JsObject | None:
     """The configuration object of a JSON file (text starting with ``{``), else ``None``."""
-    if not looks_like_json(decoded) or not decoded.lstrip().startswith("{"):
+    if not decoded.lstrip().startswith("{") or not looks_like_json(decoded):
         return None
     value = parse_json(decoded, source)
     if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object

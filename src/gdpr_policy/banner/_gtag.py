@@ -12,6 +12,14 @@ as written (upper-cased); a call without ``region`` applies everywhere
 in :attr:`Banner.dynamic`. ``gtag('set', 'ads_data_redaction'|'url_passthrough', bool)``
 (or the object form of ``set``) fills the matching fields. ``update`` calls
 are ignored: they run after a choice.
+
+A key of the consent object that is not a consent type (nor ``region`` or
+``wait_for_update``) is ignored, as gtag ignores it, and kept as a
+:class:`ReaderNote` naming it: a misspelt ``regions`` leaves the default
+applying everywhere, which is what is then judged. Google tags loaded before
+any choice (a top-level ``gtag('config', ...)``, an executable
+``<script src=".../gtag/js">``) are listed in ``ConsentMode.tag_loads``:
+with the defaults, that is Consent Mode's "advanced" variant.
 """
 
 from __future__ import annotations
@@ -81,7 +89,6 @@ class _Collector:
         self.settings: dict[str, bool] = {}
         self.first: JsValue | None = None
         self.notes: list[ReaderNote] = []
-        self.loads: list[TagLoad] = []
         self.config_calls: list[TagLoad] = []
 
     def command(self, args: Sequence[JsValue]) -> None:
@@ -194,8 +201,6 @@ def tag_loads(decoded: str, source: str, collector: _Collector) -> tuple[TagLoad
     """Google tags loaded before any choice: executable gtag.js/gtm.js scripts, top-level configs."""
     loads = list(collector.config_calls)
     if looks_like_html(decoded):
-        from .._messages import Location
-
         for src, line, column in html_script_sources(decoded):
             if _GOOGLE_TAG_SCRIPT.search(src):
                 loads.append(TagLoad(

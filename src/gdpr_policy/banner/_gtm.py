@@ -22,6 +22,16 @@ functionalityStorage, personalizationStorage, securityStorage, adUserData,
 adPersonalization}``. A blank ``region`` applies everywhere; any value other
 than ``granted``/``denied`` (such as "not set") is left out. Other templates'
 parameters (Simo Ahava's ``regions: all|eea|...``) are not read.
+
+``gtag('consent', 'default', {...})`` written in a Custom HTML tag is read
+with the gtag reader and judged like a template's defaults (pointing at the
+tag's ``html`` parameter). When the container sets defaults, Google tags
+whose consent status is not ``NEEDED`` load before the choice (Consent
+Mode's "advanced" variant) and are listed in ``ConsentMode.tag_loads``.
+
+A server-side container (``container.usageContext`` ``SERVER``) is read the
+same way, its tags judged on their consent settings, and a note says what
+that does not cover: whether the visitor's consent reaches the server.
 """
 
 from __future__ import annotations
