@@ -389,3 +389,18 @@ def test_docs_own_policy_commands_run_as_written(
         code, out, err = run(*entry, *hook.get("args", []), *files)
         assert code == 0, (hook["id"], out, err)
         assert len(out.splitlines()) == 1  # pre-commit shows every line: a clean run is one
+
+
+def test_init_from_several_formats_checks_clean_against_all_of_them(tmp_path: Path) -> None:
+    corpus = ROOT / "tests" / "data" / "banner" / "corpus"
+    files = [str(corpus / n) for n in (
+        "cc3-base.js", "klaro-base.js", "gtm-base.json", "native-base.yaml", "gtag-base.js"
+    )]
+    policy = tmp_path / "site.yaml"
+    assert run("init", "--from-banner", *files, "--as-of", "2026-01-01", "-o", str(policy))[0] == 0
+    code, out, _ = run("banner", *files, "--policy", str(policy), "--as-of", AS_OF,
+                       "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert {f["severity"] for f in data["findings"]} <= {"note"}
+    assert data["summary"]["evaluated"] == len(files)
