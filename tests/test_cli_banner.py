@@ -167,3 +167,240 @@ def test_output_is_byte_identical_across_runs() -> None:
     args = ("banner", _example("cookieconsent/cookie-wall.js"), "--as-of", AS_OF)
     for fmt in ("json", "sarif", "junit", "github", "text"):
         assert run(*args, "--format", fmt)[1] == run(*args, "--format", fmt)[1]
+
+
+# --- issue 12: any site, several files, pre-commit ------------------------------------
+
+import os  # noqa: E402
+import re  # noqa: E402
+
+import yaml  # noqa: E402
+
+from gdpr_policy import __version__  # noqa: E402
+
+DOCS_CI = ROOT / "docs" / "ci.md"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+_MINIMAL_CC3 = """CookieConsent.run({
+  revision: 1,
+  categories: {necessary: {enabled: true, readOnly: true}, analytics: {services: {ga4: {cookies: [{name: '_ga'}]}}}},
+  language: {default: 'en', translations: {en: %s}}
+});
+"""
+_EN_TEXTS = {
+    "consentModal": {"title": "Cookies", "acceptAllBtn": "Accept all", "acceptNecessaryBtn": "Reject all"},
+    "preferencesModal": {"sections": []},
+}
+
+
+def test_first_line_says_which_policy_was_used_and_why(tmp_path: Path) -> None:
+    _, out, _ = run("banner", _example("klaro/preselected.js"), "--as-of", AS_OF)
+    assert out.splitlines()[0].endswith("(the bundled policy, as no --policy was given)")
+    policy = tmp_path / "policy.yaml"
+    assert run(
+        "init", "--from-banner", _example("klaro/compliant.js"), "-o", str(policy),
+        "--as-of", AS_OF,
+    )[0] == 0
+    _, out, _ = run(
+        "banner", _example("klaro/compliant.js"), "--policy", str(policy), "--as-of", AS_OF
+    )
+    assert f"(policy file {policy})" in out.splitlines()[0]
+
+
+def test_a_clean_run_prints_one_line() -> None:
+    code, out, _ = run("banner", _example("cookieconsent/compliant.js"), "--as-of", AS_OF)
+    assert code == 0
+    assert len(out.splitlines()) == 1
+    assert "no findings" in out
+
+
+def test_one_unreadable_file_keeps_the_others_findings_and_exits_two(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"categories": {', "utf-8")
+    files = [_example("klaro/preselected.js"), str(broken), _example("cookieconsent/compliant.js")]
+    code, out, err = run("banner", *files, "--as-of", AS_OF, "--format", "json")
+    assert code == 2
+    data = json.loads(out)
+    assert "banner.preselected" in {f["rule"] for f in data["findings"]}
+    assert (data["summary"]["read"], data["summary"]["evaluated"]) == (3, 2)
+    assert data["summary"]["rejected"] == 1
+    assert err.splitlines()[0].startswith(f"{broken}:1:")
+    code, out, _ = run("banner", *files, "--as-of", AS_OF)
+    assert code == 2
+    assert "files that could not be read: 1 of 3" in out
+
+
+def test_translation_file_is_a_further_input(tmp_path: Path) -> None:
+    config = tmp_path / "config.js"
+    config.write_text(_MINIMAL_CC3 % "'./lang/en.json'", "utf-8")
+    code, out, _ = run("banner", str(config), "--as-of", AS_OF, "--format", "json")
+    findings = json.loads(out)["findings"]
+    notes = {(f["rule"], f["subject"]) for f in findings if f["severity"] == "note"}
+    assert ("banner.not-judged", "texts-at-run-time:en") in notes
+    en = tmp_path / "en.json"
+    en.write_text(json.dumps(_EN_TEXTS), "utf-8")
+    policy = tmp_path / "policy.yaml"
+    assert run("init", "--from-banner", str(config), "--as-of", AS_OF, "-o", str(policy))[0] == 0
+    mine = ("--policy", str(policy), "--as-of", AS_OF, "--format", "json")
+    code, out, _ = run("banner", str(config), str(en), *mine)
+    data = json.loads(out)
+    assert code == 0
+    assert "texts-at-run-time:en" not in {f["subject"] for f in data["findings"]}
+    assert data["summary"]["evaluated"] == 2
+    # the translation decides the first layer: without its reject button the check fails
+    texts = json.loads(json.dumps(_EN_TEXTS))
+    del texts["consentModal"]["acceptNecessaryBtn"]
+    en.write_text(json.dumps(texts), "utf-8")
+    code, out, _ = run("banner", str(config), str(en), *mine)
+    assert code == 1
+    assert "banner.no-reject-first-layer" in {f["rule"] for f in json.loads(out)["findings"]}
+
+
+def test_a_translation_file_no_configuration_loads_is_not_passed_silently(tmp_path: Path) -> None:
+    en = tmp_path / "en.json"
+    en.write_text(json.dumps(_EN_TEXTS), "utf-8")
+    code, _, err = run("banner", _example("cookieconsent/compliant.js"), str(en), "--as-of", AS_OF)
+    assert code == 2
+    assert str(en) in err and "loads this translation file" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("{% if site.cookies %}\n{\"categories\": {}}\n{% endif %}\n", "Liquid"),
+        ("CookieConsent.run({revision: {{ site.revision }}, categories: {}});\n", "{{ ... }}"),
+        ("<script>CookieConsent.run({revision: @json($revision), categories: {}});</script>\n",
+         "Blade"),
+    ],
+)
+def test_templates_are_named_with_what_to_render_first(
+    tmp_path: Path, text: str, kind: str
+) -> None:
+    path = tmp_path / "cookieconsent.html"
+    path.write_text(text, "utf-8")
+    code, _, err = run("banner", str(path), "--as-of", AS_OF)
+    assert code == 2
+    assert "render it first" in err and kind in err
+    assert err.startswith(f"{path}:")
+
+
+def test_init_writes_a_policy_that_lints_and_checks_clean(tmp_path: Path) -> None:
+    names = [
+        "cookieconsent/compliant.js",
+        "cookieconsent/compliant.json",
+        "klaro/compliant.js",
+        "klaro/compliant.json",
+        "gtm/compliant.gtm.json",
+        "native/compliant.yaml",
+        "cookieconsent/reject-less-prominent.js",
+    ]
+    for name in names:
+        policy = tmp_path / (name.replace("/", "-") + ".policy.yaml")
+        code, _, err = run(
+            "init", "--from-banner", _example(name), "--as-of", AS_OF, "-o", str(policy)
+        )
+        assert code == 0, err
+        text = policy.read_text("utf-8")
+        assert "TODO" in text and "trackers:" in text
+        assert run("lint", str(policy), "--fail-on", "warning")[0] == 0, name
+        code, out, _ = run(
+            "banner", _example(name), "--policy", str(policy), "--as-of", AS_OF,
+            "--format", "json",
+        )
+        rules = {f["rule"] for f in json.loads(out)["findings"] if f["severity"] == "error"}
+        assert "banner.undeclared-tracker" not in rules and "banner.stale-revision" not in rules
+        assert code == 0, (name, out)
+
+
+def test_init_takes_the_revision_and_the_inventory_from_the_files(tmp_path: Path) -> None:
+    _, out, _ = run("init", "--from-banner", _example("cookieconsent/compliant.js"),
+                    "--as-of", AS_OF)
+    policy = yaml.safe_load(out)
+    latest = policy["versions"][-1]
+    assert latest["consent"]["banner_revision"] == 1
+    trackers = {t["id"]: t for t in latest["trackers"]}
+    assert trackers["google-analytics"]["consent_required"] is True
+    assert {"name": "_gid"} in trackers["google-analytics"]["cookies"]
+    assert all(t["category"] == "necessary" for t in trackers.values()
+               if not t["consent_required"])
+    # a bundled-policy check of the same banner would need Inmeta's inventory; this one not
+    assert latest["controller"]["legal_name"].startswith("TODO")
+
+
+def test_init_refuses_to_overwrite_and_bad_ids(tmp_path: Path) -> None:
+    target = tmp_path / "policy.yaml"
+    target.write_text("keep", "utf-8")
+    code, _, err = run("init", "--from-banner", _example("klaro/compliant.js"), "-o", str(target))
+    assert code == 2 and "--force" in err
+    assert target.read_text("utf-8") == "keep"
+    assert run("init", "--from-banner", _example("klaro/compliant.js"), "--id", "Bad Id")[0] == 2
+    assert run("init", "--from-banner", str(tmp_path / "missing.js"))[0] == 2
+
+
+def _docs_pre_commit_config() -> dict[str, object]:
+    text = DOCS_CI.read_text("utf-8")
+    block = re.search(r"## pre-commit\n\n```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    config: dict[str, object] = yaml.safe_load(block.group(1))
+    return config
+
+
+def test_docs_pre_commit_config_names_the_release_tag_and_real_hooks() -> None:
+    config = _docs_pre_commit_config()
+    (repo,) = config["repos"]  # type: ignore[index]
+    assert repo["rev"] == f"v{__version__}"
+    hooks = {h["id"]: h for h in yaml.safe_load(HOOKS.read_text("utf-8"))}
+    for hook in repo["hooks"]:
+        assert hook["id"] in hooks
+    # the lint hook's own files: pattern selects the policy path the page uses
+    lint_files = re.compile(hooks["gdpr-policy-lint"]["files"])
+    assert lint_files.search("privacy/policy.yaml")
+    assert lint_files.search("policies/inmeta.yaml")
+    assert not lint_files.search("static/js/cookieconsent-config.js")
+    banner = next(h for h in repo["hooks"] if h["id"] == "gdpr-policy-banner")
+    assert re.search(banner["files"], "static/js/cookieconsent-config.js")
+
+
+def test_docs_own_policy_commands_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = DOCS_CI.read_text("utf-8")
+    block = re.search(r"## Your own policy\n.*?```sh\n(.*?)```", text, re.S)
+    assert block is not None
+    (tmp_path / "static" / "js").mkdir(parents=True)
+    (tmp_path / "privacy").mkdir()
+    (tmp_path / "static" / "js" / "cookieconsent-config.js").write_bytes(
+        (EXAMPLES / "cookieconsent" / "compliant.js").read_bytes()
+    )
+    monkeypatch.chdir(tmp_path)
+    for line in block.group(1).splitlines():
+        argv = line.split()
+        assert argv[0] == "gdpr-policy"
+        code, out, err = run(*argv[1:])
+        assert code == 0, (line, out, err)
+    assert os.path.exists("privacy/policy.yaml")
+    # and the pre-commit hooks' commands, as the docs' configuration runs them
+    config = _docs_pre_commit_config()
+    hooks = {h["id"]: h for h in yaml.safe_load(HOOKS.read_text("utf-8"))}
+    for hook in config["repos"][0]["hooks"]:  # type: ignore[index]
+        entry = hooks[hook["id"]]["entry"].split()[1:]
+        files = ["static/js/cookieconsent-config.js"] if "banner" in hook["id"] else [
+            "privacy/policy.yaml"
+        ]
+        code, out, err = run(*entry, *hook.get("args", []), *files)
+        assert code == 0, (hook["id"], out, err)
+        assert len(out.splitlines()) == 1  # pre-commit shows every line: a clean run is one
+
+
+def test_init_from_several_formats_checks_clean_against_all_of_them(tmp_path: Path) -> None:
+    corpus = ROOT / "tests" / "data" / "banner" / "corpus"
+    files = [str(corpus / n) for n in (
+        "cc3-base.js", "klaro-base.js", "gtm-base.json", "native-base.yaml", "gtag-base.js"
+    )]
+    policy = tmp_path / "site.yaml"
+    assert run("init", "--from-banner", *files, "--as-of", "2026-01-01", "-o", str(policy))[0] == 0
+    code, out, _ = run("banner", *files, "--policy", str(policy), "--as-of", AS_OF,
+                       "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert {f["severity"] for f in data["findings"]} <= {"note"}
+    assert data["summary"]["evaluated"] == len(files)

@@ -201,12 +201,30 @@ def coverage_markdown(policy: Policy) -> str:
         "|---|---|---|---|---|",
     ]
     for clause, (kind, label) in CLAUSES.items():
-        r_text = ", ".join(f"`{x}`" for x in rules[clause]) or "-"
+        r_text = _rules_by_area(rules[clause])
         f_text = ", ".join(f"`{x}`" for x in fields[clause]) or "-"
         if kind == "out of scope":
             r_text, f_text = "out of scope", "out of scope"
         lines.append(f"| {clause} | {kind} | {label} | {r_text} | {f_text} |")
     return "\n".join(lines) + "\n"
+
+
+#: How the coverage table names each area's rules: a policy-lint rule reads the policy
+#: file, never the site, so it must not read as if it checked the banner.
+_AREA_LABELS = {"policy": "policy lint (the policy file only)", "banner": "banner check"}
+
+
+def _rules_by_area(rule_ids: list[str]) -> str:
+    """Rule ids grouped by area and labelled (``banner check: ...; policy lint ...: ...``)."""
+    if not rule_ids:
+        return "-"
+    areas: dict[str, list[str]] = {}
+    for rule_id in rule_ids:
+        areas.setdefault(rule_id.split(".", 1)[0], []).append(rule_id)
+    return "; ".join(
+        f"{_AREA_LABELS.get(area, area)}: " + ", ".join(f"`{x}`" for x in ids)
+        for area, ids in areas.items()
+    )
 
 
 def uncovered(policy: Policy) -> list[str]:

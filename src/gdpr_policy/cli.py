@@ -99,7 +99,7 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     policy = load_policy_option(path)
     findings = lint_policy(policy)
     report = Report(
-        policy=PolicyRef.of(policy.latest),
+        policy=PolicyRef.of(policy.latest, path, given=path is not None),
         command="lint",
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("policy")),
@@ -149,6 +149,7 @@ def parse_as_of(text: str | None) -> dt.date:
 def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     from ._rules import REGISTRY
     from .banner import read_banner
+    from .banner._detect import is_translation_file
     from .banner.rules import evaluate_banner
     from .report import InputStats, PolicyRef, Rejection, Report, exit_code, render
 
@@ -157,34 +158,66 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     findings = []
     inputs = []
     unreadable: list[InputError] = []
-    for path in args.files:
-        try:
-            banner = read_banner(read_file(path), source=path, format=args.config_format)
-        except InputError as exc:
-            unreadable.append(exc)
-            first = exc.issues[0]
-            inputs.append(
-                InputStats(
-                    file=path,
-                    read=1,
-                    evaluated=0,
-                    rejected=1,
-                    problems=(
-                        Rejection(
-                            file=path,
-                            line=first.line,
-                            column=first.column,
-                            pointer=first.pointer,
-                            reason=str(exc).splitlines()[0],
-                        ),
+
+    def reject(path: str, exc: InputError) -> None:
+        unreadable.append(exc)
+        first = exc.issues[0]
+        inputs.append(
+            InputStats(
+                file=path,
+                read=1,
+                evaluated=0,
+                rejected=1,
+                problems=(
+                    Rejection(
+                        file=path,
+                        line=first.line,
+                        column=first.column,
+                        pointer=first.pointer,
+                        reason=str(exc).splitlines()[0],
                     ),
-                )
+                ),
             )
+        )
+
+    # Read every file first: translation files (cookieconsent's run-time texts) are
+    # further inputs of the configurations that load them, not configurations.
+    texts: dict[str, bytes] = {}
+    translations: dict[str, bytes] = {}
+    for path in dict.fromkeys(args.files):
+        try:
+            data = read_file(path)
+        except InputError as exc:
+            reject(path, exc)
             continue
+        if args.config_format in ("auto", "cookieconsent") and is_translation_file(data):
+            translations[path] = data
+        else:
+            texts[path] = data
+    used: set[str] = set()
+    for path, data in texts.items():
+        try:
+            banner = read_banner(
+                data, source=path, format=args.config_format, translations=translations
+            )
+        except InputError as exc:
+            reject(path, exc)
+            continue
+        used.update(t for t in translations if _loads(data, t))
         findings.extend(evaluate_banner(banner, version, as_of))
         inputs.append(InputStats(file=path, read=1, evaluated=1, rejected=0))
+    for path in translations:
+        if path in used:
+            inputs.append(InputStats(file=path, read=1, evaluated=1, rejected=0))
+        else:
+            reject(path, InputError.at(
+                path, None, None, "",
+                "a configuration given in the same run that loads this translation file "
+                "(language.translations: {en: './" + os.path.basename(path) + "'})",
+                "none",
+            ))
     report = Report(
-        policy=PolicyRef.of(version),
+        policy=PolicyRef.of(version, args.policy, given=args.policy is not None),
         command="banner",
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("banner")),
@@ -192,8 +225,14 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     )
     out.write(render(report, args.format, args.lang))
     if unreadable:
+        # Exit 2 even though the other files were checked: an unread file is not a pass.
         raise InputError([issue for exc in unreadable for issue in exc.issues])
     return exit_code(report, args.fail_on)
+
+
+def _loads(config: bytes, translation_path: str) -> bool:
+    """Whether a configuration's text names a translation file (by its base name)."""
+    return os.path.basename(translation_path).encode("utf-8") in config
 
 
 def _parse_audit_as_of(text: str, zone: str) -> dt.date | dt.datetime:
@@ -399,6 +438,24 @@ def _auto_workers() -> int:
     return max(1, min(cpus, 4))
 
 
+def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
+    from . import _cli_init
+
+    inputs = {path: read_file(path) for path in dict.fromkeys(args.from_banner)}
+    text = _cli_init.run(args, inputs, parse_as_of(args.as_of))
+    if not args.output:
+        out.write(text)
+        return EXIT_OK
+    if os.path.exists(args.output) and not args.force:
+        raise UsageError(f"--output: {args.output} exists; give --force to overwrite it")
+    try:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
+    return EXIT_OK
+
+
 def _cmd_deadline(args: argparse.Namespace, out: TextIO) -> int:
     from . import _cli_deadline
 
@@ -515,7 +572,10 @@ def _build_parser() -> tuple[
     )
     _add_report_options(p, ("text", "json", "csv"))
 
-    from . import _cli_deadline
+    from . import _cli_deadline, _cli_init
+
+    _cli_init.configure(sub)
+    handlers["init"] = _cmd_init
 
     _cli_deadline.configure(sub)
     p = sub.choices["deadline"]

@@ -357,3 +357,69 @@ def test_root_spread_makes_every_value_possibly_dynamic() -> None:
     assert banner.is_dynamic("/mode")
     plain = read("CookieConsent.run({categories: {}});")
     assert not plain.is_dynamic("/mode")
+
+
+# --- issue 12 -----------------------------------------------------------------------------
+
+
+def test_read_only_without_enabled_is_on_and_cannot_be_refused() -> None:
+    # cc3 draws a readOnly toggle checked whether or not `enabled` is written
+    # (preferencesModal.js): the category is on by default; in opt-out mode it runs early.
+    text = replace_once(
+        JS,
+        "analytics: {\n            enabled: false,\n            readOnly: false,",
+        "analytics: {\n            readOnly: true,",
+    )
+    analytics = read(text).category("analytics")
+    assert analytics is not None
+    assert (analytics.read_only, analytics.default_enabled, analytics.runs_before_consent) == (
+        True, True, False
+    )
+    opt_out = read(replace_once(text, "mode: 'opt-in'", "mode: 'opt-out'")).category("analytics")
+    assert opt_out is not None and opt_out.runs_before_consent
+    services = [s for s in read(text).services if "analytics" in s.category_ids]
+    assert services and all(s.default_enabled and s.required for s in services)
+
+
+def test_no_revision_is_the_library_default_and_says_so() -> None:
+    reconsent = read(replace_once(JS, "revision: 3,", "")).reconsent
+    assert reconsent is not None
+    assert (reconsent.revision, reconsent.revision_set) == (0, False)
+    written = read(replace_once(JS, "revision: 3,", "revision: 0,")).reconsent
+    assert written is not None and (written.revision, written.revision_set) == (0, True)
+
+
+def test_texts_loaded_at_run_time_are_noted_and_a_given_file_is_read() -> None:
+    text = replace_once(JS, "en: {\n                consentModal", "en: '/lang/en.json',\n            xx: {\n                consentModal")
+    banner = read(text)
+    assert [(n.kind, n.subject) for n in banner.notes] == [("texts-at-run-time", "en")]
+    assert "en" not in {layer.lang for layer in banner.languages}
+    texts = '{"consentModal": {"acceptAllBtn": "Accept", "acceptNecessaryBtn": "Reject"}}'
+    given = read_cookieconsent(text, source="cc.js", translations={"site/lang/en.json": texts})
+    assert given.notes == ()
+    en = layer(given, "en")
+    assert (en.has_accept, en.has_reject) == (True, True)
+    assert en.location is not None and en.location.file == "site/lang/en.json"
+
+
+def test_withdrawal_is_a_reopen_call_not_a_comment() -> None:
+    # The fixture's header comment names data-cc="show-preferencesModal": a comment is no link.
+    assert "show-preferencesModal" in JS
+    assert read(JS).withdrawal is None
+    banner = read(JS + "\nfooterLink.onclick = () => CookieConsent.showPreferences();\n")
+    assert banner.withdrawal is not None
+    assert [r.means for r in banner.withdrawal.reopen] == ["CookieConsent.showPreferences()"]
+    assert read(JSON, "cc.json").withdrawal is None  # a JSON config never shows its page
+
+
+def test_a_page_shows_whether_it_has_a_way_back_to_the_choices() -> None:
+    script = JS[JS.index("CookieConsent.run(") :]
+    page = "<!doctype html><html><head><script>\n{}</script></head><body>{}</body></html>"
+    without = read(page.format(script, "<!-- <button data-cc=\"show-preferencesModal\"> -->"), "p.html")
+    assert without.withdrawal is not None and without.withdrawal.reopen == ()
+    link = '<footer><button type="button" data-cc="show-preferencesModal">Cookies</button></footer>'
+    with_link = read(page.format(script, link), "p.html")
+    assert with_link.withdrawal is not None
+    assert [r.means for r in with_link.withdrawal.reopen] == ['data-cc="show-preferencesModal"']
+    snippet = read(f"<script>\n{script}</script>", "head.html")  # no body: cannot tell
+    assert snippet.withdrawal is None

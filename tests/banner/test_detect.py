@@ -85,3 +85,40 @@ def test_fixtures_are_the_shared_compliant_examples() -> None:
     for rel in ("orestbida-v3/compliant.js", "klaro/compliant.js",
                 "google-consent-mode/compliant.gtm-container.json"):
         assert (DATA / rel).is_file()
+
+
+# --- issue 12: templates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{% if cookies %}{"categories": {}}{% endif %}', "Liquid, Jinja or Twig"),
+        ("CookieConsent.run({revision: {{ rev }}, categories: {}});", "{{ ... }}"),
+        ("<script>klaroConfig = {services: @json($services)};</script>", "Blade"),
+        ("CookieConsent.run({revision: <%= rev %>, categories: {}});", "ERB or EJS"),
+    ],
+)
+def test_a_template_is_named_with_what_to_render_first(text: str, needle: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_banner(text, source="t.tpl")
+    message = str(caught.value)
+    assert needle in message and "render it first" in message
+    assert message.startswith("t.tpl:1:")
+
+
+def test_a_broken_config_with_cookieconsents_own_placeholder_is_not_called_a_template() -> None:
+    text = "CookieConsent.run({categories: {}, language: {translations: {en: {consentModal: {description: '{{revisionMessage}}'}}}}"
+    with pytest.raises(InputError) as caught:
+        read_banner(text, source="c.js")
+    assert "template" not in str(caught.value)
+
+
+def test_blade_page_scripts_are_read_as_html() -> None:
+    page = (
+        "<!doctype html><html><head>@vite('app.js')<script>var klaroConfig = "
+        "{services: [{name: 'ga', purposes: ['analytics']}]};</script></head>"
+        "<body>{{ $content }}<a onclick=\"klaro.show()\">x</a></body></html>"
+    )
+    banner = read_banner(page, source="layout.blade.php")
+    assert banner.source.format == "klaro" and banner.withdrawal is not None

@@ -125,3 +125,59 @@ def test_bad_value_is_located() -> None:
         read(text)
     issue = info.value.issues[0]
     assert (issue.line, issue.column) == line_col_of(text, "'maybe'")
+
+
+# --- issue 12 -----------------------------------------------------------------------------
+
+
+def test_unknown_keys_are_ignored_with_a_note_naming_them() -> None:
+    text = (
+        "gtag('consent','default',{'ad_storage':'granted','analytics_storage':'denied',"
+        "'regions':['PT'],'ad_user_data':'denied'});"
+    )
+    banner = read(text)
+    assert banner.consent_mode is not None
+    (default,) = banner.consent_mode.defaults
+    # a misspelt 'regions' leaves the default applying everywhere: that is what is judged
+    assert default.region is None
+    assert default.types == {"ad_storage": "granted", "analytics_storage": "denied",
+                             "ad_user_data": "denied"}
+    assert [(n.kind, n.subject) for n in banner.notes] == [("unknown-key", "regions")]
+    assert banner.notes[0].location is not None
+    assert banner.notes[0].location.column == line_col_of(text, "['PT']")[1]
+
+
+def test_run_time_values_are_recorded_never_skipped() -> None:
+    banner = read(
+        "gtag('consent','default',{ad_storage:'denied',analytics_storage:state()});\n"
+        "gtag('consent','default',{ad_storage:'granted',region:regions});\n"
+    )
+    assert banner.consent_mode is not None
+    assert [d.types for d in banner.consent_mode.defaults] == [{"ad_storage": "denied"}]
+    assert [(d.path, d.kind) for d in banner.dynamic] == [
+        ("/analytics_storage", "call"), ("/region", "identifier")
+    ]
+
+
+def test_tags_loaded_before_the_choice_are_listed() -> None:
+    text = (
+        JS + "\ngtag('config', 'G-1');\n"
+        "function onConsent() { gtag('config', 'G-2'); }\n"
+        "window.addEventListener('cc:onConsent', () => gtag('config', 'G-3'));\n"
+    )
+    mode = read(text).consent_mode
+    assert mode is not None
+    assert [t.setting for t in mode.tag_loads] == ["gtag('config', 'G-1')"]
+    page = (
+        "<!doctype html><html><head><script>" + JS + "</script>\n"
+        '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n'
+        '<script type="text/plain" data-category="analytics" '
+        'src="https://www.googletagmanager.com/gtag/js?id=G-2"></script></head></html>'
+    )
+    mode = read(page, "p.html").consent_mode
+    assert mode is not None
+    assert [t.setting for t in mode.tag_loads] == [
+        '<script src="https://www.googletagmanager.com/gtag/js?id=G-1">'
+    ]
+    loc = mode.tag_loads[0].location
+    assert loc is not None and (loc.line, loc.column) == line_col_of(page, "<script async")

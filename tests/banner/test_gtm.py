@@ -108,3 +108,56 @@ def test_consent_template_defaults_are_read() -> None:
 
 def test_container_without_consent_template_has_no_consent_mode() -> None:
     assert read(COMPLIANT).consent_mode is None
+
+
+# --- issue 12 -----------------------------------------------------------------------------
+
+
+def _container(tags: list[dict[str, object]], context: str = "WEB") -> str:
+    return json.dumps({"exportFormatVersion": 2, "containerVersion": {
+        "container": {"publicId": "GTM-T", "usageContext": [context]}, "tag": tags}}, indent=1)
+
+
+def _html(name: str, html: str) -> dict[str, object]:
+    return {"name": name, "type": "html",
+            "parameter": [{"type": "TEMPLATE", "key": "html", "value": html}]}
+
+
+def test_gtag_defaults_in_custom_html_are_read_like_template_defaults() -> None:
+    html = ("<script>function gtag(){dataLayer.push(arguments);}"
+            "gtag('consent','default',{'analytics_storage':'granted','ad_storage':'denied',"
+            "'region':['NO','SE']});</script>")
+    text = _container([_html("Consent Mode - Default", html)])
+    banner = read(text)
+    assert banner.consent_mode is not None
+    (default,) = banner.consent_mode.defaults
+    assert default.region == ("NO", "SE")
+    assert default.types == {"analytics_storage": "granted", "ad_storage": "denied"}
+    # positions inside the HTML are not file positions: the default points at the parameter
+    assert default.location is not None
+    assert default.location.line == line_col_of(text, '"<script>')[0]
+    assert default.location.pointer == "/containerVersion/tag/0/parameter/0/value"
+
+
+def test_unreadable_custom_html_is_a_note_not_an_error() -> None:
+    banner = read(_container([_html("Defaults", "<script>gtag('consent','default',{</script>")]))
+    assert [(n.kind, n.subject) for n in banner.notes] == [("custom-html-unreadable", "Defaults")]
+    assert banner.consent_mode is None
+
+
+def test_server_containers_are_marked_and_noted() -> None:
+    banner = read(_container([{"name": "x", "type": "cvt_1"}], "SERVER"))
+    assert banner.server_side
+    assert [(n.kind, n.subject) for n in banner.notes] == [("server-container", "GTM-T")]
+    assert not read(_container([{"name": "x", "type": "cvt_1"}])).server_side
+
+
+def test_google_tags_firing_without_consent_next_to_defaults_are_advanced_mode() -> None:
+    html = "<script>gtag('consent','default',{'analytics_storage':'denied'});</script>"
+    ga4 = {"name": "GA4", "type": "googtag", "consentSettings": {"consentStatus": "NOT_SET"}}
+    basic = {"name": "GA4", "type": "googtag", "consentSettings": {"consentStatus": "NEEDED"}}
+    mode = read(_container([_html("Defaults", html), ga4])).consent_mode
+    assert mode is not None
+    assert [t.setting for t in mode.tag_loads] == ["GA4 (googtag): consentStatus NOT_SET"]
+    mode = read(_container([_html("Defaults", html), basic])).consent_mode
+    assert mode is not None and mode.tag_loads == ()

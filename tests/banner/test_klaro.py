@@ -203,3 +203,45 @@ def test_window_assignment_and_dynamic_service() -> None:
     banner = read(text)
     assert [s.id for s in banner.services] == ["hubspot"]
     assert {d.kind for d in banner.dynamic} == {"call", "spread"}
+
+
+# --- issue 12 -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("days", ["0", "null"])
+def test_lifetime_zero_or_null_is_the_default(days: str) -> None:
+    # Klaro reads `cookieExpiresAfterDays || 120`: 0 means the default, not "expire now".
+    record = read(replace_once(JS, "cookieExpiresAfterDays: 180", f"cookieExpiresAfterDays: {days}")).consent_record
+    assert record is not None
+    assert (record.lifetime_days, record.lifetime_is_default, record.location) == (120, True, None)
+
+
+def test_config_in_a_variable_is_followed_to_its_object() -> None:
+    body = JS[JS.index("{", JS.index("klaroConfig")) :].rstrip().rstrip(";")
+    for text in (
+        f"const config = {body};\nwindow.klaroConfig = config;\nKlaro.setup(config);\n",
+        f"const config = {body};\nklaro.setup(config);\n",
+        f"let c = {body}; window.klaroConfig = c;",
+    ):
+        banner = read(text)
+        assert {s.id for s in banner.services} == {s.id for s in read(JS).services}
+    with pytest.raises(InputError, match="variable bound to one"):
+        read("window.klaroConfig = loadConfig();")
+    with pytest.raises(InputError, match="expected one klaroConfig"):
+        read(f"var a = {body};\nvar b = {body};\nklaro.setup(a);\nklaro.setup(b);\n")
+
+
+def test_translations_at_run_time_are_noted() -> None:
+    text = replace_once(JS, "translations: {", "translations: {\n        fr: window.klaroTexts,")
+    banner = read(text)
+    assert [(n.kind, n.subject) for n in banner.notes] == [("texts-at-run-time", "fr")]
+    body = JS[JS.index("translations: {") :]
+    end = body.index("\n    },\n") + len("\n    },")
+    whole = replace_once(JS, body[:end], "translations: loadTexts(),")
+    assert [(n.kind, n.subject) for n in read(whole).notes] == [("texts-at-run-time", "*")]
+
+
+def test_klaro_show_in_the_script_is_a_way_back() -> None:
+    banner = read(JS + "\ndocument.querySelector('#c').onclick = () => klaro.show();\n")
+    assert banner.withdrawal is not None
+    assert [r.means for r in banner.withdrawal.reopen] == ["klaro.show()"]

@@ -11,7 +11,7 @@ from hypothesis import given
 
 from gdpr_policy import i18n
 from gdpr_policy._messages import Location
-from gdpr_policy.report import PolicyRef, Report, render_text
+from gdpr_policy.report import InputStats, PolicyRef, Report, render_text
 from gdpr_policy.report._model import finding_file
 from strategies.report import SAMPLE_REGISTRY, hostile_report, reports, sample_report
 
@@ -90,9 +90,17 @@ def test_counts_and_reconciliation_are_printed(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_no_findings_is_said(lang: str) -> None:
-    text = render_text(Report(policy=PolicyRef(id="p", version="1"), command="banner"), lang)
-    assert i18n.translate("report.no-findings", lang) in text.splitlines()
+def test_no_findings_is_said_on_one_line(lang: str) -> None:
+    # A clean run is one line (issue 12: pre-commit prints every line of a hook).
+    text = render_text(Report(policy=PolicyRef(id="p", version="1"), command="lint"), lang)
+    assert text.splitlines() == [text.rstrip("\n")]
+    assert text.rstrip("\n").endswith(" — " + i18n.translate("report.no-findings", lang))
+    stats = InputStats(file="a.js", read=1, evaluated=1, rejected=0)
+    report = Report(policy=PolicyRef(id="p", version="1"), command="banner", inputs=(stats,))
+    text = render_text(report, lang)
+    clean = i18n.translate("report.clean", lang).format(files=1, read=1, evaluated=1)
+    assert text.splitlines() == [text.rstrip("\n")]
+    assert text.rstrip("\n").endswith(" — " + clean)
 
 
 def test_limit_per_rule_shows_the_first_findings_and_says_how_many_more() -> None:
@@ -126,7 +134,10 @@ def _expected_lines(report: Report) -> int:
     per_rule = 1 + len(report.summary.by_rule) + 1  # blank line before, heading, rows
     inputs = (1 + len(report.inputs) + (len(report.inputs) > 1)) if report.inputs else 0
     rejected = (1 + len(report.problems)) if report.problems else 0
-    return header + findings + per_rule + inputs + rejected + 1
+    unreadable = report.command == "banner" and any(
+        i.read and not i.evaluated for i in report.inputs
+    )
+    return header + findings + per_rule + inputs + rejected + int(unreadable) + 1
 
 
 @given(reports())

@@ -99,3 +99,9 @@ CookieConsent.run({
         }
     }
 });
+
+// The footer's "Cookie settings" button reopens the choices, so withdrawing is as easy as
+// consenting (GDPR Art. 7(3); statement S04, S35).
+document.getElementById('cookie-settings').addEventListener('click', function () {
+    CookieConsent.showPreferences();
+});

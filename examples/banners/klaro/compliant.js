@@ -55,3 +55,10 @@ var klaroConfig = {
         { name: 'campaignTracking', title: 'Campaign tracking', purposes: ['marketing'], default: false, cookies: ['_gcl_au'] }
     ]
 };
+
+// The footer's "Cookie settings" link reopens the choices, so withdrawing is as easy as
+// consenting (GDPR Art. 7(3); statement S04, S35).
+document.getElementById('cookie-settings').addEventListener('click', function (event) {
+    event.preventDefault();
+    klaro.show();
+});

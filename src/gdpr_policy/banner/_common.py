@@ -12,6 +12,8 @@ gets the value and its location back. Three outcomes besides success:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import TypeVar
 
 from .._errors import InputError
@@ -19,6 +21,7 @@ from .._messages import Location
 from ._js import (
     JsArray,
     JsBool,
+    JsDocument,
     JsNull,
     JsNumber,
     JsObject,
@@ -27,11 +30,18 @@ from ._js import (
     JsString,
     JsUndefined,
     JsValue,
+    find_calls,
 )
-from ._model import CategoryKind, DynamicValue
+from ._model import CategoryKind, DynamicValue, NoteKind, ReaderNote, Reopen, Withdrawal
 from ._trackers import words_of
 
-__all__ = ["Fields", "category_kind", "is_legitimate_interest", "words_of"]
+__all__ = [
+    "Fields",
+    "category_kind",
+    "find_withdrawal",
+    "is_legitimate_interest",
+    "words_of",
+]
 
 T = TypeVar("T", bound=JsValue)
 
@@ -42,7 +52,16 @@ class Fields:
     def __init__(self, source: str) -> None:
         self.source = source
         self.dynamic: list[DynamicValue] = []
+        self.notes: list[ReaderNote] = []
+        #: Further input files by base name (translation files a config loads at run time).
+        self.external: dict[str, tuple[str, str | bytes]] = {}
         self._seen_dynamic: set[tuple[str, str, int | None, int | None]] = set()
+
+    def note(self, kind: NoteKind, subject: str, location: Location | None) -> None:
+        """Record something not judged (once per kind and subject)."""
+        if any(n.kind == kind and n.subject == subject for n in self.notes):
+            return
+        self.notes.append(ReaderNote(kind=kind, subject=subject, location=location))
 
     # ---- bookkeeping
 
@@ -214,3 +233,60 @@ def is_legitimate_interest(identifier: str) -> bool:
     return "legitimateinterest" in joined or "legint" in joined or (
         "berettiget" in joined and "interesse" in joined
     )
+
+
+#: Ways a visitor reopens the choices, as cookieconsent v3 and Klaro document them:
+#: cc3 binds ``data-cc="show-preferencesModal"`` (or ``show-consentModal``) and has
+#: ``CookieConsent.showPreferences()``/``show()``; Klaro has ``klaro.show()``.
+_REOPEN = re.compile(
+    r"""data-cc\s*=\s*["']?(?P<cc>show-(?:preferencesModal|consentModal))\b"""
+    r"|\b(?P<call>CookieConsent\s*\.\s*show(?:Preferences)?|[Kk]laro\s*\.\s*show)\s*\("
+)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+#: A page (not a fragment or a bare script): where a footer link would be.
+_PAGE = re.compile(r"<(?:body|footer)\b", re.IGNORECASE)
+
+
+#: The JavaScript calls that reopen the choices.
+REOPEN_CALLS = ("CookieConsent.showPreferences", "CookieConsent.show", "klaro.show", "Klaro.show")
+
+
+def find_withdrawal(
+    decoded: str, source: str, docs: Sequence[JsDocument], *, is_html: bool
+) -> Withdrawal | None:
+    """What the input shows of a way to reopen the choices; ``None`` when it cannot show it.
+
+    A reopen call in the code counts, and in an HTML file also a
+    ``data-cc="show-..."`` attribute or an ``onclick="klaro.show()"`` in the
+    markup. When none is found, only a page (HTML with a ``<body>`` or
+    ``<footer>``) shows that there is none; a bare configuration or a head
+    snippet cannot, since the link usually lives in the site's templates.
+    Comments in scripts are not read as links.
+    """
+    found: list[Reopen] = [
+        Reopen(means=f"{call.callee}()", location=call.location)
+        for call in find_calls(docs, REOPEN_CALLS)
+    ]
+    if is_html:
+        # HTML comments are not links: blank them out, keeping every position.
+        markup = _HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), decoded)
+        for match in _REOPEN.finditer(markup):
+            line = decoded.count("\n", 0, match.start()) + 1
+            column = match.start() - (decoded.rfind("\n", 0, match.start()) + 1) + 1
+            if match.group("cc"):
+                means = f'data-cc="{match.group("cc")}"'
+            else:
+                means = "".join(match.group("call").split()) + "()"
+            loc = Location(file=source, line=line, column=column)
+            if all(r.location != loc for r in found):
+                found.append(Reopen(means=means, location=loc))
+    if found:
+        found.sort(key=lambda r: (r.location.line or 0, r.location.column or 0)
+                   if r.location else (0, 0))
+        return Withdrawal(reopen=tuple(found[:5]), location=found[0].location)
+    page = _PAGE.search(_HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), decoded))
+    if is_html and page is not None:
+        line = decoded.count("\n", 0, page.start()) + 1
+        column = page.start() - (decoded.rfind("\n", 0, page.start()) + 1) + 1
+        return Withdrawal(reopen=(), location=Location(file=source, line=line, column=column))
+    return None

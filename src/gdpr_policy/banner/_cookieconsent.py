@@ -19,18 +19,25 @@ Mapping decisions:
   that accepts necessary only, in the ``box`` layouts only; a text computed at
   run time counts as present (and is listed as dynamic);
 * cookies come from ``autoClear.cookies``, ``services.*.cookies`` and the
-  ``name`` column of each ``cookieTable`` linked to the category.
+  ``name`` column of each ``cookieTable`` linked to the category;
+* a language whose texts are loaded at run time (a URL string, a function, an
+  expression) has no first layer to check: a :class:`ReaderNote` says so,
+  unless the translation file was given (``translations=``);
+* ``revision`` not written is the library default 0, with
+  ``Reconsent.revision_set`` false.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 
 from .._errors import HostileInputError, InputError
 from .._messages import Location
-from ._common import Fields, category_kind, is_legitimate_interest
+from ._common import Fields, category_kind, find_withdrawal, is_legitimate_interest
 from ._gtag import consent_mode_from_docs
 from ._js import (
     JsArray,
@@ -43,6 +50,8 @@ from ._js import (
     decode_text,
     find_assignments,
     find_calls,
+    looks_like_html,
+    looks_like_json,
     parse_json,
     parse_script_or_html,
 )
@@ -89,7 +98,7 @@ def regex_from_json_string(text: str) -> tuple[str, str] | None:
 
 def json_config(decoded: str, source: str, what: str) -> JsObject | None:
     """The configuration object of a JSON file (text starting with ``{``), else ``None``."""
-    if not decoded.lstrip().startswith("{"):
+    if not decoded.lstrip().startswith("{") or not looks_like_json(decoded):
         return None
     value = parse_json(decoded, source)
     if not isinstance(value, JsObject):  # pragma: no cover - "{" starts an object
@@ -233,12 +242,28 @@ def _button_role_present(
     raise fields.error(raw, f"a string for {key!r}")
 
 
-def read_cookieconsent(text: str | bytes, *, source: str) -> Banner:
-    """Read an orestbida/cookieconsent v3 configuration (JS, HTML or JSON)."""
+def read_cookieconsent(
+    text: str | bytes,
+    *,
+    source: str,
+    translations: Mapping[str, str | bytes] | None = None,
+) -> Banner:
+    """Read an orestbida/cookieconsent v3 configuration (JS, HTML or JSON).
+
+    ``translations`` maps file names to the texts of translation files the
+    configuration loads at run time (``translations: {en: './en.json'}``); a
+    file is matched by its base name. Without it, such a language's first
+    layer is not checked, and a note says so.
+    """
+    decoded = decode_text(text, source)
     config, docs, json_mode = load_config_object(
-        text, source, _CALLEES, "CookieConsent.run"
+        decoded, source, _CALLEES, "CookieConsent.run"
     )
     fields = Fields(source)
+    fields.external = {
+        posixpath.basename(name.replace("\\", "/")): (name, content)
+        for name, content in (translations or {}).items()
+    }
     fields.note_object(config)
 
     # ---- mode, revision, page blocking
@@ -252,6 +277,7 @@ def read_cookieconsent(text: str | bytes, *, source: str) -> Banner:
         raw_mode = config.get("mode")
         assert raw_mode is not None
         raise fields.error(raw_mode, "'opt-in' or 'opt-out' for 'mode'")
+    revision_set = config.get("revision") is not None
     revision_number, revision_loc = fields.number(config, "revision")
     if revision_number is not None and not isinstance(revision_number, int):
         raw_revision = config.get("revision")
@@ -389,8 +415,12 @@ def read_cookieconsent(text: str | bytes, *, source: str) -> Banner:
     default_language, languages, revision_message = _languages(
         fields, config, equal_weight, equal_loc, box_layout
     )
+    notes = list(fields.notes)
 
-    consent_mode = consent_mode_from_docs(docs, fields) if docs is not None else None
+    consent_mode, mode_notes = (
+        consent_mode_from_docs(docs, fields, decoded, source) if docs is not None else (None, [])
+    )
+    notes.extend(mode_notes)
     return Banner(
         source=BannerSource(format="cookieconsent", file=source,
                             format_version="json" if json_mode else "js"),
@@ -403,6 +433,7 @@ def read_cookieconsent(text: str | bytes, *, source: str) -> Banner:
         consent_record=consent_record,
         reconsent=Reconsent(
             revision=revision_number if revision_number is not None else 0,
+            revision_set=revision_set,
             triggers=("revision",),
             revision_message_present=revision_message,
             location=revision_loc,
@@ -413,8 +444,24 @@ def read_cookieconsent(text: str | bytes, *, source: str) -> Banner:
         services=tuple(services),
         consent_mode=consent_mode,
         legitimate_interest=tuple(claims),
+        withdrawal=None if docs is None else find_withdrawal(
+            decoded, source, docs, is_html=looks_like_html(decoded)),
+        notes=tuple(notes),
         dynamic=tuple(fields.dynamic),
     )
+
+
+def _external(fields: Fields, lang: str, value: JsString) -> JsObject | None:
+    """The translation file a URL string names, if it was given as a further input."""
+    name = posixpath.basename(value.value.split("?", 1)[0].split("#", 1)[0])
+    given = fields.external.get(name)
+    if given is None:
+        return None
+    path, content = given
+    parsed = parse_json(content, path)
+    if not isinstance(parsed, JsObject):
+        raise InputError.at(path, 1, 1, "", "expected a translation object", parsed.describe())
+    return parsed
 
 
 def _translations(fields: Fields, config: JsObject) -> list[tuple[str, JsObject]]:
@@ -429,11 +476,21 @@ def _translations(fields: Fields, config: JsObject) -> list[tuple[str, JsObject]
             out.append((lang, value))
         elif isinstance(value, JsOpaque):
             fields.note_dynamic(value)
+            fields.note("texts-at-run-time", lang, value.location)
         elif isinstance(value, JsString):
+            loaded = _external(fields, lang, value)
+            if loaded is not None:
+                out.append((lang, loaded))
+                continue
             # A path to a JSON file loaded at run time: its buttons are unknown here.
             fields.note_dynamic(JsOpaque(value.location, "external"))
+            fields.note("texts-at-run-time", lang, value.location)
         else:
             raise fields.error(value, "an object, a URL string or a function for the translation")
+    if translations is None and isinstance(language.get("translations"), JsOpaque):
+        raw = language.get("translations")
+        assert raw is not None
+        fields.note("texts-at-run-time", "*", raw.location)
     return out
 
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from .._errors import InputError, UsageError
+from .._errors import HostileInputError, InputError, UsageError
 from ._model import Banner, BannerFormat
 
-__all__ = ["FORMATS", "detect_format", "read_banner"]
+__all__ = ["FORMATS", "detect_format", "is_translation_file", "read_banner", "template_error"]
 
 #: The values ``format`` accepts besides ``"auto"``.
 FORMATS: tuple[BannerFormat, ...] = ("cookieconsent", "klaro", "gtag", "gtm", "native")
@@ -54,6 +55,21 @@ def _classify_json(data: Any) -> BannerFormat | None:
     return None
 
 
+def is_translation_file(text: str | bytes) -> bool:
+    """Whether a text is a cookieconsent translation file (JSON with ``consentModal``)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8-sig", errors="replace")
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and (
+        "consentModal" in data or "preferencesModal" in data
+    ) and "categories" not in data
+
+
 def detect_format(text: str | bytes, *, source: str) -> BannerFormat:
     """The format of a banner file, from its content; a located error when none fits."""
     from ._js import (
@@ -62,13 +78,13 @@ def detect_format(text: str | bytes, *, source: str) -> BannerFormat:
         decode_text,
         find_assignments,
         find_calls,
+        looks_like_json,
         parse_json,
         parse_script_or_html,
     )
 
     decoded = decode_text(text, source)
-    stripped = decoded.lstrip()
-    if stripped.startswith(("{", "[")):
+    if looks_like_json(decoded):
         try:
             data = json.loads(decoded)
         except (ValueError, RecursionError):
@@ -87,7 +103,8 @@ def detect_format(text: str | bytes, *, source: str) -> BannerFormat:
         return "native"
     docs = parse_script_or_html(decoded, source)
     cc = find_calls(docs, ("CookieConsent.run",))
-    klaro = find_assignments(docs, ("klaroConfig",))
+    klaro = find_assignments(docs, ("klaroConfig",)) or find_calls(
+        docs, ("klaro.setup", "Klaro.setup"))
     if cc and klaro:
         loc = klaro[0].location
         raise InputError.at(
@@ -119,14 +136,76 @@ def detect_format(text: str | bytes, *, source: str) -> BannerFormat:
     )
 
 
-def read_banner(text: str | bytes, *, source: str, format: str = "auto") -> Banner:
+#: Template syntax around or inside a configuration, and what renders it.
+_TEMPLATE_MARKERS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\{%-?\s*\w"), "a Liquid, Jinja or Twig template ({% ... %})"),
+    (re.compile(r"\{!!|@(?:php|json|if|foreach|include|csrf|vite)\b"), "a Blade template"),
+    (re.compile(r"<%[=-]?\s"), "an ERB or EJS template (<% ... %>)"),
+    # {{revisionMessage}} is cookieconsent's own placeholder, not template syntax
+    (re.compile(r"\{\{(?!revisionMessage\}\})[^{}\n]{1,200}\}\}"),
+     "a template ({{ ... }}: Liquid, Jinja, Blade, Handlebars or Mustache)"),
+)
+
+
+def template_error(text: str | bytes, source: str) -> InputError | None:
+    """A located error saying the file is a template and must be rendered first, else ``None``.
+
+    Asked only after a file failed to read: a configuration that reads is
+    judged as it is, whatever markers its strings contain.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    for pattern, kind in _TEMPLATE_MARKERS:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        return InputError.at(
+            source, line, column, "",
+            "a rendered configuration: this file is " + kind + "; render it first "
+            "(build the site, or render the template with its real values) and check the "
+            "output file",
+            repr(match.group(0)[:40]),
+        )
+    return None
+
+
+def read_banner(
+    text: str | bytes,
+    *,
+    source: str,
+    format: str = "auto",
+    translations: Mapping[str, str | bytes] | None = None,
+) -> Banner:
     """Read a banner configuration of any supported format into the normalized model.
 
     ``format`` is ``"auto"`` (detect from content) or one of :data:`FORMATS`.
-    Bad input raises a located :class:`~gdpr_policy.InputError` (or
-    :class:`~gdpr_policy.HostileInputError` past a safety limit); an unknown
-    ``format`` raises :class:`~gdpr_policy.UsageError`. Nothing is executed.
+    ``translations`` are translation files a cookieconsent configuration loads
+    at run time, by file name (see ``read_cookieconsent``). Bad input raises
+    a located :class:`~gdpr_policy.InputError` (or
+    :class:`~gdpr_policy.HostileInputError` past a safety limit); a template
+    (Liquid, Jinja, Blade ...) that does not read as it is raises one that
+    says what to render first; an unknown ``format`` raises
+    :class:`~gdpr_policy.UsageError`. Nothing is executed.
     """
+    try:
+        return _read_banner(text, source, format, translations)
+    except HostileInputError:
+        raise
+    except InputError as exc:
+        template = template_error(text, source)
+        if template is not None:
+            raise template from exc
+        raise
+
+
+def _read_banner(
+    text: str | bytes,
+    source: str,
+    format: str,
+    translations: Mapping[str, str | bytes] | None,
+) -> Banner:
     if format == "auto":
         chosen = detect_format(text, source=source)
     elif format in FORMATS:
@@ -136,7 +215,7 @@ def read_banner(text: str | bytes, *, source: str, format: str = "auto") -> Bann
     if chosen == "cookieconsent":
         from ._cookieconsent import read_cookieconsent
 
-        return read_cookieconsent(text, source=source)
+        return read_cookieconsent(text, source=source, translations=translations)
     if chosen == "klaro":
         from ._klaro import read_klaro
 

@@ -12,10 +12,19 @@ as written (upper-cased); a call without ``region`` applies everywhere
 in :attr:`Banner.dynamic`. ``gtag('set', 'ads_data_redaction'|'url_passthrough', bool)``
 (or the object form of ``set``) fills the matching fields. ``update`` calls
 are ignored: they run after a choice.
+
+A key of the consent object that is not a consent type (nor ``region`` or
+``wait_for_update``) is ignored, as gtag ignores it, and kept as a
+:class:`ReaderNote` naming it: a misspelt ``regions`` leaves the default
+applying everywhere, which is what is then judged. Google tags loaded before
+any choice (a top-level ``gtag('config', ...)``, an executable
+``<script src=".../gtag/js">``) are listed in ``ConsentMode.tag_loads``:
+with the defaults, that is Consent Mode's "advanced" variant.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .._errors import InputError
@@ -31,12 +40,30 @@ from ._js import (
     JsValue,
     decode_text,
     find_calls,
+    html_script_sources,
+    looks_like_html,
+    looks_like_json,
+    parse_html_scripts,
     parse_json,
     parse_script_or_html,
 )
-from ._model import Banner, BannerSource, ConsentMode, ConsentModeDefault, GrantState
+from ._model import (
+    Banner,
+    BannerSource,
+    ConsentMode,
+    ConsentModeDefault,
+    GrantState,
+    ReaderNote,
+    TagLoad,
+)
 
-__all__ = ["CONSENT_TYPES", "consent_mode_from_docs", "read_gtag"]
+__all__ = [
+    "CONSENT_TYPES",
+    "consent_mode_from_docs",
+    "consent_mode_from_html",
+    "read_gtag",
+    "tag_loads",
+]
 
 #: The consent types of Consent Mode v2 (support.google.com/analytics/answer/13802165).
 CONSENT_TYPES = (
@@ -49,6 +76,10 @@ CONSENT_TYPES = (
     "security_storage",
 )
 _SETTINGS = ("ads_data_redaction", "url_passthrough")
+#: Keys of a consent object that are not consent types.
+_OTHER_KEYS = ("region", "wait_for_update")
+#: Script URLs that load Google's tags (gtag.js, or a Tag Manager container).
+_GOOGLE_TAG_SCRIPT = re.compile(r"googletagmanager\.com/(?:gtag/js|gtm\.js)", re.IGNORECASE)
 
 
 class _Collector:
@@ -57,6 +88,8 @@ class _Collector:
         self.defaults: list[ConsentModeDefault] = []
         self.settings: dict[str, bool] = {}
         self.first: JsValue | None = None
+        self.notes: list[ReaderNote] = []
+        self.config_calls: list[TagLoad] = []
 
     def command(self, args: Sequence[JsValue]) -> None:
         """One gtag command given as its argument values."""
@@ -75,6 +108,10 @@ class _Collector:
             if not isinstance(settings, JsObject):
                 raise self.fields.error(settings, "an object of consent types")
             self.default(settings)
+        elif command == "config" and len(args) >= 2:
+            target = args[1].value if isinstance(args[1], JsString) else args[1].describe()
+            self.config_calls.append(TagLoad(
+                setting=f"gtag('config', {target!r})", location=args[0].location))
         elif command == "set":
             second = args[1]
             if isinstance(second, JsString) and second.value in _SETTINGS and len(args) >= 3:
@@ -112,7 +149,13 @@ class _Collector:
         types: dict[str, GrantState] = {}
         locations: dict[str, Location] = {}
         for key, value in settings.items():
-            if key in ("region", "wait_for_update"):
+            if key in _OTHER_KEYS:
+                continue
+            if key not in CONSENT_TYPES:
+                # gtag ignores keys it does not know (a misspelt 'regions' leaves the
+                # default applying everywhere, which is what is judged): say so.
+                self.notes.append(ReaderNote(
+                    kind="unknown-key", subject=key, location=value.location))
                 continue
             if isinstance(value, JsOpaque):
                 fields.note_dynamic(value)
@@ -143,19 +186,52 @@ class _Collector:
 
 def _collect_docs(docs: Sequence[JsDocument], collector: _Collector) -> None:
     for call in find_calls(docs, ("gtag", "dataLayer.push")):
+        before = len(collector.config_calls)
         if call.callee == "gtag":
             collector.command(call.arguments)
         elif len(call.arguments) == 1 and isinstance(call.arguments[0], JsArray):
             collector.command(call.arguments[0].items)
+        if call.in_function:
+            # A 'config' inside a function runs when the function is called (a
+            # consent callback, typically): it is not a load before the choice.
+            del collector.config_calls[before:]
 
 
-def consent_mode_from_docs(docs: Sequence[JsDocument], fields: Fields) -> ConsentMode | None:
-    """The Consent Mode defaults of already parsed scripts, or ``None`` if there are none."""
+def tag_loads(decoded: str, source: str, collector: _Collector) -> tuple[TagLoad, ...]:
+    """Google tags loaded before any choice: executable gtag.js/gtm.js scripts, top-level configs."""
+    loads = list(collector.config_calls)
+    if looks_like_html(decoded):
+        for src, line, column in html_script_sources(decoded):
+            if _GOOGLE_TAG_SCRIPT.search(src):
+                loads.append(TagLoad(
+                    setting=f'<script src="{src}">',
+                    location=Location(file=source, line=line, column=column),
+                ))
+    return tuple(loads)
+
+
+def consent_mode_from_docs(
+    docs: Sequence[JsDocument], fields: Fields, decoded: str = "", source: str = ""
+) -> tuple[ConsentMode | None, list[ReaderNote]]:
+    """The Consent Mode defaults of already parsed scripts (``None`` if none), and reader notes."""
     collector = _Collector(fields)
     _collect_docs(docs, collector)
     if not collector.defaults and not collector.settings:
-        return None
-    return collector.result()
+        return None, collector.notes
+    mode = collector.result()
+    return mode.model_copy(update={"tag_loads": tag_loads(decoded, source, collector)}), \
+        collector.notes
+
+
+def consent_mode_from_html(
+    html: str, source: str, fields: Fields
+) -> tuple[list[ConsentModeDefault], list[ReaderNote]]:
+    """Consent Mode defaults of a GTM Custom HTML tag's markup (parsed as an HTML page)."""
+    collector = _Collector(fields)
+    # GTM wraps a Custom HTML tag's code in markup: read its executable scripts.
+    docs = parse_html_scripts(html, source)
+    _collect_docs(docs, collector)
+    return collector.defaults, collector.notes
 
 
 def read_gtag(text: str | bytes, *, source: str) -> Banner:
@@ -168,8 +244,7 @@ def read_gtag(text: str | bytes, *, source: str) -> Banner:
     fields = Fields(source)
     collector = _Collector(fields)
     category_to_types: dict[str, tuple[str, ...]] = {}
-    stripped = decoded.lstrip()
-    if stripped.startswith(("{", "[")):
+    if looks_like_json(decoded):
         root = parse_json(decoded, source)
         layer: JsValue | None = root
         if isinstance(root, JsObject):
@@ -201,9 +276,12 @@ def read_gtag(text: str | bytes, *, source: str) -> Banner:
             "expected a Consent Mode default: gtag('consent', 'default', {...})", "none",
         )
     mode = collector.result(category_to_types)
+    if version == "js":
+        mode = mode.model_copy(update={"tag_loads": tag_loads(decoded, source, collector)})
     return Banner(
         source=BannerSource(format="gtag", file=source, format_version=version),
         location=mode.location,
         consent_mode=mode,
+        notes=tuple(collector.notes),
         dynamic=tuple(fields.dynamic),
     )

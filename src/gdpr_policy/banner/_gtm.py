@@ -22,11 +22,21 @@ functionalityStorage, personalizationStorage, securityStorage, adUserData,
 adPersonalization}``. A blank ``region`` applies everywhere; any value other
 than ``granted``/``denied`` (such as "not set") is left out. Other templates'
 parameters (Simo Ahava's ``regions: all|eea|...``) are not read.
+
+``gtag('consent', 'default', {...})`` written in a Custom HTML tag is read
+with the gtag reader and judged like a template's defaults (pointing at the
+tag's ``html`` parameter). When the container sets defaults, Google tags
+whose consent status is not ``NEEDED`` load before the choice (Consent
+Mode's "advanced" variant) and are listed in ``ConsentMode.tag_loads``.
+
+A server-side container (``container.usageContext`` ``SERVER``) is read the
+same way, its tags judged on their consent settings, and a note says what
+that does not cover: whether the visitor's consent reaches the server.
 """
 
 from __future__ import annotations
 
-from .._errors import InputError
+from .._errors import GdprPolicyError, InputError
 from .._messages import Location
 from ._common import Fields
 from ._js import JsArray, JsNumber, JsObject, JsOpaque, JsString, decode_text, parse_json
@@ -38,6 +48,7 @@ from ._model import (
     ConsentStatus,
     GrantState,
     GtmTag,
+    TagLoad,
 )
 from ._trackers import TRACKERS, KnownTracker, guess_tracker_from_text
 
@@ -75,24 +86,99 @@ def read_gtm(text: str | bytes, *, source: str) -> Banner:
             source, root.location.line, root.location.column, "containerVersion",
             "expected a 'containerVersion' object", "none",
         )
+    server = _is_server(fields, container)
+    if server:
+        fields.note("server-container", _container_name(fields, container), container.location)
     tags_arr = fields.array(container, "tag")
     tags: list[GtmTag] = []
     defaults: list[ConsentModeDefault] = []
     for item in tags_arr.items if tags_arr else ():
         if not isinstance(item, JsObject):
             raise fields.error(item, "an object for the tag")
-        tags.append(_tag(fields, item))
+        tag = _tag(fields, item)
+        tags.append(tag)
         defaults.extend(_template_defaults(fields, item))
+        defaults.extend(_custom_html_defaults(fields, item, tag))
     consent_mode = None
     if defaults:
-        consent_mode = ConsentMode(defaults=tuple(defaults), location=defaults[0].location)
+        # Google's own tags that fire without waiting for consent (status not NEEDED)
+        # load before the choice and rely on Consent Mode: advanced mode.
+        loads = tuple(
+            TagLoad(setting=f"{t.name} ({t.type}): consentStatus {t.consent_status}",
+                    location=t.location)
+            for t in tags
+            if t.built_in_consent_check and not t.paused and t.consent_status != "NEEDED"
+        )
+        consent_mode = ConsentMode(
+            defaults=tuple(defaults), location=defaults[0].location, tag_loads=loads)
     return Banner(
         source=BannerSource(format="gtm", file=source, format_version="2"),
         location=container.location,
         gtm_tags=tuple(tags),
         consent_mode=consent_mode,
+        server_side=server,
+        notes=tuple(fields.notes),
         dynamic=tuple(fields.dynamic),
     )
+
+
+def _is_server(fields: Fields, container: JsObject) -> bool:
+    """Whether ``container.usageContext`` says SERVER (a server-side container)."""
+    info = container.get("container")
+    if not isinstance(info, JsObject):
+        return False
+    context = info.get("usageContext")
+    items = context.items if isinstance(context, JsArray) else ()
+    return any(isinstance(i, JsString) and i.value.upper() == "SERVER" for i in items)
+
+
+def _container_name(fields: Fields, container: JsObject) -> str:
+    info = container.get("container")
+    if isinstance(info, JsObject):
+        for key in ("publicId", "name"):
+            value = info.get(key)
+            if isinstance(value, JsString) and value.value:
+                return value.value
+    return "container"
+
+
+def _custom_html_defaults(
+    fields: Fields, item: JsObject, tag: GtmTag
+) -> list[ConsentModeDefault]:
+    """``gtag('consent', 'default', ...)`` in a Custom HTML tag, judged like a template's.
+
+    The script is parsed from the tag's ``html`` parameter; positions inside it
+    are not file positions, so every default points at the parameter's value.
+    A script that cannot be parsed is a note naming the tag, not an error for
+    the whole container.
+    """
+    if tag.type != "html":
+        return []
+    params = _parameters(fields, item, "parameter")
+    html_param = params.get("html")
+    value = html_param.get("value") if html_param is not None else None
+    if not isinstance(value, JsString) or "consent" not in value.value:
+        return []
+    from ._gtag import consent_mode_from_html
+
+    inner = Fields(fields.source)
+    try:
+        found, notes = consent_mode_from_html(value.value, fields.source, inner)
+    except GdprPolicyError:
+        fields.note("custom-html-unreadable", tag.name, value.location)
+        return []
+    for note in notes:
+        fields.note(note.kind, note.subject, value.location)
+    if inner.dynamic:
+        for dyn in inner.dynamic:
+            fields.dynamic.append(dyn.model_copy(update={"location": value.location}))
+    return [
+        d.model_copy(update={
+            "location": value.location,
+            "type_locations": dict.fromkeys(d.type_locations, value.location),
+        })
+        for d in found
+    ]
 
 
 _TEMPLATE_TYPES = {

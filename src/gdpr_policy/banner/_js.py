@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -54,6 +55,9 @@ __all__ = [
     "decode_text",
     "find_assignments",
     "find_calls",
+    "html_script_sources",
+    "looks_like_html",
+    "looks_like_json",
     "parse_html_scripts",
     "parse_js",
     "parse_json",
@@ -207,6 +211,7 @@ class JsCall:
     callee: str
     arguments: tuple[JsValue, ...]
     location: Location
+    in_function: bool = False  # written inside a function body: runs only when called
 
 
 # --------------------------------------------------------------------------- documents
@@ -384,6 +389,7 @@ class _ScriptFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
         self.scripts: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.sources: list[tuple[str, int, int]] = []
         self._open: tuple[int, int] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -400,6 +406,9 @@ class _ScriptFinder(HTMLParser):
         else:
             start = (line + len(lines) - 1, len(lines[-1]))
         self._open = start if (kind in self._JS_TYPES and not has_src) else None
+        if kind in self._JS_TYPES and has_src:
+            src = next((v or "" for k, v in attrs if k == "src"), "")
+            self.sources.append((src, line, col + 1))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._open is not None:
@@ -454,10 +463,44 @@ def parse_html_scripts(text: str | bytes, source: str) -> list[JsDocument]:
     return docs
 
 
+def html_script_sources(text: str) -> list[tuple[str, int, int]]:
+    """The ``src`` of every executable ``<script src>`` of an HTML text, with line and column."""
+    finder = _ScriptFinder()
+    try:
+        finder.feed(text)
+        finder.close()
+    except (AssertionError, ValueError):  # pragma: no cover - html.parser is lenient
+        return []
+    return finder.sources
+
+
+#: A template tag before the markup of a template file (Liquid/Jinja ``{% if %}``,
+#: ``{# #}``, ``{{ }}``, Blade ``@extends(...)``): skipped to see whether markup follows.
+_LEADING_TEMPLATE_TAG = re.compile(
+    r"(?:\{%.*?%\}|\{#.*?#\}|\{\{.*?\}\}|@[A-Za-z]+(?:\([^()\n]*\))?)\s*", re.S
+)
+
+
 def looks_like_html(text: str) -> bool:
-    """Whether a text is an HTML page or fragment rather than JavaScript."""
-    head = text.lstrip()[:512].lower()
+    """Whether a text is an HTML page or fragment rather than JavaScript.
+
+    Template tags before the first markup (``{% if site.cookies %}<script>``)
+    are skipped: such a file is HTML with template syntax around it, and its
+    scripts are read as in any HTML file.
+    """
+    head = text.lstrip()[:4096]
+    for _ in range(20):
+        match = _LEADING_TEMPLATE_TAG.match(head)
+        if match is None or not match.group(0).strip():
+            break
+        head = head[match.end():]
+    head = head[:512].lower()
     return head.startswith(("<!doctype", "<html", "<head", "<script", "<body", "<!--", "<meta"))
+
+
+def looks_like_json(text: str) -> bool:
+    """Whether a text is JSON (starts with ``{`` or ``[``) rather than a template around markup."""
+    return text.lstrip().startswith(("{", "[")) and not looks_like_html(text)
 
 
 def parse_script_or_html(text: str | bytes, source: str) -> list[JsDocument]:
@@ -939,8 +982,26 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
                     values.append(JsOpaque(doc.location(arg, ""), "spread"))
                 else:
                     values.append(doc.value(arg, ""))
-            found.append(JsCall(short, tuple(values), doc.location(node, None)))
+            found.append(
+                JsCall(short, tuple(values), doc.location(node, None), _in_function(node))
+            )
     return found
+
+
+_FUNCTION_NODES = frozenset({
+    "function_declaration", "function_expression", "function", "arrow_function",
+    "method_definition", "generator_function", "generator_function_declaration",
+})
+
+
+def _in_function(node: Node) -> bool:
+    """Whether a node sits inside a function body (it runs only when the function is called)."""
+    current = node.parent
+    while current is not None:
+        if current.type in _FUNCTION_NODES:
+            return True
+        current = current.parent
+    return False
 
 
 def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[JsCall]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from .._errors import InputError
 from .._messages import Location
-from ._common import Fields, category_kind, is_legitimate_interest
+from ._common import Fields, category_kind, find_withdrawal, is_legitimate_interest
 from ._cookieconsent import cookie_ref, json_config
 from ._gtag import consent_mode_from_docs
 from ._js import (
@@ -44,6 +44,8 @@ from ._js import (
     JsValue,
     decode_text,
     find_assignments,
+    find_calls,
+    looks_like_html,
     parse_script_or_html,
 )
 from ._model import (
@@ -65,20 +67,46 @@ __all__ = ["DEFAULT_LIFETIME_DAYS", "read_klaro"]
 DEFAULT_LIFETIME_DAYS = 120
 
 
-def _load(text: str | bytes, source: str) -> tuple[JsObject, list[JsDocument] | None, bool]:
+#: Calls that hand Klaro its configuration (``klaro.setup(config)``, ``Klaro.setup(config)``).
+SETUP_CALLS = ("klaro.setup", "Klaro.setup")
+
+
+def _follow(docs: list[JsDocument], value: JsValue) -> JsValue:
+    """A variable's only object literal in the same file (``const config = {...}``), else the value.
+
+    Following a name to its literal binding reads text, it runs nothing; a name
+    bound more than once (or to something else) stays a run-time value.
+    """
+    if isinstance(value, JsOpaque) and value.kind == "identifier" and value.name is not None:
+        bound = find_assignments(docs, (value.name,))
+        if len(bound) == 1 and isinstance(bound[0].arguments[0], JsObject):
+            return bound[0].arguments[0]
+    return value
+
+
+def _load(
+    text: str | bytes, source: str
+) -> tuple[JsObject, list[JsDocument] | None, bool, str]:
     decoded = decode_text(text, source)
     json_object = json_config(decoded, source, "Klaro configuration")
     if json_object is not None:
-        return json_object, None, True
+        return json_object, None, True, decoded
     docs = parse_script_or_html(decoded, source)
     found = find_assignments(docs, ("klaroConfig",))
-    objects = [f for f in found if isinstance(f.arguments[0], JsObject)]
+    found += [c for c in find_calls(docs, SETUP_CALLS) if c.arguments]
+    values = [_follow(docs, f.arguments[0]) for f in found]
+    objects: list[JsObject] = []
+    for value in values:
+        # `window.klaroConfig = config; Klaro.setup(config)` names one object twice
+        if isinstance(value, JsObject) and all(value.location != o.location for o in objects):
+            objects.append(value)
     if not objects:
         if found:
-            value = found[0].arguments[0]
+            value = values[0]
             raise InputError.at(
                 source, value.location.line, value.location.column, "klaroConfig",
-                "expected an object literal", value.describe(),
+                "expected an object literal (or a variable bound to one in the same file)",
+                value.describe(),
             )
         raise InputError.at(
             source, None, None, "", "expected a Klaro configuration (var klaroConfig = {...})",
@@ -90,9 +118,7 @@ def _load(text: str | bytes, source: str) -> tuple[JsObject, list[JsDocument] | 
             source, second.line, second.column, "klaroConfig",
             "expected one klaroConfig object", f"{len(objects)} assignments",
         )
-    config = objects[0].arguments[0]
-    assert isinstance(config, JsObject)
-    return config, docs, False
+    return objects[0], docs, False, decoded
 
 
 def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
@@ -135,7 +161,7 @@ def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
 
 def read_klaro(text: str | bytes, *, source: str) -> Banner:
     """Read a Klaro configuration (JS, HTML or JSON)."""
-    config, docs, json_mode = _load(text, source)
+    config, docs, json_mode, decoded = _load(text, source)
     fields = Fields(source)
     fields.note_object(config)
 
@@ -244,8 +270,12 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
             lang_objects.append((key, value))
         elif isinstance(value, JsOpaque):
             fields.note_dynamic(value)
+            fields.note("texts-at-run-time", key, value.location)
         else:
             raise fields.error(value, "an object of texts for the language")
+    raw_translations = config.get("translations")
+    if isinstance(raw_translations, JsOpaque):
+        fields.note("texts-at-run-time", "*", raw_translations.location)
     default_language = lang or next((k for k, _ in lang_objects if k != "zz"), None)
     purpose_labels = _purpose_labels(fields, lang_objects, default_language)
 
@@ -281,7 +311,11 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
                    hide_decline_loc, hide_learn_more)
         )
 
-    consent_mode = consent_mode_from_docs(docs, fields) if docs is not None else None
+    notes = list(fields.notes)
+    consent_mode, mode_notes = (
+        consent_mode_from_docs(docs, fields, decoded, source) if docs is not None else (None, [])
+    )
+    notes.extend(mode_notes)
     return Banner(
         source=BannerSource(format="klaro", file=source,
                             format_version="json" if json_mode else "js"),
@@ -299,6 +333,9 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
         services=tuple(services),
         consent_mode=consent_mode,
         legitimate_interest=tuple(claims),
+        withdrawal=None if docs is None else find_withdrawal(
+            decoded, source, docs, is_html=looks_like_html(decoded)),
+        notes=tuple(notes),
         dynamic=tuple(fields.dynamic),
     )
 

@@ -53,8 +53,12 @@ __all__ = [
     "ImpliedTrigger",
     "LanguageLayer",
     "LegitimateInterestClaim",
+    "ReaderNote",
     "Reconsent",
+    "Reopen",
     "Service",
+    "TagLoad",
+    "Withdrawal",
 ]
 
 BannerFormat: TypeAlias = Literal["cookieconsent", "klaro", "gtag", "gtm", "native"]
@@ -72,6 +76,12 @@ CategoryKind: TypeAlias = Literal[
     "necessary", "functional", "analytics", "marketing", "personalization", "security", "other"
 ]
 GrantState: TypeAlias = Literal["granted", "denied"]
+NoteKind: TypeAlias = Literal[
+    "unknown-key",  # a key the library ignores (gtag consent object)
+    "texts-at-run-time",  # first-layer texts loaded at run time: buttons not checked
+    "server-container",  # a server-side GTM container: what its check does not cover
+    "custom-html-unreadable",  # a GTM Custom HTML tag whose script could not be parsed
+]
 ConsentStatus: TypeAlias = Literal["NEEDED", "NOT_SET", "NOT_NEEDED"]
 
 #: Longest cookie pattern (regex source) accepted from a configuration.
@@ -111,6 +121,60 @@ class DynamicValue(BaseModel):
     location: Location | None = None
 
 
+class ReaderNote(BaseModel):
+    """Something the reader saw and did not judge, said so instead of passed silently.
+
+    ``kind`` says what (see :data:`NoteKind`); ``subject`` names the key, tag,
+    language or file concerned.
+    """
+
+    model_config = _FROZEN
+
+    kind: NoteKind
+    subject: str
+    location: Location | None = None
+
+
+class Reopen(BaseModel):
+    """One way the visitor can reopen the banner's choices (to withdraw consent).
+
+    ``means`` is what was found, as written: ``data-cc="show-preferencesModal"``,
+    ``CookieConsent.showPreferences()``, ``klaro.show()`` ...
+    """
+
+    model_config = _FROZEN
+
+    means: str
+    location: Location | None = None
+
+
+class Withdrawal(BaseModel):
+    """What the input shows of the way to withdraw consent (GDPR Art. 7(3)).
+
+    Set only when the input can show it (a page with a body, or a native file
+    that says); ``reopen`` then lists what was found, and an empty tuple means
+    the page offers no way back to the choices.
+    """
+
+    model_config = _FROZEN
+
+    reopen: tuple[Reopen, ...] = ()
+    location: Location | None = None
+
+
+class TagLoad(BaseModel):
+    """A Google tag loaded before any choice, next to Consent Mode defaults (advanced mode).
+
+    ``setting`` names what loads it as written (``gtag('config', 'G-1')``, a
+    ``<script src=".../gtag/js">``, a GTM tag with consent status ``NOT_SET``).
+    """
+
+    model_config = _FROZEN
+
+    setting: str
+    location: Location | None = None
+
+
 class ImpliedConsent(BaseModel):
     """One way the configuration takes consent without a click on a consent button."""
 
@@ -142,13 +206,15 @@ class Reconsent(BaseModel):
     """When stored consent stops being valid and visitors are asked again.
 
     ``revision`` is the configured revision number (cc3 ``revision``; ``None``
-    for formats without one, such as Klaro). ``triggers`` names the events the
+    for formats without one, such as Klaro). ``revision_set`` is false when
+    the configuration wrote none and the library default (cc3: 0) applies. ``triggers`` names the events the
     library re-prompts on: ``"revision"``, ``"new-service"``.
     """
 
     model_config = _FROZEN
 
     revision: int | None = None
+    revision_set: bool = True
     triggers: tuple[Literal["revision", "new-service"], ...] = ()
     revision_message_present: bool = False
     location: Location | None = None
@@ -367,6 +433,7 @@ class ConsentMode(BaseModel):
     ads_data_redaction: bool | None = None
     url_passthrough: bool | None = None
     category_to_types: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    tag_loads: tuple[TagLoad, ...] = ()
     location: Location | None = None
 
 
@@ -415,7 +482,10 @@ class Banner(BaseModel):
     ``mode`` is ``None`` for Consent Mode and GTM files, which configure no
     banner. ``manages_trackers`` says whether the file is a banner
     configuration whose tracker set can be compared with the policy's
-    inventory (cc3, Klaro, native).
+    inventory (cc3, Klaro, native). ``withdrawal`` is ``None`` when the input
+    cannot show how consent is withdrawn (a configuration without its page).
+    ``server_side`` marks a server-side GTM container. ``notes`` are what the
+    reader could not judge besides run-time values (``dynamic``).
     """
 
     model_config = _FROZEN
@@ -437,6 +507,9 @@ class Banner(BaseModel):
     consent_mode: ConsentMode | None = None
     gtm_tags: tuple[GtmTag, ...] = ()
     legitimate_interest: tuple[LegitimateInterestClaim, ...] = ()
+    withdrawal: Withdrawal | None = None
+    server_side: bool = False
+    notes: tuple[ReaderNote, ...] = ()
     dynamic: tuple[DynamicValue, ...] = ()
 
     @property

@@ -10,6 +10,7 @@ regex string or as ``{source, flags}``. Example::
     mode: opt-in
     consent_record: {name: consent, lifetime_days: 180}
     reconsent: {revision: 3, triggers: [revision]}
+    withdrawal: {reopen: [{means: 'footer link "Cookie settings"'}]}
     languages:
       - lang: en
         buttons: [{role: accept_all, label: Accept}, {role: reject_all, label: Reject}]
@@ -21,7 +22,9 @@ regex string or as ``{source, flags}``. Example::
         category_ids: [analytics]
         cookies: [{name: _ga}, {pattern: "^_ga_[A-Z0-9]+$"}]
 
-YAML is loaded with the project's safe, located loader
+``withdrawal`` says how a visitor reopens the choices; without it the
+withdrawal check is a note (the file does not say), with ``reopen: []`` an
+error. YAML is loaded with the project's safe, located loader
 (:func:`gdpr_policy._yaml.load_yaml`); JSON with the located JSON reader.
 """
 

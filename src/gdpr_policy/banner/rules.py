@@ -82,6 +82,10 @@ CONSENT_MODE_REGULATED_TYPES: tuple[str, ...] = (
 #: information on a device, taskforce para 24) and 3 to 6 (profiles; TCF v2.2).
 _TCF_CONSENT_ONLY = frozenset({1, 3, 4, 5, 6})
 _NECESSARY_KINDS = frozenset({"necessary", "security"})
+#: The national cookie rules beside the ePrivacy Directive, which binds the states, not
+#: controllers: Norway's ekomloven § 3-15 (in force 1 January 2025) and Sweden's LEK
+#: 9 kap. 28 §.
+_NATIONAL = ("NO Ekomloven § 3-15", "SE LEK 9 kap. 28 §")
 
 
 # --- locations and small helpers --------------------------------------------------------
@@ -299,7 +303,7 @@ def _runs_before_consent(banner: Banner) -> list[tuple[str, str, Location | None
 @rule(
     "banner.opt-out-mode",
     legal=[
-        "ePrivacy Directive Art. 5(3)",
+        "ePrivacy Directive Art. 5(3)", *_NATIONAL,
         "GDPR Recital 32",
         "EDPB Cookie Banner Taskforce report practice A",
     ],
@@ -371,27 +375,31 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "banner.no-reject-first-layer",
-    legal=["EDPB Cookie Banner Taskforce report practice A", "GDPR Recital 42"],
+    legal=[
+        "EDPB Cookie Banner Taskforce report practice A",
+        "GDPR Recital 42",
+        "ePrivacy Directive Art. 5(3)",
+        *_NATIONAL,
+    ],
     statement=["S22", "S35"],
 )
 def banner_no_reject_first_layer(banner: Banner, ctx: Context) -> Iterable[Finding]:
-    """A language's first layer has accept but no equally available reject (checked per language)."""
+    """A language's first layer has accept but no reject at all (checked per language).
+
+    A reject that exists but is styled with less weight is
+    ``banner.reject-less-prominent``, not this.
+    """
     for layer in banner.languages:
-        if not layer.shown or layer.reject_equally_available:
+        if not layer.shown or not layer.has_accept or layer.has_reject:
             continue
         accept = layer.button("accept_all")
         yield banner_no_reject_first_layer.finding(
             f"lang:{layer.lang}",
-            location=_where(
-                banner,
-                layer.equal_weight_location if layer.has_reject else None,
-                layer.location,
-                accept.location if accept else None,
-            ),
+            location=_where(banner, layer.location, accept.location if accept else None),
             evidence={
                 "lang": layer.lang,
                 "buttons": [b.role for b in layer.buttons],
-                "has_reject": layer.has_reject,
+                "has_reject": False,
                 "equal_weight": layer.equal_weight,
             },
             lang=layer.lang,
@@ -399,8 +407,43 @@ def banner_no_reject_first_layer(banner: Banner, ctx: Context) -> Iterable[Findi
 
 
 @rule(
+    "banner.reject-less-prominent",
+    severity=Severity.WARNING,
+    legal=[
+        "EDPB Cookie Banner Taskforce report practice D",
+        "EDPB Cookie Banner Taskforce report practice E",
+        "EDPB Guidelines 03/2022",
+        "GDPR Art. 4(11)",
+    ],
+    statement=["S22", "S35"],
+)
+def banner_reject_less_prominent(banner: Banner, ctx: Context) -> Iterable[Finding]:
+    """The first layer has a reject button, styled with less weight than accept.
+
+    Judged where the format has a switch for it (cookieconsent
+    ``guiOptions.consentModal.equalWeightButtons: false``, native
+    ``equal_weight: false``); colours and sizes in CSS are not read.
+    """
+    for layer in banner.languages:
+        if not layer.shown or not layer.has_accept or not layer.has_reject:
+            continue
+        if layer.equal_weight is not False:
+            continue
+        yield banner_reject_less_prominent.finding(
+            f"lang:{layer.lang}",
+            location=_where(banner, layer.equal_weight_location, layer.location),
+            evidence={
+                "lang": layer.lang,
+                "buttons": [b.role for b in layer.buttons],
+                "equal_weight": False,
+            },
+            lang=layer.lang,
+        )
+
+
+@rule(
     "banner.tracker-in-necessary",
-    legal=["EDPB Cookie Banner Taskforce report practice I", "ePrivacy Directive Art. 5(3)"],
+    legal=["EDPB Cookie Banner Taskforce report practice I", "ePrivacy Directive Art. 5(3)", *_NATIONAL],
     statement=["S06"],
 )
 def banner_tracker_in_necessary(banner: Banner, ctx: Context) -> Iterable[Finding]:
@@ -474,7 +517,7 @@ def _manages(banner: Banner, tracker: Tracker) -> bool:
 
 @rule(
     "banner.undeclared-tracker",
-    legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 7(1)"],
+    legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "GDPR Art. 7(1)"],
     statement=["S06"],
 )
 def banner_undeclared_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
@@ -532,7 +575,7 @@ def banner_unknown_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if ident.policy:
             continue
         found = banner_unknown_tracker.finding(
-            f"category:{category.id}",
+            f"cookie:{ref.display}",
             location=_where(banner, ref.location, category.location),
             evidence={
                 "category": category.id,
@@ -619,7 +662,7 @@ def _granting_defaults(
 
 @rule(
     "banner.consent-mode-default-granted",
-    legal=["ePrivacy Directive Art. 5(3)", "EDPB Cookie Banner Taskforce report practice A"],
+    legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "EDPB Cookie Banner Taskforce report practice A"],
     statement=["S25", "S35"],
 )
 def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterable[Finding]:
@@ -655,7 +698,7 @@ def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterabl
 
 @rule(
     "banner.tag-not-consent-gated",
-    legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 6(1)(a)"],
+    legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "GDPR Art. 6(1)(a)"],
     statement=["S25", "S35"],
 )
 def banner_tag_not_consent_gated(banner: Banner, ctx: Context) -> Iterable[Finding]:
@@ -689,7 +732,7 @@ def banner_tag_not_consent_gated(banner: Banner, ctx: Context) -> Iterable[Findi
 
 @rule(
     "banner.legitimate-interest",
-    legal=["EDPB Cookie Banner Taskforce report practice H", "ePrivacy Directive Art. 5(3)"],
+    legal=["EDPB Cookie Banner Taskforce report practice H", "ePrivacy Directive Art. 5(3)", *_NATIONAL],
     statement=["S35"],
 )
 def banner_legitimate_interest(banner: Banner, ctx: Context) -> Iterable[Finding]:
@@ -849,14 +892,118 @@ def banner_stale_revision(banner: Banner, ctx: Context) -> Iterable[Finding]:
     revision = reconsent.revision if reconsent.revision is not None else 0
     if revision >= required:
         return
-    yield banner_stale_revision.finding(
+    found = banner_stale_revision.finding(
         "revision",
         location=_where(banner, reconsent.location),
-        evidence={"revision": revision, "required": required, "policy_version": ctx.policy.version},
+        evidence={
+            "revision": revision,
+            "revision_set": reconsent.revision_set,
+            "required": required,
+            "policy_version": ctx.policy.version,
+        },
         revision=revision,
         required=required,
         policy_version=ctx.policy.version,
     )
+    if not reconsent.revision_set:
+        # No revision at all is the library's default, not an old number someone wrote.
+        found = _with_message(
+            found,
+            "banner.stale-revision.unset",
+            {"required": required, "policy_version": ctx.policy.version},
+        )
+    yield found
+
+
+@rule(
+    "banner.no-withdrawal",
+    legal=["GDPR Art. 7(3)", "EDPB Cookie Banner Taskforce report practice K"],
+    statement=["S04", "S35"],
+)
+def banner_no_withdrawal(banner: Banner, ctx: Context) -> Iterable[Finding]:
+    """The page offers no way to reopen the choices, so withdrawing is harder than consenting.
+
+    Judged on banner configurations (cookieconsent, Klaro, native). A reopen
+    link or call (``data-cc="show-preferencesModal"``,
+    ``CookieConsent.showPreferences()``, ``klaro.show()``) found anywhere in
+    the input is enough. Only a page (HTML with a body) or a native file can
+    show that there is none: for a configuration on its own the finding is a
+    note that the check was not made.
+    """
+    if not banner.manages_trackers:
+        return
+    withdrawal = banner.withdrawal
+    if withdrawal is None:
+        found = banner_no_withdrawal.finding(
+            "withdrawal",
+            location=_where(banner),
+            evidence={"shown": False},
+            severity=Severity.NOTE,
+        )
+        yield _with_message(found, "banner.no-withdrawal.not-shown", {})
+        return
+    if withdrawal.reopen:
+        return
+    yield banner_no_withdrawal.finding(
+        "withdrawal",
+        location=_where(banner, withdrawal.location),
+        evidence={"shown": True, "reopen": []},
+    )
+
+
+@rule(
+    "banner.consent-mode-advanced",
+    severity=Severity.WARNING,
+    legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL],
+    statement=["S25", "S35"],
+)
+def banner_consent_mode_advanced(banner: Banner, ctx: Context) -> Iterable[Finding]:
+    """Google tags load before the choice and send cookieless pings (Consent Mode "advanced").
+
+    Found where a file with Consent Mode defaults also loads Google's tags
+    before any choice: a top-level ``gtag('config', ...)``, an executable
+    ``gtag/js`` or ``gtm.js`` script, or a GTM Google tag whose consent
+    status is not ``NEEDED``. Whether those pings need consent is unsettled,
+    so this is a warning recommending basic mode, not an error.
+    """
+    mode = banner.consent_mode
+    if mode is None or not mode.defaults:
+        return
+    for load in mode.tag_loads:
+        yield banner_consent_mode_advanced.finding(
+            f"tag-load:{load.setting}",
+            location=_where(banner, load.location),
+            evidence={"setting": load.setting},
+            setting=load.setting,
+        )
+
+
+@rule(
+    "banner.not-judged",
+    severity=Severity.NOTE,
+    legal=["GDPR Art. 7(1)"],
+    statement=["S35"],
+)
+def banner_not_judged(banner: Banner, ctx: Context) -> Iterable[Finding]:
+    """What the reader could not judge: run-time values, ignored keys, run-time texts.
+
+    Never a pass: each says what was left out, so that a person can check it.
+    """
+    for dyn in banner.dynamic:
+        yield banner_not_judged.finding(
+            f"dynamic:{dyn.path or '/'}",
+            location=_where(banner, dyn.location),
+            evidence={"path": dyn.path or "/", "kind": dyn.kind},
+            path=dyn.path or "/",
+            kind=dyn.kind,
+        )
+    for note in banner.notes:
+        found = banner_not_judged.finding(
+            f"{note.kind}:{note.subject}",
+            location=_where(banner, note.location),
+            evidence={"kind": note.kind, "subject": note.subject},
+        )
+        yield _with_message(found, f"banner.not-judged.{note.kind}", {"subject": note.subject})
 
 
 #: The banner rules, in id order.
@@ -864,13 +1011,17 @@ BANNER_RULES: tuple[Rule[Banner], ...] = tuple(
     sorted(
         (
             banner_consent_lifetime,
+            banner_consent_mode_advanced,
             banner_consent_mode_default_granted,
             banner_cookie_wall,
             banner_implied_consent,
             banner_legitimate_interest,
             banner_no_reject_first_layer,
+            banner_no_withdrawal,
+            banner_not_judged,
             banner_opt_out_mode,
             banner_preselected,
+            banner_reject_less_prominent,
             banner_stale_revision,
             banner_tag_not_consent_gated,
             banner_tracker_in_necessary,

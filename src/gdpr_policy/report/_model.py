@@ -74,17 +74,24 @@ class ToolInfo(BaseModel):
 
 
 class PolicyRef(BaseModel):
-    """The policy version a report judged against."""
+    """The policy version a report judged against.
+
+    ``source`` says where the policy came from, for the first line of the text
+    report: the path given with ``--policy``, or ``None`` for the bundled one
+    (``given`` false). It is not part of the JSON documents.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
     version: str
+    source: str | None = Field(default=None, exclude=True)
+    given: bool | None = Field(default=None, exclude=True)
 
     @classmethod
-    def of(cls, policy: PolicyVersion) -> PolicyRef:
-        """The reference of a loaded policy version."""
-        return cls(id=policy.id, version=policy.version)
+    def of(cls, policy: PolicyVersion, source: str | None = None, *, given: bool | None = None) -> PolicyRef:
+        """The reference of a loaded policy version (``given``: named on the command line)."""
+        return cls(id=policy.id, version=policy.version, source=source, given=given)
 
 
 class Rejection(BaseModel):

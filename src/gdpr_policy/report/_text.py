@@ -69,18 +69,33 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
     every finding.
     """
     check_lang(lang)
-    out = [
-        report_text(
-            "report.header",
-            lang,
-            tool=report.tool.name,
-            version=report.tool.version,
-            command=visible(report.command),
-            policy=visible(report.policy.id),
-            policy_version=visible(str(report.policy.version)),
-        ),
-        "",
-    ]
+    header = report_text(
+        "report.header",
+        lang,
+        tool=report.tool.name,
+        version=report.tool.version,
+        command=visible(report.command),
+        policy=visible(report.policy.id),
+        policy_version=visible(str(report.policy.version)),
+    )
+    # The first line says which policy was used and why (issue 12): a site checked
+    # against the bundled policy by mistake sees it at once.
+    if report.policy.given is True:
+        header += " " + report_text(
+            "report.policy-given", lang, path=visible(report.policy.source or "")
+        )
+    elif report.policy.given is False:
+        header += " " + report_text("report.policy-bundled", lang)
+    if not report.findings and not report.problems:
+        # A clean run is one line (pre-commit prints every line of a hook's output).
+        if not report.inputs:
+            return header + " — " + report_text("report.no-findings", lang) + "\n"
+        summary = report.summary
+        return header + " — " + report_text(
+            "report.clean", lang, files=len(report.inputs), read=summary.read,
+            evaluated=summary.evaluated,
+        ) + "\n"
+    out = [header, ""]
     shown: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
     current: str | None = None
@@ -147,6 +162,12 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
             where += f"#{p.pointer}" if p.pointer else ""
             out.append(f"  {visible(where)}: {visible(p.reason)}")
 
+    unreadable = sum(1 for i in report.inputs if i.read and not i.evaluated)
+    if report.command == "banner" and unreadable:
+        # Each banner file is one record: a rejected one is a file that could not be read.
+        out.append(
+            report_text("report.unreadable", lang, count=unreadable, files=len(report.inputs))
+        )
     out.append(
         report_text(
             "report.counts",

@@ -1,0 +1,11 @@
+window.dataLayer = window.dataLayer || [];
+function gtag() { dataLayer.push(arguments); }
+gtag('consent', 'default', {
+    ad_storage: 'denied',
+    ad_user_data: 'denied',
+    ad_personalization: 'denied',
+    analytics_storage: 'granted',
+    security_storage: 'granted',
+    regions: ['US'], wait_for_update: 500
+});
+gtag('set', 'ads_data_redaction', true);
