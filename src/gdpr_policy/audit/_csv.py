@@ -412,7 +412,8 @@ def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping
     if obj != "contacts":
         looks = (f"a HubSpot {obj} export (columns {', '.join(repr(w) for w in why[:4])})"
                  if obj != "unknown" else
-                 f"no HubSpot contacts export (columns {', '.join(repr(x) for x in labels[:6])})")
+                 f"columns of no known export ({', '.join(repr(x) for x in labels[:6])}); a "
+                 f"table with its own column names needs them renamed with --mapping 'columns'")
         raise _refusal(source, looks, [])
     cols: list[_Col] = []
     taken: set[str] = set()
