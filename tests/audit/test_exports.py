@@ -260,3 +260,17 @@ def test_as_of_date_is_a_day_in_the_policys_zone_whatever_the_timezone(tmp_path:
               contacts_name="as_of.csv", timezone="UTC", as_of=dt.date(2025, 6, 30))
     [f] = by_rule(rep, "retention.inactive-not-deactivated")
     assert f.evidence["cutoff"] == at("2023-06-29T22:00")
+
+
+def test_one_list_opt_out_is_not_an_opt_out_from_the_others() -> None:
+    header = ('"Record ID","Email","Create Date","Last marketing email open date","Contact status",'
+              '"Opted out of email: Newsletter","Opted out of email: Marketing Information"\n')
+    rows = [header, '"1","a@eksempel.test","2024-01-01 00:00","2025-01-01 00:00","Active","Yes","No"\n',
+            '"2","b@eksempel.test","2024-01-01 00:00","2025-01-01 00:00","Active","Yes","Yes"\n']
+    from ._helpers import send
+
+    sends = [send("n1", "1", "a@eksempel.test", at("2025-03-01T10:00")),
+             send("n2", "2", "b@eksempel.test", at("2025-03-01T10:00"))]
+    rep = run(contacts=rows, contacts_name="lists.csv", sends=sends)
+    [w] = by_rule(rep, "marketing.after-untimed-opt-out")
+    assert w.subject == "2" and w.evidence["opted_out_of"] == "Marketing Information, Newsletter"

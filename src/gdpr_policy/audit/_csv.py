@@ -242,6 +242,8 @@ class _Dates:
             return False
         shape = _Shape(m)
         if shape.orders == frozenset({"dmy", "mdy"}):
+            if shape.a.lstrip("0") == shape.b.lstrip("0"):
+                return False  # 5/5/24 reads the same either way
             if self.first_ambiguous is None:
                 self.first_ambiguous = (line, col, label, text)
             return True
@@ -275,6 +277,8 @@ class _Dates:
                                  f"(decided by {self.info.order_from})")
         elif self.order is not None:
             order = self.order
+        elif shape.a.lstrip("0") == shape.b.lstrip("0"):
+            order = "dmy"  # day and month are the same number: either order reads it
         else:  # the reader refuses the file before it gets here
             raise ValueError("an unambiguous day/month order (give --datetime-format)")
         try:
@@ -382,7 +386,7 @@ def _object_of(labels: list[str], names: list[str | None], mapping: PortalMappin
         return "contacts", contact
     if len(score[best]) > len(contact):
         return best, score[best]
-    return ("contacts", contact) if contact or strong else ("unknown", [])
+    return "contacts", contact  # no other object's columns: a (small) contacts view
 
 
 def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping,
@@ -404,17 +408,16 @@ def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping
         owner.append(current)
     primary = [i for i, o in enumerate(owner) if o == "contact"]
     if not primary:  # the file starts with another object's id: that object's export
-        other = owner[0]
-        raise _refusal(source, f"a HubSpot {other.casefold()} export", labels[:4])
+        other = owner[0].casefold()
+        plural = {"company": "companies", "deal": "deals", "ticket": "tickets",
+                  "feedback submission": "feedback submissions"}.get(other, other)
+        raise _refusal(source, f"a HubSpot {plural} export", labels[:4])
     names_all = [_name_of(labels[i], catalog, mapping, warehouse) for i in range(len(labels))]
     obj, why = _object_of([labels[i] for i in primary], [names_all[i] for i in primary], mapping,
                           warehouse)
     if obj != "contacts":
-        looks = (f"a HubSpot {obj} export (columns {', '.join(repr(w) for w in why[:4])})"
-                 if obj != "unknown" else
-                 f"columns of no known export ({', '.join(repr(x) for x in labels[:6])}); a "
-                 f"table with its own column names needs them renamed with --mapping 'columns'")
-        raise _refusal(source, looks, [])
+        raise _refusal(source, f"a HubSpot {obj} export (columns "
+                       f"{', '.join(repr(w) for w in why[:4])})", [])
     cols: list[_Col] = []
     taken: set[str] = set()
     for i, lab in enumerate(labels):
@@ -445,7 +448,9 @@ def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping
     names = {c.name for c in cols}
     if mapping.id_property not in names and mapping.email_property not in names:
         raise InputError.at(source, 1, None, "", "a HubSpot contacts export with a 'Record ID' "
-                            "or 'Email' column", ", ".join(header[:6]) or "no columns")
+                            "or 'Email' column (a table with its own column names needs them "
+                            "renamed with the --mapping file's 'columns')",
+                            ", ".join(header[:6]) or "no columns")
     info.columns = frozenset(n for n in names if n != _ARCHIVED_COLUMN)
     return cols
 
