@@ -294,3 +294,12 @@ def test_other_objects_are_refused_at_the_header() -> None:
         read('"Record ID","Deal Name","Deal Stage","Amount","Close Date"\n', '"1","x","y","1","z"\n')
     with pytest.raises(InputError, match="--mapping"):
         read('"contact_id","properties_email"\n', '"1","a@x.no"\n')
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_the_header_decides_the_separator(sep: str) -> None:
+    lines = [sep.join(['"Record ID"', '"Email"', '"Legal basis for processing contact\'s data"']) + "\n",
+             sep.join(['"1"', '"a@x.no"', '"Legitimate interest - Customer"']) + "\n"]
+    [c] = list(read_contacts_csv(lines, source="x.csv", zone="UTC"))
+    assert isinstance(c, Contact) and c.email == "a@x.no"
+    assert c.legal_bases == ("Legitimate interest – existing customer",)

@@ -276,3 +276,15 @@ def test_one_list_opt_out_is_not_an_opt_out_from_the_others() -> None:
     rep = run(contacts=rows, contacts_name="lists.csv", sends=sends)
     [w] = by_rule(rep, "marketing.after-untimed-opt-out")
     assert w.subject == "2" and w.evidence["opted_out_of"] == "Marketing Information, Newsletter"
+
+
+def test_norwegian_excel_resave_with_semicolons() -> None:
+    rep = audit("excel_resave_nb.csv")
+    assert stats(rep, "excel_resave_nb.csv") == (2, 2, 0)
+    # 3,01E+10 (Excel's id, with a decimal comma) is matched on e-mail and noted
+    assert subjects(rep, "retention.inactive-not-deactivated") == ["email:semi.a@eksempel.test"]
+    [note] = by_rule(rep, "audit.record-id-mangled")
+    assert note.evidence["examples"] == ["3,01E+10"]
+    assert export_note(rep)["date_formats"] == [
+        "Opprettet dato: %d.%m.%Y %H:%M",
+        "Dato for siste åpning av markedsførings-e-post: %d.%m.%Y %H:%M"]

@@ -40,7 +40,8 @@ class FileCoverage:
     #: every column seen in the file; ``None`` once a record with unknown columns was seen
     seen: set[str] | None = field(default_factory=set)
     not_judged: Counter[str] = field(default_factory=Counter)
-    _sets: dict[int, frozenset[str]] = field(default_factory=dict)
+    #: per distinct column set (readers share one set object per shape): it and its answer
+    _sets: dict[int, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
     def note(self, c: Contact) -> bool:
         """Take the contact's columns into the file's; whether it has an activity column itself."""
@@ -48,12 +49,14 @@ class FileCoverage:
         if cols is None:
             self.seen = None
             return True
-        if self.seen is not None and self._sets.get(id(cols)) is not cols:
+        hit = self._sets.get(id(cols))
+        if hit is None or hit[0] is not cols:
             if len(self._sets) > 256:
                 self._sets.clear()
-            self._sets[id(cols)] = cols
-            self.seen.update(cols)
-        return any(p in cols for p in self.counted)
+            hit = self._sets[id(cols)] = (cols, any(p in cols for p in self.counted))
+            if self.seen is not None:
+                self.seen.update(cols)
+        return hit[1]
 
     def has(self, prop: str) -> bool:
         """Whether the file has the column (``True`` when its columns are unknown)."""

@@ -8,7 +8,8 @@ booleans are ``Yes``/``No`` or ``true``/``false``; date-times are naive local
 time in the portal's zone; the file may start with a UTF-8 byte-order mark.
 Record ids opened in Excel become ``3.01E+10``: such a row keeps no id, is
 matched on its e-mail address, and carries an ``id_note`` so the audit can
-say so.
+say so. A file a spreadsheet saved again may use its locale's separator
+(``;`` in Norway and Sweden, a tab): the header line decides.
 
 Which columns are the contact's. An export with associated records labels
 the ids "Record ID - Contact" and "Record ID - Company" and repeats labels
@@ -59,6 +60,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .._errors import InputError, RecordError, UsageError
@@ -143,6 +145,8 @@ class CsvInfo:
     order_from: str | None = None
     #: labels of columns not read: another object's, or a repeat of a contact label
     ignored: list[str] = field(default_factory=list)
+    #: the field separator (``,``; ``;`` or a tab from a spreadsheet's re-save)
+    delimiter: str = ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +348,25 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     yield from it
 
 
+def _delimiter(header: str) -> str:
+    """The header line's separator: a comma, or what a spreadsheet wrote instead.
+
+    Excel saves CSV with the list separator of its locale: ``;`` in Norway and
+    Sweden (where the comma is the decimal mark), a tab for "Unicode text".
+    The separator outside quotes that occurs most in the header wins; a tie
+    is a comma.
+    """
+    counts = dict.fromkeys((",", ";", "\t"), 0)
+    quoted = False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
 def _name_of(label: str, catalog: PropertyCatalog, mapping: PortalMapping,
              warehouse: bool) -> str | None:
     folded = label.casefold()
@@ -488,7 +511,11 @@ def read_contacts_csv(
     catalog = catalog or PropertyCatalog.default()
     mapping = mapping or PortalMapping()
     info = info if info is not None else CsvInfo()
-    reader = csv.reader(_without_bom(lines), strict=True)
+    it = _without_bom(lines)
+    first = next(it, None)
+    info.delimiter = _delimiter(first or "")
+    reader = csv.reader(it if first is None else chain((first,), it), strict=True,
+                        delimiter=info.delimiter)
     try:
         header = next(reader)
     except StopIteration:
