@@ -288,3 +288,26 @@ def test_norwegian_excel_resave_with_semicolons() -> None:
     assert export_note(rep)["date_formats"] == [
         "Opprettet dato: %d.%m.%Y %H:%M",
         "Dato for siste åpning av markedsførings-e-post: %d.%m.%Y %H:%M"]
+
+
+GENERATED = sorted((ROOT / "tests" / "data" / "audit").iterdir())
+
+
+@pytest.mark.parametrize("d", GENERATED, ids=lambda p: p.name)
+def test_inferred_formats_read_every_generated_export_as_the_given_format_does(d: Path) -> None:
+    from gdpr_policy.audit import PropertyCatalog
+    from gdpr_policy.audit._csv import CsvInfo
+
+    from ._helpers import fixture_lines
+
+    gen = json.loads((d / "ground_truth.json").read_text(encoding="utf-8"))["generator"]
+    catalog = PropertyCatalog.from_properties_json("".join(fixture_lines(d, "properties.json")))
+    info = CsvInfo()
+    inferred = list(read_contacts_csv(fixture_lines(d, "contacts_export.csv"), source="c.csv",
+                                      zone=gen["csv_tz"], catalog=catalog, info=info))
+    given = list(read_contacts_csv(fixture_lines(d, "contacts_export.csv"), source="c.csv",
+                                   zone=gen["csv_tz"], catalog=catalog,
+                                   datetime_format=gen["csv_datetime_format"]))
+    assert inferred == given and len(given) > 50
+    assert all(isinstance(c, Contact) for c in inferred)
+    assert {f for fs in info.formats.values() for f in fs} == {gen["csv_datetime_format"]}
