@@ -217,12 +217,18 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
     for name in list_props(columns) if columns is not None else list_props(frozenset(props)):
         # hs_email_optout_<subscription id> (API) or _<subscription name> (a CSV label)
         raw = props.get(name)
-        if isinstance(raw, str):
-            try:
-                if raw.strip() and parse_bool(raw):
-                    lists.append(name[len(OPT_OUT_PREFIX):])
-            except ValueError as exc:
-                raise _Fail(name, str(exc), raw) from None
+        if raw is None or raw == "false" or raw == "":
+            continue
+        if raw == "true":
+            lists.append(name[len(OPT_OUT_PREFIX):])
+            continue
+        if not isinstance(raw, str):
+            raise _Fail(name, "true/false or yes/no", raw)
+        try:
+            if raw.strip() and parse_bool(raw):
+                lists.append(name[len(OPT_OUT_PREFIX):])
+        except ValueError as exc:
+            raise _Fail(name, str(exc), raw) from None
     return Contact(
         record_id=record_id,
         email=email,
@@ -242,5 +248,5 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         pointer=pointer,
         id_note=id_note,
         columns=columns,
-        opted_out_lists=tuple(lists),
+        opted_out_lists=tuple(lists) if lists else (),
     )
