@@ -91,17 +91,19 @@ class FileCoverage:
             self.not_judged[rule_id] = n
 
     def needs(self, rule_id: str) -> str:
-        """What a rule needs from a contacts export, as the report names it."""
+        """The columns a rule needs from a contacts export: ``a | b`` any one, ``a + b`` all.
+
+        Column names, not words, so that the message reads in every language.
+        """
         m = self.mapping
         if rule_id == "retention.inactive-not-deactivated":
-            return "at least one activity column of the person (" + ", ".join(self.counted) + \
-                "; the create date alone is not activity)"
+            return " | ".join(self.counted)  # the create date alone is not activity
         if rule_id == "retention.bounced-not-deleted":
-            return "the hard-bounce column (" + ", ".join(m.hard_bounce_properties) + ")"
+            return " | ".join(m.hard_bounce_properties)
         if rule_id == "restriction.processed":
-            return f"the restriction columns ({m.restricted_property}, {m.restricted_date_property})"
+            return f"{m.restricted_property} + {m.restricted_date_property}"
         if rule_id == "marketing.no-basis":
-            return f"the legal-basis column ({m.legal_basis_property})"
+            return m.legal_basis_property
         return rule_id
 
     def untimed_opt_out(self, c: Contact) -> str | None:
