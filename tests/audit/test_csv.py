@@ -294,6 +294,9 @@ def test_other_objects_are_refused_at_the_header() -> None:
         read('"Record ID","Deal Name","Deal Stage","Amount","Close Date"\n', '"1","x","y","1","z"\n')
     with pytest.raises(InputError, match="--mapping"):
         read('"contact_id","properties_email"\n', '"1","a@x.no"\n')
+    with pytest.raises(InputError, match="companies export"):  # a sync tool's company table
+        read("id,property_name,property_domain,property_createdate,_fivetran_deleted\n",
+             "1,A AS,a.no,2020-01-01 00:00:00,false\n")
 
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])

@@ -19,6 +19,12 @@ contacts. Small files are read in one process (``_MIN_PART``, ``_MIN_AHEAD``).
 Reconciliation: for every file, records read = evaluated + rejected, and every
 rejected record has a located reason; a malformed row rejects only itself.
 
+What an export cannot show is never a finding (``_coverage``): inactivity is
+judged only on a contacts file with at least one of the person's activity
+columns, a missing deactivation column turns an inactive contact into a
+warning, and a rule whose columns the file lacks is reported as not
+evaluated (``audit.rule-not-evaluated``), per file, with the columns it needs.
+
 Request deadlines are not computed here. The deadline engine plugs in as a
 :data:`RequestHook`, called once per request record; it returns the request's
 due date (which ``erasure.not-carried-out`` needs for requests still open) and
