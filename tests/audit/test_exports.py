@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdpr_policy import InputError
 from gdpr_policy.audit import Contact, read_contacts_csv, read_contacts_json
@@ -313,3 +315,34 @@ def test_inferred_formats_read_every_generated_export_as_the_given_format_does(d
     assert inferred == given and len(given) > 50
     assert all(isinstance(c, Contact) for c in inferred)
     assert {f for fs in info.formats.values() for f in fs} == {gen["csv_datetime_format"]}
+
+
+_ACTIVITY_LABELS = {"Last marketing email open date": "hs_email_last_open_date",
+                    "Last marketing email click date": "hs_email_last_click_date",
+                    "Recent Conversion Date": "recent_conversion_date",
+                    "Time of Last Session": "hs_analytics_last_visit_timestamp"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(sorted(_ACTIVITY_LABELS)), unique=True, max_size=4),
+       st.lists(st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2025, 6, 1)),
+                min_size=4, max_size=4),
+       st.booleans())
+def test_inactivity_is_judged_exactly_on_the_activity_columns_present(
+        present: list[str], times: list[dt.datetime], with_status: bool) -> None:
+    header = ["Record ID", "Email", "Create Date", *present] + (["Contact status"] if with_status else [])
+    created = dt.datetime(2019, 1, 1)
+    values = [t.replace(second=0, microsecond=0) for t in times[:len(present)]]
+    row = ["1", "a@eksempel.test", created.strftime("%Y-%m-%d %H:%M"),
+           *(t.strftime("%Y-%m-%d %H:%M") for t in values)] + (["Active"] if with_status else [])
+    text = [",".join(f'"{x}"' for x in header) + "\n", ",".join(f'"{x}"' for x in row) + "\n"]
+    rep = run(contacts=text, contacts_name="p.csv", timezone="UTC")
+    errors = by_rule(rep, "retention.inactive-not-deactivated")
+    warnings = by_rule(rep, "retention.inactive-deactivation-unknown")
+    inactive = bool(present) and max([created, *values]) < dt.datetime(2023, 6, 29, 22, 0)
+    assert len(errors) == int(inactive and with_status)
+    assert len(warnings) == int(inactive and not with_status)
+    assert ("retention.inactive-not-deactivated" in not_evaluated(rep)) == (not present)
+    assert export_note(rep)["activity_columns"] == [
+        p for p in ("hs_email_last_open_date", "hs_email_last_click_date", "recent_conversion_date",
+                    "hs_analytics_last_visit_timestamp") if p in {_ACTIVITY_LABELS[x] for x in present}]
