@@ -306,3 +306,8 @@ def test_the_header_decides_the_separator(sep: str) -> None:
     [c] = list(read_contacts_csv(lines, source="x.csv", zone="UTC"))
     assert isinstance(c, Contact) and c.email == "a@x.no"
     assert c.legal_bases == ("Legitimate interest – existing customer",)
+
+
+def test_an_empty_header_line_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no columns"):
+        read("\n", '"1","a@x.no"\n')

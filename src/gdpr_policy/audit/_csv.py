@@ -430,7 +430,7 @@ def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping
                 m.group(1).strip())
         owner.append(current)
     primary = [i for i, o in enumerate(owner) if o == "contact"]
-    if not primary:  # the file starts with another object's id: that object's export
+    if owner and not primary:  # the file starts with another object's id: that object's export
         other = owner[0].casefold()
         plural = {"company": "companies", "deal": "deals", "ticket": "tickets",
                   "feedback submission": "feedback submissions"}.get(other, other)
