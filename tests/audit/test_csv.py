@@ -311,3 +311,14 @@ def test_the_header_decides_the_separator(sep: str) -> None:
 def test_an_empty_header_line_is_an_input_error() -> None:
     with pytest.raises(InputError, match="no columns"):
         read("\n", '"1","a@x.no"\n')
+
+
+def test_rows_held_back_until_the_order_is_known_keep_their_order_and_errors() -> None:
+    lines = ['"Record ID","Create Date"\n', '"1","2/5/24 1:51"\n', '"2","x","y"\n',
+             '"3","3/4/24 9:00"\n', '"4","12/28/22 14:05"\n', '"5","1/1/24 0:00"\n']
+    out = list(read_contacts_csv(lines, source="x.csv", zone="UTC"))
+    assert [type(c).__name__ for c in out] == ["Contact", "RecordError", "Contact", "Contact",
+                                               "Contact"]
+    assert [c.line for c in out if isinstance(c, Contact)] == [2, 4, 5, 6]
+    first = out[0]
+    assert isinstance(first, Contact) and first.created_at == at("2024-02-05T01:51")

@@ -346,3 +346,17 @@ def test_inactivity_is_judged_exactly_on_the_activity_columns_present(
     assert export_note(rep)["activity_columns"] == [
         p for p in ("hs_email_last_open_date", "hs_email_last_click_date", "recent_conversion_date",
                     "hs_analytics_last_visit_timestamp") if p in {_ACTIVITY_LABELS[x] for x in present}]
+
+
+def test_a_column_any_record_of_a_dump_has_is_the_files() -> None:
+    # some tools drop empty properties: the record without contact_status is still judged
+    # against the file's deactivation column (an error, not the unknown-status warning)
+    from ._helpers import contact
+
+    lines = [contact("1", "a@eksempel.test", hs_email_last_open_date=at("2021-01-01T00:00")),
+             json.dumps({"id": "2", "properties": {"email": "b@eksempel.test",
+                                                   "createdate": "2019-01-01T00:00:00.000Z",
+                                                   "hs_email_last_open_date": "2021-01-01T00:00:00.000Z"}}) + "\n"]
+    rep = run(contacts=lines)
+    assert subjects(rep, "retention.inactive-not-deactivated") == ["1", "2"]
+    assert by_rule(rep, "retention.inactive-deactivation-unknown") == []
