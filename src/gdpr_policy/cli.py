@@ -339,17 +339,20 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(
             "audit: give a snapshot directory or at least one of --contacts, --subscriptions, --campaigns, --sends, --requests"
         )
-    zone = args.timezone or policy.latest.jurisdiction().timezone
-    try:
-        from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfo
 
+    # --timezone is the zone of the export's naive times; --as-of is read in the
+    # policy's own zone, as the docs say, whatever the export's zone is
+    own_zone = policy.latest.jurisdiction().timezone
+    zone = args.timezone or own_zone
+    try:
         ZoneInfo(zone)
     except Exception:
         raise UsageError(
             f"--timezone: expected an IANA time zone such as Europe/Oslo, got {zone!r}"
         ) from None
-    as_of = _parse_audit_as_of(args.as_of, zone)
-    day = as_of.astimezone(ZoneInfo(zone)).date() if isinstance(as_of, dt.datetime) else as_of
+    as_of = _parse_audit_as_of(args.as_of, own_zone)
+    day = as_of.astimezone(ZoneInfo(own_zone)).date() if isinstance(as_of, dt.datetime) else as_of
     version = policy.at(day)
     mapping = _load_mapping(args.mapping) if args.mapping else None
     progress = _Progress(err) if err.isatty() else None
@@ -377,7 +380,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 policy=version,
                 contacts_format=contacts_format,
                 mapping=mapping,
-                timezone=zone,
+                timezone=args.timezone,
                 datetime_format=args.datetime_format,
                 request_hook=deadline_hook,
                 progress=progress,
@@ -537,18 +540,21 @@ def _build_parser() -> tuple[
     p.add_argument(
         "--timezone",
         metavar="ZONE",
-        help="zone of naive CSV times (default: the policy's jurisdiction zone)",
+        help="zone of the CSV export's naive times (default: the policy's jurisdiction zone; "
+        "a warehouse table's: UTC); --as-of is always read in the policy's zone",
     )
     p.add_argument(
         "--datetime-format",
-        default="%Y-%m-%d %H:%M",
+        default=None,
         metavar="FMT",
-        help="strftime format of CSV times (default: %%Y-%%m-%%d %%H:%%M)",
+        help="strftime format of CSV times, e.g. %%d/%%m/%%y %%H:%%M (default: inferred per "
+        "column from the values; needed only when the day/month order is ambiguous)",
     )
     p.add_argument(
         "--mapping",
         metavar="FILE",
-        help="portal property mapping (YAML or JSON); default: the documented HubSpot names",
+        help="portal property mapping (YAML or JSON): which properties mean what, and "
+        "'columns' to rename a file's columns; default: the documented HubSpot names",
     )
     p.add_argument(
         "--workers",

@@ -30,9 +30,14 @@ def at(text: str) -> dt.datetime:
 
 
 def contact(rid: str, email: str, *, archived: bool = False, **props: Any) -> str:
-    """One line of ``contacts_api.jsonl``; datetimes become ISO text, bools 'true'/'false'."""
+    """One line of ``contacts_api.jsonl``; datetimes become ISO text, bools 'true'/'false'.
+
+    The record has an (empty) activity column, as a real dump of the audit's
+    properties does: without one, inactivity is not judged at all.
+    """
     p: dict[str, Any] = {"hs_object_id": rid, "email": email,
                          "createdate": iso(at("2020-01-01T00:00")),
+                         "hs_email_last_open_date": None,
                          "hs_legal_basis": "Freely given consent from contact",
                          "contact_status": "active"}
     for k, v in props.items():

@@ -109,3 +109,16 @@ def test_the_typed_fast_path_reads_lines_as_json_loads_would(lines: list[str]) -
                            mapping.datetime_properties())
     assert [str(x) if isinstance(x, RecordError) else x for x in got] == [
         str(x) if isinstance(x, RecordError) else x for x in want]
+
+
+def test_columns_and_untimed_opt_outs_of_an_api_object() -> None:
+    from gdpr_policy.audit import Contact, read_contacts_json
+
+    line = ('{"id": "5", "properties": {"email": "a@x.no", "hs_email_optout_201843118": "true",'
+            ' "hs_email_optout_201843117": "false", "hs_email_optout_survey_reason": "OTHER",'
+            ' "hs_email_optout": null}}\n')
+    [c] = list(read_contacts_json([line], source="c.jsonl"))
+    assert isinstance(c, Contact) and c.opted_out_lists == ("201843118",)
+    assert c.columns == frozenset({"email", "hs_email_optout_201843118", "hs_email_optout_201843117",
+                                   "hs_email_optout_survey_reason", "hs_email_optout"})
+    assert c.has_column("email") and not c.has_column("contact_status")

@@ -19,6 +19,12 @@ contacts. Small files are read in one process (``_MIN_PART``, ``_MIN_AHEAD``).
 Reconciliation: for every file, records read = evaluated + rejected, and every
 rejected record has a located reason; a malformed row rejects only itself.
 
+What an export cannot show is never a finding (``_coverage``): inactivity is
+judged only on a contacts file with at least one of the person's activity
+columns, a missing deactivation column turns an inactive contact into a
+warning, and a rule whose columns the file lacks is reported as not
+evaluated (``audit.rule-not-evaluated``), per file, with the columns it needs.
+
 Request deadlines are not computed here. The deadline engine plugs in as a
 :data:`RequestHook`, called once per request record; it returns the request's
 due date (which ``erasure.not-carried-out`` needs for requests still open) and
@@ -48,7 +54,8 @@ from .._errors import Issue, RecordError, UsageError
 from .._rules import Context, Finding
 from ..report._model import InputStats, PolicyRef, Rejection, Report
 from . import rules as R
-from ._csv import DEFAULT_DATETIME_FORMAT, read_contacts_csv, zone_of
+from ._coverage import FileCoverage
+from ._csv import CsvInfo, read_contacts_csv, zone_of
 from ._json import read_contacts_json
 from ._logs import read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
@@ -78,9 +85,11 @@ AUDIT_RULES: tuple[str, ...] = (
     "erasure.not-carried-out",
     "erasure.soft-deleted",
     "marketing.after-opt-out",
+    "marketing.after-untimed-opt-out",
     "marketing.no-basis",
     "restriction.processed",
     "retention.bounced-not-deleted",
+    "retention.inactive-deactivation-unknown",
     "retention.inactive-not-deactivated",
 )
 
@@ -277,17 +286,21 @@ def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
 class _Settings:
     window: Duration
     signals: tuple[str, ...] | None
+    #: the policy's zone: a date ``as_of`` and due dates are days there
     zone: ZoneInfo
+    #: the zone of the export's naive times (``timezone``, else the policy's)
+    export_zone: ZoneInfo
 
 
 def _settings(policy: PolicyVersion | None, zone: str | None) -> _Settings:
-    window, signals, zname = Duration.parse("P2Y"), None, zone
+    window, signals, zname = Duration.parse("P2Y"), None, None
     if policy is not None:
         rr = policy.retention_rule("inactivity")
         if rr is not None and rr.after is not None:
             window, signals = rr.after, tuple(rr.activity_signals)
-        zname = zname or policy.jurisdiction().timezone
-    return _Settings(window, signals, zone_of(zname or "Europe/Oslo"))
+        zname = policy.jurisdiction().timezone
+    own = zone_of(zname or zone or "Europe/Oslo")
+    return _Settings(window, signals, own, zone_of(zone) if zone else own)
 
 
 # ------------------------------------------------------------------ the audit
@@ -305,7 +318,7 @@ def audit_snapshot(
     recycle_bin: SnapshotInput | None = None,
     mapping: PortalMapping | None = None,
     timezone: str | None = None,
-    datetime_format: str = DEFAULT_DATETIME_FORMAT,
+    datetime_format: str | None = None,
     request_hook: RequestHook | None = None,
     progress: Callable[[str, int], None] | None = None,
     workers: int = 1,
@@ -313,8 +326,11 @@ def audit_snapshot(
     """Audit one snapshot as of ``as_of`` and return the findings and the reconciliation.
 
     ``contacts_format`` defaults from the name (``.csv`` is the UI export, the
-    rest the API dump). ``timezone`` is the zone of the CSV's naive times and
-    of a date ``as_of``; it defaults to the policy's own jurisdiction.
+    rest the API dump). ``timezone`` is the zone of the CSV's naive times
+    (default: the policy's zone; a warehouse table's naive times are UTC
+    unless it is given); a date ``as_of`` is always a day in the policy's own
+    zone. ``datetime_format`` (strftime codes) is the CSV's date format;
+    without it each date column's format is inferred from its values.
     ``recycle_bin`` is a contacts API dump read only for its archived records:
     a UI export has no recycle bin, so with a CSV export it is the only way to
     see restorable deletes (``erasure.soft-deleted``); its live records are
@@ -371,7 +387,7 @@ def _audit(
     recycle_bin: SnapshotInput | None,
     mapping: PortalMapping | None,
     timezone: str | None,
-    datetime_format: str,
+    datetime_format: str | None,
     request_hook: RequestHook | None,
     progress: Callable[[str, int], None] | None,
     workers: int,
@@ -446,15 +462,20 @@ def _audit(
     mangled: list[tuple[int, str]] = []
     counted = set(mapping.activity_properties(st.signals))
     processing = set(mapping.processing_properties)
+    cov: FileCoverage | None = None
+    csv_info: CsvInfo | None = None
     if contacts is not None:
         t = _Tally(contacts.name)
         tallies.append(t)
+        cov = FileCoverage(contacts.name, mapping, mapping.activity_properties(st.signals))
         fmt = contacts_format or ("csv" if contacts.name.lower().endswith(".csv") else "json")
         reader: Iterator[Contact | RecordError]
         if fmt == "csv":
-            reader = read_contacts_csv(contacts.lines, source=contacts.name, zone=st.zone,
+            csv_info = CsvInfo()
+            reader = read_contacts_csv(contacts.lines, source=contacts.name, zone=st.export_zone,
                                        datetime_format=datetime_format, catalog=catalog,
-                                       mapping=mapping)
+                                       mapping=mapping, info=csv_info,
+                                       table_zone=st.export_zone if timezone else "UTC")
         else:
             reader = read_contacts_json(contacts.lines, source=contacts.name, mapping=mapping)
         for c in reader:
@@ -465,12 +486,15 @@ def _audit(
                 t.reject(c)
                 continue
             last: Activity | None = None
+            # an export without the person's activity columns cannot be judged on
+            # inactivity (FileCoverage.settle), and is no reason to reject a record
+            judged = cov.note(c)
             for a in c.activities:
                 if a.prop in counted and (last is None or a.at > last.at):
                     last = a
             if c.created_at is not None and (last is None or c.created_at > last.at):
                 last = Activity(mapping.created_property, c.created_at)
-            if last is None:
+            if last is None and judged:
                 t.reject(RecordError.at(c.source, c.line, None, mapping.created_property,
                                         "a create date or an activity date to judge inactivity",
                                         None, pointer=c.pointer))
@@ -496,6 +520,8 @@ def _audit(
             if c.email:
                 by_email.setdefault(c.email, idx)
 
+    if cov is not None:
+        cov.settle(facts)
     if recycle_bin is not None:
         t = _Tally(recycle_bin.name)
         tallies.append(t)
@@ -545,6 +571,7 @@ def _audit(
     # whether bases and stage show consent or a customer: a few distinct pairs in a CRM
     basis_of: dict[tuple[tuple[str, ...], str | None], bool] = {}
     by_objection = objections.get
+    untimed: list[int] = []
     for idx, f in enumerate(facts):
         c = f.contact
         if c.archived:
@@ -557,17 +584,24 @@ def _audit(
                 if x is not None and (out is None or x.at < out.at):
                     out = x
         f.opt_out = out
+        if out is None and subscriptions is None and cov is not None:
+            # an opt-out the export shows with no time: every marketing send is reported
+            # (as a warning), since the export cannot say which came after it
+            f.untimed_opt_out = cov.untimed_opt_out(c)
+            if f.untimed_opt_out is not None:
+                untimed.append(idx)
         pair = (c.legal_bases, c.lifecycle_stage)
         based = basis_of.get(pair)
         if based is None:
             based = basis_of[pair] = (mapping.has_consent(c.legal_bases)
                                       or mapping.is_customer(c.legal_bases, c.lifecycle_stage))
-        no_basis = not (based or idx in consent_sub)
+        no_basis = not (based or idx in consent_sub) and (
+            cov is None or cov.has(mapping.legal_basis_property))
         bounced = bool(c.hard_bounce_reason)
-        if f.opt_out is None and c.restricted_at is None and not no_basis and not bounced:
+        out_at = f.opt_out.at if f.opt_out else (_EVER if f.untimed_opt_out else None)
+        if out_at is None and c.restricted_at is None and not no_basis and not bounced:
             continue
-        channels.watch(kobj[idx + 1], f.opt_out.at if f.opt_out else None, c.restricted_at,
-                       no_basis, bounced)
+        channels.watch(kobj[idx + 1], out_at, c.restricted_at, no_basis, bounced)
         if c.record_id:
             watch_id[c.record_id] = idx
         if c.email:
@@ -581,6 +615,9 @@ def _audit(
         route.update((rid, kobj[idx + 1]) for rid, idx in watch_id.items())
         _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
         channels.settle(facts)
+        for idx in untimed:  # hits of an untimed opt-out are not the timed rule's
+            f = facts[idx]
+            f.after_untimed_opt_out, f.after_opt_out = f.after_opt_out, None
         del route
     # the routing tables and the hit tallies are in the facts now: free them before
     # the findings are built, which is when memory peaks
@@ -593,6 +630,12 @@ def _audit(
         chunk = facts[start:start + _CONTACT_BATCH]
         for r in contact_rules:
             findings.extend(r.evaluate(chunk, ctx))
+    for start in range(0, len(facts), _CONTACT_BATCH):
+        chunk = facts[start:start + _CONTACT_BATCH]
+        for r in (R.inactive_deactivation_unknown, R.marketing_after_untimed_opt_out):
+            findings.extend(r.evaluate(chunk, ctx))
+    if cov is not None:
+        findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
         findings.extend(R.record_id_mangled.evaluate(
             R.MangledIds(contacts.name, tuple(n for n, _ in mangled),
@@ -624,6 +667,29 @@ def _audit(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
                   rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
+
+
+#: the threshold of an opt-out with no time: before every send
+_EVER = dt.datetime(1, 1, 2, tzinfo=UTC)
+
+
+def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) -> list[Finding]:
+    """The notes on one contacts file: how it was read, and the rules it left unjudged."""
+    out: list[Finding] = []
+    formats: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    shape = "CRM API dump"
+    if info is not None:
+        shape = info.shape
+        if info.inferred:
+            formats = tuple(f"{label}: {' or '.join(fs)}" for label, fs in info.formats.items())
+        ignored = tuple(info.ignored)
+    out.extend(R.export_read.evaluate(R.ExportRead(
+        cov.source, shape, cov.activity, formats, ignored), ctx))
+    for rule_id, n in sorted(cov.not_judged.items()):
+        out.extend(R.rule_not_evaluated.evaluate(
+            R.NotEvaluated(rule_id, cov.needs(rule_id), cov.source, n), ctx))
+    return out
 
 
 def _stream_sends(

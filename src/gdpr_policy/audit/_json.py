@@ -27,6 +27,18 @@ from ._values import build_contact, parse_instant
 __all__ = ["read_contacts_json"]
 
 _ID = re.compile(r"^\d+$")
+_COLUMNS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _columns(props: dict[str, Any]) -> frozenset[str]:
+    """The property keys of one object, as one shared set per distinct key list."""
+    key = tuple(props)
+    got = _COLUMNS.get(key)
+    if got is None:
+        if len(_COLUMNS) > 256:
+            _COLUMNS.clear()
+        got = _COLUMNS[key] = frozenset(key)
+    return got
 
 
 class _Object(msgspec.Struct, gc=False):
@@ -171,7 +183,7 @@ def _one(obj: Any, mapping: PortalMapping, source: str, line: int | None,
         return build_contact(clean, mapping, source=source, line=line,
                              pointer=pointer, record_id=rid_raw, archived=archived,
                              archived_at=archived_at, fallback_created=created,
-                             datetime_props=dprops)
+                             datetime_props=dprops, columns=_columns(clean))
     except RecordError as exc:
         return exc
 
@@ -198,6 +210,7 @@ def _fast(o: _Object, mapping: PortalMapping, source: str, line: int,
     try:
         return build_contact(props, mapping, source=source, line=line, pointer=None,
                              record_id=rid_raw, archived=o.archived, archived_at=archived_at,
-                             fallback_created=created, datetime_props=dprops)
+                             fallback_created=created, datetime_props=dprops,
+                             columns=_columns(props))
     except RecordError as exc:
         return exc

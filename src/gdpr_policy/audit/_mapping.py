@@ -26,7 +26,15 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._errors import InputError
 
-__all__ = ["DEFAULT_SIGNAL_PROPERTIES", "PortalMapping", "PropertyCatalog", "normalize_basis"]
+__all__ = [
+    "DEFAULT_SIGNAL_PROPERTIES",
+    "LABEL_ALIASES",
+    "OPTION_ALIASES",
+    "OPT_OUT_LABEL_PREFIXES",
+    "PortalMapping",
+    "PropertyCatalog",
+    "normalize_basis",
+]
 
 #: Which portal properties carry each activity signal of the policy (hubspot.md §2.2).
 #: Sends and record modifications are never activity (S12).
@@ -89,6 +97,10 @@ class PortalMapping(BaseModel):
     customer_stages: tuple[str, ...] = ("customer", "evangelist")
     email_property: str = "email"
     id_property: str = "hs_object_id"
+    #: column renames applied before any label look-up: a file's column name (as
+    #: written, or case-folded) to the internal property name it holds, for
+    #: warehouse tables and exports whose labels the catalog does not know
+    columns: dict[str, str] = {}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "<mapping>") -> PortalMapping:
@@ -177,10 +189,107 @@ _DEFAULT_PROPERTIES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ..
 )
 
 
+#: Labels of older HubSpot exports and of the Norwegian and Swedish export languages,
+#: to the same internal names as the English labels above. Matching is case-insensitive.
+#: The nb/sv labels are HubSpot's UI wording as far as it is known; a portal whose export
+#: uses other words passes its own labels through ``--properties`` or the mapping's
+#: ``columns``.
+LABEL_ALIASES: dict[str, str] = {
+    # English, older and associated-object exports
+    "Record ID - Contact": "hs_object_id",
+    "Contact ID": "hs_object_id",
+    "Contact Id": "hs_object_id",
+    "VID": "hs_object_id",
+    "Email Address": "email",
+    "Create date": "createdate",
+    "Created Date": "createdate",
+    # Norwegian (bokmål)
+    "Post-ID": "hs_object_id",
+    "Post-ID - Kontakt": "hs_object_id",
+    "Kontakt-ID": "hs_object_id",
+    "E-post": "email",
+    "E-postadresse": "email",
+    "Opprettet dato": "createdate",
+    "Opprettelsesdato": "createdate",
+    "Dato for siste aktivitet": "notes_last_updated",
+    "Siste aktivitetsdato": "notes_last_updated",
+    "Dato for siste engasjement": "hs_last_sales_activity_timestamp",
+    "Tidspunkt for siste økt": "hs_analytics_last_visit_timestamp",
+    "Sist sett": "hs_analytics_last_timestamp",
+    "Dato for siste konvertering": "recent_conversion_date",
+    "Dato for siste åpning av markedsførings-e-post": "hs_email_last_open_date",
+    "Dato for siste klikk i markedsførings-e-post": "hs_email_last_click_date",
+    "Dato for siste svar på markedsførings-e-post": "hs_email_last_reply_date",
+    "Dato for siste utsendelse av markedsførings-e-post": "hs_email_last_send_date",
+    "Avmeldt fra all e-post": "hs_email_optout",
+    "Årsak til hard retur av e-post": "hs_email_hard_bounce_reason_enum",
+    "Rettslig grunnlag for behandling av kontaktens data": "hs_legal_basis",
+    "Livssyklusfase": "lifecyclestage",
+    "Livssyklusstadium": "lifecyclestage",
+    "Kontaktstatus": "contact_status",
+    "Behandling begrenset": "processing_restricted",
+    "Dato for begrenset behandling": "processing_restricted_date",
+    # Swedish (Post-ID, E-post and Kontaktstatus are spelled as in Norwegian)
+    "E-postadress": "email",
+    "Skapat datum": "createdate",
+    "Skapandedatum": "createdate",
+    "Datum för senaste aktivitet": "notes_last_updated",
+    "Senaste aktivitetsdatum": "notes_last_updated",
+    "Datum för senaste engagemang": "hs_last_sales_activity_timestamp",
+    "Tid för senaste session": "hs_analytics_last_visit_timestamp",
+    "Senast sedd": "hs_analytics_last_timestamp",
+    "Datum för senaste konvertering": "recent_conversion_date",
+    "Senaste öppningsdatum för marknadsföringsmejl": "hs_email_last_open_date",
+    "Senaste klickdatum för marknadsföringsmejl": "hs_email_last_click_date",
+    "Senaste svarsdatum för marknadsföringsmejl": "hs_email_last_reply_date",
+    "Senaste utskicksdatum för marknadsföringsmejl": "hs_email_last_send_date",
+    "Avregistrerad från all e-post": "hs_email_optout",
+    "Orsak till hård studs för e-post": "hs_email_hard_bounce_reason_enum",
+    "Rättslig grund för behandling av kontaktens data": "hs_legal_basis",
+    "Livscykelfas": "lifecyclestage",
+    "Livscykelstadium": "lifecyclestage",
+    "Begränsad behandling": "processing_restricted",
+    "Datum för begränsad behandling": "processing_restricted_date",
+}
+
+#: Option labels of the other export languages, to internal values (by property).
+OPTION_ALIASES: dict[str, dict[str, str]] = {
+    "lifecyclestage": {"Kunde": "customer", "Kund": "customer", "Ambassadør": "evangelist",
+                       "Ambassadör": "evangelist", "Abonnent": "subscriber", "Lead": "lead",
+                       "Salgsmulighet": "opportunity", "Affärsmöjlighet": "opportunity",
+                       "Annet": "other", "Annan": "other", "Affiliate": "evangelist"},
+    "hs_legal_basis": {
+        "Fritt gitt samtykke fra kontakt": "Freely given consent from contact",
+        "Fritt givet samtycke från kontakt": "Freely given consent from contact",
+        "Berettiget interesse - kunde": "Legitimate interest – existing customer",
+        "Berättigat intresse - kund": "Legitimate interest – existing customer",
+        "Berettiget interesse - lead": "Legitimate interest – prospect/lead",
+        "Berättigat intresse - lead": "Legitimate interest – prospect/lead",
+        "Berettiget interesse - annet": "Legitimate interest - other",
+        "Berättigat intresse - annat": "Legitimate interest - other",
+        "Oppfyllelse av en kontrakt": "Performance of a contract",
+        "Fullgörande av ett avtal": "Performance of a contract",
+        "Ikke aktuelt": "Not applicable",
+        "Ej tillämpligt": "Not applicable",
+        # the 2018 labels (hubspot.md §2.5)
+        "Legitimate interest - prospect/lead": "Legitimate interest – prospect/lead",
+        "Legitimate interest - existing customer": "Legitimate interest – existing customer",
+    },
+    "contact_status": {"Aktiv": "active", "Deaktivert": "deactivated", "Deaktiverad": "deactivated"},
+    "hs_email_hard_bounce_reason_enum": {"Ukjent bruker": "UNKNOWN_USER",
+                                         "Okänd användare": "UNKNOWN_USER"},
+}
+
+#: Label prefixes of the per-subscription opt-out columns ("Opted out of email: Newsletter").
+OPT_OUT_LABEL_PREFIXES: tuple[str, ...] = (
+    "opted out of email:", "meldt av e-post:", "avmeldt e-post:", "avregistrerad från e-post:",
+)
+
+
 class PropertyCatalog:
     """Export labels to internal names, types, and option labels to internal values."""
 
-    __slots__ = ("defined", "label_to_name", "options", "types")
+    __slots__ = ("defined", "folded", "label_to_name", "options", "types")
 
     def __init__(
         self,
@@ -191,14 +300,19 @@ class PropertyCatalog:
         self.label_to_name = dict(label_to_name)
         self.types = dict(types)
         self.options = {k: dict(v) for k, v in options.items()}
+        for name, extra in OPTION_ALIASES.items():
+            if name in self.options:
+                self.options[name] = {**extra, **self.options[name]}
+        #: labels case-folded, for a header whose capitals differ ("Create date")
+        self.folded = {label.casefold(): n for label, n in self.label_to_name.items()}
         #: how many definitions the portal's file held (0 for the built-in defaults)
         self.defined = 0
 
     @classmethod
     def default(cls) -> PropertyCatalog:
-        """The built-in English labels of the properties the audit reads."""
+        """The built-in labels of the properties the audit reads (English, older, nb, sv)."""
         return cls(
-            {label: name for name, label, _, _ in _DEFAULT_PROPERTIES},
+            {**LABEL_ALIASES, **{label: name for name, label, _, _ in _DEFAULT_PROPERTIES}},
             {name: typ for name, _, typ, _ in _DEFAULT_PROPERTIES},
             {name: {lab: val for val, lab in opts} for name, _, _, opts in _DEFAULT_PROPERTIES if opts},
         )

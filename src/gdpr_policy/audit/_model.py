@@ -65,6 +65,13 @@ class Contact:
     mapping names as an activity signal or as logged processing; which of them
     count is the audit's business, not the reader's. ``created_at`` is always
     an activity floor: a record cannot have been inactive before it existed.
+
+    ``columns`` names the internal properties the export had for this contact
+    (a CSV's contact columns, an API object's property keys), so that a rule
+    can tell "empty" from "not exported"; ``None`` means unknown (a record
+    built by hand), read as "every column present". ``opted_out_lists`` holds
+    the subscription types (ids or names) the record shows as opted out of,
+    with no time ("Opted out of email: Newsletter" = Yes).
     """
 
     record_id: str | None
@@ -84,6 +91,12 @@ class Contact:
     line: int | None = None
     pointer: str | None = None
     id_note: str | None = None
+    columns: frozenset[str] | None = None
+    opted_out_lists: tuple[str, ...] = ()
+
+    def has_column(self, prop: str) -> bool:
+        """Whether the export had ``prop`` for this contact (``True`` when unknown)."""
+        return self.columns is None or prop in self.columns
 
     @property
     def key(self) -> str:

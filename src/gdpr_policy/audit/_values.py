@@ -9,17 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .._errors import RecordError
 from ._mapping import PortalMapping
 from ._model import Activity, Contact
 
-__all__ = ["build_contact", "norm_email", "parse_bool", "parse_instant"]
+__all__ = ["OPT_OUT_PREFIX", "build_contact", "norm_email", "parse_bool", "parse_instant"]
+
+#: The per-subscription opt-out properties: ``hs_email_optout_<subscription id>``.
+OPT_OUT_PREFIX = "hs_email_optout_"
+_NOT_LISTS = frozenset({"hs_email_optout_survey_reason"})
+
+
+@lru_cache(maxsize=256)
+def list_props(columns: frozenset[str]) -> tuple[str, ...]:
+    """The per-subscription opt-out properties among ``columns`` (sorted)."""
+    return tuple(sorted(c for c in columns if c.startswith(OPT_OUT_PREFIX) and c not in _NOT_LISTS))
 
 UTC = dt.UTC
 _EPOCH_MS = re.compile(r"^-?\d{9,15}$")
 _TRUE = frozenset({"true", "yes", "1", "ja", "sant"})
-_FALSE = frozenset({"false", "no", "0", "nei", "falskt", "--", "nej"})
+_FALSE = frozenset({"false", "no", "0", "nei", "falskt", "--", "nej", "usant"})
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -144,6 +155,7 @@ def build_contact(
     fallback_created: dt.datetime | None = None,
     id_note: str | None = None,
     datetime_props: tuple[str, ...] | None = None,
+    columns: frozenset[str] | None = None,
 ) -> Contact:
     """Build a :class:`Contact` from internal-name properties (strings or instants).
 
@@ -152,7 +164,7 @@ def build_contact(
     """
     try:
         return _build(props, _plan(mapping), source, line, pointer, record_id, archived,
-                      archived_at, fallback_created, id_note, datetime_props)
+                      archived_at, fallback_created, id_note, datetime_props, columns)
     except _Fail as fail:
         field, expected, found = fail.args
         ptr = f"{pointer}/properties/{field}" if pointer is not None else None
@@ -163,7 +175,8 @@ def build_contact(
 def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
            pointer: str | None, record_id: str | None, archived: bool,
            archived_at: dt.datetime | None, fallback_created: dt.datetime | None,
-           id_note: str | None, datetime_props: tuple[str, ...] | None) -> Contact:
+           id_note: str | None, datetime_props: tuple[str, ...] | None,
+           columns: frozenset[str] | None) -> Contact:
     email = norm_email(_text(props, p.email))
     if record_id is None and email is None:
         raise _Fail(p.email, "a record id or an e-mail address to match on", None)
@@ -200,6 +213,22 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
             unsubscribed = parse_bool(optout)
         except ValueError as exc:
             raise _Fail(p.optout, str(exc), optout) from None
+    lists: list[str] = []
+    for name in list_props(columns) if columns is not None else list_props(frozenset(props)):
+        # hs_email_optout_<subscription id> (API) or _<subscription name> (a CSV label)
+        raw = props.get(name)
+        if raw is None or raw == "false" or raw == "":
+            continue
+        if raw == "true":
+            lists.append(name[len(OPT_OUT_PREFIX):])
+            continue
+        if not isinstance(raw, str):
+            raise _Fail(name, "true/false or yes/no", raw)
+        try:
+            if raw.strip() and parse_bool(raw):
+                lists.append(name[len(OPT_OUT_PREFIX):])
+        except ValueError as exc:
+            raise _Fail(name, str(exc), raw) from None
     return Contact(
         record_id=record_id,
         email=email,
@@ -218,4 +247,6 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         line=line,
         pointer=pointer,
         id_note=id_note,
+        columns=columns,
+        opted_out_lists=tuple(lists) if lists else (),
     )

@@ -34,11 +34,15 @@ __all__ = [
     "deadlines_not_evaluated",
     "erasure_not_carried_out",
     "erasure_soft_deleted",
+    "export_read",
+    "inactive_deactivation_unknown",
     "inactive_not_deactivated",
     "marketing_after_opt_out",
+    "marketing_after_untimed_opt_out",
     "marketing_no_basis",
     "record_id_mangled",
     "restriction_processed",
+    "rule_not_evaluated",
 ]
 
 MAX_EVIDENCE_SENDS = 10
@@ -93,6 +97,12 @@ class ContactFacts:
     after_restriction: SendHits | None = None
     processing_after_restriction: Activity | None = None
     bounce_send: tuple[str, dt.datetime] | None = None
+    # what the export can show (issue 15): the activity columns inactivity was judged
+    # on, whether deactivation is unknown, an opt-out with no time and the sends after it
+    activity_columns: tuple[str, ...] = ()
+    deactivation_unknown: bool = False
+    untimed_opt_out: str | None = None
+    after_untimed_opt_out: SendHits | None = None
 
     @property
     def location(self) -> Location:
@@ -155,7 +165,8 @@ def inactive_not_deactivated(batch: ContactBatch, ctx: Context) -> Iterable[Find
     """
     for f in _live(batch):
         c = f.contact
-        if c.deactivated or f.last_activity is None or f.last_activity.at >= f.cutoff:
+        if c.deactivated or f.deactivation_unknown or f.last_activity is None or (
+                f.last_activity.at >= f.cutoff):
             continue
         ev = {"record_id": c.record_id, "email": c.email, "last_activity": f.last_activity.at,
               "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff}
@@ -316,3 +327,89 @@ def deadlines_not_evaluated(subject: UnjudgedRequests, ctx: Context) -> Iterable
             evidence={"request_ids": list(subject.request_ids[:MAX_EVIDENCE_SENDS]),
                       "count": len(subject.request_ids)},
             count=len(subject.request_ids))
+
+
+# ------------------------------------------------------------------ what an export cannot show
+# (issue 15) A rule whose input columns a file lacks is not evaluated, and the report says so;
+# an inactive contact whose export has no deactivation column is a warning, not an error; an
+# opt-out the export shows without a time is used, and the report says the time is unknown.
+@dataclass(frozen=True, slots=True)
+class NotEvaluated:
+    """A rule that could not be evaluated on (part of) one input, and what it needs."""
+
+    rule: str
+    needs: str
+    source: str
+    count: int = 0
+
+
+@rule("audit.rule-not-evaluated", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], statement=[])
+def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]:
+    """A rule was not evaluated because its inputs are missing: no verdict, either way.
+
+    ``count`` is the number of records the rule could not judge (0: the whole input).
+    """
+    yield rule_not_evaluated.finding(
+        f"rule:{subject.rule}", location=Location(file=subject.source),
+        evidence={"rule": subject.rule, "needs": subject.needs, "source": subject.source,
+                  "count": subject.count},
+        rule=subject.rule, needs=subject.needs, source=subject.source, count=subject.count)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRead:
+    """How the audit read one contacts export: its shape, activity columns, date formats."""
+
+    source: str
+    shape: str
+    activity: tuple[str, ...]
+    formats: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+
+
+@rule("audit.export-read", severity=Severity.NOTE, legal=["GDPR Art. 5(2)"], statement=[])
+def export_read(subject: ExportRead, ctx: Context) -> Iterable[Finding]:
+    """Which columns of a contacts export the audit judged inactivity on, and how it read dates."""
+    none = "-"
+    yield export_read.finding(
+        f"file:{subject.source}", location=Location(file=subject.source),
+        evidence={"shape": subject.shape, "activity_columns": list(subject.activity),
+                  "date_formats": list(subject.formats), "columns_not_read": list(subject.ignored)},
+        source=subject.source, shape=subject.shape,
+        activity=", ".join(subject.activity) or none, formats="; ".join(subject.formats) or none,
+        ignored=len(subject.ignored))
+
+
+@rule("retention.inactive-deactivation-unknown", severity=Severity.WARNING,
+      legal=["GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(c)"], statement=["S12"])
+def inactive_deactivation_unknown(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
+    """Inactive past the window, and the export has no column to show whether it was deactivated."""
+    for f in _live(batch):
+        c = f.contact
+        if not f.deactivation_unknown or f.last_activity is None or f.last_activity.at >= f.cutoff:
+            continue
+        ev = {"record_id": c.record_id, "email": c.email, "last_activity": f.last_activity.at,
+              "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff,
+              "activity_columns": list(f.activity_columns)}
+        yield emit(inactive_deactivation_unknown, c.key, f.location, ev,
+                   last_activity=f.last_activity.at, cutoff=f.cutoff,
+                   columns=", ".join(f.activity_columns))
+
+
+@rule("marketing.after-untimed-opt-out", severity=Severity.WARNING,
+      legal=["GDPR Art. 21(3)", "GDPR Art. 7(3)"], statement=["S33", "S34", "S36"])
+def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
+    """Marketing sends to a contact the export shows as opted out, when it cannot say since when.
+
+    The sends may predate the opt-out: a warning to check the subscription
+    history, not a verdict.
+    """
+    for f in _live(batch):
+        hits = f.after_untimed_opt_out
+        if f.untimed_opt_out is None or hits is None or not hits.count:
+            continue
+        c = f.contact
+        ev = {"record_id": c.record_id, "email": c.email, "opted_out_of": f.untimed_opt_out,
+              **hits.evidence()}
+        yield emit(marketing_after_untimed_opt_out, c.key, f.location, ev,
+                   count=hits.count, last=_when(hits.last_at), how=f.untimed_opt_out)
