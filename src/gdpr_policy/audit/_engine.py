@@ -37,15 +37,23 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import compress, islice, repeat
-from operator import ge, le, lt, mul
+from operator import add, and_, ge, le, lt, mul, ne
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from .._duration import Duration
 from .._errors import Issue, RecordError, UsageError
 from .._rules import Context, Finding
+from ..marketing import (
+    CONSENT_BASES,
+    ListStatus,
+    Objection,
+    Recipient,
+    basis_clause,
+    customer_exception_enabled,
+    effective_opt_out,
+)
 from ..report._model import InputStats, PolicyRef, Rejection, Report
 from . import rules as R
 from ._csv import DEFAULT_DATETIME_FORMAT, read_contacts_csv, zone_of
@@ -56,6 +64,7 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, file_size, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
+from ._verdicts import Tables, slot_plan
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -79,12 +88,28 @@ AUDIT_RULES: tuple[str, ...] = (
     "erasure.soft-deleted",
     "marketing.after-opt-out",
     "marketing.no-basis",
+    "restriction.activity-logged",
     "restriction.processed",
     "retention.bounced-not-deleted",
+    "retention.deactivated-marketed",
     "retention.inactive-not-deactivated",
 )
 
+#: what each rule needs besides the contacts (a rule missing one is reported as not evaluated)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "retention.inactive-not-deactivated": ("contacts",),
+    "retention.bounced-not-deleted": ("contacts",),
+    "marketing.after-opt-out": ("contacts", "subscriptions", "sends"),
+    "marketing.no-basis": ("contacts", "subscriptions", "sends"),
+    "retention.deactivated-marketed": ("contacts", "sends"),
+    "restriction.processed": ("contacts", "sends"),
+    "erasure.not-carried-out": ("contacts", "requests"),
+    "erasure.soft-deleted": ("archived contacts", "requests"),
+}
+
 _CONTACT_BATCH = 4096
+#: the lists of slots 0 and 1: a list no campaign names, and such a marketing list
+_OTHER_LISTS = ("\x00other", "\x00other-marketing")
 # Below these sizes a forked process costs more than it saves (tests lower them).
 _MIN_AHEAD = 1 << 20  # subscription statuses read by a process of their own
 _MIN_PART = 4 << 20  # bytes of send log per process
@@ -136,10 +161,8 @@ class FileSelection:
 def _kind_of(name: str) -> tuple[InputKind | None, Literal["csv", "json"] | None]:
     low = name.lower().rsplit("/", 1)[-1]
     if low.endswith(".csv"):
-        return ("contacts", "csv") if "contact" in low and "ground" not in low else (None, None)
+        return ("contacts", "csv") if "contact" in low else (None, None)
     if not (low.endswith((".json", ".jsonl", ".ndjson"))):
-        return None, None
-    if "ground_truth" in low or "ground-truth" in low:
         return None, None
     for key, kind in (("propert", "properties"), ("subscription", "subscriptions"),
                       ("campaign", "campaigns"), ("send", "sends"), ("dsr", "requests"),
@@ -277,17 +300,24 @@ def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
 class _Settings:
     window: Duration
     signals: tuple[str, ...] | None
+    not_activity: tuple[str, ...]
     zone: ZoneInfo
+    exception_enabled: bool
 
 
-def _settings(policy: PolicyVersion | None, zone: str | None) -> _Settings:
+def _settings(policy: PolicyVersion, zone: str | None) -> _Settings:
     window, signals, zname = Duration.parse("P2Y"), None, zone
-    if policy is not None:
-        rr = policy.retention_rule("inactivity")
-        if rr is not None and rr.after is not None:
-            window, signals = rr.after, tuple(rr.activity_signals)
-        zname = zname or policy.jurisdiction().timezone
-    return _Settings(window, signals, zone_of(zname or "Europe/Oslo"))
+    not_activity: tuple[str, ...] = ()
+    rr = policy.retention_rule("inactivity")
+    if rr is not None and rr.after is not None:
+        window, signals = rr.after, tuple(rr.activity_signals)
+        not_activity = tuple(rr.not_activity)
+    zname = zname or policy.jurisdiction().timezone
+    try:
+        exception = customer_exception_enabled(policy)
+    except UsageError:  # a policy without a marketing purpose has no exception to enable
+        exception = False
+    return _Settings(window, signals, not_activity, zone_of(zname or "Europe/Oslo"), exception)
 
 
 # ------------------------------------------------------------------ the audit
@@ -309,6 +339,7 @@ def audit_snapshot(
     request_hook: RequestHook | None = None,
     progress: Callable[[str, int], None] | None = None,
     workers: int = 1,
+    ignored_files: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Audit one snapshot as of ``as_of`` and return the findings and the reconciliation.
 
@@ -324,7 +355,11 @@ def audit_snapshot(
     many processes at once, and the subscription statuses beside the contacts
     (forked processes, on platforms where forking is safe: not on Windows or
     macOS; and only for plain files of a few megabytes or more); the report is
-    the same as with one. Unreadable input raises
+    the same as with one. ``ignored_files`` names the files beside the inputs
+    that were not read, with why (:attr:`FileSelection.ignored`): each is
+    reported in an ``audit.file-not-read`` warning. A rule that an input it
+    needs is missing for is reported in an ``audit.rule-not-evaluated``
+    warning, never passed silently. Unreadable input raises
     :class:`~gdpr_policy.InputError`; a bad record only rejects itself.
     """
     if isinstance(as_of, dt.datetime) and as_of.tzinfo is None:
@@ -349,7 +384,7 @@ def audit_snapshot(
             subscriptions=subscriptions, campaigns=campaigns, sends=sends, requests=requests,
             properties=properties, recycle_bin=recycle_bin, mapping=mapping, timezone=timezone,
             datetime_format=datetime_format, request_hook=request_hook, progress=progress,
-            workers=workers, ahead=ahead)
+            workers=workers, ahead=ahead, ignored_files=ignored_files)
     finally:
         if ahead is not None:
             ahead.close()
@@ -376,6 +411,7 @@ def _audit(
     progress: Callable[[str, int], None] | None,
     workers: int,
     ahead: _Ahead | None,
+    ignored_files: Sequence[tuple[str, str]],
 ) -> Report:
     mapping = mapping or PortalMapping()
     st = _settings(policy, timezone)
@@ -394,6 +430,8 @@ def _audit(
 
     # campaigns --------------------------------------------------------------
     purpose_of: dict[str, str] = {}
+    list_of: dict[str, str | None] = {}
+    list_names: dict[str, str | None] = {}
     if campaigns is not None:
         t = _Tally(campaigns.name)
         tallies.append(t)
@@ -403,6 +441,17 @@ def _audit(
                 t.reject(rec)
             else:
                 purpose_of[rec.campaign_id] = rec.purpose
+                list_of[rec.campaign_id] = rec.subscription_id
+                if rec.subscription_id is not None:
+                    list_names.setdefault(rec.subscription_id, rec.subscription_name)
+    # The lists sends go out under: index 0 is any other list, 1 any other marketing list.
+    marketing_lists = frozenset(mapping.marketing_subscriptions) | {
+        sid for sid, name in list_names.items() if mapping.is_marketing_subscription(sid, name)}
+    subs_index: dict[str | None, int] = {}
+    plan_subs: list[str] = list(_OTHER_LISTS)
+    for sid in sorted(list_names):
+        subs_index[sid] = len(plan_subs)
+        plan_subs.append(sid)
 
     # requests ---------------------------------------------------------------
     reqs: list[DsrRequest] = []
@@ -424,7 +473,7 @@ def _audit(
                     t.reject(err)
                     continue
             reqs.append(req)
-    objections: dict[str, R.OptOut] = {}
+    objections: dict[str, Objection] = {}
     for req in reqs:
         # an objection to direct marketing cannot be refused (Art. 21(3)); only a
         # request the person withdrew does not count
@@ -435,7 +484,7 @@ def _audit(
                 continue
             prev = objections.get(key)
             if prev is None or req.received_at < prev.at:
-                objections[key] = R.OptOut(req.received_at, "objection-request", req.request_id)
+                objections[key] = Objection(req.received_at, req.request_id)
 
     # contacts ---------------------------------------------------------------
     facts: list[R.ContactFacts] = []
@@ -444,8 +493,9 @@ def _audit(
     archived_by_id: dict[str, list[int]] = {}
     archived_by_email: dict[str, list[int]] = {}
     mangled: list[tuple[int, str]] = []
-    counted = set(mapping.activity_properties(st.signals))
+    counted = set(mapping.activity_properties(st.signals, st.not_activity))
     processing = set(mapping.processing_properties)
+    dead = frozenset(mapping.dead_address_reasons)
     if contacts is not None:
         t = _Tally(contacts.name)
         tallies.append(t)
@@ -482,7 +532,8 @@ def _audit(
                             proc is None or a.at > proc.at):
                         proc = a
             idx = len(facts)
-            facts.append(R.ContactFacts(c, cutoff, last, processing_after_restriction=proc))
+            facts.append(R.ContactFacts(c, cutoff, last, processing_after_restriction=proc,
+                                        dead_address=c.hard_bounce_reason in dead))
             if c.id_note is not None and c.line is not None:
                 mangled.append((c.line, c.id_note))
             if c.archived:
@@ -496,7 +547,11 @@ def _audit(
             if c.email:
                 by_email.setdefault(c.email, idx)
 
+    saw_archived = bool(archived_by_id or archived_by_email) or (
+        contacts is not None and (contacts_format or (
+            "csv" if contacts.name.lower().endswith(".csv") else "json")) == "json")
     if recycle_bin is not None:
+        saw_archived = True
         t = _Tally(recycle_bin.name)
         tallies.append(t)
         for c in read_contacts_json(recycle_bin.lines, source=recycle_bin.name, mapping=mapping):
@@ -518,56 +573,21 @@ def _audit(
             return by_email.get(email)
         return None
 
-    # subscriptions ----------------------------------------------------------
-    opt: dict[int, R.OptOut] = {}
-    consent_sub: set[int] = set()
-    if subscriptions is not None:
-        if ahead is not None:
-            t, subs_facts = ahead.result()
-        else:
-            t, subs_facts = _read_subscriptions(subscriptions, mapping)
-        tallies.append(t)
-        for s in subs_facts:
-            found_idx = find(s.record_id, s.subscriber)
-            if found_idx is None:
-                continue  # a subscriber who is not a live contact: nothing to judge
-            if s.opt_out is not None:
-                opt[found_idx] = s.opt_out
-            if s.consent:
-                consent_sub.add(found_idx)
+    # subscriptions and the thresholds of every live contact --------------------
+    sub_tally, channels, keep_recipient = _plan_all(
+        facts, subscriptions, ahead, mapping, objections, plan_subs, subs_index,
+        marketing_lists, st, policy, find)
+    judged = subscriptions is not None
+    if sub_tally is not None:
+        tallies.append(sub_tally)
 
-    # watch list -------------------------------------------------------------
-    # a watched contact's key is its index + 1 (0 stands for "nobody watched")
     watch_id: dict[str, int] = {}
     watch_email: dict[str, int] = {}
-    channels = _Channels(len(facts))
     kobj = channels.key
-    # whether bases and stage show consent or a customer: a few distinct pairs in a CRM
-    basis_of: dict[tuple[tuple[str, ...], str | None], bool] = {}
-    by_objection = objections.get
     for idx, f in enumerate(facts):
         c = f.contact
         if c.archived:
             continue
-        # the earliest way this person said no; on a tie the first of these
-        out = opt.get(idx)
-        if objections:
-            for x in (by_objection(c.email or ""),
-                      by_objection(f"id:{c.record_id}") if c.record_id else None):
-                if x is not None and (out is None or x.at < out.at):
-                    out = x
-        f.opt_out = out
-        pair = (c.legal_bases, c.lifecycle_stage)
-        based = basis_of.get(pair)
-        if based is None:
-            based = basis_of[pair] = (mapping.has_consent(c.legal_bases)
-                                      or mapping.is_customer(c.legal_bases, c.lifecycle_stage))
-        no_basis = not (based or idx in consent_sub)
-        bounced = bool(c.hard_bounce_reason)
-        if f.opt_out is None and c.restricted_at is None and not no_basis and not bounced:
-            continue
-        channels.watch(kobj[idx + 1], f.opt_out.at if f.opt_out else None, c.restricted_at,
-                       no_basis, bounced)
         if c.record_id:
             watch_id[c.record_id] = idx
         if c.email:
@@ -577,22 +597,27 @@ def _audit(
     if sends is not None:
         t = _Tally(sends.name)
         tallies.append(t)
-        route = dict.fromkeys(by_id, 0)
-        route.update((rid, kobj[idx + 1]) for rid, idx in watch_id.items())
-        _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
-        channels.settle(facts)
+        route = {rid: kobj[idx + 1] for rid, idx in watch_id.items()}
+        _stream_sends(sends, t, purpose_of, list_of, route, watch_email, channels, progress,
+                      workers)
+        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
         del route
     # the routing tables and the hit tallies are in the facts now: free them before
     # the findings are built, which is when memory peaks
-    del channels, kobj, watch_id, watch_email
+    del channels, kobj, watch_id, watch_email, keep_recipient
 
     # contact rules, in batches ------------------------------------------------
-    contact_rules = (R.inactive_not_deactivated, R.bounced_not_deleted, R.marketing_after_opt_out,
-                     R.marketing_no_basis, R.restriction_processed)
-    for start in range(0, len(facts), _CONTACT_BATCH):
-        chunk = facts[start:start + _CONTACT_BATCH]
-        for r in contact_rules:
-            findings.extend(r.evaluate(chunk, ctx))
+    contact_rules = [R.inactive_not_deactivated, R.bounced_not_deleted,
+                     R.restriction_activity_logged]
+    if sends is not None:
+        contact_rules += [R.deactivated_marketed, R.restriction_processed]
+        if judged:
+            contact_rules += [R.marketing_after_opt_out, R.marketing_no_basis]
+    if contacts is not None:
+        for start in range(0, len(facts), _CONTACT_BATCH):
+            chunk = facts[start:start + _CONTACT_BATCH]
+            for r in contact_rules:
+                findings.extend(r.evaluate(chunk, ctx))
     if contacts is not None and mangled:
         findings.extend(R.record_id_mangled.evaluate(
             R.MangledIds(contacts.name, tuple(n for n, _ in mangled),
@@ -617,32 +642,138 @@ def _audit(
         case = R.ErasureCase(req, tuple(facts[i].contact for i in sorted(live_idx)),
                              tuple(facts[i].contact for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
-        findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
-        findings.extend(R.erasure_soft_deleted.evaluate(case, ctx))
+        if contacts is not None:
+            findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
+        if saw_archived:
+            findings.extend(R.erasure_soft_deleted.evaluate(case, ctx))
     if requests is not None and unjudged:
         findings.extend(R.deadlines_not_evaluated.evaluate(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
+
+    # what could not be judged, and what was not read ----------------------------
+    have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
+            "sends": sends is not None, "requests": requests is not None,
+            "archived contacts": saw_archived}
+    for rule_id, needs in _NEEDS.items():
+        missing = [x for x in needs if not have[x]]
+        if missing:
+            findings.extend(R.rule_not_evaluated.evaluate(
+                R.UnjudgedRule(rule_id, ", ".join(missing)), ctx))
+    for name, reason in ignored_files:
+        findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
                   rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
+
+
+def _plan_all(
+    facts: list[R.ContactFacts],
+    subscriptions: SnapshotInput | None,
+    ahead: _Ahead | None,
+    mapping: PortalMapping,
+    objections: dict[str, Objection],
+    plan_subs: list[str],
+    subs_index: dict[str | None, int],
+    marketing_lists: frozenset[str],
+    st: _Settings,
+    policy: PolicyVersion,
+    find: Callable[[str | None, str | None], int | None],
+) -> tuple[_Tally | None, _Channels, dict[int, Recipient]]:
+    """Read the subscription statuses and put every live contact's thresholds in the tables.
+
+    Returns the statuses' tally (``None`` when not given), the channels that
+    judge the send log, and the facts of the contacts who said no somewhere
+    (for the evidence of the opt-out rule). A contact's key is its index + 1.
+    """
+    sub_tally: _Tally | None = None
+    # a contact's key is its index + 1 (0 stands for "nobody watched")
+    tables = Tables.empty(len(facts), len(plan_subs))
+    channels = _Channels(tables, subs_index, marketing_lists)
+    judged = subscriptions is not None
+    seen: list[bool] = [False] * len(facts)
+    role_parts = frozenset(mapping.role_address_local_parts)
+    keep_recipient: dict[int, Recipient] = {}
+
+    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None) -> None:
+        f = facts[idx]
+        c = f.contact
+        objection = None
+        if objections:
+            for x in (objections.get(c.email or ""),
+                      objections.get(f"id:{c.record_id}") if c.record_id else None):
+                if x is not None and (objection is None or x.at < objection.at):
+                    objection = x
+        rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub, objection=objection,
+                        deactivated_at=c.deactivated_at, restricted_at=c.restricted_at,
+                        customer_exception=c.customer_exception, country=c.country)
+        key = idx + 1
+        base = key * tables.m
+        exception = c.customer_exception and st.exception_enabled
+        said_no = False
+        if judged:
+            for j, (o, win) in enumerate(slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
+                                                   consent_bases=consent_bases,
+                                                   exception=exception,
+                                                   marketing_subs=_OTHER_LISTS[1:])):
+                tables.put("o", base + j, o)
+                said_no = said_no or o is not None
+                if win is not None:
+                    tables.put("lo", base + j, win[0], "")
+                    tables.put("hi", base + j, win[1])
+            for s in lists:
+                # a list no campaign names: sends under it (their campaign unlisted) look it up
+                if s.subscription not in subs_index:
+                    [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
+                                           consent_bases=consent_bases, exception=exception)
+                    tables.exc[(key, s.subscription)] = tables.texts(o, win)
+            try:
+                f.no_basis_legal = basis_clause(policy, rec, role_local_parts=role_parts)
+            except UsageError:  # no marketing purpose in the policy: the rule's own citations
+                f.no_basis_legal = ()
+        if said_no:
+            keep_recipient[key] = rec
+        tables.put("d", key, c.deactivated_at)
+        tables.put("r", key, c.restricted_at)
+        channels.watch(key, bool(f.dead_address))
+
+    consent_bases = frozenset(mapping.consent_subscription_bases) or CONSENT_BASES
+    if subscriptions is not None:
+        if ahead is not None:
+            t, subs_facts = ahead.result()
+        else:
+            t, subs_facts = _read_subscriptions(subscriptions, mapping)
+        sub_tally = t
+        for s in subs_facts:
+            found_idx = find(s.record_id, s.subscriber)
+            if found_idx is None or seen[found_idx]:
+                continue  # not a live contact, or a second line for one: the first counts
+            seen[found_idx] = True
+            plan(found_idx, s.lists, s.unsubscribed_all_at)
+        del subs_facts
+    for idx, f in enumerate(facts):
+        if not seen[idx] and not f.contact.archived:
+            plan(idx, (), None)  # no statuses: no list records consent
+    del seen
+
+    return sub_tally, channels, keep_recipient
 
 
 def _stream_sends(
     sends: SnapshotInput,
     t: _Tally,
     purpose_of: dict[str, str],
+    list_of: dict[str, str | None],
     route: dict[str, int],
     watch_email: dict[str, int],
     channels: _Channels,
     progress: Callable[[str, int], None] | None,
     workers: int = 1,
 ) -> None:
-    # ``route`` maps the record id of every live contact to its key when the
-    # contact is watched, else to 0, so that a send to nobody watched costs no
-    # Python bytecode at all: batches are routed by C-level ``map``; a send
-    # whose record id is not a live contact's falls back to its e-mail address.
+    # ``route`` maps the record id of every live contact to its key, so that
+    # batches are routed by C-level ``map``; a send whose record id is not a
+    # live contact's falls back to its e-mail address.
     split = split_sends(sends.lines, workers, _MIN_PART) if workers > 1 else None
     if split is None or len(split[1]) < 2 or not _can_fork():
-        batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of)
+        batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of, lists=list_of)
         _fold(batches, t, route, watch_email, channels, sends.name, progress)
         return
     # Several processes, each reading one part of the file. They are forked, so
@@ -651,7 +782,7 @@ def _stream_sends(
     # process reading the whole log.
     global _JOB
     fd, ranges = split
-    _JOB = (fd, ranges, sends.name, purpose_of, route, watch_email, channels)
+    _JOB = (fd, ranges, sends.name, purpose_of, list_of, route, watch_email, channels)
     try:
         with ProcessPoolExecutor(max_workers=len(ranges) - 1,
                                  mp_context=mp.get_context("fork")) as pool:
@@ -659,7 +790,7 @@ def _stream_sends(
             lines_read: list[int] = []
             start, end = ranges[0]
             _fold(scan_range(fd, start, end, source=sends.name, campaigns=purpose_of,
-                             lines_read=lines_read),
+                             lines_read=lines_read, lists=list_of),
                   t, route, watch_email, channels, sends.name, progress)
             offset = lines_read[0]
             for fut in futures:
@@ -683,13 +814,14 @@ _JOB: tuple[Any, ...] | None = None
 def _part(i: int) -> tuple[int, int, list[Rejection], int, _Tallies]:
     """Fold part ``i`` of the send log in a forked worker; its tally and its hits."""
     assert _JOB is not None
-    fd, ranges, name, purpose_of, route, watch_email, shared = _JOB
+    fd, ranges, name, purpose_of, list_of, route, watch_email, shared = _JOB
     # a worker may run several parts: each starts from empty tallies
     channels = shared.emptied()
     t = _Tally(name)
     lines_read: list[int] = []
     start, end = ranges[i]
-    _fold(scan_range(fd, start, end, source=name, campaigns=purpose_of, lines_read=lines_read),
+    _fold(scan_range(fd, start, end, source=name, campaigns=purpose_of, lines_read=lines_read,
+                     lists=list_of),
           t, route, watch_email, channels, name, None)
     return t.read, t.rejected_records, t.rejected, lines_read[0], channels.tallies()
 
@@ -703,17 +835,14 @@ def _can_fork() -> bool:
 
 def _read_subscriptions(subs: SnapshotInput, mapping: PortalMapping,
                         ) -> tuple[_Tally, list[SubscriptionFacts]]:
-    """Read the subscription statuses: their tally, and the subscribers who opted out or consented.
-
-    The others change nothing in the audit (``_audit`` looks only at those two facts).
-    """
+    """Read the subscription statuses: their tally, and each subscriber's lists."""
     t = _Tally(subs.name)
     kept: list[SubscriptionFacts] = []
     for s in scan_subscriptions(subs.lines, source=subs.name, mapping=mapping):
         t.read += 1
         if isinstance(s, RecordError):
             t.reject(s)
-        elif s.opt_out is not None or s.consent:
+        else:
             kept.append(s)
     return t, kept
 
@@ -771,11 +900,11 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
-        # from here on only the sends to watched contacts
+        # from here on only the sends to live contacts
         wk: list[int] = list(filter(None, keys))
         ws = list(compress(b.sids, keys))
         wa = list(compress(b.ats, keys))
-        channels.feed(wk, ws, wa, partial(b.marketing, keys), b.fine)
+        channels.feed(wk, ws, wa, b, keys)
         if channels.any_bounced:
             channels.bounces(keys, b)
 
@@ -794,28 +923,12 @@ def _by_email(keys: list[int | None], b: SendBatch, watch_email: dict[str, int],
         keys[i] = 0 if idx is None else key[idx + 1]
 
 
-def _text_at(t: dt.datetime, fine: bool) -> str:
-    """An instant as send-log text: ``...SS.mmmZ`` rounded up to the millisecond, or ``...ffffffZ``.
-
-    A send time with millisecond precision is at or after ``t`` exactly when
-    its text is at or after the rounded-up text of ``t``.
-    """
-    t = t.astimezone(UTC)
-    if not fine and t.microsecond % 1000:
-        try:
-            t += dt.timedelta(microseconds=1000 - t.microsecond % 1000)
-        except OverflowError:
-            return "\uffff"  # after every send
-    text = t.isoformat(timespec="microseconds" if fine else "milliseconds")
-    return text.replace("+00:00", "Z")
-
-
 def _wide(at: str) -> str:
     return at if len(at) == 27 else at[:-1] + "000Z"
 
 
 class _Hits:
-    """The sends that hit one rule, per watched contact, while the log streams.
+    """The sends that hit one rule, per contact, while the log streams.
 
     Only counts, the first :data:`~.rules.MAX_EVIDENCE_SENDS` send ids and the
     earliest and latest times are kept, so memory is flat in the number of
@@ -823,52 +936,20 @@ class _Hits:
     in with C-level dict operations; any other order takes a comparison per hit.
     """
 
-    __slots__ = ("count", "first", "hi", "last", "marketing", "member", "sids", "thr", "thr_fine",
-                 "watching")
+    __slots__ = ("count", "first", "hi", "last", "sids")
 
-    def __init__(self, marketing: bool, timed: bool, n: int = 0) -> None:
-        self.marketing = marketing
-        #: by key: the key when the contact is watched, else 0 (a list look-up needs no hash)
-        self.member: list[int] = [0] * (n + 1)
-        self.watching = False
-        self.thr: dict[int, str] | None = {} if timed else None
-        self.thr_fine: dict[int, str] = {}
+    def __init__(self) -> None:
         self.count: Counter[int] = Counter()
         self.sids: defaultdict[int, list[str]] = defaultdict(list)
         self.first: dict[int, str] = {}
         self.last: dict[int, str] = {}
         self.hi = ""  # the latest time recorded, at the wide width
 
-    def watch(self, key: int, at: dt.datetime | None) -> None:
-        self.member[key] = key
-        self.watching = True
-        if self.thr is not None and at is not None:
-            self.thr[key] = _text_at(at, False)
-            self.thr_fine[key] = _text_at(at, True)
-
-    def feed(self, wk: list[int], ws: list[str], wa: list[str], mk: bool | list[bool],
-             fine: bool) -> None:
-        """Take the hits among sends to watched contacts (keys, send ids, times, marketing)."""
-        if self.marketing and mk is False:
+    def take(self, hit: list[bool], wk: list[int], ws: list[str], wa: list[str]) -> None:
+        """Record the sends whose ``hit`` is true (keys, send ids, times in log order)."""
+        if not any(hit):
             return
-        sel = list(map(self.member.__getitem__, wk))
-        if not any(sel):
-            return
-        if self.marketing and mk is not True:
-            sel = list(map(mul, sel, mk))  # type: ignore[arg-type]
-        hk = list(filter(None, sel))
-        if not hk:
-            return
-        hs = list(compress(ws, sel))
-        ha = list(compress(wa, sel))
-        if self.thr is not None:
-            thr = self.thr_fine if fine else self.thr
-            ok = list(map(ge, ha, map(thr.__getitem__, hk)))
-            if not all(ok):
-                hk, hs, ha = list(compress(hk, ok)), list(compress(hs, ok)), list(compress(ha, ok))
-                if not hk:
-                    return
-        self._record(hk, hs, ha)
+        self._record(list(compress(wk, hit)), list(compress(ws, hit)), list(compress(wa, hit)))
 
     def _record(self, hk: list[int], hs: list[str], ha: list[str]) -> None:
         count = self.count
@@ -898,24 +979,16 @@ class _Hits:
                 hi = w
         self.hi = hi
 
-    def emptied(self) -> _Hits:
-        """The same watch list (members, thresholds) with nothing counted yet."""
-        other = _Hits(self.marketing, self.thr is not None)
-        other.member, other.watching = self.member, self.watching
-        other.thr, other.thr_fine = self.thr, self.thr_fine
-        return other
-
-    def tally(self) -> tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]:
+    def tally(self) -> _Tally4:
         """What this process found: counts, first send ids, earliest and latest times."""
         return (dict(self.count), {k: v[:R.MAX_EVIDENCE_SENDS] for k, v in self.sids.items()},
                 self.first, self.last)
 
-    def merge(self, tally: tuple[dict[int, int], dict[int, list[str]], dict[int, str],
-                                 dict[int, str]]) -> None:
+    def merge(self, tally: _Tally4, key: list[int]) -> None:
         """Add the tally of a later part of the log (keys are the same in every process)."""
         count, sids, first, last = tally
         for k, n in count.items():
-            k = self.member[k]  # the shared key object
+            k = key[k]  # the shared key object
             self.count[k] += n
             own = self.sids[k]
             if len(own) < R.MAX_EVIDENCE_SENDS:
@@ -935,45 +1008,82 @@ class _Hits:
 
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
-_Tallies = tuple[_Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]]]
+_Tallies = tuple[_Tally4, _Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]],
+                 dict[int, set[str | None]]]
+_MARKETING = "marketing".__eq__
 
 
 class _Channels:
-    """The send rules' hits: marketing after opt-out, without basis, sends after restriction, bounces."""
+    """The send rules' hits: after opt-out, without basis, after deactivation, after restriction, bounces.
 
-    def __init__(self, n: int = 0) -> None:
-        """Channels for ``n`` contacts (keys 1..n)."""
-        self.opt_out = _Hits(marketing=True, timed=True, n=n)
-        self.no_basis = _Hits(marketing=True, timed=False, n=n)
-        self.restricted = _Hits(marketing=False, timed=True, n=n)
-        #: by key: the key when the contact's address hard-bounced, else 0
+    Each send to a live contact is judged against the thresholds of its slot
+    (contact key and list, :class:`~._verdicts.Tables`) with C-level ``map``
+    over the batch: the vectorised twin of
+    :func:`~gdpr_policy.marketing.may_send_marketing`.
+    """
+
+    def __init__(self, tables: Tables, subs_index: dict[str | None, int],
+                 marketing_lists: frozenset[str], n: int | None = None) -> None:
+        n = len(tables.d) - 1 if n is None else n
+        self.tables = tables
+        #: list id -> slot index (2 on) for the lists campaigns name; others are 0 or 1
+        self.subs_index = subs_index
+        self.marketing_lists = marketing_lists
+        self.other: dict[str | None, int] = dict.fromkeys(marketing_lists, 1)
+        self.opt_out = _Hits()
+        self.no_basis = _Hits()
+        self.deactivated = _Hits()
+        self.restricted = _Hits()
+        #: per key, the lists whose sends came after their opt-out (few)
+        self.opt_lists: dict[int, set[str | None]] = {}
+        #: by key: the key when the contact's address is dead, else 0
         self.bounced: list[int] = [0] * (n + 1)
         self.any_bounced = False
         self.bounce: dict[int, tuple[str, str]] = {}
         #: the one int object of each key, so that dict look-ups hit on identity
         self.key: list[int] = list(range(n + 1))
 
-    def watch(self, key: int, opt_out: dt.datetime | None, restricted: dt.datetime | None,
-              no_basis: bool, bounced: bool) -> None:
-        if opt_out is not None:
-            self.opt_out.watch(key, opt_out)
-        if no_basis:
-            self.no_basis.watch(key, None)
-        if restricted is not None:
-            self.restricted.watch(key, restricted)
+    def watch(self, key: int, bounced: bool) -> None:
         if bounced:
             self.bounced[key] = key
             self.any_bounced = True
 
-    def feed(self, wk: list[int], ws: list[str], wa: list[str],
-             marketing: Callable[[], bool | list[bool]], fine: bool) -> None:
-        """Take the hits among sends to watched contacts; ``marketing()`` says which are marketing."""
-        mk: bool | list[bool] | None = None
-        for hits in (self.opt_out, self.no_basis, self.restricted):
-            if hits.watching:
-                if hits.marketing and mk is None:
-                    mk = marketing()
-                hits.feed(wk, ws, wa, True if mk is None else mk, fine)
+    def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
+             keys: list[int | None]) -> None:
+        """Judge the sends to live contacts (keys, send ids, times) of batch ``b``."""
+        tb = self.tables
+        fine = b.fine
+        kinds = b.kinds(keys)
+        # restriction: every send that is not transactional, at or after it
+        r = tb.table("r", fine)
+        self.restricted.take(list(map(and_, map(ne, kinds, repeat("transactional")),
+                                      map(ge, wa, map(r.__getitem__, wk)))), wk, ws, wa)
+        mk = list(map(_MARKETING, kinds))
+        if not any(mk):
+            return
+        d = tb.table("d", fine)
+        self.deactivated.take(list(map(and_, mk, map(ge, wa, map(d.__getitem__, wk)))),
+                              wk, ws, wa)
+        subs = b.lists(keys)
+        js = list(map(self.subs_index.get, subs, map(self.other.get, subs, repeat(0))))
+        slots = list(map(add, map(mul, wk, repeat(tb.m)), js))
+        o = list(map(tb.table("o", fine).__getitem__, slots))
+        lo = list(map(tb.table("lo", fine).__getitem__, slots))
+        hi = list(map(tb.table("hi", fine).__getitem__, slots))
+        if tb.exc and (0 in js or 1 in js):
+            # a list no campaign names, that the contact has a status on
+            for i, (k, sub, j) in enumerate(zip(wk, subs, js, strict=True)):
+                if j < 2 and sub is not None:
+                    got = tb.exc.get((k, sub))
+                    if got is not None:
+                        o[i], lo[i], hi[i] = got
+        after = list(map(and_, mk, map(ge, wa, o)))
+        if any(after):
+            self.opt_out.take(after, wk, ws, wa)
+            for k, sub in zip(compress(wk, after), compress(subs, after), strict=True):
+                self.opt_lists.setdefault(k, set()).add(sub)
+        self.no_basis.take(list(map(and_, map(and_, mk, map(ge, wa, lo)), map(lt, wa, hi))),
+                           wk, ws, wa)
 
     def bounces(self, keys: list[int | None], b: SendBatch) -> None:
         """Note each bounced contact's first hard-bounced send, in log order."""
@@ -990,33 +1100,51 @@ class _Channels:
                 first[k] = (s, a)
 
     def emptied(self) -> _Channels:
-        """The same watch lists with nothing counted yet."""
-        other = _Channels()
-        other.opt_out = self.opt_out.emptied()
-        other.no_basis = self.no_basis.emptied()
-        other.restricted = self.restricted.emptied()
+        """The same tables and watch lists with nothing counted yet."""
+        other = _Channels(self.tables, self.subs_index, self.marketing_lists, 0)
         other.bounced, other.any_bounced = self.bounced, self.any_bounced
         other.key = self.key
         return other
 
     def tallies(self) -> _Tallies:
         """What this process found, to send to the one that merges."""
-        return (self.opt_out.tally(), self.no_basis.tally(), self.restricted.tally(), self.bounce)
+        return (self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
+                self.restricted.tally(), self.bounce, self.opt_lists)
 
     def merge(self, tallies: _Tallies) -> None:
         """Add the tallies of a later part of the log."""
-        opt_out, no_basis, restricted, bounce = tallies
-        self.opt_out.merge(opt_out)
-        self.no_basis.merge(no_basis)
-        self.restricted.merge(restricted)
+        opt_out, no_basis, deactivated, restricted, bounce, opt_lists = tallies
+        self.opt_out.merge(opt_out, self.key)
+        self.no_basis.merge(no_basis, self.key)
+        self.deactivated.merge(deactivated, self.key)
+        self.restricted.merge(restricted, self.key)
         for k, v in bounce.items():
             self.bounce.setdefault(self.key[k], v)
+        for k, subs in opt_lists.items():
+            self.opt_lists.setdefault(self.key[k], set()).update(subs)
 
-    def settle(self, facts: Sequence[R.ContactFacts]) -> None:
+    def settle(self, facts: Sequence[R.ContactFacts], recipients: dict[int, Recipient],
+               plan_subs: Sequence[str], marketing_lists: frozenset[str]) -> None:
         """Put the hits into the contacts' facts, as the rules read them."""
         for hits, name in ((self.opt_out, "after_opt_out"), (self.no_basis, "no_basis"),
+                           (self.deactivated, "after_deactivation"),
                            (self.restricted, "after_restriction")):
             for key in hits.count:
                 setattr(facts[key - 1], name, hits.evidence(key))
+        for key, subs in self.opt_lists.items():
+            rec = recipients[key]
+            outs = []
+            for sub in subs:
+                # the list the sends went out under, as the thresholds named it
+                if sub is not None and (sub in self.subs_index or (key, sub) in self.tables.exc):
+                    name, marketing = sub, None
+                else:
+                    j = self.other.get(sub, 0)
+                    name, marketing = plan_subs[j], j == 1
+                reason = effective_opt_out(rec, name, marketing_lists=marketing_lists,
+                                           marketing=marketing)
+                assert reason is not None and reason.since is not None
+                outs.append(R.OptOut(reason.since, reason.how, reason.request_id, sub))
+            facts[key - 1].opt_outs = tuple(sorted(outs, key=lambda o: (o.at, o.subscription or "")))
         for key, (sid, at) in self.bounce.items():
             facts[key - 1].bounce_send = (sid, parse_instant(at))

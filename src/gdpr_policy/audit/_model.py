@@ -84,6 +84,12 @@ class Contact:
     line: int | None = None
     pointer: str | None = None
     id_note: str | None = None
+    #: when the contact was deactivated (``None``: not deactivated, or no date recorded)
+    deactivated_at: dt.datetime | None = None
+    #: ISO country code, ``None`` when unknown
+    country: str | None = None
+    #: every condition of the existing-customer exception is recorded as met
+    customer_exception: bool = False
 
     @property
     def key(self) -> str:

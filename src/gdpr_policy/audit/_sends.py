@@ -83,6 +83,7 @@ _SID = attrgetter("send_id")
 _CID = attrgetter("campaign_id")
 _PURPOSE = attrgetter("purpose")
 _RID = attrgetter("record_id")
+_LIST = attrgetter("subscription_id")
 _AT = attrgetter("sent_at")
 _STATUS = attrgetter("status")
 _DAY = itemgetter(slice(0, 10))
@@ -151,6 +152,20 @@ class SendBatch:
             return next(iter(kinds)) == "marketing"
         return list(map(_MARKETING, effective))
 
+    def kinds(self, picked: list[Any]) -> list[str | None]:
+        """The purpose of each picked send: the campaign's when the campaign is listed, else its own."""
+        cids = _texts(list(map(_CID, compress(self._rows, picked))))
+        return list(map(self._scanner.campaigns.get, cids,  # type: ignore[arg-type]
+                        compress(self._purposes, picked)))
+
+    def lists(self, picked: list[Any]) -> list[str | None]:
+        """The list (subscription id) each picked send went out under: the campaign's when the
+        campaign is listed, else the send's own."""
+        rows = list(compress(self._rows, picked))
+        cids = _texts(list(map(_CID, rows)))
+        own = _texts(list(map(_LIST, rows)))
+        return list(map(self._scanner.lists.get, cids, own))  # type: ignore[arg-type]
+
     def hard_bounce(self, picked: list[Any]) -> list[bool]:
         """Whether each picked send's status is ``hard_bounce``."""
         return [v == "hard_bounce" for v in _texts(list(map(_STATUS, compress(self._rows, picked))))]
@@ -159,9 +174,12 @@ class SendBatch:
 class SendScanner:
     """Reads one send log; holds the caches of checked times and days."""
 
-    def __init__(self, source: str, campaigns: Mapping[str, str]) -> None:
+    def __init__(self, source: str, campaigns: Mapping[str, str],
+                 lists: Mapping[str, str | None] | None = None) -> None:
         self.source = source
         self.campaigns = campaigns
+        #: campaign id -> the list (subscription id) it went out under
+        self.lists: Mapping[str, str | None] = lists or {}
         #: sent_at text -> comparable text (24 or 27 characters), or "" when invalid
         self._times: dict[str, str] = {}
         self._days: set[str] = set()
@@ -283,7 +301,8 @@ class SendScanner:
             except RecordError as err:
                 errors.append(err)
                 continue
-            rows.append(_Send(s.send_id, s.campaign_id, None, s.purpose,  # type: ignore[arg-type]
+            rows.append(_Send(s.send_id, s.campaign_id, s.subscription_id,
+                              s.purpose,  # type: ignore[arg-type]
                               s.record_id, s.email, _text_of(s.sent_at), s.status))
         batch = self._bulk(rows, first_no, read, errors) if rows else None
         if batch is None:
@@ -356,7 +375,7 @@ def _checked(chunk: bytes) -> bytes:
 
 def scan_sends(
     lines: Iterable[str], *, source: str, campaigns: Mapping[str, str],
-    chunk_size: int = _CHUNK,
+    chunk_size: int = _CHUNK, lists: Mapping[str, str | None] | None = None,
 ) -> Iterator[SendBatch]:
     """Read a send log: its batches, in log order.
 
@@ -364,9 +383,9 @@ def scan_sends(
     ``chunk_size``) or any iterable of ``str`` lines. ``campaigns`` maps
     campaign ids to their purpose: a line without a purpose of its own needs a
     listed campaign, and the campaign's purpose decides whether a send is
-    marketing.
+    marketing. ``lists`` maps campaign ids to the list they went out under.
     """
-    sc = SendScanner(source, campaigns)
+    sc = SendScanner(source, campaigns, lists)
     stream = _binary(lines)
     no = 1
     if stream is not None:
@@ -459,13 +478,14 @@ def split_sends(lines: Iterable[str], parts: int,
 
 
 def scan_range(fd: int, start: int, end: int, *, source: str, campaigns: Mapping[str, str],
-               lines_read: list[int], chunk_size: int = _CHUNK) -> Iterator[SendBatch]:
+               lines_read: list[int], chunk_size: int = _CHUNK,
+               lists: Mapping[str, str | None] | None = None) -> Iterator[SendBatch]:
     """:func:`scan_sends` of the bytes ``[start, end)`` of a file; line numbers count from 1.
 
     The number of lines of the range is appended to ``lines_read`` at the end, so
     that the caller can number the lines of the next range.
     """
-    sc = SendScanner(source, campaigns)
+    sc = SendScanner(source, campaigns, lists)
     no = 1
     for chunk, open_end in _byte_chunks(_Range(fd, start, end), chunk_size):  # type: ignore[arg-type]
         n = chunk.count(b"\n") - 1

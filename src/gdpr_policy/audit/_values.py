@@ -74,8 +74,9 @@ Value = str | dt.datetime | None
 class _Plan:
     """A mapping's property names and value sets, looked up once instead of per contact."""
 
-    __slots__ = ("bases", "bounce", "created", "deact", "deact_values", "dprops", "email", "optout",
-                 "restr", "restr_date", "restr_values", "stage")
+    __slots__ = ("bases", "bounce", "countries", "country", "created", "deact", "deact_date",
+                 "deact_values", "dprops", "email", "exception", "optout", "restr", "restr_date",
+                 "restr_values", "stage")
 
     def __init__(self, m: PortalMapping) -> None:
         self.email = m.email_property
@@ -83,6 +84,10 @@ class _Plan:
         self.dprops = m.datetime_properties()
         self.deact = m.deactivated_property
         self.deact_values = frozenset(v.casefold() for v in m.deactivated_values)
+        self.deact_date = m.deactivated_date_property
+        self.country = m.country_property
+        self.countries = m.country_code
+        self.exception = m.customer_exception_properties
         self.restr = m.restricted_property
         self.restr_values = frozenset(v.casefold() for v in m.restricted_values)
         self.restr_date = m.restricted_date_property
@@ -178,6 +183,7 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
             acts.append(Activity(name, at))
     deact = _text(props, p.deact)
     deactivated = deact is not None and deact.casefold() in p.deact_values
+    deactivated_at = _instant(props, p.deact_date) if deactivated else None
     restr = _text(props, p.restr)
     restricted = restr is not None and restr.casefold() in p.restr_values
     restricted_at = _instant(props, p.restr_date)
@@ -200,6 +206,14 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
             unsubscribed = parse_bool(optout)
         except ValueError as exc:
             raise _Fail(p.optout, str(exc), optout) from None
+    exception = bool(p.exception)
+    for name in p.exception:
+        flag = _text(props, name)
+        try:
+            met = flag is not None and parse_bool(flag)
+        except ValueError as exc:
+            raise _Fail(name, str(exc), flag) from None
+        exception = exception and met
     return Contact(
         record_id=record_id,
         email=email,
@@ -218,4 +232,7 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         line=line,
         pointer=pointer,
         id_note=id_note,
+        deactivated_at=deactivated_at,
+        country=p.countries(_text(props, p.country)),
+        customer_exception=exception,
     )
