@@ -238,15 +238,16 @@ def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> 
     lines = [send(f"S{i}", "1", "a@x.no", at("2024-01-01T10:00")) for i in range(40)]
     path = tmp_path / "email_sends.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
-    tables = Tables.empty(1, 3)
-    tables.lo[1 * 3 + 2] = ""  # key 1 on list 2: no send has a basis
+    tables = Tables(1, 3)
+    tables.set_slot(1, 2, None, (None, None))  # key 1 on list 2: no send has a basis
     channels = _engine._Channels(tables, {str(NL): 2}, frozenset({str(NL)}))
+    channels.campaigns({"100": "marketing"}, {"100": str(NL)})
     with path.open(encoding="utf-8") as fh:
         split = split_sends(fh, 2)
         assert split is not None
         fd, ranges = split
-        _engine._JOB = (fd, ranges, "s", {"100": "marketing"}, {"100": str(NL)},
-                        {"1": channels.key[1]}, {}, channels)
+        _engine._JOB = (fd, ranges, "s", {"100": "marketing"}, {"1": channels.key[1]}, {},
+                        channels)
         try:
             first, again = _engine._part(1), _engine._part(1)
         finally:

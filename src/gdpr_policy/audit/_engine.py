@@ -37,8 +37,8 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import compress, islice, repeat
-from operator import add, and_, ge, le, lt, mul, ne
+from itertools import compress, groupby, islice, repeat
+from operator import and_, ge, le, lt, or_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -580,6 +580,7 @@ def _audit(
     judged = subscriptions is not None
     if sub_tally is not None:
         tallies.append(sub_tally)
+    channels.campaigns(purpose_of, list_of)
 
     watch_id: dict[str, int] = {}
     watch_email: dict[str, int] = {}
@@ -598,8 +599,7 @@ def _audit(
         t = _Tally(sends.name)
         tallies.append(t)
         route = {rid: kobj[idx + 1] for rid, idx in watch_id.items()}
-        _stream_sends(sends, t, purpose_of, list_of, route, watch_email, channels, progress,
-                      workers)
+        _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
         channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
         del route
     # the routing tables and the hit tallies are in the facts now: free them before
@@ -686,7 +686,7 @@ def _plan_all(
     """
     sub_tally: _Tally | None = None
     # a contact's key is its index + 1 (0 stands for "nobody watched")
-    tables = Tables.empty(len(facts), len(plan_subs))
+    tables = Tables(len(facts), len(plan_subs))
     channels = _Channels(tables, subs_index, marketing_lists)
     judged = subscriptions is not None
     seen: list[bool] = [False] * len(facts)
@@ -706,22 +706,21 @@ def _plan_all(
                         deactivated_at=c.deactivated_at, restricted_at=c.restricted_at,
                         customer_exception=c.customer_exception, country=c.country)
         key = idx + 1
-        base = key * tables.m
         exception = c.customer_exception and st.exception_enabled
         said_no = False
+        tables.set_contact(key, c.deactivated_at, c.restricted_at)
         if judged:
             for j, (o, win) in enumerate(slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
                                                    consent_bases=consent_bases,
                                                    exception=exception,
                                                    marketing_subs=_OTHER_LISTS[1:])):
-                tables.put("o", base + j, o)
+                tables.set_slot(key, j, o, win)
                 said_no = said_no or o is not None
-                if win is not None:
-                    tables.put("lo", base + j, win[0], "")
-                    tables.put("hi", base + j, win[1])
             for s in lists:
-                # a list no campaign names: sends under it (their campaign unlisted) look it up
-                if s.subscription not in subs_index:
+                # a list no campaign names: sends under it (their campaign unlisted) look it
+                # up; only a status that says no, or one on a marketing list, changes them
+                if s.subscription not in subs_index and (
+                        s.marketing or s.status == "NOT_SUBSCRIBED"):
                     [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
                                            consent_bases=consent_bases, exception=exception)
                     tables.exc[(key, s.subscription)] = tables.texts(o, win)
@@ -731,8 +730,6 @@ def _plan_all(
                 f.no_basis_legal = ()
         if said_no:
             keep_recipient[key] = rec
-        tables.put("d", key, c.deactivated_at)
-        tables.put("r", key, c.restricted_at)
         channels.watch(key, bool(f.dead_address))
 
     consent_bases = frozenset(mapping.consent_subscription_bases) or CONSENT_BASES
@@ -761,7 +758,6 @@ def _stream_sends(
     sends: SnapshotInput,
     t: _Tally,
     purpose_of: dict[str, str],
-    list_of: dict[str, str | None],
     route: dict[str, int],
     watch_email: dict[str, int],
     channels: _Channels,
@@ -773,7 +769,7 @@ def _stream_sends(
     # live contact's falls back to its e-mail address.
     split = split_sends(sends.lines, workers, _MIN_PART) if workers > 1 else None
     if split is None or len(split[1]) < 2 or not _can_fork():
-        batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of, lists=list_of)
+        batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of)
         _fold(batches, t, route, watch_email, channels, sends.name, progress)
         return
     # Several processes, each reading one part of the file. They are forked, so
@@ -782,7 +778,7 @@ def _stream_sends(
     # process reading the whole log.
     global _JOB
     fd, ranges = split
-    _JOB = (fd, ranges, sends.name, purpose_of, list_of, route, watch_email, channels)
+    _JOB = (fd, ranges, sends.name, purpose_of, route, watch_email, channels)
     try:
         with ProcessPoolExecutor(max_workers=len(ranges) - 1,
                                  mp_context=mp.get_context("fork")) as pool:
@@ -790,7 +786,7 @@ def _stream_sends(
             lines_read: list[int] = []
             start, end = ranges[0]
             _fold(scan_range(fd, start, end, source=sends.name, campaigns=purpose_of,
-                             lines_read=lines_read, lists=list_of),
+                             lines_read=lines_read),
                   t, route, watch_email, channels, sends.name, progress)
             offset = lines_read[0]
             for fut in futures:
@@ -814,14 +810,13 @@ _JOB: tuple[Any, ...] | None = None
 def _part(i: int) -> tuple[int, int, list[Rejection], int, _Tallies]:
     """Fold part ``i`` of the send log in a forked worker; its tally and its hits."""
     assert _JOB is not None
-    fd, ranges, name, purpose_of, list_of, route, watch_email, shared = _JOB
+    fd, ranges, name, purpose_of, route, watch_email, shared = _JOB
     # a worker may run several parts: each starts from empty tallies
     channels = shared.emptied()
     t = _Tally(name)
     lines_read: list[int] = []
     start, end = ranges[i]
-    _fold(scan_range(fd, start, end, source=name, campaigns=purpose_of, lines_read=lines_read,
-                     lists=list_of),
+    _fold(scan_range(fd, start, end, source=name, campaigns=purpose_of, lines_read=lines_read),
           t, route, watch_email, channels, name, None)
     return t.read, t.rejected_records, t.rejected, lines_read[0], channels.tallies()
 
@@ -1030,6 +1025,8 @@ class _Channels:
         self.subs_index = subs_index
         self.marketing_lists = marketing_lists
         self.other: dict[str | None, int] = dict.fromkeys(marketing_lists, 1)
+        #: campaign id -> (purpose, list index, list id), filled by :meth:`campaigns`
+        self.pair_of: dict[str, tuple[str | None, int, str | None]] = {}
         self.opt_out = _Hits()
         self.no_basis = _Hits()
         self.deactivated = _Hits()
@@ -1043,6 +1040,13 @@ class _Channels:
         #: the one int object of each key, so that dict look-ups hit on identity
         self.key: list[int] = list(range(n + 1))
 
+    def campaigns(self, purpose_of: dict[str, str], list_of: dict[str, str | None]) -> None:
+        """Learn each listed campaign's purpose and list."""
+        for cid, purpose in purpose_of.items():
+            sub = list_of.get(cid)
+            j = self.subs_index.get(sub, self.other.get(sub, 0))
+            self.pair_of[cid] = (purpose, j, sub)
+
     def watch(self, key: int, bounced: bool) -> None:
         if bounced:
             self.bounced[key] = key
@@ -1050,40 +1054,87 @@ class _Channels:
 
     def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
              keys: list[int | None]) -> None:
-        """Judge the sends to live contacts (keys, send ids, times) of batch ``b``."""
-        tb = self.tables
-        fine = b.fine
-        kinds = b.kinds(keys)
-        # restriction: every send that is not transactional, at or after it
-        r = tb.table("r", fine)
-        self.restricted.take(list(map(and_, map(ne, kinds, repeat("transactional")),
-                                      map(ge, wa, map(r.__getitem__, wk)))), wk, ws, wa)
-        mk = list(map(_MARKETING, kinds))
-        if not any(mk):
+        """Judge the sends to live contacts (keys, send ids, times) of batch ``b``.
+
+        The sends are cut into runs of one purpose and one list (a log written
+        campaign by campaign has one run per batch), each judged with C-level
+        ``map`` against that list's tables; runs are taken in log order.
+        """
+        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
+        first = pairs[0]
+        if pairs.count(first) == len(pairs):
+            self._run(first, wk, ws, wa, b.fine, None)
             return
-        d = tb.table("d", fine)
-        self.deactivated.take(list(map(and_, mk, map(ge, wa, map(d.__getitem__, wk)))),
-                              wk, ws, wa)
-        subs = b.lists(keys)
-        js = list(map(self.subs_index.get, subs, map(self.other.get, subs, repeat(0))))
-        slots = list(map(add, map(mul, wk, repeat(tb.m)), js))
-        o = list(map(tb.table("o", fine).__getitem__, slots))
-        lo = list(map(tb.table("lo", fine).__getitem__, slots))
-        hi = list(map(tb.table("hi", fine).__getitem__, slots))
-        if tb.exc and (0 in js or 1 in js):
-            # a list no campaign names, that the contact has a status on
-            for i, (k, sub, j) in enumerate(zip(wk, subs, js, strict=True)):
-                if j < 2 and sub is not None:
-                    got = tb.exc.get((k, sub))
-                    if got is not None:
-                        o[i], lo[i], hi[i] = got
-        after = list(map(and_, mk, map(ge, wa, o)))
+        start = 0
+        for pair, group in groupby(pairs):
+            end = start + sum(1 for _ in group)
+            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, None)
+            start = end
+
+    def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
+             wa: list[str], fine: bool, _: None) -> None:
+        kind, j, sub = pair
+        if kind == "transactional":
+            return
+        tb = self.tables
+        if kind != "marketing":
+            if tb.any_r:
+                r = tb.table("r", 0, fine)
+                self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+            return
+        if j < 2 and sub is not None and tb.exc:
+            self._run_listed(sub, j, wk, ws, wa, fine)
+            return
+        if not (fine and tb.exact):
+            # the pre-filter: most sends can break nothing
+            a, bb = tb.a[j], tb.b[j]
+            cand = list(map(or_, map(ge, wa, map(a.__getitem__, wk)),
+                            map(lt, wa, map(bb.__getitem__, wk))))
+            if not any(cand):
+                return
+            if not all(cand):
+                wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
+        if tb.any_r:
+            r = tb.table("r", 0, fine)
+            self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+        if tb.any_d:
+            d = tb.table("d", 0, fine)
+            self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
+        o = list(map(tb.table("o", j, fine).__getitem__, wk))
+        lo = list(map(tb.table("lo", j, fine).__getitem__, wk))
+        hi = list(map(tb.table("hi", j, fine).__getitem__, wk))
+        self._marketing(wk, ws, wa, o, lo, hi, sub)
+
+    def _run_listed(self, sub: str, j: int, wk: list[int], ws: list[str], wa: list[str],
+                    fine: bool) -> None:
+        # sends under a list no campaign names: a contact with a status on it has its own
+        # thresholds (rare: only sends whose campaign is not listed)
+        tb = self.tables
+        if tb.any_r:
+            r = tb.table("r", 0, fine)
+            self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+        if tb.any_d:
+            d = tb.table("d", 0, fine)
+            self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
+        to, tlo, thi = tb.table("o", j, fine), tb.table("lo", j, fine), tb.table("hi", j, fine)
+        o, lo, hi = [], [], []
+        for k in wk:
+            got = tb.exc.get((k, sub))
+            if got is None:
+                got = (to[k], tlo[k], thi[k])
+            o.append(got[0])
+            lo.append(got[1])
+            hi.append(got[2])
+        self._marketing(wk, ws, wa, o, lo, hi, sub)
+
+    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str],
+                   lo: list[str], hi: list[str], sub: str | None) -> None:
+        after = list(map(ge, wa, o))
         if any(after):
             self.opt_out.take(after, wk, ws, wa)
-            for k, sub in zip(compress(wk, after), compress(subs, after), strict=True):
+            for k in set(compress(wk, after)):
                 self.opt_lists.setdefault(k, set()).add(sub)
-        self.no_basis.take(list(map(and_, map(and_, mk, map(ge, wa, lo)), map(lt, wa, hi))),
-                           wk, ws, wa)
+        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
 
     def bounces(self, keys: list[int | None], b: SendBatch) -> None:
         """Note each bounced contact's first hard-bounced send, in log order."""
@@ -1102,6 +1153,7 @@ class _Channels:
     def emptied(self) -> _Channels:
         """The same tables and watch lists with nothing counted yet."""
         other = _Channels(self.tables, self.subs_index, self.marketing_lists, 0)
+        other.pair_of = self.pair_of
         other.bounced, other.any_bounced = self.bounced, self.any_bounced
         other.key = self.key
         return other

@@ -83,7 +83,6 @@ _SID = attrgetter("send_id")
 _CID = attrgetter("campaign_id")
 _PURPOSE = attrgetter("purpose")
 _RID = attrgetter("record_id")
-_LIST = attrgetter("subscription_id")
 _AT = attrgetter("sent_at")
 _STATUS = attrgetter("status")
 _DAY = itemgetter(slice(0, 10))
@@ -152,19 +151,25 @@ class SendBatch:
             return next(iter(kinds)) == "marketing"
         return list(map(_MARKETING, effective))
 
-    def kinds(self, picked: list[Any]) -> list[str | None]:
-        """The purpose of each picked send: the campaign's when the campaign is listed, else its own."""
-        cids = _texts(list(map(_CID, compress(self._rows, picked))))
-        return list(map(self._scanner.campaigns.get, cids,  # type: ignore[arg-type]
-                        compress(self._purposes, picked)))
+    def purpose_lists(self, picked: list[Any],
+                      pair_of: Mapping[str, tuple[str | None, int, str | None]],
+                      index: Mapping[str | None, int],
+                      other: Mapping[str | None, int]) -> list[tuple[str | None, int, str | None]]:
+        """For each picked send: its purpose, the index of its list, and the list's id.
 
-    def lists(self, picked: list[Any]) -> list[str | None]:
-        """The list (subscription id) each picked send went out under: the campaign's when the
-        campaign is listed, else the send's own."""
+        ``pair_of`` gives them for listed campaigns; a send whose campaign is not
+        listed has its own purpose and list (``index``, else ``other``, else 0).
+        """
         rows = list(compress(self._rows, picked))
         cids = _texts(list(map(_CID, rows)))
-        own = _texts(list(map(_LIST, rows)))
-        return list(map(self._scanner.lists.get, cids, own))  # type: ignore[arg-type]
+        pairs = list(map(pair_of.get, cids))  # type: ignore[arg-type]
+        if None in pairs:
+            purposes = list(compress(self._purposes, picked))
+            for i, pair in enumerate(pairs):
+                if pair is None:
+                    sub = _texts([rows[i].subscription_id])[0]
+                    pairs[i] = (purposes[i], index.get(sub, other.get(sub, 0)), sub)
+        return pairs  # type: ignore[return-value]
 
     def hard_bounce(self, picked: list[Any]) -> list[bool]:
         """Whether each picked send's status is ``hard_bounce``."""
@@ -174,12 +179,9 @@ class SendBatch:
 class SendScanner:
     """Reads one send log; holds the caches of checked times and days."""
 
-    def __init__(self, source: str, campaigns: Mapping[str, str],
-                 lists: Mapping[str, str | None] | None = None) -> None:
+    def __init__(self, source: str, campaigns: Mapping[str, str]) -> None:
         self.source = source
         self.campaigns = campaigns
-        #: campaign id -> the list (subscription id) it went out under
-        self.lists: Mapping[str, str | None] = lists or {}
         #: sent_at text -> comparable text (24 or 27 characters), or "" when invalid
         self._times: dict[str, str] = {}
         self._days: set[str] = set()
@@ -375,7 +377,7 @@ def _checked(chunk: bytes) -> bytes:
 
 def scan_sends(
     lines: Iterable[str], *, source: str, campaigns: Mapping[str, str],
-    chunk_size: int = _CHUNK, lists: Mapping[str, str | None] | None = None,
+    chunk_size: int = _CHUNK,
 ) -> Iterator[SendBatch]:
     """Read a send log: its batches, in log order.
 
@@ -383,9 +385,9 @@ def scan_sends(
     ``chunk_size``) or any iterable of ``str`` lines. ``campaigns`` maps
     campaign ids to their purpose: a line without a purpose of its own needs a
     listed campaign, and the campaign's purpose decides whether a send is
-    marketing. ``lists`` maps campaign ids to the list they went out under.
+    marketing.
     """
-    sc = SendScanner(source, campaigns, lists)
+    sc = SendScanner(source, campaigns)
     stream = _binary(lines)
     no = 1
     if stream is not None:
@@ -478,14 +480,13 @@ def split_sends(lines: Iterable[str], parts: int,
 
 
 def scan_range(fd: int, start: int, end: int, *, source: str, campaigns: Mapping[str, str],
-               lines_read: list[int], chunk_size: int = _CHUNK,
-               lists: Mapping[str, str | None] | None = None) -> Iterator[SendBatch]:
+               lines_read: list[int], chunk_size: int = _CHUNK) -> Iterator[SendBatch]:
     """:func:`scan_sends` of the bytes ``[start, end)`` of a file; line numbers count from 1.
 
     The number of lines of the range is appended to ``lines_read`` at the end, so
     that the caller can number the lines of the next range.
     """
-    sc = SendScanner(source, campaigns, lists)
+    sc = SendScanner(source, campaigns)
     no = 1
     for chunk, open_end in _byte_chunks(_Range(fd, start, end), chunk_size):  # type: ignore[arg-type]
         n = chunk.count(b"\n") - 1

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from ..marketing import ListStatus, Recipient, effective_opt_out
 
@@ -130,45 +129,74 @@ def threshold_text(t: dt.datetime) -> tuple[str, str | None]:
     return up.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), exact
 
 
-@dataclass(slots=True)
 class Tables:
-    """The thresholds of every watched contact (key ``k``) and list (index ``j``): slot ``k*m + j``.
+    """The thresholds of every contact (key ``k``) on every list (index ``j``), as text.
 
-    ``o``, ``lo``, ``hi``: opt-out and no-basis window per slot; ``d``, ``r``:
-    deactivation and restriction per key. ``exc`` holds the thresholds of
-    lists that have no index (a send whose campaign is not listed, under a list
-    the contact has a status on): ``(key, list id) -> (o, lo, hi)``.
+    ``o[j][k]``: the effective opt-out; ``lo[j][k]``, ``hi[j][k]``: the no-basis
+    window; ``d[k]``, ``r[k]``: deactivation and restriction. ``a[j][k]`` and
+    ``b[j][k]`` are a pre-filter: a marketing send at ``t`` can break a rule
+    only if ``t >= a`` or ``t < b`` (``a`` is the earliest finite threshold,
+    ``b`` the end of a window open to the past), so the sends that break
+    nothing, nearly all of them, cost two look-ups and two comparisons.
+    ``exc`` holds the thresholds of lists no campaign names, for a contact
+    with a status on one: ``(key, list id) -> (o, lo, hi)``.
     """
 
-    m: int
-    o: list[str]
-    lo: list[str]
-    hi: list[str]
-    d: list[str]
-    r: list[str]
-    exact: dict[tuple[str, int], str]
-    exc: dict[tuple[int, str], tuple[str, str, str]]
-    fine_cache: dict[str, list[str]] | None = None
+    __slots__ = ("a", "any_d", "any_r", "b", "d", "exact", "exc", "fine_cache", "hi", "lo", "m",
+                 "o", "r")
 
-    @classmethod
-    def empty(cls, n: int, m: int) -> Tables:
-        """Tables for keys ``1..n`` and ``m`` lists where nothing is ever a breach."""
-        size = (n + 1) * m
-        return cls(m, [NEVER] * size, [NEVER] * size, [NEVER] * size, [NEVER] * (n + 1),
-                   [NEVER] * (n + 1), {}, {})
+    def __init__(self, n: int, m: int) -> None:
+        self.m = m
+        self.o = [[NEVER] * (n + 1) for _ in range(m)]
+        self.lo = [[NEVER] * (n + 1) for _ in range(m)]
+        self.hi = [[NEVER] * (n + 1) for _ in range(m)]
+        self.a = [[NEVER] * (n + 1) for _ in range(m)]
+        self.b = [[ALWAYS] * (n + 1) for _ in range(m)]
+        self.d = [NEVER] * (n + 1)
+        self.r = [NEVER] * (n + 1)
+        self.any_d = self.any_r = False
+        #: exact texts of thresholds with sub-millisecond digits: (table, j, key) -> text
+        self.exact: dict[tuple[str, int, int], str] = {}
+        self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
+        self.fine_cache: dict[tuple[str, int], list[str]] = {}
 
-    def put(self, table: str, i: int, t: dt.datetime | None, unbounded: str = NEVER) -> None:
-        """Set one threshold (``None``: ``unbounded``)."""
-        if t is None:
-            getattr(self, table)[i] = unbounded
-            return
+    def _text(self, table: str, j: int, k: int, t: dt.datetime) -> str:
         text, exact = threshold_text(t)
-        getattr(self, table)[i] = text
         if exact is not None:
-            self.exact[(table, i)] = exact
+            self.exact[(table, j, k)] = exact
+        return text
+
+    def set_contact(self, k: int, deactivated: dt.datetime | None,
+                    restricted: dt.datetime | None) -> None:
+        """Set a contact's deactivation and restriction (``None``: never)."""
+        if deactivated is not None:
+            self.d[k] = self._text("d", 0, k, deactivated)
+            self.any_d = True
+        if restricted is not None:
+            self.r[k] = self._text("r", 0, k, restricted)
+            self.any_r = True
+        if deactivated is not None or restricted is not None:
+            first = min(self.d[k], self.r[k])
+            for a in self.a:
+                a[k] = first
+
+    def set_slot(self, k: int, j: int, o: dt.datetime | None, win: Window | None) -> None:
+        """Set one contact's thresholds on list ``j`` (after :meth:`set_contact`)."""
+        ot = NEVER if o is None else self._text("o", j, k, o)
+        self.o[j][k] = ot
+        first = min(ot, self.d[k], self.r[k])
+        if win is not None:
+            lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])
+            hi = NEVER if win[1] is None else self._text("hi", j, k, win[1])
+            self.lo[j][k], self.hi[j][k] = lo, hi
+            if lo == ALWAYS:
+                self.b[j][k] = hi
+            else:
+                first = min(first, lo)
+        self.a[j][k] = first
 
     def texts(self, o: dt.datetime | None, win: Window | None) -> tuple[str, str, str]:
-        """One slot's thresholds as text (for :attr:`exc`; rounded like the tables)."""
+        """One slot's thresholds as text (for :attr:`exc`)."""
         ot = NEVER if o is None else threshold_text(o)[0]
         if win is None:
             return ot, NEVER, NEVER
@@ -176,18 +204,18 @@ class Tables:
         hi = NEVER if win[1] is None else threshold_text(win[1])[0]
         return ot, lo, hi
 
-    def table(self, name: str, fine: bool) -> list[str]:
-        """A table for sends logged with milliseconds, or (``fine``) with microseconds."""
-        base: list[str] = getattr(self, name)
+    def table(self, name: str, j: int, fine: bool) -> list[str]:
+        """Table ``name`` of list ``j`` for sends logged with milliseconds, or (``fine``)
+        with microseconds (then the exact texts replace the rounded ones)."""
+        base: list[str] = getattr(self, name) if name in ("d", "r") else getattr(self, name)[j]
         if not fine or not self.exact:
             return base
-        if self.fine_cache is None:
-            self.fine_cache = {}
-        got = self.fine_cache.get(name)
+        key = (name, j)
+        got = self.fine_cache.get(key)
         if got is None:
             got = list(base)
-            for (tname, i), text in self.exact.items():
-                if tname == name:
-                    got[i] = text
-            self.fine_cache[name] = got
+            for (tname, tj, k), text in self.exact.items():
+                if tname == name and (tj == j or name in ("d", "r")):
+                    got[k] = text
+            self.fine_cache[key] = got
         return got
