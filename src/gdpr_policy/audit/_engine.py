@@ -53,6 +53,7 @@ from ..marketing import (
     basis_clause,
     customer_exception_enabled,
     effective_opt_out,
+    is_role_address,
 )
 from ..report._model import InputStats, PolicyRef, Rejection, Report
 from . import rules as R
@@ -598,7 +599,10 @@ def _audit(
     if sends is not None:
         t = _Tally(sends.name)
         tallies.append(t)
-        route = {rid: kobj[idx + 1] for rid, idx in watch_id.items()}
+        # a live contact no send logged with its id can judge routes to 0 (sends matched
+        # on the address are still judged)
+        routed = channels.routed
+        route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
         _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
         channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
         del route
@@ -692,6 +696,19 @@ def _plan_all(
     seen: list[bool] = [False] * len(facts)
     role_parts = frozenset(mapping.role_address_local_parts)
     keep_recipient: dict[int, Recipient] = {}
+    #: by key: whether a send logged with the record's id can break a rule
+    routed: list[bool] = [False] * (len(facts) + 1)
+    # the law a send without basis breaks: the same two answers for every contact
+    law_cited: tuple[str, ...] = ()
+    promise: tuple[str, ...] = ()
+    law_country: str | None = None
+    try:
+        law_cited = basis_clause(policy, Recipient(country=None))
+        promise = basis_clause(policy, Recipient(email="post@x"))
+        if law_cited != promise:
+            law_country = next(x.split(" ", 1)[0] for x in law_cited if x not in promise)
+    except UsageError:  # no marketing purpose in the policy: the rule's own citations
+        pass
 
     def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None) -> None:
         f = facts[idx]
@@ -709,13 +726,15 @@ def _plan_all(
         exception = c.customer_exception and st.exception_enabled
         said_no = False
         tables.set_contact(key, c.deactivated_at, c.restricted_at)
+        if c.deactivated_at is not None or c.restricted_at is not None or f.dead_address:
+            routed[key] = True
         if judged:
-            for j, (o, win) in enumerate(slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
-                                                   consent_bases=consent_bases,
-                                                   exception=exception,
-                                                   marketing_subs=_OTHER_LISTS[1:])):
-                tables.set_slot(key, j, o, win)
-                said_no = said_no or o is not None
+            slots = slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
+                              consent_bases=consent_bases, exception=exception,
+                              marketing_subs=_OTHER_LISTS[1:])
+            if tables.set_plan(key, slots, c.created_at):
+                routed[key] = True
+            said_no = any(o is not None for o, _ in slots)
             for s in lists:
                 # a list no campaign names: sends under it (their campaign unlisted) look it
                 # up; only a status that says no, or one on a marketing list, changes them
@@ -724,20 +743,26 @@ def _plan_all(
                     [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
                                            consent_bases=consent_bases, exception=exception)
                     tables.exc[(key, s.subscription)] = tables.texts(o, win)
-            try:
-                f.no_basis_legal = basis_clause(policy, rec, role_local_parts=role_parts)
-            except UsageError:  # no marketing purpose in the policy: the rule's own citations
-                f.no_basis_legal = ()
+            if law_country is not None and (
+                    (c.country is not None and c.country != law_country)
+                    or is_role_address(c.email, role_parts)):
+                f.no_basis_legal = promise
+            else:
+                f.no_basis_legal = law_cited
         if said_no:
             keep_recipient[key] = rec
         channels.watch(key, bool(f.dead_address))
 
     consent_bases = frozenset(mapping.consent_subscription_bases) or CONSENT_BASES
     if subscriptions is not None:
+        subs_facts: Iterable[SubscriptionFacts]
         if ahead is not None:
             t, subs_facts = ahead.result()
         else:
-            t, subs_facts = _read_subscriptions(subscriptions, mapping)
+            # read and planned one subscriber at a time: no list of them is kept
+            t = _Tally(subscriptions.name)
+            subs_facts = _counted(scan_subscriptions(subscriptions.lines, source=subscriptions.name,
+                                                     mapping=mapping), t)
         sub_tally = t
         for s in subs_facts:
             found_idx = find(s.record_id, s.subscriber)
@@ -751,6 +776,7 @@ def _plan_all(
             plan(idx, (), None)  # no statuses: no list records consent
     del seen
 
+    channels.routed = routed
     return sub_tally, channels, keep_recipient
 
 
@@ -842,6 +868,17 @@ def _read_subscriptions(subs: SnapshotInput, mapping: PortalMapping,
     return t, kept
 
 
+def _counted(items: Iterable[SubscriptionFacts | RecordError], t: _Tally,
+             ) -> Iterator[SubscriptionFacts]:
+    """The facts of a subscription reader, counted in ``t`` (and the bad lines rejected)."""
+    for s in items:
+        t.read += 1
+        if isinstance(s, RecordError):
+            t.reject(s)
+        else:
+            yield s
+
+
 def _ahead_job() -> tuple[_Tally, list[SubscriptionFacts]]:
     assert _JOB is not None
     subs, mapping = _JOB
@@ -891,7 +928,8 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
         if not len(b):
             continue
         keys: list[int | None] = list(map(route_get, b.rids))  # type: ignore[arg-type]
-        if None in keys:
+        by_address = None in keys
+        if by_address:
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
@@ -899,7 +937,7 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
         wk: list[int] = list(filter(None, keys))
         ws = list(compress(b.sids, keys))
         wa = list(compress(b.ats, keys))
-        channels.feed(wk, ws, wa, b, keys)
+        channels.feed(wk, ws, wa, b, keys, by_address)
         if channels.any_bounced:
             channels.bounces(keys, b)
 
@@ -1025,6 +1063,8 @@ class _Channels:
         self.subs_index = subs_index
         self.marketing_lists = marketing_lists
         self.other: dict[str | None, int] = dict.fromkeys(marketing_lists, 1)
+        #: by key: whether a send logged with the record's id can break a rule
+        self.routed: list[bool] = []
         #: campaign id -> (purpose, list index, list id), filled by :meth:`campaigns`
         self.pair_of: dict[str, tuple[str | None, int, str | None]] = {}
         self.opt_out = _Hits()
@@ -1053,26 +1093,28 @@ class _Channels:
             self.any_bounced = True
 
     def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
-             keys: list[int | None]) -> None:
+             keys: list[int | None], by_address: bool = False) -> None:
         """Judge the sends to live contacts (keys, send ids, times) of batch ``b``.
 
         The sends are cut into runs of one purpose and one list (a log written
         campaign by campaign has one run per batch), each judged with C-level
-        ``map`` against that list's tables; runs are taken in log order.
+        ``map`` against that list's tables; runs are taken in log order. A
+        batch with sends matched on the address (``by_address``) skips the
+        pre-filter, which assumes a send logged with the record's id.
         """
         pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
         first = pairs[0]
         if pairs.count(first) == len(pairs):
-            self._run(first, wk, ws, wa, b.fine, None)
+            self._run(first, wk, ws, wa, b.fine, by_address)
             return
         start = 0
         for pair, group in groupby(pairs):
             end = start + sum(1 for _ in group)
-            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, None)
+            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
             start = end
 
     def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
-             wa: list[str], fine: bool, _: None) -> None:
+             wa: list[str], fine: bool, by_address: bool) -> None:
         kind, j, sub = pair
         if kind == "transactional":
             return
@@ -1085,7 +1127,7 @@ class _Channels:
         if j < 2 and sub is not None and tb.exc:
             self._run_listed(sub, j, wk, ws, wa, fine)
             return
-        if not (fine and tb.exact):
+        if not (fine and tb.exact) and not by_address:
             # the pre-filter: most sends can break nothing
             a, bb = tb.a[j], tb.b[j]
             cand = list(map(or_, map(ge, wa, map(a.__getitem__, wk)),

@@ -116,17 +116,32 @@ def slot_plan(
     return out
 
 
+_TEXTS: dict[dt.datetime, tuple[str, str | None]] = {}
+
+
+def _iso27(t: dt.datetime) -> str:
+    # ``isoformat`` of a UTC instant is several times faster than ``strftime``
+    return t.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
 def threshold_text(t: dt.datetime) -> tuple[str, str | None]:
     """An instant as threshold text rounded up to the millisecond, and the exact text if that differs."""
-    t = t.astimezone(UTC)
-    exact = t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if not t.microsecond % 1000:
-        return exact, None
-    try:
-        up = t + dt.timedelta(microseconds=1000 - t.microsecond % 1000)
-    except OverflowError:
-        return NEVER, exact
-    return up.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), exact
+    got = _TEXTS.get(t)
+    if got is not None:
+        return got
+    u = t.astimezone(UTC)
+    exact = _iso27(u)
+    if not u.microsecond % 1000:
+        got = (exact, None)
+    else:
+        try:
+            got = (_iso27(u + dt.timedelta(microseconds=1000 - u.microsecond % 1000)), exact)
+        except OverflowError:
+            got = (NEVER, exact)
+    if len(_TEXTS) > 1 << 16:
+        _TEXTS.clear()
+    _TEXTS[t] = got
+    return got
 
 
 class Tables:
@@ -179,6 +194,39 @@ class Tables:
             first = min(self.d[k], self.r[k])
             for a in self.a:
                 a[k] = first
+
+    def set_plan(self, k: int, plan: list[tuple[dt.datetime | None, Window | None]],
+                 created: dt.datetime | None = None) -> bool:
+        """Set one contact's thresholds on every list, in list order (after :meth:`set_contact`).
+
+        ``created``: the record's creation. A send logged with the record's id
+        cannot precede it, so a window open to the past that ends by then is
+        left out of the pre-filter (sends matched on the address skip the
+        pre-filter). Returns whether any send logged with the record's id can
+        break a rule.
+        """
+        dr = min(self.d[k], self.r[k])
+        text = self._text
+        reachable = dr != NEVER
+        for j, (o, win) in enumerate(plan):
+            if o is None and win is None:
+                continue  # as initialised, with the pre-filter at min(d, r)
+            ot = NEVER if o is None else text("o", j, k, o)
+            self.o[j][k] = ot
+            first = ot if ot < dr else dr
+            if win is not None:
+                lo = ALWAYS if win[0] is None else text("lo", j, k, win[0])
+                hi = NEVER if win[1] is None else text("hi", j, k, win[1])
+                self.lo[j][k], self.hi[j][k] = lo, hi
+                if lo == ALWAYS:
+                    if created is None or win[1] is None or win[1] > created:
+                        self.b[j][k] = hi
+                        reachable = True
+                elif lo < first:
+                    first = lo
+            self.a[j][k] = first
+            reachable = reachable or first != NEVER
+        return reachable
 
     def set_slot(self, k: int, j: int, o: dt.datetime | None, win: Window | None) -> None:
         """Set one contact's thresholds on list ``j`` (after :meth:`set_contact`)."""
