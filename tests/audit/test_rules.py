@@ -634,3 +634,98 @@ def test_mangled_ids_note_in_full(examples: tuple[str, ...]) -> None:
     assert note.evidence == {"count": len(lines), "lines": list(lines[:MAX_EVIDENCE_SENDS]),
                              "examples": list(examples)}
     assert record_id_mangled.evaluate(MangledIds("export.csv", (), ()), audit_ctx()) == []
+
+
+# ------------------------------------------------------------------ never silent (issue 10)
+def test_a_rule_missing_an_input_is_reported_not_evaluated_in_full() -> None:
+    # no subscription statuses: consent and per-list opt-outs cannot be judged, so the two
+    # marketing rules say so instead of reporting nothing (or everything)
+    rep = run(contacts=[contact("1", "a@x.no", hs_legal_basis="")],
+              sends=[send("S1", "1", None, at("2024-01-05T07:00"))],
+              requests=[request("D1", "objection", "a@x.no", at("2024-01-01T00:00"))],
+              request_hook=deadline_hook)
+    assert by_rule(rep, "marketing.no-basis") == by_rule(rep, "marketing.after-opt-out") == []
+    found = {f.subject: f for f in by_rule(rep, "audit.rule-not-evaluated")}
+    assert sorted(found) == ["rule:marketing.after-opt-out", "rule:marketing.no-basis"]
+    f = found["rule:marketing.no-basis"]
+    assert (f.severity, f.location) == (Severity.WARNING, None)
+    assert f.message.values == {"rule": "marketing.no-basis", "needs": "the subscription statuses"}
+    assert f.evidence == f.message.values
+
+
+def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs() -> None:
+    header = '"Record ID","Email","Create Date"\n'
+    rep = run(contacts=[header, '"1","a@x.no","2020-01-01 00:00"\n'], contacts_name="export.csv",
+              subscriptions=[subscription("1", "a@x.no")], sends=[],
+              requests=[request("D1", "erasure", "a@x.no", at("2025-01-01T00:00"))],
+              request_hook=deadline_hook)
+    [f] = by_rule(rep, "audit.rule-not-evaluated")
+    assert f.message.values == {
+        "rule": "erasure.soft-deleted", "source": "export.csv",
+        "needs": "the recycle bin (a contacts API dump, or --recycle-bin with a CSV export)"}
+    assert f.location == Location(file="export.csv")
+    # with the API dump nothing is missing
+    full = run(contacts=[contact("1", "a@x.no")], subscriptions=[subscription("1", "a@x.no")],
+               sends=[], requests=[request("D1", "erasure", "a@x.no", at("2025-01-01T00:00"))],
+               request_hook=deadline_hook)
+    assert by_rule(full, "audit.rule-not-evaluated") == []
+
+
+def test_files_not_read_are_named_in_warnings() -> None:
+    from gdpr_policy.audit import classify_files
+
+    sel = classify_files(["contacts_api.jsonl", "innsynsforesporsler.jsonl", "ground_truth.csv"])
+    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not an audit input",
+                                 "ground_truth.csv": "not an audit input"}
+    rep = run(contacts=[contact("1", "a@x.no")], ignored_files=sel.ignored)
+    found = by_rule(rep, "audit.file-not-read")
+    assert [(f.subject, f.severity, f.location) for f in found] == [
+        ("file:ground_truth.csv", Severity.WARNING, Location(file="ground_truth.csv")),
+        ("file:innsynsforesporsler.jsonl", Severity.WARNING,
+         Location(file="innsynsforesporsler.jsonl"))]
+    assert found[1].message.values == {"file": "innsynsforesporsler.jsonl",
+                                       "reason": "not an audit input"}
+
+
+# ------------------------------------------------------------------ the person's activity
+def _policy_counting_staff_notes() -> Any:
+    v = bundled_policy().at(dt.date(2025, 6, 30))
+    rr = tuple(r.model_copy(update={"not_activity": tuple(
+        x for x in r.not_activity if x != "staff-logged")}) if r.trigger == "inactivity" else r
+        for r in v.retention)
+    return v.model_copy(update={"retention": rr})
+
+
+def test_a_staff_note_is_not_the_persons_activity_unless_the_policy_says_so() -> None:
+    # S12: notes_last_updated moves when staff log a note or a sales e-mail
+    from gdpr_policy.audit import SnapshotInput
+
+    lines = [contact("1", "a@x.no", createdate=at("2019-01-01T00:00"),
+                     notes_last_updated=at("2025-06-01T00:00"))]
+    [f] = by_rule(run(contacts=lines), "retention.inactive-not-deactivated")
+    assert f.evidence["last_activity_property"] == "createdate"
+    rep = audit_snapshot(as_of=dt.date(2025, 6, 30), policy=_policy_counting_staff_notes(),
+                         contacts=SnapshotInput("contacts_api.jsonl", lines))
+    assert by_rule(rep, "retention.inactive-not-deactivated") == []
+
+
+@pytest.mark.parametrize(("reason", "fires"), [
+    ("UNKNOWN_USER", True), ("POLICY", False), ("SPAM", False), ("CONTENT", False),
+    ("MAILBOX_FULL", False), ("OTHER", False)])
+def test_only_an_unknown_user_bounce_shows_a_dead_address(reason: str, fires: bool) -> None:
+    # S11: "når mottakerens e-post ikke lenger er i bruk"
+    rep = run(contacts=[contact("1", "a@x.no", hs_email_hard_bounce_reason_enum=reason)])
+    assert len(by_rule(rep, "retention.bounced-not-deleted")) == int(fires)
+
+
+def test_a_send_matched_on_the_address_before_the_record_existed_is_judged() -> None:
+    # the pre-filter assumes a send logged with the record's id follows its creation; one
+    # matched on the address only is judged against the whole history
+    created = at("2024-06-01T00:00")
+    lines = [contact("1", "a@x.no", createdate=created)]
+    subs = [subscription("1", "a@x.no", consent=True, since=created)]
+    rep = run(contacts=lines, subscriptions=subs,
+              sends=[send("S1", None, "a@x.no", created - dt.timedelta(days=30)),
+                     send("S2", "1", None, created + dt.timedelta(days=1))])
+    [f] = by_rule(rep, "marketing.no-basis")
+    assert f.evidence["send_ids"] == ["S1"]

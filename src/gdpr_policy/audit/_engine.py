@@ -107,6 +107,10 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "erasure.not-carried-out": ("contacts", "requests"),
     "erasure.soft-deleted": ("archived contacts", "requests"),
 }
+_NEEDS_TEXT = {"archived contacts": "the recycle bin (a contacts API dump, or --recycle-bin "
+                                    "with a CSV export)",
+               "sends": "the e-mail send log", "subscriptions": "the subscription statuses",
+               "requests": "the request log"}
 
 _CONTACT_BATCH = 4096
 #: the lists of slots 0 and 1: a list no campaign names, and such a marketing list
@@ -660,9 +664,14 @@ def _audit(
             "archived contacts": saw_archived}
     for rule_id, needs in _NEEDS.items():
         missing = [x for x in needs if not have[x]]
-        if missing:
-            findings.extend(R.rule_not_evaluated.evaluate(
-                R.UnjudgedRule(rule_id, ", ".join(missing)), ctx))
+        if not missing:
+            continue
+        # a CSV export without the recycle bin: the one file that lacks what the rule needs
+        source = contacts.name if missing == ["archived contacts"] and contacts is not None \
+            else None
+        findings.extend(R.rule_not_evaluated.evaluate(
+            R.UnjudgedRule(rule_id, ", ".join(_NEEDS_TEXT.get(x, x) for x in missing), source),
+            ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
