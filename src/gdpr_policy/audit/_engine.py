@@ -65,7 +65,7 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, file_size, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
-from ._verdicts import Tables, slot_plan
+from ._verdicts import Tables, quiet_plan, slot_plan
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -728,41 +728,53 @@ def _plan_all(
                       objections.get(f"id:{c.record_id}") if c.record_id else None):
                 if x is not None and (objection is None or x.at < objection.at):
                     objection = x
-        rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub, objection=objection,
-                        deactivated_at=c.deactivated_at, restricted_at=c.restricted_at,
-                        customer_exception=c.customer_exception, country=c.country)
         key = idx + 1
-        exception = c.customer_exception and st.exception_enabled
-        said_no = False
-        tables.set_contact(key, c.deactivated_at, c.restricted_at)
-        if c.deactivated_at is not None or c.restricted_at is not None or f.dead_address:
+        exception = c.customer_exception and exception_enabled
+        if c.deactivated_at is not None or c.restricted_at is not None:
+            tables.set_contact(key, c.deactivated_at, c.restricted_at)
             routed[key] = True
-        if judged:
+        if f.dead_address:
+            routed[key] = True
+            channels.watch(key, True)
+        if not judged:
+            return
+        said_no = unsub is not None or objection is not None or any(
+            s.status == "NOT_SUBSCRIBED" for s in lists)
+        rec: Recipient | None = None
+        if said_no:
+            rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
+                            objection=objection, deactivated_at=c.deactivated_at,
+                            restricted_at=c.restricted_at,
+                            customer_exception=c.customer_exception, country=c.country)
             slots = slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
                               consent_bases=consent_bases, exception=exception,
-                              marketing_subs=_OTHER_LISTS[1:])
-            if tables.set_plan(key, slots, c.created_at):
-                routed[key] = True
-            said_no = any(o is not None for o, _ in slots)
-            for s in lists:
-                # a list no campaign names: sends under it (their campaign unlisted) look it
-                # up; only a status that says no, or one on a marketing list, changes them
-                if s.subscription not in subs_index and (
-                        s.marketing or s.status == "NOT_SUBSCRIBED"):
-                    [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
-                                           consent_bases=consent_bases, exception=exception)
-                    tables.exc[(key, s.subscription)] = tables.texts(o, win)
-            if law_country is not None and (
-                    (c.country is not None and c.country != law_country)
-                    or is_role_address(c.email, role_parts)):
-                f.no_basis_legal = promise
-            else:
-                f.no_basis_legal = law_cited
-        if said_no:
+                              marketing_subs=other_marketing)
             keep_recipient[key] = rec
-        channels.watch(key, bool(f.dead_address))
+        else:
+            slots = quiet_plan(lists, plan_subs, marketing_lists, other_marketing, consent_bases,
+                               exception)
+        if tables.set_plan(key, slots, c.created_at):
+            routed[key] = True
+        for s in lists:
+            # a list no campaign names: sends under it (their campaign unlisted) look it
+            # up; only a status that says no, or one on a marketing list, changes them
+            if s.subscription not in subs_index and (
+                    s.marketing or s.status == "NOT_SUBSCRIBED"):
+                rec = rec or Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
+                                       objection=objection)
+                [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
+                                       consent_bases=consent_bases, exception=exception)
+                tables.exc[(key, s.subscription)] = tables.texts(o, win)
+        if law_country is not None and (
+                (c.country is not None and c.country != law_country)
+                or is_role_address(c.email, role_parts)):
+            f.no_basis_legal = promise
+        else:
+            f.no_basis_legal = law_cited
 
     consent_bases = frozenset(mapping.consent_subscription_bases) or CONSENT_BASES
+    exception_enabled = st.exception_enabled
+    other_marketing = frozenset(_OTHER_LISTS[1:])
     if subscriptions is not None:
         subs_facts: Iterable[SubscriptionFacts]
         if ahead is not None:

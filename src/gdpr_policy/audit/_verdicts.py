@@ -83,20 +83,18 @@ def slot_plan(
     marketing lists although no person need have a status on them (the
     audit's stand-in for "a marketing list no campaign names").
     """
-    said_no = rec.unsubscribed_all_at is not None or rec.objection is not None or any(
-        s.status == "NOT_SUBSCRIBED" for s in rec.lists)
-    by_name: dict[str, ListStatus] = {}
-    for s in rec.lists:
-        for n in s.names():
-            by_name.setdefault(n, s)
+    lists = rec.lists
+    if rec.unsubscribed_all_at is None and rec.objection is None and not any(
+            s.status == "NOT_SUBSCRIBED" for s in lists):
+        return quiet_plan(lists, subs, marketing_lists, marketing_subs, consent_bases, exception)
+    by_name = _by_name(lists)
     mk_window: Window | bool | None = False  # computed when first needed
     out: list[tuple[dt.datetime | None, Window | None]] = []
     for sub in subs:
         own = by_name.get(sub)
         is_marketing = (own is not None and own.marketing) or sub in marketing_lists or (
             sub in marketing_subs)
-        opt = effective_opt_out(rec, sub, marketing_lists=marketing_lists,
-                                marketing=is_marketing) if said_no else None
+        opt = effective_opt_out(rec, sub, marketing_lists=marketing_lists, marketing=is_marketing)
         o = opt.since if opt is not None else None
         if exception:
             out.append((o, None))
@@ -106,13 +104,48 @@ def slot_plan(
             win = _window_of_own(own, consent_bases)
         else:
             if mk_window is False:
-                mk_window = _window_of_marketing(rec.lists, consent_bases)
+                mk_window = _window_of_marketing(lists, consent_bases)
             win = mk_window  # type: ignore[assignment]
         if win is not None and o is not None:
             lo, hi = win
             hi = o if hi is None or o < hi else hi
             win = None if lo is not None and lo >= hi else (lo, hi)
         out.append((o, win))
+    return out
+
+
+def _by_name(lists: Sequence[ListStatus]) -> dict[str, ListStatus]:
+    by_name: dict[str, ListStatus] = {}
+    for s in lists:
+        by_name.setdefault(s.subscription, s)
+        if s.name is not None:
+            by_name.setdefault(s.name, s)
+    return by_name
+
+
+def quiet_plan(
+    lists: Sequence[ListStatus],
+    subs: Sequence[str],
+    marketing_lists: Collection[str],
+    marketing_subs: Collection[str],
+    consent_bases: Collection[str],
+    exception: bool,
+) -> list[tuple[dt.datetime | None, Window | None]]:
+    """:func:`slot_plan` of a person who never said no (no opt-out anywhere): windows only."""
+    if exception:
+        return [(None, None)] * len(subs)
+    by_name = _by_name(lists)
+    mk_window: Window | bool | None = False
+    out: list[tuple[dt.datetime | None, Window | None]] = []
+    append = out.append
+    for sub in subs:
+        own = by_name.get(sub)
+        if (own is not None and own.marketing) or sub in marketing_lists or sub in marketing_subs:
+            append((None, _window_of_own(own, consent_bases)))
+        else:
+            if mk_window is False:
+                mk_window = _window_of_marketing(lists, consent_bases)
+            append((None, mk_window))  # type: ignore[arg-type]
     return out
 
 
