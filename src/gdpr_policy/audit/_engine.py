@@ -65,7 +65,7 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, file_size, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
-from ._verdicts import Tables, quiet_plan, slot_plan
+from ._verdicts import Tables, forget, quiet_plan, slot_plan
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -798,6 +798,7 @@ def _plan_all(
     del seen
 
     channels.routed = routed
+    forget()
     return sub_tally, channels, keep_recipient
 
 

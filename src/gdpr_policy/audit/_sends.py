@@ -160,6 +160,13 @@ class SendBatch:
         ``pair_of`` gives them for listed campaigns; a send whose campaign is not
         listed has its own purpose and list (``index``, else ``other``, else 0).
         """
+        raw = list(map(_CID, self._rows))
+        first = raw[0] if raw else None
+        if raw.count(first) == len(raw):
+            # the whole batch is one campaign (a log written campaign by campaign)
+            pair = pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
+            if pair is not None:
+                return [pair] * len(list(filter(None, picked)))
         rows = list(compress(self._rows, picked))
         cids = _texts(list(map(_CID, rows)))
         pairs = list(map(pair_of.get, cids))  # type: ignore[arg-type]

@@ -94,6 +94,7 @@ class _Reader:
     def __init__(self, mapping: PortalMapping) -> None:
         self.mapping = mapping
         self.marketing = frozenset(mapping.marketing_subscriptions)
+        self.timeless: dict[tuple[str, str, str | None, str | None], ListStatus] = {}
         self.times: dict[str, dt.datetime] = {}
 
     def instant(self, text: str | None) -> dt.datetime | Literal[False] | None:
@@ -128,7 +129,20 @@ class _Reader:
             if at is False or (at is None and r.status == "NOT_SUBSCRIBED"):
                 return None
             name = _text(r.subscriptionName)
-            lists.append(ListStatus(sid, r.status, at, _text(r.legalBasis), name,
+            basis = _text(r.legalBasis)
+            if at is None:
+                # statuses without a time (NOT_SPECIFIED, mostly) repeat across subscribers
+                shared = (sid, r.status, basis, name)
+                got = self.timeless.get(shared)
+                if got is None:
+                    if len(self.timeless) > _CACHE_MAX:
+                        self.timeless.clear()
+                    got = self.timeless[shared] = ListStatus(
+                        sid, r.status, None, basis, name,
+                        sid in is_marketing or (name is not None and name in is_marketing))
+                lists.append(got)
+                continue
+            lists.append(ListStatus(sid, r.status, at, basis, name,
                                     sid in is_marketing or (name is not None and name in is_marketing)))
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():

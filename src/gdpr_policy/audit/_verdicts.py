@@ -29,7 +29,8 @@ from collections.abc import Collection, Sequence
 
 from ..marketing import ListStatus, Recipient, effective_opt_out
 
-__all__ = ["ALWAYS", "NEVER", "Tables", "Window", "slot_plan", "threshold_text"]
+__all__ = ["ALWAYS", "NEVER", "Tables", "Window", "forget", "quiet_plan", "slot_plan",
+           "threshold_text"]
 
 UTC = dt.UTC
 NEVER = "\uffff"  # a threshold no send reaches
@@ -123,6 +124,11 @@ def _by_name(lists: Sequence[ListStatus]) -> dict[str, ListStatus]:
     return by_name
 
 
+#: quiet_plan's templates by the shape of a person's statuses (a few dozen in a portal)
+_TEMPLATES: dict[tuple[object, ...], tuple[int, ...]] = {}
+_EMPTY, _ALL, _MK = -1, -2, -3
+
+
 def quiet_plan(
     lists: Sequence[ListStatus],
     subs: Sequence[str],
@@ -131,22 +137,70 @@ def quiet_plan(
     consent_bases: Collection[str],
     exception: bool,
 ) -> list[tuple[dt.datetime | None, Window | None]]:
-    """:func:`slot_plan` of a person who never said no (no opt-out anywhere): windows only."""
+    """:func:`slot_plan` of a person who never said no (no opt-out anywhere): windows only.
+
+    Which window each list gets depends only on the *shape* of the statuses
+    (lists, status, whether the basis is consent, whether a time is known),
+    never on the times themselves: the shape's template is worked out once
+    and filled with each person's times.
+    """
     if exception:
         return [(None, None)] * len(subs)
-    by_name = _by_name(lists)
-    mk_window: Window | bool | None = False
+    key = (tuple(subs), _frozen(marketing_lists), _frozen(marketing_subs), _frozen(consent_bases),
+           *[(x.subscription, x.name, x.status, x.legal_basis, x.at is None, x.marketing)
+             for x in lists])
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _template(lists, subs, marketing_lists, marketing_subs, consent_bases)
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    mk: Window | bool | None = False
     out: list[tuple[dt.datetime | None, Window | None]] = []
     append = out.append
+    for code in template:
+        if code >= 0:
+            append((None, (None, lists[code].at)))
+        elif code == _ALL:
+            append((None, (None, None)))
+        elif code == _EMPTY:
+            append((None, None))
+        else:
+            if mk is False:
+                mk = _window_of_marketing(lists, consent_bases)
+            append((None, mk))  # type: ignore[arg-type]
+    return out
+
+
+def forget() -> None:
+    """Drop the caches of threshold texts and templates (the planning is over)."""
+    _TEXTS.clear()
+    _TEMPLATES.clear()
+
+
+def _frozen(values: Collection[str]) -> frozenset[str]:
+    return values if isinstance(values, frozenset) else frozenset(values)
+
+
+def _template(lists: Sequence[ListStatus], subs: Sequence[str], marketing_lists: Collection[str],
+              marketing_subs: Collection[str], consent_bases: Collection[str]) -> tuple[int, ...]:
+    by_name = _by_name(lists)
+    index = {id(x): i for i, x in enumerate(lists)}
+    codes: list[int] = []
     for sub in subs:
         own = by_name.get(sub)
         if (own is not None and own.marketing) or sub in marketing_lists or sub in marketing_subs:
-            append((None, _window_of_own(own, consent_bases)))
+            win = _window_of_own(own, consent_bases)
+            if win is None:
+                codes.append(_EMPTY)
+            elif win == (None, None):
+                codes.append(_ALL)
+            else:  # (None, own.at): consent from the status's time (a quiet person's is SUBSCRIBED)
+                assert own is not None
+                codes.append(index[id(own)])
         else:
-            if mk_window is False:
-                mk_window = _window_of_marketing(lists, consent_bases)
-            append((None, mk_window))  # type: ignore[arg-type]
-    return out
+            codes.append(_MK)
+    return tuple(codes)
 
 
 _TEXTS: dict[dt.datetime, tuple[str, str | None]] = {}
