@@ -47,12 +47,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ._errors import UsageError
-from ._messages import Message
+from ._messages import Message, MessageValue
 from ._refs import LegalRef, StatementRef
 from ._rules import Finding, Severity
 
 if TYPE_CHECKING:
-    from ._policy import PolicyVersion
+    from ._policy import PolicyVersion, Purpose
 
 __all__ = [
     "CONSENT_BASES",
@@ -159,7 +159,7 @@ class Reason:
 
     def finding(self, subject: str) -> Finding:
         """The reason as a finding about ``subject`` (one send), renderable in en, nb, sv."""
-        values: dict[str, object]
+        values: dict[str, MessageValue]
         if self.rule == AFTER_OPT_OUT[0]:
             values = {"opt_out": self.since, "count": 1}
         elif self.rule == DEACTIVATED[0]:
@@ -171,7 +171,7 @@ class Reason:
         code = self.rule if self.how != "statement-promise" else f"{self.rule}.promise"
         return Finding(
             rule=self.rule, severity=Severity.ERROR, subject=subject,
-            message=Message(code=code, values=values),  # type: ignore[arg-type]
+            message=Message(code=code, values=values),
             evidence={"how": self.how, "since": self.since, "request_id": self.request_id},
             legal=tuple(LegalRef.parse(x) for x in self.legal),
             statement=tuple(StatementRef(clause=s) for s in self.statement))
@@ -201,7 +201,7 @@ def is_role_address(email: str | None, local_parts: Collection[str] = ROLE_LOCAL
     return email.rsplit("@", 1)[0].strip().casefold() in local_parts
 
 
-def _marketing_purpose(policy: PolicyVersion, purpose: str | None):  # type: ignore[no-untyped-def]
+def _marketing_purpose(policy: PolicyVersion, purpose: str | None) -> Purpose:
     if purpose is not None:
         return policy.purpose(purpose)
     for p in policy.purposes:

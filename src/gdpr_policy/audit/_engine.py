@@ -1,16 +1,19 @@
 """The streaming audit: read every input once, stream the send log, reconcile every file.
 
 Order of work. The small and medium inputs (campaigns, requests, contacts,
-subscriptions) are read first and indexed; from them the engine knows, per
-live contact, the instants that make a send matter (effective opt-out,
-restriction) and whether the contact has any basis for marketing. Then the
-send log is streamed in batches of a few hundred lines (``_sends.scan_sends``):
-no send is kept beyond its batch, and a send to nobody watched costs its share
-of one C-level parse and one dict look-up per batch-wide ``map``; the sends to
-watched contacts are folded into per-contact tallies (count, first send ids,
-earliest and latest time) with C-level operations too (``_Hits``). Memory is
-flat in the number of sends. Instants in the send log are compared as ISO 8601
-UTC text, whose order is time order; only the evidence becomes ``datetime``.
+subscriptions) are read first and indexed; from them the engine works out, per
+live contact and list, the instants from which a send breaks a rule: the
+marketing decision of :func:`~gdpr_policy.marketing.may_send_marketing` in bulk
+(``_verdicts``: the effective opt-out and the one window without consent per
+list, the deactivation and the restriction per contact). Then the send log is
+streamed in batches of a few hundred lines (``_sends.scan_sends``): no send is
+kept beyond its batch; sends are routed to contacts with one dict look-up per
+batch-wide ``map``, and judged per run of one purpose and one list against that
+list's tables, behind a two-comparison pre-filter, with C-level operations;
+the hits are folded into per-contact tallies (count, first send ids, earliest
+and latest time, ``_Hits``). Memory is flat in the number of sends. Instants
+in the send log are compared as ISO 8601 UTC text, whose order is time order;
+only the evidence becomes ``datetime``.
 With ``workers`` > 1 the send log is cut into byte ranges read by forked
 processes, whose tallies are merged in file order (the same report), and a
 forked process reads the subscription statuses while this one reads the
@@ -24,6 +27,10 @@ Request deadlines are not computed here. The deadline engine plugs in as a
 due date (which ``erasure.not-carried-out`` needs for requests still open) and
 its own findings (``request.late``, ``request.overdue`` ...). Without a hook the
 audit says so in an ``audit.deadlines-not-evaluated`` finding.
+
+Never silent: a rule an input is missing for is reported as
+``audit.rule-not-evaluated`` (with the rule and what it needs), and files the
+caller did not read (``ignored_files``) as ``audit.file-not-read``.
 """
 
 from __future__ import annotations
