@@ -196,16 +196,6 @@ def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path,
 
     # fork for these small files too
     monkeypatch.setattr(_engine, "_MIN_PART", 0)
-    monkeypatch.setattr(_engine, "_MIN_AHEAD", 0)
-    forked: list[int] = []
-    real = _engine._Ahead
-
-    class Spy(real):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: object) -> None:
-            forked.append(workers)
-            super().__init__(*args)
-
-    monkeypatch.setattr(_engine, "_Ahead", Spy)
     names = ["contacts_api.jsonl", "subscriptions.jsonl", "email_campaigns.json",
              "email_sends.jsonl", "dsr_requests.jsonl"]
     for name in names:
@@ -227,7 +217,6 @@ def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path,
         out.append(canonical_json(report))
     assert out[0] == out[1] == out[2]
     assert report.summary.rejected == 2
-    assert forked == [2, 3]  # the subscriptions were read ahead whenever workers > 1
 
 
 def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> None:
@@ -270,11 +259,7 @@ def audit_files(directory: Path, workers: int, **files: str) -> Any:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_unreadable_subscriptions_fail_the_same_with_workers(
         workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # read ahead in a forked process, the error still reaches the caller, after the
-    # contacts have been read (as it does in one process)
-    from gdpr_policy.audit import _engine
-
-    monkeypatch.setattr(_engine, "_MIN_AHEAD", 0)
+    # the error reaches the caller whatever the number of workers
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "s.jsonl").write_bytes(subscription("1", "a@x.no").encode() + b"\xff\n")
     with pytest.raises(UnicodeDecodeError):
@@ -288,7 +273,6 @@ def test_small_files_are_read_in_one_process(tmp_path: Path, monkeypatch: pytest
     def no_fork(*args: object) -> None:
         raise AssertionError("forked for a small file")
 
-    monkeypatch.setattr(_engine, "_Ahead", no_fork)
     monkeypatch.setattr(_engine, "_part", no_fork)
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "s.jsonl").write_text(subscription("1", "a@x.no"), encoding="utf-8")

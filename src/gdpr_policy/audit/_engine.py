@@ -15,9 +15,8 @@ and latest time, ``_Hits``). Memory is flat in the number of sends. Instants
 in the send log are compared as ISO 8601 UTC text, whose order is time order;
 only the evidence becomes ``datetime``.
 With ``workers`` > 1 the send log is cut into byte ranges read by forked
-processes, whose tallies are merged in file order (the same report), and a
-forked process reads the subscription statuses while this one reads the
-contacts. Small files are read in one process (``_MIN_PART``, ``_MIN_AHEAD``).
+processes, whose tallies are merged in file order (the same report). A small
+send log is read in one process (``_MIN_PART``).
 
 Reconciliation: for every file, records read = evaluated + rejected, and every
 rejected record has a located reason; a malformed row rejects only itself.
@@ -69,7 +68,7 @@ from ._json import read_contacts_json
 from ._logs import read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
 from ._model import Activity, Contact, DsrRequest
-from ._sends import SendBatch, file_size, scan_range, scan_sends, split_sends
+from ._sends import SendBatch, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
 from ._verdicts import Tables, forget, quiet_plan, slot_plan
@@ -123,7 +122,6 @@ _CONTACT_BATCH = 4096
 #: the lists of slots 0 and 1: a list no campaign names, and such a marketing list
 _OTHER_LISTS = ("\x00other", "\x00other-marketing")
 # Below these sizes a forked process costs more than it saves (tests lower them).
-_MIN_AHEAD = 1 << 20  # subscription statuses read by a process of their own
 _MIN_PART = 4 << 20  # bytes of send log per process
 
 
@@ -364,9 +362,9 @@ def audit_snapshot(
     counted as evaluated and otherwise ignored.
     ``progress`` is called with ``(input name, records read so far)`` now and
     then, for a progress bar. ``workers`` > 1 reads the send log in up to that
-    many processes at once, and the subscription statuses beside the contacts
-    (forked processes, on platforms where forking is safe: not on Windows or
-    macOS; and only for plain files of a few megabytes or more); the report is
+    many processes at once (forked processes, on platforms where forking is
+    safe: not on Windows or macOS; and only for plain files of a few megabytes
+    or more); the report is
     the same as with one. ``ignored_files`` names the files beside the inputs
     that were not read, with why (:attr:`FileSelection.ignored`): each is
     reported in an ``audit.file-not-read`` warning. A rule that an input it
@@ -385,21 +383,14 @@ def audit_snapshot(
     was_enabled = gc.isenabled()
     gc.disable()
     mapping = mapping or PortalMapping()
-    # With several workers, one reads the subscriptions while this process reads
-    # the rest: nothing needs them until the watch list is built.
-    ahead = _Ahead(subscriptions, mapping) if (
-        subscriptions is not None and workers > 1 and _can_fork()
-        and (file_size(subscriptions.lines) or 0) >= _MIN_AHEAD) else None
     try:
         return _audit(
             as_of=as_of, policy=policy, contacts=contacts, contacts_format=contacts_format,
             subscriptions=subscriptions, campaigns=campaigns, sends=sends, requests=requests,
             properties=properties, recycle_bin=recycle_bin, mapping=mapping, timezone=timezone,
             datetime_format=datetime_format, request_hook=request_hook, progress=progress,
-            workers=workers, ahead=ahead, ignored_files=ignored_files)
+            workers=workers, ignored_files=ignored_files)
     finally:
-        if ahead is not None:
-            ahead.close()
         if was_enabled:
             gc.enable()
 
@@ -422,7 +413,6 @@ def _audit(
     request_hook: RequestHook | None,
     progress: Callable[[str, int], None] | None,
     workers: int,
-    ahead: _Ahead | None,
     ignored_files: Sequence[tuple[str, str]],
 ) -> Report:
     mapping = mapping or PortalMapping()
@@ -587,7 +577,7 @@ def _audit(
 
     # subscriptions and the thresholds of every live contact --------------------
     sub_tally, channels, keep_recipient = _plan_all(
-        facts, subscriptions, ahead, mapping, objections, plan_subs, subs_index,
+        facts, subscriptions, mapping, objections, plan_subs, subs_index,
         marketing_lists, st, policy, find)
     judged = subscriptions is not None
     if sub_tally is not None:
@@ -688,7 +678,6 @@ def _audit(
 def _plan_all(
     facts: list[R.ContactFacts],
     subscriptions: SnapshotInput | None,
-    ahead: _Ahead | None,
     mapping: PortalMapping,
     objections: dict[str, Objection],
     plan_subs: list[str],
@@ -783,14 +772,11 @@ def _plan_all(
     exception_enabled = st.exception_enabled
     other_marketing = frozenset(_OTHER_LISTS[1:])
     if subscriptions is not None:
-        subs_facts: Iterable[SubscriptionFacts]
-        if ahead is not None:
-            t, subs_facts = ahead.result()
-        else:
-            # read and planned one subscriber at a time: no list of them is kept
-            t = _Tally(subscriptions.name)
-            subs_facts = _counted(scan_subscriptions(subscriptions.lines, source=subscriptions.name,
-                                                     mapping=mapping), t)
+        # read and planned one subscriber at a time: no list of them is kept (a process
+        # reading them ahead would have to send every subscriber's statuses back)
+        t = _Tally(subscriptions.name)
+        subs_facts = _counted(scan_subscriptions(subscriptions.lines, source=subscriptions.name,
+                                                 mapping=mapping), t)
         sub_tally = t
         for s in subs_facts:
             found_idx = find(s.record_id, s.subscriber)
@@ -883,20 +869,6 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
 
 
-def _read_subscriptions(subs: SnapshotInput, mapping: PortalMapping,
-                        ) -> tuple[_Tally, list[SubscriptionFacts]]:
-    """Read the subscription statuses: their tally, and each subscriber's lists."""
-    t = _Tally(subs.name)
-    kept: list[SubscriptionFacts] = []
-    for s in scan_subscriptions(subs.lines, source=subs.name, mapping=mapping):
-        t.read += 1
-        if isinstance(s, RecordError):
-            t.reject(s)
-        else:
-            kept.append(s)
-    return t, kept
-
-
 def _counted(items: Iterable[SubscriptionFacts | RecordError], t: _Tally,
              ) -> Iterator[SubscriptionFacts]:
     """The facts of a subscription reader, counted in ``t`` (and the bad lines rejected)."""
@@ -906,42 +878,6 @@ def _counted(items: Iterable[SubscriptionFacts | RecordError], t: _Tally,
             t.reject(s)
         else:
             yield s
-
-
-def _ahead_job() -> tuple[_Tally, list[SubscriptionFacts]]:
-    assert _JOB is not None
-    subs, mapping = _JOB
-    return _read_subscriptions(subs, mapping)
-
-
-class _Ahead:
-    """The subscription statuses, read by a forked process while the caller reads the rest.
-
-    The child inherits the open input (it alone reads it) and sends back only
-    the tally and the facts that matter, so little crosses the pipe.
-    """
-
-    def __init__(self, subs: SnapshotInput, mapping: PortalMapping) -> None:
-        global _JOB
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-        _JOB = (subs, mapping)
-        try:
-            self._future = self._pool.submit(_ahead_job)  # forks here, with _JOB set
-        finally:
-            _JOB = None
-
-    def result(self) -> tuple[_Tally, list[SubscriptionFacts]]:
-        """Wait for the child; its exception, if any, is raised here."""
-        try:
-            return self._future.result()
-        finally:
-            # no pool thread may live on when the send log's workers are forked
-            self._pool.shutdown(wait=True)
-
-    def close(self) -> None:
-        """Stop the child (if the audit failed before it was needed) and reap it."""
-        self._future.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
