@@ -1085,7 +1085,7 @@ class _Channels:
             return
         tb = self.tables
         if kind != "marketing":
-            if tb.any_r:
+            if tb.any_r and not tb.r_keys.isdisjoint(wk):
                 r = tb.table("r", 0, fine)
                 self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
             return
@@ -1101,13 +1101,14 @@ class _Channels:
                 return
             if not all(cand):
                 wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
-        if tb.any_r:
+        if tb.any_r and not tb.r_keys.isdisjoint(wk):
             r = tb.table("r", 0, fine)
             self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
-        if tb.any_d:
+        if tb.any_d and not tb.d_keys.isdisjoint(wk):
             d = tb.table("d", 0, fine)
             self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
-        o = list(map(tb.table("o", j, fine).__getitem__, wk))
+        o = None if tb.o_keys.isdisjoint(wk) else list(  # None: nobody here said no
+            map(tb.table("o", j, fine).__getitem__, wk))
         lo = list(map(tb.table("lo", j, fine).__getitem__, wk))
         hi = list(map(tb.table("hi", j, fine).__getitem__, wk))
         self._marketing(wk, ws, wa, o, lo, hi, sub)
@@ -1134,10 +1135,10 @@ class _Channels:
             hi.append(got[2])
         self._marketing(wk, ws, wa, o, lo, hi, sub)
 
-    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str],
+    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str] | None,
                    lo: list[str], hi: list[str], sub: str | None) -> None:
-        after = list(map(ge, wa, o))
-        if any(after):
+        after = None if o is None else list(map(ge, wa, o))
+        if after is not None and any(after):
             self.opt_out.take(after, wk, ws, wa)
             for k in set(compress(wk, after)):
                 self.opt_lists.setdefault(k, set()).add(sub)

@@ -244,8 +244,8 @@ class Tables:
     with a status on one: ``(key, list id) -> (o, lo, hi)``.
     """
 
-    __slots__ = ("a", "any_d", "any_r", "b", "d", "exact", "exc", "fine_cache", "hi", "lo", "m",
-                 "o", "r")
+    __slots__ = ("a", "any_d", "any_r", "b", "d", "d_keys", "exact", "exc", "fine_cache", "hi",
+                 "lo", "m", "o", "o_keys", "r", "r_keys")
 
     def __init__(self, n: int, m: int) -> None:
         self.m = m
@@ -257,6 +257,11 @@ class Tables:
         self.d = [NEVER] * (n + 1)
         self.r = [NEVER] * (n + 1)
         self.any_d = self.any_r = False
+        #: the keys with a deactivation, a restriction, an opt-out on some list: a batch
+        #: none of whose sends is to one of them skips those look-ups
+        self.d_keys: set[int] = set()
+        self.r_keys: set[int] = set()
+        self.o_keys: set[int] = set()
         #: exact texts of thresholds with sub-millisecond digits: (table, j, key) -> text
         self.exact: dict[tuple[str, int, int], str] = {}
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
@@ -274,9 +279,11 @@ class Tables:
         if deactivated is not None:
             self.d[k] = self._text("d", 0, k, deactivated)
             self.any_d = True
+            self.d_keys.add(k)
         if restricted is not None:
             self.r[k] = self._text("r", 0, k, restricted)
             self.any_r = True
+            self.r_keys.add(k)
         if deactivated is not None or restricted is not None:
             first = min(self.d[k], self.r[k])
             for a in self.a:
@@ -299,7 +306,9 @@ class Tables:
             if o is None and win is None:
                 continue  # as initialised, with the pre-filter at min(d, r)
             ot = NEVER if o is None else text("o", j, k, o)
-            self.o[j][k] = ot
+            if o is not None:
+                self.o[j][k] = ot
+                self.o_keys.add(k)
             first = ot if ot < dr else dr
             if win is not None:
                 lo = ALWAYS if win[0] is None else text("lo", j, k, win[0])
@@ -319,6 +328,8 @@ class Tables:
         """Set one contact's thresholds on list ``j`` (after :meth:`set_contact`)."""
         ot = NEVER if o is None else self._text("o", j, k, o)
         self.o[j][k] = ot
+        if o is not None:
+            self.o_keys.add(k)
         first = min(ot, self.d[k], self.r[k])
         if win is not None:
             lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])
