@@ -71,7 +71,7 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
-from ._verdicts import Tables, forget, quiet_plan, slot_plan
+from ._verdicts import Tables, forget, quiet_template, slot_plan
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -746,11 +746,13 @@ def _plan_all(
                               consent_bases=consent_bases, exception=exception,
                               marketing_subs=other_marketing)
             keep_recipient[key] = rec
-        else:
-            slots = quiet_plan(lists, plan_subs, marketing_lists, other_marketing, consent_bases,
-                               exception)
-        if tables.set_plan(key, slots, c.created_at):
-            routed[key] = True
+            if tables.set_plan(key, slots, c.created_at):
+                routed[key] = True
+        elif not exception:
+            template = quiet_template(lists, plan_subs, marketing_lists, other_marketing,
+                                      consent_bases)
+            if tables.set_quiet(key, template, lists, consent_bases, c.created_at):
+                routed[key] = True
         for s in lists:
             # a list no campaign names: sends under it (their campaign unlisted) look it
             # up; only a status that says no, or one on a marketing list, changes them
