@@ -13,7 +13,7 @@ size measured right after the audit, before DuckDB runs, so it is the audit's
 peak; with several workers "worker_peak_rss_mb" is the largest worker's (its
 pages are mostly shared with the parent after the fork). The SQL computes the
 same contact rules (inactivity, bounce, marketing after opt-out, no basis,
-restriction) from the same JSON files; the two results' per-rule counts are
+restriction, deactivated but marketed) from the same JSON files; the two results' per-rule counts are
 compared and a mismatch is reported on stderr. The machine is shared in CI and
 development: run it several times and take medians; the ratio is measured
 within one run, so load hits both sides.
