@@ -2,7 +2,8 @@
 
     python benchmarks/gen_large.py --contacts 100000 --out /tmp/big [--seed 1] [--as-of 2025-06-30]
 
-Writes contacts_api.jsonl, subscriptions.jsonl, email_campaigns.json,
+Writes contacts_api.jsonl, subscriptions.jsonl (with each status's legal
+basis, from the contact's: most contacts consented), email_campaigns.json,
 email_sends.jsonl (about 20 sends per contact) and dsr_requests.jsonl in the
 line shapes of the shared generator, with a similar mix of active, inactive,
 bounced, opted-out and restricted contacts. It has no ground truth: it exists
@@ -23,6 +24,14 @@ SUBS = [(201843117, "Marketing Information"), (201843118, "Newsletter"),
         (201843119, "Customer Service Communication"), (201843120, "One to One")]
 BASES = ["Legitimate interest – prospect/lead", "Freely given consent from contact",
          "Legitimate interest – existing customer", "Performance of a contract", ""]
+#: about as often as in the shared generator: most contacts consented
+BASIS_WEIGHTS = [15, 60, 10, 10, 5]
+#: the subscription legal basis each contact basis is recorded with (as the shared generator)
+SUB_BASIS = {"Freely given consent from contact": "CONSENT_WITH_NOTICE",
+             "Legitimate interest – prospect/lead": "LEGITIMATE_INTEREST_PQL",
+             "Legitimate interest – existing customer": "LEGITIMATE_INTEREST_CLIENT",
+             "Performance of a contract": "PERFORMANCE_OF_CONTRACT",
+             "": "LEGITIMATE_INTEREST_OTHER"}
 
 
 def iso(t: dt.datetime) -> str:
@@ -74,7 +83,7 @@ def main() -> None:
         created = start - dt.timedelta(days=r.randrange(0, 1500))
         kind = r.random()
         c = {"id": str(rid), "email": f"person{i}@firma{i % 977}.no", "created": created,
-             "basis": r.choice(BASES), "archived": r.random() < 0.002, "kind": kind,
+             "basis": r.choices(BASES, BASIS_WEIGHTS)[0], "archived": r.random() < 0.002, "kind": kind,
              "optout": None, "restricted": None, "bounce": None, "deactivated": False}
         if kind < 0.12:
             c["optout"] = start + dt.timedelta(seconds=r.randrange(span))
@@ -83,7 +92,7 @@ def main() -> None:
         elif kind < 0.17:
             c["bounce"] = "UNKNOWN_USER"
         elif kind < 0.28:
-            c["deactivated"] = True
+            c["deactivated"] = start + dt.timedelta(seconds=r.randrange(span))
         last = None if 0.17 <= kind < 0.35 else as_of - dt.timedelta(seconds=r.randrange(span))
         c["last"] = last
         contacts.append(c)
@@ -98,6 +107,7 @@ def main() -> None:
                  "lifecyclestage": "customer" if "customer" in c["basis"] or "contract" in c["basis"] else "lead",
                  "hs_legal_basis": c["basis"] or None,
                  "contact_status": "deactivated" if c["deactivated"] else "active",
+                 "deactivated_date": iso(c["deactivated"]) if c["deactivated"] else None,
                  "processing_restricted": "true" if c["restricted"] else None,
                  "processing_restricted_date": iso(c["restricted"]) if c["restricted"] else None}
             o = {"id": c["id"], "properties": p, "createdAt": p["createdate"],
@@ -111,8 +121,9 @@ def main() -> None:
             res = []
             for sid, name in SUBS:
                 st, ts = ("SUBSCRIBED", iso(c["created"])) if sid != 201843120 else ("NOT_SPECIFIED", None)
+                basis = f'"legalBasis": "{SUB_BASIS[c["basis"]]}", ' if st != "NOT_SPECIFIED" else ""
                 res.append(f'{{"channel": "EMAIL", "subscriptionId": {sid}, "subscriptionName": "{name}", '
-                           f'"status": "{st}", "source": null, "timestamp": {q(ts)}, '
+                           f'"status": "{st}", "source": null, "timestamp": {q(ts)}, {basis}'
                            f'"subscriberIdString": "{c["email"]}"}}')
             wide = ""
             if c["optout"]:

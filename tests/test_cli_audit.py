@@ -21,6 +21,7 @@ RULES = {
     "hard_bounced_not_deleted": "retention.bounced-not-deleted",
     "marketing_email_after_opt_out": "marketing.after-opt-out",
     "restricted_but_processed": "restriction.processed",
+    "deactivated_but_marketed": "retention.deactivated-marketed",
     "erasure_not_carried_out": "erasure.not-carried-out",
     "erasure_only_soft_deleted": "erasure.soft-deleted",
 }
@@ -62,6 +63,10 @@ def test_directory_audit_agrees_with_the_ground_truth(snapshot: Path) -> None:
     summary = data["summary"]
     assert summary["read"] == summary["evaluated"] + summary["rejected"]
     assert summary["rejected"] == 0
+    # the file no input kind matches is named, not skipped silently
+    unread = [f for f in data["findings"] if f["rule"] == "audit.file-not-read"]
+    assert sorted(Path(f["evidence"]["file"]).name for f in unread) == [
+        "contacts_export.csv", "ground_truth.csv"]
     files = {Path(i["file"]).name for i in data["inputs"]}
     assert files == {
         "contacts_api.jsonl",
@@ -130,7 +135,8 @@ def test_text_report_counts_and_reconciles(snapshot: Path) -> None:
 
 
 def test_csv_output_file_has_a_bom_and_one_row_per_finding(snapshot: Path, tmp_path: Path) -> None:
-    target = tmp_path / "findings.csv"
+    # outside the snapshot directory: a file written there would be reported as not read
+    target = tmp_path.parent / f"{tmp_path.name}-findings.csv"
     code, out, _ = run(
         "audit", str(snapshot), "--as-of", AS_OF, "--format", "csv", "--output", str(target)
     )

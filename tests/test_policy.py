@@ -53,7 +53,9 @@ def test_bundled_policy_encodes_the_statement() -> None:
     assert "email-send" not in inactivity.activity_signals
     marketing = v.purpose("email-marketing")
     assert marketing.basis is LawfulBasis.CONSENT
-    assert marketing.national_basis == ("consent", "existing-customer-relationship")
+    # S32 promises consent: the existing-customer exception of § 15(3) is not enabled
+    assert marketing.national_basis == ("consent",)
+    assert "staff-logged" in inactivity.not_activity
     assert str(marketing.national_law) == "NO Markedsføringsloven § 15"
     assert v.disclosure.third_parties is False
     assert v.marketing.administrative_after_opt_out is True

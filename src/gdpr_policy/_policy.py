@@ -343,7 +343,8 @@ class RetentionRule(_Model):
     after: Duration | None = None
     action: Literal["deactivate", "delete"]
     activity_signals: tuple[ActivitySignal, ...] = ()
-    not_activity: tuple[Literal["email-send", "record-modified", "import"], ...] = ()
+    # staff-logged: notes, calls and sales e-mails staff log (HubSpot's "Last Activity Date")
+    not_activity: tuple[Literal["email-send", "record-modified", "import", "staff-logged"], ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
     @model_validator(mode="after")

@@ -309,6 +309,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     policy = load_policy_option(args.policy)
     chosen: dict[str, str | None] = {}
     contacts_format = None
+    ignored_files: tuple[tuple[str, str], ...] = ()
     if args.dir is not None:
         try:
             names = sorted(os.listdir(args.dir))
@@ -321,6 +322,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             name = getattr(selection, kind)
             chosen[kind] = os.path.join(args.dir, name) if name else None
         contacts_format = selection.contacts_format
+        ignored_files = tuple((os.path.join(args.dir, n), why) for n, why in selection.ignored)
     for kind in (
         "contacts",
         "subscriptions",
@@ -385,6 +387,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 request_hook=deadline_hook,
                 progress=progress,
                 workers=_auto_workers() if args.workers == "auto" else args.workers,
+                ignored_files=ignored_files,
                 **inputs,
             )
         except UnicodeDecodeError as exc:

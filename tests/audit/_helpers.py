@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gdpr_policy._policy import bundled_policy
-from gdpr_policy.audit import RequestVerdict, SnapshotInput, audit_snapshot
+from gdpr_policy.audit import SnapshotInput, audit_snapshot
 from gdpr_policy.report._model import Report
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "audit"
@@ -55,17 +55,29 @@ def contact(rid: str, email: str, *, archived: bool = False, **props: Any) -> st
 
 def subscription(rid: str, email: str, *, unsub_all: dt.datetime | None = None,
                  off: dict[int, dt.datetime] | None = None,
-                 consent: bool = False) -> str:
-    """One line of ``subscriptions.jsonl``: every type subscribed except those in ``off``."""
+                 consent: bool | Iterable[int] = False,
+                 since: dt.datetime | None = None,
+                 unspecified: Iterable[int] = ()) -> str:
+    """One line of ``subscriptions.jsonl``: every type subscribed (``since``, default
+    2020-01-01) except those in ``off`` and ``unspecified``; ``consent`` is the basis of all
+    lists (``True``) or of the lists named."""
     off = off or {}
+    with_consent = {MI, NL, CS} if consent is True else set(consent or ())
     res = []
     for sid, name in ((MI, "Marketing Information"), (NL, "Newsletter"),
                       (CS, "Customer Service Communication")):
         t = off.get(sid)
+        status = "NOT_SUBSCRIBED" if t else "SUBSCRIBED"
+        if sid in set(unspecified):
+            res.append({"channel": "EMAIL", "subscriptionId": sid, "subscriptionName": name,
+                        "status": "NOT_SPECIFIED", "source": None, "timestamp": None,
+                        "subscriberIdString": email})
+            continue
         res.append({"channel": "EMAIL", "subscriptionId": sid, "subscriptionName": name,
-                    "status": "NOT_SUBSCRIBED" if t else "SUBSCRIBED", "source": None,
-                    "timestamp": iso(t or at("2020-01-01T00:00")),
-                    "legalBasis": "CONSENT_WITH_NOTICE" if consent else "LEGITIMATE_INTEREST_PQL",
+                    "status": status, "source": None,
+                    "timestamp": iso(t or since or at("2020-01-01T00:00")),
+                    "legalBasis": "CONSENT_WITH_NOTICE" if sid in with_consent
+                    else "LEGITIMATE_INTEREST_PQL",
                     "subscriberIdString": email})
     wide = ([{"channel": "EMAIL", "wideStatusType": "PORTAL_WIDE", "status": "NOT_SUBSCRIBED",
               "subscriberIdString": email, "timestamp": iso(unsub_all)}] if unsub_all else [])
@@ -82,15 +94,19 @@ CAMPAIGNS = [
     {"campaign_id": "300", "name": "Kundetilbud", "sent_at": "2024-11-24T10:00:00.000Z",
      "subscription_id": CS, "subscription_name": "Customer Service Communication",
      "purpose": "marketing"},
+    {"campaign_id": "400", "name": "Markedsinformasjon", "sent_at": "2024-02-05T07:00:00.000Z",
+     "subscription_id": MI, "subscription_name": "Marketing Information", "purpose": "marketing"},
 ]
 
 
 def send(sid: str, rid: str | None, email: str | None, when: dt.datetime, *,
          campaign: str | None = "100", purpose: str | None = "marketing",
-         status: str = "delivered") -> str:
-    """One line of ``email_sends.jsonl`` in the generator's key order."""
+         status: str = "delivered", subscription_id: int | None = NL) -> str:
+    """One line of ``email_sends.jsonl`` in the generator's key order (campaign 100 goes out
+    under the Newsletter, 200 and 300 under Customer Service, 400 under Marketing Information)."""
     return json.dumps({"send_id": sid, "campaign_id": campaign, "campaign_name": "x",
-                       "subscription_id": NL, "purpose": purpose, "channel": "marketing_email",
+                       "subscription_id": subscription_id, "purpose": purpose,
+                       "channel": "marketing_email",
                        "record_id": rid, "email": email, "sent_at": iso(when),
                        "status": status}, ensure_ascii=False) + "\n"
 
@@ -105,28 +121,6 @@ def request(rid: str, typ: str, email: str, received: dt.datetime, *, status: st
                        "extension_reason": None,
                        "responded_at": iso(responded) if responded else None, "status": status,
                        "outcome": None, "denial_reason": None, "handled_by": "dpo"}) + "\n"
-
-
-def stand_in_hook(req: Any, ctx: Any) -> RequestVerdict:
-    """A test stand-in for the deadline engine: the generator's own due rule.
-
-    ``received_at`` + 1 calendar month (day clamped), or + 3 months when the
-    extension was notified within the first month. Used only until the
-    deadline engine is wired in; the generator's 6-day guard bands make any
-    sound deadline convention agree with it.
-    """
-    import calendar
-
-    def add(t: dt.datetime, n: int) -> dt.datetime:
-        y, m = divmod(t.month - 1 + n, 12)
-        y += t.year
-        m += 1
-        return t.replace(year=y, month=m, day=min(t.day, calendar.monthrange(y, m)[1]))
-
-    due = add(req.received_at, 1)
-    if req.extended_at is not None and req.extended_at <= due:
-        due = add(req.received_at, 3)
-    return RequestVerdict(due=due)
 
 
 def run(

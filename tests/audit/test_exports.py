@@ -28,8 +28,10 @@ from ._helpers import at, by_rule, run
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "audit_exports"
 ROOT = Path(__file__).resolve().parents[2]
+# marketing.no-basis needs no contact column: consent is per list, in the subscription statuses
+# (without them the marketing rules are reported as not evaluated for the whole input)
 CONTACT_RULES_BY_COLUMN = {"retention.inactive-not-deactivated", "retention.bounced-not-deleted",
-                           "restriction.processed", "marketing.no-basis"}
+                           "restriction.processed"}
 
 
 def lines(name: str) -> list[str]:
@@ -47,8 +49,17 @@ def stats(rep: Report, name: str) -> tuple[int, int, int]:
 
 
 def not_evaluated(rep: Report) -> dict[str, tuple[int, str]]:
+    """The rules the contacts file lacked columns for: rule -> (records, columns needed)."""
     return {f.evidence["rule"]: (f.evidence["count"], f.evidence["needs"])
-            for f in by_rule(rep, "audit.rule-not-evaluated")}
+            for f in by_rule(rep, "audit.rule-not-evaluated")
+            if f.message.code == "audit.rule-not-evaluated.columns"}
+
+
+def not_given(rep: Report) -> dict[str, str]:
+    """The rules a whole input was missing for: rule -> what it needs."""
+    return {f.evidence["rule"]: f.evidence["needs"]
+            for f in by_rule(rep, "audit.rule-not-evaluated")
+            if f.message.code == "audit.rule-not-evaluated"}
 
 
 def subjects(rep: Report, rule_id: str) -> list[str]:
@@ -66,6 +77,10 @@ def test_ui_export_of_all_properties() -> None:
     [bad] = next(s for s in rep.inputs if s.file == "ui_all_properties.csv").problems
     assert (bad.line, bad.column) == (7, 8) and "2024-02-30" in bad.reason
     assert not_evaluated(rep) == {}  # every rule's columns are there
+    # but no subscription statuses: consent and per-list opt-outs are not judged, and say so
+    assert not_given(rep)["marketing.no-basis"] == "the subscription statuses"
+    assert not_given(rep)["marketing.after-opt-out"] == "the subscription statuses"
+    assert subjects(rep, "marketing.no-basis") == []
     assert subjects(rep, "retention.inactive-not-deactivated") == ["30100000102"]
     assert subjects(rep, "retention.inactive-deactivation-unknown") == []
     assert subjects(rep, "retention.bounced-not-deleted") == ["30100000104"]
@@ -77,7 +92,8 @@ def test_ui_export_of_all_properties() -> None:
     assert subjects(rep, "marketing.after-opt-out") == []
     note = export_note(rep)
     assert note["shape"] == "HubSpot export" and note["columns_not_read"] == []
-    assert "notes_last_updated" in note["activity_columns"]
+    # a note logged by staff is not the person's own activity (the policy's not_activity)
+    assert "notes_last_updated" not in note["activity_columns"]
     assert "hs_email_last_open_date" in note["activity_columns"]
     assert "Create Date: %Y-%m-%d %H:%M" in note["date_formats"]
 
@@ -88,6 +104,7 @@ def test_untimed_opt_out_gives_way_to_subscription_statuses_with_times() -> None
     subs = [subscription("30100000105", "avmeldt@eksempel.test", unsub_all=at("2025-02-20T00:00"))]
     rep = audit("ui_all_properties.csv", sends=lines("email_sends.jsonl"), subscriptions=subs)
     assert by_rule(rep, "marketing.after-untimed-opt-out") == []
+    assert "marketing.after-opt-out" not in not_given(rep)
     [f] = by_rule(rep, "marketing.after-opt-out")
     assert f.evidence["send_ids"] == ["s-4"]  # only the send after the timed opt-out
 
@@ -117,10 +134,13 @@ def test_associated_company_columns_are_never_the_contacts() -> None:
     assert stats(rep, "ui_with_company.csv") == (3, 3, 0)
     # 301's own activity columns are empty; the company's are recent: still inactive, and the
     # export has no deactivation column, so a warning that says so (not an error)
-    [w] = by_rule(rep, "retention.inactive-deactivation-unknown")
+    # 303's only activity is "Last Activity Date" (notes_last_updated), which staff move when they
+    # log a note: not the person's own activity (the policy's not_activity), so 303 is inactive too
+    w, w303 = by_rule(rep, "retention.inactive-deactivation-unknown")
     assert w.subject == "30100000301" and w.severity == "warning"
+    assert w303.subject == "30100000303"
     assert w.evidence["last_activity_property"] == "createdate"
-    assert w.evidence["activity_columns"] == ["hs_email_last_open_date", "notes_last_updated"]
+    assert w.evidence["activity_columns"] == ["hs_email_last_open_date"]
     assert subjects(rep, "retention.inactive-not-deactivated") == []
     note = export_note(rep)
     assert note["columns_not_read"] == ["Record ID - Company", "Company name", "Create Date",

@@ -18,6 +18,7 @@ import pytest
 
 from gdpr_policy._policy import bundled_policy
 from gdpr_policy.audit import SnapshotInput, audit_snapshot, deadline_hook
+from gdpr_policy.report._model import Report
 
 from ._helpers import DATA, fixture_lines
 
@@ -28,6 +29,7 @@ RULE_MAP: dict[str, str | None] = {
     "hard_bounced_not_deleted": "retention.bounced-not-deleted",
     "marketing_email_after_opt_out": "marketing.after-opt-out",
     "restricted_but_processed": "restriction.processed",
+    "deactivated_but_marketed": "retention.deactivated-marketed",
     "erasure_not_carried_out": "erasure.not-carried-out",
     "erasure_only_soft_deleted": "erasure.soft-deleted",
     "dsr_response_late": "request.late",
@@ -44,7 +46,8 @@ def truth(d: Path) -> set[tuple[str, str, str]]:
     return {r for r in rows if RULE_MAP[r[2]] is not None}  # type: ignore[misc]
 
 
-def audit(d: Path, mode: str) -> set[tuple[str, str, str]]:
+def run_audit(d: Path, mode: str) -> Report:
+    """The audit of one fixture, from the API dump or the CSV export (with or without the bin)."""
     gt = json.loads((d / "ground_truth.json").read_text(encoding="utf-8"))
     as_of = dt.date.fromisoformat(gt["as_of"])
 
@@ -61,6 +64,11 @@ def audit(d: Path, mode: str) -> set[tuple[str, str, str]]:
         timezone=gt["generator"]["csv_tz"], datetime_format=gt["generator"]["csv_datetime_format"],
         request_hook=deadline_hook)
     assert report.summary.rejected == 0
+    return report
+
+
+def audit(d: Path, mode: str) -> set[tuple[str, str, str]]:
+    report = run_audit(d, mode)
     found = set()
     for f in report.findings:
         name = OURS.get(f.rule)
@@ -83,6 +91,24 @@ def test_agrees_exactly_with_ground_truth(d: Path, mode: str) -> None:
     found = audit(d, mode)
     assert sorted(found - expected) == [], "invented"
     assert sorted(expected - found) == [], "missed"
+
+
+#: the generator's per-send rules: its evidence names exactly the offending sends
+PER_SEND = ("marketing_email_after_opt_out", "restricted_but_processed", "deactivated_but_marketed")
+
+
+@pytest.mark.parametrize("d", FIXTURES, ids=lambda p: p.name)
+@pytest.mark.parametrize("mode", ["api", "csv+bin"])
+def test_the_offending_sends_are_the_ground_truths(d: Path, mode: str) -> None:
+    gt = json.loads((d / "ground_truth.json").read_text(encoding="utf-8"))
+    expected = {(e["record_id"], RULE_MAP[r]): e["evidence"][r]["send_ids"]
+                for e in gt["contact_violations"] for r in e["rules"] if r in PER_SEND}
+    got = {(f.subject, f.rule): f.evidence for f in run_audit(d, mode).findings
+           if f.rule in {RULE_MAP[r] for r in PER_SEND}}
+    assert sorted(got) == sorted(expected)
+    for k, ids in expected.items():
+        assert got[k]["send_count"] == len(ids), k
+        assert set(got[k]["send_ids"]) <= set(ids), k  # the first few, in log order
 
 
 @pytest.mark.parametrize("d", FIXTURES, ids=lambda p: p.name)

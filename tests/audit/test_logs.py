@@ -50,10 +50,10 @@ def test_bad_subscription_lines_are_located(line: str, field: str) -> None:
 def test_campaigns_as_array_or_lines() -> None:
     arr = json.dumps([*CAMPAIGNS, {"campaign_id": "9", "purpose": "promo"}], indent=1)
     out = list(read_campaigns(arr.splitlines(keepends=True), source="c.json"))
-    assert [type(x) for x in out] == [Campaign, Campaign, Campaign, RecordError]
-    assert isinstance(out[3], RecordError) and out[3].issues[0].pointer == "/3/purpose"
+    assert [type(x) for x in out] == [Campaign, Campaign, Campaign, Campaign, RecordError]
+    assert isinstance(out[4], RecordError) and out[4].issues[0].pointer == "/4/purpose"
     lines = [json.dumps(c) + "\n" for c in CAMPAIGNS]
-    assert [c.campaign_id for c in read_campaigns(lines, source="c.jsonl")] == ["100", "200", "300"]  # type: ignore[union-attr]
+    assert [c.campaign_id for c in read_campaigns(lines, source="c.jsonl")] == ["100", "200", "300", "400"]  # type: ignore[union-attr]
     with pytest.raises(InputError):
         list(read_campaigns(["[{"], source="c.json"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,8 +14,8 @@ from hypothesis import strategies as st
 from gdpr_policy._duration import Duration
 from gdpr_policy._messages import Location
 from gdpr_policy._policy import bundled_policy
-from gdpr_policy._rules import REGISTRY, Context
-from gdpr_policy.audit import audit_snapshot, inactivity_cutoff
+from gdpr_policy._rules import REGISTRY, Context, Severity
+from gdpr_policy.audit import audit_snapshot, deadline_hook, inactivity_cutoff
 from gdpr_policy.audit.rules import (
     MAX_EVIDENCE_SENDS,
     MangledIds,
@@ -26,6 +27,7 @@ from gdpr_policy.i18n import LANGUAGES, has_message, render
 from strategies.audit import instants
 
 from ._helpers import (
+    CAMPAIGNS,
     CS,
     MI,
     NL,
@@ -35,15 +37,15 @@ from ._helpers import (
     request,
     run,
     send,
-    stand_in_hook,
     subscription,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
 RULES = ["retention.inactive-not-deactivated", "retention.bounced-not-deleted",
-         "marketing.after-opt-out", "marketing.no-basis", "restriction.processed",
-         "erasure.not-carried-out", "erasure.soft-deleted", "audit.record-id-mangled",
-         "audit.deadlines-not-evaluated"]
+         "retention.deactivated-marketed", "marketing.after-opt-out", "marketing.no-basis",
+         "restriction.processed", "restriction.activity-logged", "erasure.not-carried-out",
+         "erasure.soft-deleted", "audit.record-id-mangled", "audit.deadlines-not-evaluated",
+         "audit.rule-not-evaluated", "audit.file-not-read"]
 
 
 @pytest.mark.parametrize("rule_id", RULES)
@@ -114,9 +116,10 @@ def test_cutoff_of_a_datetime_keeps_the_wall_time_across_dst() -> None:
 def test_activity_on_the_dst_cutoff_day_in_stockholm() -> None:
     # as of 2025-03-30 in Stockholm: cutoff 2023-03-30 00:00 CEST = 2023-03-29T22:00Z
     edge = at("2023-03-29T22:00")
-    lines = [contact("1", "a@x.se", createdate=at("2019-01-01T00:00"), notes_last_updated=edge),
+    lines = [contact("1", "a@x.se", createdate=at("2019-01-01T00:00"),
+                     hs_last_sales_activity_timestamp=edge),
              contact("2", "b@x.se", createdate=at("2019-01-01T00:00"),
-                     notes_last_updated=edge - dt.timedelta(seconds=1))]
+                     hs_last_sales_activity_timestamp=edge - dt.timedelta(seconds=1))]
     rep = run(as_of=dt.date(2025, 3, 30), contacts=lines, timezone="Europe/Stockholm")
     assert [f.subject for f in by_rule(rep, "retention.inactive-not-deactivated")] == ["2"]
 
@@ -165,19 +168,29 @@ def test_campaign_purpose_wins_over_the_subscription_and_the_log() -> None:
     assert f.evidence["send_ids"] == ["S1"]  # type: ignore[attr-defined]
 
 
-def test_every_marketing_subscription_off_is_an_opt_out_from_the_last_one() -> None:
+def test_a_list_unsubscribe_forbids_that_list_only() -> None:
+    # S33, S34, Art. 7(3): an unsubscribe from the Newsletter stops Newsletter sends, not
+    # Marketing Information sends; every marketing list off stops marketing sent under the
+    # service list, from the last one switched off
     first, last = at("2024-02-01T00:00"), at("2024-03-01T00:00")
     rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no")],
-              subscriptions=[subscription("1", "a@x.no", off={MI: first, NL: last}),
-                             subscription("2", "b@x.no", off={NL: first})],  # partial
-              sends=[send("S1", "1", "a@x.no", at("2024-02-15T00:00")),
-                     send("S2", "1", "a@x.no", at("2024-03-05T00:00")),
-                     send("S3", "2", "b@x.no", at("2024-03-05T00:00"))])
-    [f] = by_rule(rep, "marketing.after-opt-out")
-    assert f.subject == "1"
-    assert f.evidence["effective_opt_out"] == last
-    assert f.evidence["opt_out_by"] == "all-marketing-subscriptions"
-    assert f.evidence["send_ids"] == ["S2"]
+              subscriptions=[subscription("1", "a@x.no", off={MI: first, NL: last}, consent=True),
+                             subscription("2", "b@x.no", off={NL: first}, consent=True)],
+              sends=[send("S1", "1", None, at("2024-02-15T00:00")),  # NL still on
+                     send("S2", "1", None, at("2024-03-05T00:00")),  # NL off
+                     send("S3", "2", None, at("2024-03-05T00:00")),  # NL off
+                     send("S4", "2", None, at("2024-03-05T00:00"), campaign="400"),  # MI on
+                     send("S5", "1", None, at("2024-02-15T00:00"), campaign="300"),
+                     send("S6", "1", None, at("2024-03-02T00:00"), campaign="300"),
+                     send("S7", "2", None, at("2024-03-05T00:00"), campaign="300")])
+    found = {f.subject: f for f in by_rule(rep, "marketing.after-opt-out")}
+    assert sorted(found) == ["1", "2"]
+    assert found["1"].evidence["send_ids"] == ["S2", "S6"]
+    assert found["1"].evidence["subscriptions"] == [str(NL), str(CS)]
+    assert found["1"].evidence["effective_opt_out"] == last
+    assert found["2"].evidence["send_ids"] == ["S3"]
+    assert found["2"].evidence["opt_out_by"] == "list-unsubscribe"
+    assert by_rule(rep, "marketing.no-basis") == []  # the rest had consent on their list
 
 
 def test_service_subscription_off_is_not_a_marketing_opt_out() -> None:
@@ -202,40 +215,130 @@ def test_an_emailed_objection_counts_from_its_receipt() -> None:
 
 
 # ------------------------------------------------------------------ no basis
-def test_marketing_without_consent_or_customer_relationship() -> None:
+def test_consent_is_per_list_and_nothing_else_is_consent() -> None:
+    # S24, S32, Art. 4(11) "specific": a stage, the contact's legal-basis property and
+    # "Performance of a contract" are not consent to a list
     lead = "Legitimate interest – prospect/lead"
-    rep = run(contacts=[contact("1", "a@x.no", hs_legal_basis=lead, lifecyclestage="lead"),
-                        contact("2", "b@x.no", hs_legal_basis="Freely given consent from contact"),
-                        contact("3", "c@x.no", hs_legal_basis=lead, lifecyclestage="customer"),
-                        contact("4", "d@x.no", hs_legal_basis="Legitimate interest - existing "
-                                "customer"),  # plain hyphen: dashes are normalised
+    rep = run(contacts=[contact("1", "a@x.no", hs_legal_basis="Performance of a contract",
+                                lifecyclestage="customer"),
+                        contact("2", "b@x.no", hs_legal_basis="Freely given consent from contact",
+                                lifecyclestage="evangelist"),
+                        contact("3", "c@x.no", hs_legal_basis=lead),
+                        contact("4", "d@x.no", hs_legal_basis=lead),
                         contact("5", "e@x.no", hs_legal_basis=lead)],
-              subscriptions=[subscription("5", "e@x.no", consent=True)],
+              subscriptions=[subscription("1", "a@x.no"), subscription("2", "b@x.no"),
+                             subscription("3", "c@x.no", consent=[NL]),
+                             subscription("4", "d@x.no", consent=[MI]),
+                             subscription("5", "e@x.no", consent=[NL],
+                                          since=at("2024-01-20T00:00"))],
               sends=[send(f"S{i}", str(i), None, at("2024-01-05T07:00")) for i in range(1, 6)]
               + [send("S9", "1", None, at("2024-01-11T09:00"), campaign="200",
-                      purpose="administrative")])
+                      purpose="administrative"),
+                 send("S10", "5", None, at("2024-02-05T07:00"))])
+    found = {f.subject: f.evidence["send_ids"] for f in by_rule(rep, "marketing.no-basis")}
+    # 3 consented to the Newsletter; 4 only to Marketing Information; 5 after the first send
+    assert found == {"1": ["S1"], "2": ["S2"], "4": ["S4"], "5": ["S5"]}
+
+
+def test_marketing_under_the_service_list_needs_consent_on_a_marketing_list_in_force() -> None:
+    rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no"), contact("3", "c@x.no")],
+              subscriptions=[subscription("1", "a@x.no", consent=[MI]),
+                             subscription("2", "b@x.no", consent=[CS]),
+                             subscription("3", "c@x.no", consent=[MI],
+                                          off={MI: at("2024-06-01T00:00")}, unspecified=[NL])],
+              sends=[send("S1", "1", None, at("2024-11-24T10:00"), campaign="300"),
+                     send("S2", "2", None, at("2024-11-24T10:00"), campaign="300"),
+                     send("S3", "3", None, at("2024-05-01T10:00"), campaign="300"),
+                     send("S4", "3", None, at("2024-11-24T10:00"), campaign="300")])
+    found = {f.subject: f.evidence["send_ids"] for f in by_rule(rep, "marketing.no-basis")}
+    # consent on the service list is not consent to marketing; 3's consent held until June
+    assert found == {"2": ["S2"], "3": ["S4"]}
+    assert by_rule(rep, "marketing.after-opt-out") == []  # the Newsletter was never off
+
+
+def test_one_send_one_rule_after_the_opt_out() -> None:
+    off = at("2024-03-01T00:00")
+    rep = run(contacts=[contact("1", "a@x.no")],
+              subscriptions=[subscription("1", "a@x.no", off={NL: off})],
+              sends=[send("S1", "1", None, off - dt.timedelta(days=5)),
+                     send("S2", "1", None, off), send("S3", "1", None, off + dt.timedelta(days=5))])
+    [nb] = by_rule(rep, "marketing.no-basis")
+    [oo] = by_rule(rep, "marketing.after-opt-out")
+    assert nb.evidence["send_ids"] == ["S1"]
+    assert oo.evidence["send_ids"] == ["S2", "S3"]
+
+
+@pytest.mark.parametrize(("email", "country", "promise"), [
+    ("kari.nordmann@firma.no", "Norway", False),
+    ("post@firma.no", "Norway", True),  # a role address: § 15 does not reach it
+    ("info@firma.no", None, True),
+    ("anna.svensson@foretag.se", "Sweden", True),  # Swedish law governs, not § 15
+    ("kari@firma.no", None, False),  # country unknown: the controller's own law
+])
+def test_no_basis_cites_the_law_that_reaches_the_recipient(
+        email: str, country: str | None, promise: bool) -> None:
+    rep = run(contacts=[contact("1", email, country=country)],
+              subscriptions=[subscription("1", email)],
+              sends=[send("S1", "1", None, at("2024-01-05T07:00"))])
     [f] = by_rule(rep, "marketing.no-basis")
-    assert f.subject == "1"
-    assert f.evidence["send_ids"] == ["S1"] and f.evidence["send_count"] == 1
+    laws = [str(x) for x in f.legal]
+    assert f.message.code == ("marketing.no-basis.promise" if promise else "marketing.no-basis")
+    assert ("NO Markedsføringsloven § 15" in laws) is not promise
+    assert "GDPR Art. 6(1)(a)" in laws
+    assert [s.clause for s in f.statement] == ["S32", "S24"]
+    for lang in LANGUAGES:
+        assert "{" not in render(f.message, lang)
+
+
+def _with_exception(enabled: bool) -> Any:
+    v = bundled_policy().at(dt.date(2025, 6, 30))
+    bases = ("consent", "existing-customer-relationship") if enabled else ("consent",)
+    purposes = tuple(p.model_copy(update={"national_basis": bases})
+                     if p.id == "email-marketing" else p for p in v.purposes)
+    return v.model_copy(update={"purposes": purposes})
+
+
+@pytest.mark.parametrize(("enabled", "mapped", "met", "fires"), [
+    (False, True, True, True),  # the Inmeta policy promises consent (S32)
+    (True, False, True, True),  # the snapshot does not record the conditions
+    (True, True, False, True),  # recorded, not met
+    (True, True, True, False),
+])
+def test_the_existing_customer_exception_needs_the_policy_and_the_recorded_conditions(
+        enabled: bool, mapped: bool, met: bool, fires: bool) -> None:
+    from gdpr_policy.audit import PortalMapping, SnapshotInput
+
+    props = ("address_from_sale", "similar_products", "opt_out_offered")
+    mapping = PortalMapping(customer_exception_properties=props if mapped else ())
+    flags = dict.fromkeys(props, "true") | ({} if met else {"opt_out_offered": "false"})
+    lines = [contact("1", "a@x.no", lifecyclestage="customer", **flags)]
+    rep = audit_snapshot(
+        as_of=dt.date(2025, 6, 30), policy=_with_exception(enabled), mapping=mapping,
+        contacts=SnapshotInput("contacts_api.jsonl", lines),
+        subscriptions=SnapshotInput("subscriptions.jsonl", [subscription("1", "a@x.no")]),
+        campaigns=SnapshotInput("email_campaigns.json", [json.dumps(CAMPAIGNS)]),
+        sends=SnapshotInput("email_sends.jsonl", [send("S1", "1", None, at("2024-01-05T07:00"))]))
+    assert len(by_rule(rep, "marketing.no-basis")) == int(fires)
 
 
 # ------------------------------------------------------------------ restriction
-def test_restriction_any_send_or_logged_activity_at_or_after() -> None:
+def test_restriction_non_transactional_sends_at_or_after_and_activity_as_a_note() -> None:
+    # Art. 18: the confirmation (transactional) and a note documenting the request are not
+    # breaches; administrative and marketing e-mail at or after the restriction is
     r = at("2024-04-01T10:00")
-    rep = run(contacts=[contact("1", "a@x.no", processing_restricted=True,
-                                processing_restricted_date=r),
-                        contact("2", "b@x.no", processing_restricted=True,
-                                processing_restricted_date=r,
-                                notes_last_updated=r + dt.timedelta(days=2)),
-                        contact("3", "c@x.no", processing_restricted=True,
-                                processing_restricted_date=r)],
+    restricted: dict[str, Any] = {"processing_restricted": True, "processing_restricted_date": r}
+    rep = run(contacts=[contact("1", "a@x.no", **restricted),
+                        contact("2", "b@x.no", notes_last_updated=r + dt.timedelta(days=2),
+                                **restricted),
+                        contact("3", "c@x.no", **restricted),
+                        contact("4", "d@x.no", **restricted)],
               sends=[send("S1", "1", None, r, campaign=None, purpose="transactional"),
-                     send("S2", "3", None, r - dt.timedelta(seconds=1))])
-    found = {f.subject: f for f in by_rule(rep, "restriction.processed")}
-    assert set(found) == {"1", "2"}
-    assert found["1"].evidence["send_ids"] == ["S1"]
-    assert found["2"].evidence["activity_at"] == r + dt.timedelta(days=2)
-    assert found["2"].evidence["send_count"] == 0
+                     send("S2", "3", None, r - dt.timedelta(seconds=1)),
+                     send("S3", "4", None, r, campaign="200", purpose="administrative")])
+    assert [f.subject for f in by_rule(rep, "restriction.processed")] == ["4"]
+    [note] = by_rule(rep, "restriction.activity-logged")
+    assert (note.subject, note.severity) == ("2", Severity.NOTE)
+    assert note.evidence["activity_at"] == r + dt.timedelta(days=2)
 
 
 def test_restricted_without_a_date_is_rejected_not_guessed() -> None:
@@ -247,18 +350,20 @@ def test_restricted_without_a_date_is_rejected_not_guessed() -> None:
 
 # ------------------------------------------------------------------ erasure
 def erasure_run(status: str, *, hook: bool = True, archived: bool = False,
-                received: str = "2025-04-01T10:00") -> object:
-    return run(contacts=[contact("1", "a@x.no", archived=archived)],
+                received: str = "2025-04-01T10:00",
+                as_of: dt.date = dt.date(2025, 6, 30)) -> object:
+    return run(as_of=as_of, contacts=[contact("1", "a@x.no", archived=archived)],
                requests=[request("DSR-9", "erasure", "a@x.no", at(received), status=status,
-                                 responded=at("2025-04-20T10:00") if status == "fulfilled"
-                                 else None)],
-               request_hook=stand_in_hook if hook else None)
+                                 responded=at(received) + dt.timedelta(days=5)
+                                 if status == "fulfilled" else None)],
+               request_hook=deadline_hook if hook else None)
 
 
 @pytest.mark.parametrize(("status", "received", "fires"), [
     ("fulfilled", "2025-06-20T10:00", True),  # answered, not carried out
-    ("in_progress", "2025-05-31T10:00", False),  # due 2025-06-30, the as-of day: not yet
-    ("in_progress", "2025-05-29T10:00", True),  # due 2025-06-29: past due
+    ("in_progress", "2025-05-30T10:00", False),  # due Mon 2025-06-30, the as-of day: not yet
+    ("in_progress", "2025-05-29T10:00", False),  # due Sun 29 June rolls to Mon 30 June
+    ("in_progress", "2025-05-27T10:00", True),  # due Fri 2025-06-27: past due
     ("denied", "2025-01-01T10:00", False),  # refused (legal retention)
 ])
 def test_erasure_not_carried_out(status: str, received: str, fires: bool) -> None:
@@ -271,11 +376,32 @@ def test_erasure_not_carried_out(status: str, received: str, fires: bool) -> Non
         assert found[0].evidence["received_at"] == at(received)
 
 
+@pytest.mark.parametrize("archived", [False, True])
+def test_erasure_on_its_due_day_is_not_late_and_the_day_after_is(archived: bool) -> None:
+    # through the real deadline engine: due 2025-06-30 (one month after 30 May)
+    rule_id = "erasure.soft-deleted" if archived else "erasure.not-carried-out"
+    on_due = erasure_run("open", archived=archived, received="2025-05-30T10:00")
+    after = erasure_run("open", archived=archived, received="2025-05-30T10:00",
+                        as_of=dt.date(2025, 7, 1))
+    assert by_rule(on_due, rule_id) == []  # type: ignore[arg-type]
+    [f] = by_rule(after, rule_id)  # type: ignore[arg-type]
+    assert f.evidence["due"] == dt.date(2025, 6, 30)
+
+
 def test_erasure_without_deadline_engine_judges_only_fulfilled_and_says_so() -> None:
     rep = erasure_run("in_progress", hook=False, received="2025-01-01T10:00")
     assert by_rule(rep, "erasure.not-carried-out") == []  # type: ignore[arg-type]
     [note] = by_rule(rep, "audit.deadlines-not-evaluated")  # type: ignore[arg-type]
     assert note.evidence["request_ids"] == ["DSR-9"]
+
+
+def test_an_open_erasure_past_due_answered_by_a_restorable_delete_is_soft_deleted() -> None:
+    # Art. 17: the recycle bin is not an erasure, marked fulfilled or not
+    rep = erasure_run("in_progress", archived=True, received="2025-05-02T10:00")
+    [f] = by_rule(rep, "erasure.soft-deleted")  # type: ignore[arg-type]
+    assert f.evidence["due"] == dt.date(2025, 6, 2)
+    assert by_rule(erasure_run("in_progress", archived=True,  # type: ignore[arg-type]
+                               received="2025-06-10T10:00"), "erasure.soft-deleted") == []
 
 
 def test_erasure_soft_deleted() -> None:
@@ -339,31 +465,33 @@ def test_inactivity_finding_in_full() -> None:
     old = at("2021-03-04T05:06")
     rep = run(contacts=[contact("1", "a@x.no", createdate=at("2025-01-01T00:00")),
                         contact("2", "b@x.no", createdate=at("2019-01-01T00:00"),
-                                notes_last_updated=old)])
+                                hs_analytics_last_visit_timestamp=old)])
     [f] = by_rule(rep, "retention.inactive-not-deactivated")
     assert (f.subject, f.location) == ("2", contact_at(2))
     assert f.message.values == {"last_activity": old, "cutoff": cutoff_oslo()}
     assert f.evidence == {"record_id": "2", "email": "b@x.no", "last_activity": old,
-                          "last_activity_property": "notes_last_updated",
+                          "last_activity_property": "hs_analytics_last_visit_timestamp",
                           "cutoff": cutoff_oslo()}
 
 
 def test_bounce_finding_in_full_without_a_bounce_send() -> None:
     recent: dict[str, Any] = {"createdate": at("2025-01-01T00:00")}
-    rep = run(contacts=[contact("1", "a@x.no", **recent),
-                        contact("2", "b@x.no", hs_email_hard_bounce_reason_enum="MAILBOX_FULL",
+    rep = run(contacts=[contact("1", "a@x.no", hs_email_hard_bounce_reason_enum="MAILBOX_FULL",
+                                **recent),
+                        contact("2", "b@x.no", hs_email_hard_bounce_reason_enum="UNKNOWN_USER",
                                 **recent)])
     [f] = by_rule(rep, "retention.bounced-not-deleted")
     assert (f.subject, f.location) == ("2", contact_at(2))
-    assert f.message.values == {"reason": "MAILBOX_FULL"}
+    assert f.message.values == {"reason": "UNKNOWN_USER"}
     # no send in the log bounced: the evidence says so by leaving the send out
-    assert f.evidence == {"record_id": "2", "email": "b@x.no", "reason": "MAILBOX_FULL"}
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "reason": "UNKNOWN_USER"}
 
 
 def test_opt_out_finding_in_full() -> None:
     opt, s1, s2 = at("2024-05-01T12:00"), at("2024-06-01T08:00"), at("2024-05-02T09:30")
     rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no")],
-              subscriptions=[subscription("2", "b@x.no", unsub_all=opt)],
+              subscriptions=[subscription("1", "a@x.no", consent=True),
+                             subscription("2", "b@x.no", unsub_all=opt, consent=True)],
               sends=[send("S1", "1", "a@x.no", s1), send("S2", "2", "b@x.no", s1),
                      send("S3", "2", "b@x.no", s2)])
     [f] = by_rule(rep, "marketing.after-opt-out")
@@ -371,7 +499,7 @@ def test_opt_out_finding_in_full() -> None:
     assert f.message.values == {"opt_out": opt, "count": 2}
     assert f.evidence == {"record_id": "2", "email": "b@x.no", "effective_opt_out": opt,
                           "opt_out_by": "unsubscribe-all", "request_id": None,
-                          "send_ids": ["S2", "S3"], "send_count": 2,
+                          "subscriptions": [str(NL)], "send_ids": ["S2", "S3"], "send_count": 2,
                           "first_send_at": s2, "last_send_at": s1}
 
 
@@ -379,15 +507,18 @@ def test_no_basis_finding_in_full() -> None:
     lead = "Legitimate interest – prospect/lead"
     s1, s2 = at("2024-01-05T07:00"), at("2024-02-05T07:00")
     rep = run(contacts=[contact("1", "a@x.no"),
-                        contact("2", "b@x.no", hs_legal_basis=lead, lifecyclestage="lead")],
+                        contact("2", "b@x.no", hs_legal_basis=lead, lifecyclestage="lead",
+                                country="Norway")],
+              subscriptions=[subscription("1", "a@x.no", consent=True),
+                             subscription("2", "b@x.no")],
               sends=[send("S1", "1", None, s1), send("S2", "2", None, s1),
                      send("S3", "2", None, s2)])
     [f] = by_rule(rep, "marketing.no-basis")
     assert (f.subject, f.location) == ("2", contact_at(2))
     assert f.message.values == {"count": 2}
     assert f.evidence == {"record_id": "2", "email": "b@x.no", "legal_bases": [lead],
-                          "lifecycle_stage": "lead", "send_ids": ["S2", "S3"], "send_count": 2,
-                          "first_send_at": s1, "last_send_at": s2}
+                          "lifecycle_stage": "lead", "country": "NO", "send_ids": ["S2", "S3"],
+                          "send_count": 2, "first_send_at": s1, "last_send_at": s2}
 
 
 def test_restriction_findings_in_full() -> None:
@@ -402,32 +533,56 @@ def test_restriction_findings_in_full() -> None:
               sends=[send("S1", "1", None, sent), send("S2", "2", None, r - dt.timedelta(days=1)),
                      send("S3", "3", None, sent), send("S5", "5", None, sent)])
     found = {f.subject: f for f in by_rule(rep, "restriction.processed")}
-    assert sorted(found) == ["3", "4", "5"]
-    assert [found[k].location for k in "345"] == [contact_at(3), contact_at(4), contact_at(5)]
-    sends = {"send_ids": ["S3"], "send_count": 1, "first_send_at": sent, "last_send_at": sent}
-    none = {"send_ids": [], "send_count": 0, "first_send_at": None, "last_send_at": None}
-    activity = {"activity_property": "notes_last_updated", "activity_at": noted}
-    no_activity = {"activity_property": None, "activity_at": None}
-    # a send and logged activity; logged activity only; a send only
-    for key, hits, act, count in (("3", sends, activity, 1), ("4", none, activity, 0),
-                                  ("5", {**sends, "send_ids": ["S5"]}, no_activity, 1)):
+    assert sorted(found) == ["3", "5"]
+    assert [found[k].location for k in "35"] == [contact_at(3), contact_at(5)]
+    for key, sid in (("3", "S3"), ("5", "S5")):
         f = found[key]
-        assert f.message.values == {"restricted_at": r, "count": count,
-                                    "activity_at": act["activity_at"]}, key
+        assert f.message.values == {"restricted_at": r, "count": 1}, key
         email = f"{'abcde'[int(key) - 1]}@x.no"
         assert f.evidence == {"record_id": key, "email": email, "restricted_at": r,
-                              **hits, **act}, key
+                              "send_ids": [sid], "send_count": 1, "first_send_at": sent,
+                              "last_send_at": sent}, key
+    notes = {f.subject: f for f in by_rule(rep, "restriction.activity-logged")}
+    assert sorted(notes) == ["3", "4"]
+    for key in "34":
+        f = notes[key]
+        assert f.location == contact_at(int(key))
+        assert f.message.values == {"restricted_at": r, "activity_at": noted}
+        assert f.evidence == {"record_id": key, "email": f"{'abcde'[int(key) - 1]}@x.no",
+                              "restricted_at": r, "activity_property": "notes_last_updated",
+                              "activity_at": noted}
+
+
+def test_deactivated_marketed_finding_in_full() -> None:
+    # S12: deactivated means not used; administrative mail and earlier sends are not marketing
+    # to a deactivated contact
+    d = at("2024-04-01T10:00")
+    after = d + dt.timedelta(days=3)
+    rep = run(contacts=[contact("1", "a@x.no", contact_status="deactivated",
+                                deactivated_date=d),
+                        contact("2", "b@x.no", contact_status="deactivated", deactivated_date=d)],
+              subscriptions=[subscription("1", "a@x.no", consent=True),
+                             subscription("2", "b@x.no", consent=True)],
+              sends=[send("S1", "1", None, d - dt.timedelta(milliseconds=1)),
+                     send("S2", "1", None, after, campaign="200", purpose="administrative"),
+                     send("S3", "2", None, d), send("S4", "2", None, after, campaign="400")])
+    [f] = by_rule(rep, "retention.deactivated-marketed")
+    assert (f.subject, f.location) == ("2", contact_at(2))
+    assert f.message.values == {"deactivated_at": d, "count": 2}
+    assert f.evidence == {"record_id": "2", "email": "b@x.no", "deactivated_at": d,
+                          "send_ids": ["S3", "S4"], "send_count": 2, "first_send_at": d,
+                          "last_send_at": after}
 
 
 def test_erasure_findings_in_full() -> None:
     received, responded = at("2025-05-02T08:15"), at("2025-05-20T10:00")
-    due = at("2025-06-02T08:15")  # the stand-in's one calendar month
+    due = dt.date(2025, 6, 2)  # the deadline engine's one month, a Monday
     reqs = [request("DSR-0", "access", "b@x.no", received),
             request("DSR-1", "erasure", "b@x.no", received, responded=responded)]
     for archived, rule_id in ((False, "erasure.not-carried-out"),
                               (True, "erasure.soft-deleted")):
         rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no", archived=archived)],
-                  requests=reqs, request_hook=stand_in_hook)
+                  requests=reqs, request_hook=deadline_hook)
         [f] = [f for f in rep.findings if f.rule.startswith("erasure.")]
         assert (f.rule, f.subject, f.location) == (rule_id, "request:DSR-1", request_at(2))
         evidence = {"request_id": "DSR-1", "record_id": "2", "email": "b@x.no",
@@ -479,3 +634,102 @@ def test_mangled_ids_note_in_full(examples: tuple[str, ...]) -> None:
     assert note.evidence == {"count": len(lines), "lines": list(lines[:MAX_EVIDENCE_SENDS]),
                              "examples": list(examples)}
     assert record_id_mangled.evaluate(MangledIds("export.csv", (), ()), audit_ctx()) == []
+
+
+# ------------------------------------------------------------------ never silent (issue 10)
+def test_a_rule_missing_an_input_is_reported_not_evaluated_in_full() -> None:
+    # no subscription statuses: consent and per-list opt-outs cannot be judged, so the two
+    # marketing rules say so instead of reporting nothing (or everything)
+    rep = run(contacts=[contact("1", "a@x.no", hs_legal_basis="")],
+              sends=[send("S1", "1", None, at("2024-01-05T07:00"))],
+              requests=[request("D1", "objection", "a@x.no", at("2024-01-01T00:00"))],
+              request_hook=deadline_hook)
+    assert by_rule(rep, "marketing.no-basis") == by_rule(rep, "marketing.after-opt-out") == []
+    # (the per-file findings on the columns the helper's dump lacks are test_exports.py's)
+    found = {f.subject: f for f in by_rule(rep, "audit.rule-not-evaluated")
+             if f.message.code == "audit.rule-not-evaluated"}
+    assert sorted(found) == ["rule:marketing.after-opt-out", "rule:marketing.no-basis"]
+    f = found["rule:marketing.no-basis"]
+    assert (f.severity, f.location) == (Severity.WARNING, None)
+    assert f.message.values == {"rule": "marketing.no-basis", "needs": "the subscription statuses"}
+    assert f.evidence == f.message.values
+
+
+def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs() -> None:
+    header = '"Record ID","Email","Create Date"\n'
+    rep = run(contacts=[header, '"1","a@x.no","2020-01-01 00:00"\n'], contacts_name="export.csv",
+              subscriptions=[subscription("1", "a@x.no")], sends=[],
+              requests=[request("D1", "erasure", "a@x.no", at("2025-01-01T00:00"))],
+              request_hook=deadline_hook)
+    [f] = [f for f in by_rule(rep, "audit.rule-not-evaluated")
+           if f.message.code == "audit.rule-not-evaluated"]
+    assert f.message.values == {
+        "rule": "erasure.soft-deleted", "source": "export.csv",
+        "needs": "the recycle bin (a contacts API dump, or --recycle-bin with a CSV export)"}
+    assert f.location == Location(file="export.csv")
+    # with the API dump nothing is missing
+    full = run(contacts=[contact("1", "a@x.no")], subscriptions=[subscription("1", "a@x.no")],
+               sends=[], requests=[request("D1", "erasure", "a@x.no", at("2025-01-01T00:00"))],
+               request_hook=deadline_hook)
+    assert [f for f in by_rule(full, "audit.rule-not-evaluated")
+            if f.message.code == "audit.rule-not-evaluated"] == []
+
+
+def test_files_not_read_are_named_in_warnings() -> None:
+    from gdpr_policy.audit import classify_files
+
+    sel = classify_files(["contacts_api.jsonl", "innsynsforesporsler.jsonl", "ground_truth.csv"])
+    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not an audit input",
+                                 "ground_truth.csv": "not an audit input"}
+    rep = run(contacts=[contact("1", "a@x.no")], ignored_files=sel.ignored)
+    found = by_rule(rep, "audit.file-not-read")
+    assert [(f.subject, f.severity, f.location) for f in found] == [
+        ("file:ground_truth.csv", Severity.WARNING, Location(file="ground_truth.csv")),
+        ("file:innsynsforesporsler.jsonl", Severity.WARNING,
+         Location(file="innsynsforesporsler.jsonl"))]
+    assert found[1].message.values == {"file": "innsynsforesporsler.jsonl",
+                                       "reason": "not an audit input"}
+
+
+# ------------------------------------------------------------------ the person's activity
+def _policy_counting_staff_notes() -> Any:
+    v = bundled_policy().at(dt.date(2025, 6, 30))
+    rr = tuple(r.model_copy(update={"not_activity": tuple(
+        x for x in r.not_activity if x != "staff-logged")}) if r.trigger == "inactivity" else r
+        for r in v.retention)
+    return v.model_copy(update={"retention": rr})
+
+
+def test_a_staff_note_is_not_the_persons_activity_unless_the_policy_says_so() -> None:
+    # S12: notes_last_updated moves when staff log a note or a sales e-mail
+    from gdpr_policy.audit import SnapshotInput
+
+    lines = [contact("1", "a@x.no", createdate=at("2019-01-01T00:00"),
+                     notes_last_updated=at("2025-06-01T00:00"))]
+    [f] = by_rule(run(contacts=lines), "retention.inactive-not-deactivated")
+    assert f.evidence["last_activity_property"] == "createdate"
+    rep = audit_snapshot(as_of=dt.date(2025, 6, 30), policy=_policy_counting_staff_notes(),
+                         contacts=SnapshotInput("contacts_api.jsonl", lines))
+    assert by_rule(rep, "retention.inactive-not-deactivated") == []
+
+
+@pytest.mark.parametrize(("reason", "fires"), [
+    ("UNKNOWN_USER", True), ("POLICY", False), ("SPAM", False), ("CONTENT", False),
+    ("MAILBOX_FULL", False), ("OTHER", False)])
+def test_only_an_unknown_user_bounce_shows_a_dead_address(reason: str, fires: bool) -> None:
+    # S11: "når mottakerens e-post ikke lenger er i bruk"
+    rep = run(contacts=[contact("1", "a@x.no", hs_email_hard_bounce_reason_enum=reason)])
+    assert len(by_rule(rep, "retention.bounced-not-deleted")) == int(fires)
+
+
+def test_a_send_matched_on_the_address_before_the_record_existed_is_judged() -> None:
+    # the pre-filter assumes a send logged with the record's id follows its creation; one
+    # matched on the address only is judged against the whole history
+    created = at("2024-06-01T00:00")
+    lines = [contact("1", "a@x.no", createdate=created)]
+    subs = [subscription("1", "a@x.no", consent=True, since=created)]
+    rep = run(contacts=lines, subscriptions=subs,
+              sends=[send("S1", None, "a@x.no", created - dt.timedelta(days=30)),
+                     send("S2", "1", None, created + dt.timedelta(days=1))])
+    [f] = by_rule(rep, "marketing.no-basis")
+    assert f.evidence["send_ids"] == ["S1"]

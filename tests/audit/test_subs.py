@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from gdpr_policy import RecordError
 from gdpr_policy.audit import PortalMapping, SubscriptionRecord, read_subscriptions
-from gdpr_policy.audit._subs import SubscriptionFacts, opt_out_of, scan_subscriptions
+from gdpr_policy.audit._subs import SubscriptionFacts, facts_of, scan_subscriptions
+from gdpr_policy.marketing import ListStatus
 from strategies.audit import instants, iso
 
 from ._helpers import CS, MI, NL, at, subscription
@@ -68,9 +69,7 @@ def reference(text: list[str]) -> list[SubscriptionFacts | str]:
             out.append(str(s))
             continue
         assert isinstance(s, SubscriptionRecord)
-        consent = any(x.legal_basis in MAPPING.consent_subscription_bases
-                      and x.status != "NOT_SPECIFIED" for x in s.statuses)
-        out.append(SubscriptionFacts(s.record_id, s.subscriber, opt_out_of(s, MAPPING), consent))
+        out.append(facts_of(s, MAPPING))
     return out
 
 
@@ -82,16 +81,25 @@ def test_facts_and_errors_are_the_plain_readers(text: list[str]) -> None:
     assert got == reference(text)
 
 
-def test_earliest_opt_out_wins_and_unsubscribe_all_is_first_among_equals() -> None:
+def test_each_list_keeps_its_status_time_basis_and_kind() -> None:
     t = at("2024-03-01T10:00")
-    line = subscription("1", "a@x.no", unsub_all=t, off={MI: t, NL: at("2024-02-01T10:00")})
+    line = subscription("1", "a@x.no", unsub_all=t, off={NL: at("2024-02-01T10:00")}, consent=True)
     [f] = scan_subscriptions([line], source="subs.jsonl", mapping=MAPPING)
     assert isinstance(f, SubscriptionFacts)
-    assert f.opt_out is not None and (f.opt_out.at, f.opt_out.how) == (t, "unsubscribe-all")
+    assert f.unsubscribed_all_at == t
+    assert f.lists == (
+        ListStatus(str(MI), "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                   "Marketing Information", True),
+        ListStatus(str(NL), "NOT_SUBSCRIBED", at("2024-02-01T10:00"), "CONSENT_WITH_NOTICE",
+                   "Newsletter", True),
+        ListStatus(str(CS), "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                   "Customer Service Communication", False))
     assert [f] == reference([line])
 
 
-def test_consent_needs_a_status_that_is_specified() -> None:
-    [f] = scan_subscriptions([subscription("1", "a@x.no", consent=True)], source="s",
-                             mapping=MAPPING)
-    assert isinstance(f, SubscriptionFacts) and f.consent and f.opt_out is None
+def test_the_earliest_unsubscribe_all_counts() -> None:
+    early, late = at("2024-01-01T00:00"), at("2024-05-01T00:00")
+    obj = json.loads(subscription("1", "a@x.no", unsub_all=late))
+    obj["wideStatuses"].append({**obj["wideStatuses"][0], "timestamp": "2024-01-01T00:00:00.000Z"})
+    [f] = scan_subscriptions([json.dumps(obj) + "\n"], source="s", mapping=MAPPING)
+    assert isinstance(f, SubscriptionFacts) and f.unsubscribed_all_at == early

@@ -2022,7 +2022,8 @@ def test_consent_lifetime_maximum_in_any_unit(
 def test_consent_lifetime_beyond_the_calendar_expires_never() -> None:
     last = (dt.date.max - AS_OF).days  # expires on the last day a date can hold
     assert [f.evidence["expires"] for f in _lifetime_findings(last)] == [dt.date.max]
-    for days in (last + 1, 1e20, float("inf")):
+    # 10**400 is an int no float can hold: compared as an int, never converted (was an OverflowError)
+    for days in (last + 1, 1e20, float("inf"), 10**400):
         assert [f.evidence["expires"] for f in _lifetime_findings(days)] == [None]
     assert [f.evidence["expires"] for f in _lifetime_findings(float("nan"))] == [None]
 

@@ -76,7 +76,6 @@ class FileCoverage:
             ("retention.inactive-not-deactivated", bool(activity)),
             ("retention.bounced-not-deleted", any(self.has(p) for p in m.hard_bounce_properties)),
             ("restriction.processed", self.has(m.restricted_property)),
-            ("marketing.no-basis", self.has(m.legal_basis_property)),
         ) if not ok]
         n = 0
         for f in facts:
@@ -102,8 +101,6 @@ class FileCoverage:
             return " | ".join(m.hard_bounce_properties)
         if rule_id == "restriction.processed":
             return f"{m.restricted_property} + {m.restricted_date_property}"
-        if rule_id == "marketing.no-basis":
-            return m.legal_basis_property
         return rule_id
 
     def untimed_opt_out(self, c: Contact) -> str | None:

@@ -1,35 +1,45 @@
 """The streaming audit: read every input once, stream the send log, reconcile every file.
 
 Order of work. The small and medium inputs (campaigns, requests, contacts,
-subscriptions) are read first and indexed; from them the engine knows, per
-live contact, the instants that make a send matter (effective opt-out,
-restriction) and whether the contact has any basis for marketing. Then the
-send log is streamed in batches of a few hundred lines (``_sends.scan_sends``):
-no send is kept beyond its batch, and a send to nobody watched costs its share
-of one C-level parse and one dict look-up per batch-wide ``map``; the sends to
-watched contacts are folded into per-contact tallies (count, first send ids,
-earliest and latest time) with C-level operations too (``_Hits``). Memory is
-flat in the number of sends. Instants in the send log are compared as ISO 8601
-UTC text, whose order is time order; only the evidence becomes ``datetime``.
+subscriptions) are read first and indexed; from them the engine works out, per
+live contact and list, the instants from which a send breaks a rule: the
+marketing decision of :func:`~gdpr_policy.marketing.may_send_marketing` in bulk
+(``_verdicts``: the effective opt-out and the one window without consent per
+list, the deactivation and the restriction per contact). Then the send log is
+streamed in batches of a few hundred lines (``_sends.scan_sends``): no send is
+kept beyond its batch; sends are routed to contacts with one dict look-up per
+batch-wide ``map``, and judged per run of one purpose and one list against that
+list's tables, behind a two-comparison pre-filter, with C-level operations;
+the hits are folded into per-contact tallies (count, first send ids, earliest
+and latest time, ``_Hits``). Memory is flat in the number of sends. Instants
+in the send log are compared as ISO 8601 UTC text, whose order is time order;
+only the evidence becomes ``datetime``.
 With ``workers`` > 1 the send log is cut into byte ranges read by forked
-processes, whose tallies are merged in file order (the same report), and a
-forked process reads the subscription statuses while this one reads the
-contacts. Small files are read in one process (``_MIN_PART``, ``_MIN_AHEAD``).
+processes, whose tallies are merged in file order (the same report). A small
+send log is read in one process (``_MIN_PART``).
 
 Reconciliation: for every file, records read = evaluated + rejected, and every
 rejected record has a located reason; a malformed row rejects only itself.
-
-What an export cannot show is never a finding (``_coverage``): inactivity is
-judged only on a contacts file with at least one of the person's activity
-columns, a missing deactivation column turns an inactive contact into a
-warning, and a rule whose columns the file lacks is reported as not
-evaluated (``audit.rule-not-evaluated``), per file, with the columns it needs.
 
 Request deadlines are not computed here. The deadline engine plugs in as a
 :data:`RequestHook`, called once per request record; it returns the request's
 due date (which ``erasure.not-carried-out`` needs for requests still open) and
 its own findings (``request.late``, ``request.overdue`` ...). Without a hook the
 audit says so in an ``audit.deadlines-not-evaluated`` finding.
+
+Never silent: a rule an input is missing for is reported as
+``audit.rule-not-evaluated`` (with the rule and what it needs), and files the
+caller did not read (``ignored_files``) as ``audit.file-not-read``.
+
+What an export cannot show is never a finding (``_coverage``): inactivity is
+judged only on a contacts file with at least one of the person's activity
+columns, a missing deactivation column turns an inactive contact into a
+warning, and a rule whose columns the file lacks is reported as not
+evaluated (``audit.rule-not-evaluated``), per file, with the columns it needs
+and the number of records. Without subscription statuses, an opt-out the
+export shows without a time (unsubscribed from all e-mail, or from every
+marketing list) makes every marketing send to that contact a warning
+(``marketing.after-untimed-opt-out``): the export cannot say which came after it.
 """
 
 from __future__ import annotations
@@ -43,15 +53,24 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import compress, islice, repeat
-from operator import ge, le, lt, mul
+from itertools import compress, groupby, islice, repeat
+from operator import and_, ge, le, lt, or_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from .._duration import Duration
 from .._errors import Issue, RecordError, UsageError
 from .._rules import Context, Finding
+from ..marketing import (
+    CONSENT_BASES,
+    ListStatus,
+    Objection,
+    Recipient,
+    basis_clause,
+    customer_exception_enabled,
+    effective_opt_out,
+    is_role_address,
+)
 from ..report._model import InputStats, PolicyRef, Rejection, Report
 from . import rules as R
 from ._coverage import FileCoverage
@@ -60,9 +79,10 @@ from ._json import read_contacts_json
 from ._logs import read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
 from ._model import Activity, Contact, DsrRequest
-from ._sends import SendBatch, file_size, scan_range, scan_sends, split_sends
+from ._sends import SendBatch, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
+from ._verdicts import Tables, forget, quiet_template, slot_plan
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -87,15 +107,34 @@ AUDIT_RULES: tuple[str, ...] = (
     "marketing.after-opt-out",
     "marketing.after-untimed-opt-out",
     "marketing.no-basis",
+    "restriction.activity-logged",
     "restriction.processed",
     "retention.bounced-not-deleted",
+    "retention.deactivated-marketed",
     "retention.inactive-deactivation-unknown",
     "retention.inactive-not-deactivated",
 )
 
+#: what each rule needs besides the contacts (a rule missing one is reported as not evaluated)
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "retention.inactive-not-deactivated": ("contacts",),
+    "retention.bounced-not-deleted": ("contacts",),
+    "marketing.after-opt-out": ("contacts", "subscriptions", "sends"),
+    "marketing.no-basis": ("contacts", "subscriptions", "sends"),
+    "retention.deactivated-marketed": ("contacts", "sends"),
+    "restriction.processed": ("contacts", "sends"),
+    "erasure.not-carried-out": ("contacts", "requests"),
+    "erasure.soft-deleted": ("archived contacts", "requests"),
+}
+_NEEDS_TEXT = {"archived contacts": "the recycle bin (a contacts API dump, or --recycle-bin "
+                                    "with a CSV export)",
+               "sends": "the e-mail send log", "subscriptions": "the subscription statuses",
+               "requests": "the request log"}
+
 _CONTACT_BATCH = 4096
+#: the lists of slots 0 and 1: a list no campaign names, and such a marketing list
+_OTHER_LISTS = ("\x00other", "\x00other-marketing")
 # Below these sizes a forked process costs more than it saves (tests lower them).
-_MIN_AHEAD = 1 << 20  # subscription statuses read by a process of their own
 _MIN_PART = 4 << 20  # bytes of send log per process
 
 
@@ -145,10 +184,8 @@ class FileSelection:
 def _kind_of(name: str) -> tuple[InputKind | None, Literal["csv", "json"] | None]:
     low = name.lower().rsplit("/", 1)[-1]
     if low.endswith(".csv"):
-        return ("contacts", "csv") if "contact" in low and "ground" not in low else (None, None)
+        return ("contacts", "csv") if "contact" in low else (None, None)
     if not (low.endswith((".json", ".jsonl", ".ndjson"))):
-        return None, None
-    if "ground_truth" in low or "ground-truth" in low:
         return None, None
     for key, kind in (("propert", "properties"), ("subscription", "subscriptions"),
                       ("campaign", "campaigns"), ("send", "sends"), ("dsr", "requests"),
@@ -286,21 +323,28 @@ def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
 class _Settings:
     window: Duration
     signals: tuple[str, ...] | None
+    not_activity: tuple[str, ...]
     #: the policy's zone: a date ``as_of`` and due dates are days there
     zone: ZoneInfo
+    exception_enabled: bool
     #: the zone of the export's naive times (``timezone``, else the policy's)
     export_zone: ZoneInfo
 
 
-def _settings(policy: PolicyVersion | None, zone: str | None) -> _Settings:
-    window, signals, zname = Duration.parse("P2Y"), None, None
-    if policy is not None:
-        rr = policy.retention_rule("inactivity")
-        if rr is not None and rr.after is not None:
-            window, signals = rr.after, tuple(rr.activity_signals)
-        zname = policy.jurisdiction().timezone
-    own = zone_of(zname or zone or "Europe/Oslo")
-    return _Settings(window, signals, own, zone_of(zone) if zone else own)
+def _settings(policy: PolicyVersion, zone: str | None) -> _Settings:
+    window, signals = Duration.parse("P2Y"), None
+    not_activity: tuple[str, ...] = ()
+    rr = policy.retention_rule("inactivity")
+    if rr is not None and rr.after is not None:
+        window, signals = rr.after, tuple(rr.activity_signals)
+        not_activity = tuple(rr.not_activity)
+    own = zone_of(policy.jurisdiction().timezone or zone or "Europe/Oslo")
+    try:
+        exception = customer_exception_enabled(policy)
+    except UsageError:  # a policy without a marketing purpose has no exception to enable
+        exception = False
+    return _Settings(window, signals, not_activity, own, exception,
+                     zone_of(zone) if zone else own)
 
 
 # ------------------------------------------------------------------ the audit
@@ -322,6 +366,7 @@ def audit_snapshot(
     request_hook: RequestHook | None = None,
     progress: Callable[[str, int], None] | None = None,
     workers: int = 1,
+    ignored_files: Sequence[tuple[str, str]] = (),
 ) -> Report:
     """Audit one snapshot as of ``as_of`` and return the findings and the reconciliation.
 
@@ -337,10 +382,14 @@ def audit_snapshot(
     counted as evaluated and otherwise ignored.
     ``progress`` is called with ``(input name, records read so far)`` now and
     then, for a progress bar. ``workers`` > 1 reads the send log in up to that
-    many processes at once, and the subscription statuses beside the contacts
-    (forked processes, on platforms where forking is safe: not on Windows or
-    macOS; and only for plain files of a few megabytes or more); the report is
-    the same as with one. Unreadable input raises
+    many processes at once (forked processes, on platforms where forking is
+    safe: not on Windows or macOS; and only for plain files of a few megabytes
+    or more); the report is
+    the same as with one. ``ignored_files`` names the files beside the inputs
+    that were not read, with why (:attr:`FileSelection.ignored`): each is
+    reported in an ``audit.file-not-read`` warning. A rule that an input it
+    needs is missing for is reported in an ``audit.rule-not-evaluated``
+    warning, never passed silently. Unreadable input raises
     :class:`~gdpr_policy.InputError`; a bad record only rejects itself.
     """
     if isinstance(as_of, dt.datetime) and as_of.tzinfo is None:
@@ -354,21 +403,14 @@ def audit_snapshot(
     was_enabled = gc.isenabled()
     gc.disable()
     mapping = mapping or PortalMapping()
-    # With several workers, one reads the subscriptions while this process reads
-    # the rest: nothing needs them until the watch list is built.
-    ahead = _Ahead(subscriptions, mapping) if (
-        subscriptions is not None and workers > 1 and _can_fork()
-        and (file_size(subscriptions.lines) or 0) >= _MIN_AHEAD) else None
     try:
         return _audit(
             as_of=as_of, policy=policy, contacts=contacts, contacts_format=contacts_format,
             subscriptions=subscriptions, campaigns=campaigns, sends=sends, requests=requests,
             properties=properties, recycle_bin=recycle_bin, mapping=mapping, timezone=timezone,
             datetime_format=datetime_format, request_hook=request_hook, progress=progress,
-            workers=workers, ahead=ahead)
+            workers=workers, ignored_files=ignored_files)
     finally:
-        if ahead is not None:
-            ahead.close()
         if was_enabled:
             gc.enable()
 
@@ -391,7 +433,7 @@ def _audit(
     request_hook: RequestHook | None,
     progress: Callable[[str, int], None] | None,
     workers: int,
-    ahead: _Ahead | None,
+    ignored_files: Sequence[tuple[str, str]],
 ) -> Report:
     mapping = mapping or PortalMapping()
     st = _settings(policy, timezone)
@@ -410,6 +452,8 @@ def _audit(
 
     # campaigns --------------------------------------------------------------
     purpose_of: dict[str, str] = {}
+    list_of: dict[str, str | None] = {}
+    list_names: dict[str, str | None] = {}
     if campaigns is not None:
         t = _Tally(campaigns.name)
         tallies.append(t)
@@ -419,6 +463,17 @@ def _audit(
                 t.reject(rec)
             else:
                 purpose_of[rec.campaign_id] = rec.purpose
+                list_of[rec.campaign_id] = rec.subscription_id
+                if rec.subscription_id is not None:
+                    list_names.setdefault(rec.subscription_id, rec.subscription_name)
+    # The lists sends go out under: index 0 is any other list, 1 any other marketing list.
+    marketing_lists = frozenset(mapping.marketing_subscriptions) | {
+        sid for sid, name in list_names.items() if mapping.is_marketing_subscription(sid, name)}
+    subs_index: dict[str | None, int] = {}
+    plan_subs: list[str] = list(_OTHER_LISTS)
+    for sid in sorted(list_names):
+        subs_index[sid] = len(plan_subs)
+        plan_subs.append(sid)
 
     # requests ---------------------------------------------------------------
     reqs: list[DsrRequest] = []
@@ -440,7 +495,7 @@ def _audit(
                     t.reject(err)
                     continue
             reqs.append(req)
-    objections: dict[str, R.OptOut] = {}
+    objections: dict[str, Objection] = {}
     for req in reqs:
         # an objection to direct marketing cannot be refused (Art. 21(3)); only a
         # request the person withdrew does not count
@@ -451,7 +506,7 @@ def _audit(
                 continue
             prev = objections.get(key)
             if prev is None or req.received_at < prev.at:
-                objections[key] = R.OptOut(req.received_at, "objection-request", req.request_id)
+                objections[key] = Objection(req.received_at, req.request_id)
 
     # contacts ---------------------------------------------------------------
     facts: list[R.ContactFacts] = []
@@ -460,14 +515,16 @@ def _audit(
     archived_by_id: dict[str, list[int]] = {}
     archived_by_email: dict[str, list[int]] = {}
     mangled: list[tuple[int, str]] = []
-    counted = set(mapping.activity_properties(st.signals))
+    counted = set(mapping.activity_properties(st.signals, st.not_activity))
     processing = set(mapping.processing_properties)
+    dead = frozenset(mapping.dead_address_reasons)
     cov: FileCoverage | None = None
     csv_info: CsvInfo | None = None
     if contacts is not None:
         t = _Tally(contacts.name)
         tallies.append(t)
-        cov = FileCoverage(contacts.name, mapping, mapping.activity_properties(st.signals))
+        cov = FileCoverage(contacts.name, mapping,
+                           mapping.activity_properties(st.signals, st.not_activity))
         fmt = contacts_format or ("csv" if contacts.name.lower().endswith(".csv") else "json")
         reader: Iterator[Contact | RecordError]
         if fmt == "csv":
@@ -488,13 +545,13 @@ def _audit(
             last: Activity | None = None
             # an export without the person's activity columns cannot be judged on
             # inactivity (FileCoverage.settle), and is no reason to reject a record
-            judged = cov.note(c)
+            has_activity = cov.note(c)
             for a in c.activities:
                 if a.prop in counted and (last is None or a.at > last.at):
                     last = a
             if c.created_at is not None and (last is None or c.created_at > last.at):
                 last = Activity(mapping.created_property, c.created_at)
-            if last is None and judged:
+            if last is None and has_activity:
                 t.reject(RecordError.at(c.source, c.line, None, mapping.created_property,
                                         "a create date or an activity date to judge inactivity",
                                         None, pointer=c.pointer))
@@ -506,7 +563,8 @@ def _audit(
                             proc is None or a.at > proc.at):
                         proc = a
             idx = len(facts)
-            facts.append(R.ContactFacts(c, cutoff, last, processing_after_restriction=proc))
+            facts.append(R.ContactFacts(c, cutoff, last, processing_after_restriction=proc,
+                                        dead_address=c.hard_bounce_reason in dead))
             if c.id_note is not None and c.line is not None:
                 mangled.append((c.line, c.id_note))
             if c.archived:
@@ -522,7 +580,11 @@ def _audit(
 
     if cov is not None:
         cov.settle(facts)
+    saw_archived = bool(archived_by_id or archived_by_email) or (
+        contacts is not None and (contacts_format or (
+            "csv" if contacts.name.lower().endswith(".csv") else "json")) == "json")
     if recycle_bin is not None:
+        saw_archived = True
         t = _Tally(recycle_bin.name)
         tallies.append(t)
         for c in read_contacts_json(recycle_bin.lines, source=recycle_bin.name, mapping=mapping):
@@ -544,64 +606,22 @@ def _audit(
             return by_email.get(email)
         return None
 
-    # subscriptions ----------------------------------------------------------
-    opt: dict[int, R.OptOut] = {}
-    consent_sub: set[int] = set()
-    if subscriptions is not None:
-        if ahead is not None:
-            t, subs_facts = ahead.result()
-        else:
-            t, subs_facts = _read_subscriptions(subscriptions, mapping)
-        tallies.append(t)
-        for s in subs_facts:
-            found_idx = find(s.record_id, s.subscriber)
-            if found_idx is None:
-                continue  # a subscriber who is not a live contact: nothing to judge
-            if s.opt_out is not None:
-                opt[found_idx] = s.opt_out
-            if s.consent:
-                consent_sub.add(found_idx)
+    # subscriptions and the thresholds of every live contact --------------------
+    sub_tally, channels, keep_recipient = _plan_all(
+        facts, subscriptions, mapping, objections, plan_subs, subs_index,
+        marketing_lists, st, policy, find, cov)
+    judged = subscriptions is not None
+    if sub_tally is not None:
+        tallies.append(sub_tally)
+    channels.campaigns(purpose_of, list_of)
 
-    # watch list -------------------------------------------------------------
-    # a watched contact's key is its index + 1 (0 stands for "nobody watched")
     watch_id: dict[str, int] = {}
     watch_email: dict[str, int] = {}
-    channels = _Channels(len(facts))
     kobj = channels.key
-    # whether bases and stage show consent or a customer: a few distinct pairs in a CRM
-    basis_of: dict[tuple[tuple[str, ...], str | None], bool] = {}
-    by_objection = objections.get
-    untimed: list[int] = []
     for idx, f in enumerate(facts):
         c = f.contact
         if c.archived:
             continue
-        # the earliest way this person said no; on a tie the first of these
-        out = opt.get(idx)
-        if objections:
-            for x in (by_objection(c.email or ""),
-                      by_objection(f"id:{c.record_id}") if c.record_id else None):
-                if x is not None and (out is None or x.at < out.at):
-                    out = x
-        f.opt_out = out
-        if out is None and subscriptions is None and cov is not None:
-            # an opt-out the export shows with no time: every marketing send is reported
-            # (as a warning), since the export cannot say which came after it
-            f.untimed_opt_out = cov.untimed_opt_out(c)
-            if f.untimed_opt_out is not None:
-                untimed.append(idx)
-        pair = (c.legal_bases, c.lifecycle_stage)
-        based = basis_of.get(pair)
-        if based is None:
-            based = basis_of[pair] = (mapping.has_consent(c.legal_bases)
-                                      or mapping.is_customer(c.legal_bases, c.lifecycle_stage))
-        no_basis = not (based or idx in consent_sub) and (
-            cov is None or cov.has(mapping.legal_basis_property))
-        bounced = bool(c.hard_bounce_reason)
-        out_at = f.opt_out.at if f.opt_out else (_EVER if f.untimed_opt_out else None)
-        if out_at is None and c.restricted_at is None and not no_basis and not bounced:
-            continue
-        channels.watch(kobj[idx + 1], out_at, c.restricted_at, no_basis, bounced)
         if c.record_id:
             watch_id[c.record_id] = idx
         if c.email:
@@ -611,29 +631,31 @@ def _audit(
     if sends is not None:
         t = _Tally(sends.name)
         tallies.append(t)
-        route = dict.fromkeys(by_id, 0)
-        route.update((rid, kobj[idx + 1]) for rid, idx in watch_id.items())
+        # a live contact no send logged with its id can judge routes to 0 (sends matched
+        # on the address are still judged)
+        routed = channels.routed
+        route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
         _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
-        channels.settle(facts)
-        for idx in untimed:  # hits of an untimed opt-out are not the timed rule's
-            f = facts[idx]
-            f.after_untimed_opt_out, f.after_opt_out = f.after_opt_out, None
+        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
         del route
     # the routing tables and the hit tallies are in the facts now: free them before
     # the findings are built, which is when memory peaks
-    del channels, kobj, watch_id, watch_email
+    del channels, kobj, watch_id, watch_email, keep_recipient
 
     # contact rules, in batches ------------------------------------------------
-    contact_rules = (R.inactive_not_deactivated, R.bounced_not_deleted, R.marketing_after_opt_out,
-                     R.marketing_no_basis, R.restriction_processed)
-    for start in range(0, len(facts), _CONTACT_BATCH):
-        chunk = facts[start:start + _CONTACT_BATCH]
-        for r in contact_rules:
-            findings.extend(r.evaluate(chunk, ctx))
-    for start in range(0, len(facts), _CONTACT_BATCH):
-        chunk = facts[start:start + _CONTACT_BATCH]
-        for r in (R.inactive_deactivation_unknown, R.marketing_after_untimed_opt_out):
-            findings.extend(r.evaluate(chunk, ctx))
+    contact_rules = [R.inactive_not_deactivated, R.inactive_deactivation_unknown,
+                     R.bounced_not_deleted, R.restriction_activity_logged]
+    if sends is not None:
+        contact_rules += [R.deactivated_marketed, R.restriction_processed]
+        if judged:
+            contact_rules += [R.marketing_after_opt_out, R.marketing_no_basis]
+        else:  # only an opt-out the export shows without a time: a warning
+            contact_rules += [R.marketing_after_untimed_opt_out]
+    if contacts is not None:
+        for start in range(0, len(facts), _CONTACT_BATCH):
+            chunk = facts[start:start + _CONTACT_BATCH]
+            for r in contact_rules:
+                findings.extend(r.evaluate(chunk, ctx))
     if cov is not None:
         findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
@@ -660,17 +682,32 @@ def _audit(
         case = R.ErasureCase(req, tuple(facts[i].contact for i in sorted(live_idx)),
                              tuple(facts[i].contact for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
-        findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
-        findings.extend(R.erasure_soft_deleted.evaluate(case, ctx))
+        if contacts is not None:
+            findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
+        if saw_archived:
+            findings.extend(R.erasure_soft_deleted.evaluate(case, ctx))
     if requests is not None and unjudged:
         findings.extend(R.deadlines_not_evaluated.evaluate(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
+
+    # what could not be judged, and what was not read ----------------------------
+    have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
+            "sends": sends is not None, "requests": requests is not None,
+            "archived contacts": saw_archived}
+    for rule_id, needs in _NEEDS.items():
+        missing = [x for x in needs if not have[x]]
+        if not missing:
+            continue
+        # a CSV export without the recycle bin: the one file that lacks what the rule needs
+        source = contacts.name if missing == ["archived contacts"] and contacts is not None \
+            else None
+        findings.extend(R.rule_not_evaluated.evaluate(
+            R.NotEvaluated(rule_id, ", ".join(_NEEDS_TEXT.get(x, x) for x in missing), source),
+            ctx))
+    for name, reason in ignored_files:
+        findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
                   rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
-
-
-#: the threshold of an opt-out with no time: before every send
-_EVER = dt.datetime(1, 1, 2, tzinfo=UTC)
 
 
 def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) -> list[Finding]:
@@ -692,6 +729,140 @@ def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) ->
     return out
 
 
+def _plan_all(
+    facts: list[R.ContactFacts],
+    subscriptions: SnapshotInput | None,
+    mapping: PortalMapping,
+    objections: dict[str, Objection],
+    plan_subs: list[str],
+    subs_index: dict[str | None, int],
+    marketing_lists: frozenset[str],
+    st: _Settings,
+    policy: PolicyVersion,
+    find: Callable[[str | None, str | None], int | None],
+    cov: FileCoverage | None = None,
+) -> tuple[_Tally | None, _Channels, dict[int, Recipient]]:
+    """Read the subscription statuses and put every live contact's thresholds in the tables.
+
+    Returns the statuses' tally (``None`` when not given), the channels that
+    judge the send log, and the facts of the contacts who said no somewhere
+    (for the evidence of the opt-out rule). A contact's key is its index + 1.
+    Without statuses, a contact whose export (``cov``) shows an opt-out with no
+    time gets a threshold before every send (``marketing.after-untimed-opt-out``).
+    """
+    sub_tally: _Tally | None = None
+    # a contact's key is its index + 1 (0 stands for "nobody watched")
+    tables = Tables(len(facts), len(plan_subs))
+    channels = _Channels(tables, subs_index, marketing_lists)
+    judged = subscriptions is not None
+    untimed_of = cov.untimed_opt_out if cov is not None and not judged else None
+    seen: list[bool] = [False] * len(facts)
+    role_parts = frozenset(mapping.role_address_local_parts)
+    keep_recipient: dict[int, Recipient] = {}
+    #: by key: whether a send logged with the record's id can break a rule
+    routed: list[bool] = [False] * (len(facts) + 1)
+    # the law a send without basis breaks: the same two answers for every contact
+    law_cited: tuple[str, ...] = ()
+    promise: tuple[str, ...] = ()
+    law_country: str | None = None
+    try:
+        law_cited = basis_clause(policy, Recipient(country=None))
+        promise = basis_clause(policy, Recipient(email="post@x"))
+        if law_cited != promise:
+            law_country = next(x.split(" ", 1)[0] for x in law_cited if x not in promise)
+    except UsageError:  # no marketing purpose in the policy: the rule's own citations
+        pass
+
+    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None) -> None:
+        f = facts[idx]
+        c = f.contact
+        objection = None
+        if objections:
+            for x in (objections.get(c.email or ""),
+                      objections.get(f"id:{c.record_id}") if c.record_id else None):
+                if x is not None and (objection is None or x.at < objection.at):
+                    objection = x
+        key = idx + 1
+        exception = c.customer_exception and exception_enabled
+        if c.deactivated_at is not None or c.restricted_at is not None:
+            tables.set_contact(key, c.deactivated_at, c.restricted_at)
+            routed[key] = True
+        if f.dead_address:
+            routed[key] = True
+            channels.watch(key, True)
+        if not judged:
+            if untimed_of is not None:
+                how = untimed_of(c)
+                if how is not None:
+                    # the export shows the opt-out but not since when: every marketing
+                    # send is reported (a warning), as it cannot say which came after it
+                    f.untimed_opt_out = how
+                    tables.set_untimed(key)
+                    routed[key] = True
+            return
+        said_no = unsub is not None or objection is not None or any(
+            s.status == "NOT_SUBSCRIBED" for s in lists)
+        rec: Recipient | None = None
+        if said_no:
+            rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
+                            objection=objection, deactivated_at=c.deactivated_at,
+                            restricted_at=c.restricted_at,
+                            customer_exception=c.customer_exception, country=c.country)
+            slots = slot_plan(rec, plan_subs, marketing_lists=marketing_lists,
+                              consent_bases=consent_bases, exception=exception,
+                              marketing_subs=other_marketing)
+            keep_recipient[key] = rec
+            if tables.set_plan(key, slots, c.created_at):
+                routed[key] = True
+        elif not exception:
+            template = quiet_template(lists, plan_subs, marketing_lists, other_marketing,
+                                      consent_bases)
+            if tables.set_quiet(key, template, lists, consent_bases, c.created_at):
+                routed[key] = True
+        for s in lists:
+            # a list no campaign names: sends under it (their campaign unlisted) look it
+            # up; only a status that says no, or one on a marketing list, changes them
+            if s.subscription not in subs_index and (
+                    s.marketing or s.status == "NOT_SUBSCRIBED"):
+                rec = rec or Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
+                                       objection=objection)
+                [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
+                                       consent_bases=consent_bases, exception=exception)
+                tables.exc[(key, s.subscription)] = tables.texts(o, win)
+        if law_country is not None and (
+                (c.country is not None and c.country != law_country)
+                or is_role_address(c.email, role_parts)):
+            f.no_basis_legal = promise
+        else:
+            f.no_basis_legal = law_cited
+
+    consent_bases = frozenset(mapping.consent_subscription_bases) or CONSENT_BASES
+    exception_enabled = st.exception_enabled
+    other_marketing = frozenset(_OTHER_LISTS[1:])
+    if subscriptions is not None:
+        # read and planned one subscriber at a time: no list of them is kept (a process
+        # reading them ahead would have to send every subscriber's statuses back)
+        t = _Tally(subscriptions.name)
+        subs_facts = _counted(scan_subscriptions(subscriptions.lines, source=subscriptions.name,
+                                                 mapping=mapping), t)
+        sub_tally = t
+        for s in subs_facts:
+            found_idx = find(s.record_id, s.subscriber)
+            if found_idx is None or seen[found_idx]:
+                continue  # not a live contact, or a second line for one: the first counts
+            seen[found_idx] = True
+            plan(found_idx, s.lists, s.unsubscribed_all_at)
+        del subs_facts
+    for idx, f in enumerate(facts):
+        if not seen[idx] and not f.contact.archived:
+            plan(idx, (), None)  # no statuses: no list records consent
+    del seen
+
+    channels.routed = routed
+    forget()
+    return sub_tally, channels, keep_recipient
+
+
 def _stream_sends(
     sends: SnapshotInput,
     t: _Tally,
@@ -702,10 +873,9 @@ def _stream_sends(
     progress: Callable[[str, int], None] | None,
     workers: int = 1,
 ) -> None:
-    # ``route`` maps the record id of every live contact to its key when the
-    # contact is watched, else to 0, so that a send to nobody watched costs no
-    # Python bytecode at all: batches are routed by C-level ``map``; a send
-    # whose record id is not a live contact's falls back to its e-mail address.
+    # ``route`` maps the record id of every live contact to its key, so that
+    # batches are routed by C-level ``map``; a send whose record id is not a
+    # live contact's falls back to its e-mail address.
     split = split_sends(sends.lines, workers, _MIN_PART) if workers > 1 else None
     if split is None or len(split[1]) < 2 or not _can_fork():
         batches = scan_sends(sends.lines, source=sends.name, campaigns=purpose_of)
@@ -767,57 +937,15 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
 
 
-def _read_subscriptions(subs: SnapshotInput, mapping: PortalMapping,
-                        ) -> tuple[_Tally, list[SubscriptionFacts]]:
-    """Read the subscription statuses: their tally, and the subscribers who opted out or consented.
-
-    The others change nothing in the audit (``_audit`` looks only at those two facts).
-    """
-    t = _Tally(subs.name)
-    kept: list[SubscriptionFacts] = []
-    for s in scan_subscriptions(subs.lines, source=subs.name, mapping=mapping):
+def _counted(items: Iterable[SubscriptionFacts | RecordError], t: _Tally,
+             ) -> Iterator[SubscriptionFacts]:
+    """The facts of a subscription reader, counted in ``t`` (and the bad lines rejected)."""
+    for s in items:
         t.read += 1
         if isinstance(s, RecordError):
             t.reject(s)
-        elif s.opt_out is not None or s.consent:
-            kept.append(s)
-    return t, kept
-
-
-def _ahead_job() -> tuple[_Tally, list[SubscriptionFacts]]:
-    assert _JOB is not None
-    subs, mapping = _JOB
-    return _read_subscriptions(subs, mapping)
-
-
-class _Ahead:
-    """The subscription statuses, read by a forked process while the caller reads the rest.
-
-    The child inherits the open input (it alone reads it) and sends back only
-    the tally and the facts that matter, so little crosses the pipe.
-    """
-
-    def __init__(self, subs: SnapshotInput, mapping: PortalMapping) -> None:
-        global _JOB
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
-        _JOB = (subs, mapping)
-        try:
-            self._future = self._pool.submit(_ahead_job)  # forks here, with _JOB set
-        finally:
-            _JOB = None
-
-    def result(self) -> tuple[_Tally, list[SubscriptionFacts]]:
-        """Wait for the child; its exception, if any, is raised here."""
-        try:
-            return self._future.result()
-        finally:
-            # no pool thread may live on when the send log's workers are forked
-            self._pool.shutdown(wait=True)
-
-    def close(self) -> None:
-        """Stop the child (if the audit failed before it was needed) and reap it."""
-        self._future.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            yield s
 
 
 def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
@@ -833,15 +961,16 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
         if not len(b):
             continue
         keys: list[int | None] = list(map(route_get, b.rids))  # type: ignore[arg-type]
-        if None in keys:
+        by_address = None in keys
+        if by_address:
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
-        # from here on only the sends to watched contacts
+        # from here on only the sends to live contacts
         wk: list[int] = list(filter(None, keys))
         ws = list(compress(b.sids, keys))
         wa = list(compress(b.ats, keys))
-        channels.feed(wk, ws, wa, partial(b.marketing, keys), b.fine)
+        channels.feed(wk, ws, wa, b, keys, by_address)
         if channels.any_bounced:
             channels.bounces(keys, b)
 
@@ -860,28 +989,12 @@ def _by_email(keys: list[int | None], b: SendBatch, watch_email: dict[str, int],
         keys[i] = 0 if idx is None else key[idx + 1]
 
 
-def _text_at(t: dt.datetime, fine: bool) -> str:
-    """An instant as send-log text: ``...SS.mmmZ`` rounded up to the millisecond, or ``...ffffffZ``.
-
-    A send time with millisecond precision is at or after ``t`` exactly when
-    its text is at or after the rounded-up text of ``t``.
-    """
-    t = t.astimezone(UTC)
-    if not fine and t.microsecond % 1000:
-        try:
-            t += dt.timedelta(microseconds=1000 - t.microsecond % 1000)
-        except OverflowError:
-            return "\uffff"  # after every send
-    text = t.isoformat(timespec="microseconds" if fine else "milliseconds")
-    return text.replace("+00:00", "Z")
-
-
 def _wide(at: str) -> str:
     return at if len(at) == 27 else at[:-1] + "000Z"
 
 
 class _Hits:
-    """The sends that hit one rule, per watched contact, while the log streams.
+    """The sends that hit one rule, per contact, while the log streams.
 
     Only counts, the first :data:`~.rules.MAX_EVIDENCE_SENDS` send ids and the
     earliest and latest times are kept, so memory is flat in the number of
@@ -889,52 +1002,20 @@ class _Hits:
     in with C-level dict operations; any other order takes a comparison per hit.
     """
 
-    __slots__ = ("count", "first", "hi", "last", "marketing", "member", "sids", "thr", "thr_fine",
-                 "watching")
+    __slots__ = ("count", "first", "hi", "last", "sids")
 
-    def __init__(self, marketing: bool, timed: bool, n: int = 0) -> None:
-        self.marketing = marketing
-        #: by key: the key when the contact is watched, else 0 (a list look-up needs no hash)
-        self.member: list[int] = [0] * (n + 1)
-        self.watching = False
-        self.thr: dict[int, str] | None = {} if timed else None
-        self.thr_fine: dict[int, str] = {}
+    def __init__(self) -> None:
         self.count: Counter[int] = Counter()
         self.sids: defaultdict[int, list[str]] = defaultdict(list)
         self.first: dict[int, str] = {}
         self.last: dict[int, str] = {}
         self.hi = ""  # the latest time recorded, at the wide width
 
-    def watch(self, key: int, at: dt.datetime | None) -> None:
-        self.member[key] = key
-        self.watching = True
-        if self.thr is not None and at is not None:
-            self.thr[key] = _text_at(at, False)
-            self.thr_fine[key] = _text_at(at, True)
-
-    def feed(self, wk: list[int], ws: list[str], wa: list[str], mk: bool | list[bool],
-             fine: bool) -> None:
-        """Take the hits among sends to watched contacts (keys, send ids, times, marketing)."""
-        if self.marketing and mk is False:
+    def take(self, hit: list[bool], wk: list[int], ws: list[str], wa: list[str]) -> None:
+        """Record the sends whose ``hit`` is true (keys, send ids, times in log order)."""
+        if not any(hit):
             return
-        sel = list(map(self.member.__getitem__, wk))
-        if not any(sel):
-            return
-        if self.marketing and mk is not True:
-            sel = list(map(mul, sel, mk))  # type: ignore[arg-type]
-        hk = list(filter(None, sel))
-        if not hk:
-            return
-        hs = list(compress(ws, sel))
-        ha = list(compress(wa, sel))
-        if self.thr is not None:
-            thr = self.thr_fine if fine else self.thr
-            ok = list(map(ge, ha, map(thr.__getitem__, hk)))
-            if not all(ok):
-                hk, hs, ha = list(compress(hk, ok)), list(compress(hs, ok)), list(compress(ha, ok))
-                if not hk:
-                    return
-        self._record(hk, hs, ha)
+        self._record(list(compress(wk, hit)), list(compress(ws, hit)), list(compress(wa, hit)))
 
     def _record(self, hk: list[int], hs: list[str], ha: list[str]) -> None:
         count = self.count
@@ -964,24 +1045,16 @@ class _Hits:
                 hi = w
         self.hi = hi
 
-    def emptied(self) -> _Hits:
-        """The same watch list (members, thresholds) with nothing counted yet."""
-        other = _Hits(self.marketing, self.thr is not None)
-        other.member, other.watching = self.member, self.watching
-        other.thr, other.thr_fine = self.thr, self.thr_fine
-        return other
-
-    def tally(self) -> tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]:
+    def tally(self) -> _Tally4:
         """What this process found: counts, first send ids, earliest and latest times."""
         return (dict(self.count), {k: v[:R.MAX_EVIDENCE_SENDS] for k, v in self.sids.items()},
                 self.first, self.last)
 
-    def merge(self, tally: tuple[dict[int, int], dict[int, list[str]], dict[int, str],
-                                 dict[int, str]]) -> None:
+    def merge(self, tally: _Tally4, key: list[int]) -> None:
         """Add the tally of a later part of the log (keys are the same in every process)."""
         count, sids, first, last = tally
         for k, n in count.items():
-            k = self.member[k]  # the shared key object
+            k = key[k]  # the shared key object
             self.count[k] += n
             own = self.sids[k]
             if len(own) < R.MAX_EVIDENCE_SENDS:
@@ -1001,45 +1074,153 @@ class _Hits:
 
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
-_Tallies = tuple[_Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]]]
+_Tallies = tuple[_Tally4, _Tally4, _Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]],
+                 dict[int, set[str | None]]]
+_MARKETING = "marketing".__eq__
 
 
 class _Channels:
-    """The send rules' hits: marketing after opt-out, without basis, sends after restriction, bounces."""
+    """The send rules' hits (opt-out, no basis, deactivation, restriction, untimed opt-out), bounces.
 
-    def __init__(self, n: int = 0) -> None:
-        """Channels for ``n`` contacts (keys 1..n)."""
-        self.opt_out = _Hits(marketing=True, timed=True, n=n)
-        self.no_basis = _Hits(marketing=True, timed=False, n=n)
-        self.restricted = _Hits(marketing=False, timed=True, n=n)
-        #: by key: the key when the contact's address hard-bounced, else 0
+    Each send to a live contact is judged against the thresholds of its slot
+    (contact key and list, :class:`~._verdicts.Tables`) with C-level ``map``
+    over the batch: the vectorised twin of
+    :func:`~gdpr_policy.marketing.may_send_marketing`.
+    """
+
+    def __init__(self, tables: Tables, subs_index: dict[str | None, int],
+                 marketing_lists: frozenset[str], n: int | None = None) -> None:
+        n = len(tables.d) - 1 if n is None else n
+        self.tables = tables
+        #: list id -> slot index (2 on) for the lists campaigns name; others are 0 or 1
+        self.subs_index = subs_index
+        self.marketing_lists = marketing_lists
+        self.other: dict[str | None, int] = dict.fromkeys(marketing_lists, 1)
+        #: by key: whether a send logged with the record's id can break a rule
+        self.routed: list[bool] = []
+        #: campaign id -> (purpose, list index, list id), filled by :meth:`campaigns`
+        self.pair_of: dict[str, tuple[str | None, int, str | None]] = {}
+        self.opt_out = _Hits()
+        self.no_basis = _Hits()
+        self.deactivated = _Hits()
+        self.restricted = _Hits()
+        self.untimed = _Hits()
+        #: per key, the lists whose sends came after their opt-out (few)
+        self.opt_lists: dict[int, set[str | None]] = {}
+        #: by key: the key when the contact's address is dead, else 0
         self.bounced: list[int] = [0] * (n + 1)
         self.any_bounced = False
         self.bounce: dict[int, tuple[str, str]] = {}
         #: the one int object of each key, so that dict look-ups hit on identity
         self.key: list[int] = list(range(n + 1))
 
-    def watch(self, key: int, opt_out: dt.datetime | None, restricted: dt.datetime | None,
-              no_basis: bool, bounced: bool) -> None:
-        if opt_out is not None:
-            self.opt_out.watch(key, opt_out)
-        if no_basis:
-            self.no_basis.watch(key, None)
-        if restricted is not None:
-            self.restricted.watch(key, restricted)
+    def campaigns(self, purpose_of: dict[str, str], list_of: dict[str, str | None]) -> None:
+        """Learn each listed campaign's purpose and list."""
+        for cid, purpose in purpose_of.items():
+            sub = list_of.get(cid)
+            j = self.subs_index.get(sub, self.other.get(sub, 0))
+            self.pair_of[cid] = (purpose, j, sub)
+
+    def watch(self, key: int, bounced: bool) -> None:
         if bounced:
             self.bounced[key] = key
             self.any_bounced = True
 
-    def feed(self, wk: list[int], ws: list[str], wa: list[str],
-             marketing: Callable[[], bool | list[bool]], fine: bool) -> None:
-        """Take the hits among sends to watched contacts; ``marketing()`` says which are marketing."""
-        mk: bool | list[bool] | None = None
-        for hits in (self.opt_out, self.no_basis, self.restricted):
-            if hits.watching:
-                if hits.marketing and mk is None:
-                    mk = marketing()
-                hits.feed(wk, ws, wa, True if mk is None else mk, fine)
+    def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
+             keys: list[int | None], by_address: bool = False) -> None:
+        """Judge the sends to live contacts (keys, send ids, times) of batch ``b``.
+
+        The sends are cut into runs of one purpose and one list (a log written
+        campaign by campaign has one run per batch), each judged with C-level
+        ``map`` against that list's tables; runs are taken in log order. A
+        batch with sends matched on the address (``by_address``) skips the
+        pre-filter, which assumes a send logged with the record's id.
+        """
+        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
+        first = pairs[0]
+        if pairs.count(first) == len(pairs):
+            self._run(first, wk, ws, wa, b.fine, by_address)
+            return
+        start = 0
+        for pair, group in groupby(pairs):
+            end = start + sum(1 for _ in group)
+            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
+            start = end
+
+    def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
+             wa: list[str], fine: bool, by_address: bool) -> None:
+        kind, j, sub = pair
+        if kind == "transactional":
+            return
+        tb = self.tables
+        if kind != "marketing":
+            if tb.any_r and not tb.r_keys.isdisjoint(wk):
+                r = tb.table("r", 0, fine)
+                self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+            return
+        if j < 2 and sub is not None and tb.exc:
+            self._run_listed(sub, j, wk, ws, wa, fine)
+            return
+        if not (fine and tb.exact) and not by_address:
+            # the pre-filter: most sends can break nothing
+            a, bb = tb.a[j], tb.b[j]
+            cand = list(map(or_, map(ge, wa, map(a.__getitem__, wk)),
+                            map(lt, wa, map(bb.__getitem__, wk))))
+            if not any(cand):
+                return
+            if not all(cand):
+                wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
+        if tb.any_r and not tb.r_keys.isdisjoint(wk):
+            r = tb.table("r", 0, fine)
+            self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+        if tb.any_d and not tb.d_keys.isdisjoint(wk):
+            d = tb.table("d", 0, fine)
+            self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
+        if tb.any_u and not tb.u_keys.isdisjoint(wk):
+            self._untimed(wk, ws, wa)
+        o = None if tb.o_keys.isdisjoint(wk) else list(  # None: nobody here said no
+            map(tb.table("o", j, fine).__getitem__, wk))
+        lo = list(map(tb.table("lo", j, fine).__getitem__, wk))
+        hi = list(map(tb.table("hi", j, fine).__getitem__, wk))
+        self._marketing(wk, ws, wa, o, lo, hi, sub)
+
+    def _run_listed(self, sub: str, j: int, wk: list[int], ws: list[str], wa: list[str],
+                    fine: bool) -> None:
+        # sends under a list no campaign names: a contact with a status on it has its own
+        # thresholds (rare: only sends whose campaign is not listed)
+        tb = self.tables
+        if tb.any_r:
+            r = tb.table("r", 0, fine)
+            self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
+        if tb.any_d:
+            d = tb.table("d", 0, fine)
+            self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
+        if tb.any_u:
+            self._untimed(wk, ws, wa)
+        to, tlo, thi = tb.table("o", j, fine), tb.table("lo", j, fine), tb.table("hi", j, fine)
+        o, lo, hi = [], [], []
+        for k in wk:
+            got = tb.exc.get((k, sub))
+            if got is None:
+                got = (to[k], tlo[k], thi[k])
+            o.append(got[0])
+            lo.append(got[1])
+            hi.append(got[2])
+        self._marketing(wk, ws, wa, o, lo, hi, sub)
+
+    def _untimed(self, wk: list[int], ws: list[str], wa: list[str]) -> None:
+        # an opt-out with no time is before every send (ALWAYS), or never
+        u = self.tables.u
+        self.untimed.take(list(map(ge, wa, map(u.__getitem__, wk))), wk, ws, wa)
+
+    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str] | None,
+                   lo: list[str], hi: list[str], sub: str | None) -> None:
+        after = None if o is None else list(map(ge, wa, o))
+        if after is not None and any(after):
+            self.opt_out.take(after, wk, ws, wa)
+            for k in set(compress(wk, after)):
+                self.opt_lists.setdefault(k, set()).add(sub)
+        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
 
     def bounces(self, keys: list[int | None], b: SendBatch) -> None:
         """Note each bounced contact's first hard-bounced send, in log order."""
@@ -1056,33 +1237,54 @@ class _Channels:
                 first[k] = (s, a)
 
     def emptied(self) -> _Channels:
-        """The same watch lists with nothing counted yet."""
-        other = _Channels()
-        other.opt_out = self.opt_out.emptied()
-        other.no_basis = self.no_basis.emptied()
-        other.restricted = self.restricted.emptied()
+        """The same tables and watch lists with nothing counted yet."""
+        other = _Channels(self.tables, self.subs_index, self.marketing_lists, 0)
+        other.pair_of = self.pair_of
         other.bounced, other.any_bounced = self.bounced, self.any_bounced
         other.key = self.key
         return other
 
     def tallies(self) -> _Tallies:
         """What this process found, to send to the one that merges."""
-        return (self.opt_out.tally(), self.no_basis.tally(), self.restricted.tally(), self.bounce)
+        return (self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
+                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_lists)
 
     def merge(self, tallies: _Tallies) -> None:
         """Add the tallies of a later part of the log."""
-        opt_out, no_basis, restricted, bounce = tallies
-        self.opt_out.merge(opt_out)
-        self.no_basis.merge(no_basis)
-        self.restricted.merge(restricted)
+        opt_out, no_basis, deactivated, restricted, untimed, bounce, opt_lists = tallies
+        self.opt_out.merge(opt_out, self.key)
+        self.no_basis.merge(no_basis, self.key)
+        self.deactivated.merge(deactivated, self.key)
+        self.restricted.merge(restricted, self.key)
+        self.untimed.merge(untimed, self.key)
         for k, v in bounce.items():
             self.bounce.setdefault(self.key[k], v)
+        for k, subs in opt_lists.items():
+            self.opt_lists.setdefault(self.key[k], set()).update(subs)
 
-    def settle(self, facts: Sequence[R.ContactFacts]) -> None:
+    def settle(self, facts: Sequence[R.ContactFacts], recipients: dict[int, Recipient],
+               plan_subs: Sequence[str], marketing_lists: frozenset[str]) -> None:
         """Put the hits into the contacts' facts, as the rules read them."""
         for hits, name in ((self.opt_out, "after_opt_out"), (self.no_basis, "no_basis"),
-                           (self.restricted, "after_restriction")):
+                           (self.deactivated, "after_deactivation"),
+                           (self.restricted, "after_restriction"),
+                           (self.untimed, "after_untimed_opt_out")):
             for key in hits.count:
                 setattr(facts[key - 1], name, hits.evidence(key))
+        for key, subs in self.opt_lists.items():
+            rec = recipients[key]
+            outs = []
+            for sub in subs:
+                # the list the sends went out under, as the thresholds named it
+                if sub is not None and (sub in self.subs_index or (key, sub) in self.tables.exc):
+                    name, marketing = sub, None
+                else:
+                    j = self.other.get(sub, 0)
+                    name, marketing = plan_subs[j], j == 1
+                reason = effective_opt_out(rec, name, marketing_lists=marketing_lists,
+                                           marketing=marketing)
+                assert reason is not None and reason.since is not None
+                outs.append(R.OptOut(reason.since, reason.how, reason.request_id, sub))
+            facts[key - 1].opt_outs = tuple(sorted(outs, key=lambda o: (o.at, o.subscription or "")))
         for key, (sid, at) in self.bounce.items():
             facts[key - 1].bounce_send = (sid, parse_instant(at))

@@ -25,8 +25,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .._errors import InputError
+from ..marketing import ROLE_LOCAL_PARTS
 
 __all__ = [
+    "DEFAULT_NOT_ACTIVITY_PROPERTIES",
     "DEFAULT_SIGNAL_PROPERTIES",
     "LABEL_ALIASES",
     "OPTION_ALIASES",
@@ -48,6 +50,26 @@ DEFAULT_SIGNAL_PROPERTIES: dict[str, tuple[str, ...]] = {
     "call": ("notes_last_updated",),
     "chat": ("notes_last_updated",),
     "inbound-email": ("notes_last_updated", "hs_last_sales_activity_timestamp"),
+}
+
+#: Which portal properties carry each kind of ``not_activity`` of the policy: a property
+#: named here never counts as the person's activity, even when a signal maps to it.
+#: ``staff-logged`` is HubSpot's "Last Activity Date" (``notes_last_updated``): it moves
+#: when staff log a note, a call or a sales e-mail, not when the person does anything.
+DEFAULT_NOT_ACTIVITY_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "email-send": ("hs_email_last_send_date",),
+    "record-modified": ("lastmodifieddate", "hs_lastmodifieddate"),
+    "import": (),
+    "staff-logged": ("notes_last_updated", "notes_last_contacted"),
+}
+
+#: Country values of a contact (names in English, Norwegian, Swedish, and ISO codes).
+DEFAULT_COUNTRY_CODES: dict[str, str] = {
+    "no": "NO", "nor": "NO", "norway": "NO", "norge": "NO", "noreg": "NO",
+    "se": "SE", "swe": "SE", "sweden": "SE", "sverige": "SE",
+    "dk": "DK", "denmark": "DK", "danmark": "DK", "fi": "FI", "finland": "FI", "suomi": "FI",
+    "de": "DE", "germany": "DE", "gb": "GB", "uk": "GB", "united kingdom": "GB",
+    "us": "US", "united states": "US",
 }
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
@@ -75,15 +97,22 @@ class PortalMapping(BaseModel):
 
     deactivated_property: str = "contact_status"
     deactivated_values: tuple[str, ...] = ("deactivated",)
+    #: when the contact was deactivated (S12: a deactivated contact gets no marketing)
+    deactivated_date_property: str = "deactivated_date"
     restricted_property: str = "processing_restricted"
     restricted_values: tuple[str, ...] = ("true",)
     restricted_date_property: str = "processing_restricted_date"
     hard_bounce_properties: tuple[str, ...] = ("hs_email_hard_bounce_reason_enum",)
+    #: hard-bounce reasons that show the address is no longer in use (S11); the others
+    #: (policy, spam, content, full mailbox ...) come from a live address
+    dead_address_reasons: tuple[str, ...] = ("UNKNOWN_USER",)
     unsubscribe_all_property: str = "hs_email_optout"
     #: subscription types whose opt-out is a marketing opt-out: ids or names
     marketing_subscriptions: tuple[str, ...] = ("Marketing Information", "Newsletter")
     created_property: str = "createdate"
     signal_properties: dict[str, tuple[str, ...]] = DEFAULT_SIGNAL_PROPERTIES
+    #: the properties of each kind of the policy's ``retention[].not_activity``
+    not_activity_properties: dict[str, tuple[str, ...]] = DEFAULT_NOT_ACTIVITY_PROPERTIES
     #: logged activity that is processing for the restriction rule (S18)
     processing_properties: tuple[str, ...] = ("notes_last_updated",)
     legal_basis_property: str = "hs_legal_basis"
@@ -96,6 +125,16 @@ class PortalMapping(BaseModel):
     lifecycle_property: str = "lifecyclestage"
     customer_stages: tuple[str, ...] = ("customer", "evangelist")
     email_property: str = "email"
+    #: the contact's country, and what its values mean (ISO codes; keys case-folded)
+    country_property: str = "country"
+    country_codes: dict[str, str] = DEFAULT_COUNTRY_CODES
+    #: boolean properties that record the conditions of the existing-customer exception
+    #: (markedsføringsloven § 15(3), marknadsföringslagen 19 §): address obtained in a sale,
+    #: similar products, opt-out offered at collection. Empty: the snapshot does not record
+    #: them, so the exception can never be shown to apply.
+    customer_exception_properties: tuple[str, ...] = ()
+    #: local parts of role addresses (post@, info@ ...): not a natural person's address
+    role_address_local_parts: tuple[str, ...] = tuple(sorted(ROLE_LOCAL_PARTS))
     id_property: str = "hs_object_id"
     #: column renames applied before any label look-up: a file's column name (as
     #: written, or case-folded) to the internal property name it holds, for
@@ -115,13 +154,21 @@ class PortalMapping(BaseModel):
                 pointer="/" + "/".join(str(p) for p in err["loc"]),
             ) from exc
 
-    def activity_properties(self, signals: Iterable[str] | None = None) -> tuple[str, ...]:
-        """The properties of the given policy signals (all signals when ``None``)."""
+    def activity_properties(self, signals: Iterable[str] | None = None,
+                            not_activity: Iterable[str] = ()) -> tuple[str, ...]:
+        """The properties of the given policy signals (all signals when ``None``).
+
+        A property of a ``not_activity`` kind (see :attr:`not_activity_properties`)
+        is left out even when a signal maps to it: the policy says it is not the
+        person's activity.
+        """
         wanted = self.signal_properties if signals is None else signals
+        excluded = {p for kind in not_activity for p in self.not_activity_properties.get(kind, ())}
         out: dict[str, None] = {}
         for sig in wanted:
             for prop in self.signal_properties.get(sig, ()):
-                out[prop] = None
+                if prop not in excluded:
+                    out[prop] = None
         return tuple(out)
 
     def datetime_properties(self) -> tuple[str, ...]:
@@ -129,6 +176,12 @@ class PortalMapping(BaseModel):
         props = dict.fromkeys(self.activity_properties())
         props.update(dict.fromkeys(self.processing_properties))
         return tuple(props)
+
+    def country_code(self, value: str | None) -> str | None:
+        """The ISO code of a contact's country value, ``None`` when empty or unknown."""
+        if not value:
+            return None
+        return self.country_codes.get(" ".join(value.split()).casefold())
 
     def is_marketing_subscription(self, sub_id: str, name: str | None) -> bool:
         """Whether a subscription type (by id or name) is a marketing type."""
@@ -181,6 +234,7 @@ _DEFAULT_PROPERTIES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ..
         ("Performance of a contract", "Performance of a contract"),
         ("Freely given consent from contact", "Freely given consent from contact"),
         ("Not applicable", "Not applicable"))),
+    ("country", "Country/Region", "string", ()),
     ("contact_status", "Contact status", "enumeration", (
         ("active", "Active"), ("deactivated", "Deactivated"))),
     ("deactivated_date", "Deactivated date", "datetime", ()),

@@ -97,6 +97,12 @@ class Contact:
     def has_column(self, prop: str) -> bool:
         """Whether the export had ``prop`` for this contact (``True`` when unknown)."""
         return self.columns is None or prop in self.columns
+    #: when the contact was deactivated (``None``: not deactivated, or no date recorded)
+    deactivated_at: dt.datetime | None = None
+    #: ISO country code, ``None`` when unknown
+    country: str | None = None
+    #: every condition of the existing-customer exception is recorded as met
+    customer_exception: bool = False
 
     @property
     def key(self) -> str:

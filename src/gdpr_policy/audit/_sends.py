@@ -151,6 +151,33 @@ class SendBatch:
             return next(iter(kinds)) == "marketing"
         return list(map(_MARKETING, effective))
 
+    def purpose_lists(self, picked: list[Any],
+                      pair_of: Mapping[str, tuple[str | None, int, str | None]],
+                      index: Mapping[str | None, int],
+                      other: Mapping[str | None, int]) -> list[tuple[str | None, int, str | None]]:
+        """For each picked send: its purpose, the index of its list, and the list's id.
+
+        ``pair_of`` gives them for listed campaigns; a send whose campaign is not
+        listed has its own purpose and list (``index``, else ``other``, else 0).
+        """
+        raw = list(map(_CID, self._rows))
+        first = raw[0] if raw else None
+        if raw.count(first) == len(raw):
+            # the whole batch is one campaign (a log written campaign by campaign)
+            pair = pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
+            if pair is not None:
+                return [pair] * len(list(filter(None, picked)))
+        rows = list(compress(self._rows, picked))
+        cids = _texts(list(map(_CID, rows)))
+        pairs = list(map(pair_of.get, cids))  # type: ignore[arg-type]
+        if None in pairs:
+            purposes = list(compress(self._purposes, picked))
+            for i, pair in enumerate(pairs):
+                if pair is None:
+                    sub = _texts([rows[i].subscription_id])[0]
+                    pairs[i] = (purposes[i], index.get(sub, other.get(sub, 0)), sub)
+        return pairs  # type: ignore[return-value]
+
     def hard_bounce(self, picked: list[Any]) -> list[bool]:
         """Whether each picked send's status is ``hard_bounce``."""
         return [v == "hard_bounce" for v in _texts(list(map(_STATUS, compress(self._rows, picked))))]
@@ -283,7 +310,8 @@ class SendScanner:
             except RecordError as err:
                 errors.append(err)
                 continue
-            rows.append(_Send(s.send_id, s.campaign_id, None, s.purpose,  # type: ignore[arg-type]
+            rows.append(_Send(s.send_id, s.campaign_id, s.subscription_id,
+                              s.purpose,  # type: ignore[arg-type]
                               s.record_id, s.email, _text_of(s.sent_at), s.status))
         batch = self._bulk(rows, first_no, read, errors) if rows else None
         if batch is None:

@@ -1,8 +1,10 @@
-"""What the audit needs from the subscription statuses, read fast: opt-out and consent per subscriber.
+"""What the audit needs from the subscription statuses, read fast: each list's status and unsubscribe-all.
 
 :func:`~gdpr_policy.audit.read_subscriptions` builds a full record per line
-(``json.loads``, then a dataclass per status). The audit needs far less: the
-effective marketing opt-out and whether a status records consent. Here each
+(``json.loads``, then a dataclass per status). The audit needs less: per
+subscriber the status of each list as a :class:`~gdpr_policy.marketing.ListStatus`
+(with whether the mapping calls it a marketing list) and the earliest
+unsubscribe-all time, which is what the marketing decision reads. Here each
 line is parsed by msgspec into typed structs, in C, and checked and reduced in
 one pass. Any line msgspec will not take, or whose values look unusual, goes
 through the plain reader (``_logs._subscription``) instead, so the result and
@@ -19,13 +21,13 @@ from typing import Literal
 import msgspec
 
 from .._errors import RecordError
-from . import rules as R
+from ..marketing import ListStatus
 from ._logs import _lines, _loads, _subscription
 from ._mapping import PortalMapping
 from ._model import SubscriptionRecord
 from ._values import norm_email, parse_instant
 
-__all__ = ["SubscriptionFacts", "opt_out_of", "scan_subscriptions"]
+__all__ = ["SubscriptionFacts", "facts_of", "scan_subscriptions"]
 
 _CACHE_MAX = 1 << 16
 _BAD = dt.datetime.min.replace(tzinfo=dt.UTC)  # a cached "not an instant" (never a real value)
@@ -33,12 +35,12 @@ _BAD = dt.datetime.min.replace(tzinfo=dt.UTC)  # a cached "not an instant" (neve
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionFacts:
-    """One subscriber: who (record id, address) and what the statuses say."""
+    """One subscriber: who (record id, address), each list's status, and unsubscribe-all."""
 
     record_id: str | None
     subscriber: str | None
-    opt_out: R.OptOut | None
-    consent: bool
+    lists: tuple[ListStatus, ...]
+    unsubscribed_all_at: dt.datetime | None
 
 
 class _Status(msgspec.Struct, gc=False):
@@ -74,32 +76,25 @@ def _text(v: str | int | None) -> str | None:
     return str(v)
 
 
-def opt_out_of(s: SubscriptionRecord, mapping: PortalMapping) -> R.OptOut | None:
-    """The effective opt-out of one subscriber: the earliest of unsubscribe-all and
-    every marketing type off (none subscribed, at least one actively opted out; it took
-    effect when the last of them was switched off)."""
-    cands: list[R.OptOut] = [R.OptOut(w.timestamp, "unsubscribe-all") for w in s.wide
-                             if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
-    marketing = [x for x in s.statuses if mapping.is_marketing_subscription(x.subscription_id, x.name)]
-    if marketing and not any(x.status == "SUBSCRIBED" for x in marketing):
-        times = [x.timestamp for x in marketing if x.status == "NOT_SUBSCRIBED" and x.timestamp]
-        if times:
-            cands.append(R.OptOut(max(times), "all-marketing-subscriptions"))
-    return min(cands, key=lambda o: o.at) if cands else None
+def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts:
+    """The facts of one plain record: every list's status, and the earliest unsubscribe-all."""
+    lists = tuple(ListStatus(x.subscription_id, x.status, x.timestamp,  # type: ignore[arg-type]
+                             x.legal_basis, x.name,
+                             mapping.is_marketing_subscription(x.subscription_id, x.name))
+                  for x in s.statuses)
+    wide = [w.timestamp for w in s.wide if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
+    return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None)
 
 
 def _plain(line: str, source: str, no: int, mapping: PortalMapping) -> SubscriptionFacts:
-    s = _subscription(_loads(line, source, no), source, no)
-    consent = any(x.legal_basis in mapping.consent_subscription_bases
-                  and x.status != "NOT_SPECIFIED" for x in s.statuses)
-    return SubscriptionFacts(s.record_id, s.subscriber, opt_out_of(s, mapping), consent)
+    return facts_of(_subscription(_loads(line, source, no), source, no), mapping)
 
 
 class _Reader:
     def __init__(self, mapping: PortalMapping) -> None:
         self.mapping = mapping
         self.marketing = frozenset(mapping.marketing_subscriptions)
-        self.consent = frozenset(mapping.consent_subscription_bases)
+        self.timeless: dict[tuple[str, str, str | None, str | None], ListStatus] = {}
         self.times: dict[str, dt.datetime] = {}
 
     def instant(self, text: str | None) -> dt.datetime | Literal[False] | None:
@@ -124,9 +119,8 @@ class _Reader:
         sub = norm_email(_text(rec.subscriberIdString))
         if rid is None and sub is None:
             return None
-        is_marketing, consent_bases = self.marketing, self.consent
-        any_marketing = marketing_on = consent = False
-        off_times: list[dt.datetime] = []
+        is_marketing = self.marketing
+        lists: list[ListStatus] = []
         for r in rec.results or ():
             sid = _text(r.subscriptionId)
             if sid is None:
@@ -135,26 +129,30 @@ class _Reader:
             if at is False or (at is None and r.status == "NOT_SUBSCRIBED"):
                 return None
             name = _text(r.subscriptionName)
-            if sid in is_marketing or (name is not None and name in is_marketing):
-                any_marketing = True
-                if r.status == "SUBSCRIBED":
-                    marketing_on = True
-                elif r.status == "NOT_SUBSCRIBED":
-                    off_times.append(at)  # type: ignore[arg-type]
-            if r.status != "NOT_SPECIFIED" and _text(r.legalBasis) in consent_bases:
-                consent = True
-        cands: list[R.OptOut] = []
+            basis = _text(r.legalBasis)
+            if at is None:
+                # statuses without a time (NOT_SPECIFIED, mostly) repeat across subscribers
+                shared = (sid, r.status, basis, name)
+                got = self.timeless.get(shared)
+                if got is None:
+                    if len(self.timeless) > _CACHE_MAX:
+                        self.timeless.clear()
+                    got = self.timeless[shared] = ListStatus(
+                        sid, r.status, None, basis, name,
+                        sid in is_marketing or (name is not None and name in is_marketing))
+                lists.append(got)
+                continue
+            lists.append(ListStatus(sid, r.status, at, basis, name,
+                                    sid in is_marketing or (name is not None and name in is_marketing)))
+        unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
             st = _text(w.status)
             at = self.instant(w.timestamp)
             if at is False or st is None or (st == "NOT_SUBSCRIBED" and at is None):
                 return None
-            if st == "NOT_SUBSCRIBED":
-                cands.append(R.OptOut(at, "unsubscribe-all"))  # type: ignore[arg-type]
-        if any_marketing and not marketing_on and off_times:
-            cands.append(R.OptOut(max(off_times), "all-marketing-subscriptions"))
-        opt = min(cands, key=lambda o: o.at) if cands else None
-        return SubscriptionFacts(rid, sub, opt, consent)
+            if st == "NOT_SUBSCRIBED" and at is not None and (unsub is None or at < unsub):
+                unsub = at
+        return SubscriptionFacts(rid, sub, tuple(lists), unsub)
 
 
 def scan_subscriptions(lines: Iterable[str], *, source: str,

@@ -85,8 +85,9 @@ Value = str | dt.datetime | None
 class _Plan:
     """A mapping's property names and value sets, looked up once instead of per contact."""
 
-    __slots__ = ("bases", "bounce", "created", "deact", "deact_values", "dprops", "email", "optout",
-                 "restr", "restr_date", "restr_values", "stage")
+    __slots__ = ("bases", "bounce", "countries", "country", "created", "deact", "deact_date",
+                 "deact_values", "dprops", "email", "exception", "optout", "restr", "restr_date",
+                 "restr_values", "stage")
 
     def __init__(self, m: PortalMapping) -> None:
         self.email = m.email_property
@@ -94,6 +95,10 @@ class _Plan:
         self.dprops = m.datetime_properties()
         self.deact = m.deactivated_property
         self.deact_values = frozenset(v.casefold() for v in m.deactivated_values)
+        self.deact_date = m.deactivated_date_property
+        self.country = m.country_property
+        self.countries = m.country_code
+        self.exception = m.customer_exception_properties
         self.restr = m.restricted_property
         self.restr_values = frozenset(v.casefold() for v in m.restricted_values)
         self.restr_date = m.restricted_date_property
@@ -191,6 +196,7 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
             acts.append(Activity(name, at))
     deact = _text(props, p.deact)
     deactivated = deact is not None and deact.casefold() in p.deact_values
+    deactivated_at = _instant(props, p.deact_date) if deactivated else None
     restr = _text(props, p.restr)
     restricted = restr is not None and restr.casefold() in p.restr_values
     restricted_at = _instant(props, p.restr_date)
@@ -229,6 +235,14 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
                 lists.append(name[len(OPT_OUT_PREFIX):])
         except ValueError as exc:
             raise _Fail(name, str(exc), raw) from None
+    exception = bool(p.exception)
+    for name in p.exception:
+        flag = _text(props, name)
+        try:
+            met = flag is not None and parse_bool(flag)
+        except ValueError as exc:
+            raise _Fail(name, str(exc), flag) from None
+        exception = exception and met
     return Contact(
         record_id=record_id,
         email=email,
@@ -249,4 +263,7 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         id_note=id_note,
         columns=columns,
         opted_out_lists=tuple(lists) if lists else (),
+        deactivated_at=deactivated_at,
+        country=p.countries(_text(props, p.country)),
+        customer_exception=exception,
     )

@@ -20,27 +20,35 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._messages import Location, Message
+from .._refs import LegalRef
 from .._rules import Context, Finding, Rule, Severity, rule
 from .._trusted import construct
+from ..marketing import AFTER_OPT_OUT, DEACTIVATED, NO_BASIS, RESTRICTED
 from ._model import Activity, Contact, DsrRequest
 
 __all__ = [
     "MAX_EVIDENCE_SENDS",
     "ContactFacts",
     "ErasureCase",
+    "ExportRead",
+    "NotEvaluated",
     "OptOut",
     "SendHits",
+    "UnreadFile",
     "bounced_not_deleted",
+    "deactivated_marketed",
     "deadlines_not_evaluated",
     "erasure_not_carried_out",
     "erasure_soft_deleted",
     "export_read",
+    "file_not_read",
     "inactive_deactivation_unknown",
     "inactive_not_deactivated",
     "marketing_after_opt_out",
     "marketing_after_untimed_opt_out",
     "marketing_no_basis",
     "record_id_mangled",
+    "restriction_activity_logged",
     "restriction_processed",
     "rule_not_evaluated",
 ]
@@ -73,15 +81,17 @@ def _when(text: str | None) -> dt.datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class OptOut:
-    """The effective marketing opt-out: the earliest of the ways a person said no.
+    """The effective marketing opt-out for one list: the earliest of the ways a person said no.
 
-    ``how`` is ``unsubscribe-all``, ``all-marketing-subscriptions`` or
-    ``objection-request`` (then ``request_id`` names it).
+    ``how`` is ``unsubscribe-all``, ``objection-request`` (then ``request_id``
+    names it), ``list-unsubscribe`` or ``all-marketing-subscriptions``;
+    ``subscription`` is the list the sends went out under.
     """
 
     at: dt.datetime
     how: str
     request_id: str | None = None
+    subscription: str | None = None
 
 
 @dataclass(slots=True)
@@ -91,11 +101,17 @@ class ContactFacts:
     contact: Contact
     cutoff: dt.datetime
     last_activity: Activity | None
-    opt_out: OptOut | None = None
+    #: the opt-outs of the lists whose sends came after them, earliest first
+    opt_outs: tuple[OptOut, ...] = ()
     after_opt_out: SendHits | None = None
     no_basis: SendHits | None = None
+    #: the law a send without basis breaks (the national act, or only the statement's promise)
+    no_basis_legal: tuple[str, ...] = ()
+    after_deactivation: SendHits | None = None
     after_restriction: SendHits | None = None
     processing_after_restriction: Activity | None = None
+    #: the hard bounce shows the address is no longer in use (S11)
+    dead_address: bool = False
     bounce_send: tuple[str, dt.datetime] | None = None
     # what the export can show (issue 15): the activity columns inactivity was judged
     # on, whether deactivation is unknown, an opt-out with no time and the sends after it
@@ -177,10 +193,15 @@ def inactive_not_deactivated(batch: ContactBatch, ctx: Context) -> Iterable[Find
 @rule("retention.bounced-not-deleted", legal=["GDPR Art. 5(1)(d)", "GDPR Art. 5(1)(e)"],
       statement=["S11"])
 def bounced_not_deleted(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
-    """The address hard-bounced and the contact is still in the CRM."""
+    """The address hard-bounced as unknown (no longer in use) and the contact is still in the CRM.
+
+    Only a bounce that shows a dead address counts (HubSpot's ``UNKNOWN_USER``;
+    the mapping's ``dead_address_reasons``): a policy, spam, content,
+    full-mailbox or other bounce comes from a live address.
+    """
     for f in _live(batch):
         c = f.contact
-        if not c.hard_bounce_reason:
+        if not f.dead_address or not c.hard_bounce_reason:
             continue
         ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
                                  "reason": c.hard_bounce_reason}
@@ -190,59 +211,112 @@ def bounced_not_deleted(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
 
 
 # ------------------------------------------------------------------ marketing
-@rule("marketing.after-opt-out", legal=["GDPR Art. 21(3)", "GDPR Art. 21(2)", "GDPR Art. 7(3)"],
-      statement=["S33", "S34", "S36"])
+@rule(AFTER_OPT_OUT[0], legal=AFTER_OPT_OUT[1], statement=AFTER_OPT_OUT[2])
 def marketing_after_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
-    """A marketing-purpose send at or after the effective opt-out.
+    """Marketing sends at or after the effective opt-out of the list each went out under.
 
-    Administrative and transactional e-mail stays allowed (S36); the purpose is
-    the campaign's, not the subscription type's.
+    The opt-out is per list (S33, S34): an unsubscribe from one list forbids
+    that list only; unsubscribe-all and an objection forbid every list.
+    Administrative and transactional e-mail stays allowed (S36); the purpose
+    is the campaign's, not the list's. Such a send is not also judged for a
+    basis (one send, one rule).
     """
     for f in _live(batch):
-        if f.opt_out is None or f.after_opt_out is None or not f.after_opt_out.count:
+        if not f.opt_outs or f.after_opt_out is None or not f.after_opt_out.count:
             continue
         c = f.contact
-        ev = {"record_id": c.record_id, "email": c.email, "effective_opt_out": f.opt_out.at,
-              "opt_out_by": f.opt_out.how, "request_id": f.opt_out.request_id,
+        first = f.opt_outs[0]
+        ev = {"record_id": c.record_id, "email": c.email, "effective_opt_out": first.at,
+              "opt_out_by": first.how, "request_id": first.request_id,
+              "subscriptions": [o.subscription for o in f.opt_outs],
               **f.after_opt_out.evidence()}
         yield emit(marketing_after_opt_out, c.key, f.location, ev,
-                   opt_out=f.opt_out.at, count=f.after_opt_out.count)
+                   opt_out=first.at, count=f.after_opt_out.count)
 
 
-@rule("marketing.no-basis", legal=["NO Markedsføringsloven § 15", "GDPR Art. 6(1)"],
-      statement=["S32"])
+@rule(NO_BASIS[0], legal=NO_BASIS[1], statement=NO_BASIS[2])
 def marketing_no_basis(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
-    """Marketing e-mail to a person with neither consent nor a customer relationship on record."""
+    """Marketing sends without consent on the list in force at the send.
+
+    Consent is recorded per list (``CONSENT_WITH_NOTICE``); the lifecycle
+    stage and the contact's legal-basis property are not consent to a list.
+    The existing-customer exception counts only where the policy enables it
+    and the mapping names where its conditions are recorded. For a role
+    address or a recipient the national act does not reach, the finding cites
+    the statement's own promise (S32) instead of the act
+    (``marketing.no-basis.promise``).
+    """
     for f in _live(batch):
         if f.no_basis is None or not f.no_basis.count:
             continue
         c = f.contact
         ev = {"record_id": c.record_id, "email": c.email, "legal_bases": list(c.legal_bases),
-              "lifecycle_stage": c.lifecycle_stage, **f.no_basis.evidence()}
-        yield emit(marketing_no_basis, c.key, f.location, ev, count=f.no_basis.count)
+              "lifecycle_stage": c.lifecycle_stage, "country": c.country,
+              **f.no_basis.evidence()}
+        found = emit(marketing_no_basis, c.key, f.location, ev, count=f.no_basis.count)
+        if f.no_basis_legal and len(f.no_basis_legal) < len(marketing_no_basis.legal):
+            # the national act does not reach this recipient: the statement's promise does
+            found = found.model_copy(update={
+                "message": construct(Message, {"code": f"{NO_BASIS[0]}.promise",
+                                               "values": {"count": f.no_basis.count}}),
+                "legal": tuple(LegalRef.parse(x) for x in f.no_basis_legal)})
+        yield found
+
+
+@rule(DEACTIVATED[0], legal=DEACTIVATED[1], statement=DEACTIVATED[2])
+def deactivated_marketed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
+    """Marketing sends at or after the contact was deactivated: deactivated means not used (S12)."""
+    for f in _live(batch):
+        c = f.contact
+        if c.deactivated_at is None or f.after_deactivation is None or not f.after_deactivation.count:
+            continue
+        ev = {"record_id": c.record_id, "email": c.email, "deactivated_at": c.deactivated_at,
+              **f.after_deactivation.evidence()}
+        yield emit(deactivated_marketed, c.key, f.location, ev,
+                   deactivated_at=c.deactivated_at, count=f.after_deactivation.count)
 
 
 # ------------------------------------------------------------------ restriction
-@rule("restriction.processed", legal=["GDPR Art. 18(1)", "GDPR Art. 18(2)"], statement=["S18"])
+@rule(RESTRICTED[0], legal=[*RESTRICTED[1], "GDPR Art. 18(2)"], statement=RESTRICTED[2])
 def restriction_processed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
-    """A send (any purpose) or logged activity at or after the restriction of processing."""
+    """E-mail that is not transactional, sent at or after the restriction of processing.
+
+    The confirmation of the request (Art. 12(3), 19) is transactional and
+    allowed; logged activity after the restriction is reported as a note
+    (``restriction.activity-logged``), never as this error. Whether one of the
+    Art. 18(2) grounds (consent, legal claims ...) allowed a send is not in
+    the snapshot.
+    """
     for f in _live(batch):
         c = f.contact
-        if c.restricted_at is None:
-            continue
         sends = f.after_restriction
-        act = f.processing_after_restriction
-        if (sends is None or not sends.count) and act is None:
+        if c.restricted_at is None or sends is None or not sends.count:
             continue
         ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
-                                 "restricted_at": c.restricted_at}
-        ev.update(sends.evidence() if sends is not None else SendHits().evidence())
-        ev["activity_property"] = act.prop if act else None
-        ev["activity_at"] = act.at if act else None
-        yield emit(
-            restriction_processed, c.key, f.location, ev,
-            restricted_at=c.restricted_at, count=sends.count if sends else 0,
-            activity_at=act.at if act else None)
+                              "restricted_at": c.restricted_at, **sends.evidence()}
+        yield emit(restriction_processed, c.key, f.location, ev,
+                   restricted_at=c.restricted_at, count=sends.count)
+
+
+@rule("restriction.activity-logged", severity=Severity.NOTE, legal=["GDPR Art. 18(1)"],
+      statement=["S18"])
+def restriction_activity_logged(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
+    """Activity logged on the contact after its restriction: look at what it was.
+
+    A note documenting the request is not processing in breach of Art. 18; a
+    call or meeting logged for marketing would be. The snapshot shows only
+    when something was logged, not what, so this is a note, never an error.
+    """
+    for f in _live(batch):
+        c = f.contact
+        act = f.processing_after_restriction
+        if c.restricted_at is None or act is None:
+            continue
+        ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
+                              "restricted_at": c.restricted_at,
+                              "activity_property": act.prop, "activity_at": act.at}
+        yield emit(restriction_activity_logged, c.key, f.location, ev,
+                   restricted_at=c.restricted_at, activity_at=act.at)
 
 
 # ------------------------------------------------------------------ erasure
@@ -275,9 +349,15 @@ def erasure_not_carried_out(case: ErasureCase, ctx: Context) -> Iterable[Finding
 
 @rule("erasure.soft-deleted", legal=["GDPR Art. 17(1)"], statement=["S17"])
 def erasure_soft_deleted(case: ErasureCase, ctx: Context) -> Iterable[Finding]:
-    """An erasure reported as fulfilled with a restorable delete (the record is in the recycle bin)."""
+    """An erasure fulfilled, or past its due date, while the record is only in the recycle bin.
+
+    A restorable delete is not an erasure, whether or not the request is
+    marked fulfilled.
+    """
     r = case.request
-    if r.status != "fulfilled":
+    if r.status in ("denied", "revoked") or not case.archived:
+        return
+    if r.status != "fulfilled" and not case.past_due:
         return
     for c in case.archived:
         ev = _erasure_evidence(case, c)
@@ -333,29 +413,6 @@ def deadlines_not_evaluated(subject: UnjudgedRequests, ctx: Context) -> Iterable
 # (issue 15) A rule whose input columns a file lacks is not evaluated, and the report says so;
 # an inactive contact whose export has no deactivation column is a warning, not an error; an
 # opt-out the export shows without a time is used, and the report says the time is unknown.
-@dataclass(frozen=True, slots=True)
-class NotEvaluated:
-    """A rule that could not be evaluated on (part of) one input, and what it needs."""
-
-    rule: str
-    needs: str
-    source: str
-    count: int = 0
-
-
-@rule("audit.rule-not-evaluated", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], statement=[])
-def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]:
-    """A rule was not evaluated because its inputs are missing: no verdict, either way.
-
-    ``count`` is the number of records the rule could not judge (0: the whole input).
-    """
-    yield rule_not_evaluated.finding(
-        f"rule:{subject.rule}", location=Location(file=subject.source),
-        evidence={"rule": subject.rule, "needs": subject.needs, "source": subject.source,
-                  "count": subject.count},
-        rule=subject.rule, needs=subject.needs, source=subject.source, count=subject.count)
-
-
 @dataclass(frozen=True, slots=True)
 class ExportRead:
     """How the audit read one contacts export: its shape, activity columns, date formats."""
@@ -413,3 +470,59 @@ def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterab
               **hits.evidence()}
         yield emit(marketing_after_untimed_opt_out, c.key, f.location, ev,
                    count=hits.count, last=_when(hits.last_at), how=f.untimed_opt_out)
+@dataclass(frozen=True, slots=True)
+class NotEvaluated:
+    """A rule the audit could not judge: which, what it needs, and the file it concerns.
+
+    ``source`` is ``None`` when a whole input is missing (no subscription
+    statuses, no recycle bin); ``count`` is the number of records of
+    ``source`` the rule could not judge because the file lacks columns
+    (``needs`` then names them: ``a | b`` any one, ``a + b`` all), and 0 when
+    the rule was not run at all.
+    """
+
+    rule: str
+    needs: str
+    source: str | None = None
+    count: int = 0
+
+
+@rule("audit.rule-not-evaluated", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"],
+      statement=[])
+def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]:
+    """A rule was not evaluated because an input or a column it needs is missing: no verdict.
+
+    Its silence is no assurance: the report has no findings of the rule for
+    those records because it was not run on them. Records a file lacks columns
+    for are counted (``audit.rule-not-evaluated.columns``).
+    """
+    values: dict[str, Any] = {"rule": subject.rule, "needs": subject.needs}
+    if subject.source is not None:
+        values["source"] = subject.source
+    if subject.count:
+        values["count"] = subject.count
+    found = rule_not_evaluated.finding(
+        f"rule:{subject.rule}",
+        location=Location(file=subject.source) if subject.source is not None else None,
+        evidence=dict(values), **values)
+    if subject.count:
+        found = found.model_copy(update={"message": Message(
+            code="audit.rule-not-evaluated.columns", values=found.message.values)})
+    yield found
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadFile:
+    """A file beside the audit's inputs that the audit did not read, and why."""
+
+    name: str
+    reason: str
+
+
+@rule("audit.file-not-read", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], statement=[])
+def file_not_read(subject: UnreadFile, ctx: Context) -> Iterable[Finding]:
+    """A file in the audit directory was not read: if it is an input, name it explicitly."""
+    yield file_not_read.finding(
+        f"file:{subject.name}", location=Location(file=subject.name),
+        evidence={"file": subject.name, "reason": subject.reason},
+        file=subject.name, reason=subject.reason)

@@ -844,9 +844,10 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
     start = ctx.as_of_date
     extra = maximum.hours * 3600 + maximum.minutes * 60 + maximum.seconds
     allowed = _add(start, maximum.years, maximum.months, maximum.total_days + extra // 86_400)
-    days = float(record.lifetime_days)
+    days = record.lifetime_days
     expires: dt.date | None
-    if not math.isfinite(days) or days > (dt.date.max - start).days:
+    # compared as given (an int may exceed any float: 1e400 days is a number, not an error)
+    if (isinstance(days, float) and not math.isfinite(days)) or days > (dt.date.max - start).days:
         expires = None  # beyond any calendar (1e20 days, Infinity): longer than any maximum
     else:
         expires = start + dt.timedelta(days=math.ceil(days))

@@ -1,0 +1,424 @@
+"""The marketing decision in bulk: per contact and list, the instants from which a send breaks a rule.
+
+:func:`gdpr_policy.marketing.may_send_marketing` answers for one send. The
+audit judges millions, so it asks the same question once per contact and list
+instead, and gets back *thresholds*: a marketing send under list X at instant
+``t`` is
+
+- ``marketing.after-opt-out`` when ``t >= opt_out`` (the effective opt-out),
+- else ``marketing.no-basis`` when ``lo <= t < hi`` (the one window in which no
+  consent covers it: the complement of a union of intervals ``[s, inf)`` and
+  ``(-inf, e)`` is one interval), with ``hi`` capped at the opt-out,
+
+and, per contact, ``retention.deactivated-marketed`` from the deactivation,
+``restriction.processed`` (any send that is not transactional) from the
+restriction, and ``marketing.after-untimed-opt-out`` from an opt-out the
+export shows without a time (a threshold before every send; only when no
+subscription statuses were given). The send log is then folded with C-level comparisons of ISO 8601
+text (``_engine``). ``tests/audit/test_verdicts.py`` proves with hypothesis
+that :func:`slot_plan` says what :func:`may_send_marketing` says, send by send.
+
+Thresholds are kept as UTC text of 27 characters (``...SS.ffffffZ``), rounded
+up to the millisecond, so that a send logged with milliseconds compares
+correctly against them; the few thresholds with sub-millisecond digits are
+kept exactly too, for a batch of sends logged with microseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+
+from ..marketing import ListStatus, Recipient, effective_opt_out
+
+__all__ = ["ALWAYS", "NEVER", "Tables", "Window", "forget", "quiet_plan", "quiet_template",
+           "slot_plan", "threshold_text"]
+
+UTC = dt.UTC
+NEVER = "\uffff"  # a threshold no send reaches
+ALWAYS = ""  # a threshold every send reaches
+
+#: a no-basis window ``[lo, hi)``; ``None`` ends are unbounded
+Window = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def _window_of_own(own: ListStatus | None, bases: Collection[str]) -> Window | None:
+    if own is None or own.legal_basis not in bases or own.status == "NOT_SPECIFIED":
+        return (None, None)
+    if own.status == "SUBSCRIBED":
+        return None if own.at is None else (None, own.at)
+    return None if own.at is None else (own.at, None)
+
+
+def _window_of_marketing(lists: Sequence[ListStatus], bases: Collection[str]) -> Window | None:
+    ends: list[dt.datetime] = []
+    starts: list[dt.datetime] = []
+    for s in lists:
+        if not s.marketing or s.legal_basis not in bases:
+            continue
+        if s.status == "SUBSCRIBED":
+            if s.at is None:
+                return None  # consent without a date covers every send
+            starts.append(s.at)
+        elif s.status == "NOT_SUBSCRIBED" and s.at is not None:
+            ends.append(s.at)
+    lo = max(ends) if ends else None
+    hi = min(starts) if starts else None
+    if lo is not None and hi is not None and lo >= hi:
+        return None
+    return (lo, hi)
+
+
+def slot_plan(
+    rec: Recipient,
+    subs: Sequence[str],
+    *,
+    marketing_lists: Collection[str],
+    consent_bases: Collection[str],
+    exception: bool,
+    marketing_subs: Collection[str] = (),
+) -> list[tuple[dt.datetime | None, Window | None]]:
+    """For each list in ``subs``: the effective opt-out (``None``: never) and the no-basis window.
+
+    ``exception`` is whether the existing-customer exception applies to this
+    person (the policy enables it and the snapshot records its conditions):
+    then no send lacks a basis. ``marketing_subs`` are further lists that are
+    marketing lists although no person need have a status on them (the
+    audit's stand-in for "a marketing list no campaign names").
+    """
+    lists = rec.lists
+    if rec.unsubscribed_all_at is None and rec.objection is None and not any(
+            s.status == "NOT_SUBSCRIBED" for s in lists):
+        return quiet_plan(lists, subs, marketing_lists, marketing_subs, consent_bases, exception)
+    by_name = _by_name(lists)
+    mk_window: Window | bool | None = False  # computed when first needed
+    out: list[tuple[dt.datetime | None, Window | None]] = []
+    for sub in subs:
+        own = by_name.get(sub)
+        is_marketing = (own is not None and own.marketing) or sub in marketing_lists or (
+            sub in marketing_subs)
+        opt = effective_opt_out(rec, sub, marketing_lists=marketing_lists, marketing=is_marketing)
+        o = opt.since if opt is not None else None
+        if exception:
+            out.append((o, None))
+            continue
+        win: Window | None
+        if is_marketing:
+            win = _window_of_own(own, consent_bases)
+        else:
+            if mk_window is False:
+                mk_window = _window_of_marketing(lists, consent_bases)
+            win = mk_window  # type: ignore[assignment]
+        if win is not None and o is not None:
+            lo, hi = win
+            hi = o if hi is None or o < hi else hi
+            win = None if lo is not None and lo >= hi else (lo, hi)
+        out.append((o, win))
+    return out
+
+
+def _by_name(lists: Sequence[ListStatus]) -> dict[str, ListStatus]:
+    by_name: dict[str, ListStatus] = {}
+    for s in lists:
+        by_name.setdefault(s.subscription, s)
+        if s.name is not None:
+            by_name.setdefault(s.name, s)
+    return by_name
+
+
+#: quiet_plan's templates by the shape of a person's statuses (a few dozen in a portal)
+_TEMPLATES: dict[tuple[object, ...], tuple[int, ...]] = {}
+_EMPTY, _ALL, _MK = -1, -2, -3
+
+
+def quiet_plan(
+    lists: Sequence[ListStatus],
+    subs: Sequence[str],
+    marketing_lists: Collection[str],
+    marketing_subs: Collection[str],
+    consent_bases: Collection[str],
+    exception: bool,
+) -> list[tuple[dt.datetime | None, Window | None]]:
+    """:func:`slot_plan` of a person who never said no (no opt-out anywhere): windows only.
+
+    Which window each list gets depends only on the *shape* of the statuses
+    (lists, status, whether the basis is consent, whether a time is known),
+    never on the times themselves: the shape's template is worked out once
+    and filled with each person's times.
+    """
+    if exception:
+        return [(None, None)] * len(subs)
+    template = quiet_template(lists, subs, marketing_lists, marketing_subs, consent_bases)
+    mk: Window | bool | None = False
+    out: list[tuple[dt.datetime | None, Window | None]] = []
+    append = out.append
+    for code in template:
+        if code >= 0:
+            append((None, (None, lists[code].at)))
+        elif code == _ALL:
+            append((None, (None, None)))
+        elif code == _EMPTY:
+            append((None, None))
+        else:
+            if mk is False:
+                mk = _window_of_marketing(lists, consent_bases)
+            append((None, mk))  # type: ignore[arg-type]
+    return out
+
+
+def quiet_template(lists: Sequence[ListStatus], subs: Sequence[str],
+                   marketing_lists: Collection[str], marketing_subs: Collection[str],
+                   consent_bases: Collection[str]) -> tuple[int, ...]:
+    """The template of :func:`quiet_plan` for these statuses' shape, per list: the index of
+    the status whose time ends the window, or ``-1`` (no window), ``-2`` (no consent at all),
+    ``-3`` (the marketing lists' window)."""
+    key = (tuple(subs), _frozen(marketing_lists), _frozen(marketing_subs), _frozen(consent_bases),
+           *[(x.subscription, x.name, x.status, x.legal_basis, x.at is None, x.marketing)
+             for x in lists])
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _template(lists, subs, marketing_lists, marketing_subs, consent_bases)
+        if len(_TEMPLATES) > 4096:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    return template
+
+
+def forget() -> None:
+    """Drop the caches of threshold texts and templates (the planning is over)."""
+    _TEXTS.clear()
+    _TEMPLATES.clear()
+
+
+def _frozen(values: Collection[str]) -> frozenset[str]:
+    return values if isinstance(values, frozenset) else frozenset(values)
+
+
+def _template(lists: Sequence[ListStatus], subs: Sequence[str], marketing_lists: Collection[str],
+              marketing_subs: Collection[str], consent_bases: Collection[str]) -> tuple[int, ...]:
+    by_name = _by_name(lists)
+    index = {id(x): i for i, x in enumerate(lists)}
+    codes: list[int] = []
+    for sub in subs:
+        own = by_name.get(sub)
+        if (own is not None and own.marketing) or sub in marketing_lists or sub in marketing_subs:
+            win = _window_of_own(own, consent_bases)
+            if win is None:
+                codes.append(_EMPTY)
+            elif win == (None, None):
+                codes.append(_ALL)
+            else:  # (None, own.at): consent from the status's time (a quiet person's is SUBSCRIBED)
+                assert own is not None
+                codes.append(index[id(own)])
+        else:
+            codes.append(_MK)
+    return tuple(codes)
+
+
+_TEXTS: dict[dt.datetime, tuple[str, str | None]] = {}
+
+
+def _iso27(t: dt.datetime) -> str:
+    # ``isoformat`` of a UTC instant is several times faster than ``strftime``
+    return t.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def threshold_text(t: dt.datetime) -> tuple[str, str | None]:
+    """An instant as threshold text rounded up to the millisecond, and the exact text if that differs."""
+    got = _TEXTS.get(t)
+    if got is not None:
+        return got
+    u = t.astimezone(UTC)
+    exact = _iso27(u)
+    if not u.microsecond % 1000:
+        got = (exact, None)
+    else:
+        try:
+            got = (_iso27(u + dt.timedelta(microseconds=1000 - u.microsecond % 1000)), exact)
+        except OverflowError:
+            got = (NEVER, exact)
+    if len(_TEXTS) > 1 << 16:
+        _TEXTS.clear()
+    _TEXTS[t] = got
+    return got
+
+
+class Tables:
+    """The thresholds of every contact (key ``k``) on every list (index ``j``), as text.
+
+    ``o[j][k]``: the effective opt-out; ``lo[j][k]``, ``hi[j][k]``: the no-basis
+    window; ``d[k]``, ``r[k]``: deactivation and restriction; ``u[k]``: an
+    opt-out with no time (:data:`ALWAYS` or :data:`NEVER`). ``a[j][k]`` and
+    ``b[j][k]`` are a pre-filter: a marketing send at ``t`` can break a rule
+    only if ``t >= a`` or ``t < b`` (``a`` is the earliest finite threshold,
+    ``b`` the end of a window open to the past), so the sends that break
+    nothing, nearly all of them, cost two look-ups and two comparisons.
+    ``exc`` holds the thresholds of lists no campaign names, for a contact
+    with a status on one: ``(key, list id) -> (o, lo, hi)``.
+    """
+
+    __slots__ = ("a", "any_d", "any_r", "any_u", "b", "d", "d_keys", "exact", "exc", "fine_cache",
+                 "hi", "lo", "m", "o", "o_keys", "r", "r_keys", "u", "u_keys")
+
+    def __init__(self, n: int, m: int) -> None:
+        self.m = m
+        self.o = [[NEVER] * (n + 1) for _ in range(m)]
+        self.lo = [[NEVER] * (n + 1) for _ in range(m)]
+        self.hi = [[NEVER] * (n + 1) for _ in range(m)]
+        self.a = [[NEVER] * (n + 1) for _ in range(m)]
+        self.b = [[ALWAYS] * (n + 1) for _ in range(m)]
+        self.d = [NEVER] * (n + 1)
+        self.r = [NEVER] * (n + 1)
+        self.u = [NEVER] * (n + 1)
+        self.any_d = self.any_r = self.any_u = False
+        #: the keys with a deactivation, a restriction, an opt-out on some list: a batch
+        #: none of whose sends is to one of them skips those look-ups
+        self.d_keys: set[int] = set()
+        self.r_keys: set[int] = set()
+        self.o_keys: set[int] = set()
+        self.u_keys: set[int] = set()
+        #: exact texts of thresholds with sub-millisecond digits: (table, j, key) -> text
+        self.exact: dict[tuple[str, int, int], str] = {}
+        self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
+        self.fine_cache: dict[tuple[str, int], list[str]] = {}
+
+    def _text(self, table: str, j: int, k: int, t: dt.datetime) -> str:
+        text, exact = threshold_text(t)
+        if exact is not None:
+            self.exact[(table, j, k)] = exact
+        return text
+
+    def set_contact(self, k: int, deactivated: dt.datetime | None,
+                    restricted: dt.datetime | None) -> None:
+        """Set a contact's deactivation and restriction (``None``: never)."""
+        if deactivated is not None:
+            self.d[k] = self._text("d", 0, k, deactivated)
+            self.any_d = True
+            self.d_keys.add(k)
+        if restricted is not None:
+            self.r[k] = self._text("r", 0, k, restricted)
+            self.any_r = True
+            self.r_keys.add(k)
+        if deactivated is not None or restricted is not None:
+            first = min(self.d[k], self.r[k])
+            for a in self.a:
+                a[k] = first
+
+    def set_untimed(self, k: int) -> None:
+        """Mark a contact opted out at an unknown time: every marketing send reaches it.
+
+        After :meth:`set_contact`; the pre-filter lets every send to it through.
+        """
+        self.u[k] = ALWAYS
+        self.any_u = True
+        self.u_keys.add(k)
+        for a in self.a:
+            a[k] = ALWAYS
+
+    def set_plan(self, k: int, plan: list[tuple[dt.datetime | None, Window | None]],
+                 created: dt.datetime | None = None) -> bool:
+        """Set one contact's thresholds on every list, in list order (after :meth:`set_contact`).
+
+        ``created``: the record's creation. A send logged with the record's id
+        cannot precede it, so a window open to the past that ends by then is
+        left out of the pre-filter (sends matched on the address skip the
+        pre-filter). Returns whether any send logged with the record's id can
+        break a rule.
+        """
+        dr = min(self.d[k], self.r[k])
+        text = self._text
+        reachable = dr != NEVER
+        for j, (o, win) in enumerate(plan):
+            if o is None and win is None:
+                continue  # as initialised, with the pre-filter at min(d, r)
+            ot = NEVER if o is None else text("o", j, k, o)
+            if o is not None:
+                self.o[j][k] = ot
+                self.o_keys.add(k)
+            first = ot if ot < dr else dr
+            if win is not None:
+                lo = ALWAYS if win[0] is None else text("lo", j, k, win[0])
+                hi = NEVER if win[1] is None else text("hi", j, k, win[1])
+                self.lo[j][k], self.hi[j][k] = lo, hi
+                if lo == ALWAYS:
+                    if created is None or win[1] is None or win[1] > created:
+                        self.b[j][k] = hi
+                        reachable = True
+                elif lo < first:
+                    first = lo
+            self.a[j][k] = first
+            reachable = reachable or first != NEVER
+        return reachable
+
+    def set_quiet(self, k: int, template: tuple[int, ...], lists: Sequence[ListStatus],
+                  consent_bases: Collection[str], created: dt.datetime | None = None) -> bool:
+        """:meth:`set_plan` of :func:`quiet_plan`, written straight from its template.
+
+        A quiet person's windows are all open to the past (no list was ever
+        switched off), so only ``lo``, ``hi`` and ``b`` change.
+        """
+        reachable = self.d[k] != NEVER or self.r[k] != NEVER
+        text = self._text
+        mk: Window | bool | None = False
+        for j, code in enumerate(template):
+            if code == _EMPTY:
+                continue
+            end: dt.datetime | None
+            if code == _ALL:
+                end = None
+            elif code >= 0:
+                end = lists[code].at
+            else:
+                if mk is False:
+                    mk = _window_of_marketing(lists, consent_bases)
+                if mk is None:
+                    continue
+                end = mk[1]  # type: ignore[index]
+            hi = NEVER if end is None else text("hi", j, k, end)
+            self.lo[j][k], self.hi[j][k] = ALWAYS, hi
+            if created is None or end is None or end > created:
+                self.b[j][k] = hi
+                reachable = True
+        return reachable
+
+    def set_slot(self, k: int, j: int, o: dt.datetime | None, win: Window | None) -> None:
+        """Set one contact's thresholds on list ``j`` (after :meth:`set_contact`)."""
+        ot = NEVER if o is None else self._text("o", j, k, o)
+        self.o[j][k] = ot
+        if o is not None:
+            self.o_keys.add(k)
+        first = min(ot, self.d[k], self.r[k])
+        if win is not None:
+            lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])
+            hi = NEVER if win[1] is None else self._text("hi", j, k, win[1])
+            self.lo[j][k], self.hi[j][k] = lo, hi
+            if lo == ALWAYS:
+                self.b[j][k] = hi
+            else:
+                first = min(first, lo)
+        self.a[j][k] = first
+
+    def texts(self, o: dt.datetime | None, win: Window | None) -> tuple[str, str, str]:
+        """One slot's thresholds as text (for :attr:`exc`)."""
+        ot = NEVER if o is None else threshold_text(o)[0]
+        if win is None:
+            return ot, NEVER, NEVER
+        lo = ALWAYS if win[0] is None else threshold_text(win[0])[0]
+        hi = NEVER if win[1] is None else threshold_text(win[1])[0]
+        return ot, lo, hi
+
+    def table(self, name: str, j: int, fine: bool) -> list[str]:
+        """Table ``name`` of list ``j`` for sends logged with milliseconds, or (``fine``)
+        with microseconds (then the exact texts replace the rounded ones)."""
+        base: list[str] = getattr(self, name) if name in ("d", "r", "u") else getattr(self, name)[j]
+        if not fine or not self.exact:
+            return base
+        key = (name, j)
+        got = self.fine_cache.get(key)
+        if got is None:
+            got = list(base)
+            for (tname, tj, k), text in self.exact.items():
+                if tname == name and (tj == j or name in ("d", "r", "u")):
+                    got[k] = text
+            self.fine_cache[key] = got
+        return got

@@ -1,0 +1,342 @@
+"""May we send this marketing e-mail to this person, on this list, now?
+
+One pure decision, asked by services before they send and by the snapshot
+audit after the fact (``gdpr_policy.audit`` judges every logged send with the
+same rules, in bulk; its property tests prove the two agree). The facts are
+typed and complete: :func:`may_send_marketing` reads no file, clock or CRM.
+
+The rules, with the statement's clauses and the law:
+
+* **Consent per list** (S24, S32; GDPR Art. 4(11) "specific", Art. 6(1)(a);
+  markedsføringsloven § 15). A marketing e-mail sent under list X has a basis
+  only when the person's status on X records consent
+  (:data:`CONSENT_BASES`, HubSpot's ``CONSENT_WITH_NOTICE``) in force at the
+  send: ``SUBSCRIBED`` at or before it, or ``NOT_SUBSCRIBED`` after it (the
+  consent held until it was withdrawn). Marketing content under a
+  non-marketing list (a service list) is covered by consent on a marketing
+  list in force at the send. A lifecycle stage, a contact-level legal-basis
+  property and "Performance of a contract" are not consent to a list.
+* **The existing-customer exception** (markedsføringsloven § 15(3),
+  marknadsföringslagen 19 §) counts only when the policy's marketing purpose
+  lists ``existing-customer-relationship`` in ``national_basis`` *and* the
+  caller states that every condition is recorded as met
+  (:attr:`Recipient.customer_exception`).
+* **Opt-out per list** (S33, S34; Art. 7(3), Art. 21(3)). The effective
+  opt-out for list X is the earliest of unsubscribe-all, an objection's
+  receipt, X's own ``NOT_SUBSCRIBED`` time and, when X is not a marketing
+  list, the time by which every marketing list was ``NOT_SUBSCRIBED``. A send
+  at or after it breaks ``marketing.after-opt-out`` and is then not also
+  judged for a basis (one send, one rule).
+* **Deactivated means not used** (S12): no marketing at or after the
+  deactivation (``retention.deactivated-marketed``).
+* **Restriction** (Art. 18(1)): no e-mail that is not transactional at or
+  after the restriction (``restriction.processed``); a marketing e-mail
+  never is.
+
+What the facts cannot show is not assumed: a ``SUBSCRIBED`` status without a
+time counts as consent (the status exists; only its date is unknown), and the
+grounds of a restriction (Art. 18(2)) are not modelled: a restricted person
+gets no marketing whatever the grounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from ._errors import UsageError
+from ._messages import Message, MessageValue
+from ._refs import LegalRef, StatementRef
+from ._rules import Finding, Severity
+
+if TYPE_CHECKING:
+    from ._policy import PolicyVersion, Purpose
+
+__all__ = [
+    "CONSENT_BASES",
+    "ROLE_LOCAL_PARTS",
+    "ListStatus",
+    "MarketingDecision",
+    "Objection",
+    "Reason",
+    "Recipient",
+    "basis_clause",
+    "customer_exception_enabled",
+    "effective_opt_out",
+    "has_consent_at",
+    "is_role_address",
+    "may_send_marketing",
+]
+
+#: HubSpot's subscription legal basis that records consent.
+CONSENT_BASES: frozenset[str] = frozenset({"CONSENT_WITH_NOTICE"})
+
+#: Local parts of role (function) addresses: not a natural person's address.
+ROLE_LOCAL_PARTS: frozenset[str] = frozenset({
+    "post", "firmapost", "postmottak", "info", "kontakt", "contact", "hei", "hello", "office",
+    "kontor", "mail", "admin", "sales", "salg", "forsaljning", "support", "kundeservice",
+    "kundservice", "service", "faktura", "invoice", "regnskap", "ekonomi", "order", "ordre",
+    "booking", "noreply", "no-reply", "marketing", "marknad", "hr", "jobb", "jobs",
+})
+
+ListState = Literal["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"]
+
+# The clauses and articles of each rule; the audit's rule declarations use the same.
+AFTER_OPT_OUT = ("marketing.after-opt-out", ("GDPR Art. 21(3)", "GDPR Art. 21(2)", "GDPR Art. 7(3)"),
+                 ("S33", "S34", "S36"))
+NO_BASIS = ("marketing.no-basis", ("NO Markedsføringsloven § 15", "GDPR Art. 6(1)(a)",
+                                   "GDPR Art. 4(11)"), ("S32", "S24"))
+#: no-basis for a recipient the national law does not reach: the statement's own promise
+NO_BASIS_PROMISE = ("GDPR Art. 6(1)(a)", "GDPR Art. 4(11)")
+DEACTIVATED = ("retention.deactivated-marketed", ("GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(b)"),
+               ("S12",))
+RESTRICTED = ("restriction.processed", ("GDPR Art. 18(1)",), ("S18",))
+
+
+@dataclass(frozen=True, slots=True)
+class ListStatus:
+    """A person's status on one subscription type (list), when it was set and on what basis.
+
+    ``subscription`` is the list's id; ``name`` its name (either may be how a
+    send names the list). ``legal_basis`` is HubSpot's value
+    (``CONSENT_WITH_NOTICE``, ``LEGITIMATE_INTEREST_PQL`` ...). ``marketing``
+    says whether the list carries marketing.
+    """
+
+    subscription: str
+    status: ListState
+    at: dt.datetime | None = None
+    legal_basis: str | None = None
+    name: str | None = None
+    marketing: bool = False
+
+    def names(self) -> tuple[str, ...]:
+        """The id and, when known, the name."""
+        return (self.subscription,) if self.name is None else (self.subscription, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Objection:
+    """An objection to direct marketing (Art. 21(2)), effective from its receipt."""
+
+    at: dt.datetime
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """What is known about one person when a marketing e-mail is considered.
+
+    ``country`` is an ISO 3166 code (``NO``, ``SE``) or ``None`` when unknown.
+    ``customer_exception`` is ``True`` only when every condition of the
+    existing-customer exception is recorded as met (address obtained in a
+    sale, similar products, opt-out offered at collection and in every
+    message); whether the policy allows the exception is the policy's call.
+    """
+
+    email: str | None = None
+    lists: tuple[ListStatus, ...] = ()
+    unsubscribed_all_at: dt.datetime | None = None
+    objection: Objection | None = None
+    deactivated_at: dt.datetime | None = None
+    restricted_at: dt.datetime | None = None
+    customer_exception: bool = False
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a send is not allowed: the rule, since when, how, and the clauses."""
+
+    rule: str
+    since: dt.datetime | None
+    how: str
+    legal: tuple[str, ...]
+    statement: tuple[str, ...]
+    request_id: str | None = None
+
+    def finding(self, subject: str) -> Finding:
+        """The reason as a finding about ``subject`` (one send), renderable in en, nb, sv."""
+        values: dict[str, MessageValue]
+        if self.rule == AFTER_OPT_OUT[0]:
+            values = {"opt_out": self.since, "count": 1}
+        elif self.rule == DEACTIVATED[0]:
+            values = {"deactivated_at": self.since, "count": 1}
+        elif self.rule == RESTRICTED[0]:
+            values = {"restricted_at": self.since, "count": 1, "activity_at": None}
+        else:
+            values = {"count": 1}
+        code = self.rule if self.how != "statement-promise" else f"{self.rule}.promise"
+        return Finding(
+            rule=self.rule, severity=Severity.ERROR, subject=subject,
+            message=Message(code=code, values=values),
+            evidence={"how": self.how, "since": self.since, "request_id": self.request_id},
+            legal=tuple(LegalRef.parse(x) for x in self.legal),
+            statement=tuple(StatementRef(clause=s) for s in self.statement))
+
+
+@dataclass(frozen=True, slots=True)
+class MarketingDecision:
+    """Yes or no, and why: truthy exactly when the send is allowed.
+
+    ``reasons`` is empty when it is; ``basis`` says what allowed it
+    (``consent`` or ``existing-customer``).
+    """
+
+    allowed: bool
+    reasons: tuple[Reason, ...] = ()
+    basis: str | None = None
+    findings: tuple[Finding, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def is_role_address(email: str | None, local_parts: Collection[str] = ROLE_LOCAL_PARTS) -> bool:
+    """Whether an address is a role address (``post@``, ``info@`` ...), not a person's."""
+    if not email or "@" not in email:
+        return False
+    return email.rsplit("@", 1)[0].strip().casefold() in local_parts
+
+
+def _marketing_purpose(policy: PolicyVersion, purpose: str | None) -> Purpose:
+    if purpose is not None:
+        return policy.purpose(purpose)
+    for p in policy.purposes:
+        if p.kind == "marketing" and p.national_basis:
+            return p
+    for p in policy.purposes:
+        if p.kind == "marketing":
+            return p
+    raise UsageError("the policy has no marketing purpose; name one with purpose=")
+
+
+def customer_exception_enabled(policy: PolicyVersion, purpose: str | None = None) -> bool:
+    """Whether the policy's marketing purpose accepts the existing-customer exception."""
+    return "existing-customer-relationship" in _marketing_purpose(policy, purpose).national_basis
+
+
+def basis_clause(policy: PolicyVersion, recipient: Recipient, purpose: str | None = None,
+                 role_local_parts: Collection[str] = ROLE_LOCAL_PARTS) -> tuple[str, ...]:
+    """The law a missing basis breaks: the national act, or only the statement's promise.
+
+    The national act (for Inmeta markedsføringsloven § 15) reaches natural
+    persons in its own country; a role address or a recipient in another
+    country is owed consent only because the statement (S32) promises it.
+    """
+    law = _marketing_purpose(policy, purpose).national_law
+    law_text = str(law) if law is not None else None
+    country = law_text.split(" ", 1)[0] if law_text else None
+    outside = (recipient.country is not None and country in ("NO", "SE")
+               and recipient.country != country)
+    if law_text is None or outside or is_role_address(recipient.email, role_local_parts):
+        return NO_BASIS_PROMISE
+    return (law_text, *NO_BASIS_PROMISE)
+
+
+def _own(recipient: Recipient, subscription: str) -> ListStatus | None:
+    for s in recipient.lists:
+        if subscription in s.names():
+            return s
+    return None
+
+
+def effective_opt_out(recipient: Recipient, subscription: str, *,
+                      marketing_lists: Collection[str] = (),
+                      marketing: bool | None = None) -> Reason | None:
+    """The effective opt-out for a marketing send under ``subscription``, or ``None``.
+
+    The earliest of unsubscribe-all, the objection, the list's own
+    ``NOT_SUBSCRIBED`` time and, for a list that is not a marketing list, the
+    time by which every marketing list was ``NOT_SUBSCRIBED`` (on a tie, the
+    first of these). ``marketing`` says whether ``subscription`` is a marketing
+    list when the caller knows (default: its status says, or ``marketing_lists``).
+    """
+    own = _own(recipient, subscription)
+    is_marketing = (marketing if marketing is not None else
+                    (own is not None and own.marketing) or subscription in marketing_lists)
+    cands: list[tuple[dt.datetime, str, str | None]] = []
+    if recipient.unsubscribed_all_at is not None:
+        cands.append((recipient.unsubscribed_all_at, "unsubscribe-all", None))
+    if recipient.objection is not None:
+        cands.append((recipient.objection.at, "objection-request", recipient.objection.request_id))
+    if own is not None and own.status == "NOT_SUBSCRIBED" and own.at is not None:
+        cands.append((own.at, "list-unsubscribe", None))
+    if not is_marketing:
+        mk = [s for s in recipient.lists if s.marketing]
+        named = {n for s in mk for n in s.names()}
+        if mk and all(n in named for n in marketing_lists) and all(
+                s.status == "NOT_SUBSCRIBED" and s.at is not None for s in mk):
+            cands.append((max(s.at for s in mk if s.at is not None),
+                          "all-marketing-subscriptions", None))
+    if not cands:
+        return None
+    at, how, rid = min(cands, key=lambda c: c[0])
+    return Reason(AFTER_OPT_OUT[0], at, how, AFTER_OPT_OUT[1], AFTER_OPT_OUT[2], rid)
+
+
+def _covers(s: ListStatus, at: dt.datetime, bases: Collection[str]) -> bool:
+    if s.legal_basis not in bases:
+        return False
+    if s.status == "SUBSCRIBED":
+        return s.at is None or s.at <= at
+    return s.status == "NOT_SUBSCRIBED" and s.at is not None and at < s.at
+
+
+def has_consent_at(recipient: Recipient, subscription: str, at: dt.datetime, *,
+                   marketing_lists: Collection[str] = (),
+                   consent_bases: Collection[str] = CONSENT_BASES) -> bool:
+    """Whether consent covering a marketing send under ``subscription`` was in force at ``at``."""
+    own = _own(recipient, subscription)
+    if (own is not None and own.marketing) or subscription in marketing_lists:
+        return own is not None and _covers(own, at, consent_bases)
+    return any(s.marketing and _covers(s, at, consent_bases) for s in recipient.lists)
+
+
+def may_send_marketing(
+    recipient: Recipient,
+    *,
+    subscription: str,
+    at: dt.datetime,
+    policy: PolicyVersion,
+    purpose: str | None = None,
+    marketing_lists: Collection[str] = (),
+    consent_bases: Collection[str] = CONSENT_BASES,
+    role_local_parts: Collection[str] = ROLE_LOCAL_PARTS,
+) -> MarketingDecision:
+    """Decide whether a marketing e-mail to ``recipient`` under ``subscription`` at ``at`` is allowed.
+
+    ``subscription`` is the list the e-mail goes out under (id or name); a
+    list without a status in ``recipient.lists`` is a marketing list when it
+    is in ``marketing_lists``. ``purpose`` names the policy's marketing
+    purpose (default: its marketing purpose with a national basis). ``at``
+    must be aware. The decision is falsy with its reasons when the send is
+    not allowed; each reason's :meth:`Reason.finding` renders in en, nb, sv.
+    """
+    if at.tzinfo is None:
+        raise UsageError("at must be an aware date-time")
+    reasons: list[Reason] = []
+    basis: str | None = None
+    opt = effective_opt_out(recipient, subscription, marketing_lists=marketing_lists)
+    if opt is not None and opt.since is not None and at >= opt.since:
+        reasons.append(opt)
+    elif has_consent_at(recipient, subscription, at, marketing_lists=marketing_lists,
+                        consent_bases=consent_bases):
+        basis = "consent"
+    elif recipient.customer_exception and customer_exception_enabled(policy, purpose):
+        basis = "existing-customer"
+    else:
+        legal = basis_clause(policy, recipient, purpose, role_local_parts)
+        how = "national-law" if legal != NO_BASIS_PROMISE else "statement-promise"
+        reasons.append(Reason(NO_BASIS[0], None, how, legal, NO_BASIS[2]))
+    if recipient.deactivated_at is not None and at >= recipient.deactivated_at:
+        reasons.append(Reason(DEACTIVATED[0], recipient.deactivated_at, "deactivated",
+                              DEACTIVATED[1], DEACTIVATED[2]))
+    if recipient.restricted_at is not None and at >= recipient.restricted_at:
+        reasons.append(Reason(RESTRICTED[0], recipient.restricted_at, "restricted",
+                              RESTRICTED[1], RESTRICTED[2]))
+    subject = recipient.email or "recipient"
+    return MarketingDecision(allowed=not reasons, reasons=tuple(reasons), basis=basis,
+                             findings=tuple(r.finding(subject) for r in reasons))

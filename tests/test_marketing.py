@@ -1,0 +1,304 @@
+"""The marketing decision: may we send this marketing e-mail to this person, on this list, now?
+
+Worked examples for each rule, and hypothesis properties proving that the
+audit's vectorised twin (``audit._verdicts.slot_plan`` and the send-log fold
+of ``audit._engine``) says what :func:`may_send_marketing` says, send by send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gdpr_policy import (
+    ListStatus,
+    MarketingDecision,
+    Objection,
+    Recipient,
+    UsageError,
+    bundled_policy,
+    may_send_marketing,
+)
+from gdpr_policy.audit import PortalMapping, SnapshotInput, audit_snapshot
+from gdpr_policy.audit._verdicts import slot_plan
+from gdpr_policy.i18n import LANGUAGES, render
+from gdpr_policy.marketing import CONSENT_BASES
+from strategies.audit import instants
+
+UTC = dt.UTC
+POLICY = bundled_policy().at(dt.date(2025, 6, 30))
+MI, NL, CS = "201843117", "201843118", "201843119"
+MARKETING = frozenset({MI, NL, "Marketing Information", "Newsletter"})
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def lists(**kw: tuple[str, str | None, str | None]) -> tuple[ListStatus, ...]:
+    """``mi=("SUBSCRIBED", "2024-01-01T00:00", "CONSENT_WITH_NOTICE")`` ..."""
+    ids = {"mi": (MI, "Marketing Information", True), "nl": (NL, "Newsletter", True),
+           "cs": (CS, "Customer Service Communication", False)}
+    out = []
+    for k, (status, when, basis) in kw.items():
+        sid, name, mk = ids[k]
+        out.append(ListStatus(sid, status, at(when) if when else None, basis, name, mk))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def decide(rec: Recipient, sub: str, when: str, **kw: Any) -> MarketingDecision:
+    return may_send_marketing(rec, subscription=sub, at=at(when), policy=POLICY,
+                              marketing_lists=MARKETING, **kw)
+
+
+CONSENTED = lists(mi=("SUBSCRIBED", "2024-01-01T00:00", "CONSENT_WITH_NOTICE"),
+                  nl=("SUBSCRIBED", "2024-01-01T00:00", "CONSENT_WITH_NOTICE"),
+                  cs=("SUBSCRIBED", "2024-01-01T00:00", "LEGITIMATE_INTEREST_CLIENT"))
+
+
+def test_consent_on_the_list_in_force_allows_and_the_decision_is_truthy() -> None:
+    d = decide(Recipient(email="kari@firma.no", lists=CONSENTED), NL, "2024-02-01T00:00")
+    assert d and d.allowed and d.basis == "consent" and d.reasons == () and d.findings == ()
+
+
+def test_before_the_consent_there_is_no_basis_and_the_law_is_cited() -> None:
+    d = decide(Recipient(email="kari@firma.no", lists=CONSENTED), NL, "2023-12-31T23:59")
+    assert not d
+    [r] = d.reasons
+    assert r.rule == "marketing.no-basis" and "NO Markedsføringsloven § 15" in r.legal
+    [f] = d.findings
+    assert f.subject == "kari@firma.no" and [s.clause for s in f.statement] == ["S32", "S24"]
+    for lang in LANGUAGES:
+        assert "{" not in render(f.message, lang)
+
+
+@pytest.mark.parametrize("basis", ["LEGITIMATE_INTEREST_CLIENT", "PERFORMANCE_OF_CONTRACT",
+                                   "LEGITIMATE_INTEREST_PQL", None])
+def test_only_consent_on_the_list_is_consent(basis: str | None) -> None:
+    rec = Recipient(email="kari@firma.no",
+                    lists=lists(nl=("SUBSCRIBED", "2024-01-01T00:00", basis)))
+    assert [r.rule for r in decide(rec, NL, "2024-02-01T00:00").reasons] == ["marketing.no-basis"]
+
+
+def test_consent_on_another_list_does_not_cover_this_one() -> None:
+    rec = Recipient(lists=lists(mi=("SUBSCRIBED", "2024-01-01T00:00", "CONSENT_WITH_NOTICE"),
+                                nl=("NOT_SPECIFIED", None, None)))
+    assert not decide(rec, NL, "2024-02-01T00:00")
+    assert decide(rec, MI, "2024-02-01T00:00")
+    # marketing under the service list: consent on a marketing list in force covers it
+    assert decide(rec, CS, "2024-02-01T00:00")
+
+
+def test_a_withdrawn_consent_covered_the_sends_before_it() -> None:
+    rec = Recipient(lists=lists(nl=("NOT_SUBSCRIBED", "2024-03-01T00:00", "CONSENT_WITH_NOTICE")))
+    assert decide(rec, NL, "2024-02-01T00:00")
+    [r] = decide(rec, NL, "2024-03-01T00:00").reasons
+    assert (r.rule, r.since, r.how) == ("marketing.after-opt-out", at("2024-03-01T00:00"),
+                                        "list-unsubscribe")
+
+
+def test_a_list_unsubscribe_forbids_that_list_only() -> None:
+    rec = Recipient(lists=lists(mi=("SUBSCRIBED", "2024-01-01T00:00", "CONSENT_WITH_NOTICE"),
+                                nl=("NOT_SUBSCRIBED", "2024-03-01T00:00", "CONSENT_WITH_NOTICE")))
+    assert not decide(rec, NL, "2024-04-01T00:00")
+    assert decide(rec, MI, "2024-04-01T00:00")
+    assert decide(rec, CS, "2024-04-01T00:00")  # Marketing Information still on, with consent
+
+
+def test_service_list_marketing_after_every_marketing_list_is_off() -> None:
+    rec = Recipient(lists=lists(mi=("NOT_SUBSCRIBED", "2024-02-01T00:00", "CONSENT_WITH_NOTICE"),
+                                nl=("NOT_SUBSCRIBED", "2024-03-01T00:00", "CONSENT_WITH_NOTICE"),
+                                cs=("SUBSCRIBED", "2020-01-01T00:00", None)))
+    [r] = decide(rec, CS, "2024-03-01T00:00").reasons
+    assert (r.rule, r.since, r.how) == ("marketing.after-opt-out", at("2024-03-01T00:00"),
+                                        "all-marketing-subscriptions")
+    assert decide(rec, CS, "2024-02-15T00:00")  # the Newsletter's consent still held
+
+
+def test_unsubscribe_all_and_objection_take_the_earliest_one_send_one_rule() -> None:
+    rec = Recipient(lists=(), unsubscribed_all_at=at("2024-05-01T00:00"),
+                    objection=Objection(at("2024-04-01T00:00"), "DSR-7"))
+    d = decide(rec, NL, "2024-04-01T00:00")
+    assert [(r.rule, r.how, r.request_id) for r in d.reasons] == [
+        ("marketing.after-opt-out", "objection-request", "DSR-7")]  # not also no-basis
+    assert [r.rule for r in decide(rec, NL, "2024-03-31T23:59").reasons] == ["marketing.no-basis"]
+
+
+def test_deactivated_and_restricted_forbid_marketing_from_their_instant() -> None:
+    rec = Recipient(lists=CONSENTED, deactivated_at=at("2024-06-01T00:00"),
+                    restricted_at=at("2024-07-01T00:00"))
+    assert decide(rec, NL, "2024-05-31T23:59")
+    assert [r.rule for r in decide(rec, NL, "2024-06-01T00:00").reasons] == [
+        "retention.deactivated-marketed"]
+    assert [r.rule for r in decide(rec, NL, "2024-07-01T00:00").reasons] == [
+        "retention.deactivated-marketed", "restriction.processed"]
+
+
+@pytest.mark.parametrize(("email", "country", "promise"), [
+    ("kari.nordmann@firma.no", "NO", False), ("post@firma.no", "NO", True),
+    ("firmapost@firma.no", None, True), ("anna@foretag.se", "SE", True),
+])
+def test_no_basis_cites_the_act_only_where_it_reaches(
+        email: str, country: str | None, promise: bool) -> None:
+    [r] = decide(Recipient(email=email, country=country), NL, "2024-02-01T00:00").reasons
+    assert ("NO Markedsføringsloven § 15" in r.legal) is not promise
+    assert r.how == ("statement-promise" if promise else "national-law")
+
+
+def _exception_policy(enabled: bool) -> Any:
+    bases = ("consent", "existing-customer-relationship") if enabled else ("consent",)
+    return POLICY.model_copy(update={"purposes": tuple(
+        p.model_copy(update={"national_basis": bases}) if p.id == "email-marketing" else p
+        for p in POLICY.purposes)})
+
+
+@pytest.mark.parametrize(("enabled", "recorded", "allowed"), [
+    (True, True, True), (True, False, False), (False, True, False)])
+def test_the_existing_customer_exception_is_the_policys_call(
+        enabled: bool, recorded: bool, allowed: bool) -> None:
+    d = may_send_marketing(Recipient(customer_exception=recorded), subscription=NL,
+                           at=at("2024-02-01T00:00"), policy=_exception_policy(enabled),
+                           marketing_lists=MARKETING)
+    assert bool(d) is allowed
+    assert d.basis == ("existing-customer" if allowed else None)
+
+
+def test_a_naive_time_is_refused() -> None:
+    with pytest.raises(UsageError, match="aware"):
+        may_send_marketing(Recipient(), subscription=NL, at=dt.datetime(2024, 1, 1),
+                           policy=POLICY)
+
+
+# ------------------------------------------------------------------ the twin
+SUBS = [MI, NL, CS, "999", "Newsletter"]
+statuses = st.sampled_from(["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"])
+bases = st.sampled_from(["CONSENT_WITH_NOTICE", "LEGITIMATE_INTEREST_PQL", None])
+
+
+@st.composite
+def recipients(draw: st.DrawFn) -> Recipient:
+    out = []
+    for sid, name, mk in ((MI, "Marketing Information", True), (NL, "Newsletter", True),
+                          (CS, "Customer Service Communication", False)):
+        if draw(st.booleans()):
+            status = draw(statuses)
+            when = draw(instants) if status == "NOT_SUBSCRIBED" else draw(st.none() | instants)
+            out.append(ListStatus(sid, status, when, draw(bases), name, mk))
+    return Recipient(
+        email=draw(st.sampled_from(["kari@firma.no", "post@firma.no"])),
+        lists=tuple(out), unsubscribed_all_at=draw(st.none() | instants),
+        objection=draw(st.none() | instants.map(lambda t: Objection(t, "DSR-1"))),
+        deactivated_at=draw(st.none() | instants), restricted_at=draw(st.none() | instants),
+        customer_exception=draw(st.booleans()), country=draw(st.sampled_from(["NO", "SE", None])))
+
+
+def twin(rec: Recipient, sub: str, when: dt.datetime, enabled: bool) -> list[str]:
+    [(o, win)] = slot_plan(rec, [sub], marketing_lists=MARKETING, consent_bases=CONSENT_BASES,
+                           exception=rec.customer_exception and enabled)
+    rules = []
+    if o is not None and when >= o:
+        rules.append("marketing.after-opt-out")
+    elif win is not None and (win[0] is None or when >= win[0]) and (
+            win[1] is None or when < win[1]):
+        rules.append("marketing.no-basis")
+    if rec.deactivated_at is not None and when >= rec.deactivated_at:
+        rules.append("retention.deactivated-marketed")
+    if rec.restricted_at is not None and when >= rec.restricted_at:
+        rules.append("restriction.processed")
+    return rules
+
+
+@settings(max_examples=400)
+@given(recipients(), st.sampled_from(SUBS), instants, st.booleans())
+def test_the_twin_says_what_the_decision_says(
+        rec: Recipient, sub: str, when: dt.datetime, enabled: bool) -> None:
+    d = may_send_marketing(rec, subscription=sub, at=when, policy=_exception_policy(enabled),
+                           marketing_lists=MARKETING)
+    assert [r.rule for r in d.reasons] == twin(rec, sub, when, enabled)
+    assert bool(d) is (d.reasons == ())
+
+
+# ------------------------------------------------------------------ through the audit
+CAMPAIGNS = [{"campaign_id": c, "name": "x", "sent_at": None, "subscription_id": int(s),
+              "subscription_name": n, "purpose": "marketing"}
+             for c, s, n in (("100", NL, "Newsletter"), ("300", CS, "Customer Service Communication"),
+                             ("400", MI, "Marketing Information"))]
+LIST_OF = {"100": NL, "300": CS, "400": MI}
+
+
+def iso(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+@settings(max_examples=150, deadline=None)
+@given(recipients(), st.lists(st.tuples(st.sampled_from(sorted(LIST_OF)), instants), max_size=8))
+def test_the_audit_judges_every_send_as_the_decision_does(
+        rec: Recipient, sends: list[tuple[str, dt.datetime]]) -> None:
+    props: dict[str, Any] = {"hs_object_id": "1", "email": rec.email,
+                             "createdate": "2019-01-01T00:00:00.000Z",
+                             "country": {"NO": "Norway", "SE": "Sweden", None: None}[rec.country]}
+    if rec.deactivated_at is not None:
+        props |= {"contact_status": "deactivated", "deactivated_date": iso(rec.deactivated_at)}
+    if rec.restricted_at is not None:
+        props |= {"processing_restricted": "true",
+                  "processing_restricted_date": iso(rec.restricted_at)}
+    props["sale"] = "true" if rec.customer_exception else "false"
+    contact = json.dumps({"id": "1", "properties": props, "archived": False})
+    sub_line = json.dumps({
+        "recordId": "1", "subscriberIdString": rec.email,
+        "results": [{"subscriptionId": int(s.subscription), "subscriptionName": s.name,
+                     "status": s.status, "timestamp": iso(s.at) if s.at else None,
+                     "legalBasis": s.legal_basis} for s in rec.lists],
+        "wideStatuses": [{"status": "NOT_SUBSCRIBED", "timestamp": iso(rec.unsubscribed_all_at),
+                          "wideStatusType": "PORTAL_WIDE"}] if rec.unsubscribed_all_at else []})
+    send_lines = [json.dumps({"send_id": f"S{i}", "campaign_id": c, "subscription_id": int(LIST_OF[c]),
+                              "purpose": "marketing", "record_id": "1", "email": rec.email,
+                              "sent_at": iso(t), "status": "delivered"}) + "\n"
+                  for i, (c, t) in enumerate(sends)]
+    requests = [json.dumps({"request_id": "DSR-1", "type": "objection", "subject_email": rec.email,
+                            "received_at": iso(rec.objection.at), "status": "fulfilled"}) + "\n"
+                ] if rec.objection else []
+    report = audit_snapshot(
+        as_of=dt.date(2028, 1, 1), policy=POLICY,
+        mapping=PortalMapping(customer_exception_properties=("sale",)),
+        contacts=SnapshotInput("c.jsonl", [contact + "\n"]),
+        subscriptions=SnapshotInput("s.jsonl", [sub_line + "\n"]),
+        campaigns=SnapshotInput("camp.json", [json.dumps(CAMPAIGNS)]),
+        sends=SnapshotInput("sends.jsonl", send_lines),
+        requests=SnapshotInput("r.jsonl", requests))
+    assert report.summary.rejected == 0
+    got = {(f.rule, sid) for f in report.findings
+           for sid in f.evidence.get("send_ids", ())}  # type: ignore[union-attr]
+    expected = {(rule, f"S{i}") for i, (c, t) in enumerate(sends)
+                for rule in twin(rec, LIST_OF[c], t, False)}
+    assert got == expected
+    for i, (c, t) in enumerate(sends):
+        d = may_send_marketing(rec, subscription=LIST_OF[c], at=t, policy=POLICY,
+                               marketing_lists=MARKETING)
+        assert {r.rule for r in d.reasons} == {r for r, s in got if s == f"S{i}"}
+
+
+@settings(max_examples=300)
+@given(recipients(), instants)
+def test_the_quiet_writer_writes_what_the_plan_says(rec: Recipient, created: dt.datetime) -> None:
+    # a person who never said no: the engine writes the tables straight from the template
+    from gdpr_policy.audit._verdicts import Tables, quiet_plan, quiet_template
+
+    lists = tuple(s for s in rec.lists if s.status != "NOT_SUBSCRIBED")
+    subs = ["\x00other", "\x00other-marketing", MI, NL, CS]
+    extra = frozenset({"\x00other-marketing"})
+    by_plan, by_template = Tables(1, len(subs)), Tables(1, len(subs))
+    for t in (by_plan, by_template):
+        t.set_contact(1, rec.deactivated_at, rec.restricted_at)
+    a = by_plan.set_plan(1, quiet_plan(lists, subs, MARKETING, extra, CONSENT_BASES, False),
+                         created)
+    b = by_template.set_quiet(1, quiet_template(lists, subs, MARKETING, extra, CONSENT_BASES),
+                              lists, CONSENT_BASES, created)
+    assert a == b
+    for name in ("o", "lo", "hi", "a", "b"):
+        assert getattr(by_plan, name) == getattr(by_template, name), name
