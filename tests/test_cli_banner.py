@@ -229,6 +229,20 @@ def test_one_unreadable_file_keeps_the_others_findings_and_exits_two(tmp_path: P
     assert "files that could not be read: 1 of 3" in out
 
 
+@pytest.mark.parametrize("lang", ["en", "nb", "sv"])
+def test_a_missing_file_prints_no_pass(tmp_path: Path, lang: str) -> None:
+    missing = tmp_path / "cookieconsent-config.js"
+    code, out, err = run("banner", str(missing), "--as-of", AS_OF, "--lang", lang)
+    assert code == 2
+    assert not any(word in out for word in ("No findings", "Ingen funn", "Inga fynd"))
+    assert "other files" not in out and "andre filene" not in out and "andra filerna" not in out
+    assert "1 " in out.splitlines()[-2] and "nonexistent" not in out
+    # the rejection names the file once, then what was expected
+    rejected = next(line for line in out.splitlines() if line.startswith("  " + str(missing)))
+    assert rejected.count(str(missing)) == 1
+    assert err.startswith(f"{missing}: expected a readable file")
+
+
 def test_translation_file_is_a_further_input(tmp_path: Path) -> None:
     config = tmp_path / "config.js"
     config.write_text(_MINIMAL_CC3 % "'./lang/en.json'", "utf-8")

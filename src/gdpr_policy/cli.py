@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from ._errors import GdprPolicyError, HostileInputError, InputError, UsageError
+from ._errors import GdprPolicyError, HostileInputError, InputError, Issue, UsageError
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -174,7 +174,8 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
                         line=first.line,
                         column=first.column,
                         pointer=first.pointer,
-                        reason=str(exc).splitlines()[0],
+                        # The rejection line already starts with file:line:column.
+                        reason=_reason(first),
                     ),
                 ),
             )
@@ -228,6 +229,13 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
         # Exit 2 even though the other files were checked: an unread file is not a pass.
         raise InputError([issue for exc in unreadable for issue in exc.issues])
     return exit_code(report, args.fail_on)
+
+
+def _reason(issue: Issue) -> str:
+    """An issue's text without its ``file:line:column:`` prefix."""
+    field = f"{issue.path}: " if issue.path else ""
+    found = f", got {issue.found}" if issue.found is not None else ""
+    return f"{field}{issue.expected}{found}"
 
 
 def _loads(config: bytes, translation_path: str) -> bool:

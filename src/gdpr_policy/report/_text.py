@@ -111,7 +111,9 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
             out.append(visible(file))
             current = file
         out.extend(_finding_lines(finding, lang))
-    if not report.findings:
+    if not report.findings and not report.problems:
+        # Not when an input was rejected: "No findings." above "could not be read" reads
+        # as a pass to whoever only looks at the first lines.
         out.append(report_text("report.no-findings", lang))
     for rule_id in sorted(hidden):
         out.append(report_text("report.more", lang, count=hidden[rule_id], rule=rule_id))
@@ -165,9 +167,9 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
     unreadable = sum(1 for i in report.inputs if i.read and not i.evaluated)
     if report.command == "banner" and unreadable:
         # Each banner file is one record: a rejected one is a file that could not be read.
-        out.append(
-            report_text("report.unreadable", lang, count=unreadable, files=len(report.inputs))
-        )
+        # When no file was read there are no "other files" that were checked.
+        code = "banner.none-read" if unreadable == len(report.inputs) else "report.unreadable"
+        out.append(report_text(code, lang, count=unreadable, files=len(report.inputs)))
     out.append(
         report_text(
             "report.counts",
