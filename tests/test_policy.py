@@ -56,7 +56,11 @@ def test_bundled_policy_encodes_the_statement() -> None:
     assert marketing.national_basis == ("consent", "existing-customer-relationship")
     assert str(marketing.national_law) == "NO Markedsføringsloven § 15"
     assert v.disclosure.third_parties is False
-    assert v.marketing.administrative_after_opt_out is True
+    # S36: administrative e-mail after an opt-out is a purpose on a basis other than consent.
+    admin = v.purpose("customer-administration")
+    assert admin.kind == "customer-relationship" and admin.basis is LawfulBasis.LEGITIMATE_INTEREST
+    assert v.answering_country("inmeta.se") == "NO"  # no Swedish establishment answers
+    assert v.tracker("campaign-tracking").provider == "Google"  # _gcl_au: Google Ads
     assert {"silence", "pre-ticked", "precondition"} <= set(v.consent.forbidden_forms)
     assert {t.id for t in v.trackers} >= {
         "google-analytics",
