@@ -626,7 +626,15 @@ class PolicyVersion(_Model):
                 f"jurisdictions: expected an entry for the controller's country {self.controller.country}"
             )
         site_domains = {s.domain for s in self.sites}
+        answered_from: dict[str, str] = {}
         for i, a in enumerate(self.controller.addresses):
+            for domain in a.answers_requests:
+                if answered_from.setdefault(domain, a.country) != a.country:
+                    problems.append(
+                        f"controller.addresses[{i}].answers_requests: expected each site to be "
+                        f"answered from one country, got {domain!r} from "
+                        f"{answered_from[domain]} and {a.country}"
+                    )
             _known(
                 problems,
                 f"controller.addresses[{i}].answers_requests",

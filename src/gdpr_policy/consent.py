@@ -736,9 +736,12 @@ def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool]:
 
     Calendar months first, then weeks and days; hours and minutes count as one more day.
     """
-    shifted = add_months(given_day, lifetime.total_months)
-    extra = lifetime.total_days + (1 if lifetime.has_time else 0)
-    return shifted.date + dt.timedelta(days=extra), shifted.clamped
+    try:
+        shifted = add_months(given_day, lifetime.total_months)
+        extra = lifetime.total_days + (1 if lifetime.has_time else 0)
+        return shifted.date + dt.timedelta(days=extra), shifted.clamped
+    except (UsageError, OverflowError):
+        return dt.date.max, False  # past the calendar: the consent does not run out in it
 
 
 @rule(
