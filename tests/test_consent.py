@@ -1076,3 +1076,9 @@ def test_a_consent_to_an_undeclared_purpose_is_an_error(policy: PolicyVersion) -
     assert found[0].location is None or found[0].location.pointer.endswith("/purposes/1")
     assert found[0].severity is Severity.ERROR
     assert not decide_consent(record, policy, AS_OF, "analytics")
+
+
+def test_a_lifetime_past_the_calendar_never_runs_out(policy: PolicyVersion) -> None:
+    consent = policy.consent.model_copy(update={"max_lifetime": Duration.parse("P9000Y")})
+    endless = policy.model_copy(update={"consent": consent})
+    assert decide_consent(good(), endless, dt.date(2030, 1, 1), "analytics")

@@ -553,3 +553,20 @@ def test_lint_of_the_bundled_policy_exits_0_with_the_warnings() -> None:
     text = out.getvalue()
     assert "policy.disclosure-contradiction" in text and "policy.notice-omission" in text
     assert "errors: 0, warnings: 12" in text
+
+
+def test_cookie_party_domain_and_lifetime_must_agree() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.cookie-spec-mismatch") == []
+
+    def contradictions(v: dict[str, Any]) -> None:
+        _tracker(v, "meta-pixel")["cookies"][0]["domain"] = ".facebook.com"  # first-party?
+        _tracker(v, "linkedin-insight")["cookies"][0]["domain"] = "www.inmeta.no"  # third?
+        _tracker(v, "hubspot")["cookies"][0]["session"] = True  # with a lifetime
+
+    codes = sorted(f.message.code for f in _of(_lint_changed(contradictions),
+                                               "policy.cookie-spec-mismatch"))
+    assert codes == [
+        "policy.cookie-spec-mismatch.first-party-foreign-domain",
+        "policy.cookie-spec-mismatch.session-with-lifetime",
+        "policy.cookie-spec-mismatch.third-party-own-domain",
+    ]

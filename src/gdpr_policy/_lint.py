@@ -345,6 +345,53 @@ def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator
                 )
 
 
+def _on_sites(domain: str, sites: Sequence[str]) -> bool:
+    host = domain.lstrip(".").lower()
+    return any(host == d or host.endswith("." + d) for d in sites)
+
+
+@rule(
+    "policy.cookie-spec-mismatch",
+    severity=Severity.WARNING,
+    legal=["CJEU C-673/17 Planet49", "ePrivacy Directive Art. 5(3)", "GDPR Art. 13(1)(e)"],
+    statement=["S06"],
+)
+def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A cookie whose party, domain or lifetime contradict each other or the sites.
+
+    Planet49 requires telling users how long cookies last and whether third
+    parties can read them, so these facts must agree: a first-party cookie
+    lives on one of the sites' domains, a third-party cookie on another; a
+    session cookie has no lifetime.
+    """
+    v = subject.version
+    sites = [s.domain.lower() for s in v.sites]
+    for i, t in enumerate(v.trackers):
+        for j, c in enumerate(t.cookies):
+            name = c.name or c.pattern or "?"
+            problem: str | None = None
+            if c.domain is not None and c.party == "first" and not _on_sites(c.domain, sites):
+                problem = "first-party-foreign-domain"
+            elif c.domain is not None and c.party == "third" and _on_sites(c.domain, sites):
+                problem = "third-party-own-domain"
+            elif c.session and c.lifetime is not None:
+                problem = "session-with-lifetime"
+            if problem is None:
+                continue
+            found = _cookie_spec_mismatch.finding(
+                subject.subject(f"trackers/{t.id}/cookies/{name}"),
+                location=subject.loc("trackers", i, "cookies", j),
+                evidence={"tracker": t.id, "cookie": name, "party": c.party, "domain": c.domain,
+                          "session": c.session,
+                          "lifetime": str(c.lifetime) if c.lifetime else None, "sites": sites},
+                cookie=name,
+                party=c.party,
+                domain=c.domain or "",
+                lifetime=str(c.lifetime) if c.lifetime else "",
+            )
+            yield _with(found, f"policy.cookie-spec-mismatch.{problem}")
+
+
 def _vendor_key(name: str) -> str:
     words = name.replace(",", " ").split()
     return words[0].casefold() if words else ""
@@ -404,7 +451,7 @@ _FLOOR: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
                             "objection"), "GDPR Art. 12(2)"),
     (("rights", "rights"), ("consent-withdrawal",), "GDPR Art. 7(3)"),
 )
-# Browser settings are no consent to trackers where the Norwegian cookie rule applies.
+# Browser settings are no consent to trackers on a site under the Norwegian cookie rule.
 _BROWSER_FLOOR = (("consent", "forbidden_forms"), ("browser-settings",), "NO Ekomloven § 3-15")
 _FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("consent", "per_purpose"), "GDPR Recital 43"),
@@ -432,7 +479,7 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     """
     v = subject.version
     floor = list(_FLOOR)
-    if v.controller.country == "NO" and any(t.consent_required for t in v.trackers):
+    if any(s.jurisdiction == "NO" for s in v.sites) and any(t.consent_required for t in v.trackers):
         floor.append(_BROWSER_FLOOR)
     for path, required, article in floor:
         have = set(_get(v, path))  # type: ignore[call-overload]
