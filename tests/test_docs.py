@@ -51,7 +51,7 @@ def _same(want: str, got: str) -> bool:
     return got.startswith(want[:-3]) if want.endswith("...") else got == want
 
 
-@pytest.mark.parametrize("page", ("docs/services.md", "docs/deadlines.md", "README.md"))
+@pytest.mark.parametrize("page", ["docs/services.md", "docs/deadlines.md", "README.md"])
 def test_docs_import_only_public_paths(page: str) -> None:
     text = (ROOT / page).read_text("utf-8")
     for block in _BLOCK.findall(text):

@@ -639,6 +639,11 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
 
 def lint_policy(policy: Policy) -> list[Finding]:
     """Run every ``policy.*`` rule on every version of ``policy``; findings in stable order."""
+    from ._args import instance_of
+
+    policy = instance_of(
+        policy, Policy, what="policy", hint="the whole policy, e.g. gdpr_policy.bundled_policy()"
+    )
     findings: list[Finding] = []
     for index, version in enumerate(policy.versions):
         ctx = Context(policy=version, as_of=version.effective_from)

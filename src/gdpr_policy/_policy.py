@@ -758,8 +758,14 @@ class Policy(_Model):
             v._title = {str(k): t for k, t in self.title.items()}
         return self
 
-    def at(self, day: dt.date) -> PolicyVersion:
-        """The version in force on ``day`` (a date-time is taken on its own day)."""
+    def at(self, day: dt.date | str) -> PolicyVersion:
+        """The version in force on ``day`` (a date-time is taken on its own day).
+
+        ``day`` may be an ISO 8601 string; anything else is a UsageError.
+        """
+        from ._args import when
+
+        day = when(day, what="day") if not isinstance(day, dt.date) else day
         if isinstance(day, dt.datetime):
             day = day.date()
         current: PolicyVersion | None = None

@@ -428,6 +428,10 @@ class IdentityDecision(BaseModel):
     means: tuple[IdentityMeans, ...]
     reasons: tuple[Message, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form: reasons as message codes and values."""
+        return self.model_dump(mode="json")
+
 
 def decide_identity(request: Request, policy: PolicyVersion) -> IdentityDecision:
     """Decide whether identity may be checked (Art. 12(6)) and the least intrusive means.
