@@ -6,13 +6,21 @@ found on record, the identity question (asked, answered, means), the
 extension notice and the response. :func:`request_deadline` gives its
 deadline with the steps behind it (see ``gdpr_policy._time``);
 :func:`decide_identity` says whether identity may be checked, why, and by the
-least intrusive means; :func:`evaluate_request` runs the seven
-``request.*`` rules.
+least intrusive means; :func:`evaluate_request` runs the ``request.*`` rules.
+
+**Whose calendar.** Days are counted in the calendar of the place where the
+controller answers (Reg. 1182/71 Art. 2; for Norway domstolloven §§ 148-149
+count the same way): the establishment that answers the request's ``site``,
+else the controller's own country (see :class:`Request`).
+
+**On receipt.** An objection to direct marketing (``marketing-opt-out``) and
+a withdrawal of consent take effect when they arrive (Art. 21(3), 7(3)): the
+deadline's ``stop_processing_on`` is the day of receipt, and the month is only
+for informing the person.
 
 **Time.** Every date-time is aware. A naive one is refused unless the zone to
 read it in is given (``parse_request(..., timezone="Europe/Oslo")``). Days
-are taken in the jurisdiction's zone: the request's own ``jurisdiction``, else
-the controller's. ``as_of`` is an aware date-time or a date, meaning the end
+are taken in the zone of the jurisdiction whose calendar applies. ``as_of`` is an aware date-time or a date, meaning the end
 of that day there; anything logged after ``as_of`` has not happened yet, so an
 audit "as of" a past day sees the request as it stood then.
 
@@ -24,7 +32,8 @@ request; where the request lacks the record data a trigger needs (no
 ``record``), a trigger the controller cited is taken at its word.
 
 **Extension.** Valid only when notified, with a reason, by the end of the
-first period; then the deadline in force is three months from the start day
+first period, on grounds the policy accepts among those Art. 12(3) allows
+(complexity, number of requests; unrecorded grounds are a note); then the deadline in force is three months from the start day
 (period plus extension), rolled to a working day.
 """
 
