@@ -255,3 +255,21 @@ def test_model_round_trips_through_yaml(doc: dict[str, Any]) -> None:
     assert [v.version for v in again.versions] == [v.version for v in policy.versions]
     first = again.versions[0].effective_from
     assert again.at(first).model_dump() == policy.at(first).model_dump()
+
+
+def test_answers_requests_names_sites_and_one_country_per_site() -> None:
+    unknown = TEXT.replace(
+        "answers_requests: [inmeta.no, inmeta.se]", "answers_requests: [inmeta.no, inmeta.dk]"
+    )
+    with pytest.raises(PolicyError) as info:
+        _load(unknown)
+    (issue,) = info.value.issues
+    assert issue.path.endswith("controller.addresses[0].answers_requests")
+    assert "expected a known site (inmeta.no, inmeta.se), got 'inmeta.dk'" in issue.expected
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["controller"]["addresses"].append(
+        {"kind": "visiting", "postcode": "111 43", "city": "Stockholm", "country": "SE",
+         "answers_requests": ["inmeta.se"]}
+    )
+    with pytest.raises(PolicyError, match="expected each site to be answered from one country"):
+        load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")

@@ -28,6 +28,8 @@ def _kind(value: Any) -> str:
 
 def policy_version(value: Any, *, what: str = "policy") -> PolicyVersion:
     """``value`` if it is a PolicyVersion; a Policy or anything else is a UsageError."""
+    # Imported here: _policy imports this module (Policy.at), and deadlines are computed
+    # in bulk, so the check is one isinstance after the first call.
     from ._policy import Policy, PolicyVersion
 
     if isinstance(value, PolicyVersion):
