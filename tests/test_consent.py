@@ -1082,3 +1082,122 @@ def test_a_lifetime_past_the_calendar_never_runs_out(policy: PolicyVersion) -> N
     consent = policy.consent.model_copy(update={"max_lifetime": Duration.parse("P9000Y")})
     endless = policy.model_copy(update={"consent": consent})
     assert decide_consent(good(), endless, dt.date(2030, 1, 1), "analytics")
+
+
+def test_the_findings_for_unnamed_purposes_are_whole(policy: PolicyVersion) -> None:
+    record = parse_consent_record(
+        {**good().model_dump(exclude={"location"}, exclude_none=True)},
+        source="consents.json",
+        pointer="/records/4",
+    )
+    at = dt.datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=OSLO)
+    (found,) = decide_consent(record, policy, AS_OF, OTHER_BASIS_PURPOSE).findings
+    assert found.rule == "consent.purpose-not-covered" and found.severity is Severity.ERROR
+    assert found.subject == "rec-1"
+    assert found.location is not None
+    assert (found.location.file, found.location.pointer) == ("consents.json", "/records/4/purposes")
+    assert found.message.code == "consent.purpose-not-covered"
+    assert found.message.values == {
+        "record": "rec-1",
+        "purpose": OTHER_BASIS_PURPOSE,
+        "at": at,
+        "consented": ["analytics", "email-marketing"],
+    }
+    assert found.evidence == {
+        "purpose": OTHER_BASIS_PURPOSE,
+        "at": at,
+        "consented_purposes": ["analytics", "email-marketing"],
+        "policy_basis": "legal-obligation",
+    }
+    empty = parse_consent_record(
+        {**good(purposes=()).model_dump(exclude={"location"}, exclude_none=True)},
+        source="consents.json",
+        pointer="/records/5",
+    )
+    (nothing,) = decide_consent(empty, policy, AS_OF).findings
+    assert nothing.rule == "consent.purpose-not-covered" and nothing.severity is Severity.ERROR
+    assert nothing.subject == "rec-1"
+    assert nothing.location is not None and nothing.location.pointer == "/records/5/purposes"
+    assert nothing.message.code == "consent.purpose-not-covered.nothing"
+    assert nothing.message.values == {"record": "rec-1"}
+    assert nothing.evidence == {"purpose": None, "at": at, "consented_purposes": []}
+    assert render(nothing.message, "en") == "Consent rec-1 names no purpose: nothing can stand on it."
+    decision = decide_consent(empty, policy, AS_OF)
+    assert decision.purposes == () and decision.record == "rec-1" and not decision.notes
+
+
+def _located(**changes: Any) -> ConsentRecord:
+    return parse_consent_record(
+        good(**changes).model_dump(exclude={"location"}, exclude_none=True),
+        source="consents.json",
+        pointer="/records/0",
+    )
+
+
+def test_the_new_rules_findings_are_whole(policy: PolicyVersion) -> None:
+    # consent.browser-settings
+    (b,) = only(evaluate_consent(_located(method="browser-settings", pre_ticked=None), policy,
+                                 AS_OF), "consent.browser-settings")
+    assert (b.severity, b.subject, b.location.pointer if b.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/method")
+    assert b.message.values == {"record": "rec-1", "purposes": ["analytics", "email-marketing"]}
+    assert b.evidence == {
+        "method": "browser-settings",
+        "purposes": ["analytics", "email-marketing"],
+        "tracker_purposes": ["analytics"],
+        "policy_forbids": True,
+    }
+    # consent.expired: the event that came too late, at its own pointer.
+    late = dt.datetime(2026, 4, 2, 9, 0, tzinfo=OSLO)
+    (e,) = only(evaluate_consent(_located(processing=[event("analytics", late)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired")
+    assert (e.severity, e.subject, e.location.pointer if e.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/processing/0")
+    assert e.message.values == {
+        "record": "rec-1", "purpose": "analytics", "given_at": GIVEN, "lifetime": "P13M",
+        "last_day": dt.date(2026, 4, 1),
+    }
+    assert e.evidence == {
+        "purpose": "analytics", "at": late, "given_at": GIVEN, "lifetime": "P13M",
+        "lifetime_source": "consent.max_lifetime", "last_day": dt.date(2026, 4, 1),
+        "clamped_to_month_end": False,
+    }
+    # The last day itself is covered, up to its last instant in Oslo.
+    edge = dt.datetime(2026, 4, 1, 23, 59, 59, tzinfo=OSLO)
+    assert only(evaluate_consent(_located(processing=[event("analytics", edge)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired") == []
+    # A purpose the consent does not name is another rule's business, not expiry's.
+    assert only(evaluate_consent(_located(processing=[event("profiling", late)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired") == []
+    # consent.stale-notice
+    newer = _with_version(policy, renew=True)
+    (s,) = only(evaluate_consent(_located(), newer, AS_OF), "consent.stale-notice")
+    assert (s.severity, s.subject, s.location.pointer if s.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/notice/version")
+    assert s.message.values == {
+        "record": "rec-1", "notice": "signup-form@2024-03-06", "version": "2025-06-01"}
+    assert s.evidence == {
+        "notice": "signup-form@2024-03-06", "policy_version": "2025-06-01",
+        "policy_effective_from": dt.date(2025, 6, 1), "renewal_needed": True,
+        "notice_date": dt.date(2024, 3, 6),
+    }
+    (n,) = only(evaluate_consent(_located(notice=notice(version="v3")), policy, AS_OF),
+                "consent.stale-notice")
+    assert (n.severity, n.location.pointer if n.location else None) == (
+        Severity.NOTE, "/records/0/notice/version")
+    assert n.message.code == "consent.stale-notice.not-a-date"
+    assert n.message.values == {"record": "rec-1", "notice": "signup-form@v3"}
+    assert n.evidence["renewal_needed"] is True
+    assert only(evaluate_consent(_located(notice=notice(version=" 2024-03-06 ")), newer, AS_OF),
+                "consent.stale-notice")[0].evidence["notice_date"] == dt.date(2024, 3, 6)
+    # consent.undeclared-purpose, for a consented purpose and for an event.
+    record = _located(purposes=("analytics", UNDECLARED_PURPOSE),
+                      notice=notice(purposes=("analytics", UNDECLARED_PURPOSE)),
+                      processing=[event("other-thing", GIVEN + dt.timedelta(days=1))])
+    found = only(evaluate_consent(record, policy, AS_OF), "consent.undeclared-purpose")
+    # In the stable finding order: by pointer.
+    assert [(f.message.values, f.location.pointer if f.location else None) for f in found] == [
+        ({"record": "rec-1", "purpose": "other-thing"}, "/records/0/processing"),
+        ({"record": "rec-1", "purpose": UNDECLARED_PURPOSE}, "/records/0/purposes/1"),
+    ]
+    assert found[0].evidence["declared_purposes"] == sorted(p.id for p in policy.purposes)
