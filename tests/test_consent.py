@@ -1201,3 +1201,43 @@ def test_the_new_rules_findings_are_whole(policy: PolicyVersion) -> None:
         ({"record": "rec-1", "purpose": UNDECLARED_PURPOSE}, "/records/0/purposes/1"),
     ]
     assert found[0].evidence["declared_purposes"] == sorted(p.id for p in policy.purposes)
+
+
+def _lifetime(policy: PolicyVersion, kind: str, text: str) -> PolicyVersion:
+    by_kind = policy.consent.model_copy(update={"lifetime_by_kind": {kind: Duration.parse(text)}})
+    return policy.model_copy(update={"consent": by_kind})
+
+
+def test_lifetimes_in_days_and_hours(policy: PolicyVersion) -> None:
+    # Given 1 March 2025 (Oslo). P10D: through 11 March.
+    ten = _lifetime(policy, "analytics", "P10D")
+    assert decide_consent(good(), ten, dt.date(2025, 3, 11), "analytics")
+    assert decide_consent(good(), ten, dt.date(2025, 3, 12), "analytics").reasons == (
+        "consent.expired",
+    )
+    # P1DT1H: hours count as one more day, through 3 March.
+    hours = _lifetime(policy, "analytics", "P1DT1H")
+    assert decide_consent(good(), hours, dt.date(2025, 3, 3), "analytics")
+    late = decide_consent(good(), hours, dt.date(2025, 3, 4), "analytics")
+    assert late.findings[0].evidence["last_day"] == dt.date(2025, 3, 3)
+
+
+def test_expiry_ignores_purposes_the_policy_does_not_declare(policy: PolicyVersion) -> None:
+    record = good(
+        purposes=("analytics", UNDECLARED_PURPOSE),
+        notice=notice(purposes=("analytics", UNDECLARED_PURPOSE)),
+        processing=[event(UNDECLARED_PURPOSE, dt.datetime(2029, 1, 1, tzinfo=OSLO))],
+    )
+    found = evaluate_consent(record, policy, dt.date(2029, 1, 2))
+    assert "consent.expired" not in rules_of(found)
+    assert "consent.undeclared-purpose" in rules_of(found)
+
+
+def test_warnings_decide_too_and_a_purpose_must_be_a_string(policy: PolicyVersion) -> None:
+    decision = decide_consent(good(separate_choices=None), policy, AS_OF)
+    assert not decision
+    assert [(f.rule, f.severity) for f in decision.findings] == [
+        ("consent.not-granular", Severity.WARNING)
+    ]
+    with pytest.raises(UsageError, match=r"^purpose: expected a str, got int$"):
+        decide_consent(good(), policy, AS_OF, 5)  # type: ignore[arg-type]

@@ -731,8 +731,9 @@ def _lifetimes(policy: PolicyVersion, purpose: str) -> list[tuple[str, Duration]
     return out
 
 
-def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool]:
-    """The last day a consent given on ``given_day`` holds; whether a month end clamped it.
+def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool] | None:
+    """The last day a consent given on ``given_day`` holds and whether a month end clamped it;
+    None when that day is past the calendar (the consent does not run out in it).
 
     Calendar months first, then weeks and days; hours and minutes count as one more day.
     """
@@ -741,7 +742,7 @@ def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool]:
         extra = lifetime.total_days + (1 if lifetime.has_time else 0)
         return shifted.date + dt.timedelta(days=extra), shifted.clamped
     except (UsageError, OverflowError):
-        return dt.date.max, False  # past the calendar: the consent does not run out in it
+        return None
 
 
 @rule(
@@ -766,9 +767,13 @@ def consent_expired(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
         if event.purpose not in record.purposes:
             continue
         limits = _lifetimes(ctx.policy, event.purpose)
-        if not limits:
+        ends = sorted(
+            (end, source, d)
+            for source, d in limits
+            if (end := _expiry(given_day, d)) is not None
+        )
+        if not ends:
             continue
-        ends = sorted((_expiry(given_day, d), source, d) for source, d in limits)
         (last_day, clamped), source, duration = ends[0]
         if event.at.astimezone(zone).date() <= last_day:
             continue
