@@ -211,3 +211,27 @@ def test_command_line_choices_match_the_engine() -> None:
 
     assert _cli_deadline.CALENDARS == _time.CALENDARS
     assert _cli_deadline.CLOCK_MODELS == _time.CLOCK_MODELS
+    from typing import get_args
+
+    from gdpr_policy.requests import RequestType
+
+    flat = [a for t in get_args(RequestType) for a in (get_args(t) or (t,))]
+    assert list(_cli_deadline.REQUEST_TYPES) == flat
+
+
+def test_an_opt_out_takes_effect_on_receipt() -> None:
+    text = cli("--received", "2026-03-02", "--type", "marketing-opt-out").splitlines()
+    assert text[0] == "received 2026-03-02 (Oslo)"
+    # As docs/deadlines.md shows it.
+    assert text[1] == (
+        "objection to direct marketing received 2026-03-02: it takes effect on receipt, so "
+        "marketing must stop now (GDPR Art. 21(3)); the period below is only for telling the "
+        "person what was done"
+    )
+    assert text[2] == "+1 month = 2026-04-02 (Thursday)"
+    assert text[-1] == "due Tuesday 2026-04-07"
+    data = json.loads(cli("--received", "2026-03-02", "--type", "consent-withdrawal", fmt="json"))
+    assert data["stop_processing_on"] == "2026-03-02"
+    assert "NO Domstolloven § 148" in data["legal"]
+    plain = json.loads(cli("--received", "2026-03-02", "--type", "access", fmt="json"))
+    assert plain["stop_processing_on"] is None

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gdpr_policy import InputError, UsageError
+from gdpr_policy import Duration, InputError, UsageError
 from gdpr_policy._policy import PolicyVersion, bundled_policy
 from gdpr_policy._rules import REGISTRY, Finding, Severity
 from gdpr_policy.consent import (
@@ -21,6 +21,7 @@ from gdpr_policy.consent import (
     NoticeShown,
     Precondition,
     ProcessingEvent,
+    decide_consent,
     evaluate_consent,
     is_consent_valid,
     parse_consent_record,
@@ -60,7 +61,7 @@ def good(**changes: Any) -> ConsentRecord:
         "separate_choices": True,
         "notice": {
             "id": "signup-form",
-            "version": "3",
+            "version": "2024-03-06",
             "controller_identity": True,
             "purposes": ("analytics", "email-marketing"),
             "data_types": ("name", "email"),
@@ -133,6 +134,10 @@ def test_consent_rules_are_exactly_the_issue_ids() -> None:
             "consent.not-informed",
             "consent.not-demonstrable",
             "consent.withdrawn",
+            "consent.browser-settings",
+            "consent.expired",
+            "consent.stale-notice",
+            "consent.undeclared-purpose",
         ]
     )
 
@@ -255,8 +260,8 @@ def test_purpose_not_covered_fires_for_an_unconsented_consent_purpose(
 def test_purpose_not_covered_fires_for_an_undeclared_purpose(policy: PolicyVersion) -> None:
     at = dt.datetime(2025, 6, 1, 12, tzinfo=OSLO)
     findings = evaluate_consent(good(processing=[event(UNDECLARED_PURPOSE, at)]), policy, AS_OF)
-    assert rules_of(findings) == ["consent.purpose-not-covered"]
-    assert findings[0].evidence["policy_basis"] is None
+    assert rules_of(findings) == ["consent.purpose-not-covered", "consent.undeclared-purpose"]
+    assert only(findings, "consent.purpose-not-covered")[0].evidence["policy_basis"] is None
 
 
 def test_purpose_with_another_basis_does_not_stand_on_consent(policy: PolicyVersion) -> None:
@@ -320,7 +325,7 @@ def test_not_informed_fires_per_missing_element(
     assert [(f.rule, f.message.code) for f in findings] == [("consent.not-informed", code)]
     assert findings[0].location is not None
     assert findings[0].location.pointer == "/notice" + pointer
-    assert findings[0].evidence["notice"] == "signup-form@3"
+    assert findings[0].evidence["notice"] == "signup-form@2024-03-06"
 
 
 def test_not_informed_names_the_purposes_the_notice_left_out(policy: PolicyVersion) -> None:
@@ -341,7 +346,7 @@ def test_not_informed_with_everything_missing_gives_four_findings(policy: Policy
 
 
 def test_not_informed_unrecorded_contents_are_a_warning(policy: PolicyVersion) -> None:
-    record = good(notice={"id": "signup-form", "version": "3"})
+    record = good(notice={"id": "signup-form", "version": "2024-03-06"})
     findings = evaluate_consent(record, policy, AS_OF)
     assert [(f.rule, f.severity) for f in findings] == [("consent.not-informed", Severity.WARNING)]
     assert findings[0].evidence["unrecorded"] == [
@@ -487,7 +492,7 @@ def test_date_as_of_follows_a_swedish_controller(policy: PolicyVersion) -> None:
 
 
 def test_naive_as_of_is_a_usage_error(policy: PolicyVersion) -> None:
-    with pytest.raises(UsageError, match="timezone-aware"):
+    with pytest.raises(UsageError, match=r"^as_of: expected a date .* or an aware date-time .*, got 2026-01-01T12:00:00 without a UTC offset$"):
         evaluate_consent(good(), policy, dt.datetime(2026, 1, 1, 12))
 
 
@@ -596,9 +601,12 @@ def _key(findings: list[Finding]) -> Counter[str]:
     return Counter(f.model_dump_json() for f in findings)
 
 
-@given(record=valid_records(), as_of=instants(min_value=dt.datetime(2027, 1, 1)))
-def test_valid_records_have_no_findings(record: ConsentRecord, as_of: dt.datetime) -> None:
+@given(record=valid_records(), within=st.timedeltas(dt.timedelta(0), dt.timedelta(days=365)))
+def test_valid_records_have_no_findings(record: ConsentRecord, within: dt.timedelta) -> None:
+    # Within a year of consent: the bundled policy's 13-month lifetime has not run out.
     policy = bundled_policy().at(AS_OF)
+    assert record.given_at is not None
+    as_of = record.given_at + within
     assert evaluate_consent(record, policy, as_of) == []
     assert is_consent_valid(record, policy, as_of)
 
@@ -640,10 +648,10 @@ def test_a_withdrawn_consent_never_becomes_valid_again(
 ) -> None:
     policy = bundled_policy().at(AS_OF)
     assert record.given_at is not None
-    withdrawn = data.draw(
-        instants(min_value=record.given_at.replace(tzinfo=None) + dt.timedelta(days=1))
+    # Withdrawn within a year, before the consent's 13-month lifetime runs out.
+    withdrawn = record.given_at + data.draw(
+        st.timedeltas(dt.timedelta(days=1), dt.timedelta(days=365))
     )
-    withdrawn = max(withdrawn, record.given_at)
     gone = record.model_copy(update={"withdrawn_at": withdrawn})
     later = data.draw(
         st.lists(
@@ -831,7 +839,7 @@ def test_not_informed_and_unrecorded_findings_record_their_facts(policy: PolicyV
         controller_identity=False, data_types=(), right_to_withdraw=False, purposes=("analytics",)
     )
     found = {f.message.code: f.evidence for f in evaluate_consent(good(notice=bare), policy, AS_OF)}
-    common = {"notice": "signup-form@3", "given_at": GIVEN}
+    common = {"notice": "signup-form@2024-03-06", "given_at": GIVEN}
     assert found == {
         "consent.not-informed.controller-identity": {**common, "controller_identity": False},
         "consent.not-informed.purposes": {
@@ -875,5 +883,361 @@ def test_a_date_as_of_covers_its_last_microsecond_and_offsetless_times_are_refus
         def dst(self, d: dt.datetime | None) -> dt.timedelta | None:
             return None
 
-    with pytest.raises(UsageError, match=r"^as_of must be a timezone-aware date-time or a date$"):
+    with pytest.raises(UsageError, match=r"^as_of: expected a date .*without a UTC offset$"):
         evaluate_consent(good(), policy, dt.datetime(2026, 1, 15, 12, tzinfo=NoOffset()))
+
+
+# --- decisions with reasons (issue 11) ---------------------------------------------------
+
+
+def test_a_decision_is_truthy_when_allowed_and_carries_no_reasons(policy: PolicyVersion) -> None:
+    decision = decide_consent(good(), policy, AS_OF, "analytics")
+    assert decision and decision.allowed
+    assert decision.findings == () and decision.reasons == ()
+    assert decision.purposes == ("analytics",)
+    assert decision.as_of == dt.datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=OSLO)
+
+
+def test_a_refusal_is_falsy_and_names_the_rules_that_decide_it(policy: PolicyVersion) -> None:
+    decision = decide_consent(good(method="scroll", pre_ticked=None), policy, AS_OF)
+    assert not decision
+    assert decision.reasons == ("consent.silence",)
+    assert all(f.severity is Severity.ERROR for f in decision.findings)
+    assert is_consent_valid(good(method="scroll", pre_ticked=None), policy, AS_OF) is False
+
+
+def test_a_purpose_the_consent_does_not_name_is_refused_with_a_finding(
+    policy: PolicyVersion,
+) -> None:
+    decision = decide_consent(good(), policy, AS_OF, OTHER_BASIS_PURPOSE)
+    assert not decision
+    assert decision.reasons == ("consent.purpose-not-covered",)
+    assert decision.findings[0].evidence["policy_basis"] == "legal-obligation"
+    nothing = decide_consent(good(purposes=()), policy, AS_OF)
+    assert not nothing
+    assert nothing.findings[0].message.code == "consent.purpose-not-covered.nothing"
+
+
+def test_an_unknown_purpose_id_is_a_usage_error_naming_the_nearest(policy: PolicyVersion) -> None:
+    with pytest.raises(UsageError, match="no purpose 'emial-marketing'; did you mean 'email-marketing'"):
+        decide_consent(good(), policy, AS_OF, "emial-marketing")
+    with pytest.raises(UsageError, match="no purpose 'zzz' \\(declared: site-operation"):
+        is_consent_valid(good(), policy, AS_OF, "zzz")
+
+
+def test_a_decision_has_a_json_form(policy: PolicyVersion) -> None:
+    import json
+
+    decision = decide_consent(good(method="scroll", pre_ticked=None), policy, "2026-01-15")
+    data = decision.to_json()
+    assert data["allowed"] is False
+    assert data["as_of"] == "2026-01-15T23:59:59.999999+01:00"
+    assert data["findings"][0]["rule"] == "consent.silence"
+    json.dumps(data)  # plain JSON all the way down
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("policy",), r"^policy: expected a PolicyVersion, got the Policy 'inmeta'; pass policy.at\(day\)"),
+        (("record",), r"^record: expected a ConsentRecord \(parse_consent_record"),
+        (("as_of",), r"^as_of: expected a date \(2026-03-02\) or an aware date-time"),
+    ],
+)
+def test_wrong_types_are_usage_errors_saying_what_was_expected(
+    policy: PolicyVersion, args: tuple[str], message: str
+) -> None:
+    values: dict[str, Any] = {"record": good(), "policy": policy, "as_of": AS_OF}
+    values[args[0]] = {
+        "policy": bundled_policy(),
+        "record": {"subject": "x"},
+        "as_of": 20260115,
+    }[args[0]]
+    for call in (decide_consent, evaluate_consent, is_consent_valid):
+        with pytest.raises(UsageError, match=message):
+            call(values["record"], values["policy"], values["as_of"])
+
+
+def test_iso_strings_are_accepted_for_as_of(policy: PolicyVersion) -> None:
+    assert decide_consent(good(), policy, "2026-01-15") == decide_consent(good(), policy, AS_OF)
+    at = dt.datetime(2026, 1, 15, 9, 30, tzinfo=dt.UTC)
+    assert decide_consent(good(), policy, "2026-01-15T09:30Z") == decide_consent(good(), policy, at)
+    with pytest.raises(UsageError, match="without a UTC offset"):
+        decide_consent(good(), policy, "2026-01-15T09:30")
+    with pytest.raises(UsageError, match=r"got '15\.01\.2026'"):
+        decide_consent(good(), policy, "15.01.2026")
+
+
+# --- consent.browser-settings --------------------------------------------------------------
+
+
+def test_browser_settings_are_no_consent_to_trackers(policy: PolicyVersion) -> None:
+    record = good(method="browser-settings", pre_ticked=None)
+    found = only(evaluate_consent(record, policy, AS_OF), "consent.browser-settings")
+    assert len(found) == 1
+    assert found[0].evidence["tracker_purposes"] == ["analytics"]
+    assert found[0].location is None or found[0].location.pointer.endswith("/method")
+    assert not decide_consent(record, policy, AS_OF, "analytics")
+
+
+def test_browser_settings_for_a_purpose_without_trackers_follow_the_policy(
+    policy: PolicyVersion,
+) -> None:
+    record = good(method="browser-settings", pre_ticked=None, purposes=("email-marketing",),
+                  notice=notice(purposes=("email-marketing",)))
+    assert rules_of(evaluate_consent(record, policy, AS_OF)) == ["consent.browser-settings"]
+    forms = tuple(f for f in policy.consent.forbidden_forms if f != "browser-settings")
+    lenient = policy.model_copy(
+        update={"consent": policy.consent.model_copy(update={"forbidden_forms": forms})}
+    )
+    assert evaluate_consent(record, lenient, AS_OF) == []
+    tracked = good(method="browser-settings", pre_ticked=None)  # analytics: trackers, the law
+    assert "consent.browser-settings" in rules_of(evaluate_consent(tracked, lenient, AS_OF))
+
+
+# --- consent.expired ----------------------------------------------------------------------
+
+
+def test_a_tracker_consent_lasts_thirteen_months_through_the_last_day(
+    policy: PolicyVersion,
+) -> None:
+    record = good(given_at=dt.datetime(2025, 1, 31, 23, 30, tzinfo=OSLO))
+    # 31 January + 13 months: February 2026 has no day 31, so 28 February is the last day.
+    assert decide_consent(record, policy, dt.date(2026, 2, 28), "analytics")
+    late = decide_consent(record, policy, dt.date(2026, 3, 1), "analytics")
+    assert late.reasons == ("consent.expired",)
+    ev = late.findings[0].evidence
+    assert ev["last_day"] == dt.date(2026, 2, 28)
+    assert ev["clamped_to_month_end"] is True
+    assert ev["lifetime"] == "P13M"
+    assert ev["lifetime_source"] == "consent.max_lifetime"
+
+
+def test_the_given_day_is_taken_in_the_controllers_zone(policy: PolicyVersion) -> None:
+    # 23:30 UTC on 31 March is 1 April in Oslo (summer time): the consent was given on 1 April.
+    record = good(given_at=dt.datetime(2025, 3, 31, 23, 30, tzinfo=dt.UTC))
+    assert decide_consent(record, policy, dt.date(2026, 5, 1), "analytics")
+    assert not decide_consent(record, policy, dt.date(2026, 5, 2), "analytics")
+
+
+def test_purposes_without_trackers_or_kind_lifetime_do_not_expire(policy: PolicyVersion) -> None:
+    record = good(purposes=("email-marketing",), notice=notice(purposes=("email-marketing",)))
+    assert decide_consent(record, policy, dt.date(2030, 1, 1), "email-marketing")
+    by_kind = policy.consent.model_copy(update={"lifetime_by_kind": {"marketing": Duration.parse("P2Y")}})
+    stricter = policy.model_copy(update={"consent": by_kind})
+    decision = decide_consent(record, stricter, dt.date(2027, 3, 2), "email-marketing")
+    assert decision.reasons == ("consent.expired",)
+    assert decision.findings[0].evidence["lifetime_source"] == "consent.lifetime_by_kind.marketing"
+    assert decide_consent(record, stricter, dt.date(2027, 3, 1), "email-marketing")
+
+
+def test_the_shorter_lifetime_wins(policy: PolicyVersion) -> None:
+    by_kind = policy.consent.model_copy(update={"lifetime_by_kind": {"analytics": Duration.parse("P6M")}})
+    stricter = policy.model_copy(update={"consent": by_kind})
+    decision = decide_consent(good(), stricter, dt.date(2025, 9, 2), "analytics")
+    assert decision.findings[0].evidence["lifetime"] == "P6M"
+    assert decide_consent(good(), stricter, dt.date(2025, 9, 1), "analytics")
+
+
+# --- consent.stale-notice -----------------------------------------------------------------
+
+
+def _with_version(policy: PolicyVersion, renew: bool) -> PolicyVersion:
+    consent = policy.consent.model_copy(update={"new_version_needs_renewal": renew})
+    return policy.model_copy(
+        update={"effective_from": dt.date(2025, 6, 1), "version": "2025-06-01", "consent": consent}
+    )
+
+
+def test_a_notice_older_than_the_version_in_force_needs_renewal(policy: PolicyVersion) -> None:
+    newer = _with_version(policy, renew=True)
+    decision = decide_consent(good(), newer, AS_OF, "analytics")
+    assert decision.reasons == ("consent.stale-notice",)
+    assert decision.findings[0].evidence["notice_date"] == dt.date(2024, 3, 6)
+    assert decide_consent(good(), _with_version(policy, renew=False), AS_OF, "analytics")
+    same_day = good(notice=notice(version="2025-06-01"))
+    assert decide_consent(same_day, newer, AS_OF, "analytics")
+
+
+def test_a_notice_version_that_is_no_date_is_a_note(policy: PolicyVersion) -> None:
+    decision = decide_consent(good(notice=notice(version="v3")), policy, AS_OF, "analytics")
+    assert decision  # cannot be judged: said, not held against the consent
+    assert [n.message.code for n in decision.notes] == ["consent.stale-notice.not-a-date"]
+
+
+# --- consent.undeclared-purpose -----------------------------------------------------------
+
+
+def test_a_consent_to_an_undeclared_purpose_is_an_error(policy: PolicyVersion) -> None:
+    record = good(purposes=("analytics", UNDECLARED_PURPOSE),
+                  notice=notice(purposes=("analytics", UNDECLARED_PURPOSE)))
+    found = only(evaluate_consent(record, policy, AS_OF), "consent.undeclared-purpose")
+    assert [f.evidence["purpose"] for f in found] == [UNDECLARED_PURPOSE]
+    assert found[0].location is None or found[0].location.pointer.endswith("/purposes/1")
+    assert found[0].severity is Severity.ERROR
+    assert not decide_consent(record, policy, AS_OF, "analytics")
+
+
+def test_a_lifetime_past_the_calendar_never_runs_out(policy: PolicyVersion) -> None:
+    consent = policy.consent.model_copy(update={"max_lifetime": Duration.parse("P9000Y")})
+    endless = policy.model_copy(update={"consent": consent})
+    assert decide_consent(good(), endless, dt.date(2030, 1, 1), "analytics")
+
+
+def test_the_findings_for_unnamed_purposes_are_whole(policy: PolicyVersion) -> None:
+    record = parse_consent_record(
+        {**good().model_dump(exclude={"location"}, exclude_none=True)},
+        source="consents.json",
+        pointer="/records/4",
+    )
+    at = dt.datetime(2026, 1, 15, 23, 59, 59, 999999, tzinfo=OSLO)
+    (found,) = decide_consent(record, policy, AS_OF, OTHER_BASIS_PURPOSE).findings
+    assert found.rule == "consent.purpose-not-covered" and found.severity is Severity.ERROR
+    assert found.subject == "rec-1"
+    assert found.location is not None
+    assert (found.location.file, found.location.pointer) == ("consents.json", "/records/4/purposes")
+    assert found.message.code == "consent.purpose-not-covered"
+    assert found.message.values == {
+        "record": "rec-1",
+        "purpose": OTHER_BASIS_PURPOSE,
+        "at": at,
+        "consented": ["analytics", "email-marketing"],
+    }
+    assert found.evidence == {
+        "purpose": OTHER_BASIS_PURPOSE,
+        "at": at,
+        "consented_purposes": ["analytics", "email-marketing"],
+        "policy_basis": "legal-obligation",
+    }
+    empty = parse_consent_record(
+        {**good(purposes=()).model_dump(exclude={"location"}, exclude_none=True)},
+        source="consents.json",
+        pointer="/records/5",
+    )
+    (nothing,) = decide_consent(empty, policy, AS_OF).findings
+    assert nothing.rule == "consent.purpose-not-covered" and nothing.severity is Severity.ERROR
+    assert nothing.subject == "rec-1"
+    assert nothing.location is not None and nothing.location.pointer == "/records/5/purposes"
+    assert nothing.message.code == "consent.purpose-not-covered.nothing"
+    assert nothing.message.values == {"record": "rec-1"}
+    assert nothing.evidence == {"purpose": None, "at": at, "consented_purposes": []}
+    assert render(nothing.message, "en") == "Consent rec-1 names no purpose: nothing can stand on it."
+    decision = decide_consent(empty, policy, AS_OF)
+    assert decision.purposes == () and decision.record == "rec-1" and not decision.notes
+
+
+def _in_consents_json(**changes: Any) -> ConsentRecord:
+    return parse_consent_record(
+        good(**changes).model_dump(exclude={"location"}, exclude_none=True),
+        source="consents.json",
+        pointer="/records/0",
+    )
+
+
+def test_the_new_rules_findings_are_whole(policy: PolicyVersion) -> None:
+    # consent.browser-settings
+    (b,) = only(evaluate_consent(_in_consents_json(method="browser-settings", pre_ticked=None), policy,
+                                 AS_OF), "consent.browser-settings")
+    assert (b.severity, b.subject, b.location.pointer if b.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/method")
+    assert b.message.values == {"record": "rec-1", "purposes": ["analytics", "email-marketing"]}
+    assert b.evidence == {
+        "method": "browser-settings",
+        "purposes": ["analytics", "email-marketing"],
+        "tracker_purposes": ["analytics"],
+        "policy_forbids": True,
+    }
+    # consent.expired: the event that came too late, at its own pointer.
+    late = dt.datetime(2026, 4, 2, 9, 0, tzinfo=OSLO)
+    (e,) = only(evaluate_consent(_in_consents_json(processing=[event("analytics", late)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired")
+    assert (e.severity, e.subject, e.location.pointer if e.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/processing/0")
+    assert e.message.values == {
+        "record": "rec-1", "purpose": "analytics", "given_at": GIVEN, "lifetime": "P13M",
+        "last_day": dt.date(2026, 4, 1),
+    }
+    assert e.evidence == {
+        "purpose": "analytics", "at": late, "given_at": GIVEN, "lifetime": "P13M",
+        "lifetime_source": "consent.max_lifetime", "last_day": dt.date(2026, 4, 1),
+        "clamped_to_month_end": False,
+    }
+    # The last day itself is covered, up to its last instant in Oslo.
+    edge = dt.datetime(2026, 4, 1, 23, 59, 59, tzinfo=OSLO)
+    assert only(evaluate_consent(_in_consents_json(processing=[event("analytics", edge)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired") == []
+    # A purpose the consent does not name is another rule's business, not expiry's.
+    assert only(evaluate_consent(_in_consents_json(processing=[event("profiling", late)]), policy,
+                                 dt.date(2026, 5, 1)), "consent.expired") == []
+    # consent.stale-notice
+    newer = _with_version(policy, renew=True)
+    (s,) = only(evaluate_consent(_in_consents_json(), newer, AS_OF), "consent.stale-notice")
+    assert (s.severity, s.subject, s.location.pointer if s.location else None) == (
+        Severity.ERROR, "rec-1", "/records/0/notice/version")
+    assert s.message.values == {
+        "record": "rec-1", "notice": "signup-form@2024-03-06", "version": "2025-06-01"}
+    assert s.evidence == {
+        "notice": "signup-form@2024-03-06", "policy_version": "2025-06-01",
+        "policy_effective_from": dt.date(2025, 6, 1), "renewal_needed": True,
+        "notice_date": dt.date(2024, 3, 6),
+    }
+    (n,) = only(evaluate_consent(_in_consents_json(notice=notice(version="v3")), policy, AS_OF),
+                "consent.stale-notice")
+    assert (n.severity, n.location.pointer if n.location else None) == (
+        Severity.NOTE, "/records/0/notice/version")
+    assert n.message.code == "consent.stale-notice.not-a-date"
+    assert n.message.values == {"record": "rec-1", "notice": "signup-form@v3"}
+    assert n.evidence["renewal_needed"] is True
+    assert only(evaluate_consent(_in_consents_json(notice=notice(version=" 2024-03-06 ")), newer, AS_OF),
+                "consent.stale-notice")[0].evidence["notice_date"] == dt.date(2024, 3, 6)
+    # consent.undeclared-purpose, for a consented purpose and for an event.
+    record = _in_consents_json(purposes=("analytics", UNDECLARED_PURPOSE),
+                      notice=notice(purposes=("analytics", UNDECLARED_PURPOSE)),
+                      processing=[event("other-thing", GIVEN + dt.timedelta(days=1))])
+    found = only(evaluate_consent(record, policy, AS_OF), "consent.undeclared-purpose")
+    # In the stable finding order: by pointer.
+    assert [(f.message.values, f.location.pointer if f.location else None) for f in found] == [
+        ({"record": "rec-1", "purpose": "other-thing"}, "/records/0/processing"),
+        ({"record": "rec-1", "purpose": UNDECLARED_PURPOSE}, "/records/0/purposes/1"),
+    ]
+    assert found[0].evidence["declared_purposes"] == sorted(p.id for p in policy.purposes)
+
+
+def _lifetime(policy: PolicyVersion, kind: str, text: str) -> PolicyVersion:
+    by_kind = policy.consent.model_copy(update={"lifetime_by_kind": {kind: Duration.parse(text)}})
+    return policy.model_copy(update={"consent": by_kind})
+
+
+def test_lifetimes_in_days_and_hours(policy: PolicyVersion) -> None:
+    # Given 1 March 2025 (Oslo). P10D: through 11 March.
+    ten = _lifetime(policy, "analytics", "P10D")
+    assert decide_consent(good(), ten, dt.date(2025, 3, 11), "analytics")
+    assert decide_consent(good(), ten, dt.date(2025, 3, 12), "analytics").reasons == (
+        "consent.expired",
+    )
+    # P1DT1H: hours count as one more day, through 3 March.
+    hours = _lifetime(policy, "analytics", "P1DT1H")
+    assert decide_consent(good(), hours, dt.date(2025, 3, 3), "analytics")
+    late = decide_consent(good(), hours, dt.date(2025, 3, 4), "analytics")
+    assert late.findings[0].evidence["last_day"] == dt.date(2025, 3, 3)
+
+
+def test_expiry_ignores_purposes_the_policy_does_not_declare(policy: PolicyVersion) -> None:
+    record = good(
+        purposes=("analytics", UNDECLARED_PURPOSE),
+        notice=notice(purposes=("analytics", UNDECLARED_PURPOSE)),
+        processing=[event(UNDECLARED_PURPOSE, dt.datetime(2029, 1, 1, tzinfo=OSLO))],
+    )
+    found = evaluate_consent(record, policy, dt.date(2029, 1, 2))
+    assert "consent.expired" not in rules_of(found)
+    assert "consent.undeclared-purpose" in rules_of(found)
+
+
+def test_warnings_decide_too_and_a_purpose_must_be_a_string(policy: PolicyVersion) -> None:
+    decision = decide_consent(good(separate_choices=None), policy, AS_OF)
+    assert not decision
+    assert [(f.rule, f.severity) for f in decision.findings] == [
+        ("consent.not-granular", Severity.WARNING)
+    ]
+    with pytest.raises(UsageError, match=r"^purpose: expected a str, got int$"):
+        decide_consent(good(), policy, AS_OF, 5)  # type: ignore[arg-type]

@@ -14,16 +14,46 @@ def _rules(findings: list[Any]) -> list[str]:
     return sorted(f.rule for f in findings)
 
 
+#: The rules that read the policy against itself (before issue 11 added the law's checks).
+_SELF_RULES = {
+    "policy.channel-mismatch",
+    "policy.consent-without-withdrawal",
+    "policy.tracker-basis-mismatch",
+    "policy.tracker-category-mismatch",
+}
+
+
+def _own(findings: list[Any]) -> list[Any]:
+    return [f for f in findings if f.rule in _SELF_RULES]
+
+
 def _mutated(change: Any) -> str:
     doc = yaml.safe_load(TEXT)
     change(doc["versions"][0])
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 
 
-def test_bundled_policy_has_only_the_channel_warning() -> None:
+def test_bundled_policy_findings_are_warnings_of_the_statement_against_the_law() -> None:
     findings = lint_policy(bundled_policy())
-    assert _rules(findings) == ["policy.channel-mismatch"]
-    f = findings[0]
+    assert {f.severity for f in findings} == {Severity.WARNING}
+    got = sorted((f.rule, f.subject.split(":", 1)[1]) for f in findings)
+    assert got == [
+        ("policy.channel-mismatch", "controller/channels/opt-out-email"),
+        ("policy.cookie-outlives-consent", "trackers/google-analytics/cookies/^_ga_[A-Z0-9]+$"),
+        ("policy.cookie-outlives-consent", "trackers/google-analytics/cookies/_ga"),
+        # S14 "no disclosure to third parties" against pixels of other controllers.
+        ("policy.disclosure-contradiction", "trackers/campaign-tracking"),
+        ("policy.disclosure-contradiction", "trackers/linkedin-insight"),
+        ("policy.disclosure-contradiction", "trackers/meta-pixel"),
+        # What Art. 13 requires and the statement does not say.
+        ("policy.notice-omission", "discloses/joint-controller-arrangement"),
+        ("policy.notice-omission", "discloses/recipients"),
+        ("policy.notice-omission", "discloses/retention-periods"),
+        ("policy.notice-omission", "discloses/right-to-complain"),
+        ("policy.notice-omission", "discloses/transfers"),
+        ("policy.retention-without-end", "retention/inactive-contacts"),
+    ]
+    f = next(f for f in findings if f.rule == "policy.channel-mismatch")
     assert f.severity is Severity.WARNING
     assert f.evidence == {
         "channel": "opt-out-email",
@@ -39,7 +69,7 @@ def test_bundled_policy_has_only_the_channel_warning() -> None:
 
 def test_matching_link_is_clean() -> None:
     text = TEXT.replace("href: mailto:post@inmeta.no", "href: mailto:hei@inmeta.no?subject=Opt-out")
-    assert lint_policy(load_policy(text, source="p.yaml")) == []
+    assert _own(lint_policy(load_policy(text, source="p.yaml"))) == []
 
 
 def test_consent_purpose_without_withdrawal() -> None:
@@ -106,7 +136,11 @@ def test_findings_cover_every_version() -> None:
         dict(doc["versions"][0], version="2025", effective_from=dt.date(2025, 1, 1))
     )
     findings = lint_policy(load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml"))
-    assert sorted(f.subject.split(":")[0] for f in findings) == ["inmeta@2024-03-06", "inmeta@2025"]
+    assert sorted(f.subject.split(":")[0] for f in _own(findings)) == [
+        "inmeta@2024-03-06",
+        "inmeta@2025",
+    ]
+    assert len(findings) == 2 * len(lint_policy(bundled_policy()))
 
 
 # -- properties (issue 6: rules are tested for real) -------------------------------------------
@@ -215,7 +249,9 @@ def test_each_lint_finding_names_its_subject_line_values_and_evidence() -> None:
 
     general = list(bundled_policy().latest.consent.withdrawal_channels)
     got = {
-        (f.rule, f.subject.split(":", 1)[1]): (f, line) for f, line in _findings_with_lines(change)
+        (f.rule, f.subject.split(":", 1)[1]): (f, line)
+        for f, line in _findings_with_lines(change)
+        if f.rule in _SELF_RULES
     }
     assert all(f.subject.startswith("inmeta@2024-03-06:") for f, _ in got.values())
     expected: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]] = {
@@ -285,4 +321,252 @@ def test_a_link_whose_query_holds_a_question_mark_is_still_matched() -> None:
     text = TEXT.replace(
         "href: mailto:post@inmeta.no", "href: mailto:hei@inmeta.no?subject=Opt-out?body=Why%3F"
     )
-    assert lint_policy(load_policy(text, source="p.yaml")) == []
+    assert _own(lint_policy(load_policy(text, source="p.yaml"))) == []
+
+
+# -- the statement read against the law (issue 11) --------------------------------------------
+
+
+def _lint_changed(change: Any) -> list[Any]:
+    return lint_policy(load_policy(_mutated(change), source="p.yaml"))
+
+
+def _of(findings: list[Any], rule: str) -> list[Any]:
+    return [f for f in findings if f.rule == rule]
+
+
+def _tracker(v: dict[str, Any], tid: str) -> dict[str, Any]:
+    return next(t for t in v["trackers"] if t["id"] == tid)
+
+
+def test_s14_contradicts_the_joint_controllers_pixels() -> None:
+    hits = _of(lint_policy(bundled_policy()), "policy.disclosure-contradiction")
+    meta = next(f for f in hits if f.evidence["tracker"] == "meta-pixel")
+    assert meta.severity is Severity.WARNING
+    assert meta.message.values == {
+        "tracker": "meta-pixel",
+        "provider": "Meta",
+        "role": "joint-controller",
+    }
+    assert "CJEU C-40/17 Fashion ID" in [str(x) for x in meta.legal]
+    assert str(meta.statement[0]) == "S14"
+
+    def processors(v: dict[str, Any]) -> None:
+        for t in v["trackers"]:
+            t["provider_role"] = "processor"
+
+    assert _of(_lint_changed(processors), "policy.disclosure-contradiction") == []
+
+    def disclosed(v: dict[str, Any]) -> None:
+        v["disclosure"]["third_parties"] = True
+
+    assert _of(_lint_changed(disclosed), "policy.disclosure-contradiction") == []
+
+    def unknown(v: dict[str, Any]) -> None:
+        del _tracker(v, "meta-pixel")["provider_role"]
+
+    notes = [f for f in _of(_lint_changed(unknown), "policy.disclosure-contradiction")
+             if f.severity is Severity.NOTE]
+    assert [f.message.code for f in notes] == ["policy.disclosure-contradiction.role-unknown"]
+
+    def no_exception(v: dict[str, Any]) -> None:
+        v["disclosure"]["exceptions"] = []
+
+    codes = [f.message.code for f in _of(_lint_changed(no_exception), "policy.disclosure-contradiction")]
+    assert "policy.disclosure-contradiction.exception" in codes
+
+
+def test_deactivation_with_no_deletion_is_retention_without_end() -> None:
+    (f,) = _of(lint_policy(bundled_policy()), "policy.retention-without-end")
+    assert f.evidence == {
+        "retention": "inactive-contacts",
+        "trigger": "inactivity",
+        "after": "P2Y",
+        "action": "deactivate",
+    }
+
+    def deletes(v: dict[str, Any]) -> None:
+        v["retention"].append(
+            {"id": "purge", "trigger": "inactivity", "after": "P3Y", "action": "delete",
+             "activity_signals": ["email-open"]}
+        )
+
+    assert _of(_lint_changed(deletes), "policy.retention-without-end") == []
+
+
+def test_periods_longer_than_art_12_3_allows() -> None:
+    from gdpr_policy import Duration
+    from gdpr_policy._lint import longer_than
+
+    month, two = Duration.parse("P1M"), Duration.parse("P2M")
+    assert not longer_than(month, month)
+    assert not longer_than(Duration.parse("P28D"), month)
+    assert longer_than(Duration.parse("P29D"), month)  # 31 January + 29 days > 28 February
+    assert longer_than(Duration.parse("P30D"), month)
+    assert longer_than(Duration.parse("P1M1D"), month)
+    assert not longer_than(Duration.parse("P8W"), two)  # 56 days: never past two months
+    assert longer_than(Duration.parse("P60D"), two)
+
+    def long_periods(v: dict[str, Any]) -> None:
+        v["rights"]["response_period"] = "P30D"
+        v["rights"]["extension"] = "P3M"
+        v["rights"]["extension_notice_within"] = "P5W"
+
+    hits = _of(_lint_changed(long_periods), "policy.period-too-long")
+    assert [(f.severity, f.message.values) for f in hits] == [
+        (Severity.ERROR, {"field": "rights.response_period", "value": "P30D", "limit": "P1M"}),
+        (Severity.ERROR, {"field": "rights.extension", "value": "P3M", "limit": "P2M"}),
+        (Severity.ERROR, {"field": "rights.extension_notice_within", "value": "P5W", "limit": "P1M"}),
+    ]
+
+
+def test_a_cookie_outliving_its_consent() -> None:
+    hits = _of(lint_policy(bundled_policy()), "policy.cookie-outlives-consent")
+    ga = next(f for f in hits if f.evidence["cookie"] == "_ga")
+    assert ga.message.values == {"cookie": "_ga", "lifetime": "P2Y", "consent_lifetime": "P13M"}
+
+    def thirteen(v: dict[str, Any]) -> None:
+        for c in _tracker(v, "google-analytics")["cookies"]:
+            c["lifetime"] = "P13M"
+
+    assert _of(_lint_changed(thirteen), "policy.cookie-outlives-consent") == []
+
+    def longer_consent(v: dict[str, Any]) -> None:
+        v["consent"]["max_lifetime"] = "P2Y"
+
+    assert _of(_lint_changed(longer_consent), "policy.cookie-outlives-consent") == []
+
+
+def test_a_tracker_credited_to_the_wrong_provider() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.tracker-provider-mismatch") == []
+
+    def inmeta(v: dict[str, Any]) -> None:  # the bundled policy before issue 11
+        t = _tracker(v, "campaign-tracking")
+        t["provider"] = "Inmeta"
+        del t["system"]
+
+    (f,) = _of(_lint_changed(inmeta), "policy.tracker-provider-mismatch")
+    assert f.message.values == {
+        "tracker": "campaign-tracking",
+        "provider": "Inmeta",
+        "source": "cookie _gcl_au",
+        "vendor": "Google Ireland Ltd.",
+    }
+
+    def other_vendor(v: dict[str, Any]) -> None:
+        for s in v["systems"]:
+            if s["id"] == "hubspot":
+                s["vendor"] = "Salesforce"
+
+    sources = [f.evidence["source"] for f in _of(_lint_changed(other_vendor),
+                                                  "policy.tracker-provider-mismatch")]
+    assert sources == ["system hubspot"]
+
+
+def test_promises_below_the_law_are_errors_with_their_article() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.consent-below-law") == []
+
+    def weaker(v: dict[str, Any]) -> None:
+        v["consent"]["criteria"].remove("informed")
+        v["consent"]["forbidden_forms"].remove("scrolling")
+        v["consent"]["forbidden_forms"].remove("browser-settings")
+        v["consent"]["per_purpose"] = False
+        v["consent"]["notice_must_include"].remove("data-types")
+        v["consent"]["withdrawal_as_easy_as_giving"] = False
+        v["marketing"]["opt_out_covers"] = ["email-marketing"]
+        v["rights"]["rights"].remove("portability")
+
+    got = [(f.message.values["field"], f.message.values["missing"], [str(x) for x in f.legal])
+           for f in _of(_lint_changed(weaker), "policy.consent-below-law")]
+    assert sorted(got) == sorted([
+        ("consent.criteria", ["informed"], ["GDPR Art. 4(11)"]),
+        ("consent.forbidden_forms", ["scrolling"], ["EDPB Guidelines 05/2020 Example 16"]),
+        ("consent.forbidden_forms", ["browser-settings"], ["NO Ekomloven § 3-15"]),
+        ("consent.per_purpose", ["true"], ["GDPR Recital 43"]),
+        ("consent.notice_must_include", ["data-types"], ["EDPB Guidelines 05/2020 section 3.3.1"]),
+        ("consent.withdrawal_as_easy_as_giving", ["true"], ["GDPR Art. 7(3)"]),
+        ("marketing.opt_out_covers", ["profiling"], ["GDPR Art. 21(2)"]),
+        ("rights.rights", ["portability"], ["GDPR Art. 12(2)"]),
+    ])
+
+
+def test_a_channel_named_for_a_use_it_does_not_declare() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.channel-use-mismatch") == []
+
+    def phone(v: dict[str, Any]) -> None:
+        v["marketing"]["opt_out_channels"].append("phone")
+        v["rights"]["channels"].append("phone")
+
+    hits = _of(_lint_changed(phone), "policy.channel-use-mismatch")
+    assert [(f.message.values["field"], f.message.values["use"]) for f in hits] == [
+        ("marketing.opt_out_channels", "opt-out"),
+        ("rights.channels", "rights-requests"),
+    ]
+
+
+def test_art_13_omissions_each_with_its_article() -> None:
+    hits = _of(lint_policy(bundled_policy()), "policy.notice-omission")
+    got = {f.message.values["item"]: [str(x) for x in f.legal] for f in hits}
+    assert got == {
+        "recipients": ["GDPR Art. 13(1)(e)"],
+        "transfers": ["GDPR Art. 13(1)(f)"],
+        "retention-periods": ["GDPR Art. 13(2)(a)"],
+        "right-to-complain": ["GDPR Art. 13(2)(d)"],
+        "joint-controller-arrangement": ["GDPR Art. 26(2)"],
+    }
+    complain = next(f for f in hits if f.message.values["item"] == "right-to-complain")
+    assert complain.message.values["authorities"] == ["Datatilsynet", "IMY"]
+    from gdpr_policy.i18n import render
+
+    assert "Datatilsynet" in render(complain.message, "nb")
+
+    def everything(v: dict[str, Any]) -> None:
+        v["discloses"] += ["recipients", "transfers", "retention-periods", "right-to-complain",
+                           "joint-controller-arrangement"]
+
+    assert _of(_lint_changed(everything), "policy.notice-omission") == []
+
+    def no_joint(v: dict[str, Any]) -> None:
+        for t in v["trackers"]:
+            if t.get("provider_role") == "joint-controller":
+                t["provider_role"] = "processor"
+
+    items = {f.message.values["item"] for f in _of(_lint_changed(no_joint), "policy.notice-omission")}
+    assert "joint-controller-arrangement" not in items
+
+    def undeclared(v: dict[str, Any]) -> None:
+        del v["discloses"]
+
+    (note,) = _of(_lint_changed(undeclared), "policy.notice-omission")
+    assert note.severity is Severity.NOTE
+    assert note.message.code == "policy.notice-omission.undeclared"
+
+
+def test_lint_of_the_bundled_policy_exits_0_with_the_warnings() -> None:
+    import io
+
+    from gdpr_policy.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["lint"], stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    text = out.getvalue()
+    assert "policy.disclosure-contradiction" in text and "policy.notice-omission" in text
+    assert "errors: 0, warnings: 12" in text
+
+
+def test_cookie_party_domain_and_lifetime_must_agree() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.cookie-spec-mismatch") == []
+
+    def contradictions(v: dict[str, Any]) -> None:
+        _tracker(v, "meta-pixel")["cookies"][0]["domain"] = ".facebook.com"  # first-party?
+        _tracker(v, "linkedin-insight")["cookies"][0]["domain"] = "www.inmeta.no"  # third?
+        _tracker(v, "hubspot")["cookies"][0]["session"] = True  # with a lifetime
+
+    codes = sorted(f.message.code for f in _of(_lint_changed(contradictions),
+                                               "policy.cookie-spec-mismatch"))
+    assert codes == [
+        "policy.cookie-spec-mismatch.first-party-foreign-domain",
+        "policy.cookie-spec-mismatch.session-with-lifetime",
+        "policy.cookie-spec-mismatch.third-party-own-domain",
+    ]

@@ -58,7 +58,11 @@ def test_bundled_policy_encodes_the_statement() -> None:
     assert "staff-logged" in inactivity.not_activity
     assert str(marketing.national_law) == "NO Markedsføringsloven § 15"
     assert v.disclosure.third_parties is False
-    assert v.marketing.administrative_after_opt_out is True
+    # S36: administrative e-mail after an opt-out is a purpose on a basis other than consent.
+    admin = v.purpose("customer-administration")
+    assert admin.kind == "customer-relationship" and admin.basis is LawfulBasis.LEGITIMATE_INTEREST
+    assert v.answering_country("inmeta.se") == "NO"  # no Swedish establishment answers
+    assert v.tracker("campaign-tracking").provider == "Google"  # _gcl_au: Google Ads
     assert {"silence", "pre-ticked", "precondition"} <= set(v.consent.forbidden_forms)
     assert {t.id for t in v.trackers} >= {
         "google-analytics",
@@ -253,3 +257,21 @@ def test_model_round_trips_through_yaml(doc: dict[str, Any]) -> None:
     assert [v.version for v in again.versions] == [v.version for v in policy.versions]
     first = again.versions[0].effective_from
     assert again.at(first).model_dump() == policy.at(first).model_dump()
+
+
+def test_answers_requests_names_sites_and_one_country_per_site() -> None:
+    unknown = TEXT.replace(
+        "answers_requests: [inmeta.no, inmeta.se]", "answers_requests: [inmeta.no, inmeta.dk]"
+    )
+    with pytest.raises(PolicyError) as info:
+        _load(unknown)
+    (issue,) = info.value.issues
+    assert issue.path.endswith("controller.addresses[0].answers_requests")
+    assert "expected a known site (inmeta.no, inmeta.se), got 'inmeta.dk'" in issue.expected
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["controller"]["addresses"].append(
+        {"kind": "visiting", "postcode": "111 43", "city": "Stockholm", "country": "SE",
+         "answers_requests": ["inmeta.se"]}
+    )
+    with pytest.raises(PolicyError, match="expected each site to be answered from one country"):
+        load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")

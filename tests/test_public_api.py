@@ -8,6 +8,7 @@ PUBLIC = [
     "REGISTRY",
     "Banner",
     "Calendar",
+    "ConsentDecision",
     "ConsentRecord",
     "Context",
     "Deadline",
@@ -46,6 +47,7 @@ PUBLIC = [
     "classify_files",
     "compute_deadline",
     "deadline_hook",
+    "decide_consent",
     "decide_identity",
     "detect_format",
     "evaluate_banner",
@@ -88,3 +90,25 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
 def test_private_modules_stay_private() -> None:
     assert all(not name.startswith("_") or name == "__version__" for name in gdpr_policy.__all__)
+
+
+def test_results_have_a_json_form_and_wrong_types_say_what_was_expected() -> None:
+    import datetime as dt
+    import json
+
+    policy = gdpr_policy.bundled_policy()
+    version = policy.at("2026-03-02")
+    assert version is policy.at(dt.date(2026, 3, 2))
+    with pytest.raises(gdpr_policy.UsageError, match=r"^day: expected a date"):
+        policy.at(20260302)  # type: ignore[arg-type]
+    with pytest.raises(gdpr_policy.UsageError, match=r"^policy: expected a Policy \(the whole"):
+        gdpr_policy.lint_policy(version)  # type: ignore[arg-type]
+    request = gdpr_policy.parse_request(
+        {"id": "r", "type": "access", "channel": "email", "received_at": "2026-03-02T10:00Z"}
+    )
+    for result in (
+        gdpr_policy.request_deadline(request, version).to_json(),
+        gdpr_policy.decide_identity(request, version).to_json(),
+        gdpr_policy.lint_policy(policy)[0].model_dump(mode="json"),
+    ):
+        json.dumps(result)

@@ -10,6 +10,7 @@ from hypothesis import given
 
 from gdpr_policy._errors import InputError, UsageError
 from gdpr_policy._messages import Message
+from gdpr_policy._policy import bundled_policy
 from gdpr_policy._refs import LegalRef
 from gdpr_policy._rules import REGISTRY, Finding, Severity
 from gdpr_policy.i18n import LANGUAGES, has_message, render
@@ -23,10 +24,12 @@ from gdpr_policy.requests import (
     parse_request,
     request_deadline,
 )
-from strategies.time import policy_version, request_data
+from strategies.time import policy_version, request_data, with_swedish_establishment
 
 D = dt.date
 POLICY = policy_version()
+#: The bundled policy with a Swedish establishment that answers inmeta.se's requests.
+SWEDISH = with_swedish_establishment(POLICY)
 
 
 def req(**fields: Any) -> Request:
@@ -43,7 +46,10 @@ def req(**fields: Any) -> Request:
 
 
 def rules_fired(request: Request, as_of: dt.date | dt.datetime, policy: Any = POLICY) -> list[str]:
-    return [f.rule for f in evaluate_request(request, policy, as_of)]
+    """The rules that fired as errors or warnings (notes say what could not be judged)."""
+    return [
+        f.rule for f in evaluate_request(request, policy, as_of) if f.severity is not Severity.NOTE
+    ]
 
 
 def one(request: Request, rule_id: str, as_of: dt.date, policy: Any = POLICY) -> Finding:
@@ -190,7 +196,7 @@ def test_request_deadline_uses_the_policy_calendar_and_zone() -> None:
         "NO",
         "Europe/Oslo",
     )
-    se = request_deadline(req(received_at="2026-03-01T23:30Z", jurisdiction="SE"), POLICY)
+    se = request_deadline(req(received_at="2026-03-01T23:30Z", jurisdiction="SE"), SWEDISH)
     assert (se.received_on, se.due, se.calendar) == (D(2026, 3, 2), D(2026, 4, 2), "SE")
     strict = compute_deadline(D(2026, 5, 19), POLICY, jurisdiction="SE-1930-173")
     assert (strict.calendar, strict.due) == ("SE-1930-173", D(2026, 6, 22))
@@ -235,10 +241,26 @@ def test_policy_pause_clock_moves_a_justified_prompt_question() -> None:
 
 
 def test_no_trigger_no_question() -> None:
-    decision = decide_identity(req(), POLICY)
+    decision = decide_identity(req(channel="web-form"), POLICY)
     assert not decision.ask
     assert decision.means == ()
     assert [m.code for m in decision.reasons] == ["request.identity-reason.none"]
+
+
+def test_an_email_from_the_address_on_record_needs_no_identity_check() -> None:
+    # EDPB Guidelines 01/2022: control of the address on record is what a check would confirm.
+    for kind in ("erasure", "portability", "access"):
+        r = req(type=kind, subject={"name": "K. Olsen", "email": "Kari@Example.no"})
+        decision = decide_identity(r, POLICY)
+        assert not decision.ask, kind
+        assert [m.code for m in decision.reasons] == ["request.identity-reason.address-on-record"]
+    # Still asked: a representative, several matching records.
+    assert decide_identity(req(representative={"name": "Advokat Hansen"}), POLICY).ask
+    assert decide_identity(req(record={"matches": 2, "emails": ["kari@example.no"]}), POLICY).ask
+    # The same words through a web form prove nothing about the address.
+    assert identity_triggers(req(type="erasure", channel="web-form"), POLICY) == (
+        "unverified-channel-whole-record",
+    )
 
 
 def test_other_address_asks_for_confirmation_through_the_address_on_record() -> None:
@@ -267,18 +289,21 @@ def test_representative_needs_proof_of_authority_too() -> None:
 
 
 def test_name_differs() -> None:
-    r = req(subject={"name": "kari   NORDMANN", "email": "kari@example.no"})
+    r = req(channel="web-form", subject={"name": "kari   NORDMANN", "email": "kari@example.no"})
     assert identity_triggers(r, POLICY) == ()
-    r = req(subject={"name": "Kari Olsen", "email": "kari@example.no"})
+    r = req(channel="web-form", subject={"name": "Kari Olsen", "email": "kari@example.no"})
     assert identity_triggers(r, POLICY) == ("name-differs",)
 
 
 def test_whole_record_over_an_unverified_channel() -> None:
-    for channel in ("phone", "postal", "email", "web-form"):
+    for channel in ("phone", "postal", "web-form"):
         assert identity_triggers(req(type="erasure", channel=channel), POLICY) == (
             "unverified-channel-whole-record",
         ), channel
-    assert identity_triggers(req(type="portability", channel="email"), POLICY) == (
+    # By e-mail from an address not on record (the address on record is verified).
+    stranger = {"name": "Kari Nordmann", "email": "kari@gmail.example"}
+    assert identity_triggers(req(type="portability", subject=stranger), POLICY) == (
+        "address-not-on-record",
         "unverified-channel-whole-record",
     )
     assert (
@@ -549,7 +574,7 @@ def test_id_document_where_a_lighter_means_would_do() -> None:
 
 
 def test_evaluate_request_refuses_a_naive_as_of() -> None:
-    with pytest.raises(UsageError, match="as_of must be a timezone-aware"):
+    with pytest.raises(UsageError, match=r"^as_of: expected a date .* without a UTC offset$"):
         evaluate_request(req(), POLICY, dt.datetime(2026, 4, 8, 12, 0))
 
 
@@ -576,6 +601,7 @@ def test_rules_are_registered_with_references_and_translations() -> None:
     ids = sorted(r.id for r in REQUEST_RULES)
     assert ids == [
         "request.extension-late",
+        "request.extension-reason",
         "request.extension-too-long",
         "request.identity-disproportionate",
         "request.identity-unwarranted",
@@ -612,7 +638,10 @@ from zoneinfo import ZoneInfo  # noqa: E402
 
 from hypothesis import strategies as st  # noqa: E402
 
-_POLICIES = {clock: policy_version(clock=clock) for clock in ("none", "restart", "pause")}
+_POLICIES = {
+    clock: with_swedish_establishment(policy_version(clock=clock))
+    for clock in ("none", "restart", "pause")
+}
 _STILL_LATE = {"request.overdue", "request.late", "request.extension-too-long"}
 
 
@@ -808,7 +837,17 @@ def test_identity_findings_carry_their_location_values_and_evidence() -> None:
         D(2026, 12, 1),
     )
     assert _pointer(f) == "/requests/0/identity/asked_at"
-    assert f.message.code == "request.identity-unwarranted.late"
+    # Under the bundled policy's clock 'none' the question never moves the deadline: a note.
+    assert f.message.code == "request.identity-unwarranted.late-clock-none"
+    assert f.severity is Severity.NOTE
+    restart = one(
+        req(identity=late, subject=other_address, response=answered),
+        "request.identity-unwarranted",
+        D(2026, 12, 1),
+        policy_version(clock="restart"),
+    )
+    assert restart.message.code == "request.identity-unwarranted.late"
+    assert restart.severity is Severity.ERROR
     assert f.message.values == {
         "asked": D(2026, 3, 6),
         "prompt_by": D(2026, 3, 5),
@@ -930,7 +969,7 @@ def test_identity_events_after_as_of_have_not_happened() -> None:
 
 def test_days_are_taken_in_the_requests_own_jurisdiction() -> None:
     # A policy whose Swedish zone differs from Oslo's shows which zone each day is taken in.
-    policy = POLICY.model_copy(
+    policy = SWEDISH.model_copy(
         update={
             "jurisdictions": tuple(
                 j.model_copy(update={"timezone": "America/New_York"}) if j.code == "SE" else j
@@ -967,7 +1006,7 @@ def test_naive_and_offsetless_times_are_refused_exactly() -> None:
         "expected a date-time with a UTC offset (e.g. 2026-03-02T09:15+01:00); "
         "a time without one is read only when the zone is given"
     )
-    with pytest.raises(UsageError, match=r"^as_of must be a timezone-aware date-time or a date$"):
+    with pytest.raises(UsageError, match=r"^as_of: expected a date .* without a UTC offset$"):
         evaluate_request(req(), POLICY, unknown)
 
 
@@ -1065,7 +1104,7 @@ def test_a_question_asked_at_the_as_of_instant_has_been_asked() -> None:
 def test_as_of_is_checked_in_the_requests_own_zone() -> None:
     # The controller's zone here skips midnight on 8 March 2026 (Cuba); a Swedish request's
     # as_of of 7 March ends in Stockholm, where that midnight exists.
-    policy = POLICY.model_copy(
+    policy = SWEDISH.model_copy(
         update={
             "jurisdictions": tuple(
                 j.model_copy(update={"timezone": "America/Havana"}) if j.code == "NO" else j
@@ -1075,3 +1114,125 @@ def test_as_of_is_checked_in_the_requests_own_zone() -> None:
     )
     r = req(jurisdiction="SE")
     assert evaluate_request(r, policy, D(2026, 3, 7)) == []
+
+
+# -- answers services can act on (issue 11) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("marketing-opt-out", "time.stop-on-receipt.marketing-opt-out"),
+        ("consent-withdrawal", "time.stop-on-receipt.consent-withdrawal"),
+    ],
+)
+def test_opt_outs_and_withdrawals_take_effect_on_receipt(kind: str, code: str) -> None:
+    d = request_deadline(req(type=kind, received_at="2026-03-01T23:30Z"), POLICY)
+    assert d.stop_processing_on == D(2026, 3, 2)  # the day of receipt in Oslo
+    assert d.steps[1].code == code
+    assert d.due == D(2026, 4, 7)  # only for telling the person what was done
+    assert render(d.steps[1], "en").startswith(
+        "objection to direct marketing received 2026-03-02: it takes effect on receipt"
+        if kind == "marketing-opt-out"
+        else "withdrawal of consent received 2026-03-02: it takes effect on receipt"
+    )
+    assert d.to_json()["stop_processing_on"] == "2026-03-02"
+
+
+def test_other_requests_including_general_objection_have_a_month() -> None:
+    for kind in ("access", "objection", "erasure"):
+        d = request_deadline(req(type=kind), POLICY)
+        assert d.stop_processing_on is None, kind
+        assert not any(s.code.startswith("time.stop-on-receipt") for s in d.steps)
+
+
+def test_requests_from_inmeta_se_follow_the_norwegian_calendar() -> None:
+    # 2026-05-19 + 1 month = Friday 19 June: Midsummer Eve, a working day in Norway.
+    from_se = req(site="inmeta.se", received_at="2026-05-19T10:00+02:00")
+    assert (request_deadline(from_se, POLICY).calendar, request_deadline(from_se, POLICY).due) == (
+        "NO",
+        D(2026, 6, 19),
+    )
+    # With a Swedish establishment that answers inmeta.se, its calendar applies.
+    swedish = request_deadline(from_se, SWEDISH)
+    assert swedish.calendar == "SE"
+    # A request that names Sweden although nobody answers from there: NO, and a step says why.
+    named = request_deadline(req(jurisdiction="SE-1930-173", received_at="2026-05-19T10:00+02:00"), POLICY)
+    assert named.calendar == "NO" and named.due == D(2026, 6, 19)
+    assert named.steps[0].code == "time.calendar-of-answering-place"
+    assert named.steps[0].values == {"asked": "SE-1930-173", "used": "NO", "controller": "NO"}
+    strict = request_deadline(req(jurisdiction="SE-1930-173", received_at="2026-05-19T10:00+02:00"), SWEDISH)
+    assert (strict.calendar, strict.due) == ("SE-1930-173", D(2026, 6, 22))
+
+
+def test_norwegian_deadlines_cite_domstolloven_beside_1182_71() -> None:
+    d = request_deadline(req(), POLICY)
+    assert "NO Domstolloven § 148" in d.legal and "NO Domstolloven § 149" in d.legal
+    assert "Regulation 1182/71 Art. 3" in d.legal
+    for ref in d.legal:
+        LegalRef.parse(ref)
+    se = compute_deadline(D(2026, 5, 19), POLICY, jurisdiction="SE-1930-173")
+    assert "SE Lag 1930:173" in se.legal and "NO Domstolloven § 148" not in se.legal
+    late = REGISTRY["request.late"]
+    assert {"NO Domstolloven § 148", "NO Domstolloven § 149"} <= {str(x) for x in late.legal}
+
+
+def test_extension_grounds_are_checked_against_art_12_3_and_the_policy() -> None:
+    notice = {"notified_at": "2026-03-20T10:00+01:00", "reason": "many requests this month"}
+    answered = {"responded_at": "2026-05-04T10:00+02:00", "outcome": "fulfilled"}
+    ok = req(extension={**notice, "grounds": ["number-of-requests"]}, response=answered)
+    assert rules_fired(ok, D(2026, 12, 1)) == []
+    holidays = req(extension={**notice, "grounds": ["holidays"]}, response=answered)
+    f = one(holidays, "request.extension-reason", D(2026, 12, 1))
+    assert f.severity is Severity.ERROR
+    assert f.message.values == {
+        "grounds": ["holidays"],
+        "accepted": ["complexity", "number-of-requests"],
+    }
+    assert _pointer(f) == "/requests/0/extension/grounds"
+    # An extension on grounds Art. 12(3) does not allow extends nothing: the answer is late.
+    assert "request.late" in rules_fired(holidays, D(2026, 12, 1))
+    # The policy decides which of the lawful grounds it accepts.
+    rights = POLICY.rights.model_copy(update={"extension_reasons": ("complexity",)})
+    strict = POLICY.model_copy(update={"rights": rights})
+    assert "request.extension-reason" in rules_fired(ok, D(2026, 12, 1), strict)
+    # Grounds not recorded: a note, and the extension stands.
+    bare = req(extension=notice, response=answered)
+    notes = [f for f in evaluate_request(bare, POLICY, D(2026, 12, 1)) if f.severity is Severity.NOTE]
+    assert [n.message.code for n in notes] == ["request.extension-reason.unrecorded"]
+    assert rules_fired(bare, D(2026, 12, 1)) == []
+
+
+def test_a_deadline_has_a_json_form() -> None:
+    import json
+
+    d = request_deadline(req(), POLICY)
+    data = d.to_json()
+    assert data["due"] == "2026-04-07" and data["calendar"] == "NO"
+    assert data["steps"][0] == {
+        "code": "time.received-at",
+        "values": {
+            "received": "2026-03-02",
+            "at": "2026-03-02T10:00:00+01:00",
+            "place": "Oslo",
+            "timezone": "Europe/Oslo",
+        },
+    }
+    assert d.to_json(extended=True)["due"] == "2026-06-02"
+    json.dumps(data)
+
+
+def test_iso_strings_and_wrong_types_at_the_request_api() -> None:
+    assert compute_deadline("2026-03-02", POLICY).due == D(2026, 4, 7)
+    assert compute_deadline("2026-03-01T23:30Z", POLICY).received_on == D(2026, 3, 2)
+    assert evaluate_request(req(), POLICY, "2026-12-01") == evaluate_request(
+        req(), POLICY, D(2026, 12, 1)
+    )
+    with pytest.raises(UsageError, match=r"^received: expected a date .*, got '2\.3\.2026'$"):
+        compute_deadline("2.3.2026", POLICY)
+    with pytest.raises(UsageError, match=r"^policy: expected a PolicyVersion, got the Policy"):
+        request_deadline(req(), bundled_policy())
+    with pytest.raises(UsageError, match=r"^request: expected a Request \(parse_request"):
+        evaluate_request({"id": "r1"}, POLICY, D(2026, 12, 1))  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^request_type: expected one of access, "):
+        compute_deadline(D(2026, 3, 2), POLICY, request_type="opt-out")

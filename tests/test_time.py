@@ -1050,10 +1050,10 @@ def test_every_step_carries_the_values_it_explains(
         expected = (
             "time.identity-unjustified"
             if not justified
+            else "time.identity-clock-none"  # under 'none' lateness moves nothing either
+            if clock == "none"
             else "time.identity-late"
             if not counts
-            else "time.identity-clock-none"
-            if clock == "none"
             else "time.identity-awaited"
             if answered is None
             else f"time.identity-{'restart' if clock == 'restart' else 'paused'}"

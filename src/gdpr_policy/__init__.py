@@ -42,7 +42,14 @@ if TYPE_CHECKING:
     )
     from .banner import Banner, detect_format, read_banner
     from .banner.rules import evaluate_banner
-    from .consent import ConsentRecord, evaluate_consent, is_consent_valid, parse_consent_record
+    from .consent import (
+        ConsentDecision,
+        ConsentRecord,
+        decide_consent,
+        evaluate_consent,
+        is_consent_valid,
+        parse_consent_record,
+    )
     from .i18n import render_message
     from .marketing import (
         ListStatus,
@@ -65,6 +72,7 @@ __all__ = [
     "REGISTRY",
     "Banner",
     "Calendar",
+    "ConsentDecision",
     "ConsentRecord",
     "Context",
     "Deadline",
@@ -103,6 +111,7 @@ __all__ = [
     "classify_files",
     "compute_deadline",
     "deadline_hook",
+    "decide_consent",
     "decide_identity",
     "detect_format",
     "evaluate_banner",
@@ -127,6 +136,7 @@ _LOCATIONS: dict[str, str] = {
     "REGISTRY": "._rules",
     "Banner": ".banner",
     "Calendar": "._time",
+    "ConsentDecision": ".consent",
     "ConsentRecord": ".consent",
     "Context": "._rules",
     "Deadline": "._time",
@@ -164,6 +174,7 @@ _LOCATIONS: dict[str, str] = {
     "classify_files": ".audit",
     "compute_deadline": ".requests",
     "deadline_hook": ".audit",
+    "decide_consent": ".consent",
     "decide_identity": ".requests",
     "detect_format": ".banner",
     "evaluate_banner": ".banner.rules",

@@ -15,7 +15,11 @@ Text output is one explanation step per line; JSON output is one object::
      "steps": ["received 2026-03-02 (Oslo)", ...], "step_codes": [{"code": ..., "values": ...}]}
 
 ``due`` is the deadline in force (the extended one with ``--extended``) and
-``steps`` explain it. ``jurisdiction`` is the calendar used: ``NO``, ``SE`` or
+``steps`` explain it. With ``--type`` the document also has
+``stop_processing_on`` and ``legal``: for ``marketing-opt-out`` and
+``consent-withdrawal`` ``stop_processing_on`` is the day of receipt (the request takes effect then)
+and ``due`` is only for informing the person; ``legal`` cites the law the
+dates follow (for Norway domstolloven §§ 148-149 beside Reg. 1182/71). ``jurisdiction`` is the calendar used: ``NO``, ``SE`` or
 ``SE-1930-173`` (``--jurisdiction SE`` follows the policy's reading for SE).
 """
 
@@ -37,6 +41,16 @@ if TYPE_CHECKING:
 # _time.CALENDARS and _time.CLOCK_MODELS.
 CALENDARS = ("NO", "SE", "SE-1930-173")
 CLOCK_MODELS = ("none", "restart", "pause")
+REQUEST_TYPES = (
+    "access",
+    "rectification",
+    "erasure",
+    "restriction",
+    "portability",
+    "objection",
+    "consent-withdrawal",
+    "marketing-opt-out",
+)
 
 __all__ = ["configure", "parse_when", "run"]
 
@@ -58,6 +72,12 @@ def configure(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[t
         choices=CALENDARS,
         default=None,
         help="calendar and time zone (default: the controller's own jurisdiction)",
+    )
+    p.add_argument(
+        "--type",
+        choices=REQUEST_TYPES,
+        default=None,
+        help="the request; marketing-opt-out and consent-withdrawal take effect on receipt",
     )
     p.add_argument(
         "--extended",
@@ -149,6 +169,7 @@ def run(args: argparse.Namespace, policy: Policy, lang: str, fmt: str, out: Text
         identity_asked=asked,
         identity_answered=answered,
         identity_justified=True,
+        request_type=args.type,
     )
     if deadline.suspended:
         raise UsageError(
@@ -158,7 +179,7 @@ def run(args: argparse.Namespace, policy: Policy, lang: str, fmt: str, out: Text
     extended = bool(args.extended)
     steps = deadline.steps_for(extended)
     if fmt == "json":
-        document = {
+        document: dict[str, Any] = {
             "received_on": deadline.received_on.isoformat(),
             "jurisdiction": deadline.calendar,
             "due": _iso(deadline.in_force(extended)),
@@ -167,6 +188,10 @@ def run(args: argparse.Namespace, policy: Policy, lang: str, fmt: str, out: Text
             "steps": [render(s, lang) for s in steps],
             "step_codes": [_step_json(s) for s in steps],
         }
+        if args.type is not None:
+            # Only with --type, so that the document without it keeps its documented keys.
+            document["stop_processing_on"] = _iso(deadline.stop_processing_on)
+            document["legal"] = list(deadline.legal)
         out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
         for step in steps:

@@ -4,17 +4,26 @@ Loading already rejects what is malformed or refers to nothing; these rules
 find a policy that is well-formed but contradicts itself or the law: a
 consent-based purpose nobody can withdraw from, a consent-requiring tracker
 filed under a purpose without consent, a tracker category at odds with its
-purposes, contact details that disagree with their own links.
+purposes, contact details that disagree with their own links; "no disclosure
+to third parties" beside pixels of joint controllers; retention with no end;
+periods longer than Art. 12(3) allows; cookies that outlive their consent;
+a tracker credited to the wrong provider; promises below the law's floor; and
+what Art. 13 requires a statement to say that it does not say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ._messages import Location
+from ._duration import Duration
+from ._errors import UsageError
+from ._messages import Location, Message, MessageValue
 from ._policy import Policy, PolicyVersion, Purpose
+from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
+from ._time import add_months
 
 __all__ = ["PolicyUnderLint", "lint_policy"]
 
@@ -162,8 +171,479 @@ def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findin
             )
 
 
+def _with(found: Finding, code: str, legal: Sequence[str] = ()) -> Finding:
+    """``found`` with its own message code and, when given, the article it rests on."""
+    update: dict[str, object] = {"message": Message(code=code, values=found.message.values)}
+    if legal:
+        update["legal"] = tuple(LegalRef.parse(x) for x in legal)
+    return found.model_copy(update=update)
+
+
+_THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
+
+
+@rule(
+    "policy.disclosure-contradiction",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 4(10)", "GDPR Art. 26", "CJEU C-40/17 Fashion ID", "GDPR Art. 13(1)(e)"],
+    statement=["S14", "S06"],
+)
+def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """The policy says "no disclosure to third parties" yet embeds trackers of other controllers.
+
+    A pixel's provider that decides with the site on collecting and sending
+    the data is a joint controller (C-40/17 Fashion ID), not a processor, so
+    it is a third party (Art. 4(10)) to which data is disclosed. A tracker
+    whose provider's role the policy does not give cannot be judged: a note.
+    A purpose of kind ``legal`` without the ``legal-authority`` exception is
+    reported under the same rule.
+    """
+    v = subject.version
+    d = v.disclosure
+    if not d.third_parties:
+        for i, t in enumerate(v.trackers):
+            role = t.provider_role
+            if role in _THIRD_PARTY_ROLES:
+                yield _disclosure_contradiction.finding(
+                    subject.subject(f"trackers/{t.id}"),
+                    location=subject.loc("trackers", i, "provider_role"),
+                    evidence={"tracker": t.id, "provider": t.provider, "role": role,
+                              "third_parties": False},
+                    tracker=t.id,
+                    provider=t.provider,
+                    role=role,
+                )
+            elif role is None and t.category != "necessary":
+                found = _disclosure_contradiction.finding(
+                    subject.subject(f"trackers/{t.id}"),
+                    location=subject.loc("trackers", i),
+                    evidence={"tracker": t.id, "provider": t.provider, "role": None},
+                    severity=Severity.NOTE,
+                    tracker=t.id,
+                    provider=t.provider,
+                )
+                yield _with(found, "policy.disclosure-contradiction.role-unknown")
+    for p in v.purposes:
+        if p.kind == "legal" and "legal-authority" not in d.exceptions:
+            found = _disclosure_contradiction.finding(
+                subject.subject(f"purposes/{p.id}"),
+                location=subject.loc("disclosure", "exceptions"),
+                evidence={"purpose": p.id, "exceptions": list(d.exceptions)},
+                purpose=p.id,
+            )
+            yield _with(found, "policy.disclosure-contradiction.exception")
+
+
+@rule(
+    "policy.retention-without-end",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 5(1)(e)", "GDPR Art. 13(2)(a)"],
+    statement=["S12", "S13"],
+)
+def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """Data deactivated after inactivity but never deleted: kept with no end (Art. 5(1)(e))."""
+    v = subject.version
+    deletes = any(r.action == "delete" and r.trigger == "inactivity" for r in v.retention)
+    if deletes:
+        return
+    for i, r in enumerate(v.retention):
+        if r.action == "deactivate":
+            yield _retention_without_end.finding(
+                subject.subject(f"retention/{r.id}"),
+                location=subject.loc("retention", i, "action"),
+                evidence={"retention": r.id, "trigger": r.trigger, "after": str(r.after)
+                          if r.after else None, "action": r.action},
+                retention=r.id,
+            )
+
+
+# A period is longer than N months when, for some start day, it ends later: months are
+# counted as Reg. 1182/71 does (same day number, else the month's last day).
+_CYCLE_START = dt.date(2024, 1, 1)
+
+
+def _ends(start: dt.date, d: Duration) -> dt.date:
+    shifted = add_months(start, d.total_months).date
+    return shifted + dt.timedelta(days=d.total_days + (1 if d.has_time else 0))
+
+
+def longer_than(d: Duration, limit: Duration) -> bool:
+    """Whether ``d`` ends after ``limit`` for some start day (four years cover every case).
+
+    A duration too long for the calendar (past the year 9999) is longer than any limit
+    the calendar can hold.
+    """
+    for offset in range(366 * 4):
+        start = _CYCLE_START + dt.timedelta(days=offset)
+        try:
+            end = _ends(start, d)
+        except (UsageError, OverflowError):
+            return True
+        try:
+            if end > _ends(start, limit):
+                return True
+        except (UsageError, OverflowError):
+            return False
+    return False
+
+
+_ONE_MONTH = Duration(months=1)
+_TWO_MONTHS = Duration(months=2)
+
+
+@rule(
+    "policy.period-too-long",
+    severity=Severity.ERROR,
+    legal=["GDPR Art. 12(3)"],
+    statement=["S21"],
+)
+def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A response period over one month, an extension over two, or a late extension notice."""
+    rights = subject.version.rights
+    for field, value, limit in (
+        ("response_period", rights.response_period, _ONE_MONTH),
+        ("extension", rights.extension, _TWO_MONTHS),
+        ("extension_notice_within", rights.extension_notice_within, _ONE_MONTH),
+    ):
+        if longer_than(value, limit):
+            yield _period_too_long.finding(
+                subject.subject(f"rights/{field}"),
+                location=subject.loc("rights", field),
+                evidence={"field": f"rights.{field}", "value": str(value), "limit": str(limit)},
+                field=f"rights.{field}",
+                value=str(value),
+                limit=str(limit),
+            )
+
+
+@rule(
+    "policy.cookie-outlives-consent",
+    severity=Severity.WARNING,
+    legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 5(1)(e)", "GDPR Art. 7(1)"],
+    statement=["S06", "S35"],
+)
+def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A consent-requiring cookie that lives longer than the consent it depends on."""
+    v = subject.version
+    limit = v.consent.max_lifetime
+    if limit is None:
+        return
+    for i, t in enumerate(v.trackers):
+        if not t.consent_required:
+            continue
+        for j, c in enumerate(t.cookies):
+            if c.lifetime is not None and longer_than(c.lifetime, limit):
+                name = c.name or c.pattern or "?"
+                yield _cookie_outlives_consent.finding(
+                    subject.subject(f"trackers/{t.id}/cookies/{name}"),
+                    location=subject.loc("trackers", i, "cookies", j, "lifetime"),
+                    evidence={"tracker": t.id, "cookie": name, "lifetime": str(c.lifetime),
+                              "consent_lifetime": str(limit)},
+                    cookie=name,
+                    lifetime=str(c.lifetime),
+                    consent_lifetime=str(limit),
+                )
+
+
+def _on_sites(domain: str, sites: Sequence[str]) -> bool:
+    host = domain.lstrip(".").lower()
+    return any(host == d or host.endswith("." + d) for d in sites)
+
+
+@rule(
+    "policy.cookie-spec-mismatch",
+    severity=Severity.WARNING,
+    legal=["CJEU C-673/17 Planet49", "ePrivacy Directive Art. 5(3)", "GDPR Art. 13(1)(e)"],
+    statement=["S06"],
+)
+def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A cookie whose party, domain or lifetime contradict each other or the sites.
+
+    Planet49 requires telling users how long cookies last and whether third
+    parties can read them, so these facts must agree: a first-party cookie
+    lives on one of the sites' domains, a third-party cookie on another; a
+    session cookie has no lifetime.
+    """
+    v = subject.version
+    sites = [s.domain.lower() for s in v.sites]
+    for i, t in enumerate(v.trackers):
+        for j, c in enumerate(t.cookies):
+            name = c.name or c.pattern or "?"
+            problem: str | None = None
+            if c.domain is not None and c.party == "first" and not _on_sites(c.domain, sites):
+                problem = "first-party-foreign-domain"
+            elif c.domain is not None and c.party == "third" and _on_sites(c.domain, sites):
+                problem = "third-party-own-domain"
+            elif c.session and c.lifetime is not None:
+                problem = "session-with-lifetime"
+            if problem is None:
+                continue
+            found = _cookie_spec_mismatch.finding(
+                subject.subject(f"trackers/{t.id}/cookies/{name}"),
+                location=subject.loc("trackers", i, "cookies", j),
+                evidence={"tracker": t.id, "cookie": name, "party": c.party, "domain": c.domain,
+                          "session": c.session,
+                          "lifetime": str(c.lifetime) if c.lifetime else None, "sites": sites},
+                cookie=name,
+                party=c.party,
+                domain=c.domain or "",
+                lifetime=str(c.lifetime) if c.lifetime else "",
+            )
+            yield _with(found, f"policy.cookie-spec-mismatch.{problem}")
+
+
+def _vendor_key(name: str) -> str:
+    words = name.replace(",", " ").split()
+    return words[0].casefold() if words else ""
+
+
+@rule(
+    "policy.tracker-provider-mismatch",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 13(1)(e)", "CJEU C-673/17 Planet49"],
+    statement=["S06"],
+)
+def _tracker_provider_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A tracker credited to a provider other than the vendor that sets its cookies.
+
+    The vendor is known from the library's table of well-known cookies (by
+    exact name) and from the tracker's system (``systems[].vendor``).
+    """
+    from .banner._trackers import match_cookie
+
+    v = subject.version
+    vendors = {s.id: s.vendor for s in v.systems}
+    for i, t in enumerate(v.trackers):
+        claimed = _vendor_key(t.provider)
+        found_by: dict[str, str] = {}
+        if t.system is not None and _vendor_key(vendors[t.system]) != claimed:
+            found_by[f"system {t.system}"] = vendors[t.system]
+        for c in t.cookies:
+            known = match_cookie(c.name) if c.name else None
+            if known is not None and _vendor_key(known.vendor) != claimed:
+                found_by[f"cookie {c.name}"] = known.vendor
+        for source, vendor in found_by.items():
+            yield _tracker_provider_mismatch.finding(
+                subject.subject(f"trackers/{t.id}"),
+                location=subject.loc("trackers", i, "provider"),
+                evidence={"tracker": t.id, "provider": t.provider, "source": source,
+                          "vendor": vendor},
+                tracker=t.id,
+                provider=t.provider,
+                source=source,
+                vendor=vendor,
+            )
+
+
+# The law's floor under what the statement promises about consent, opt-out and rights:
+# (policy field, values the law requires, article).
+_FLOOR: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (("consent", "criteria"), ("freely-given", "specific", "informed", "unambiguous",
+                               "clear-affirmative-act"), "GDPR Art. 4(11)"),
+    (("consent", "forbidden_forms"), ("silence", "inactivity", "pre-ticked"), "GDPR Recital 32"),
+    (("consent", "forbidden_forms"), ("scrolling",), "EDPB Guidelines 05/2020 Example 16"),
+    (("consent", "forbidden_forms"), ("precondition",), "GDPR Art. 7(4)"),
+    (("consent", "notice_must_include"), ("controller-identity", "purposes"), "GDPR Recital 42"),
+    (("consent", "notice_must_include"), ("right-to-withdraw",), "GDPR Art. 7(3)"),
+    (("consent", "notice_must_include"), ("data-types",), "EDPB Guidelines 05/2020 section 3.3.1"),
+    (("marketing", "opt_out_covers"), ("email-marketing", "profiling"), "GDPR Art. 21(2)"),
+    (("rights", "rights"), ("access", "rectification", "erasure", "restriction", "portability",
+                            "objection"), "GDPR Art. 12(2)"),
+    (("rights", "rights"), ("consent-withdrawal",), "GDPR Art. 7(3)"),
+)
+# Browser settings are no consent to trackers on a site under the Norwegian cookie rule.
+_BROWSER_FLOOR = (("consent", "forbidden_forms"), ("browser-settings",), "NO Ekomloven § 3-15")
+_FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("consent", "per_purpose"), "GDPR Recital 43"),
+    (("consent", "withdrawal_as_easy_as_giving"), "GDPR Art. 7(3)"),
+)
+
+
+def _get(v: PolicyVersion, path: tuple[str, ...]) -> object:
+    value: object = v
+    for part in path:
+        value = getattr(value, part)
+    return value
+
+
+@rule(
+    "policy.consent-below-law",
+    severity=Severity.ERROR,
+    legal=["GDPR Art. 4(11)", "GDPR Art. 7", "GDPR Art. 21(2)"],
+    statement=["S22", "S23", "S24", "S25", "S33", "S34"],
+)
+def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A promise of the policy below the law's floor (a criterion, form, notice element, right).
+
+    One finding per field, naming what is missing and the article that requires it.
+    """
+    v = subject.version
+    floor = list(_FLOOR)
+    if any(s.jurisdiction == "NO" for s in v.sites) and any(t.consent_required for t in v.trackers):
+        floor.append(_BROWSER_FLOOR)
+    for path, required, article in floor:
+        have = set(_get(v, path))  # type: ignore[call-overload]
+        missing = [x for x in required if x not in have]
+        if missing:
+            found = _consent_below_law.finding(
+                subject.subject(".".join(path)),
+                location=subject.loc(*path),
+                evidence={"field": ".".join(path), "missing": missing, "article": article},
+                field=".".join(path),
+                missing=missing,
+                article=article,
+            )
+            yield found.model_copy(update={"legal": (LegalRef.parse(article),)})
+    for path, article in _FLAGS:
+        if _get(v, path) is not True:
+            found = _consent_below_law.finding(
+                subject.subject(".".join(path)),
+                location=subject.loc(*path),
+                evidence={"field": ".".join(path), "missing": [], "article": article},
+                field=".".join(path),
+                missing=["true"],
+                article=article,
+            )
+            yield found.model_copy(update={"legal": (LegalRef.parse(article),)})
+
+
+_USES: tuple[tuple[str, str], ...] = (
+    ("consent.withdrawal_channels", "consent-withdrawal"),
+    ("marketing.opt_out_channels", "opt-out"),
+    ("rights.channels", "rights-requests"),
+)
+
+
+@rule(
+    "policy.channel-use-mismatch",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 12(2)", "GDPR Art. 7(3)", "GDPR Art. 21(4)"],
+    statement=["S33", "S34", "S35"],
+)
+def _channel_use_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A channel named for withdrawal, opt-out or requests that does not declare that use."""
+    v = subject.version
+    channels = {c.id: c for c in v.controller.channels}
+    wanted: list[tuple[str, str, str]] = []
+    for field, use in _USES:
+        section, name = field.split(".")
+        wanted += [(field, cid, use) for cid in getattr(getattr(v, section), name)]
+    for p in v.purposes:
+        wanted += [(f"purposes[{p.id}].withdrawal_channels", cid, "consent-withdrawal")
+                   for cid in p.withdrawal_channels]
+    seen: set[tuple[str, str]] = set()
+    for field, cid, use in wanted:
+        ch = channels[cid]
+        if use in ch.uses or (cid, use) in seen:
+            continue
+        seen.add((cid, use))
+        index = list(channels).index(cid)
+        yield _channel_use_mismatch.finding(
+            subject.subject(f"controller/channels/{cid}"),
+            location=subject.loc("controller", "channels", index, "uses"),
+            evidence={"channel": cid, "named_in": field, "use": use, "uses": list(ch.uses)},
+            channel=cid,
+            field=field,
+            use=use,
+        )
+
+
+_AUTHORITIES = {"NO": "Datatilsynet", "SE": "IMY"}
+# (item, article, when it is required)
+_NOTICE: tuple[tuple[str, str], ...] = (
+    ("controller-identity", "GDPR Art. 13(1)(a)"),
+    ("purposes", "GDPR Art. 13(1)(c)"),
+    ("legal-basis", "GDPR Art. 13(1)(c)"),
+    ("recipients", "GDPR Art. 13(1)(e)"),
+    ("transfers", "GDPR Art. 13(1)(f)"),
+    ("retention-periods", "GDPR Art. 13(2)(a)"),
+    ("rights", "GDPR Art. 13(2)(b)"),
+    ("right-to-withdraw", "GDPR Art. 13(2)(c)"),
+    ("right-to-complain", "GDPR Art. 13(2)(d)"),
+    ("joint-controller-arrangement", "GDPR Art. 26(2)"),
+)
+
+
+def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
+    """The Art. 13 items this policy's own content makes necessary, each with what makes it so."""
+    own = _vendor_key(v.controller.legal_name)
+    outside = [s.id for s in v.systems if _vendor_key(s.vendor) != own]
+    outside += [t.id for t in v.trackers if _vendor_key(t.provider) != own and t.system is None]
+    joint = [t.id for t in v.trackers if t.provider_role == "joint-controller"]
+    consent = [p.id for p in v.purposes if p.basis.value == "consent"]
+    transfers = [s.id for s in v.systems if s.outside_eea]
+    why: dict[str, MessageValue] = {
+        "controller-identity": [],
+        "purposes": sorted(p.id for p in v.purposes),
+        "legal-basis": sorted(p.id for p in v.purposes),
+        "retention-periods": sorted(r.id for r in v.retention),
+        "rights": sorted(v.rights.rights),
+        "right-to-complain": sorted({_AUTHORITIES[j.code] for j in v.jurisdictions}),
+    }
+    if outside:
+        why["recipients"] = sorted(outside)
+    if transfers:
+        why["transfers"] = sorted(transfers)
+    if consent:
+        why["right-to-withdraw"] = sorted(consent)
+    if joint:
+        why["joint-controller-arrangement"] = sorted(joint)
+    return why
+
+
+@rule(
+    "policy.notice-omission",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 13", "GDPR Art. 26(2)"],
+    statement=["S02"],
+)
+def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """Something GDPR Art. 13 requires the statement to say, and the policy says it does not.
+
+    The policy declares what the statement discloses (``discloses``); each
+    required item missing from it is a warning citing its own article. Which
+    items are required follows from the policy: recipients when systems or
+    trackers of other vendors exist, transfers when a system is outside the
+    EEA, the joint-controller arrangement when a tracker's provider is a
+    joint controller. Without ``discloses`` nothing can be judged: a note.
+    """
+    v = subject.version
+    required = _notice_required(v)
+    if v.discloses is None:
+        found = _notice_omission.finding(
+            subject.subject("discloses"),
+            location=subject.loc(),
+            evidence={"required": sorted(required)},
+            severity=Severity.NOTE,
+        )
+        yield _with(found, "policy.notice-omission.undeclared")
+        return
+    for item, article in _NOTICE:
+        if item in required and item not in v.discloses:
+            found = _notice_omission.finding(
+                subject.subject(f"discloses/{item}"),
+                location=subject.loc("discloses"),
+                evidence={"item": item, "article": article, "because": required[item]},
+                item=item,
+                article=article,
+            )
+            code = "policy.notice-omission"
+            if item == "right-to-complain":
+                code = "policy.notice-omission.right-to-complain"
+                found = found.model_copy(
+                    update={"message": Message(code=code, values={
+                        **found.message.values, "authorities": required[item]})}
+                )
+            yield found.model_copy(update={"legal": (LegalRef.parse(article),)})
+
+
 def lint_policy(policy: Policy) -> list[Finding]:
     """Run every ``policy.*`` rule on every version of ``policy``; findings in stable order."""
+    from ._args import instance_of
+
+    policy = instance_of(
+        policy, Policy, what="policy", hint="the whole policy, e.g. gdpr_policy.bundled_policy()"
+    )
     findings: list[Finding] = []
     for index, version in enumerate(policy.versions):
         ctx = Context(policy=version, as_of=version.effective_from)

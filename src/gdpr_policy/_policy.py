@@ -17,6 +17,7 @@ only the CLI opens files. Every problem is reported as
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import itertools
 import json
@@ -49,12 +50,15 @@ __all__ = [
     "CookieSpec",
     "DataCategory",
     "Disclosure",
+    "ExtensionReason",
     "IdentityVerification",
     "Jurisdiction",
     "LawfulBasis",
     "Marketing",
+    "NoticeItem",
     "Policy",
     "PolicyVersion",
+    "ProviderRole",
     "Purpose",
     "RetentionRule",
     "Rights",
@@ -95,7 +99,14 @@ class LawfulBasis(StrEnum):
 
 
 class Address(_Model):
-    """A visiting or postal address."""
+    """A visiting or postal address of the controller, and the sites whose requests it answers.
+
+    ``answers_requests`` names site domains (``inmeta.se``) whose data-subject
+    requests are answered from this establishment: their deadlines follow the
+    public holidays of its ``country`` (Reg. 1182/71 Art. 2: the place where
+    the act is done). Sites no establishment claims are answered from the
+    controller's own country.
+    """
 
     kind: Literal["visiting", "postal"]
     street: str | None = None
@@ -103,6 +114,7 @@ class Address(_Model):
     postcode: str
     city: str
     country: Literal["NO", "SE"]
+    answers_requests: tuple[str, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -203,11 +215,14 @@ class Site(_Model):
 
 
 class SubjectCategory(_Model):
-    """A category of data subjects, e.g. business contacts acting for a company."""
+    """A category of data subjects, e.g. business contacts acting for a company.
+
+    There is no flag that exempts business contacts: the statement says the
+    GDPR applies to them in full (S09), so nothing could read one.
+    """
 
     id: Id
     description: LocalizedText
-    acting_for_company: bool = False
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -220,7 +235,11 @@ class DataCategory(_Model):
 
 
 class System(_Model):
-    """A system that holds or processes personal data (CRM, CMS, analytics ...)."""
+    """A system that holds or processes personal data (CRM, CMS, analytics ...).
+
+    ``outside_eea`` says whether its vendor receives the data outside the EEA
+    (a transfer the notice must disclose, GDPR Art. 13(1)(f)).
+    """
 
     id: Id
     name: str
@@ -236,6 +255,7 @@ class System(_Model):
         "other",
     ]
     data_categories: tuple[str, ...] = ()
+    outside_eea: bool = False
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -307,13 +327,22 @@ class CookieSpec(_Model):
 
 
 TrackerCategory = Literal["necessary", "functional", "analytics", "marketing"]
+#: Who the provider is to the controller: the controller itself, its processor, a joint
+#: controller (CJEU C-40/17 Fashion ID: a site that embeds a pixel decides, with the
+#: provider, on collecting and transmitting the data), or an independent controller.
+ProviderRole = Literal["controller", "processor", "joint-controller", "independent-controller"]
 
 
 class Tracker(_Model):
-    """A cookie or similar technology set on the sites, with what it is for."""
+    """A cookie or similar technology set on the sites, with what it is for.
+
+    ``provider_role`` is None when the policy does not say; the lint then
+    cannot judge a disclosure to the provider and says so in a note.
+    """
 
     id: Id
     provider: str
+    provider_role: ProviderRole | None = None
     system: str | None = None
     category: TrackerCategory
     purposes: tuple[str, ...]
@@ -403,13 +432,22 @@ class IdentityVerification(_Model):
     statement: tuple[StatementRef, ...] = ()
 
 
+ExtensionReason = Literal["complexity", "number-of-requests"]
+
+
 class Rights(_Model):
-    """Data-subject rights and the response deadlines (Art. 12(3))."""
+    """Data-subject rights and the response deadlines (Art. 12(3)).
+
+    ``extension_reasons`` are the grounds on which the policy extends the
+    period; Art. 12(3) allows only the complexity and the number of requests,
+    so nothing else can be listed.
+    """
 
     rights: tuple[Right, ...]
     response_period: Duration
     extension: Duration
     extension_notice_within: Duration
+    extension_reasons: tuple[ExtensionReason, ...] = ("complexity", "number-of-requests")
     identity: IdentityVerification
     portability_formats: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
@@ -419,12 +457,27 @@ class Rights(_Model):
 ConsentCriterion = Literal[
     "freely-given", "specific", "informed", "unambiguous", "clear-affirmative-act", "personal"
 ]
-ForbiddenForm = Literal["silence", "inactivity", "scrolling", "pre-ticked", "precondition"]
+ForbiddenForm = Literal[
+    "silence", "inactivity", "scrolling", "pre-ticked", "precondition", "browser-settings"
+]
 NoticeElement = Literal["controller-identity", "purposes", "data-types", "right-to-withdraw"]
 
 
 class ConsentRequirements(_Model):
-    """What a valid consent is (Art. 4(11), 7) and what the banner must ask again."""
+    """What a valid consent is (Art. 4(11), 7), how long it lasts, and what must be asked again.
+
+    ``criteria``, ``forbidden_forms``, ``per_purpose``, ``notice_must_include``
+    and ``withdrawal_as_easy_as_giving`` are what the statement promises; the
+    law sets a floor under each, and ``gdpr-policy lint`` reports a promise
+    below it (``policy.consent-below-law``).
+
+    ``max_lifetime`` is the lifetime of a consent to a purpose served by
+    trackers (the cookie consent; the banner's consent cookie too);
+    ``lifetime_by_kind`` sets one per kind of purpose (``marketing: P2Y``);
+    where both apply the shorter wins. Neither is a rule of law: they are
+    the policy's own assumptions. ``new_version_needs_renewal`` says whether
+    consents given under a notice older than this version must be asked again.
+    """
 
     criteria: tuple[ConsentCriterion, ...]
     forbidden_forms: tuple[ForbiddenForm, ...]
@@ -433,21 +486,46 @@ class ConsentRequirements(_Model):
     withdrawal_as_easy_as_giving: bool = True
     withdrawal_channels: tuple[str, ...] = ()
     max_lifetime: Duration | None = None
+    lifetime_by_kind: dict[PurposeKind, Duration] = Field(default_factory=dict)
+    new_version_needs_renewal: bool = True
     banner_revision: int | None = None
     statement: tuple[StatementRef, ...] = ()
 
 
 class Marketing(_Model):
-    """Opt-out of marketing and profiling, and what may still be sent afterwards."""
+    """Opt-out of marketing and profiling: the channels, and what an opt-out stops.
+
+    What may still be sent after an opt-out (S36) is the purpose of kind
+    ``customer-relationship`` on a basis other than consent, not a flag here.
+    """
 
     opt_out_channels: tuple[str, ...]
     opt_out_covers: tuple[Literal["email-marketing", "profiling", "cookies"], ...] = ()
-    administrative_after_opt_out: bool = True
     statement: tuple[StatementRef, ...] = ()
 
 
+#: What GDPR Art. 13 (and Art. 26(2)) requires a privacy notice to say.
+NoticeItem = Literal[
+    "controller-identity",
+    "purposes",
+    "legal-basis",
+    "recipients",
+    "transfers",
+    "retention-periods",
+    "rights",
+    "right-to-withdraw",
+    "right-to-complain",
+    "joint-controller-arrangement",
+]
+
+
 class PolicyVersion(_Model):
-    """One version of the policy, in force from ``effective_from``."""
+    """One version of the policy, in force from ``effective_from``.
+
+    ``discloses`` lists what the statement itself tells the data subject (of
+    what GDPR Art. 13 requires); ``gdpr-policy lint`` reports each omission.
+    None means the policy does not say, and the lint cannot judge.
+    """
 
     version: str
     effective_from: dt.date
@@ -467,6 +545,7 @@ class PolicyVersion(_Model):
     rights: Rights
     consent: ConsentRequirements
     marketing: Marketing
+    discloses: tuple[NoticeItem, ...] | None = None
 
     _policy_id: str = PrivateAttr(default="")
     _title: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -495,11 +574,27 @@ class PolicyVersion(_Model):
         )
 
     def purpose(self, purpose_id: str) -> Purpose:
-        """The purpose with this id."""
+        """The purpose with this id; an unknown id is a UsageError naming the nearest one."""
         for p in self.purposes:
             if p.id == purpose_id:
                 return p
-        raise UsageError(f"the policy has no purpose {purpose_id!r}")
+        ids = [p.id for p in self.purposes]
+        near = difflib.get_close_matches(str(purpose_id), ids, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise UsageError(
+            f"the policy declares no purpose {purpose_id!r}{hint} "
+            f"(declared: {', '.join(ids) or 'none'})"
+        )
+
+    def answering_country(self, site: str | None = None) -> Literal["NO", "SE"]:
+        """The country requests are answered from: an establishment that answers for ``site``,
+        else the controller's own country (whatever the site's own jurisdiction)."""
+        if site is not None:
+            wanted = site.strip().lower().removeprefix("www.")
+            for a in self.controller.addresses:
+                if wanted in (d.lower() for d in a.answers_requests):
+                    return a.country
+        return self.controller.country
 
     def tracker(self, tracker_id: str) -> Tracker:
         """The tracker with this id."""
@@ -531,6 +626,28 @@ class PolicyVersion(_Model):
             problems.append(
                 f"jurisdictions: expected an entry for the controller's country {self.controller.country}"
             )
+        site_domains = {s.domain for s in self.sites}
+        answered_from: dict[str, str] = {}
+        for i, a in enumerate(self.controller.addresses):
+            for domain in a.answers_requests:
+                if answered_from.setdefault(domain, a.country) != a.country:
+                    problems.append(
+                        f"controller.addresses[{i}].answers_requests: expected each site to be "
+                        f"answered from one country, got {domain!r} from "
+                        f"{answered_from[domain]} and {a.country}"
+                    )
+            _known(
+                problems,
+                f"controller.addresses[{i}].answers_requests",
+                a.answers_requests,
+                site_domains,
+                "site",
+            )
+            if a.answers_requests and a.country not in jur_codes:
+                problems.append(
+                    f"controller.addresses[{i}].country: expected a jurisdiction for an "
+                    f"establishment that answers requests, got {a.country!r}"
+                )
         for i, s in enumerate(self.sites):
             if s.jurisdiction not in jur_codes:
                 problems.append(
@@ -642,8 +759,14 @@ class Policy(_Model):
             v._title = {str(k): t for k, t in self.title.items()}
         return self
 
-    def at(self, day: dt.date) -> PolicyVersion:
-        """The version in force on ``day`` (a date-time is taken on its own day)."""
+    def at(self, day: dt.date | str) -> PolicyVersion:
+        """The version in force on ``day`` (a date-time is taken on its own day).
+
+        ``day`` may be an ISO 8601 string; anything else is a UsageError.
+        """
+        from ._args import when
+
+        day = when(day, what="day") if not isinstance(day, dt.date) else day
         if isinstance(day, dt.datetime):
             day = day.date()
         current: PolicyVersion | None = None

@@ -43,6 +43,7 @@ class Instrument(StrEnum):
     NO_EKOM = "NO Ekomloven"
     NO_PERSONAL_DATA_ACT = "NO Personopplysningsloven"
     NO_HOLIDAYS_ACT = "NO Helligdagsloven"
+    NO_COURTS_ACT = "NO Domstolloven"
     SE_MARKETING_ACT = "SE Marknadsföringslagen"
     SE_LEK = "SE LEK"
     SE_HOLIDAYS_ACT = "SE Lag 1989:253"

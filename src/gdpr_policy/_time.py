@@ -40,10 +40,11 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Literal, NamedTuple, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 import holidays as _holidays
 
+from ._args import when
 from ._duration import Duration
 from ._errors import EvaluationError, UsageError
 from ._messages import Message, MessageValue
@@ -53,6 +54,7 @@ __all__ = [
     "CALENDARS",
     "CLOCK_MODELS",
     "HOLIDAY_KEYS",
+    "STOPS_ON_RECEIPT",
     "Calendar",
     "CalendarCode",
     "ClockModel",
@@ -462,6 +464,11 @@ class Deadline(NamedTuple):
     and ``extended_due`` are None (:attr:`suspended`). ``clock_moved`` says
     whether an identity question moved the deadline.
 
+    ``stop_processing_on`` is set for an objection to direct marketing and a
+    withdrawal of consent: they take effect on receipt (GDPR Art. 21(3),
+    Art. 7(3)), so processing must stop that day; ``due`` is then only the
+    last day to tell the person what was done.
+
     A named tuple rather than a pydantic model: it is immutable all the same,
     and building it costs a fraction (deadlines are computed in bulk by audits).
     """
@@ -476,6 +483,7 @@ class Deadline(NamedTuple):
     extended_due: dt.date | None
     steps: tuple[Message, ...]
     extended_steps: tuple[Message, ...]
+    stop_processing_on: dt.date | None = None
 
     @property
     def suspended(self) -> bool:
@@ -495,21 +503,90 @@ class Deadline(NamedTuple):
         """The steps that explain :meth:`in_force`."""
         return self.extended_steps if extended else self.steps
 
+    @property
+    def legal(self) -> tuple[str, ...]:
+        """The law the dates follow: GDPR Art. 12(3), Reg. 1182/71 and the calendar's own acts.
+
+        For Norway domstolloven §§ 148-149 count months and move a last day off
+        Saturdays and holidays the same way; for Sweden the holidays are those
+        of lag (1989:253), and the ``SE-1930-173`` reading adds lag (1930:173).
+        """
+        return _LEGAL[self.calendar]
+
+    def to_json(self, extended: bool = False) -> dict[str, Any]:
+        """A JSON-ready form: dates as ISO 8601 strings, steps as message codes and values.
+
+        ``due`` is the deadline in force (the extended one with ``extended``);
+        ``steps`` explain it.
+        """
+        return {
+            "received_on": self.received_on.isoformat(),
+            "calendar": self.calendar,
+            "timezone": self.timezone,
+            "clock": self.clock,
+            "clock_moved": self.clock_moved,
+            "suspended": self.suspended,
+            "start": _iso(self.start),
+            "stop_processing_on": _iso(self.stop_processing_on),
+            "due": _iso(self.in_force(extended)),
+            "extension_notice_by": _iso(self.extension_notice_by),
+            "extended_due": _iso(self.extended_due),
+            "legal": list(self.legal),
+            "steps": [_step_json(m) for m in self.steps_for(extended)],
+        }
+
+
+_LEGAL: Mapping[str, tuple[str, ...]] = {
+    "NO": (
+        "GDPR Art. 12(3)",
+        "Regulation 1182/71 Art. 3",
+        "NO Domstolloven § 148",
+        "NO Domstolloven § 149",
+    ),
+    "SE": ("GDPR Art. 12(3)", "Regulation 1182/71 Art. 3", "SE Lag 1989:253"),
+    "SE-1930-173": (
+        "GDPR Art. 12(3)",
+        "Regulation 1182/71 Art. 3",
+        "SE Lag 1989:253",
+        "SE Lag 1930:173",
+    ),
+}
+
+#: Requests that take effect on receipt: processing must stop that day.
+STOPS_ON_RECEIPT: tuple[str, ...] = ("marketing-opt-out", "consent-withdrawal")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _step_json(step: Message) -> dict[str, Any]:
+    values = {
+        k: v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+        for k, v in step.values.items()
+    }
+    return {"code": step.code, "values": values}
+
 
 def response_deadline(
-    received: dt.date | dt.datetime,
+    received: dt.date | dt.datetime | str,
     *,
     timezone: str,
     calendar: str,
     period: Duration = _ONE_MONTH,
     extension: Duration = _TWO_MONTHS,
     clock: str = "none",
-    identity_asked: dt.date | dt.datetime | None = None,
-    identity_answered: dt.date | dt.datetime | None = None,
+    identity_asked: dt.date | dt.datetime | str | None = None,
+    identity_answered: dt.date | dt.datetime | str | None = None,
     identity_justified: bool = True,
     prompt_within: Duration = _THREE_DAYS,
+    stops_on_receipt: str | None = None,
 ) -> Deadline:
     """Compute the response deadline of a request received at ``received``.
+
+    ``stops_on_receipt`` is ``marketing-opt-out`` or ``consent-withdrawal`` for
+    a request that takes effect on receipt: a first step says processing must
+    stop that day, and the period is only for informing the person.
 
     ``received`` and the identity times are aware date-times (taken in
     ``timezone``) or local dates. ``period`` is the response period (P1M) and
@@ -526,6 +603,16 @@ def response_deadline(
     (asked on the 5th, answered on the 8th: 3 days).
     """
     cal = _CALENDAR_OBJECTS.get(calendar) or get_calendar(calendar)
+    # A service may pass ISO strings (or anything else): checked here, not deep inside.
+    received = _coerce(received, "received")
+    identity_asked = None if identity_asked is None else _coerce(identity_asked, "identity_asked")
+    identity_answered = (
+        None if identity_answered is None else _coerce(identity_answered, "identity_answered")
+    )
+    if stops_on_receipt is not None and stops_on_receipt not in STOPS_ON_RECEIPT:
+        raise UsageError(
+            f"stops_on_receipt must be one of {', '.join(STOPS_ON_RECEIPT)}, got {stops_on_receipt!r}"
+        )
     if clock not in CLOCK_MODELS:
         raise UsageError(f"identity clock must be one of {', '.join(CLOCK_MODELS)}, got {clock!r}")
     months, days, ext_months, ext_days = _lengths(period, extension)
@@ -549,6 +636,10 @@ def response_deadline(
         head = [_received_step(received_on, timezone)]
     if not FIRST_YEAR <= received_on.year <= LAST_YEAR:
         _check_year(cal.code, received_on.year)
+    stop_on = None
+    if stops_on_receipt is not None:
+        stop_on = received_on
+        head.append(_msg(f"time.stop-on-receipt.{stops_on_receipt}", received=received_on))
 
     start: dt.date | None = received_on
     paused = 0
@@ -568,7 +659,7 @@ def response_deadline(
     if start is None:
         steps = tuple(head)
         return Deadline(
-            received_on, cal.code, timezone, clock, True, None, None, None, steps, steps
+            received_on, cal.code, timezone, clock, True, None, None, None, steps, steps, stop_on
         )
 
     due, extended_due, plain_tail, extended_tail = _core(
@@ -586,7 +677,16 @@ def response_deadline(
         extended_due,
         prefix + plain_tail,
         prefix + extended_tail,
+        stop_on,
     )
+
+
+def _coerce(value: object, what: str) -> dt.date | dt.datetime:
+    """A date or date-time as given (a naive one is refused later, with the day it names);
+    an ISO 8601 string parsed; anything else a UsageError saying what was expected."""
+    if isinstance(value, dt.date):
+        return value
+    return when(value, what=what)
 
 
 # Period lengths by the identity of the Duration objects: policies pass the same two
@@ -650,15 +750,16 @@ def _identity(
     if not justified:
         head.append(_msg("time.identity-unjustified", asked=asked_on))
         return received_on, 0, False
+    if clock == "none":
+        # The question never moves this clock, so asking late changes nothing either.
+        head.append(_msg("time.identity-clock-none", asked=asked_on))
+        return received_on, 0, False
     if asked_on > prompt_by:
         head.append(
             _msg(
                 "time.identity-late", asked=asked_on, prompt_by=prompt_by, within=str(prompt_within)
             )
         )
-        return received_on, 0, False
-    if clock == "none":
-        head.append(_msg("time.identity-clock-none", asked=asked_on))
         return received_on, 0, False
     if answered_on is None:
         head.append(_msg("time.identity-awaited", asked=asked_on, clock=clock))

@@ -5,9 +5,10 @@ consented: who, when, to which purposes (policy purpose ids), how the consent
 was obtained, which notice was shown and what it said, whether the consent was
 a condition of a service or contract, when it was withdrawn, and the
 processing events being judged against it. :func:`evaluate_consent` returns
-the findings of the eight ``consent.*`` rules; :func:`is_consent_valid`
-answers the question a service asks before it processes ("may I, now, for
-this purpose?").
+the findings of the ``consent.*`` rules; :func:`decide_consent` answers the
+question a service asks before it processes ("may I, now, for this purpose,
+on this consent?") with a :class:`ConsentDecision` that carries its reasons,
+and :func:`is_consent_valid` is the same answer as a bare boolean.
 
 **Unknown is not false.** Every fact a record may lack is ``X | None``;
 ``None`` means *not recorded*, never *no*:
@@ -49,20 +50,25 @@ from pydantic import (
     model_validator,
 )
 
+from ._args import instance_of, policy_version, when
+from ._duration import Duration
 from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 from ._rules import Context, Finding, Rule, Severity, rule
+from ._time import add_months
 
 if TYPE_CHECKING:
     from ._policy import PolicyVersion
 
 __all__ = [
     "CONSENT_RULES",
+    "ConsentDecision",
     "ConsentMethod",
     "ConsentRecord",
     "NoticeShown",
     "Precondition",
     "ProcessingEvent",
+    "decide_consent",
     "evaluate_consent",
     "is_consent_valid",
     "parse_consent_record",
@@ -77,7 +83,10 @@ class ConsentMethod(StrEnum):
     The first six are clear affirmative acts (Art. 4(11), Recital 32: "ticking
     a box ... choosing technical settings ... other clear conduct"); the last
     five are the forms Recital 32 and EDPB Guidelines 05/2020 Example 16 say
-    are never consent.
+    are never consent. ``browser-settings`` (cookies allowed in the browser or
+    device) is neither: it is not consent to trackers under the Norwegian
+    cookie rule in force since 2025 (ekomloven § 3-15) and EDPB 05/2020, and
+    the statement uses it only to withdraw (S05); see ``consent.browser-settings``.
     """
 
     TICKED_BOX = "ticked-box"
@@ -86,6 +95,7 @@ class ConsentMethod(StrEnum):
     ORAL = "oral"
     EMAIL_REPLY = "email-reply"
     TECHNICAL_SETTINGS = "technical-settings"
+    BROWSER_SETTINGS = "browser-settings"
     SILENCE = "silence"
     INACTIVITY = "inactivity"
     SCROLL = "scroll"
@@ -659,17 +669,239 @@ def consent_withdrawn(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
             )
 
 
+def _tracker_purposes(policy: PolicyVersion) -> frozenset[str]:
+    """Purposes served by trackers that need consent (cookies, pixels: ePD Art. 5(3))."""
+    return frozenset(p for t in policy.trackers if t.consent_required for p in t.purposes)
+
+
+def _judged_purposes(record: ConsentRecord, ctx: Context) -> list[str]:
+    """The consented purposes, and those of processing due by ``as_of``, once each."""
+    events = [e.purpose for _, e in _due_events(record, ctx)]
+    return list(dict.fromkeys((*record.purposes, *events)))
+
+
+@rule(
+    "consent.browser-settings",
+    legal=[
+        "NO Ekomloven § 3-15",
+        "EDPB Guidelines 05/2020",
+        "GDPR Art. 4(11)",
+        "CJEU C-673/17 Planet49",
+    ],
+    statement=["S05", "S23"],
+)
+def consent_browser_settings(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Consent to a purpose served by trackers obtained through browser or device settings.
+
+    Also fires for any other purpose when the policy lists ``browser-settings``
+    among its ``consent.forbidden_forms``.
+    """
+    if record.method is not ConsentMethod.BROWSER_SETTINGS:
+        return
+    trackers = _tracker_purposes(ctx.policy)
+    forbidden = "browser-settings" in ctx.policy.consent.forbidden_forms
+    hit = sorted(p for p in set(record.purposes) if p in trackers or forbidden)
+    if hit:
+        yield consent_browser_settings.finding(
+            record.ref,
+            location=_at(record, "/method"),
+            evidence={
+                "method": record.method.value,
+                "purposes": hit,
+                "tracker_purposes": sorted(set(record.purposes) & trackers),
+                "policy_forbids": forbidden,
+            },
+            record=record.ref,
+            purposes=hit,
+        )
+
+
+def _lifetimes(policy: PolicyVersion, purpose: str) -> list[tuple[str, Duration]]:
+    """The lifetimes that bind a consent to ``purpose``, each with the policy field it comes from."""
+    out: list[tuple[str, Duration]] = []
+    declared = next((p for p in policy.purposes if p.id == purpose), None)
+    if declared is None:
+        return out
+    limits = policy.consent
+    by_kind = limits.lifetime_by_kind.get(declared.kind)
+    if by_kind is not None:
+        out.append((f"consent.lifetime_by_kind.{declared.kind}", by_kind))
+    if limits.max_lifetime is not None and purpose in _tracker_purposes(policy):
+        out.append(("consent.max_lifetime", limits.max_lifetime))
+    return out
+
+
+def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool] | None:
+    """The last day a consent given on ``given_day`` holds and whether a month end clamped it;
+    None when that day is past the calendar (the consent does not run out in it).
+
+    Calendar months first, then weeks and days; hours and minutes count as one more day.
+    """
+    try:
+        shifted = add_months(given_day, lifetime.total_months)
+        extra = lifetime.total_days + (1 if lifetime.has_time else 0)
+        return shifted.date + dt.timedelta(days=extra), shifted.clamped
+    except (UsageError, OverflowError):
+        return None
+
+
+@rule(
+    "consent.expired",
+    legal=["GDPR Art. 7(1)", "GDPR Art. 5(1)(e)", "EDPB Guidelines 05/2020 section 5.2"],
+    statement=["S22", "S35"],
+)
+def consent_expired(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Processing on a consent older than the policy's lifetime for that kind of purpose.
+
+    The lifetimes are the policy's own assumptions (``consent.max_lifetime``
+    for purposes served by trackers, ``consent.lifetime_by_kind``), not a
+    rule of law. A consent given on day D lasts through D plus the lifetime
+    (in the controller's zone; a month end that the lifetime's day number
+    does not reach is the month's last day, and the evidence says so).
+    """
+    if record.given_at is None:
+        return
+    zone = _zone(ctx.policy)
+    given_day = record.given_at.astimezone(zone).date()
+    for index, event in _due_events(record, ctx):
+        if event.purpose not in record.purposes:
+            continue
+        limits = _lifetimes(ctx.policy, event.purpose)
+        ends = sorted(
+            (end, source, d)
+            for source, d in limits
+            if (end := _expiry(given_day, d)) is not None
+        )
+        if not ends:
+            continue
+        (last_day, clamped), source, duration = ends[0]
+        if event.at.astimezone(zone).date() <= last_day:
+            continue
+        lifetime = str(duration)
+        yield consent_expired.finding(
+            record.ref,
+            location=_event_at(record, index, event),
+            evidence={
+                "purpose": event.purpose,
+                "at": event.at,
+                "given_at": record.given_at,
+                "lifetime": lifetime,
+                "lifetime_source": source,
+                "last_day": last_day,
+                "clamped_to_month_end": clamped,
+            },
+            record=record.ref,
+            purpose=event.purpose,
+            given_at=record.given_at,
+            lifetime=lifetime,
+            last_day=last_day,
+        )
+
+
+def _notice_day(version: str | None) -> dt.date | None:
+    if version is None:
+        return None
+    try:
+        return dt.date.fromisoformat(version.strip())
+    except ValueError:
+        return None
+
+
+@rule(
+    "consent.stale-notice",
+    legal=["GDPR Art. 7(1)", "GDPR Art. 4(11)", "EDPB Guidelines 05/2020 section 3.3"],
+    statement=["S02", "S23"],
+)
+def consent_stale_notice(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """Consent given under a notice older than the policy version in force.
+
+    A notice's version is the date of the statement it showed. Consent given
+    under an older statement is not informed about the current one, unless
+    the version in force declares ``consent.new_version_needs_renewal: false``.
+    A version that is not a date cannot be compared: a note says so.
+    """
+    notice = record.notice
+    if notice is None or notice.version is None:
+        return  # consent.not-demonstrable reports the missing notice or version
+    policy = ctx.policy
+    evidence: dict[str, MessageValue] = {
+        "notice": notice.label,
+        "policy_version": policy.version,
+        "policy_effective_from": policy.effective_from,
+        "renewal_needed": policy.consent.new_version_needs_renewal,
+    }
+    day = _notice_day(notice.version)
+    if day is None:
+        found = consent_stale_notice.finding(
+            record.ref,
+            location=_at(record, "/notice/version"),
+            evidence=evidence,
+            severity=Severity.NOTE,
+        )
+        yield found.model_copy(
+            update={
+                "message": Message(
+                    code="consent.stale-notice.not-a-date",
+                    values={"record": record.ref, "notice": notice.label},
+                )
+            }
+        )
+        return
+    if day < policy.effective_from and policy.consent.new_version_needs_renewal:
+        yield consent_stale_notice.finding(
+            record.ref,
+            location=_at(record, "/notice/version"),
+            evidence={**evidence, "notice_date": day},
+            record=record.ref,
+            notice=notice.label,
+            version=policy.version,
+        )
+
+
+@rule(
+    "consent.undeclared-purpose",
+    legal=["GDPR Art. 5(1)(b)", "GDPR Art. 6(1)(a)"],
+    statement=["S24"],
+)
+def consent_undeclared_purpose(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
+    """A consent to, or processing for, a purpose the policy does not declare.
+
+    The policy's purposes are the outer bound of what the controller may
+    process for (purpose limitation): a consent cannot widen them.
+    """
+    declared = {p.id for p in ctx.policy.purposes}
+    for purpose in _judged_purposes(record, ctx):
+        if purpose in declared:
+            continue
+        pointer = (
+            f"/purposes/{record.purposes.index(purpose)}"
+            if purpose in record.purposes
+            else "/processing"
+        )
+        yield consent_undeclared_purpose.finding(
+            record.ref,
+            location=_at(record, pointer),
+            evidence={"purpose": purpose, "declared_purposes": sorted(declared)},
+            record=record.ref,
+            purpose=purpose,
+        )
+
+
 #: The consent rules, in id order.
 CONSENT_RULES: tuple[Rule[ConsentRecord], ...] = tuple(
     sorted(
         (
+            consent_browser_settings,
             consent_conditional,
+            consent_expired,
             consent_not_demonstrable,
             consent_not_granular,
             consent_not_informed,
             consent_pre_ticked,
             consent_purpose_not_covered,
             consent_silence,
+            consent_stale_notice,
+            consent_undeclared_purpose,
             consent_withdrawn,
         ),
         key=lambda r: r.id,
@@ -677,38 +909,143 @@ CONSENT_RULES: tuple[Rule[ConsentRecord], ...] = tuple(
 )
 
 
+def _checked(
+    record: Any, policy: Any, as_of: Any
+) -> tuple[ConsentRecord, PolicyVersion, dt.date | dt.datetime]:
+    record = instance_of(
+        record, ConsentRecord, what="record", hint="parse_consent_record(data, source=...)"
+    )
+    version = policy_version(policy)
+    moment = when(as_of, what="as_of")
+    _instant(moment, version)  # the zone and awareness, before any rule runs
+    return record, version, moment
+
+
 def evaluate_consent(
-    record: ConsentRecord, policy: PolicyVersion, as_of: dt.date | dt.datetime
+    record: ConsentRecord, policy: PolicyVersion, as_of: dt.date | dt.datetime | str
 ) -> list[Finding]:
-    """Every finding of the consent rules on one record, in the stable finding order."""
-    _instant(as_of, policy)  # validate as_of (aware) before any rule runs
-    ctx = _context(policy, as_of)
+    """Every finding of the consent rules on one record, in the stable finding order.
+
+    ``as_of`` may be an ISO 8601 string (a date, or a date-time with offset).
+    """
+    record, policy, moment = _checked(record, policy, as_of)
+    ctx = _context(policy, moment)
     findings = [f for r in CONSENT_RULES for f in r.evaluate(record, ctx)]
     return sorted(findings, key=Finding.sort_key)
+
+
+class ConsentDecision(BaseModel):
+    """The answer to "may I process for this purpose now, on this consent?", with its reasons.
+
+    Truthy when allowed. ``findings`` are the findings that decide it (errors
+    and warnings: under Art. 7(1) a consent whose validity the record cannot
+    show counts as absent); ``notes`` are what could not be judged and does
+    not change the answer. ``purposes`` are the purposes asked about.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    allowed: bool
+    record: str
+    purposes: tuple[str, ...]
+    as_of: AwareDatetime
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[Finding, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The rule ids of the deciding findings, once each, in order."""
+        return tuple(dict.fromkeys(f.rule for f in self.findings))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form: dates as ISO 8601 strings, messages as code and values."""
+        return self.model_dump(mode="json")
+
+
+def _not_named(
+    record: ConsentRecord, policy: PolicyVersion, purpose: str | None, at: dt.datetime
+) -> Finding:
+    """The finding for a purpose the consent does not name (None: a consent to nothing)."""
+    consented = sorted(set(record.purposes))
+    if purpose is None:
+        found = consent_purpose_not_covered.finding(
+            record.ref,
+            location=_at(record, "/purposes"),
+            evidence={"purpose": purpose, "at": at, "consented_purposes": []},
+        )
+        return found.model_copy(
+            update={
+                "message": Message(
+                    code="consent.purpose-not-covered.nothing", values={"record": record.ref}
+                )
+            }
+        )
+    return consent_purpose_not_covered.finding(
+        record.ref,
+        location=_at(record, "/purposes"),
+        evidence={
+            "purpose": purpose,
+            "at": at,
+            "consented_purposes": consented,
+            "policy_basis": _purpose_basis(policy, purpose),
+        },
+        record=record.ref,
+        purpose=purpose,
+        at=at,
+        consented=consented,
+    )
+
+
+def decide_consent(
+    record: ConsentRecord,
+    policy: PolicyVersion,
+    as_of: dt.date | dt.datetime | str,
+    purpose: str | None = None,
+) -> ConsentDecision:
+    """May processing for ``purpose`` stand on this consent at ``as_of``? The answer, with reasons.
+
+    The record's own processing events are replaced by one event at ``as_of``
+    (for ``purpose``, or for each consented purpose when ``purpose`` is
+    None). Allowed means no error and no warning. A consent to no purpose, or
+    asked about a purpose it does not name, is never allowed (whatever other
+    basis the policy gives that purpose): the decision carries a
+    ``consent.purpose-not-covered`` finding. A ``purpose`` the policy does not
+    declare is a usage error naming the nearest declared id.
+    """
+    record, version, moment = _checked(record, policy, as_of)
+    at = _instant(moment, version)
+    if purpose is not None:
+        version.purpose(instance_of(purpose, str, what="purpose"))  # unknown id: UsageError
+    purposes = (purpose,) if purpose is not None else tuple(dict.fromkeys(record.purposes))
+    named = tuple(p for p in purposes if p in record.purposes)
+    probe = record.model_copy(
+        update={"processing": tuple(ProcessingEvent(purpose=p, at=at) for p in named)}
+    )
+    findings = evaluate_consent(probe, version, at)
+    unnamed = [p for p in purposes if p not in record.purposes] if purposes else [None]
+    findings += [_not_named(record, version, p, at) for p in unnamed]
+    findings.sort(key=Finding.sort_key)
+    return ConsentDecision(
+        allowed=not any(f.severity.rank >= Severity.WARNING.rank for f in findings),
+        record=record.ref,
+        purposes=purposes,
+        as_of=at,
+        findings=tuple(f for f in findings if f.severity.rank >= Severity.WARNING.rank),
+        notes=tuple(f for f in findings if f.severity is Severity.NOTE),
+    )
 
 
 def is_consent_valid(
     record: ConsentRecord,
     policy: PolicyVersion,
-    as_of: dt.date | dt.datetime,
+    as_of: dt.date | dt.datetime | str,
     purpose: str | None = None,
 ) -> bool:
     """Whether processing for ``purpose`` may stand on this consent at ``as_of``.
 
-    The record's own processing events are replaced by one event at ``as_of``
-    (for ``purpose``, or for each consented purpose when ``purpose`` is
-    ``None``). Valid means no error *and* no warning: under Art. 7(1) a
-    consent whose validity the record cannot show is treated as absent. A
-    consent to no purpose, or asked about a purpose it does not name, is
-    never valid (whatever other basis the policy gives that purpose).
+    The boolean shortcut over :func:`decide_consent` (which says why).
     """
-    at = _instant(as_of, policy)
-    purposes = (purpose,) if purpose is not None else tuple(dict.fromkeys(record.purposes))
-    if not purposes or any(p not in record.purposes for p in purposes):
-        return False
-    probe = record.model_copy(
-        update={"processing": tuple(ProcessingEvent(purpose=p, at=at) for p in purposes)}
-    )
-    return not any(
-        f.severity.rank >= Severity.WARNING.rank for f in evaluate_consent(probe, policy, at)
-    )
+    return decide_consent(record, policy, as_of, purpose).allowed

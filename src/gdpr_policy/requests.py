@@ -6,13 +6,21 @@ found on record, the identity question (asked, answered, means), the
 extension notice and the response. :func:`request_deadline` gives its
 deadline with the steps behind it (see ``gdpr_policy._time``);
 :func:`decide_identity` says whether identity may be checked, why, and by the
-least intrusive means; :func:`evaluate_request` runs the seven
-``request.*`` rules.
+least intrusive means; :func:`evaluate_request` runs the ``request.*`` rules.
+
+**Whose calendar.** Days are counted in the calendar of the place where the
+controller answers (Reg. 1182/71 Art. 2; for Norway domstolloven §§ 148-149
+count the same way): the establishment that answers the request's ``site``,
+else the controller's own country (see :class:`Request`).
+
+**On receipt.** An objection to direct marketing (``marketing-opt-out``) and
+a withdrawal of consent take effect when they arrive (Art. 21(3), 7(3)): the
+deadline's ``stop_processing_on`` is the day of receipt, and the month is only
+for informing the person.
 
 **Time.** Every date-time is aware. A naive one is refused unless the zone to
 read it in is given (``parse_request(..., timezone="Europe/Oslo")``). Days
-are taken in the jurisdiction's zone: the request's own ``jurisdiction``, else
-the controller's. ``as_of`` is an aware date-time or a date, meaning the end
+are taken in the zone of the jurisdiction whose calendar applies. ``as_of`` is an aware date-time or a date, meaning the end
 of that day there; anything logged after ``as_of`` has not happened yet, so an
 audit "as of" a past day sees the request as it stood then.
 
@@ -24,7 +32,8 @@ request; where the request lacks the record data a trigger needs (no
 ``record``), a trigger the controller cited is taken at its word.
 
 **Extension.** Valid only when notified, with a reason, by the end of the
-first period; then the deadline in force is three months from the start day
+first period, on grounds the policy accepts among those Art. 12(3) allows
+(complexity, number of requests; unrecorded grounds are a note); then the deadline in force is three months from the start day
 (period plus extension), rolled to a working day.
 """
 
@@ -45,13 +54,21 @@ from pydantic import (
     model_validator,
 )
 
+from ._args import instance_of, policy_version, when, when_or_none
 from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 
 # One list of identity triggers: what a policy can switch on is what a request can cite.
 from ._policy import IdentityTrigger, Right
 from ._rules import Context, Finding, Rule, Severity, rule
-from ._time import Deadline, add_period, attach_zone, local_day, response_deadline
+from ._time import (
+    STOPS_ON_RECEIPT,
+    Deadline,
+    add_period,
+    attach_zone,
+    local_day,
+    response_deadline,
+)
 
 if TYPE_CHECKING:
     from ._policy import Jurisdiction, PolicyVersion
@@ -195,12 +212,18 @@ class IdentityCheck(BaseModel):
 
 
 class Extension(BaseModel):
-    """The notice that the period is extended (Art. 12(3)): when, and the reasons given."""
+    """The notice that the period is extended (Art. 12(3)): when, the reasons, their grounds.
+
+    ``grounds`` are the reasons as ids (``complexity``, ``number-of-requests``
+    or anything else the controller gave, e.g. ``holidays``); they are checked
+    against the policy's ``rights.extension_reasons``. Empty means not recorded.
+    """
 
     model_config = _FROZEN
 
     notified_at: When
     reason: Text
+    grounds: tuple[Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")], ...] = ()
 
 
 class Response(BaseModel):
@@ -231,8 +254,13 @@ class Response(BaseModel):
 class Request(BaseModel):
     """A data-subject request as logged (see the module docstring on time and identity).
 
-    ``jurisdiction`` selects the calendar and zone (``NO``, ``SE`` or
-    ``SE-1930-173``); None means the controller's own. ``whole_record`` says
+    Deadlines follow the calendar of the place where the controller answers:
+    ``site`` (the domain the request came through) picks the establishment
+    that answers that site's requests (``answers_requests`` in the policy),
+    else the controller's own country. ``jurisdiction`` (``NO``, ``SE`` or
+    ``SE-1930-173``) says explicitly where it was answered; a country from
+    which the policy answers no requests is not used: the deadline follows
+    the answering country and a first step says why. ``whole_record`` says
     whether an erasure or portability request covers the whole record.
     ``location`` (file and JSON pointer) lets findings point at the request.
     """
@@ -244,6 +272,7 @@ class Request(BaseModel):
     channel: Channel
     received_at: When
     jurisdiction: Literal["NO", "SE", "SE-1930-173"] | None = None
+    site: Text | None = None
     subject: Subject = Subject()
     record: OnRecord | None = None
     representative: Representative | None = None
@@ -338,9 +367,22 @@ def _norm_email(address: str) -> str:
     return address.strip().casefold()
 
 
+def _from_address_on_record(request: Request) -> bool:
+    """Whether the request was e-mailed from an address on the matching record."""
+    record = request.record
+    if request.channel != "email" or request.subject.email is None or record is None:
+        return False
+    return _norm_email(request.subject.email) in {_norm_email(e) for e in record.emails}
+
+
 def _trigger_applies(request: Request, trigger: IdentityTrigger) -> bool | None:
-    """Whether a trigger applies to the request; None when the request lacks the data."""
-    authenticated = request.channel == "account"
+    """Whether a trigger applies to the request; None when the request lacks the data.
+
+    An e-mail from the address on record counts as authenticated, like a
+    logged-in account: control of that address is what a check would confirm
+    (EDPB Guidelines 01/2022).
+    """
+    authenticated = request.channel == "account" or _from_address_on_record(request)
     record = request.record
     if trigger == "representative":
         return request.representative is not None
@@ -395,6 +437,10 @@ class IdentityDecision(BaseModel):
     means: tuple[IdentityMeans, ...]
     reasons: tuple[Message, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form: reasons as message codes and values."""
+        return self.model_dump(mode="json")
+
 
 def decide_identity(request: Request, policy: PolicyVersion) -> IdentityDecision:
     """Decide whether identity may be checked (Art. 12(6)) and the least intrusive means.
@@ -404,11 +450,14 @@ def decide_identity(request: Request, policy: PolicyVersion) -> IdentityDecision
     the policy offers nothing lighter (EDPB Guidelines 01/2022: the check must
     be proportionate; an authenticated requester is not asked for ID).
     """
+    request, policy = _checked(request, policy)
     triggers = identity_triggers(request, policy)
     if not triggers:
         why = (
             "request.identity-reason.authenticated"
             if request.channel == "account"
+            else "request.identity-reason.address-on-record"
+            if _from_address_on_record(request)
             else "request.identity-reason.none"
         )
         return IdentityDecision(ask=False, triggers=(), means=(), reasons=(Message(code=why),))
@@ -446,6 +495,30 @@ def _jurisdiction(policy: PolicyVersion, code: str | None) -> Jurisdiction:
     return policy.jurisdiction(code)
 
 
+def _answering_countries(policy: PolicyVersion) -> set[str]:
+    countries: set[str] = {policy.controller.country}
+    countries |= {a.country for a in policy.controller.addresses if a.answers_requests}
+    return countries
+
+
+def _calendar_of(request: Request, policy: PolicyVersion) -> tuple[str, str | None]:
+    """The jurisdiction code whose calendar the request's deadline follows, and the code
+    the request asked for when it could not be used (else None).
+
+    Reg. 1182/71 Art. 2 counts the public holidays of the place where the act
+    is done: where the controller answers, not where the requester or the
+    site is.
+    """
+    answering = policy.answering_country(request.site)
+    wanted = request.jurisdiction
+    if wanted is None:
+        return answering, None
+    base = "SE" if wanted == "SE-1930-173" else wanted
+    if base in _answering_countries(policy):
+        return wanted, None
+    return answering, wanted
+
+
 def compute_deadline(
     received: dt.date | dt.datetime,
     policy: PolicyVersion,
@@ -455,14 +528,26 @@ def compute_deadline(
     identity_asked: dt.date | dt.datetime | None = None,
     identity_answered: dt.date | dt.datetime | None = None,
     identity_justified: bool = True,
+    request_type: str | None = None,
 ) -> Deadline:
     """The deadline of a request received at ``received``, with the policy's parameters.
 
     ``jurisdiction`` is ``NO``, ``SE`` or ``SE-1930-173`` (None: the
-    controller's own); ``clock`` overrides the policy's identity clock model.
+    controller's own): the calendar is computed as if the request were
+    answered there. ``clock`` overrides the policy's identity clock model.
     The response period, extension and promptness limit come from
-    ``policy.rights``. See :func:`gdpr_policy._time.response_deadline`.
+    ``policy.rights``. ``request_type`` ``marketing-opt-out`` or
+    ``consent-withdrawal`` takes effect on receipt (``stop_processing_on``).
+    Dates may be ISO 8601 strings. See :func:`gdpr_policy.response_deadline`.
     """
+    policy = policy_version(policy)
+    received = when(received, what="received")
+    identity_asked = when_or_none(identity_asked, what="identity_asked")
+    identity_answered = when_or_none(identity_answered, what="identity_answered")
+    if request_type is not None and request_type not in get_args(RequestType):
+        raise UsageError(
+            f"request_type: expected one of {', '.join(get_args(RequestType))}, got {request_type!r}"
+        )
     jur = _jurisdiction(policy, jurisdiction)
     rights = policy.rights
     return response_deadline(
@@ -476,34 +561,62 @@ def compute_deadline(
         identity_answered=identity_answered,
         identity_justified=identity_justified,
         prompt_within=rights.identity.prompt_within,
+        stops_on_receipt=request_type if request_type in STOPS_ON_RECEIPT else None,
+    )
+
+
+def _checked(request: Any, policy: Any) -> tuple[Request, PolicyVersion]:
+    return (
+        instance_of(request, Request, what="request", hint="parse_request(data, source=...)"),
+        policy_version(policy),
     )
 
 
 def deadline_in_force(
-    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | str
 ) -> dt.date | None:
     """The last day to answer as it stood at ``as_of``: the extended deadline when a
-    valid extension (notified by the first deadline) had been notified by then."""
-    return _assess(request, _context(policy, as_of)).in_force
+    valid extension (notified by the first deadline, on grounds the policy accepts)
+    had been notified by then."""
+    request, policy = _checked(request, policy)
+    return _assess(request, _context(policy, when(as_of, what="as_of"))).in_force
 
 
 def request_deadline(
-    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | None = None
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | str | None = None
 ) -> Deadline:
     """The deadline of a logged request; with ``as_of``, as it stood at the end of that day.
 
     An identity question is justified when :func:`identity_triggers` finds a
-    trigger. An answer logged after ``as_of`` has not arrived yet.
+    trigger. An answer logged after ``as_of`` has not arrived yet. The
+    calendar is that of the place where the controller answers (see
+    :class:`Request`). An objection to direct marketing (``marketing-opt-out``)
+    or a withdrawal of consent takes effect on receipt: ``stop_processing_on``
+    is the day of receipt, and ``due`` is only for informing the person.
     """
-    view = request if as_of is None else _as_of_view(request, policy, as_of)
+    request, policy = _checked(request, policy)
+    view = (
+        request if as_of is None else _as_of_view(request, policy, when(as_of, what="as_of"))
+    )
     identity = view.identity
-    return compute_deadline(
+    code, refused = _calendar_of(view, policy)
+    deadline = compute_deadline(
         view.received_at,
         policy,
-        jurisdiction=view.jurisdiction,
+        jurisdiction=code,
         identity_asked=None if identity is None else identity.asked_at,
         identity_answered=None if identity is None else identity.answered_at,
         identity_justified=bool(identity_triggers(view, policy)),
+        request_type=view.type,
+    )
+    if refused is None:
+        return deadline
+    note = Message(
+        code="time.calendar-of-answering-place",
+        values={"asked": refused, "used": code, "controller": policy.controller.country},
+    )
+    return deadline._replace(
+        steps=(note, *deadline.steps), extended_steps=(note, *deadline.extended_steps)
     )
 
 
@@ -519,7 +632,7 @@ def _instant(as_of: dt.date | dt.datetime, timezone: str) -> dt.datetime:
 
 def _as_of_view(request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Request:
     """The request as it stood at ``as_of``: later answers, notices and responses removed."""
-    at = _instant(as_of, _jurisdiction(policy, request.jurisdiction).timezone)
+    at = _instant(as_of, _jurisdiction(policy, _calendar_of(request, policy)[0]).timezone)
     update: dict[str, Any] = {}
     identity = request.identity
     if identity is not None:
@@ -573,9 +686,16 @@ class _Assessment(NamedTuple):
         return out
 
 
+def _grounds_accepted(extension: Extension | None, policy: PolicyVersion) -> bool:
+    """Whether the extension's recorded grounds are all ones the policy accepts (Art. 12(3))."""
+    if extension is None or not extension.grounds:
+        return True  # nothing recorded to refuse; request.extension-reason says so in a note
+    return set(extension.grounds) <= set(policy.rights.extension_reasons)
+
+
 def _assess(request: Request, ctx: Context) -> _Assessment:
     policy = ctx.policy
-    jur = _jurisdiction(policy, request.jurisdiction)
+    jur = _jurisdiction(policy, _calendar_of(request, policy)[0])
     view = _as_of_view(request, policy, ctx.as_of)
     deadline = request_deadline(view, policy)
     at = _instant(ctx.as_of, jur.timezone)
@@ -586,7 +706,12 @@ def _assess(request: Request, ctx: Context) -> _Assessment:
     responded = (
         None if view.response is None else local_day(view.response.responded_at, jur.timezone)
     )
-    valid = notified is not None and deadline.due is not None and notified <= deadline.due
+    valid = (
+        notified is not None
+        and deadline.due is not None
+        and notified <= deadline.due
+        and _grounds_accepted(view.extension, policy)
+    )
     return _Assessment(view, jur, deadline, as_of_day, notified, valid, responded)
 
 
@@ -598,11 +723,20 @@ def _where(request: Request, suffix: str) -> Location | None:
 
 
 _RESPONSE_CLAUSES = ("S15", "S16", "S17", "S18", "S19", "S21")
+#: Months and last days: Reg. 1182/71 (EEA law), and for Norway domstolloven §§ 148-149,
+#: which count the same way (the Swedish calendars' acts are in Deadline.legal).
+_DEADLINE_LAW = (
+    "GDPR Art. 12(3)",
+    "Regulation 1182/71 Art. 3(2)(c)",
+    "Regulation 1182/71 Art. 3(4)",
+    "NO Domstolloven § 148",
+    "NO Domstolloven § 149",
+)
 
 
 @rule(
     "request.late",
-    legal=["GDPR Art. 12(3)", "Regulation 1182/71 Art. 3(2)(c)", "Regulation 1182/71 Art. 3(4)"],
+    legal=_DEADLINE_LAW,
     statement=_RESPONSE_CLAUSES,
 )
 def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
@@ -623,7 +757,7 @@ def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
 
 @rule(
     "request.overdue",
-    legal=["GDPR Art. 12(3)", "Regulation 1182/71 Art. 3(2)(c)", "Regulation 1182/71 Art. 3(4)"],
+    legal=_DEADLINE_LAW,
     statement=_RESPONSE_CLAUSES,
 )
 def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
@@ -732,20 +866,25 @@ def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Fin
             request.id, location=where, evidence=evidence, asked=asked, due=a.deadline.due
         )
     elif asked > prompt_by:
+        # Under the clock 'none' the question never moves the deadline: asking late
+        # harms nothing the clock protects, so it is a note, not an error.
+        clock_none = a.deadline.clock == "none"
         found = request_identity_unwarranted.finding(
             request.id,
             location=where,
             evidence=evidence,
+            severity=Severity.NOTE if clock_none else None,
             asked=asked,
             prompt_by=prompt_by,
             due=a.deadline.due,
         )
+        code = (
+            "request.identity-unwarranted.late-clock-none"
+            if clock_none
+            else "request.identity-unwarranted.late"
+        )
         yield found.model_copy(
-            update={
-                "message": found.message.model_copy(
-                    update={"code": "request.identity-unwarranted.late"}
-                )
-            }
+            update={"message": found.message.model_copy(update={"code": code})}
         )
 
 
@@ -783,8 +922,45 @@ def request_identity_disproportionate(request: Request, ctx: Context) -> Iterabl
     )
 
 
+@rule("request.extension-reason", legal=["GDPR Art. 12(3)"], statement=["S21"])
+def request_extension_reason(request: Request, ctx: Context) -> Iterable[Finding]:
+    """An extension on grounds Art. 12(3) does not allow, or the policy does not accept.
+
+    Art. 12(3) allows an extension "where necessary, taking into account the
+    complexity and number of the requests"; the policy lists the grounds it
+    accepts (``rights.extension_reasons``). An extension on other grounds
+    does not extend the deadline. Grounds not recorded are a note.
+    """
+    a = _assess(request, ctx)
+    extension = a.view.extension
+    if extension is None:
+        return
+    accepted = list(ctx.policy.rights.extension_reasons)
+    evidence = a.evidence(grounds=list(extension.grounds), accepted=accepted)
+    where = _where(request, "/extension/grounds")
+    if not extension.grounds:
+        found = request_extension_reason.finding(
+            request.id, location=where, evidence=evidence, severity=Severity.NOTE
+        )
+        yield found.model_copy(
+            update={
+                "message": Message(
+                    code="request.extension-reason.unrecorded",
+                    values={"reason": extension.reason, "accepted": accepted},
+                )
+            }
+        )
+        return
+    refused = [g for g in extension.grounds if g not in accepted]
+    if refused:
+        yield request_extension_reason.finding(
+            request.id, location=where, evidence=evidence, grounds=refused, accepted=accepted
+        )
+
+
 REQUEST_RULES: tuple[Rule[Request], ...] = (
     request_extension_late,
+    request_extension_reason,
     request_extension_too_long,
     request_identity_disproportionate,
     request_identity_unwarranted,
@@ -800,10 +976,15 @@ def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
 
 
 def evaluate_request(
-    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | str
 ) -> list[Finding]:
-    """Every finding of the request rules on one request at ``as_of``, in the stable order."""
-    _instant(as_of, _jurisdiction(policy, request.jurisdiction).timezone)
+    """Every finding of the request rules on one request at ``as_of``, in the stable order.
+
+    ``as_of`` may be an ISO 8601 string (a date, or a date-time with offset).
+    """
+    request, policy = _checked(request, policy)
+    as_of = when(as_of, what="as_of")
+    _instant(as_of, _jurisdiction(policy, _calendar_of(request, policy)[0]).timezone)
     ctx = _context(policy, as_of)
     findings = [f for r in REQUEST_RULES for f in r.evaluate(request, ctx)]
     return sorted(findings, key=Finding.sort_key)

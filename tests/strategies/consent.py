@@ -59,7 +59,7 @@ def full_notices(purposes: tuple[str, ...]) -> st.SearchStrategy[NoticeShown]:
     return st.builds(
         NoticeShown,
         id=st.sampled_from(("cookie-notice", "signup-form")),
-        version=st.sampled_from(("1", "2024-03-06", "v3")),
+        version=st.sampled_from(("2024-03-06", "2024-05-01")),
         controller_identity=st.just(True),
         purposes=extra.map(lambda more: tuple(dict.fromkeys((*purposes, *more)))),
         data_types=st.just(("name", "email")),
@@ -122,7 +122,7 @@ def consent_records(draw: st.DrawFn) -> ConsentRecord:
         | st.builds(
             NoticeShown,
             id=st.none() | st.just("notice"),
-            version=st.none() | st.just("1"),
+            version=st.none() | st.just("2024-03-06"),
             controller_identity=_maybe_bool(),
             purposes=st.none() | purpose_sets(min_size=0),
             data_types=st.none() | st.sampled_from(((), ("email",))),

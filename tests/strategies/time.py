@@ -119,6 +119,26 @@ def policy_version(**rights_identity: Any) -> PolicyVersion:
     return version.model_copy(update={"rights": rights.model_copy(update=update)})
 
 
+def with_swedish_establishment(version: PolicyVersion) -> PolicyVersion:
+    """``version`` with a Stockholm office that answers the requests from inmeta.se."""
+    from gdpr_policy._policy import Address
+
+    office = Address(
+        kind="visiting",
+        street="Kungsgatan 1",
+        postcode="111 43",
+        city="Stockholm",
+        country="SE",
+        answers_requests=("inmeta.se",),
+    )
+    oslo = tuple(
+        a.model_copy(update={"answers_requests": tuple(d for d in a.answers_requests if d != "inmeta.se")})
+        for a in version.controller.addresses
+    )
+    controller = version.controller.model_copy(update={"addresses": (*oslo, office)})
+    return version.model_copy(update={"controller": controller})
+
+
 @st.composite
 def request_data(draw: st.DrawFn, *, answered_by_due: bool = False) -> dict[str, Any]:
     """A request mapping (as parse_request takes it) received between 2025 and 2027."""

@@ -1,0 +1,91 @@
+"""Argument checks at the public API: what a service passes in, refused with what was expected.
+
+A service developer who passes a :class:`~gdpr_policy.Policy` where a
+:class:`~gdpr_policy.PolicyVersion` is needed, or a string where a date is,
+gets a :class:`~gdpr_policy.UsageError` that says what was expected and how
+to get it, never an ``AttributeError`` from inside a rule. ISO 8601 strings
+are accepted where a date or an aware date-time is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ._errors import UsageError
+
+if TYPE_CHECKING:
+    from ._policy import PolicyVersion
+
+__all__ = ["instance_of", "policy_version", "when", "when_or_none"]
+
+T = TypeVar("T")
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def policy_version(value: Any, *, what: str = "policy") -> PolicyVersion:
+    """``value`` if it is a PolicyVersion; a Policy or anything else is a UsageError."""
+    # Imported here: _policy imports this module (Policy.at), and deadlines are computed
+    # in bulk, so the check is one isinstance after the first call.
+    from ._policy import Policy, PolicyVersion
+
+    if isinstance(value, PolicyVersion):
+        return value
+    if isinstance(value, Policy):
+        raise UsageError(
+            f"{what}: expected a PolicyVersion, got the Policy {value.id!r}; "
+            "pass policy.at(day), the version in force that day"
+        )
+    raise UsageError(
+        f"{what}: expected a PolicyVersion (e.g. gdpr_policy.bundled_policy().at(day)), "
+        f"got {_kind(value)}"
+    )
+
+
+def instance_of(value: Any, cls: type[T], *, what: str, hint: str = "") -> T:
+    """``value`` if it is a ``cls``; otherwise a UsageError naming what was expected."""
+    if isinstance(value, cls):
+        return value
+    extra = f" ({hint})" if hint else ""
+    raise UsageError(f"{what}: expected a {cls.__name__}{extra}, got {_kind(value)}")
+
+
+def when(value: Any, *, what: str, dates: bool = True) -> dt.date | dt.datetime:
+    """A date or an aware date-time; an ISO 8601 string is parsed into one.
+
+    A date-time without a UTC offset is refused: which day it fell on depends
+    on the zone. With ``dates`` False only a date-time is accepted.
+    """
+    expected = (
+        "a date (2026-03-02) or an aware date-time (2026-03-02T09:15+01:00)"
+        if dates
+        else "an aware date-time (2026-03-02T09:15+01:00)"
+    )
+    parsed = value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = (
+                dt.date.fromisoformat(text)
+                if len(text) == 10
+                else dt.datetime.fromisoformat(text)
+            )
+        except ValueError:
+            raise UsageError(f"{what}: expected {expected}, got {value!r}") from None
+    if isinstance(parsed, dt.datetime):
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise UsageError(
+                f"{what}: expected {expected}, got {parsed.isoformat()} without a UTC offset"
+            )
+        return parsed
+    if isinstance(parsed, dt.date) and dates:
+        return parsed
+    raise UsageError(f"{what}: expected {expected}, got {_kind(value)}")
+
+
+def when_or_none(value: Any, *, what: str) -> dt.date | dt.datetime | None:
+    """:func:`when`, with None passed through."""
+    return None if value is None else when(value, what=what)

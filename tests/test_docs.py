@@ -1,0 +1,65 @@
+"""The Python examples of the service-facing docs run as written, through public imports only."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Docs whose Python examples are run (in order, in one namespace per page).
+PAGES = ("docs/services.md", "docs/deadlines.md")
+_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def _blocks(page: str) -> list[str]:
+    return _BLOCK.findall((ROOT / page).read_text("utf-8"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_python_examples_run_as_written(page: str) -> None:
+    blocks = _blocks(page)
+    assert blocks, page
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, page, "exec"), namespace)
+        # Printed lines shown as comments under the code must be what it prints
+        # ('...' stands for lines left out; a trailing '...' for the rest of a line).
+        shown = [line[2:] for line in block.splitlines() if line.startswith("# ")]
+        printed = out.getvalue().splitlines()
+        if shown:
+            _match(shown, printed, page)
+
+
+def _match(shown: list[str], printed: list[str], page: str) -> None:
+    i = 0
+    for want in shown:
+        if want == "...":
+            continue
+        while i < len(printed) and not _same(want, printed[i]):
+            i += 1
+        assert i < len(printed), (page, want, printed)
+        i += 1
+
+
+def _same(want: str, got: str) -> bool:
+    return got.startswith(want[:-3]) if want.endswith("...") else got == want
+
+
+@pytest.mark.parametrize("page", ["docs/services.md", "docs/deadlines.md", "README.md"])
+def test_docs_import_only_public_paths(page: str) -> None:
+    text = (ROOT / page).read_text("utf-8")
+    for block in _BLOCK.findall(text):
+        assert not re.search(r"gdpr_policy\._|from gdpr_policy\.\w+ import", block), (page, block)
+
+
+def test_services_page_answers_the_three_questions() -> None:
+    headings = [ln for ln in (ROOT / "docs/services.md").read_text("utf-8").splitlines()
+                if ln.startswith("## ")]
+    assert headings == ["## Is this consent valid?", "## When is this request due?",
+                        "## May we still e-mail this contact?"]
