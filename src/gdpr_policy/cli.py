@@ -91,7 +91,7 @@ def _add_report_options(
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from ._lint import lint_policy
     from ._rules import REGISTRY
-    from .report import PolicyRef, Report, exit_code, render
+    from .report import PolicyRef, Report, exit_code
 
     if args.policy_file and args.policy and args.policy_file != args.policy:
         raise UsageError("lint: give the policy once, as POLICY or --policy")
@@ -103,8 +103,9 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         command="lint",
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("policy")),
+        timezone=policy.latest.jurisdiction().timezone,
     )
-    out.write(render(report, args.format, args.lang))
+    _write_report(report, args, out)
     return exit_code(report, args.fail_on)
 
 
@@ -150,7 +151,7 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     from ._rules import REGISTRY
     from .banner import read_banner
     from .banner.rules import evaluate_banner
-    from .report import InputStats, PolicyRef, Rejection, Report, exit_code, render
+    from .report import InputStats, PolicyRef, Rejection, Report, exit_code
 
     as_of = parse_as_of(args.as_of)
     version = load_policy_option(args.policy).at(as_of)
@@ -189,8 +190,9 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("banner")),
         inputs=tuple(inputs),
+        timezone=version.jurisdiction().timezone,
     )
-    out.write(render(report, args.format, args.lang))
+    _write_report(report, args, out)
     if unreadable:
         raise InputError([issue for exc in unreadable for issue in exc.issues])
     return exit_code(report, args.fail_on)
@@ -265,7 +267,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from contextlib import ExitStack
 
     from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
-    from .report import audit_exit_code, iter_csv, iter_json, render, render_text
+    from .report import audit_exit_code
 
     policy = load_policy_option(args.policy)
     chosen: dict[str, str | None] = {}
@@ -352,33 +354,43 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             if progress is not None:
                 progress.done()
-    # JSON and CSV are written as they are made: a large audit's report is never held
-    # whole as text
+    report = report.model_copy(update={"timezone": zone})  # sorted already: no re-validation
+    _write_report(report, args, out)
+    return audit_exit_code(report, args.fail_on)
+
+
+def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
+    """Render a report in ``--format`` to ``--output`` or ``out``.
+
+    JSON and CSV are written as they are made: a large audit's report is never
+    held whole as text.
+    """
+    from .report import iter_csv, iter_json, render, render_text
+
     chunks: Iterable[str]
-    if args.format == "text":
-        chunks = [render_text(report, args.lang, limit_per_rule=args.limit)]
-    elif args.format == "json":
+    fmt = args.format
+    output = getattr(args, "output", None)
+    if fmt == "text":
+        chunks = [render_text(report, args.lang, limit_per_rule=getattr(args, "limit", None))]
+    elif fmt == "json":
         chunks = iter_json(report, args.lang)
-    elif args.format == "csv":
+    elif fmt == "csv":
         chunks = iter_csv(report, args.lang)
     else:
-        chunks = [render(report, args.format, args.lang)]
-    if args.output:
+        chunks = [render(report, fmt, args.lang)]
+    if output:
         try:
             with open(
-                args.output,
+                output,
                 "w",
-                encoding="utf-8-sig" if args.format == "csv" else "utf-8",
+                encoding="utf-8-sig" if fmt == "csv" else "utf-8",
                 newline="",
             ) as fh:
                 fh.writelines(chunks)
         except OSError as exc:
-            raise UsageError(
-                f"--output: cannot write {args.output}: {exc.strerror or exc}"
-            ) from exc
+            raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
     else:
         out.writelines(chunks)
-    return audit_exit_code(report, args.fail_on)
 
 
 def _workers(text: str) -> int | str:

@@ -1,7 +1,8 @@
 """Golden-file support for the renderer tests.
 
-Set ``GDPR_POLICY_UPDATE_GOLDEN=1`` to rewrite the golden files from the
-current output (then review the diff before committing).
+Set ``GDPR_POLICY_UPDATE_GOLDEN=1`` to rewrite the golden files that differ
+from the current output: those tests still fail in that run (the expected bytes
+are read before anything is written), so review the diff and run again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_golden import check_golden
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -20,11 +23,7 @@ def golden() -> Callable[[str, str], None]:
     """Compare text with ``golden/<name>`` byte for byte (UTF-8, line ends kept)."""
 
     def check(name: str, text: str) -> None:
-        path = GOLDEN / name
-        data = text.encode("utf-8")
-        if os.environ.get("GDPR_POLICY_UPDATE_GOLDEN") == "1":
-            path.write_bytes(data)
-        assert path.exists(), f"missing golden file {path}; run with GDPR_POLICY_UPDATE_GOLDEN=1"
-        assert data == path.read_bytes(), f"output differs from {path}"
+        check_golden(GOLDEN / name, text.encode("utf-8"),
+                     update=os.environ.get("GDPR_POLICY_UPDATE_GOLDEN") == "1")
 
     return check
