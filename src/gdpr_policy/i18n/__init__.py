@@ -153,11 +153,12 @@ def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = 
 
             value = value.astimezone(ZoneInfo(tz))
         if spec in ("", "iso"):
-            return (
+            iso: str = (
                 value.isoformat(timespec="minutes")
                 if value.second == 0 and value.microsecond == 0
                 else value.isoformat()
             )
+            return iso
         from babel.dates import format_datetime
 
         if spec == "weekday":
