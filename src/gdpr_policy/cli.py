@@ -28,7 +28,7 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 LANGS = ("en", "nb", "sv")
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "csv")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "csv", "html", "xlsx")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,6 +79,18 @@ def _add_report_options(
     )
     p.add_argument(
         "--lang", choices=LANGS, default="en", help="language of messages and dates (default: en)"
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (needed for xlsx; CSV as UTF-8 with BOM, for Excel, "
+        "its rejected records to FILE.rejected.csv)",
+    )
+    p.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=",",
+        help="csv: the field separator; ';' for Norwegian and Swedish Excel (default: ,)",
     )
     p.add_argument(
         "--fail-on",
@@ -365,7 +377,15 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     JSON and CSV are written as they are made: a large audit's report is never
     held whole as text.
     """
-    from .report import iter_csv, iter_json, render, render_text
+    from .report import (
+        draw_charts,
+        iter_csv,
+        iter_html,
+        iter_json,
+        render,
+        render_text,
+        write_xlsx,
+    )
 
     chunks: Iterable[str]
     fmt = args.format
@@ -375,7 +395,17 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     elif fmt == "json":
         chunks = iter_json(report, args.lang)
     elif fmt == "csv":
-        chunks = iter_csv(report, args.lang)
+        # with --output, the rejected records go to a file of their own beside it
+        chunks = iter_csv(report, args.lang, delimiter=args.delimiter, rejected=not output)
+    elif fmt == "html":
+        # drawn here, at the edge (pygal reads its stylesheet), and before anything is
+        # written: without the report extra the command fails with nothing half-made
+        chunks = iter_html(report, args.lang, draw_charts(report, args.lang))
+    elif fmt == "xlsx":
+        if not output:
+            raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        write_xlsx(report, output, args.lang)
+        return
     else:
         chunks = [render(report, fmt, args.lang)]
     if output:
@@ -389,8 +419,27 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
                 fh.writelines(chunks)
         except OSError as exc:
             raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+        if fmt == "csv":
+            _write_rejected_csv(report, args, output)
     else:
         out.writelines(chunks)
+
+
+def rejected_csv_path(output: str) -> str:
+    """Where ``--output FILE.csv`` puts the rejected records: ``FILE.rejected.csv``."""
+    stem, dot, ext = output.rpartition(".")
+    return f"{stem}.rejected.{ext}" if dot and "/" not in ext else f"{output}.rejected.csv"
+
+
+def _write_rejected_csv(report: Any, args: argparse.Namespace, output: str) -> None:
+    from .report import iter_rejected_csv
+
+    path = rejected_csv_path(output)
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.writelines(iter_rejected_csv(report, args.lang, delimiter=args.delimiter))
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _workers(text: str) -> int | str:
@@ -462,7 +511,7 @@ def _build_parser() -> tuple[
         help="format of the files (default: detect from content)",
     )
     p.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default: today)")
-    _add_report_options(p, ("text", "json", "sarif", "junit", "github"))
+    _add_report_options(p, ("text", "json", "sarif", "junit", "github", "csv", "html", "xlsx"))
     handlers["banner"] = _cmd_banner
 
     p = sub.add_parser(
@@ -520,12 +569,7 @@ def _build_parser() -> tuple[
         metavar="N",
         help="text output: findings shown per rule (default: 20)",
     )
-    p.add_argument(
-        "--output",
-        metavar="FILE",
-        help="write the report to FILE (CSV as UTF-8 with BOM, for Excel)",
-    )
-    _add_report_options(p, ("text", "json", "csv"))
+    _add_report_options(p, ("text", "json", "csv", "html", "xlsx"))
 
     from . import _cli_deadline
 

@@ -44,3 +44,71 @@ def test_junit_of_a_missing_file_has_no_passing_case(tmp_path: Path) -> None:
     assert [c for c in cases if not list(c)] == []  # every case skipped or in error
     assert int(root.get("errors", "0")) == 1
     assert int(root.get("skipped", "0")) == len(cases) - 1
+
+
+AUDIT = ["audit", "tests/data/audit_fuzz", "--as-of",
+         (ROOT / "tests" / "data" / "audit_fuzz" / "AS_OF").read_text("utf-8").strip()]
+
+
+def test_audit_html_is_written_with_its_charts(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "r.html"
+    code, stdout, err = _run(*AUDIT, "--format", "html", "--lang", "nb", "--output", str(out))
+    assert code == 1 and stdout == "" and err == ""
+    text = out.read_text("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="nb">' in text
+    assert 'id="chart-per-rule"' in text and 'id="chart-requests"' in text
+    json_code, json_text, _ = _run(*AUDIT, "--format", "json")
+    import json
+
+    findings = json.loads(json_text)["findings"]
+    assert text.count("<tr data-rule=") == len(findings)  # the same findings as the JSON
+
+
+@pytest.mark.parametrize("command", [["lint"], ["banner", "examples/banners/klaro/preselected.js",
+                                                "--as-of", "2026-11-30"]])
+def test_lint_and_banner_write_html_too(command: list[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = _run(*command, "--format", "html", "--lang", "sv")
+    assert err == ""
+    assert '<html lang="sv">' in out and 'id="summary"' in out
+
+
+def test_audit_xlsx_needs_an_output_file_and_holds_the_json_numbers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from report.xlsx_reader import read_workbook
+
+    monkeypatch.chdir(ROOT)
+    code, _, err = _run(*AUDIT, "--format", "xlsx")
+    assert code == 2 and "--output FILE.xlsx" in err
+    out = tmp_path / "r.xlsx"
+    code, stdout, err = _run(*AUDIT, "--format", "xlsx", "--output", str(out))
+    assert code == 1 and stdout == "" and err == ""
+    book = read_workbook(out)
+    by_rule = json.loads(_run(*AUDIT, "--format", "json")[1])["summary"]["by_rule"]
+    for rule, n in by_rule.items():
+        if n:
+            assert len(book[rule[:31]]) == n + 1, rule  # header and one row per finding
+        else:
+            assert rule[:31] not in book
+
+
+def test_csv_output_puts_rejected_rows_in_their_own_file(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.jsonl"
+    contacts.write_text('{"id": "1", "properties": {"email": "a@example.no"}}\nnot json\n',
+                        encoding="utf-8")
+    out = tmp_path / "r.csv"
+    code, _, err = _run("audit", "--contacts", str(contacts), "--as-of", "2026-11-30",
+                        "--format", "csv", "--delimiter", ";", "--lang", "nb",
+                        "--output", str(out))
+    assert code == 3, err
+    text = out.read_text("utf-8-sig")
+    assert text.startswith("Regel;Alvorlighet;Kontakt")
+    rejected = (tmp_path / "r.rejected.csv").read_text("utf-8-sig")
+    rows = rejected.splitlines()
+    assert rows[0] == "Fil;Linje;Kolonne;JSON-peker;Årsak"
+    assert len(rows) == 3 and all("contacts.jsonl;" in r for r in rows[1:])  # both records

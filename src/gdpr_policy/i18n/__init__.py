@@ -128,18 +128,28 @@ def language_name(code: str, lang: str = "en") -> str:
 
 
 @lru_cache(maxsize=4096)
-def _local(value: dt.datetime | dt.date, lang: str, tz: str) -> str:
-    # a report repeats the same few dates (a cutoff, a deadline) thousands of times
-    from babel.dates import format_date, format_time, get_timezone
+def _local_date(value: dt.date, lang: str) -> str:
+    # a report repeats the same few days (a cutoff, a deadline) thousands of times
+    from babel.dates import format_date
 
-    locale = _BABEL_LOCALE[lang]
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:  # never guessed: a naive time is shown as it is
-            return value.isoformat(timespec="minutes")
-        local = value.astimezone(get_timezone(tz))
-        day = format_date(local, "medium", locale=locale)
-        return f"{day} {format_time(local, 'HH:mm', locale=locale)}"
-    return str(format_date(value, "medium", locale=locale))
+    return str(format_date(value, "medium", locale=_BABEL_LOCALE[lang]))
+
+
+@cache
+def _zone(tz: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
+
+
+def _local(value: dt.date, lang: str, tz: str) -> str:
+    if not isinstance(value, dt.datetime):
+        return _local_date(value, lang)
+    if value.tzinfo is None:  # never guessed: a naive time is shown as it is
+        return value.isoformat(timespec="minutes")
+    local = value.astimezone(_zone(tz))
+    # en_GB, nb_NO and sv_SE all write the time of day as 24-hour HH:mm
+    return f"{_local_date(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
 
 
 def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = None) -> str:

@@ -163,7 +163,13 @@ def _legal_text(ref: str, lang: str) -> str:
              Instrument.EPRIVACY: "eprivacy"}
     key = names.get(parsed.instrument)
     if key is None:
-        return ref  # national acts and EDPB papers are cited by their own names
+        # a national act is cited by its own name: without the country in its own language
+        # ("markedsføringsloven § 15" in Bokmål); EDPB papers and cases as written
+        own = {"nb": "NO ", "sv": "SE "}.get(lang)
+        if own and ref.startswith(own):
+            rest = ref[len(own):]
+            return rest if rest[:3].isupper() else rest[:1].lower() + rest[1:]
+        return ref
     instrument = report_text(f"report.instrument.{key}", lang)
     article, paragraph, point = parsed.article, parsed.paragraph, parsed.point
     if parsed.recital is not None:
