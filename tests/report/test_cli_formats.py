@@ -59,7 +59,7 @@ def test_audit_html_is_written_with_its_charts(tmp_path: Path,
     text = out.read_text("utf-8")
     assert text.startswith("<!DOCTYPE html>") and '<html lang="nb">' in text
     assert 'id="chart-per-rule"' in text and 'id="chart-requests"' in text
-    json_code, json_text, _ = _run(*AUDIT, "--format", "json")
+    _, json_text, _ = _run(*AUDIT, "--format", "json")
     import json
 
     findings = json.loads(json_text)["findings"]
@@ -71,7 +71,7 @@ def test_audit_html_is_written_with_its_charts(tmp_path: Path,
 def test_lint_and_banner_write_html_too(command: list[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    code, out, err = _run(*command, "--format", "html", "--lang", "sv")
+    _, out, err = _run(*command, "--format", "html", "--lang", "sv")
     assert err == ""
     assert '<html lang="sv">' in out and 'id="summary"' in out
 
