@@ -27,3 +27,13 @@ def golden() -> Callable[[str, str], None]:
                      update=os.environ.get("GDPR_POLICY_UPDATE_GOLDEN") == "1")
 
     return check
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the ``browser`` tests unless GDPR_POLICY_BROWSER_TESTS=1 (set by ``.ci/run``)."""
+    if os.environ.get("GDPR_POLICY_BROWSER_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="opens Chromium: set GDPR_POLICY_BROWSER_TESTS=1 to run")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

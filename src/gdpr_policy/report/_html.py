@@ -186,6 +186,8 @@ def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, 
         who += f'<a href="#contact={html.escape(_hash(contact), quote=True)}">{_e(email)}</a>'
     else:
         who += f'<a href="#contact={html.escape(_hash(contact), quote=True)}">{_e(contact)}</a>'
+    if finding.subject and finding.subject not in (contact, email):
+        who += f'<br><small>{_e(finding.subject)}</small>'  # which request, category ...
     ref = refs.get(id(finding.legal))
     if ref is None:  # a rule's findings share their references: escape them once
         ref = refs[id(finding.legal)] = "<br>".join(
