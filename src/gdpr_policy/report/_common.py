@@ -22,7 +22,7 @@ from .._errors import UsageError
 from .._messages import Message, MessageValue
 from .._refs import Instrument, LegalRef
 from .._rules import REGISTRY, Finding, Registry, Severity
-from ._model import Report
+from ._model import Report, Summary
 
 __all__ = [
     "RuleMeta",
@@ -257,13 +257,13 @@ def by_clause(report: Report) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def verdict(report: Report, lang: str) -> str:
+def verdict(report: Report, lang: str, summary: Summary | None = None) -> str:
     """The first thing a reader needs: findings by severity, or that nothing was read.
 
     A report that evaluated no record never says "No findings.": it says
-    nothing was read, and which inputs.
+    nothing was read, and which inputs. ``summary`` saves deriving it again.
     """
-    summary = report.summary
+    summary = summary or report.summary
     if report.nothing_read:
         return report_text("report.nothing-read", lang,
                            files=[visible(i.file) for i in report.inputs])

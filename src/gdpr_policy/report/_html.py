@@ -31,8 +31,10 @@ the CLI takes.
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .._rules import Finding, Severity
@@ -50,14 +52,23 @@ from ._common import (
     verdict,
     visible,
 )
-from ._model import Report
+from ._model import Report, Summary
 
 __all__ = ["iter_html", "render_html"]
 
 
 
+# what _e must change: HTML specials, and the control and bidi characters visible() shows
+_SPECIAL = re.compile(
+    "[&<>\"'\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
 def _e(text: object) -> str:
-    return html.escape(visible(str(text)), quote=True)
+    value = str(text)
+    if _SPECIAL.search(value) is None:  # most values of a large report: nothing to do
+        return value
+    return html.escape(visible(value), quote=True)
 
 
 def _t(code: str, lang: str, **values: Any) -> str:
@@ -161,12 +172,19 @@ def _location(finding: Finding) -> str:
     return _e(str(loc))
 
 
-def _evidence_html(finding: Finding, lang: str, tz: str | None, labels: dict[str, str]) -> str:
+def _evidence_html(finding: Finding, lang: str, tz: str | None, labels: dict[str, str],
+                   orders: dict[tuple[str, ...], list[tuple[str, str]]]) -> str:
+    evidence = finding.evidence
+    keys = tuple(evidence)
+    order = orders.get(keys)
+    if order is None:  # the findings of a rule share their keys: order them once
+        order = orders[keys] = [(k, f"<span><b>{labels[k]}</b>: ")
+                                for k in evidence_columns((finding,))]
     parts = []
-    for key in evidence_columns((finding,)):
-        text = evidence_text(finding.evidence[key], lang, tz)
+    for key, head in order:
+        text = evidence_text(evidence[key], lang, tz)
         if text:
-            parts.append(f"<span><b>{labels[key]}</b>: {_e(text)}</span>")
+            parts.append(f"{head}{_e(text)}</span>")
     return '<p class="ev">' + " · ".join(parts) + "</p>" if parts else ""
 
 
@@ -177,15 +195,16 @@ def _field_labels(report: Report, lang: str) -> dict[str, str]:
 
 
 def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, str],
-                 refs: dict[int, str], sev_names: dict[Severity, str]) -> str:
+                 refs: dict[int, str], sev_names: dict[Severity, str],
+                 orders: dict[tuple[str, ...], list[tuple[str, str]]]) -> str:
     contact = contact_of(finding)
     name = _name_of(finding)
     email = finding.evidence.get("email")
     who = f"<b>{_e(name)}</b><br>" if name else ""
     if isinstance(email, str) and email:
-        who += f'<a href="#contact={html.escape(_hash(contact), quote=True)}">{_e(email)}</a>'
+        who += f'<a href="#contact={_hash(contact)}">{_e(email)}</a>'
     else:
-        who += f'<a href="#contact={html.escape(_hash(contact), quote=True)}">{_e(contact)}</a>'
+        who += f'<a href="#contact={_hash(contact)}">{_e(contact)}</a>'
     if finding.subject and finding.subject not in (contact, email):
         who += f'<br><small>{_e(finding.subject)}</small>'  # which request, category ...
     ref = refs.get(id(finding.legal))
@@ -199,26 +218,28 @@ def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, 
         f'<td><span class="sev sev-{sev}">{sev_names[finding.severity]}</span></td>'
         f"<td><code>{_e(finding.rule)}</code></td>"
         f"<td>{who}</td>"
-        f"<td>{_e(message_text(finding, lang, tz))}{_evidence_html(finding, lang, tz, labels)}</td>"
+        f"<td>{_e(message_text(finding, lang, tz))}{_evidence_html(finding, lang, tz, labels, orders)}</td>"
         f"<td>{_e(clauses)}<br><small>{ref}</small></td>"
         f'<td class="muted"><small>{_location(finding)}</small></td></tr>\n'
     )
 
 
+@lru_cache(maxsize=65536)
 def _hash(contact: str) -> str:
-    # the value of #contact= as the script decodes it (decodeURIComponent)
+    # the value of #contact= as the script decodes it (decodeURIComponent), escaped for
+    # the attribute; a contact with several findings asks again
     from urllib.parse import quote
 
-    return quote(contact, safe="@.-_~+")
+    return html.escape(quote(contact, safe="@.-_~+"), quote=True)
 
 
-def _summary_rules(report: Report, lang: str) -> str:
+def _summary_rules(report: Report, summary: Summary, lang: str) -> str:
     rows = []
     clauses_of: dict[str, set[str]] = defaultdict(set)
     for f in report.findings:
         clauses_of[f.rule].update(str(s) for s in f.statement)
-    metas = [rule_meta(r, report, lang) for r in report.summary.by_rule]
-    by_rule = report.summary.by_rule
+    metas = [rule_meta(r, report, lang) for r in summary.by_rule]
+    by_rule = summary.by_rule
     metas.sort(key=lambda m: (by_rule[m.id] == 0, -m.severity.rank, -by_rule[m.id], m.id))
     for m in metas:
         n = by_rule[m.id]
@@ -253,10 +274,9 @@ def _summary_clauses(report: Report, lang: str) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def _summary_inputs(report: Report, lang: str) -> str:
+def _summary_inputs(report: Report, s: Summary, lang: str) -> str:
     if not report.inputs:
         return ""
-    s = report.summary
     rows = [(i.file, i.read, i.evaluated, i.rejected) for i in report.inputs]
     body = "".join(
         f'<tr><td>{_e(f)}</td><td class="n">{r}</td><td class="n">{e}</td>'
@@ -299,7 +319,7 @@ def _contacts(report: Report, lang: str) -> str:
     if not counts:
         return ""
     rows = "".join(
-        f'<tr><td><a href="#contact={html.escape(_hash(c), quote=True)}">{_e(c)}</a></td>'
+        f'<tr><td><a href="#contact={_hash(c)}">{_e(c)}</a></td>'
         f"<td>{_e(names.get(c, ''))}</td><td class=\"n\">{n}</td>"
         f"<td><small>{_e(', '.join(sorted(rules[c])))}</small></td></tr>"
         for c, n in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0]))
@@ -327,12 +347,12 @@ def _rejected(report: Report, lang: str) -> str:
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n")
 
 
-def _controls(report: Report, lang: str) -> str:
+def _controls(report: Report, summary: Summary, lang: str) -> str:
     rules = "".join(f'<option value="{_e(r)}">{_e(r)}</option>'
-                    for r, n in report.summary.by_rule.items() if n)
+                    for r, n in summary.by_rule.items() if n)
     sevs = "".join(
         f'<option value="{s.value}">{_t("report.severity." + s.value, lang)}</option>'
-        for s in Severity if report.summary.by_severity.get(s.value))
+        for s in Severity if summary.by_severity.get(s.value))
     every = _t("report.html.all", lang)
     shown = _t("report.html.shown", lang, shown=len(report.findings), total=len(report.findings))
     template = html.escape(report_text("report.html.shown", lang), quote=True)
@@ -376,11 +396,11 @@ def iter_html(report: Report, lang: str = "en",
         "</p>",
         (f'<p class="meta">{_t("report.timezone", lang, zone=tz)}</p>'
          if tz is not None and has_times(report) else ""),
-        f'<p class="verdict {klass}" id="verdict">{_e(verdict(report, lang))}</p></header>\n',
+        f'<p class="verdict {klass}" id="verdict">{_e(verdict(report, lang, summary))}</p></header>\n',
         f'<section id="summary"><h2>{_t("report.html.summary", lang)}</h2>',
-        _summary_rules(report, lang) if summary.by_rule else "",
+        _summary_rules(report, summary, lang) if summary.by_rule else "",
         _summary_clauses(report, lang),
-        _summary_inputs(report, lang),
+        _summary_inputs(report, summary, lang),
         _not_evaluated(report, lang, tz),
         "</section>\n",
     ]
@@ -391,7 +411,7 @@ def iter_html(report: Report, lang: str = "en",
                     for t, svg in charts)
         head.append("</div></section>\n")
     head.append(f'<section id="findings"><h2>{_t("report.html.findings", lang)}</h2>')
-    head.append(_controls(report, lang))
+    head.append(_controls(report, summary, lang))
     cols = "".join(f"<th>{_t('report.column.' + c, lang)}</th>" for c in
                    ("severity", "rule", "contact", "message", "statement", "file"))
     head.append(f"<table><thead><tr>{cols}</tr></thead><tbody>\n")
@@ -399,10 +419,11 @@ def iter_html(report: Report, lang: str = "en",
 
     labels = _field_labels(report, lang)
     refs: dict[int, str] = {}
+    orders: dict[tuple[str, ...], list[tuple[str, str]]] = {}
     sev_names = {s: _t(f"report.severity.{s.value}", lang) for s in Severity}
     batch: list[str] = []
     for finding in report.findings:
-        batch.append(_finding_row(finding, lang, tz, labels, refs, sev_names))
+        batch.append(_finding_row(finding, lang, tz, labels, refs, sev_names, orders))
         if len(batch) >= 500:
             yield "".join(batch)
             batch = []
