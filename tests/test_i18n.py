@@ -279,3 +279,20 @@ def test_times_are_rendered_in_the_controllers_zone_by_babel() -> None:
     assert format_value(cutoff, "en") == "2024-11-29T23:00+00:00"
     msg = Message.of("retention.inactive-not-deactivated", last_activity=cutoff, cutoff=cutoff)
     assert "30 Nov 2024 00:00" in render(msg, "en", tz="Europe/Oslo")
+
+
+def test_a_list_of_language_codes_is_a_list_of_names() -> None:
+    msg = Message.of("banner.cookie-wall", languages=["en", "nb"])
+    assert render(msg, "en").endswith("refuse in English and Norwegian Bokmål.")
+    assert render(msg, "nb").endswith("avvise på engelsk og norsk bokmål.")
+    assert render(msg, "sv").endswith("avvisa på engelska och norskt bokmål.")
+
+
+def test_babel_writes_the_time_of_day_as_hh_mm_in_every_locale() -> None:
+    # _local appends HH:mm itself instead of asking Babel per value: the locales agree
+    from babel.dates import format_time
+
+    from gdpr_policy.i18n import _BABEL_LOCALE
+
+    for locale in _BABEL_LOCALE.values():
+        assert format_time(dt.time(7, 5), "short", locale=locale) == "07:05"

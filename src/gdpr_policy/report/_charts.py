@@ -71,7 +71,8 @@ def _chart_config(pygal: Any, title: str, height: int) -> dict[str, Any]:
         "style": style, "js": [], "disable_xml_declaration": True, "width": 640,
         "height": height, "title": None, "show_legend": False, "print_values": True,
         "print_values_position": "top", "margin": 12, "truncate_label": -1,
-        "explicit_size": False, "tooltip_border_radius": 4,
+        "explicit_size": False, "tooltip_border_radius": 4, "truncate_legend": -1,
+        "legend_at_bottom_columns": 1,
     }
 
 
@@ -146,6 +147,7 @@ def _chart_requests(pygal: Any, report: Report, lang: str) -> str | None:
     if outcomes is None:
         return None
     config = _chart_config(pygal, "", 260)
+    config.update(show_minor_y_labels=False, y_labels_major_count=6)  # counts, not a ruler
     config["style"].colors = ("#2e7d32", "#8a5300", "#b3261e")
     config["show_legend"] = True
     config["legend_at_bottom"] = True

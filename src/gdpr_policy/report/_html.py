@@ -87,13 +87,16 @@ h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 .verdict.bad{border-color:var(--err);background:#fbefee}.verdict.unread{border-color:var(--warn);background:#fdf4e3}
 table{border-collapse:collapse;width:100%;margin:.4rem 0}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);
+overflow-wrap:break-word}
+table.findings{table-layout:fixed}
+table.findings td:nth-child(2),table.findings td:nth-child(3),table.findings td:nth-child(6){
 overflow-wrap:anywhere}
 th{background:#f6f6f8;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.9em}
 .sev{display:inline-block;padding:0 .4rem;border-radius:.3rem;color:#fff;font-size:.85em}
 .sev-error{background:var(--err)}.sev-warning{background:var(--warn)}.sev-note{background:var(--note)}
-.ev{margin:0;font-size:.88em;color:#333}.ev span{white-space:nowrap}.ev b{font-weight:600}
+.ev{margin:0;font-size:.88em;color:#333}.ev b{font-weight:600}
 .muted{color:var(--muted)}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:1rem}
 figure{margin:0;border:1px solid var(--line);border-radius:.4rem;padding:.5rem}
@@ -414,7 +417,9 @@ def iter_html(report: Report, lang: str = "en",
     head.append(_controls(report, summary, lang))
     cols = "".join(f"<th>{_t('report.column.' + c, lang)}</th>" for c in
                    ("severity", "rule", "contact", "message", "statement", "file"))
-    head.append(f"<table><thead><tr>{cols}</tr></thead><tbody>\n")
+    widths = "".join(f'<col style="width:{w}%">' for w in (8, 14, 17, 39, 13, 9))
+    head.append(f'<table class="findings"><colgroup>{widths}</colgroup>'
+                f"<thead><tr>{cols}</tr></thead><tbody>\n")
     yield "".join(head)
 
     labels = _field_labels(report, lang)
