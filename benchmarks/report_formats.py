@@ -11,6 +11,11 @@ wall time: ``{"format", "findings", "median_s", "runs_s", "bytes", "ratio_to_jso
 report's time. ``peak_rss_mb`` is the process's peak so far (the audit's peak
 comes first, so a format that stays within it adds nothing). A last line gives
 the audit's own time, so the report times can be set against the whole command.
+
+``--browser`` also opens the HTML report in headless Chromium (Debian's
+``chromium``, driven by ``tests/report/chromium.py``) and prints how long the
+page takes to load and how long the rule filter and a text search take over all
+the findings: ``{"browser_load_s", "filter_rule_s", "search_s", "rows"}``.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ def main() -> int:
     parser.add_argument("--as-of", default="2025-06-30")
     parser.add_argument("--lang", default="nb", choices=("en", "nb", "sv"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--browser", action="store_true",
+                        help="also open the HTML report in headless Chromium")
     args = parser.parse_args()
 
     report, audit_s = _audit(args.dir, args.as_of)
@@ -96,7 +103,42 @@ def main() -> int:
                           "ratio_to_json": round(median / json_s, 2),
                           "peak_rss_mb": round(peaks[fmt], 1)}))
     print(json.dumps({"audit_s": round(audit_s, 3), "lang": args.lang}))
+    if args.browser:
+        print(json.dumps(_browser(report, args.lang)))
     return 0
+
+
+def _browser(report: object, lang: str) -> dict[str, object]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from report.chromium import Browser, Page, executable
+
+    exe = executable()
+    if exe is None:
+        return {"browser": "no chromium"}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.html"
+        _write(report, "html", lang, path)
+        with Browser(exe, timeout=600) as browser:
+            page = Page(browser)
+            start = time.perf_counter()
+            page.open(path)
+            load = time.perf_counter() - start
+            rows = page.eval("document.querySelectorAll('#findings tbody tr').length")
+            rule = next(r for r, n in report.summary.by_rule.items() if n)  # type: ignore[attr-defined]
+            filter_s = page.eval(
+                "(() => { const t = performance.now(); const s = document.getElementById('f-rule');"
+                f"s.value = {json.dumps(rule)}; s.dispatchEvent(new Event('change'));"
+                "document.body.offsetHeight; return (performance.now() - t) / 1000; })()")
+            search_s = page.eval(
+                "(() => { const s = document.getElementById('f-rule'); s.value = '';"
+                "s.dispatchEvent(new Event('change')); const t = performance.now();"
+                "const q = document.getElementById('f-text'); q.value = 'gmail';"
+                "q.dispatchEvent(new Event('input'));"
+                "return new Promise(r => setTimeout(() => { document.body.offsetHeight;"
+                " r((performance.now() - t) / 1000 - 0.15); }, 160)); })()")
+            return {"browser_load_s": round(load, 2), "filter_rule_s": round(filter_s, 3),
+                    "search_s": round(search_s, 3), "rows": rows,
+                    "problems": page.problems()}
 
 
 if __name__ == "__main__":
