@@ -123,7 +123,7 @@ def _browser(report: object, lang: str) -> dict[str, object]:
             start = time.perf_counter()
             page.open(path)
             load = time.perf_counter() - start
-            rows = page.eval("document.querySelectorAll('#findings tbody tr').length")
+            rows = page.eval("document.querySelectorAll('#findings .f').length")
             rule = next(r for r, n in report.summary.by_rule.items() if n)  # type: ignore[attr-defined]
             filter_s = page.eval(
                 "(() => { const t = performance.now(); const s = document.getElementById('f-rule');"

@@ -41,7 +41,7 @@ class _Page(HTMLParser):
         self.tags.append((tag, a))
         if a.get("id"):
             self.ids.append(str(a["id"]))
-        if tag == "tr" and "data-rule" in a:
+        if "data-rule" in a:
             self.rows.append(a)
         if tag in self.raw:
             self._raw = tag

@@ -51,7 +51,7 @@ def _report(tmp_path: Path, *argv: str) -> tuple[Path, dict]:
 
 
 def _visible_rows(page: Page) -> int:
-    return int(page.eval("Array.from(document.querySelectorAll('#findings tbody tr'))"
+    return int(page.eval("Array.from(document.querySelectorAll('#findings .f'))"
                          ".filter(r => !r.hidden && r.offsetParent !== null).length"))
 
 
@@ -66,7 +66,7 @@ def test_audit_report_loads_offline_and_shows_summary_charts_and_findings(
     height = page.eval("document.documentElement.scrollHeight")
     # each part a person looks for is laid out, with a size, inside the screenshot
     for selector in ("#verdict", "#summary table", "#chart-per-rule", "#chart-requests",
-                     "#findings tbody tr"):
+                     "#findings .f"):
         box = page.eval(f"(() => {{ const r = document.querySelector('{selector}')"
                         ".getBoundingClientRect(); return [r.top + scrollY, r.width, r.height]; })()")
         assert box[1] > 100 and box[2] > 10, (selector, box)

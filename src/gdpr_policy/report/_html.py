@@ -88,9 +88,13 @@ h3{font-size:1.05rem;margin:1.2rem 0 .4rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0}
 th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line);
 overflow-wrap:break-word}
-table.findings{table-layout:fixed}
-table.findings td:nth-child(2),table.findings td:nth-child(3),table.findings td:nth-child(6){
-overflow-wrap:anywhere}
+.f,.fh{display:grid;grid-template-columns:8% 14% 17% 39% 13% 9%;border-bottom:1px solid var(--line)}
+.f>div,.fh>div{padding:.35rem .5rem;min-width:0;overflow-wrap:break-word}
+.f>div:nth-child(2),.f>div:nth-child(3),.f>div:nth-child(6){overflow-wrap:anywhere}
+.fh{background:#f6f6f8;font-weight:600}
+.f{content-visibility:auto;contain-intrinsic-size:auto 120px}
+.f[hidden]{display:none}
+details>summary{cursor:pointer;font-weight:600;margin:.4rem 0}
 th{background:#f6f6f8;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 code{font-size:.9em}
@@ -107,12 +111,13 @@ background:#f6f6f8;border-radius:.4rem;position:sticky;top:0}
 .controls label{display:flex;flex-direction:column;font-size:.85em}
 .controls input,.controls select{font:inherit;padding:.2rem}
 #contact-view{padding:.5rem .8rem;background:#eef3fb;border-radius:.4rem;margin:.4rem 0}
-tr[hidden]{display:none}
 @media print{
  body{max-width:none;padding:0;font-size:10.5pt}
  .controls,#contact-view button,noscript{display:none}
  .controls{position:static}
- tr,figure{break-inside:avoid}
+ tr,.f,figure{break-inside:avoid}
+ .f{content-visibility:visible}
+ details:not([open])>*:not(summary){display:none}
  h2{break-after:avoid}
  a{color:inherit;text-decoration:none}
  .verdict{border:1px solid #999}
@@ -124,7 +129,7 @@ tr[hidden]{display:none}
 _SCRIPT = """
 (function(){
 "use strict";
-var rows=Array.prototype.slice.call(document.querySelectorAll("#findings tbody tr"));
+var rows=Array.prototype.slice.call(document.querySelectorAll("#findings .f"));
 var texts=null;
 var rule=document.getElementById("f-rule"),sev=document.getElementById("f-sev"),
 q=document.getElementById("f-text"),shown=document.getElementById("f-shown"),
@@ -152,6 +157,12 @@ all.addEventListener("click",function(){history.pushState("",document.title,
 location.pathname+location.search);apply();});
 document.getElementById("controls").hidden=false;
 apply();
+// the search reads each row's text once; gather it in slices so that the page stays usable
+var gathered=[],next=0;
+function gather(){var end=Math.min(next+2000,rows.length);
+for(;next<end;next++){gathered.push(rows[next].textContent.toLowerCase());}
+if(next<rows.length){setTimeout(gather,0);}else if(texts===null){texts=gathered;}}
+setTimeout(gather,0);
 })();
 """
 
@@ -175,6 +186,10 @@ def _location(finding: Finding) -> str:
     return _e(str(loc))
 
 
+# evidence the contact column shows already (name, e-mail, record id)
+_SHOWN = frozenset({"name", "firstname", "lastname", "email", "record_id"})
+
+
 def _evidence_html(finding: Finding, lang: str, tz: str | None, labels: dict[str, str],
                    orders: dict[tuple[str, ...], list[tuple[str, str]]]) -> str:
     evidence = finding.evidence
@@ -182,7 +197,7 @@ def _evidence_html(finding: Finding, lang: str, tz: str | None, labels: dict[str
     order = orders.get(keys)
     if order is None:  # the findings of a rule share their keys: order them once
         order = orders[keys] = [(k, f"<span><b>{labels[k]}</b>: ")
-                                for k in evidence_columns((finding,))]
+                                for k in evidence_columns((finding,)) if k not in _SHOWN]
     parts = []
     for key, head in order:
         text = evidence_text(evidence[key], lang, tz)
@@ -204,11 +219,14 @@ def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, 
     name = _name_of(finding)
     email = finding.evidence.get("email")
     who = f"<b>{_e(name)}</b><br>" if name else ""
+    record = finding.evidence.get("record_id")
     if isinstance(email, str) and email:
         who += f'<a href="#contact={_hash(contact)}">{_e(email)}</a>'
+        if isinstance(record, str) and record:
+            who += f"<br><small>{_e(record)}</small>"
     else:
         who += f'<a href="#contact={_hash(contact)}">{_e(contact)}</a>'
-    if finding.subject and finding.subject not in (contact, email):
+    if finding.subject and finding.subject not in (contact, email, record):
         who += f'<br><small>{_e(finding.subject)}</small>'  # which request, category ...
     ref = refs.get(id(finding.legal))
     if ref is None:  # a rule's findings share their references: escape them once
@@ -216,14 +234,18 @@ def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, 
             html.escape(legal_text(r, lang), quote=True) for r in finding.legal)
     clauses = ", ".join(str(s) for s in finding.statement)
     sev = finding.severity.value
+    # a row of divs, not of a table: the browser lays out only the rows on screen
+    # (content-visibility), so a page of 63,000 findings opens and filters quickly
     return (
-        f'<tr data-rule="{_e(finding.rule)}" data-sev="{sev}" data-contact="{_e(contact)}">'
-        f'<td><span class="sev sev-{sev}">{sev_names[finding.severity]}</span></td>'
-        f"<td><code>{_e(finding.rule)}</code></td>"
-        f"<td>{who}</td>"
-        f"<td>{_e(message_text(finding, lang, tz))}{_evidence_html(finding, lang, tz, labels, orders)}</td>"
-        f"<td>{_e(clauses)}<br><small>{ref}</small></td>"
-        f'<td class="muted"><small>{_location(finding)}</small></td></tr>\n'
+        f'<div class="f" data-rule="{_e(finding.rule)}" data-sev="{sev}" '
+        f'data-contact="{_e(contact)}">'
+        f'<div><span class="sev sev-{sev}">{sev_names[finding.severity]}</span></div>'
+        f"<div><code>{_e(finding.rule)}</code></div>"
+        f"<div>{who}</div>"
+        f"<div>{_e(message_text(finding, lang, tz))}"
+        f"{_evidence_html(finding, lang, tz, labels, orders)}</div>"
+        f"<div>{_e(clauses)}<br><small>{ref}</small></div>"
+        f'<div class="muted"><small>{_location(finding)}</small></div></div>\n'
     )
 
 
@@ -309,6 +331,10 @@ def _not_evaluated(report: Report, lang: str, tz: str | None) -> str:
     return f"<h3>{_t('report.html.not-evaluated', lang)}</h3><ul>{''.join(items)}</ul>"
 
 
+#: lists longer than this (contacts, rejected records) start folded
+_OPEN_UP_TO = 200
+
+
 def _contacts(report: Report, lang: str) -> str:
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
@@ -327,12 +353,15 @@ def _contacts(report: Report, lang: str) -> str:
         f"<td><small>{_e(', '.join(sorted(rules[c])))}</small></td></tr>"
         for c, n in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0]))
     )
+    # a long list is folded: a closed <details> costs the browser no layout
+    fold = " open" if len(counts) <= _OPEN_UP_TO else ""
     return (f'<section id="contacts"><h2>{_t("report.html.contacts", lang)}</h2>'
-            f"<table><thead><tr><th>{_t('report.column.contact', lang)}</th>"
+            f"<details{fold}><summary>{_t('report.html.show-contacts', lang, count=len(counts))}"
+            f"</summary><table><thead><tr><th>{_t('report.column.contact', lang)}</th>"
             f"<th>{_t('report.field.name', lang)}</th>"
             f'<th class="n">{_t("report.column.count", lang)}</th>'
             f"<th>{_t('report.column.rule', lang)}</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></section>\n")
+            f"<tbody>{rows}</tbody></table></details></section>\n")
 
 
 def _rejected(report: Report, lang: str) -> str:
@@ -346,8 +375,12 @@ def _rejected(report: Report, lang: str) -> str:
     )
     head = "".join(f"<th>{_t('report.column.' + c, lang)}</th>"
                    for c in ("file", "line", "column", "pointer", "reason"))
+    n = len(report.problems)
+    fold = " open" if n <= _OPEN_UP_TO else ""
     return (f'<section id="rejected"><h2>{_t("report.rejected", lang)}</h2>'
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>\n")
+            f"<details{fold}><summary>{_t('report.html.show-rejected', lang, count=n)}</summary>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>"
+            "</section>\n")
 
 
 def _controls(report: Report, summary: Summary, lang: str) -> str:
@@ -415,11 +448,9 @@ def iter_html(report: Report, lang: str = "en",
         head.append("</div></section>\n")
     head.append(f'<section id="findings"><h2>{_t("report.html.findings", lang)}</h2>')
     head.append(_controls(report, summary, lang))
-    cols = "".join(f"<th>{_t('report.column.' + c, lang)}</th>" for c in
+    cols = "".join(f"<div>{_t('report.column.' + c, lang)}</div>" for c in
                    ("severity", "rule", "contact", "message", "statement", "file"))
-    widths = "".join(f'<col style="width:{w}%">' for w in (8, 14, 17, 39, 13, 9))
-    head.append(f'<table class="findings"><colgroup>{widths}</colgroup>'
-                f"<thead><tr>{cols}</tr></thead><tbody>\n")
+    head.append(f'<div class="findings"><div class="fh">{cols}</div>\n')
     yield "".join(head)
 
     labels = _field_labels(report, lang)
@@ -432,7 +463,7 @@ def iter_html(report: Report, lang: str = "en",
         if len(batch) >= 500:
             yield "".join(batch)
             batch = []
-    batch.append("</tbody></table></section>\n")
+    batch.append("</div></section>\n")
     batch.append(_contacts(report, lang))
     batch.append(_rejected(report, lang))
     batch.append(f"<script>{_SCRIPT}</script>\n</body>\n</html>\n")
