@@ -75,7 +75,10 @@ def _add_report_options(
         "--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)"
     )
     p.add_argument(
-        "--format", choices=formats, default="text", help="output format (default: text)"
+        "--format",
+        choices=formats,
+        default=None,
+        help="output format (default: from the --output file's extension, else text)",
     )
     p.add_argument(
         "--lang", choices=LANGS, default="en", help="language of messages and dates (default: en)"
@@ -86,6 +89,7 @@ def _add_report_options(
         help="write the report to FILE (needed for xlsx; CSV as UTF-8 with BOM, for Excel, "
         "its rejected records to FILE.rejected.csv)",
     )
+    p.set_defaults(report_formats=tuple(formats))
     p.add_argument(
         "--delimiter",
         choices=(",", ";"),
@@ -381,8 +385,8 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     from . import report as reports
 
     chunks: Iterable[str]
-    fmt = args.format
     output = getattr(args, "output", None)
+    fmt = args.format or _format_of(output, args.report_formats)
     if fmt == "text":
         limit = getattr(args, "limit", None)
         chunks = [reports.render_text(report, args.lang, limit_per_rule=limit)]
@@ -418,6 +422,17 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
             _write_rejected_csv(report, args, output)
     else:
         out.writelines(chunks)
+
+
+def _format_of(output: str | None, formats: Sequence[str]) -> str:
+    """The format an ``--output`` file's extension names (``report.xlsx``), if the command
+    writes it; else text."""
+    if output:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        ext = "html" if ext == "htm" else ext
+        if ext in formats:
+            return ext
+    return "text"
 
 
 def rejected_csv_path(output: str) -> str:

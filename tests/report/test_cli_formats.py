@@ -63,7 +63,7 @@ def test_audit_html_is_written_with_its_charts(tmp_path: Path,
     import json
 
     findings = json.loads(json_text)["findings"]
-    assert text.count("<tr data-rule=") == len(findings)  # the same findings as the JSON
+    assert text.count('<div class="f" data-rule=') == len(findings)  # the same findings as the JSON
 
 
 @pytest.mark.parametrize("command", [["lint"], ["banner", "examples/banners/klaro/preselected.js",
@@ -112,3 +112,34 @@ def test_csv_output_puts_rejected_rows_in_their_own_file(tmp_path: Path) -> None
     rows = rejected.splitlines()
     assert rows[0] == "Fil;Linje;Kolonne;JSON-peker;Årsak"
     assert len(rows) == 3 and all("contacts.jsonl;" in r for r in rows[1:])  # both records
+
+
+@pytest.mark.parametrize(("name", "start"), [("r.xlsx", b"PK"), ("r.html", b"<!DOCTYPE html>"),
+                                             ("r.json", b"{"), ("r.txt", b"gdpr-policy ")])
+def test_the_output_file_extension_chooses_the_format(
+        name: str, start: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / name
+    code, stdout, err = _run(*AUDIT, "--output", str(out))
+    assert code == 1 and stdout == "" and err == ""
+    assert out.read_bytes().startswith(start)
+
+
+def test_an_explicit_format_wins_over_the_extension(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "r.html"
+    _run(*AUDIT, "--format", "json", "--output", str(out))
+    assert out.read_text("utf-8").startswith("{")
+
+
+def test_missing_report_extra_is_named_by_the_cli(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    import sys
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setitem(sys.modules, "pygal", None)
+    out = tmp_path / "r.html"
+    code, _, err = _run(*AUDIT, "--format", "html", "--output", str(out))
+    assert code == 2 and "pip install 'gdpr-policy[report]'" in err
+    assert not out.exists() or out.read_text("utf-8") == ""

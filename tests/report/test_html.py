@@ -187,3 +187,33 @@ def test_missing_pygal_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_any_report_has_one_row_per_finding_and_parses(report: Report) -> None:
     page = _parse(render_html(report))
     assert len(page.rows) == len(report.findings)
+
+
+def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> None:
+    base = SAMPLE_REGISTRY["sample.late-answer"]
+
+    def sent(subject: str, first: dt.datetime, count: int) -> object:
+        finding = base.finding(subject, location=Location(file="c.jsonl", line=1),
+                               evidence={"first_send_at": first, "send_count": count})
+        return finding.model_copy(update={"rule": "marketing.after-opt-out"})
+
+    report = Report(
+        policy=PolicyRef(id="p", version="1"), command="audit", timezone="Europe/Oslo",
+        findings=(
+            # 23:30 UTC on 31 January is 00:30 on 1 February in Oslo
+            sent("a", dt.datetime(2024, 1, 31, 23, 30, tzinfo=dt.UTC), 3),
+            sent("b", dt.datetime(2024, 2, 10, 12, 0, tzinfo=dt.UTC), 2),
+            sent("c", dt.datetime(2024, 3, 1, 12, 0, tzinfo=dt.UTC), 1),
+        ),
+    )
+    charts = dict(draw_charts(report, "sv"))
+    svg = charts["Mejl skickade efter avregistrering, efter månaden för det första"]
+    labels = re.findall(r">(20\d\d-\d\d)<", svg)
+    assert sorted(set(labels)) == ["2024-02", "2024-03"]  # no January: that send was in February
+    values = re.findall(r'class="value[^"]*"[^>]*>(\d+)<', svg)
+    assert sorted(set(map(int, values))) == [1, 5]  # 3 + 2 in February, 1 in March
+
+
+def test_golden(golden) -> None:
+    # the page without charts (their SVG is pygal's, which may change between its versions)
+    golden("report.html", render_html(sample_report(), "nb"))
