@@ -89,7 +89,7 @@ def test_summary_first_then_charts_findings_contacts_and_rejected_rows() -> None
     assert page.tags[0] == ("html", {"lang": "nb"})
     text = " ".join(page.text)
     assert "7 funn — feil: 0, advarsler: 7, merknader: 0" in text
-    assert "Tidspunkter vises i behandlingsansvarliges tidssone, Europe/Oslo." in text
+    assert "Tidspunkter vises i den behandlingsansvarliges tidssone, Europe/Oslo." in text
     assert "30. nov. 2024 00:00" in text and "2024-11-29T23:00" not in text
     assert "personvernforordningen art. 12 nr. 3" in text
     assert "contacts.jsonl:9:3: bad" in text  # the rejected row with its located reason
@@ -207,7 +207,7 @@ def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> N
         ),
     )
     charts = dict(draw_charts(report, "sv"))
-    svg = charts["Mejl skickade efter avregistrering, efter månaden för det första"]
+    svg = charts["Mejl skickade efter avregistrering, fördelade på månaden för det första sådana mejlet"]
     labels = re.findall(r">(20\d\d-\d\d)<", svg)
     assert sorted(set(labels)) == ["2024-02", "2024-03"]  # no January: that send was in February
     values = re.findall(r'class="value[^"]*"[^>]*>(\d+)<', svg)

@@ -136,12 +136,12 @@ def test_no_findings_with_rejected_records_says_the_answer_is_incomplete() -> No
     report = Report(policy=PolicyRef(id="p", version="1"), command="audit", inputs=(
         _unreadable("a.csv"), InputStats(file="b.csv", read=2, evaluated=2, rejected=0)))
     line = render_text(report).splitlines()[2]
-    assert line == ("No findings in the 2 records evaluated; 1 could not be evaluated "
+    assert line == ("No findings in 2 evaluated records; 1 could not be evaluated "
                     "(see Rejected records).")
     one = Report(policy=PolicyRef(id="p", version="1"), command="audit", inputs=(
         _unreadable("a.csv"), InputStats(file="b.csv", read=1, evaluated=1, rejected=0)))
     assert render_text(one, "nb").splitlines()[2].startswith(
-        "Ingen funn i den 1 posten som ble vurdert")
+        "Ingen funn i 1 vurdert post;")
 
 
 def test_times_are_shown_in_the_report_zone_and_the_zone_is_said() -> None:
