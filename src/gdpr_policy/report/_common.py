@@ -155,6 +155,12 @@ _ART = re.compile(r"^Art\. (\d+)(?:\((\d+)\))?(?:\(([a-z])\))?$")
 
 @lru_cache(maxsize=1024)
 def _legal_text(ref: str, lang: str) -> str:
+    # a national act is cited by its own name, without the country, in its own language
+    # ("markedsføringsloven § 15" in Bokmål, "lag 1930:173" in Swedish)
+    own = {"nb": "NO ", "sv": "SE "}.get(lang)
+    if own and ref.startswith(own):
+        rest = ref[len(own):]
+        return rest if rest[:3].isupper() else rest[:1].lower() + rest[1:]
     try:
         parsed = LegalRef.model_validate(ref)
     except ValueError:
@@ -163,13 +169,7 @@ def _legal_text(ref: str, lang: str) -> str:
              Instrument.EPRIVACY: "eprivacy"}
     key = names.get(parsed.instrument)
     if key is None:
-        # a national act is cited by its own name: without the country in its own language
-        # ("markedsføringsloven § 15" in Bokmål); EDPB papers and cases as written
-        own = {"nb": "NO ", "sv": "SE "}.get(lang)
-        if own and ref.startswith(own):
-            rest = ref[len(own):]
-            return rest if rest[:3].isupper() else rest[:1].lower() + rest[1:]
-        return ref
+        return ref  # EDPB papers and cases as written
     instrument = report_text(f"report.instrument.{key}", lang)
     article, paragraph, point = parsed.article, parsed.paragraph, parsed.point
     if parsed.recital is not None:
