@@ -236,7 +236,11 @@ def test_a_missing_file_prints_no_pass(tmp_path: Path, lang: str) -> None:
     assert code == 2
     assert not any(word in out for word in ("No findings", "Ingen funn", "Inga fynd"))
     assert "other files" not in out and "andre filene" not in out and "andra filerna" not in out
-    assert "1 " in out.splitlines()[-2] and "nonexistent" not in out
+    # the verdict comes first and says nothing was read (issue 13); the summary ends with
+    # how many files could not be read (issue 12)
+    assert out.splitlines()[2].startswith(
+        {"en": "Nothing was read: ", "nb": "Ingenting ble lest: ", "sv": "Ingenting lästes: "}[lang])
+    assert "1 " in out.splitlines()[-1] and "nonexistent" not in out
     # the rejection names the file once, then what was expected
     rejected = next(line for line in out.splitlines() if line.startswith("  " + str(missing)))
     assert rejected.count(str(missing)) == 1

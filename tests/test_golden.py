@@ -13,8 +13,9 @@ version is written as ``@VERSION@`` in the golden files, so that a release does
 not rewrite them; everything else must match byte for byte.
 
 To regenerate after an intended change, run
-``GDPR_POLICY_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review
-the diff.
+``GDPR_POLICY_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py``: each
+differing file is rewritten and its test fails; review the diff and run again.
+The expected bytes are always read before the run writes anything.
 """
 
 from __future__ import annotations
@@ -93,12 +94,38 @@ def test_output_matches_the_golden_file(
     assert code == exit_code
     _, second = _run(argv)
     assert first == second, "the same input gave different output"
-    golden = GOLDEN / name
-    if UPDATE:
-        golden.write_bytes(_normalized(first))
-    assert golden.exists(), f"missing {golden}: run with GDPR_POLICY_UPDATE_GOLDEN=1"
-    assert _normalized(first) == golden.read_bytes()
+    check_golden(GOLDEN / name, _normalized(first))
+
+
+def check_golden(path: Path, actual: bytes, update: bool = UPDATE) -> None:
+    """Compare ``actual`` with the golden file as it was before this run.
+
+    The expected bytes are read before anything is written, so an update run
+    can never compare a file with what it just wrote: it rewrites a differing
+    file and still fails, and the next run (after a review of the diff) passes.
+    """
+    expected = path.read_bytes() if path.exists() else None
+    if expected == actual:
+        return
+    if update:
+        path.write_bytes(actual)
+        pytest.fail(f"{path} rewritten: review the diff and run again")
+    assert expected is not None, f"missing {path}: run with GDPR_POLICY_UPDATE_GOLDEN=1"
+    assert actual == expected, f"output differs from {path}"
 
 
 def test_every_golden_file_has_a_case() -> None:
     assert sorted(p.name for p in GOLDEN.iterdir()) == sorted(c[0] for c in CASES)
+
+
+def test_an_update_run_cannot_pass_against_what_it_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "x.text"
+    path.write_bytes(b"old\n")
+    with pytest.raises(pytest.fail.Exception, match="rewritten"):
+        check_golden(path, b"new\n", update=True)
+    assert path.read_bytes() == b"new\n"  # rewritten for review ...
+    check_golden(path, b"new\n", update=True)  # ... and only a later run passes
+    with pytest.raises(AssertionError, match="differs"):
+        check_golden(path, b"newer\n", update=False)
+    with pytest.raises(AssertionError, match="missing"):
+        check_golden(tmp_path / "none", b"x", update=False)

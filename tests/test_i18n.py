@@ -11,17 +11,36 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdpr_policy import REGISTRY, Message, UsageError, load_all_rules
-from gdpr_policy.i18n import LANGUAGES, format_value, has_message, render, translate
+from gdpr_policy.i18n import (
+    LANGUAGES,
+    PLURAL_COUNTS,
+    format_value,
+    has_message,
+    language_name,
+    render,
+    translate,
+)
 from gdpr_policy.i18n.compile import LOCALES, compiled
 
 
-def _catalogs() -> dict[tuple[str, str], dict[str, str]]:
-    out: dict[tuple[str, str], dict[str, str]] = {}
+def _entries() -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """Every catalog's messages as code -> forms (one form, or one per plural form)."""
+    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
     for po in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
         with po.open("rb") as fh:
             cat = read_po(fh)
-        out[(po.parts[-3], po.stem)] = {str(m.id): str(m.string) for m in cat if m.id}
+        out[(po.parts[-3], po.stem)] = {
+            (m.id[0] if isinstance(m.id, tuple) else str(m.id)):
+            (tuple(m.string) if isinstance(m.string, tuple) else (str(m.string),))
+            for m in cat if m.id
+        }
     return out
+
+
+def _catalogs() -> dict[tuple[str, str], dict[str, str]]:
+    # plural forms joined, so that a check of the text covers every form
+    return {key: {c: "\n".join(forms) for c, forms in msgs.items()}
+            for key, msgs in _entries().items()}
 
 
 def _fields(template: str) -> set[str]:
@@ -158,9 +177,9 @@ def test_render_equals_the_string_formatter_for_every_template(
     from gdpr_policy import i18n
 
     lang, code = entry
-    template = translate(code, lang)
-    values = {name: data.draw(_VALUES) for name in _fields(template)
+    values = {name: data.draw(_VALUES) for name in _fields(translate(code, lang))
               if data.draw(st.integers(0, 4))}
+    template = translate(code, lang, i18n.plural_count(values))  # the form of the count
     try:
         want = i18n._Formatter(lang).vformat(template, (), i18n._Defaulting(values))
     except (ValueError, TypeError, UsageError) as exc:
@@ -177,3 +196,150 @@ def test_a_template_with_more_than_plain_fields_goes_to_the_string_formatter() -
         ("due ", "date", "short"), (", {", None, ""), ("literal}", None, ""))
     for odd in ("{a.b}", "{a[0]}", "{a!r}", "{a:{b}}", "{0}"):
         assert i18n._pieces(odd) is None, odd
+
+
+def test_plural_entries_have_every_form_with_the_same_placeholders_and_a_count() -> None:
+    entries = _entries()
+    plural = {(d, c) for (lang, d), msgs in entries.items() for c, f in msgs.items() if len(f) > 1}
+    assert ("request", "request.late") in plural
+    for domain, code in plural:
+        english = entries[("en", domain)][code]
+        fields = _fields(english[0])
+        assert fields & set(PLURAL_COUNTS), f"{code}: no count among {sorted(fields)}"
+        for lang in LANGUAGES:
+            forms = entries[(lang, domain)][code]
+            assert len(forms) == 2, f"{lang}/{code}: en, nb and sv have two plural forms"
+            assert all(_fields(f) == fields for f in forms), f"{lang}/{code} placeholders"
+            po = LOCALES / lang / "LC_MESSAGES" / f"{domain}.po"
+            assert "Plural-Forms: nplurals=2; plural=(n != 1);" in po.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [
+        ("en", "1 marketing e-mail sent", "9 marketing e-mails sent"),
+        ("nb", "1 markedsførings-e-post sendt", "9 markedsførings-e-poster sendt"),
+        ("sv", "1 marknadsföringsmejl skickat", "9 marknadsföringsmejl skickade"),
+    ],
+)
+def test_plural_form_follows_the_count(lang: str, one: str, many: str) -> None:
+    assert render(Message.of("marketing.no-basis", count=1), lang).startswith(one)
+    assert render(Message.of("marketing.no-basis", count=9), lang).startswith(many)
+    assert render(Message.of("marketing.no-basis", count=0), lang).startswith(many.replace("9", "0"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "many"),
+    [("en", "1 day after", "9 days after"), ("nb", "1 dag etter", "9 dager etter"),
+     ("sv", "1 dag efter", "9 dagar efter")],
+)
+def test_days_are_counted_without_brackets(lang: str, one: str, many: str) -> None:
+    def late(days: int) -> str:
+        return render(Message.of("request.late", days=days, responded=dt.date(2026, 4, 8),
+                                 due=dt.date(2026, 4, 7)), lang)
+
+    assert one in late(1)
+    assert many in late(9)
+    assert "(s)" not in late(9) and "(er)" not in late(9) and "(ar)" not in late(9)
+
+
+def test_a_plural_entry_without_a_count_takes_its_first_form() -> None:
+    assert translate("request.late", "nb").startswith("Besvart {responded}, {days} dag etter")
+    assert has_message("request.late", "sv")
+
+
+def test_language_codes_are_written_as_names() -> None:
+    assert language_name("en", "en") == "English"
+    assert language_name("en", "nb") == "engelsk"
+    assert language_name("sv", "sv") == "svenska"
+    assert language_name("nb", "en") == "Norwegian Bokmål"
+    assert language_name("pt-BR", "en") == "Portuguese (Brazil)"
+    assert language_name("not a language", "nb") == "not a language"
+    msg = Message.of("banner.no-reject-first-layer", lang="en")
+    assert render(msg, "nb").startswith("Første lag på engelsk har")
+    assert render(msg, "sv").startswith("Första lagret på engelska har")
+
+
+def test_times_are_rendered_in_the_controllers_zone_by_babel() -> None:
+    # 2024-11-29T23:00Z is 30 November in Oslo: the issue's example
+    cutoff = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)
+    assert format_value(cutoff, "en", tz="Europe/Oslo") == "30 Nov 2024 00:00"
+    assert format_value(cutoff, "nb", tz="Europe/Oslo") == "30. nov. 2024 00:00"
+    assert format_value(cutoff, "sv", tz="Europe/Stockholm") == "30 nov. 2024 00:00"
+    # across the spring DST change: 01:30Z is 03:30 summer time in Oslo
+    assert format_value(dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC), "en",
+                        tz="Europe/Oslo") == "29 Mar 2026 03:30"
+    assert format_value(dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC), "en",
+                        tz="Europe/Oslo") == "29 Mar 2026 01:30"
+    # dates have no zone: the locale's way only
+    assert format_value(dt.date(2024, 2, 29), "nb", tz="Europe/Oslo") == "29. feb. 2024"
+    # an explicit spec and the ISO form still apply, the latter in the zone
+    assert format_value(cutoff, "en", "iso", tz="Europe/Oslo") == "2024-11-30T00:00+01:00"
+    # without a zone, ISO 8601 in the value's own offset, as before
+    assert format_value(cutoff, "en") == "2024-11-29T23:00+00:00"
+    msg = Message.of("retention.inactive-not-deactivated", last_activity=cutoff, cutoff=cutoff)
+    assert "30 Nov 2024 00:00" in render(msg, "en", tz="Europe/Oslo")
+
+
+def test_a_list_of_language_codes_is_a_list_of_names() -> None:
+    msg = Message.of("banner.cookie-wall", languages=["en", "nb"])
+    assert render(msg, "en").endswith("refuse in English and Norwegian Bokmål.")
+    assert render(msg, "nb").endswith("avvise på engelsk og norsk bokmål.")
+    assert render(msg, "sv").endswith("avvisa på engelska och norskt bokmål.")
+
+
+def test_babel_writes_the_time_of_day_as_hh_mm_in_every_locale() -> None:
+    # _local appends HH:mm itself instead of asking Babel per value: the locales agree
+    from babel.dates import format_time
+
+    from gdpr_policy.i18n import _BABEL_LOCALE
+
+    for locale in _BABEL_LOCALE.values():
+        assert format_time(dt.time(7, 5), "short", locale=locale) == "07:05"
+
+
+@pytest.mark.parametrize(
+    ("lang", "cited"),
+    [("en", "which GDPR Art. 26(2) requires"),
+     ("nb", "som personvernforordningen art. 26 nr. 2 krever"),
+     ("sv", "som dataskyddsförordningen artikel 26.2 kräver")],
+)
+def test_a_legal_reference_in_a_message_value_is_cited_the_readers_way(
+        lang: str, cited: str) -> None:
+    # the lint's notice omission carries the article it cites as a value (issue 11);
+    # the reader sees it as the report's own references are written (issue 13)
+    msg = Message.of("policy.notice-omission", item="transfers", article="GDPR Art. 26(2)")
+    assert cited in render(msg, lang)
+    assert format_value("not a reference", lang, "legal") == "not a reference"
+
+
+@pytest.mark.parametrize(
+    ("code", "values", "one", "many"),
+    [
+        ("marketing.after-untimed-opt-out", {"last": "x", "how": "y"},
+         {"en": "1 marketing e-mail sent", "nb": "1 markedsførings-e-post sendt",
+          "sv": "1 marknadsföringsmejl skickat"},
+         {"en": "2 marketing e-mails sent", "nb": "2 markedsførings-e-poster sendt",
+          "sv": "2 marknadsföringsmejl skickade"}),
+        ("retention.deactivated-marketed", {"deactivated_at": "x"},
+         {"en": "1 marketing e-mail sent", "nb": "1 markedsførings-e-post sendt",
+          "sv": "1 marknadsföringsmejl skickat"},
+         {"en": "2 marketing e-mails sent", "nb": "2 markedsførings-e-poster sendt",
+          "sv": "2 marknadsföringsmejl skickade"}),
+        ("audit.rule-not-evaluated.columns", {"rule": "r", "source": "s", "needs": "n"},
+         {"en": "for 1 record of", "nb": "for 1 post i", "sv": "för 1 post i"},
+         {"en": "for 2 records of", "nb": "for 2 poster i", "sv": "för 2 poster i"}),
+        ("restriction.processed", {"restricted_at": "x"},
+         {"en": "1 e-mail that is not transactional was sent",
+          "nb": "1 e-post som ikke er transaksjonell, sendt",
+          "sv": "1 mejl som inte är transaktionellt"},
+         {"en": "2 e-mails that are not transactional were sent",
+          "nb": "2 e-poster som ikke er transaksjonelle, sendt",
+          "sv": "2 mejl som inte är transaktionella"}),
+    ],
+)
+def test_counts_in_the_audit_messages_of_issues_10_and_15_take_their_plural_form(
+        code: str, values: dict[str, str], one: dict[str, str], many: dict[str, str]) -> None:
+    for lang in LANGUAGES:
+        assert one[lang] in render(Message.of(code, count=1, **values), lang), lang
+        assert many[lang] in render(Message.of(code, count=2, **values), lang), lang

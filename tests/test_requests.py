@@ -377,7 +377,7 @@ def test_answered_a_day_late() -> None:
     )
     assert f.location is not None and f.location.pointer == "/requests/0/response/responded_at"
     assert render(f.message, "en") == (
-        "Answered on 2026-04-08, 1 day(s) after the deadline of 2026-04-07, "
+        "Answered on 2026-04-08, 1 day after the deadline of 2026-04-07, "
         "without a valid extension."
     )
     assert LegalRef.parse("GDPR Art. 12(3)") in f.legal

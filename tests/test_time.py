@@ -889,7 +889,12 @@ def test_my_catalogs_agree_on_codes_and_placeholders(domain: str) -> None:
     catalogs = {}
     for lang in LANGUAGES:
         with (LOCALES / lang / "LC_MESSAGES" / f"{domain}.po").open("rb") as fh:
-            catalogs[lang] = {m.id: m.string for m in read_po(fh) if m.id}
+            # a plural entry (msgid_plural) as its forms joined: each form is checked
+            catalogs[lang] = {
+                (m.id[0] if isinstance(m.id, tuple) else m.id):
+                ("\n".join(m.string) if isinstance(m.string, tuple) else m.string)
+                for m in read_po(fh) if m.id
+            }
     assert catalogs["en"].keys() == catalogs["nb"].keys() == catalogs["sv"].keys()
     for code, en in catalogs["en"].items():
         assert _placeholders(catalogs["nb"][code]) == _placeholders(en), code

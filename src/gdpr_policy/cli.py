@@ -28,7 +28,7 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 LANGS = ("en", "nb", "sv")
-REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "csv")
+REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "csv", "html", "xlsx")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,10 +75,26 @@ def _add_report_options(
         "--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)"
     )
     p.add_argument(
-        "--format", choices=formats, default="text", help="output format (default: text)"
+        "--format",
+        choices=formats,
+        default=None,
+        help="output format (default: from the --output file's extension, else text)",
     )
     p.add_argument(
         "--lang", choices=LANGS, default="en", help="language of messages and dates (default: en)"
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE (needed for xlsx; CSV as UTF-8 with BOM, for Excel, "
+        "its rejected records to FILE.rejected.csv)",
+    )
+    p.set_defaults(report_formats=tuple(formats))
+    p.add_argument(
+        "--delimiter",
+        choices=(",", ";"),
+        default=",",
+        help="csv: the field separator; ';' for Norwegian and Swedish Excel (default: ,)",
     )
     p.add_argument(
         "--fail-on",
@@ -91,7 +107,7 @@ def _add_report_options(
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from ._lint import lint_policy
     from ._rules import REGISTRY
-    from .report import PolicyRef, Report, exit_code, render
+    from .report import PolicyRef, Report, exit_code
 
     if args.policy_file and args.policy and args.policy_file != args.policy:
         raise UsageError("lint: give the policy once, as POLICY or --policy")
@@ -103,8 +119,9 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         command="lint",
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("policy")),
+        timezone=policy.latest.jurisdiction().timezone,
     )
-    out.write(render(report, args.format, args.lang))
+    _write_report(report, args, out)
     return exit_code(report, args.fail_on)
 
 
@@ -151,7 +168,7 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     from .banner import read_banner
     from .banner._detect import is_translation_file
     from .banner.rules import evaluate_banner
-    from .report import InputStats, PolicyRef, Rejection, Report, exit_code, render
+    from .report import InputStats, PolicyRef, Rejection, Report, exit_code
 
     as_of = parse_as_of(args.as_of)
     version = load_policy_option(args.policy).at(as_of)
@@ -223,8 +240,9 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("banner")),
         inputs=tuple(inputs),
+        timezone=version.jurisdiction().timezone,
     )
-    out.write(render(report, args.format, args.lang))
+    _write_report(report, args, out)
     if unreadable:
         # Exit 2 even though the other files were checked: an unread file is not a pass.
         raise InputError([issue for exc in unreadable for issue in exc.issues])
@@ -312,7 +330,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from contextlib import ExitStack
 
     from .audit import SnapshotInput, audit_snapshot, classify_files, deadline_hook
-    from .report import audit_exit_code, iter_csv, iter_json, render, render_text
+    from .report import audit_exit_code
 
     policy = load_policy_option(args.policy)
     chosen: dict[str, str | None] = {}
@@ -405,33 +423,86 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             if progress is not None:
                 progress.done()
-    # JSON and CSV are written as they are made: a large audit's report is never held
-    # whole as text
+    report = report.model_copy(update={"timezone": zone})  # sorted already: no re-validation
+    _write_report(report, args, out)
+    return audit_exit_code(report, args.fail_on)
+
+
+def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
+    """Render a report in ``--format`` to ``--output`` or ``out``.
+
+    JSON and CSV are written as they are made: a large audit's report is never
+    held whole as text.
+    """
+    # each format imports only its own renderer: a CI step pays for the one it uses
+    from . import report as reports
+
     chunks: Iterable[str]
-    if args.format == "text":
-        chunks = [render_text(report, args.lang, limit_per_rule=args.limit)]
-    elif args.format == "json":
-        chunks = iter_json(report, args.lang)
-    elif args.format == "csv":
-        chunks = iter_csv(report, args.lang)
+    output = getattr(args, "output", None)
+    fmt = args.format or _format_of(output, args.report_formats)
+    if fmt == "text":
+        limit = getattr(args, "limit", None)
+        chunks = [reports.render_text(report, args.lang, limit_per_rule=limit)]
+    elif fmt == "json":
+        chunks = reports.iter_json(report, args.lang)
+    elif fmt == "csv":
+        # with --output, the rejected records go to a file of their own beside it
+        chunks = reports.iter_csv(report, args.lang, delimiter=args.delimiter,
+                                  rejected=not output)
+    elif fmt == "html":
+        # drawn here, at the edge (pygal reads its stylesheet), and before anything is
+        # written: without the report extra the command fails with nothing half-made
+        chunks = reports.iter_html(report, args.lang, reports.draw_charts(report, args.lang))
+    elif fmt == "xlsx":
+        if not output:
+            raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        reports.write_xlsx(report, output, args.lang)
+        return
     else:
-        chunks = [render(report, args.format, args.lang)]
-    if args.output:
+        chunks = [reports.render(report, fmt, args.lang)]
+    if output:
         try:
             with open(
-                args.output,
+                output,
                 "w",
-                encoding="utf-8-sig" if args.format == "csv" else "utf-8",
+                encoding="utf-8-sig" if fmt == "csv" else "utf-8",
                 newline="",
             ) as fh:
                 fh.writelines(chunks)
         except OSError as exc:
-            raise UsageError(
-                f"--output: cannot write {args.output}: {exc.strerror or exc}"
-            ) from exc
+            raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+        if fmt == "csv":
+            _write_rejected_csv(report, args, output)
     else:
         out.writelines(chunks)
-    return audit_exit_code(report, args.fail_on)
+
+
+def _format_of(output: str | None, formats: Sequence[str]) -> str:
+    """The format an ``--output`` file's extension names (``report.xlsx``), if the command
+    writes it; else text."""
+    if output:
+        ext = os.path.splitext(output)[1].lower().lstrip(".")
+        ext = "html" if ext == "htm" else ext
+        if ext in formats:
+            return ext
+    return "text"
+
+
+def rejected_csv_path(output: str) -> str:
+    """Where ``--output FILE.csv`` puts the rejected records: ``FILE.rejected.csv``."""
+    stem, dot, ext = output.rpartition(".")
+    return f"{stem}.rejected.{ext}" if dot and "/" not in ext else f"{output}.rejected.csv"
+
+
+def _write_rejected_csv(report: Any, args: argparse.Namespace, output: str) -> None:
+    from .report import iter_rejected_csv
+
+    path = rejected_csv_path(output)
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.writelines(iter_rejected_csv(report, args.lang, delimiter=args.delimiter))
+    except OSError as exc:
+        raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _workers(text: str) -> int | str:
@@ -521,7 +592,7 @@ def _build_parser() -> tuple[
         help="format of the files (default: detect from content)",
     )
     p.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default: today)")
-    _add_report_options(p, ("text", "json", "sarif", "junit", "github"))
+    _add_report_options(p, ("text", "json", "sarif", "junit", "github", "csv", "html", "xlsx"))
     handlers["banner"] = _cmd_banner
 
     p = sub.add_parser(
@@ -582,12 +653,7 @@ def _build_parser() -> tuple[
         metavar="N",
         help="text output: findings shown per rule (default: 20)",
     )
-    p.add_argument(
-        "--output",
-        metavar="FILE",
-        help="write the report to FILE (CSV as UTF-8 with BOM, for Excel)",
-    )
-    _add_report_options(p, ("text", "json", "csv"))
+    _add_report_options(p, ("text", "json", "csv", "html", "xlsx"))
 
     from . import _cli_deadline, _cli_init
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
@@ -11,6 +12,7 @@ from gdpr_policy import i18n
 from gdpr_policy._messages import Location, Message
 from gdpr_policy._rules import Finding, Severity
 from gdpr_policy.report import PolicyRef, Report, render_json, report_json
+from gdpr_policy.report._common import message_text
 from gdpr_policy.report._json import finding_json
 from gdpr_policy.report._model import jsonable
 from strategies.report import (
@@ -65,12 +67,79 @@ def test_findings_carry_what_the_report_holds() -> None:
     assert data["summary"] == report.summary.model_dump(mode="json")
 
 
+def _plain(value: object) -> object:
+    # the JSON value of evidence, written here without the renderer's own helpers
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return value
+
+
+def _expected(report: Report) -> dict[str, object]:
+    """The report's JSON as the documented shape says, built from the model's fields."""
+    s = report.summary
+    return {
+        "tool": {"name": report.tool.name, "version": report.tool.version},
+        "policy": {"id": report.policy.id, "version": report.policy.version},
+        "findings": [
+            {
+                "rule": f.rule,
+                "code": f.message.code,
+                "severity": f.severity.value,
+                "subject": f.subject,
+                "location": {
+                    "file": f.location.file if f.location else None,
+                    "line": f.location.line if f.location else None,
+                    "column": f.location.column if f.location else None,
+                    "pointer": f.location.pointer if f.location else None,
+                },
+                "message": message_text(f, "en"),
+                "evidence": _plain(f.evidence),
+                "references": {"legal": [str(r) for r in f.legal],
+                               "statement": [s.clause for s in f.statement]},
+            }
+            for f in report.findings
+        ],
+        "summary": {
+            "command": report.command, "findings": len(report.findings),
+            "by_severity": dict(s.by_severity), "by_rule": dict(s.by_rule),
+            "files": s.files, "files_with_findings": s.files_with_findings,
+            "read": sum(i.read for i in report.inputs),
+            "evaluated": sum(i.evaluated for i in report.inputs),
+            "rejected": sum(i.rejected for i in report.inputs),
+        },
+        "inputs": [
+            {"file": i.file, "read": i.read, "evaluated": i.evaluated, "rejected": i.rejected,
+             "problems": [{"file": p.file, "line": p.line, "column": p.column,
+                           "pointer": p.pointer, "reason": p.reason} for p in i.problems]}
+            for i in report.inputs
+        ],
+    }
+
+
 @given(reports())
 def test_same_report_gives_identical_bytes_and_valid_json(report: Report) -> None:
     text = render_json(report)
     assert text == render_json(Report.model_validate(report.model_dump()))
+    # decoded by the standard library, compared with the model read field by field
+    assert json.loads(text) == _expected(report)
     assert json.loads(text) == report_json(report)
     text.encode("utf-8")  # no lone surrogate can reach the output
+
+
+def test_the_sample_report_decodes_to_its_fields_in_key_order() -> None:
+    report = sample_report()
+    decoded = json.loads(render_json(report))
+    assert decoded == _expected(report)
+    assert list(decoded) == list(_expected(report))
+    for item in decoded["findings"]:
+        assert list(item) == ["rule", "code", "severity", "subject", "location", "message",
+                              "evidence", "references"]
 
 
 def test_messages_are_rendered_in_the_requested_language() -> None:

@@ -78,3 +78,22 @@ def test_any_report_is_well_formed_and_deterministic(report: Report) -> None:
     text = render_junit(report)
     ET.fromstring(text)
     assert text == render_junit(Report.model_validate(report.model_dump()))
+
+
+def test_an_unreadable_file_has_no_passing_case() -> None:
+    from gdpr_policy.report import InputStats, PolicyRef, Rejection
+
+    stats = InputStats(file="nope.js", read=1, evaluated=0, rejected=1, problems=(
+        Rejection(file="nope.js", reason="nope.js: expected a readable file"),))
+    report = Report(policy=PolicyRef(id="p", version="1"), command="banner",
+                    rules=("sample.pre-ticked", "sample.late-answer"), inputs=(stats,))
+    root = ET.fromstring(render_junit(report))
+    cases = list(root.iter("testcase"))
+    assert len(cases) == 3
+    passing = [c for c in cases if not list(c)]
+    assert passing == []
+    assert [c.get("name") for c in cases if c.find("skipped") is not None] == [
+        "sample.late-answer", "sample.pre-ticked"]
+    assert root.get("skipped") == "2" and root.get("errors") == "1"
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("skipped") == "2"

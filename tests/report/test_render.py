@@ -11,6 +11,7 @@ from gdpr_policy.report import (
     render,
     render_csv,
     render_github,
+    render_html,
     render_json,
     render_junit,
     render_sarif,
@@ -25,6 +26,7 @@ _DIRECT = {
     "junit": render_junit,
     "github": render_github,
     "csv": render_csv,
+    "html": render_html,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import given
 
 from gdpr_policy import i18n
 from gdpr_policy._messages import Location
-from gdpr_policy.report import InputStats, PolicyRef, Report, render_text
+from gdpr_policy.report import InputStats, PolicyRef, Rejection, Report, render_text
 from gdpr_policy.report._model import finding_file
 from strategies.report import SAMPLE_REGISTRY, hostile_report, reports, sample_report
 
@@ -24,8 +25,13 @@ def test_golden(golden, lang: str) -> None:
 
 
 def _catalog(lang: str) -> dict[str, str]:
+    # plural entries as their forms joined, so that every form is checked
     with (_LOCALES / lang / "LC_MESSAGES" / "report.po").open("rb") as fh:
-        return {m.id: m.string for m in read_po(fh) if m.id}
+        return {
+            (m.id[0] if isinstance(m.id, tuple) else m.id):
+            ("\n".join(m.string) if isinstance(m.string, tuple) else m.string)
+            for m in read_po(fh) if m.id
+        }
 
 
 def test_report_codes_exist_in_every_language_with_the_same_placeholders() -> None:
@@ -37,6 +43,7 @@ def test_report_codes_exist_in_every_language_with_the_same_placeholders() -> No
         code
         for module in package.glob("*.py")
         for code in re.findall(r'"(report\.[a-z.-]+)"', module.read_text("utf-8"))
+        if not code.endswith(".")  # a prefix, completed in the code (report.field.X ...)
     }
     severities = {f"report.severity.{s}" for s in ("error", "warning", "note")}
     assert len(used) > 10
@@ -45,8 +52,13 @@ def test_report_codes_exist_in_every_language_with_the_same_placeholders() -> No
         fields = set(re.findall(r"{(\w+)", english))
         for lang in ("nb", "sv"):
             assert set(re.findall(r"{(\w+)", catalogs[lang][code])) == fields, (code, lang)
-            if code not in ("report.header", "report.total"):
+            if code not in _SAME_WORD:
                 assert catalogs[lang][code] != english, (code, lang)
+
+
+# words that are the same in all three languages
+_SAME_WORD = {"report.header", "report.total", "report.field.status", "report.column.file",
+              "report.column.rule", "report.column.contact", "report.html.policy"}
 
 
 def test_findings_are_grouped_by_file_then_line() -> None:
@@ -77,14 +89,18 @@ def test_counts_and_reconciliation_are_printed(lang: str) -> None:
     )
     assert total in text
     for rule_id, count in s.by_rule.items():
-        assert re.search(rf"^  {re.escape(rule_id)} +{count}$", text, re.M)
-    assert text.rstrip("\n").endswith(
-        i18n.translate("report.counts", lang).format(
-            errors=s.by_severity["error"],
-            warnings=s.by_severity["warning"],
-            notes=s.by_severity["note"],
-        )
+        assert re.search(rf"^  {re.escape(rule_id)} +{count}\b", text, re.M)
+    # the verdict comes first, right after the header, then the summary, then the findings
+    lines = text.splitlines()
+    assert lines[2] == i18n.translate("report.verdict", lang, s.findings).format(
+        count=s.findings,
+        errors=s.by_severity["error"],
+        warnings=s.by_severity["warning"],
+        notes=s.by_severity["note"],
     )
+    first_finding = min(i for i, line in enumerate(lines) if line in report.files)
+    assert lines.index(i18n.translate("report.per-rule", lang)) < first_finding
+    assert lines.index(i18n.translate("report.inputs", lang)) < first_finding
     for problem in report.problems:
         assert problem.reason in text
 
@@ -103,6 +119,54 @@ def test_no_findings_is_said_on_one_line(lang: str) -> None:
     assert text.rstrip("\n").endswith(" — " + clean)
 
 
+def _unreadable(file: str = "nope.js") -> InputStats:
+    return InputStats(file=file, read=1, evaluated=0, rejected=1, problems=(
+        Rejection(file=file, reason=f"{file}: expected a readable file, found No such file"),))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_a_report_that_read_nothing_says_so_and_never_no_findings(lang: str) -> None:
+    report = Report(policy=PolicyRef(id="p", version="1"), command="banner",
+                    inputs=(_unreadable(),))
+    text = render_text(report, lang)
+    assert i18n.translate("report.no-findings", lang) not in text
+    assert text.splitlines()[2].startswith(
+        {"en": "Nothing was read: ", "nb": "Ingenting ble lest: ", "sv": "Ingenting lästes: "}[lang])
+    assert "nope.js" in text.splitlines()[2]
+    # an empty file (read 0) read nothing either
+    empty = Report(policy=PolicyRef(id="p", version="1"), command="audit",
+                   inputs=(InputStats(file="e.csv", read=0, evaluated=0, rejected=0),))
+    assert render_text(empty, lang).splitlines()[2].startswith(
+        i18n.translate("report.nothing-read", lang).split(":")[0])
+
+
+def test_no_findings_with_rejected_records_says_the_answer_is_incomplete() -> None:
+    report = Report(policy=PolicyRef(id="p", version="1"), command="audit", inputs=(
+        _unreadable("a.csv"), InputStats(file="b.csv", read=2, evaluated=2, rejected=0)))
+    line = render_text(report).splitlines()[2]
+    assert line == ("No findings in 2 evaluated records; 1 could not be evaluated "
+                    "(see Rejected records).")
+    one = Report(policy=PolicyRef(id="p", version="1"), command="audit", inputs=(
+        _unreadable("a.csv"), InputStats(file="b.csv", read=1, evaluated=1, rejected=0)))
+    assert render_text(one, "nb").splitlines()[2].startswith(
+        "Ingen funn i 1 vurdert post;")
+
+
+def test_times_are_shown_in_the_report_zone_and_the_zone_is_said() -> None:
+    rule = SAMPLE_REGISTRY["sample.late-answer"]
+    when = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)
+    finding = rule.finding("r1", location=Location(file="a.jsonl", line=1), days_late=1, due=when)
+    report = Report(policy=PolicyRef(id="p", version="1"), command="audit",
+                    findings=(finding,), timezone="Europe/Oslo")
+    text = render_text(report, "nb")
+    assert "Europe/Oslo" in text.splitlines()[1]
+    assert "30. nov. 2024 00:00" in text
+    assert "2024-11-29T23:00" not in text
+    # legal references as a Norwegian reader cites them
+    assert "personvernforordningen art. 12 nr. 3" in text
+    assert "Europe/Oslo" not in render_text(sample_report(), "nb")  # no times, no zone line
+
+
 def test_limit_per_rule_shows_the_first_findings_and_says_how_many_more() -> None:
     rule = SAMPLE_REGISTRY["sample.pre-ticked"]
     fs = [
@@ -113,7 +177,7 @@ def test_limit_per_rule_shows_the_first_findings_and_says_how_many_more() -> Non
     text = render_text(report, limit_per_rule=3)
     shown = re.findall(r"^  (\d+)  error  sample\.pre-ticked", text, re.M)
     assert shown == ["1", "2", "3"]
-    assert i18n.translate("report.more").format(count=4, rule="sample.pre-ticked") in text
+    assert "… 4 more findings of sample.pre-ticked not shown" in text
     assert re.search(r"^  sample\.pre-ticked  7$", text, re.M)
 
 
@@ -130,14 +194,18 @@ def test_hostile_strings_cannot_reach_the_terminal() -> None:
 def _expected_lines(report: Report) -> int:
     files = {finding_file(f) for f in report.findings}
     findings = 2 * len(report.findings) + len(files) + (len(files) - 1)  # headers and gaps
-    header = 2
-    per_rule = 1 + len(report.summary.by_rule) + 1  # blank line before, heading, rows
+    header = 4  # header, blank, verdict, blank
+    by_rule = [n for n in report.summary.by_rule.values() if n or not report.nothing_read]
+    per_rule = (1 + len(by_rule)) if by_rule else 0
+    clauses = {str(c) for f in report.findings for c in f.statement}
+    per_clause = (1 + len(clauses)) if clauses else 0
     inputs = (1 + len(report.inputs) + (len(report.inputs) > 1)) if report.inputs else 0
     rejected = (1 + len(report.problems)) if report.problems else 0
-    unreadable = report.command == "banner" and any(
+    unreadable = int(report.command == "banner" and any(
         i.read and not i.evaluated for i in report.inputs
-    )
-    return header + findings + per_rule + inputs + rejected + int(unreadable) + 1
+    ))
+    summary = per_rule + per_clause + inputs + rejected + unreadable
+    return header + summary + (1 if summary and findings else 0) + max(findings, 0)
 
 
 @given(reports())
@@ -146,3 +214,16 @@ def test_any_report_has_one_line_per_finding_part(report: Report) -> None:
     assert "\x1b" not in text
     if report.findings:
         assert len(text.splitlines()) == _expected_lines(report)
+
+
+def test_a_report_that_read_nothing_lists_no_rule_with_zero_findings() -> None:
+    # a 0 beside a rule that ran on no record would read as a pass (issues 10 and 13)
+    report = Report(policy=PolicyRef(id="p", version="1"), command="banner",
+                    inputs=(_unreadable(),), rules=("sample.pre-ticked",))
+    assert report.summary.by_rule == {"sample.pre-ticked": 0}
+    text = render_text(report)
+    assert "sample.pre-ticked" not in text
+    read = InputStats(file="ok.js", read=1, evaluated=1, rejected=0)
+    both = Report(policy=PolicyRef(id="p", version="1"), command="banner",
+                  inputs=(_unreadable(), read), rules=("sample.pre-ticked",))
+    assert re.search(r"^  sample\.pre-ticked +0\b", render_text(both), re.M)

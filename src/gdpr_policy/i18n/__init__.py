@@ -6,8 +6,21 @@ first dot: ``policy``, ``consent``, ``banner``, ``request``, ``time`` ...), in
 A msgid is the code; a msgstr is a ``str.format`` template over the message
 values. Date and date-time values take a format spec: ``{due}`` or ``{due:iso}``
 gives ``2026-04-07``; ``{due:weekday}``, ``{due:short}``, ``{due:medium}``,
-``{due:long}`` and ``{due:full}`` are formatted by Babel in the chosen locale.
+``{due:long}`` and ``{due:full}`` are formatted by Babel in the chosen locale;
+``{lang:language}`` writes a language code as the language's name and
+``{article:legal}`` a legal reference as the reader's language cites it
+(``GDPR Art. 26(2)`` is ``personvernforordningen art. 26 nr. 2`` in Bokmål).
 Lists are joined the locale's way (``a, b and c``).
+
+A message whose wording depends on a number has plural forms in the catalog
+(``msgid_plural`` with one ``msgstr[i]`` per form of the language's
+``Plural-Forms``); the number is the message value named ``count``, ``days``,
+``months`` or ``n`` (the first of those present, see :data:`PLURAL_COUNTS`).
+
+Reports for people render in the controller's time zone: with ``tz`` (an IANA
+zone name), a date-time without a spec is converted to that zone and written the
+locale's way by Babel (``30. juni 2023 00:00`` in Bokmål) and a date likewise
+(``30. juni 2023``); without ``tz`` both stay ISO 8601, as machine formats need.
 
 The ``.mo`` files are read with the standard library, so rendering costs no
 Babel import until a date needs a localized format. ``tests/test_i18n.py``
@@ -20,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import string
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -29,9 +43,12 @@ from .._messages import Message
 
 __all__ = [
     "LANGUAGES",
+    "PLURAL_COUNTS",
     "Lang",
     "format_value",
     "has_message",
+    "language_name",
+    "plural_count",
     "render",
     "render_message",
     "translate",
@@ -41,6 +58,8 @@ Lang = Literal["en", "nb", "sv"]
 LANGUAGES: tuple[Lang, ...] = ("en", "nb", "sv")
 _BABEL_LOCALE = {"en": "en_GB", "nb": "nb_NO", "sv": "sv_SE"}
 _DATE_SPECS = frozenset({"short", "medium", "long", "full"})
+#: The message values that choose a plural form, in order of preference.
+PLURAL_COUNTS: tuple[str, ...] = ("count", "days", "months", "n")
 
 
 def _check_lang(lang: str) -> Lang:
@@ -59,11 +78,16 @@ def _catalog(lang: str, domain: str) -> gettext.NullTranslations | None:
         return gettext.GNUTranslations(fh)
 
 
-def _lookup(code: str, lang: str) -> str | None:
+def _lookup(code: str, lang: str, n: int | None = None) -> str | None:
     domain = code.split(".", 1)[0]
     cat = _catalog(lang, domain)
     if cat is None:
         return None
+    if n is not None:  # a plural entry's form for n; a plain entry is not found this way
+        text = cat.ngettext(code, code, n)
+        if text != code:
+            return text
+    # a plain entry, or a plural entry's first form (gettext falls back to it)
     text = cat.gettext(code)
     return None if text == code else text
 
@@ -73,22 +97,80 @@ def has_message(code: str, lang: str = "en") -> bool:
     return _lookup(code, _check_lang(lang)) is not None
 
 
-def translate(code: str, lang: str = "en") -> str:
-    """The raw template of a code; English, then the code itself, as fallbacks."""
+def translate(code: str, lang: str = "en", n: int | None = None) -> str:
+    """The raw template of a code (its plural form for ``n``); English, then the code."""
     lang = _check_lang(lang)
-    return _lookup(code, lang) or _lookup(code, "en") or code
+    return _lookup(code, lang, n) or _lookup(code, "en", n) or code
 
 
-def format_value(value: Any, lang: str = "en", spec: str = "") -> str:
-    """Format one message value for ``lang`` (see the module docstring for specs)."""
+def plural_count(values: Mapping[str, Any]) -> int | None:
+    """The number that chooses a message's plural form (see :data:`PLURAL_COUNTS`)."""
+    for name in PLURAL_COUNTS:
+        value = values.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
+@cache
+def language_name(code: str, lang: str = "en") -> str:
+    """The name of a language (``en``, ``nb``, ``sv-SE`` ...) in ``lang``, by Babel.
+
+    ``Første lag på engelsk``, never ``på språket en``; a code Babel does not
+    know is returned as given.
+    """
+    from babel import Locale, UnknownLocaleError
+
     lang = _check_lang(lang)
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_BABEL_LOCALE[lang])
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return str(name) if name else code
+
+
+@lru_cache(maxsize=4096)
+def _local_date(value: dt.date, lang: str) -> str:
+    # a report repeats the same few days (a cutoff, a deadline) thousands of times
+    from babel.dates import format_date
+
+    return str(format_date(value, "medium", locale=_BABEL_LOCALE[lang]))
+
+
+@cache
+def _zone(tz: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(tz)
+
+
+def _local(value: dt.date, lang: str, tz: str) -> str:
+    if not isinstance(value, dt.datetime):
+        return _local_date(value, lang)
+    if value.tzinfo is None:  # never guessed: a naive time is shown as it is
+        return value.isoformat(timespec="minutes")
+    local = value.astimezone(_zone(tz))
+    # en_GB, nb_NO and sv_SE all write the time of day as 24-hour HH:mm
+    return f"{_local_date(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
+
+
+def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = None) -> str:
+    """Format one message value for ``lang``, times in zone ``tz`` (see the module docstring)."""
+    lang = _check_lang(lang)
+    if tz is not None and spec == "" and isinstance(value, dt.date):
+        return _local(value, lang, tz)
     if isinstance(value, dt.datetime):
+        if tz is not None and value.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            value = value.astimezone(ZoneInfo(tz))
         if spec in ("", "iso"):
-            return (
+            iso: str = (
                 value.isoformat(timespec="minutes")
                 if value.second == 0 and value.microsecond == 0
                 else value.isoformat()
             )
+            return iso
         from babel.dates import format_datetime
 
         if spec == "weekday":
@@ -105,7 +187,7 @@ def format_value(value: Any, lang: str = "en", spec: str = "") -> str:
             return str(format_date(value, spec, locale=_BABEL_LOCALE[lang]))
         raise UsageError(f"unknown date format spec {spec!r}")
     if isinstance(value, (list, tuple)):
-        items = [format_value(v, lang, spec) for v in value]
+        items = [format_value(v, lang, spec, tz) for v in value]
         if not items:
             return "-"
         from babel.lists import format_list
@@ -115,19 +197,27 @@ def format_value(value: Any, lang: str = "en", spec: str = "") -> str:
         return translate("core.yes" if value else "core.no", lang)
     if value is None:
         return "-"
+    if spec == "language" and isinstance(value, str):
+        return language_name(value, lang)
+    if spec == "legal" and isinstance(value, str):
+        # the report's citation forms (report.ref.*), imported here only when used
+        from ..report._common import legal_text
+
+        return legal_text(value, lang)
     if spec:
         return format(value, spec)
     return str(value)
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, tz: str | None = None) -> None:
         self.lang = lang
+        self.tz = tz
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, _Missing):
             return str(value)  # shown as {name}; a format spec cannot apply to it
-        return format_value(value, self.lang, format_spec)
+        return format_value(value, self.lang, format_spec, self.tz)
 
 
 _Piece = tuple[str, str | None, str]
@@ -151,19 +241,19 @@ def _pieces(template: str) -> tuple[_Piece, ...] | None:
     return tuple(out)
 
 
-def render(message: Message, lang: str = "en") -> str:
-    """Render a message in ``lang``; a missing value renders as ``{name}``."""
+def render(message: Message, lang: str = "en", tz: str | None = None) -> str:
+    """Render a message in ``lang``, times in zone ``tz``; a missing value renders as ``{name}``."""
     lang = _check_lang(lang)
-    template = translate(message.code, lang)
+    values = message.values
+    template = translate(message.code, lang, plural_count(values))
     pieces = _pieces(template)
     if pieces is None:
-        return _Formatter(lang).vformat(template, (), _Defaulting(message.values))
-    values = message.values
+        return _Formatter(lang, tz).vformat(template, (), _Defaulting(values))
     out: list[str] = []
     for literal, name, spec in pieces:
         out.append(literal)
         if name is not None:
-            out.append(format_value(values[name], lang, spec) if name in values
+            out.append(format_value(values[name], lang, spec, tz) if name in values
                        else "{" + name + "}")
     return "".join(out)
 

@@ -1,4 +1,4 @@
-"""Reports of findings and their renderers: text, JSON, SARIF, JUnit, GitHub and CSV.
+"""Reports of findings and their renderers: text, JSON, SARIF, JUnit, GitHub, CSV, HTML, XLSX.
 
 Every command that reports findings (``lint``, ``banner``, ``audit``) builds
 one :class:`Report` and hands it to :func:`render` with a format and a
@@ -31,12 +31,15 @@ from ._model import (
 )
 
 if TYPE_CHECKING:
-    from ._csv import CSV_COLUMNS, iter_csv, render_csv
+    from ._charts import draw_charts
+    from ._csv import CSV_COLUMNS, iter_csv, iter_rejected_csv, render_csv
     from ._github import render_github
+    from ._html import iter_html, render_html
     from ._json import iter_json, render_json, report_json
     from ._junit import render_junit
     from ._sarif import render_sarif, sarif_log
     from ._text import render_text
+    from ._xlsx import write_xlsx
 
 __all__ = [
     "CSV_COLUMNS",
@@ -53,12 +56,16 @@ __all__ = [
     "Summary",
     "ToolInfo",
     "audit_exit_code",
+    "draw_charts",
     "exit_code",
     "iter_csv",
+    "iter_html",
     "iter_json",
+    "iter_rejected_csv",
     "render",
     "render_csv",
     "render_github",
+    "render_html",
     "render_json",
     "render_junit",
     "render_sarif",
@@ -66,18 +73,23 @@ __all__ = [
     "report_json",
     "sarif_log",
     "sort_findings",
+    "write_xlsx",
 ]
 
-Format = Literal["text", "json", "sarif", "junit", "github", "csv"]
+Format = Literal["text", "json", "sarif", "junit", "github", "csv", "html"]
 FORMATS: tuple[Format, ...] = get_args(Format)
 
 
 # A command renders one format: each renderer module is imported when it is first asked for.
 _RENDERERS: dict[str, str] = {
+    "draw_charts": "._charts",
     "CSV_COLUMNS": "._csv",
     "iter_csv": "._csv",
+    "iter_rejected_csv": "._csv",
     "render_csv": "._csv",
     "render_github": "._github",
+    "iter_html": "._html",
+    "render_html": "._html",
     "iter_json": "._json",
     "render_json": "._json",
     "report_json": "._json",
@@ -85,6 +97,7 @@ _RENDERERS: dict[str, str] = {
     "render_sarif": "._sarif",
     "sarif_log": "._sarif",
     "render_text": "._text",
+    "write_xlsx": "._xlsx",
 }
 
 

@@ -9,21 +9,34 @@ forge a line of the report or reorder what a reader sees.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from .. import i18n
 from .._errors import UsageError
 from .._messages import Message, MessageValue
+from .._refs import Instrument, LegalRef
 from .._rules import REGISTRY, Finding, Registry, Severity
-from ._model import Report
+from ._model import Report, Summary
 
 __all__ = [
     "RuleMeta",
+    "by_clause",
     "check_lang",
+    "contact_of",
+    "evidence_columns",
+    "evidence_text",
+    "has_times",
+    "legal_text",
     "message_text",
     "report_text",
     "rule_meta",
+    "verdict",
     "visible",
     "xml_safe",
 ]
@@ -114,19 +127,20 @@ def rule_meta(rule_id: str, report: Report, lang: str, registry: Registry = REGI
     )
 
 
-def message_text(finding: Finding, lang: str) -> str:
-    """The finding's message in ``lang``; without a template, the code and its values.
+def message_text(finding: Finding, lang: str, tz: str | None = None) -> str:
+    """The finding's message in ``lang`` (times in zone ``tz``); else the code and its values.
 
     The fallback keeps the values visible when a catalog lacks the code, so a
     missing translation never hides why a rule fired.
     """
     code = finding.message.code
     if i18n.has_message(code, lang) or i18n.has_message(code, "en"):
-        return i18n.render(finding.message, lang)
+        return i18n.render(finding.message, lang, tz)
     if not finding.message.values:
         return code
     values = ", ".join(
-        f"{k}={i18n.format_value(v, lang)}" for k, v in sorted(finding.message.values.items())
+        f"{k}={i18n.format_value(v, lang, tz=tz)}"
+        for k, v in sorted(finding.message.values.items())
     )
     return f"{code} ({values})"
 
@@ -134,3 +148,131 @@ def message_text(finding: Finding, lang: str) -> str:
 def report_text(code: str, lang: str, **values: MessageValue) -> str:
     """A message of the report itself (``report`` domain) in ``lang``."""
     return i18n.render(Message(code=code, values=dict(values)), lang)
+
+
+_ART = re.compile(r"^Art\. (\d+)(?:\((\d+)\))?(?:\(([a-z])\))?$")
+
+
+@lru_cache(maxsize=1024)
+def _legal_text(ref: str, lang: str) -> str:
+    # a national act is cited by its own name, without the country, in its own language
+    # ("markedsføringsloven § 15" in Bokmål, "lag 1930:173" in Swedish)
+    own = {"nb": "NO ", "sv": "SE "}.get(lang)
+    if own and ref.startswith(own):
+        rest = ref[len(own):]
+        return rest if rest[:3].isupper() else rest[:1].lower() + rest[1:]
+    try:
+        parsed = LegalRef.model_validate(ref)
+    except ValueError:
+        return ref
+    names = {Instrument.GDPR: "gdpr", Instrument.REG_1182_71: "reg-1182-71",
+             Instrument.EPRIVACY: "eprivacy"}
+    key = names.get(parsed.instrument)
+    if key is None:
+        return ref  # EDPB papers and cases as written
+    instrument = report_text(f"report.instrument.{key}", lang)
+    article, paragraph, point = parsed.article, parsed.paragraph, parsed.point
+    if parsed.recital is not None:
+        return report_text("report.ref.recital", lang, instrument=instrument,
+                           recital=parsed.recital)
+    if article is None and parsed.part and (m := _ART.match(parsed.part)):
+        article = int(m[1])
+        paragraph = int(m[2]) if m[2] else None
+        point = m[3]
+    if article is None:
+        return f"{instrument} {parsed.part}" if parsed.part else instrument
+    if paragraph is None:
+        return report_text("report.ref.article", lang, instrument=instrument, article=article)
+    if point is None:
+        return report_text("report.ref.paragraph", lang, instrument=instrument,
+                           article=article, paragraph=paragraph)
+    return report_text("report.ref.point", lang, instrument=instrument, article=article,
+                       paragraph=paragraph, point=point)
+
+
+def legal_text(ref: object, lang: str) -> str:
+    """A legal reference as a reader of ``lang`` cites it.
+
+    ``GDPR Art. 12(3)`` is ``personvernforordningen art. 12 nr. 3`` in Bokmål
+    and ``dataskyddsförordningen artikel 12.3`` in Swedish; references the
+    catalog has no form for are shown as written.
+    """
+    return _legal_text(str(ref), lang)
+
+
+def contact_of(finding: Finding) -> str:
+    """The contact a finding is about, for grouping: its e-mail, else its record id or subject."""
+    evidence = finding.evidence
+    for key in ("email", "record_id"):
+        value = evidence.get(key)
+        if isinstance(value, str) and value:
+            return value.lower() if key == "email" else value
+    return finding.subject
+
+
+# evidence fields a reader looks for first; the rest follow sorted
+_FIRST = ("name", "firstname", "lastname", "email", "record_id", "request_id")
+
+
+def evidence_columns(findings: Iterable[Finding]) -> list[str]:
+    """The evidence keys of some findings: who first (name, e-mail, ids), then sorted."""
+    keys: set[str] = set()
+    for finding in findings:
+        keys.update(finding.evidence)
+    return [k for k in _FIRST if k in keys] + sorted(keys.difference(_FIRST))
+
+
+def evidence_text(value: Any, lang: str, tz: str | None) -> str:
+    """One evidence value as a person reads it: times in zone ``tz``, lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, dt.date)):
+        return i18n.format_value(value, lang, tz=tz)
+    if isinstance(value, list | tuple):
+        return "; ".join(evidence_text(v, lang, tz) for v in value)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}={evidence_text(v, lang, tz)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def has_times(report: Report) -> bool:
+    """Whether a finding's message or evidence holds a date-time (then its zone is said)."""
+    for finding in report.findings:
+        for values in (finding.message.values, finding.evidence):
+            for value in values.values():
+                if isinstance(value, dt.datetime) or (
+                    isinstance(value, list) and any(isinstance(v, dt.datetime) for v in value)
+                ):
+                    return True
+    return False
+
+
+def by_clause(report: Report) -> dict[str, int]:
+    """Findings per statement clause (a finding citing two clauses counts under each)."""
+    counts: Counter[str] = Counter()
+    for finding in report.findings:
+        counts.update({str(s) for s in finding.statement})
+    return dict(sorted(counts.items()))
+
+
+def verdict(report: Report, lang: str, summary: Summary | None = None) -> str:
+    """The first thing a reader needs: findings by severity, or that nothing was read.
+
+    A report that evaluated no record never says "No findings.": it says
+    nothing was read, and which inputs. ``summary`` saves deriving it again.
+    """
+    summary = summary or report.summary
+    if report.nothing_read:
+        return report_text("report.nothing-read", lang,
+                           files=[visible(i.file) for i in report.inputs])
+    if not report.findings:
+        if summary.rejected:
+            return report_text("report.no-findings-incomplete", lang,
+                               count=summary.evaluated, rejected=summary.rejected)
+        return report_text("report.no-findings", lang)
+    return report_text("report.verdict", lang, count=summary.findings,
+                       errors=summary.by_severity["error"],
+                       warnings=summary.by_severity["warning"],
+                       notes=summary.by_severity["note"])

@@ -91,13 +91,23 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
     inputs = {i.file: i for i in report.inputs}
 
     suites: list[str] = []
-    total_tests = total_failures = total_errors = 0
+    total_tests = total_failures = total_errors = total_skipped = 0
+    not_read = report_text("report.junit-not-read", lang)
     for file in report.files:
         cases: list[str] = []
-        failures = 0
+        failures = skipped = 0
+        stats = inputs.get(file)
+        # a file of which no record was evaluated passed no rule: its cases are skipped
+        unread = stats is not None and stats.evaluated == 0
         for rule_id in rules:
             fired = by_case.get((file, rule_id))
             head = f'    <testcase classname="{_attr(file)}" name="{_attr(rule_id)}"'
+            if not fired and unread:
+                skipped += 1
+                cases.append(head + ">")
+                cases.append(f'      <skipped message="{_attr(not_read)}"/>')
+                cases.append("    </testcase>")
+                continue
             if not fired:
                 cases.append(head + "/>")
                 continue
@@ -112,7 +122,6 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
             )
             cases.append("    </testcase>")
         errors = 0
-        stats = inputs.get(file)
         if stats is not None and stats.rejected:
             errors = 1
             cases.extend(_records_case(stats, lang))
@@ -120,9 +129,10 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
         total_tests += tests
         total_failures += failures
         total_errors += errors
+        total_skipped += skipped
         suites.append(
             f'  <testsuite name="{_attr(file)}" tests="{tests}" failures="{failures}" '
-            f'errors="{errors}" skipped="0">'
+            f'errors="{errors}" skipped="{skipped}">'
         )
         suites.append("    <properties>")
         for name, value in (
@@ -139,6 +149,6 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<testsuites name="{_attr(name)}" tests="{total_tests}" failures="{total_failures}" '
-        f'errors="{total_errors}" skipped="0">'
+        f'errors="{total_errors}" skipped="{total_skipped}">'
     )
     return "\n".join([head, *suites, "</testsuites>"]) + "\n"

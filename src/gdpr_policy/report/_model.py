@@ -222,6 +222,20 @@ class Report(BaseModel):
     # validated even when left out, so that it always holds the findings' rules
     rules: tuple[str, ...] = Field(default=(), validate_default=True)
     inputs: tuple[InputStats, ...] = ()
+    #: the controller's IANA time zone: the reports for people show times in it
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"expected an IANA time zone such as Europe/Oslo, got {value!r}") from None
+        return value
 
     @model_validator(mode="wrap")
     @classmethod
@@ -283,6 +297,11 @@ class Report(BaseModel):
             evaluated=sum(i.evaluated for i in self.inputs),
             rejected=sum(i.rejected for i in self.inputs),
         )
+
+    @property
+    def nothing_read(self) -> bool:
+        """Whether the report had inputs but evaluated none of their records."""
+        return bool(self.inputs) and not any(i.evaluated for i in self.inputs)
 
     @property
     def problems(self) -> tuple[Rejection, ...]:

@@ -1,18 +1,29 @@
-"""The human report: findings grouped by file then line, counts, and the reconciliation.
+"""The human report: summary first, then findings grouped by file then line.
 
 Layout::
 
-    gdpr-policy 0.1.0 — banner — policy inmeta version 3
+    gdpr-policy 0.1.0 — banner — policy inmeta version 3 (policy file privacy/policy.yaml)
+    Times are shown in the controller's time zone, Europe/Oslo.
+
+    1 finding — errors: 1, warnings: 0, notes: 0
+
+    Findings per rule
+      banner.preselected  1  A category is enabled before consent
+    Findings per statement clause
+      S25  1
+    Records per input
+      config.js  read 1 = evaluated 1 + rejected 0
 
     config.js
       12:5  error  banner.preselected  The category "analytics" is on by default.
           subject: analytics · legal: GDPR Recital 32 · statement: S25
 
-    Findings per rule
-      banner.preselected  1
-    Records per input
-      config.js  read 1 = evaluated 1 + rejected 0
-    errors: 1, warnings: 0, notes: 0
+A run with no finding and no rejected record is the header line alone, ending
+in ``— no findings; files: 1, read 1 = evaluated 1`` (a pre-commit hook prints
+every line). Otherwise the first line after the header is the verdict: the findings by severity, or
+"Nothing was read: …" when no record of any input could be evaluated (never
+"No findings." then). Messages and legal references are in the report's
+language, times in the report's zone (:attr:`Report.timezone`).
 
 Every string that came from an input (file names, subjects, messages,
 pointers, reasons) is passed through :func:`visible`, so ANSI escapes, other
@@ -24,9 +35,20 @@ codes of the ``report`` domain, in English, Bokmål or Swedish.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from .._rules import Finding
-from ._common import check_lang, message_text, report_text, visible
+from ._common import (
+    by_clause,
+    check_lang,
+    has_times,
+    legal_text,
+    message_text,
+    report_text,
+    rule_meta,
+    verdict,
+    visible,
+)
 from ._model import Report, finding_file
 
 __all__ = ["render_text"]
@@ -46,14 +68,14 @@ def _where(finding: Finding) -> str:
     return text
 
 
-def _finding_lines(finding: Finding, lang: str) -> list[str]:
+def _finding_lines(finding: Finding, lang: str, tz: str | None) -> list[str]:
     severity = report_text(f"report.severity.{finding.severity.value}", lang)
-    head = (
-        f"  {_where(finding)}  {severity}  {finding.rule}  {visible(message_text(finding, lang))}"
-    )
+    message = visible(message_text(finding, lang, tz))
+    head = f"  {_where(finding)}  {severity}  {finding.rule}  {message}"
     details = [report_text("report.subject", lang, subject=visible(finding.subject))]
     if finding.legal:
-        details.append(report_text("report.legal", lang, refs="; ".join(map(str, finding.legal))))
+        refs = "; ".join(legal_text(r, lang) for r in finding.legal)
+        details.append(report_text("report.legal", lang, refs=refs))
     if finding.statement:
         details.append(
             report_text("report.statement", lang, refs=", ".join(map(str, finding.statement)))
@@ -61,14 +83,74 @@ def _finding_lines(finding: Finding, lang: str) -> list[str]:
     return [head, "      " + _SEP.join(details)]
 
 
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    # columns padded to their widest cell, the last one left as it is
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return ["  " + "  ".join([c.ljust(w) for c, w in zip(r, widths, strict=False)] + [r[-1]]).rstrip()
+            for r in rows]
+
+
+def _title(rule_id: str, report: Report, lang: str) -> str:
+    title = rule_meta(rule_id, report, lang).title
+    return "" if title == rule_id else title
+
+
+def _summary(report: Report, lang: str) -> list[str]:
+    summary = report.summary
+    out: list[str] = []
+    # When nothing was read no rule was evaluated on anything: a 0 would read as a pass.
+    by_rule = {r: n for r, n in summary.by_rule.items() if n or not report.nothing_read}
+    if by_rule:
+        out.append(report_text("report.per-rule", lang))
+        out.extend(_table([
+            (r, str(n), _title(r, report, lang)) for r, n in by_rule.items()
+        ]))
+    clauses = by_clause(report)
+    if clauses:
+        out.append(report_text("report.per-clause", lang))
+        out.extend(_table([(c, str(n)) for c, n in clauses.items()]))
+    if report.inputs:
+        out.append(report_text("report.inputs", lang))
+        rows = [
+            (visible(i.file),
+             report_text("report.reconciliation", lang, read=i.read, evaluated=i.evaluated,
+                         rejected=i.rejected))
+            for i in report.inputs
+        ]
+        if len(report.inputs) > 1:
+            rows.append((
+                report_text("report.total", lang),
+                report_text("report.reconciliation", lang, read=summary.read,
+                            evaluated=summary.evaluated, rejected=summary.rejected),
+            ))
+        out.extend(_table(rows))
+    if report.problems:
+        out.append(report_text("report.rejected", lang))
+        for p in report.problems:
+            where = p.file + (f":{p.line}" if p.line is not None else "")
+            where += f":{p.column}" if p.line is not None and p.column is not None else ""
+            where += f"#{p.pointer}" if p.pointer else ""
+            out.append(f"  {visible(where)}: {visible(p.reason)}")
+    unreadable = sum(1 for i in report.inputs if i.read and not i.evaluated)
+    if report.command == "banner" and unreadable:
+        # Each banner file is one record: a rejected one is a file that could not be read.
+        # When no file was read there are no "other files" that were checked.
+        code = "banner.none-read" if unreadable == len(report.inputs) else "report.unreadable"
+        out.append(report_text(code, lang, count=unreadable, files=len(report.inputs)))
+    return out
+
+
 def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None = None) -> str:
-    """The human-readable report in ``lang``.
+    """The human-readable report in ``lang``: verdict and summary first, then the findings.
 
     ``limit_per_rule`` shows only the first findings of each rule (in the
     stable order) and says how many more there are; the counts always cover
     every finding.
     """
     check_lang(lang)
+    tz = report.timezone
     header = report_text(
         "report.header",
         lang,
@@ -86,8 +168,9 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
         )
     elif report.policy.given is False:
         header += " " + report_text("report.policy-bundled", lang)
-    if not report.findings and not report.problems:
+    if not report.findings and not report.problems and not report.nothing_read:
         # A clean run is one line (pre-commit prints every line of a hook's output).
+        # Never when nothing was read: that is no pass, and the verdict below says so.
         if not report.inputs:
             return header + " — " + report_text("report.no-findings", lang) + "\n"
         summary = report.summary
@@ -95,7 +178,14 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
             "report.clean", lang, files=len(report.inputs), read=summary.read,
             evaluated=summary.evaluated,
         ) + "\n"
-    out = [header, ""]
+    out = [header]
+    if tz is not None and has_times(report):
+        out.append(report_text("report.timezone", lang, zone=tz))
+    out += ["", verdict(report, lang), ""]
+    summary_lines = _summary(report, lang)
+    if summary_lines:
+        out += [*summary_lines, ""]
+
     shown: Counter[str] = Counter()
     hidden: Counter[str] = Counter()
     current: str | None = None
@@ -110,73 +200,9 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
                 out.append("")
             out.append(visible(file))
             current = file
-        out.extend(_finding_lines(finding, lang))
-    if not report.findings and not report.problems:
-        # Not when an input was rejected: "No findings." above "could not be read" reads
-        # as a pass to whoever only looks at the first lines.
-        out.append(report_text("report.no-findings", lang))
+        out.extend(_finding_lines(finding, lang, tz))
     for rule_id in sorted(hidden):
         out.append(report_text("report.more", lang, count=hidden[rule_id], rule=rule_id))
-    out.append("")
-
-    summary = report.summary
-    if summary.by_rule:
-        out.append(report_text("report.per-rule", lang))
-        width = max(len(r) for r in summary.by_rule)
-        out.extend(f"  {r.ljust(width)}  {n}" for r, n in summary.by_rule.items())
-
-    if report.inputs:
-        out.append(report_text("report.inputs", lang))
-        rows = [
-            (
-                visible(i.file),
-                report_text(
-                    "report.reconciliation",
-                    lang,
-                    read=i.read,
-                    evaluated=i.evaluated,
-                    rejected=i.rejected,
-                ),
-            )
-            for i in report.inputs
-        ]
-        if len(report.inputs) > 1:
-            rows.append(
-                (
-                    report_text("report.total", lang),
-                    report_text(
-                        "report.reconciliation",
-                        lang,
-                        read=summary.read,
-                        evaluated=summary.evaluated,
-                        rejected=summary.rejected,
-                    ),
-                )
-            )
-        width = max(len(name) for name, _ in rows)
-        out.extend(f"  {name.ljust(width)}  {line}" for name, line in rows)
-
-    if report.problems:
-        out.append(report_text("report.rejected", lang))
-        for p in report.problems:
-            where = p.file + (f":{p.line}" if p.line is not None else "")
-            where += f":{p.column}" if p.line is not None and p.column is not None else ""
-            where += f"#{p.pointer}" if p.pointer else ""
-            out.append(f"  {visible(where)}: {visible(p.reason)}")
-
-    unreadable = sum(1 for i in report.inputs if i.read and not i.evaluated)
-    if report.command == "banner" and unreadable:
-        # Each banner file is one record: a rejected one is a file that could not be read.
-        # When no file was read there are no "other files" that were checked.
-        code = "banner.none-read" if unreadable == len(report.inputs) else "report.unreadable"
-        out.append(report_text(code, lang, count=unreadable, files=len(report.inputs)))
-    out.append(
-        report_text(
-            "report.counts",
-            lang,
-            errors=summary.by_severity["error"],
-            warnings=summary.by_severity["warning"],
-            notes=summary.by_severity["note"],
-        )
-    )
+    while out and out[-1] == "":
+        out.pop()
     return "\n".join(out) + "\n"
