@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 import pytest
@@ -217,3 +218,20 @@ def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> N
 def test_golden(golden) -> None:
     # the page without charts (their SVG is pygal's, which may change between its versions)
     golden("report.html", render_html(sample_report(), "nb"))
+
+
+@pytest.mark.parametrize("lang", ["en", "nb", "sv"])
+def test_the_header_says_which_policy_was_used_and_why(lang: str) -> None:
+    # as the text report's first line does (issue 12); an input path is escaped
+    from gdpr_policy import i18n
+
+    bundled = sample_report().model_copy(
+        update={"policy": PolicyRef(id="inmeta", version="1", given=False)})
+    assert html_escape(i18n.translate("report.policy-bundled", lang)) in render_html(bundled, lang)
+    given = sample_report().model_copy(update={"policy": PolicyRef(
+        id="site", version="1", source="privacy/<policy>.yaml", given=True)})
+    page = render_html(given, lang)
+    assert "privacy/&lt;policy&gt;.yaml" in page and "<policy>" not in page
+    assert i18n.translate("report.policy-bundled", lang) not in page
+    unknown = render_html(sample_report(), lang)  # a library caller: origin not known
+    assert html_escape(i18n.translate("report.policy-bundled", lang)) not in unknown

@@ -75,6 +75,15 @@ def _t(code: str, lang: str, **values: Any) -> str:
     return html.escape(report_text(code, lang, **values), quote=True)
 
 
+def _policy_origin(report: Report, lang: str) -> str:
+    # which policy was used and why, as the text report's first line says it (issue 12)
+    if report.policy.given is True:
+        return " " + _t("report.policy-given", lang, path=visible(report.policy.source or ""))
+    if report.policy.given is False:
+        return " " + _t("report.policy-bundled", lang)
+    return ""
+
+
 _STYLE = """
 :root{--err:#b3261e;--warn:#8a5300;--note:#3d5a80;--ink:#1b1b1f;--muted:#5f6368;--line:#d8d8dc}
 *{box-sizing:border-box}
@@ -429,6 +438,7 @@ def iter_html(report: Report, lang: str = "en",
         _t("report.html.policy", lang, policy=visible(report.policy.id),
            policy_version=visible(str(report.policy.version)), tool=report.tool.name,
            version=report.tool.version),
+        _policy_origin(report, lang),
         "</p>",
         (f'<p class="meta">{_t("report.timezone", lang, zone=tz)}</p>'
          if tz is not None and has_times(report) else ""),
