@@ -16,6 +16,7 @@ import io
 import json
 import re
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,15 @@ def test_the_documented_python_example_runs_as_written(monkeypatch: pytest.Monke
         exec(compile(block, "docs/audit.md", "exec"), {})
     shown = [line[2:] for line in block.splitlines() if line.startswith("# ")]
     assert out.getvalue().splitlines() == shown
+
+
+def test_the_benchmark_runs_both_engines_in_one_run_and_they_agree(tmp_path: Path) -> None:
+    # docs/audit.md's benchmark commands, on a small snapshot
+    subprocess.run([sys.executable, "benchmarks/gen_large.py", "--contacts", "400", "--out",
+                    str(tmp_path)], check=True, cwd=ROOT, capture_output=True)
+    done = subprocess.run([sys.executable, "benchmarks/audit.py", str(tmp_path), "--threads", "1",
+                           "--workers", "1"], check=True, cwd=ROOT, capture_output=True, text=True)
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert got["sends"] > 1000
+    assert got["columnar_same"] is True
+    assert got["columnar_s"] > 0

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter, ne
+from operator import attrgetter, itemgetter, ne, not_
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -38,6 +38,14 @@ _SUB = attrgetter("subscription_id")
 _STATUS = attrgetter("status")
 _EMAIL = attrgetter("email")
 _MS = itemgetter(slice(0, 23))
+
+
+def _column(col: list[Any]) -> list[str | None]:
+    """``_sends._texts``, at C level for a column of texts and numbers (list ids often are)."""
+    if None in col:
+        return _texts(col)
+    out: list[str | None] = list(map(str.strip, map(str, col)))
+    return [v or None for v in out] if "" in out else out
 
 
 def _widened(ats: list[str], fine: bool) -> list[str]:
@@ -66,14 +74,14 @@ def send_facts(batches: Iterable[SendBatch], tally: _Tally, route: dict[str, int
         cols["sid"].extend(b.sids)
         cols["rid"].extend(b.rids)
         cols["at"].extend(_widened(b.ats, b.fine))
-        cols["cid"].extend(_texts(list(map(_CID, rows))))
+        cols["cid"].extend(_column(list(map(_CID, rows))))
         cols["purpose"].extend(b._purposes)
-        cols["sub"].extend(_texts(list(map(_SUB, rows))))
-        cols["status"].extend(_texts(list(map(_STATUS, rows))))
-        unrouted = [rid not in route for rid in b.rids]
+        cols["sub"].extend(_column(list(map(_SUB, rows))))
+        cols["status"].extend(_column(list(map(_STATUS, rows))))
+        routed = list(map(route.__contains__, b.rids))
         emails: list[str | None] = [None] * len(b)
-        if any(unrouted):
-            for i in compress(range(len(b)), unrouted):
+        if not all(routed):
+            for i in compress(range(len(b)), map(not_, routed)):
                 emails[i] = norm_email(_texts([rows[i].email])[0])
         cols["email"].extend(emails)
     n = len(cols["sid"])
