@@ -95,9 +95,6 @@ class FactTables:
     def __init__(self, **tables: pa.Table) -> None:
         self.tables = tables
 
-    def __getitem__(self, name: str) -> pa.Table:
-        return self.tables[name]
-
 
 def _keys(n: int, column: list[str], default: str) -> list[int]:
     return list(compress(range(n), map(ne, column, repeat(default))))

@@ -44,11 +44,29 @@ if TYPE_CHECKING:
 
     from .._engine import SnapshotInput, _Channels, _Tally
 
-__all__ = ["RULES", "ColumnarFold", "fold_tables"]
+__all__ = ["RULES", "ColumnarFold", "fold_tables", "tallied"]
 
-#: the rule columns of the fold and the ``_Channels`` tallies they fill
-RULES = (("opt_out", "opt_out"), ("no_basis", "no_basis"), ("deactivated", "deactivated"),
-         ("restricted", "restricted"), ("untimed", "untimed"))
+#: the rule columns of the fold, named as the ``_Channels`` tallies they fill
+RULES = ("opt_out", "no_basis", "deactivated", "restricted", "untimed")
+
+
+def tallied(hits: Table) -> Table:
+    """Per rule and contact: the count, the earliest and latest send, the first send ids.
+
+    One row per hit that is among the first :data:`~..rules.MAX_EVIDENCE_SENDS`
+    of its rule and contact in log order (``rn``), or the first opt-out hit
+    under its list (``new_list``), in log order per rule and contact; every
+    row carries its group's count and times.
+    """
+    group = ibis.window(group_by=[_.rule, _.key])
+    ordered = ibis.window(group_by=[_.rule, _.key], order_by=_.seq)
+    per_list = ibis.window(group_by=[_.rule, _.key, _.list], order_by=_.seq)
+    rows = hits.mutate(
+        n=_.seq.count().over(group), first=_.at.min().over(group), last=_.at.max().over(group),
+        rn=ibis.row_number().over(ordered),
+        new_list=(_.rule == "opt_out") & (ibis.row_number().over(per_list) == 0))
+    return rows.filter((_.rn < R.MAX_EVIDENCE_SENDS) | _.new_list).order_by(
+        ["rule", "key", "seq"])
 
 
 def fold_tables(sends: Table, facts: dict[str, Table], *, listed: bool) -> tuple[Table, Table]:
@@ -104,7 +122,7 @@ def fold_tables(sends: Table, facts: dict[str, Table], *, listed: bool) -> tuple
         untimed=_.mk & (_.at >= _.u))
     parts = [flags.filter(flags[col]).select("seq", "sid", "at", "key", "list",
                                              rule=ibis.literal(col))
-             for col, _attr in RULES]
+             for col in RULES]
     hits = parts[0].union(*parts[1:], distinct=False)
     return hits, bounces
 
@@ -157,13 +175,7 @@ class ColumnarFold:
         sends = ibis.memtable(table)
         small = {name: ibis.memtable(t) for name, t in facts.tables.items()}
         hits, bounces = fold_tables(sends, small, listed=bool(channels.tables.exc))
-        # the hits are few (the sends that break a rule) and read three times: kept in a table
-        name = ibis.util.gen_name("gdpr_hits")
-        kept = self.con.create_table(name, hits, temp=True)
-        try:
-            self._tallies(kept, channels)
-        finally:
-            self.con.drop_table(name, force=True)
+        self._tallies(tallied(hits), channels)
         for key, sid, at in zip(*self._columns(bounces, ("key", "sid", "at")), strict=True):
             channels.bounce[key] = (sid, at)
 
@@ -171,20 +183,17 @@ class ColumnarFold:
         got = self.con.to_pyarrow(expr)
         return [got.column(n).to_pylist() for n in names]
 
-    def _tallies(self, hits: Table, channels: _Channels) -> None:
-        agg = hits.group_by(["rule", "key"]).aggregate(
-            n=_.seq.count(), first=_.at.min(), last=_.at.max())
-        first = hits.mutate(rn=ibis.row_number().over(group_by=[_.rule, _.key], order_by=_.seq))
-        first = first.filter(_.rn < R.MAX_EVIDENCE_SENDS).order_by(["rule", "key", "seq"])
-        tallies = {col: getattr(channels, attr) for col, attr in RULES}
-        for rule, key, n, lo, hi in zip(*self._columns(agg, ("rule", "key", "n", "first",
-                                                             "last")), strict=True):
+    def _tallies(self, rows: Table, channels: _Channels) -> None:
+        tallies = {col: getattr(channels, col) for col in RULES}
+        names = ("rule", "key", "n", "first", "last", "rn", "sid", "list", "new_list")
+        for rule, key, n, lo, hi, rn, sid, sub, new_list in zip(*self._columns(rows, names),
+                                                                 strict=True):
             h = tallies[rule]
-            h.count[key] = n
-            h.first[key] = lo
-            h.last[key] = hi
-        for rule, key, sid in zip(*self._columns(first, ("rule", "key", "sid")), strict=True):
-            tallies[rule].sids[key].append(sid)
-        lists = hits.filter(_.rule == "opt_out").select("key", "list").distinct()
-        for key, sub in zip(*self._columns(lists, ("key", "list")), strict=True):
-            channels.opt_lists.setdefault(key, set()).add(sub)
+            if rn == 0:
+                h.count[key] = n
+                h.first[key] = lo
+                h.last[key] = hi
+            if rn < R.MAX_EVIDENCE_SENDS:
+                h.sids[key].append(sid)
+            if new_list:
+                channels.opt_lists.setdefault(key, set()).add(sub)
