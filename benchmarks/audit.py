@@ -4,6 +4,11 @@
     python benchmarks/audit.py /tmp/big [--as-of 2025-06-30] [--threads N] [--workers N]
 
 Prints one JSON line: {"contacts", "sends", "audit_s", "duckdb_s", "ratio", "peak_rss_mb"},
+then, unless ``--no-columnar``, the same audit on the columnar engine
+(``engine=ibis.duckdb.connect(threads=...)``, issue 14) in the same run:
+"columnar_s", "columnar_cpu_s", "columnar_vs_python" (columnar_s / audit_s),
+"columnar_vs_sql" (columnar_s / duckdb_s) and "columnar_same" (whether its JSON
+report is byte-identical to the Python engine's, the engine's name aside),
 then what was measured: "workers" (the audit's ``workers``; by default what the
 CLI's ``--workers auto`` picks, one per CPU up to 4), "duckdb_threads"
 (DuckDB's thread count; its default is one per core) and "audit_cpu_s" (CPU
@@ -28,6 +33,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from gdpr_policy._policy import bundled_policy
 from gdpr_policy.audit import SnapshotInput, audit_snapshot, classify_files, inactivity_cutoff
@@ -129,6 +135,8 @@ def main() -> None:
     ap.add_argument("dir")
     ap.add_argument("--as-of", default="2025-06-30")
     ap.add_argument("--threads", type=int, default=0, help="DuckDB threads (0: its default)")
+    ap.add_argument("--no-columnar", action="store_true",
+                    help="do not run the audit on the columnar engine (issue 14) as well")
     ap.add_argument("--workers", type=int, default=_auto_workers(),
                     help="audit_snapshot's workers (default: as the CLI's --workers auto, "
                          "one per CPU, at most 4)")
@@ -178,7 +186,36 @@ def main() -> None:
     out["audit_cpu_s"] = round(audit_cpu_s, 3)
     if a.workers > 1:
         out["worker_peak_rss_mb"] = round(worker_peak, 1)
+    if not a.no_columnar:
+        out.update(_columnar(a, d, sel, as_of, policy, report, audit_s, duckdb_s))
     print(json.dumps(out))
+
+
+def _columnar(a: argparse.Namespace, d: Path, sel: Any, as_of: dt.date, policy: Any,
+              report: Any, audit_s: float, duckdb_s: float) -> dict[str, Any]:
+    """The same audit on the columnar engine (DuckDB through Ibis), with DuckDB's threads."""
+    import ibis
+
+    from gdpr_policy.report import iter_json
+    from gdpr_policy.report._model import ToolInfo
+
+    con = ibis.duckdb.connect(threads=a.threads) if a.threads else ibis.duckdb.connect()
+
+    def inp(name: str | None) -> SnapshotInput | None:
+        return SnapshotInput(name, (d / name).open(encoding="utf-8")) if name else None
+
+    cpu0 = _cpu()
+    t0 = time.perf_counter()
+    other = audit_snapshot(as_of=as_of, policy=policy, contacts=inp(sel.contacts),
+                           subscriptions=inp(sel.subscriptions), campaigns=inp(sel.campaigns),
+                           sends=inp(sel.sends), requests=inp(sel.requests), engine=con)
+    columnar_s = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
+    same = "".join(iter_json(other.model_copy(update={"tool": report.tool}), "en")) == "".join(
+        iter_json(report.model_copy(update={"tool": ToolInfo(engine=report.tool.engine)}), "en"))
+    return {"columnar_s": round(columnar_s, 3), "columnar_cpu_s": round(cpu, 3),
+            "columnar_vs_python": round(columnar_s / audit_s, 2),
+            "columnar_vs_sql": round(columnar_s / duckdb_s, 2), "columnar_same": same}
 
 
 if __name__ == "__main__":

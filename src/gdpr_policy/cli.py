@@ -414,6 +414,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 progress=progress,
                 workers=_auto_workers() if args.workers == "auto" else args.workers,
                 ignored_files=ignored_files,
+                engine=args.engine,
                 **inputs,
             )
         except UnicodeDecodeError as exc:
@@ -512,6 +513,13 @@ def _workers(text: str) -> int | str:
         return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+
+
+def _engine(text: str) -> str:
+    if text in ("python", "duckdb") or "://" in text:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"expected python, duckdb or an Ibis connection string (backend://...), got {text!r}")
 
 
 def _auto_workers() -> int:
@@ -645,6 +653,16 @@ def _build_parser() -> tuple[
         metavar="N",
         help="processes reading the inputs at once: a number, or auto for one per CPU, "
         "at most 4 (default: auto); the report is the same",
+    )
+    p.add_argument(
+        "--engine",
+        type=_engine,
+        default="python",
+        metavar="ENGINE",
+        help="what folds the send log: python (the reference, no extra needed), duckdb "
+        "(embedded), or an Ibis connection string such as duckdb:///audit.ddb; duckdb and "
+        "URLs need pip install 'gdpr-policy[engine]' (default: python); the report is the "
+        "same and names the engine",
     )
     p.add_argument(
         "--limit",

@@ -379,3 +379,17 @@ def test_an_unreadable_send_log_fails_the_same_with_workers(
     (tmp_path / "e.jsonl").write_bytes(good.encode() + b'{"send_id": "\xff"}\n')
     with pytest.raises(UnicodeDecodeError):
         audit_files(tmp_path, workers, contacts="c.jsonl", sends="e.jsonl")
+
+
+def test_a_send_before_the_record_was_created_is_judged_whatever_is_read_beside_it() -> None:
+    # Issue 14: the log says the send went out before the consent the record shows (its
+    # creation). The pre-filter used to leave such sends out, unless a send matched on the
+    # address was read in the same batch: the verdict depended on the neighbours.
+    contacts = [contact("4", "p3@x.no", createdate=at("2021-11-09T15:41"))]
+    subs = [subscription("4", "p3@x.no", consent=True, since=at("2021-11-09T15:41"))]
+    alone = [send("S8", "4", "p3@x.no", at("2019-10-21T22:58"))]
+    beside = [*alone, send("S9", "77", "nobody@x.no", at("2019-10-21T22:59"))]
+    for sends in (alone, beside):
+        report = run(contacts=contacts, subscriptions=subs, sends=sends)
+        [hit] = by_rule(report, "marketing.no-basis")
+        assert hit.evidence["send_ids"] == ["S8"]

@@ -71,7 +71,7 @@ from ..marketing import (
     effective_opt_out,
     is_role_address,
 )
-from ..report._model import InputStats, PolicyRef, Rejection, Report
+from ..report._model import InputStats, PolicyRef, Rejection, Report, ToolInfo
 from . import rules as R
 from ._coverage import FileCoverage
 from ._csv import CsvInfo, read_contacts_csv, zone_of
@@ -367,6 +367,7 @@ def audit_snapshot(
     progress: Callable[[str, int], None] | None = None,
     workers: int = 1,
     ignored_files: Sequence[tuple[str, str]] = (),
+    engine: Any = "python",
 ) -> Report:
     """Audit one snapshot as of ``as_of`` and return the findings and the reconciliation.
 
@@ -391,7 +392,12 @@ def audit_snapshot(
     needs is missing for is reported in an ``audit.rule-not-evaluated``
     warning, never passed silently. Unreadable input raises
     :class:`~gdpr_policy.InputError`; a bad record only rejects itself.
+    ``engine`` folds the send log: ``"python"`` (the reference, in this
+    process), ``"duckdb"`` (embedded), an Ibis connection string or an Ibis
+    backend (``gdpr-policy[engine]``); the report is the same, and names it.
     """
+    # issue 14: the columnar fold plugs in here and at the send log below; nothing else changes
+    fold = None if engine == "python" else _columnar_fold(engine)
     if isinstance(as_of, dt.datetime) and as_of.tzinfo is None:
         raise UsageError("as_of must be a date or a date-time with a zone")
     if workers < 1:
@@ -409,7 +415,7 @@ def audit_snapshot(
             subscriptions=subscriptions, campaigns=campaigns, sends=sends, requests=requests,
             properties=properties, recycle_bin=recycle_bin, mapping=mapping, timezone=timezone,
             datetime_format=datetime_format, request_hook=request_hook, progress=progress,
-            workers=workers, ignored_files=ignored_files)
+            workers=workers, ignored_files=ignored_files, fold=fold)
     finally:
         if was_enabled:
             gc.enable()
@@ -434,6 +440,7 @@ def _audit(
     progress: Callable[[str, int], None] | None,
     workers: int,
     ignored_files: Sequence[tuple[str, str]],
+    fold: Any = None,
 ) -> Report:
     mapping = mapping or PortalMapping()
     st = _settings(policy, timezone)
@@ -635,7 +642,10 @@ def _audit(
         # on the address are still judged)
         routed = channels.routed
         route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
-        _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
+        if fold is not None:
+            fold(sends, t, purpose_of, route, watch_email, channels, progress)
+        else:
+            _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
         channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
         del route
     # the routing tables and the hit tallies are in the facts now: free them before
@@ -707,7 +717,15 @@ def _audit(
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
-                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
+                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies),
+                  tool=ToolInfo(engine="python" if fold is None else fold.name))
+
+
+def _columnar_fold(engine: Any) -> Any:
+    """The columnar engine's send-log fold (``_columnar``), imported only when asked for."""
+    from ._columnar import send_fold
+
+    return send_fold(engine)
 
 
 def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) -> list[Finding]:
@@ -812,12 +830,12 @@ def _plan_all(
                               consent_bases=consent_bases, exception=exception,
                               marketing_subs=other_marketing)
             keep_recipient[key] = rec
-            if tables.set_plan(key, slots, c.created_at):
+            if tables.set_plan(key, slots):
                 routed[key] = True
         elif not exception:
             template = quiet_template(lists, plan_subs, marketing_lists, other_marketing,
                                       consent_bases)
-            if tables.set_quiet(key, template, lists, consent_bases, c.created_at):
+            if tables.set_quiet(key, template, lists, consent_bases):
                 routed[key] = True
         for s in lists:
             # a list no campaign names: sends under it (their campaign unlisted) look it

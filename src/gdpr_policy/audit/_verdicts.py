@@ -315,15 +315,14 @@ class Tables:
         for a in self.a:
             a[k] = ALWAYS
 
-    def set_plan(self, k: int, plan: list[tuple[dt.datetime | None, Window | None]],
-                 created: dt.datetime | None = None) -> bool:
+    def set_plan(self, k: int, plan: list[tuple[dt.datetime | None, Window | None]]) -> bool:
         """Set one contact's thresholds on every list, in list order (after :meth:`set_contact`).
 
-        ``created``: the record's creation. A send logged with the record's id
-        cannot precede it, so a window open to the past that ends by then is
-        left out of the pre-filter (sends matched on the address skip the
-        pre-filter). Returns whether any send logged with the record's id can
-        break a rule.
+        Returns whether any send can break a rule. A send logged before the
+        record was created is judged like any other (issue 14): the log says
+        it went out before the consent the record shows, and leaving such
+        sends out of the pre-filter made the verdict depend on the other
+        sends read in the same batch.
         """
         dr = min(self.d[k], self.r[k])
         text = self._text
@@ -341,9 +340,8 @@ class Tables:
                 hi = NEVER if win[1] is None else text("hi", j, k, win[1])
                 self.lo[j][k], self.hi[j][k] = lo, hi
                 if lo == ALWAYS:
-                    if created is None or win[1] is None or win[1] > created:
-                        self.b[j][k] = hi
-                        reachable = True
+                    self.b[j][k] = hi
+                    reachable = True
                 elif lo < first:
                     first = lo
             self.a[j][k] = first
@@ -351,7 +349,7 @@ class Tables:
         return reachable
 
     def set_quiet(self, k: int, template: tuple[int, ...], lists: Sequence[ListStatus],
-                  consent_bases: Collection[str], created: dt.datetime | None = None) -> bool:
+                  consent_bases: Collection[str]) -> bool:
         """:meth:`set_plan` of :func:`quiet_plan`, written straight from its template.
 
         A quiet person's windows are all open to the past (no list was ever
@@ -376,9 +374,8 @@ class Tables:
                 end = mk[1]  # type: ignore[index]
             hi = NEVER if end is None else text("hi", j, k, end)
             self.lo[j][k], self.hi[j][k] = ALWAYS, hi
-            if created is None or end is None or end > created:
-                self.b[j][k] = hi
-                reachable = True
+            self.b[j][k] = hi
+            reachable = True
         return reachable
 
     def set_slot(self, k: int, j: int, o: dt.datetime | None, win: Window | None) -> None:

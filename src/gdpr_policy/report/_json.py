@@ -171,7 +171,8 @@ def _input_json(stats: InputStats) -> dict[str, Any]:
 
 def _report_json(report: Report, lang: str, findings: Any) -> dict[str, Any]:
     return {
-        "tool": {"name": report.tool.name, "version": report.tool.version},
+        "tool": {"name": report.tool.name, "version": report.tool.version,
+                 **({"engine": report.tool.engine} if report.tool.engine else {})},
         "policy": {"id": report.policy.id, "version": report.policy.version},
         "findings": findings,
         "summary": report.summary.model_dump(mode="json"),

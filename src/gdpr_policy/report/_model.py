@@ -71,6 +71,9 @@ class ToolInfo(BaseModel):
 
     name: str = TOOL_NAME
     version: str = __version__
+    #: the audit engine that folded the send log (``python``, ``duckdb``, an Ibis backend's
+    #: name); ``None`` for commands that have no engine to choose
+    engine: str | None = None
 
 
 class PolicyRef(BaseModel):

@@ -168,6 +168,8 @@ def render_text(report: Report, lang: str = "en", *, limit_per_rule: int | None 
         )
     elif report.policy.given is False:
         header += " " + report_text("report.policy-bundled", lang)
+    if report.tool.engine is not None:  # the audit says which engine folded the send log
+        header += " " + report_text("report.engine", lang, engine=visible(report.tool.engine))
     if not report.findings and not report.problems and not report.nothing_read:
         # A clean run is one line (pre-commit prints every line of a hook's output).
         # Never when nothing was read: that is no pass, and the verdict below says so.
