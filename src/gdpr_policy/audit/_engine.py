@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress, groupby, islice, repeat
-from operator import and_, ge, le, lt, or_
+from operator import and_, ge, le, lt, not_, or_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -82,7 +82,16 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
-from ._verdicts import Tables, forget, quiet_template, slot_plan
+from ._verdicts import (
+    DEACTIVATED,
+    OPTED_OUT,
+    RESTRICTED,
+    UNTIMED,
+    Tables,
+    forget,
+    quiet_template,
+    slot_plan,
+)
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -966,10 +975,13 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
-        # from here on only the sends to live contacts
-        wk: list[int] = list(filter(None, keys))
-        ws = list(compress(b.sids, keys))
-        wa = list(compress(b.ats, keys))
+        # from here on only the sends to live contacts (often all of them: no copies)
+        if 0 in keys:
+            wk: list[int] = list(filter(None, keys))
+            ws = list(compress(b.sids, keys))
+            wa = list(compress(b.ats, keys))
+        else:
+            wk, ws, wa = keys, b.sids, b.ats  # type: ignore[assignment]
         channels.feed(wk, ws, wa, b, keys, by_address)
         if channels.any_bounced:
             channels.bounces(keys, b)
@@ -1015,20 +1027,28 @@ class _Hits:
         """Record the sends whose ``hit`` is true (keys, send ids, times in log order)."""
         if not any(hit):
             return
+        if all(hit):
+            self._record(wk, ws, wa)
+            return
         self._record(list(compress(wk, hit)), list(compress(ws, hit)), list(compress(wa, hit)))
 
     def _record(self, hk: list[int], hs: list[str], ha: list[str]) -> None:
         count = self.count
-        need = list(map(lt, map(count.get, hk, repeat(0)), repeat(R.MAX_EVIDENCE_SENDS)))
-        if any(need):
+        # the counts before this batch: 0 for a contact not hit yet, below the evidence
+        # limit for one that still takes send ids; most are past both
+        seen = list(map(count.get, hk, repeat(0)))
+        count.update(hk)
+        if min(seen) < R.MAX_EVIDENCE_SENDS:
+            need = list(map(lt, seen, repeat(R.MAX_EVIDENCE_SENDS)))
             # a key may get more ids than it needs within one batch; evidence
             # takes the first few, and memory stays bounded by the batch size
             deque(map(list.append, map(self.sids.__getitem__, compress(hk, need)),
                       compress(hs, need)), maxlen=0)
-        count.update(hk)
         first, last = self.first, self.last
         if _wide(ha[0]) >= self.hi and all(map(le, ha, islice(ha, 1, None))):
-            deque(map(first.setdefault, hk, ha), maxlen=0)
+            if 0 in seen:  # only a contact hit for the first time has no earliest time yet
+                new = list(map(not_, seen))
+                deque(map(first.setdefault, compress(hk, new), compress(ha, new)), maxlen=0)
             last.update(zip(hk, ha, strict=True))
             self.hi = _wide(ha[-1])
             return
@@ -1136,16 +1156,23 @@ class _Channels:
         batch with sends matched on the address (``by_address``) skips the
         pre-filter, which assumes a send logged with the record's id.
         """
-        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
-        first = pairs[0]
-        if pairs.count(first) == len(pairs):
-            self._run(first, wk, ws, wa, b.fine, by_address)
+        pair = b.one_pair(self.pair_of)
+        if pair is not None:
+            self._run(pair, wk, ws, wa, b.fine, by_address)
             return
+        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
         start = 0
         for pair, group in groupby(pairs):
             end = start + sum(1 for _ in group)
             self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
             start = end
+
+    def _bits(self, wk: list[int]) -> int:
+        # which of restriction, deactivation, untimed and list opt-outs any of these has
+        bits = 0
+        for x in set(map(self.tables.flags.__getitem__, wk)):
+            bits |= x
+        return bits
 
     def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
              wa: list[str], fine: bool, by_address: bool) -> None:
@@ -1154,7 +1181,7 @@ class _Channels:
             return
         tb = self.tables
         if kind != "marketing":
-            if tb.any_r and not tb.r_keys.isdisjoint(wk):
+            if tb.any_r and self._bits(wk) & RESTRICTED:
                 r = tb.table("r", 0, fine)
                 self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
             return
@@ -1170,19 +1197,22 @@ class _Channels:
                 return
             if not all(cand):
                 wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
-        if tb.any_r and not tb.r_keys.isdisjoint(wk):
+        bits = self._bits(wk)
+        if bits & RESTRICTED:
             r = tb.table("r", 0, fine)
             self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
-        if tb.any_d and not tb.d_keys.isdisjoint(wk):
+        if bits & DEACTIVATED:
             d = tb.table("d", 0, fine)
             self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
-        if tb.any_u and not tb.u_keys.isdisjoint(wk):
+        if bits & UNTIMED:
             self._untimed(wk, ws, wa)
-        o = None if tb.o_keys.isdisjoint(wk) else list(  # None: nobody here said no
-            map(tb.table("o", j, fine).__getitem__, wk))
-        lo = list(map(tb.table("lo", j, fine).__getitem__, wk))
-        hi = list(map(tb.table("hi", j, fine).__getitem__, wk))
-        self._marketing(wk, ws, wa, o, lo, hi, sub)
+        if bits & OPTED_OUT:
+            after = list(map(ge, wa, map(tb.table("o", j, fine).__getitem__, wk)))
+            if any(after):
+                self._opted_out(after, wk, ws, wa, sub)
+        lo, hi = tb.table("lo", j, fine), tb.table("hi", j, fine)
+        self.no_basis.take(list(map(and_, map(ge, wa, map(lo.__getitem__, wk)),
+                                    map(lt, wa, map(hi.__getitem__, wk)))), wk, ws, wa)
 
     def _run_listed(self, sub: str, j: int, wk: list[int], ws: list[str], wa: list[str],
                     fine: bool) -> None:
@@ -1206,21 +1236,21 @@ class _Channels:
             o.append(got[0])
             lo.append(got[1])
             hi.append(got[2])
-        self._marketing(wk, ws, wa, o, lo, hi, sub)
+        after = list(map(ge, wa, o))
+        if any(after):
+            self._opted_out(after, wk, ws, wa, sub)
+        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
+
+    def _opted_out(self, after: list[bool], wk: list[int], ws: list[str], wa: list[str],
+                   sub: str | None) -> None:
+        self.opt_out.take(after, wk, ws, wa)
+        for k in set(compress(wk, after)):
+            self.opt_lists.setdefault(k, set()).add(sub)
 
     def _untimed(self, wk: list[int], ws: list[str], wa: list[str]) -> None:
         # an opt-out with no time is before every send (ALWAYS), or never
         u = self.tables.u
         self.untimed.take(list(map(ge, wa, map(u.__getitem__, wk))), wk, ws, wa)
-
-    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str] | None,
-                   lo: list[str], hi: list[str], sub: str | None) -> None:
-        after = None if o is None else list(map(ge, wa, o))
-        if after is not None and any(after):
-            self.opt_out.take(after, wk, ws, wa)
-            for k in set(compress(wk, after)):
-                self.opt_lists.setdefault(k, set()).add(sub)
-        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
 
     def bounces(self, keys: list[int | None], b: SendBatch) -> None:
         """Note each bounced contact's first hard-bounced send, in log order."""
