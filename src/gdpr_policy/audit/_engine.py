@@ -660,11 +660,29 @@ def _audit(
             contact_rules += [R.marketing_after_opt_out, R.marketing_no_basis]
         else:  # only an opt-out the export shows without a time: a warning
             contact_rules += [R.marketing_after_untimed_opt_out]
+    # After the contact rules only the contacts an erasure request names are read again:
+    # each batch's facts are dropped once judged, so that the findings, built now, take
+    # the memory the contacts held (this is when memory peaks)
+    def erasure_targets(req: DsrRequest) -> tuple[set[int], set[int]]:
+        live = {i for i in (by_email.get(req.subject_email or ""),
+                            by_id.get(req.hubspot_record_id or "")) if i is not None}
+        arch = set(archived_by_email.get(req.subject_email or "", ())) | set(
+            archived_by_id.get(req.hubspot_record_id or "", ()))
+        return live, arch
+
+    contact_of: dict[int, Contact] = {}
+    for req in reqs:
+        if req.type == "erasure":
+            for i in set().union(*erasure_targets(req)):
+                contact_of[i] = facts[i].contact
     if contacts is not None:
-        for start in range(0, len(facts), _CONTACT_BATCH):
-            chunk = facts[start:start + _CONTACT_BATCH]
+        while facts:
+            chunk = facts[:_CONTACT_BATCH]
+            del facts[:_CONTACT_BATCH]
             for r in contact_rules:
                 findings.extend(r.evaluate(chunk, ctx))
+            del chunk
+    del facts
     if cov is not None:
         findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
@@ -684,12 +702,9 @@ def _audit(
             unjudged.append(req.request_id)
         if req.type != "erasure":
             continue
-        live_idx = {i for i in (by_email.get(req.subject_email or ""),
-                                by_id.get(req.hubspot_record_id or "")) if i is not None}
-        arch_idx = set(archived_by_email.get(req.subject_email or "", ())) | set(
-            archived_by_id.get(req.hubspot_record_id or "", ()))
-        case = R.ErasureCase(req, tuple(facts[i].contact for i in sorted(live_idx)),
-                             tuple(facts[i].contact for i in sorted(arch_idx)),
+        live_idx, arch_idx = erasure_targets(req)
+        case = R.ErasureCase(req, tuple(contact_of[i] for i in sorted(live_idx)),
+                             tuple(contact_of[i] for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
         if contacts is not None:
             findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
@@ -782,7 +797,8 @@ def _plan_all(
     except UsageError:  # no marketing purpose in the policy: the rule's own citations
         pass
 
-    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None) -> None:
+    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None,
+             list_no: bool) -> None:
         f = facts[idx]
         c = f.contact
         objection = None
@@ -809,8 +825,7 @@ def _plan_all(
                     tables.set_untimed(key)
                     routed[key] = True
             return
-        said_no = unsub is not None or objection is not None or any(
-            s.status == "NOT_SUBSCRIBED" for s in lists)
+        said_no = list_no or unsub is not None or objection is not None
         rec: Recipient | None = None
         if said_no:
             rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
@@ -860,11 +875,11 @@ def _plan_all(
             if found_idx is None or seen[found_idx]:
                 continue  # not a live contact, or a second line for one: the first counts
             seen[found_idx] = True
-            plan(found_idx, s.lists, s.unsubscribed_all_at)
+            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no)
         del subs_facts
     for idx, f in enumerate(facts):
         if not seen[idx] and not f.contact.archived:
-            plan(idx, (), None)  # no statuses: no list records consent
+            plan(idx, (), None, False)  # no statuses: no list records consent
     del seen
 
     channels.routed = routed

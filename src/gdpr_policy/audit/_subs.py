@@ -35,12 +35,16 @@ _BAD = dt.datetime.min.replace(tzinfo=dt.UTC)  # a cached "not an instant" (neve
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionFacts:
-    """One subscriber: who (record id, address), each list's status, and unsubscribe-all."""
+    """One subscriber: who (record id, address), each list's status, and unsubscribe-all.
+
+    ``said_no``: some list's status is ``NOT_SUBSCRIBED`` (the planner's quick test).
+    """
 
     record_id: str | None
     subscriber: str | None
     lists: tuple[ListStatus, ...]
     unsubscribed_all_at: dt.datetime | None
+    said_no: bool = False
 
 
 class _Status(msgspec.Struct, gc=False):
@@ -83,7 +87,8 @@ def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts
                              mapping.is_marketing_subscription(x.subscription_id, x.name))
                   for x in s.statuses)
     wide = [w.timestamp for w in s.wide if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
-    return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None)
+    return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None,
+                             any(x.status == "NOT_SUBSCRIBED" for x in lists))
 
 
 def _plain(line: str, source: str, no: int, mapping: PortalMapping) -> SubscriptionFacts:
@@ -115,44 +120,71 @@ class _Reader:
 
     def facts(self, rec: _Line) -> SubscriptionFacts | None:
         """The facts of one typed line; ``None`` when the plain reader must judge it."""
+        # ``_text`` and ``instant`` are written out inline below: this runs for every
+        # status of every subscriber, and the calls cost more than the work
         rid = _text(rec.recordId)
         sub = norm_email(_text(rec.subscriberIdString))
         if rid is None and sub is None:
             return None
         is_marketing = self.marketing
+        times = self.times
+        timeless = self.timeless
         lists: list[ListStatus] = []
+        said_no = False
         for r in rec.results or ():
-            sid = _text(r.subscriptionId)
-            if sid is None:
+            sid = r.subscriptionId
+            if type(sid) is str:
+                sid = sid.strip()
+                if not sid:
+                    return None
+            elif sid is None:
                 return None
-            at = self.instant(r.timestamp)
-            if at is False or (at is None and r.status == "NOT_SUBSCRIBED"):
+            else:
+                sid = str(sid)
+            status = r.status
+            text = r.timestamp
+            at: dt.datetime | Literal[False] | None = None
+            if text:
+                at = times.get(text)
+                if at is None:
+                    at = self.instant(text)
+                elif at is _BAD:
+                    return None
+                if at is False:
+                    return None
+            elif status == "NOT_SUBSCRIBED":
                 return None
-            name = _text(r.subscriptionName)
-            basis = _text(r.legalBasis)
+            if status == "NOT_SUBSCRIBED":
+                said_no = True
+            name = r.subscriptionName
+            if name is not None:
+                name = (name.strip() or None) if type(name) is str else str(name)
+            basis = r.legalBasis
+            if basis is not None:
+                basis = (basis.strip() or None) if type(basis) is str else str(basis)
             if at is None:
                 # statuses without a time (NOT_SPECIFIED, mostly) repeat across subscribers
-                shared = (sid, r.status, basis, name)
-                got = self.timeless.get(shared)
+                shared = (sid, status, basis, name)
+                got = timeless.get(shared)
                 if got is None:
-                    if len(self.timeless) > _CACHE_MAX:
-                        self.timeless.clear()
-                    got = self.timeless[shared] = ListStatus(
-                        sid, r.status, None, basis, name,
+                    if len(timeless) > _CACHE_MAX:
+                        timeless.clear()
+                    got = timeless[shared] = ListStatus(
+                        sid, status, None, basis, name,
                         sid in is_marketing or (name is not None and name in is_marketing))
                 lists.append(got)
                 continue
-            lists.append(ListStatus(sid, r.status, at, basis, name,
+            lists.append(ListStatus(sid, status, at, basis, name,
                                     sid in is_marketing or (name is not None and name in is_marketing)))
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
             st = _text(w.status)
-            at = self.instant(w.timestamp)
-            if at is False or st is None or (st == "NOT_SUBSCRIBED" and at is None):
+            wat = self.instant(w.timestamp)
+            if wat is False or st is None or (st == "NOT_SUBSCRIBED" and wat is None):
                 return None
-            if st == "NOT_SUBSCRIBED" and at is not None and (unsub is None or at < unsub):
-                unsub = at
-        return SubscriptionFacts(rid, sub, tuple(lists), unsub)
+            if st == "NOT_SUBSCRIBED" and wat is not None and (unsub is None or wat < unsub):
+                unsub = wat
+        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no)
 
 
 def scan_subscriptions(lines: Iterable[str], *, source: str,
