@@ -645,10 +645,14 @@ def _audit(
         routed = channels.routed
         route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
         _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
-        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
+        # the routing and the thresholds are done with: free them before the hits
+        # become evidence (memory is highest from here on)
         del route
-    # the routing tables and the hit tallies are in the facts now: free them before
-    # the findings are built, which is when memory peaks
+        watch_id.clear()
+        watch_email.clear()
+        channels.tables.release()
+        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
+    # the hit tallies are in the facts now: free them before the findings are built
     del channels, kobj, watch_id, watch_email, keep_recipient
 
     # contact rules, in batches ------------------------------------------------
@@ -1104,8 +1108,17 @@ class _Hits:
         n = self.count.get(key, 0)
         if not n:
             return None
-        return R.SendHits(n, self.sids[key][:R.MAX_EVIDENCE_SENDS], self.first[key],
-                          self.last[key])
+        ids = self.sids[key]  # handed over (this tally is cleared next), cut if a batch overfilled it
+        if len(ids) > R.MAX_EVIDENCE_SENDS:
+            ids = ids[:R.MAX_EVIDENCE_SENDS]
+        return R.SendHits(n, ids, self.first[key], self.last[key])
+
+    def clear(self) -> None:
+        """Forget the tallies (their evidence has been taken)."""
+        self.count = Counter()
+        self.sids = defaultdict(list)
+        self.first = {}
+        self.last = {}
 
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
@@ -1316,6 +1329,7 @@ class _Channels:
                            (self.untimed, "after_untimed_opt_out")):
             for key in hits.count:
                 setattr(facts[key - 1], name, hits.evidence(key))
+            hits.clear()  # the next rule's evidence reuses this one's tallies' memory
         for key, subs in self.opt_lists.items():
             rec = recipients[key]
             outs = []

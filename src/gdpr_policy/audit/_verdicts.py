@@ -283,6 +283,13 @@ class Tables:
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
         self.fine_cache: dict[tuple[str, int], list[str]] = {}
 
+    def release(self) -> None:
+        """Drop the per-contact tables (the send log is judged); :attr:`exc` stays."""
+        self.o = self.lo = self.hi = self.a = self.b = []
+        self.d = self.r = self.u = []
+        self.flags = []
+        self.fine_cache = {}
+
     def _text(self, table: str, j: int, k: int, t: dt.datetime) -> str:
         text, exact = threshold_text(t)
         if exact is not None:
