@@ -1123,7 +1123,7 @@ class _Hits:
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
 _Tallies = tuple[_Tally4, _Tally4, _Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]],
-                 dict[int, set[str | None]]]
+                 dict[str | None, set[int]]]
 _MARKETING = "marketing".__eq__
 
 
@@ -1153,8 +1153,8 @@ class _Channels:
         self.deactivated = _Hits()
         self.restricted = _Hits()
         self.untimed = _Hits()
-        #: per key, the lists whose sends came after their opt-out (few)
-        self.opt_lists: dict[int, set[str | None]] = {}
+        #: per list, the keys whose sends under it came after their opt-out (few lists)
+        self.opt_keys: dict[str | None, set[int]] = {}
         #: by key: the key when the contact's address is dead, else 0
         self.bounced: list[int] = [0] * (n + 1)
         self.any_bounced = False
@@ -1272,8 +1272,7 @@ class _Channels:
     def _opted_out(self, after: list[bool], wk: list[int], ws: list[str], wa: list[str],
                    sub: str | None) -> None:
         self.opt_out.take(after, wk, ws, wa)
-        for k in set(compress(wk, after)):
-            self.opt_lists.setdefault(k, set()).add(sub)
+        self.opt_keys.setdefault(sub, set()).update(compress(wk, after))
 
     def _untimed(self, wk: list[int], ws: list[str], wa: list[str]) -> None:
         # an opt-out with no time is before every send (ALWAYS), or never
@@ -1305,11 +1304,11 @@ class _Channels:
     def tallies(self) -> _Tallies:
         """What this process found, to send to the one that merges."""
         return (self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
-                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_lists)
+                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_keys)
 
     def merge(self, tallies: _Tallies) -> None:
         """Add the tallies of a later part of the log."""
-        opt_out, no_basis, deactivated, restricted, untimed, bounce, opt_lists = tallies
+        opt_out, no_basis, deactivated, restricted, untimed, bounce, opt_keys = tallies
         self.opt_out.merge(opt_out, self.key)
         self.no_basis.merge(no_basis, self.key)
         self.deactivated.merge(deactivated, self.key)
@@ -1317,8 +1316,8 @@ class _Channels:
         self.untimed.merge(untimed, self.key)
         for k, v in bounce.items():
             self.bounce.setdefault(self.key[k], v)
-        for k, subs in opt_lists.items():
-            self.opt_lists.setdefault(self.key[k], set()).update(subs)
+        for sub, keys in opt_keys.items():
+            self.opt_keys.setdefault(sub, set()).update(map(self.key.__getitem__, keys))
 
     def settle(self, facts: Sequence[R.ContactFacts], recipients: dict[int, Recipient],
                plan_subs: Sequence[str], marketing_lists: frozenset[str]) -> None:
@@ -1330,7 +1329,11 @@ class _Channels:
             for key in hits.count:
                 setattr(facts[key - 1], name, hits.evidence(key))
             hits.clear()  # the next rule's evidence reuses this one's tallies' memory
-        for key, subs in self.opt_lists.items():
+        opt_lists: dict[int, set[str | None]] = {}
+        for sub, keys in self.opt_keys.items():
+            for key in keys:
+                opt_lists.setdefault(key, set()).add(sub)
+        for key, subs in opt_lists.items():
             rec = recipients[key]
             outs = []
             for sub in subs:
