@@ -624,36 +624,29 @@ def _audit(
         tallies.append(sub_tally)
     channels.campaigns(purpose_of, list_of)
 
-    watch_id: dict[str, int] = {}
-    watch_email: dict[str, int] = {}
     kobj = channels.key
-    for idx, f in enumerate(facts):
-        c = f.contact
-        if c.archived:
-            continue
-        if c.record_id:
-            watch_id[c.record_id] = idx
-        if c.email:
-            watch_email.setdefault(c.email, idx)
 
     # the send log -----------------------------------------------------------
     if sends is not None:
         t = _Tally(sends.name)
         tallies.append(t)
-        # a live contact no send logged with its id can judge routes to 0 (sends matched
-        # on the address are still judged)
+        # the record id of every live contact to its key (the last contact with the id);
+        # one that no send logged with its id can judge routes to 0 (sends matched on the
+        # address, ``by_email``, are still judged)
         routed = channels.routed
-        route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
-        _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
+        route: dict[str, int] = {}
+        for idx, f in enumerate(facts):
+            c = f.contact
+            if c.record_id and not c.archived:
+                route[c.record_id] = kobj[idx + 1] if routed[idx + 1] else 0
+        _stream_sends(sends, t, purpose_of, route, by_email, channels, progress, workers)
         # the routing and the thresholds are done with: free them before the hits
         # become evidence (memory is highest from here on)
         del route
-        watch_id.clear()
-        watch_email.clear()
         channels.tables.release()
         channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
     # the hit tallies are in the facts now: free them before the findings are built
-    del channels, kobj, watch_id, watch_email, keep_recipient
+    del channels, kobj, keep_recipient
 
     # contact rules, in batches ------------------------------------------------
     contact_rules = [R.inactive_not_deactivated, R.inactive_deactivation_unknown,
@@ -1122,8 +1115,9 @@ class _Hits:
 
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
-_Tallies = tuple[_Tally4, _Tally4, _Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]],
-                 dict[str | None, set[int]]]
+#: five :data:`_Tally4` (opt-out, no basis, deactivated, restricted, untimed), the first
+#: bounces (``dict[int, tuple[str, str]]``) and the opted-out keys per list
+_Tallies = list[Any]
 _MARKETING = "marketing".__eq__
 
 
@@ -1302,22 +1296,24 @@ class _Channels:
         return other
 
     def tallies(self) -> _Tallies:
-        """What this process found, to send to the one that merges."""
-        return (self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
-                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_keys)
+        """What this process found, to send to the one that merges (a list, which
+        :meth:`merge` empties as it goes)."""
+        return [self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
+                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_keys]
 
     def merge(self, tallies: _Tallies) -> None:
-        """Add the tallies of a later part of the log."""
-        opt_out, no_basis, deactivated, restricted, untimed, bounce, opt_keys = tallies
-        self.opt_out.merge(opt_out, self.key)
-        self.no_basis.merge(no_basis, self.key)
-        self.deactivated.merge(deactivated, self.key)
-        self.restricted.merge(restricted, self.key)
-        self.untimed.merge(untimed, self.key)
+        """Add the tallies of a later part of the log; each part is dropped once merged, so
+        that the next reuses its memory (a part's tallies hold its send ids)."""
+        for i, hits in enumerate((self.opt_out, self.no_basis, self.deactivated,
+                                  self.restricted, self.untimed)):
+            hits.merge(tallies[i], self.key)
+            tallies[i] = None
+        bounce, opt_keys = tallies[5], tallies[6]
         for k, v in bounce.items():
             self.bounce.setdefault(self.key[k], v)
         for sub, keys in opt_keys.items():
             self.opt_keys.setdefault(sub, set()).update(map(self.key.__getitem__, keys))
+        tallies.clear()
 
     def settle(self, facts: Sequence[R.ContactFacts], recipients: dict[int, Recipient],
                plan_subs: Sequence[str], marketing_lists: frozenset[str]) -> None:
