@@ -219,6 +219,27 @@ def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path,
     assert report.summary.rejected == 2
 
 
+@pytest.mark.parametrize("fixture", FIXTURES[:2], ids=lambda p: p.name)
+def test_facts_dropped_batch_by_batch_give_the_same_bytes(fixture: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # the contact rules drop each batch of facts once judged (memory peaks while the
+    # findings are built); the erasure rules, judged after, still see every contact a
+    # request names, whichever batch it was in
+    from gdpr_policy.audit import _engine
+
+    names = ["contacts_api.jsonl", "subscriptions.jsonl", "email_campaigns.json",
+             "email_sends.jsonl", "dsr_requests.jsonl"]
+    for name in names:
+        (tmp_path / name).write_text("".join(fixture_lines(fixture, name)), encoding="utf-8")
+    files = dict(zip(("contacts", "subscriptions", "campaigns", "sends", "requests"), names,
+                     strict=True))
+    whole = audit_files(tmp_path, 1, **files)
+    monkeypatch.setattr(_engine, "_CONTACT_BATCH", 1)
+    one_by_one = audit_files(tmp_path, 1, **files)
+    assert canonical_json(one_by_one) == canonical_json(whole)
+    assert whole.summary.by_rule.get("erasure.not-carried-out", 0) > 0
+
+
 def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> None:
     # the pool may hand one process two parts: its tallies must not carry over
     from gdpr_policy.audit import _engine

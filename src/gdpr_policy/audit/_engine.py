@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress, groupby, islice, repeat
-from operator import and_, ge, le, lt, or_
+from operator import and_, ge, le, lt, not_, or_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -82,7 +82,16 @@ from ._model import Activity, Contact, DsrRequest
 from ._sends import SendBatch, scan_range, scan_sends, split_sends
 from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
-from ._verdicts import Tables, forget, quiet_template, slot_plan
+from ._verdicts import (
+    DEACTIVATED,
+    OPTED_OUT,
+    RESTRICTED,
+    UNTIMED,
+    Tables,
+    forget,
+    quiet_template,
+    slot_plan,
+)
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -622,35 +631,32 @@ def _audit(
         tallies.append(sub_tally)
     channels.campaigns(purpose_of, list_of)
 
-    watch_id: dict[str, int] = {}
-    watch_email: dict[str, int] = {}
     kobj = channels.key
-    for idx, f in enumerate(facts):
-        c = f.contact
-        if c.archived:
-            continue
-        if c.record_id:
-            watch_id[c.record_id] = idx
-        if c.email:
-            watch_email.setdefault(c.email, idx)
 
     # the send log -----------------------------------------------------------
     if sends is not None:
         t = _Tally(sends.name)
         tallies.append(t)
-        # a live contact no send logged with its id can judge routes to 0 (sends matched
-        # on the address are still judged)
+        # the record id of every live contact to its key (the last contact with the id);
+        # one that no send logged with its id can judge routes to 0 (sends matched on the
+        # address, ``by_email``, are still judged)
         routed = channels.routed
-        route = {rid: kobj[idx + 1] if routed[idx + 1] else 0 for rid, idx in watch_id.items()}
+        route: dict[str, int] = {}
+        for idx, f in enumerate(facts):
+            c = f.contact
+            if c.record_id and not c.archived:
+                route[c.record_id] = kobj[idx + 1] if routed[idx + 1] else 0
         if fold is not None:
-            fold(sends, t, purpose_of, route, watch_email, channels, progress)
+            fold(sends, t, purpose_of, route, by_email, channels, progress)
         else:
-            _stream_sends(sends, t, purpose_of, route, watch_email, channels, progress, workers)
-        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
+            _stream_sends(sends, t, purpose_of, route, by_email, channels, progress, workers)
+        # the routing and the thresholds are done with: free them before the hits
+        # become evidence (memory is highest from here on)
         del route
-    # the routing tables and the hit tallies are in the facts now: free them before
-    # the findings are built, which is when memory peaks
-    del channels, kobj, watch_id, watch_email, keep_recipient
+        channels.tables.release()
+        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
+    # the hit tallies are in the facts now: free them before the findings are built
+    del channels, kobj, keep_recipient
 
     # contact rules, in batches ------------------------------------------------
     contact_rules = [R.inactive_not_deactivated, R.inactive_deactivation_unknown,
@@ -661,11 +667,29 @@ def _audit(
             contact_rules += [R.marketing_after_opt_out, R.marketing_no_basis]
         else:  # only an opt-out the export shows without a time: a warning
             contact_rules += [R.marketing_after_untimed_opt_out]
+    # After the contact rules only the contacts an erasure request names are read again:
+    # each batch's facts are dropped once judged, so that the findings, built now, take
+    # the memory the contacts held (this is when memory peaks)
+    def erasure_targets(req: DsrRequest) -> tuple[set[int], set[int]]:
+        live = {i for i in (by_email.get(req.subject_email or ""),
+                            by_id.get(req.hubspot_record_id or "")) if i is not None}
+        arch = set(archived_by_email.get(req.subject_email or "", ())) | set(
+            archived_by_id.get(req.hubspot_record_id or "", ()))
+        return live, arch
+
+    contact_of: dict[int, Contact] = {}
+    for req in reqs:
+        if req.type == "erasure":
+            for i in set().union(*erasure_targets(req)):
+                contact_of[i] = facts[i].contact
     if contacts is not None:
-        for start in range(0, len(facts), _CONTACT_BATCH):
-            chunk = facts[start:start + _CONTACT_BATCH]
+        while facts:
+            chunk = facts[:_CONTACT_BATCH]
+            del facts[:_CONTACT_BATCH]
             for r in contact_rules:
                 findings.extend(r.evaluate(chunk, ctx))
+            del chunk
+    del facts
     if cov is not None:
         findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
@@ -685,12 +709,9 @@ def _audit(
             unjudged.append(req.request_id)
         if req.type != "erasure":
             continue
-        live_idx = {i for i in (by_email.get(req.subject_email or ""),
-                                by_id.get(req.hubspot_record_id or "")) if i is not None}
-        arch_idx = set(archived_by_email.get(req.subject_email or "", ())) | set(
-            archived_by_id.get(req.hubspot_record_id or "", ()))
-        case = R.ErasureCase(req, tuple(facts[i].contact for i in sorted(live_idx)),
-                             tuple(facts[i].contact for i in sorted(arch_idx)),
+        live_idx, arch_idx = erasure_targets(req)
+        case = R.ErasureCase(req, tuple(contact_of[i] for i in sorted(live_idx)),
+                             tuple(contact_of[i] for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
         if contacts is not None:
             findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
@@ -791,7 +812,8 @@ def _plan_all(
     except UsageError:  # no marketing purpose in the policy: the rule's own citations
         pass
 
-    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None) -> None:
+    def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None,
+             list_no: bool) -> None:
         f = facts[idx]
         c = f.contact
         objection = None
@@ -818,8 +840,7 @@ def _plan_all(
                     tables.set_untimed(key)
                     routed[key] = True
             return
-        said_no = unsub is not None or objection is not None or any(
-            s.status == "NOT_SUBSCRIBED" for s in lists)
+        said_no = list_no or unsub is not None or objection is not None
         rec: Recipient | None = None
         if said_no:
             rec = Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
@@ -869,11 +890,11 @@ def _plan_all(
             if found_idx is None or seen[found_idx]:
                 continue  # not a live contact, or a second line for one: the first counts
             seen[found_idx] = True
-            plan(found_idx, s.lists, s.unsubscribed_all_at)
+            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no)
         del subs_facts
     for idx, f in enumerate(facts):
         if not seen[idx] and not f.contact.archived:
-            plan(idx, (), None)  # no statuses: no list records consent
+            plan(idx, (), None, False)  # no statuses: no list records consent
     del seen
 
     channels.routed = routed
@@ -984,10 +1005,13 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
-        # from here on only the sends to live contacts
-        wk: list[int] = list(filter(None, keys))
-        ws = list(compress(b.sids, keys))
-        wa = list(compress(b.ats, keys))
+        # from here on only the sends to live contacts (often all of them: no copies)
+        if 0 in keys:
+            wk: list[int] = list(filter(None, keys))
+            ws = list(compress(b.sids, keys))
+            wa = list(compress(b.ats, keys))
+        else:
+            wk, ws, wa = keys, b.sids, b.ats  # type: ignore[assignment]
         channels.feed(wk, ws, wa, b, keys, by_address)
         if channels.any_bounced:
             channels.bounces(keys, b)
@@ -1033,20 +1057,28 @@ class _Hits:
         """Record the sends whose ``hit`` is true (keys, send ids, times in log order)."""
         if not any(hit):
             return
+        if all(hit):
+            self._record(wk, ws, wa)
+            return
         self._record(list(compress(wk, hit)), list(compress(ws, hit)), list(compress(wa, hit)))
 
     def _record(self, hk: list[int], hs: list[str], ha: list[str]) -> None:
         count = self.count
-        need = list(map(lt, map(count.get, hk, repeat(0)), repeat(R.MAX_EVIDENCE_SENDS)))
-        if any(need):
+        # the counts before this batch: 0 for a contact not hit yet, below the evidence
+        # limit for one that still takes send ids; most are past both
+        seen = list(map(count.get, hk, repeat(0)))
+        count.update(hk)
+        if min(seen) < R.MAX_EVIDENCE_SENDS:
+            need = list(map(lt, seen, repeat(R.MAX_EVIDENCE_SENDS)))
             # a key may get more ids than it needs within one batch; evidence
             # takes the first few, and memory stays bounded by the batch size
             deque(map(list.append, map(self.sids.__getitem__, compress(hk, need)),
                       compress(hs, need)), maxlen=0)
-        count.update(hk)
         first, last = self.first, self.last
         if _wide(ha[0]) >= self.hi and all(map(le, ha, islice(ha, 1, None))):
-            deque(map(first.setdefault, hk, ha), maxlen=0)
+            if 0 in seen:  # only a contact hit for the first time has no earliest time yet
+                new = list(map(not_, seen))
+                deque(map(first.setdefault, compress(hk, new), compress(ha, new)), maxlen=0)
             last.update(zip(hk, ha, strict=True))
             self.hi = _wide(ha[-1])
             return
@@ -1087,13 +1119,23 @@ class _Hits:
         n = self.count.get(key, 0)
         if not n:
             return None
-        return R.SendHits(n, self.sids[key][:R.MAX_EVIDENCE_SENDS], self.first[key],
-                          self.last[key])
+        ids = self.sids[key]  # handed over (this tally is cleared next), cut if a batch overfilled it
+        if len(ids) > R.MAX_EVIDENCE_SENDS:
+            ids = ids[:R.MAX_EVIDENCE_SENDS]
+        return R.SendHits(n, ids, self.first[key], self.last[key])
+
+    def clear(self) -> None:
+        """Forget the tallies (their evidence has been taken)."""
+        self.count = Counter()
+        self.sids = defaultdict(list)
+        self.first = {}
+        self.last = {}
 
 
 _Tally4 = tuple[dict[int, int], dict[int, list[str]], dict[int, str], dict[int, str]]
-_Tallies = tuple[_Tally4, _Tally4, _Tally4, _Tally4, _Tally4, dict[int, tuple[str, str]],
-                 dict[int, set[str | None]]]
+#: five :data:`_Tally4` (opt-out, no basis, deactivated, restricted, untimed), the first
+#: bounces (``dict[int, tuple[str, str]]``) and the opted-out keys per list
+_Tallies = list[Any]
 _MARKETING = "marketing".__eq__
 
 
@@ -1123,8 +1165,8 @@ class _Channels:
         self.deactivated = _Hits()
         self.restricted = _Hits()
         self.untimed = _Hits()
-        #: per key, the lists whose sends came after their opt-out (few)
-        self.opt_lists: dict[int, set[str | None]] = {}
+        #: per list, the keys whose sends under it came after their opt-out (few lists)
+        self.opt_keys: dict[str | None, set[int]] = {}
         #: by key: the key when the contact's address is dead, else 0
         self.bounced: list[int] = [0] * (n + 1)
         self.any_bounced = False
@@ -1154,16 +1196,23 @@ class _Channels:
         batch with sends matched on the address (``by_address``) skips the
         pre-filter, which assumes a send logged with the record's id.
         """
-        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
-        first = pairs[0]
-        if pairs.count(first) == len(pairs):
-            self._run(first, wk, ws, wa, b.fine, by_address)
+        pair = b.one_pair(self.pair_of)
+        if pair is not None:
+            self._run(pair, wk, ws, wa, b.fine, by_address)
             return
+        pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
         start = 0
         for pair, group in groupby(pairs):
             end = start + sum(1 for _ in group)
             self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
             start = end
+
+    def _bits(self, wk: list[int]) -> int:
+        # which of restriction, deactivation, untimed and list opt-outs any of these has
+        bits = 0
+        for x in set(map(self.tables.flags.__getitem__, wk)):
+            bits |= x
+        return bits
 
     def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
              wa: list[str], fine: bool, by_address: bool) -> None:
@@ -1172,7 +1221,7 @@ class _Channels:
             return
         tb = self.tables
         if kind != "marketing":
-            if tb.any_r and not tb.r_keys.isdisjoint(wk):
+            if tb.any_r and self._bits(wk) & RESTRICTED:
                 r = tb.table("r", 0, fine)
                 self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
             return
@@ -1188,19 +1237,22 @@ class _Channels:
                 return
             if not all(cand):
                 wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
-        if tb.any_r and not tb.r_keys.isdisjoint(wk):
+        bits = self._bits(wk)
+        if bits & RESTRICTED:
             r = tb.table("r", 0, fine)
             self.restricted.take(list(map(ge, wa, map(r.__getitem__, wk))), wk, ws, wa)
-        if tb.any_d and not tb.d_keys.isdisjoint(wk):
+        if bits & DEACTIVATED:
             d = tb.table("d", 0, fine)
             self.deactivated.take(list(map(ge, wa, map(d.__getitem__, wk))), wk, ws, wa)
-        if tb.any_u and not tb.u_keys.isdisjoint(wk):
+        if bits & UNTIMED:
             self._untimed(wk, ws, wa)
-        o = None if tb.o_keys.isdisjoint(wk) else list(  # None: nobody here said no
-            map(tb.table("o", j, fine).__getitem__, wk))
-        lo = list(map(tb.table("lo", j, fine).__getitem__, wk))
-        hi = list(map(tb.table("hi", j, fine).__getitem__, wk))
-        self._marketing(wk, ws, wa, o, lo, hi, sub)
+        if bits & OPTED_OUT:
+            after = list(map(ge, wa, map(tb.table("o", j, fine).__getitem__, wk)))
+            if any(after):
+                self._opted_out(after, wk, ws, wa, sub)
+        lo, hi = tb.table("lo", j, fine), tb.table("hi", j, fine)
+        self.no_basis.take(list(map(and_, map(ge, wa, map(lo.__getitem__, wk)),
+                                    map(lt, wa, map(hi.__getitem__, wk)))), wk, ws, wa)
 
     def _run_listed(self, sub: str, j: int, wk: list[int], ws: list[str], wa: list[str],
                     fine: bool) -> None:
@@ -1224,21 +1276,20 @@ class _Channels:
             o.append(got[0])
             lo.append(got[1])
             hi.append(got[2])
-        self._marketing(wk, ws, wa, o, lo, hi, sub)
+        after = list(map(ge, wa, o))
+        if any(after):
+            self._opted_out(after, wk, ws, wa, sub)
+        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
+
+    def _opted_out(self, after: list[bool], wk: list[int], ws: list[str], wa: list[str],
+                   sub: str | None) -> None:
+        self.opt_out.take(after, wk, ws, wa)
+        self.opt_keys.setdefault(sub, set()).update(compress(wk, after))
 
     def _untimed(self, wk: list[int], ws: list[str], wa: list[str]) -> None:
         # an opt-out with no time is before every send (ALWAYS), or never
         u = self.tables.u
         self.untimed.take(list(map(ge, wa, map(u.__getitem__, wk))), wk, ws, wa)
-
-    def _marketing(self, wk: list[int], ws: list[str], wa: list[str], o: list[str] | None,
-                   lo: list[str], hi: list[str], sub: str | None) -> None:
-        after = None if o is None else list(map(ge, wa, o))
-        if after is not None and any(after):
-            self.opt_out.take(after, wk, ws, wa)
-            for k in set(compress(wk, after)):
-                self.opt_lists.setdefault(k, set()).add(sub)
-        self.no_basis.take(list(map(and_, map(ge, wa, lo), map(lt, wa, hi))), wk, ws, wa)
 
     def bounces(self, keys: list[int | None], b: SendBatch) -> None:
         """Note each bounced contact's first hard-bounced send, in log order."""
@@ -1263,22 +1314,24 @@ class _Channels:
         return other
 
     def tallies(self) -> _Tallies:
-        """What this process found, to send to the one that merges."""
-        return (self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
-                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_lists)
+        """What this process found, to send to the one that merges (a list, which
+        :meth:`merge` empties as it goes)."""
+        return [self.opt_out.tally(), self.no_basis.tally(), self.deactivated.tally(),
+                self.restricted.tally(), self.untimed.tally(), self.bounce, self.opt_keys]
 
     def merge(self, tallies: _Tallies) -> None:
-        """Add the tallies of a later part of the log."""
-        opt_out, no_basis, deactivated, restricted, untimed, bounce, opt_lists = tallies
-        self.opt_out.merge(opt_out, self.key)
-        self.no_basis.merge(no_basis, self.key)
-        self.deactivated.merge(deactivated, self.key)
-        self.restricted.merge(restricted, self.key)
-        self.untimed.merge(untimed, self.key)
+        """Add the tallies of a later part of the log; each part is dropped once merged, so
+        that the next reuses its memory (a part's tallies hold its send ids)."""
+        for i, hits in enumerate((self.opt_out, self.no_basis, self.deactivated,
+                                  self.restricted, self.untimed)):
+            hits.merge(tallies[i], self.key)
+            tallies[i] = None
+        bounce, opt_keys = tallies[5], tallies[6]
         for k, v in bounce.items():
             self.bounce.setdefault(self.key[k], v)
-        for k, subs in opt_lists.items():
-            self.opt_lists.setdefault(self.key[k], set()).update(subs)
+        for sub, keys in opt_keys.items():
+            self.opt_keys.setdefault(sub, set()).update(map(self.key.__getitem__, keys))
+        tallies.clear()
 
     def settle(self, facts: Sequence[R.ContactFacts], recipients: dict[int, Recipient],
                plan_subs: Sequence[str], marketing_lists: frozenset[str]) -> None:
@@ -1289,7 +1342,12 @@ class _Channels:
                            (self.untimed, "after_untimed_opt_out")):
             for key in hits.count:
                 setattr(facts[key - 1], name, hits.evidence(key))
-        for key, subs in self.opt_lists.items():
+            hits.clear()  # the next rule's evidence reuses this one's tallies' memory
+        opt_lists: dict[int, set[str | None]] = {}
+        for sub, keys in self.opt_keys.items():
+            for key in keys:
+                opt_lists.setdefault(key, set()).add(sub)
+        for key, subs in opt_lists.items():
             rec = recipients[key]
             outs = []
             for sub in subs:

@@ -151,6 +151,18 @@ class SendBatch:
             return next(iter(kinds)) == "marketing"
         return list(map(_MARKETING, effective))
 
+    def one_pair(self, pair_of: Mapping[str, tuple[str | None, int, str | None]],
+                 ) -> tuple[str | None, int, str | None] | None:
+        """The purpose and list of every send, when the batch is one listed campaign (a log
+        written campaign by campaign), else ``None``."""
+        rows = self._rows
+        if not rows:
+            return None
+        first = rows[0].campaign_id
+        if first is None or list(map(_CID, rows)).count(first) != len(rows):
+            return None
+        return pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
+
     def purpose_lists(self, picked: list[Any],
                       pair_of: Mapping[str, tuple[str | None, int, str | None]],
                       index: Mapping[str | None, int],
@@ -160,13 +172,6 @@ class SendBatch:
         ``pair_of`` gives them for listed campaigns; a send whose campaign is not
         listed has its own purpose and list (``index``, else ``other``, else 0).
         """
-        raw = list(map(_CID, self._rows))
-        first = raw[0] if raw else None
-        if raw.count(first) == len(raw):
-            # the whole batch is one campaign (a log written campaign by campaign)
-            pair = pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
-            if pair is not None:
-                return [pair] * len(list(filter(None, picked)))
         rows = list(compress(self._rows, picked))
         cids = _texts(list(map(_CID, rows)))
         pairs = list(map(pair_of.get, cids))  # type: ignore[arg-type]

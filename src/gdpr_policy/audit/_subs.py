@@ -13,6 +13,7 @@ every error message are exactly the plain reader's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,12 +36,16 @@ _BAD = dt.datetime.min.replace(tzinfo=dt.UTC)  # a cached "not an instant" (neve
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionFacts:
-    """One subscriber: who (record id, address), each list's status, and unsubscribe-all."""
+    """One subscriber: who (record id, address), each list's status, and unsubscribe-all.
+
+    ``said_no``: some list's status is ``NOT_SUBSCRIBED`` (the planner's quick test).
+    """
 
     record_id: str | None
     subscriber: str | None
     lists: tuple[ListStatus, ...]
     unsubscribed_all_at: dt.datetime | None
+    said_no: bool = False
 
 
 class _Status(msgspec.Struct, gc=False):
@@ -66,6 +71,14 @@ class _Line(msgspec.Struct, gc=False):
 
 _DECODER = msgspec.json.Decoder(_Line)
 
+# the slots of ListStatus, set directly (``tests/audit/test_subs.py`` proves the statuses
+# equal the plain reader's, which builds them with ``ListStatus(...)``)
+_new = object.__new__
+_set_sub, _set_status, _set_at, _set_basis, _set_name, _set_marketing = (
+    getattr(ListStatus, f.name).__set__ for f in dataclasses.fields(ListStatus))
+assert [f.name for f in dataclasses.fields(ListStatus)] == [
+    "subscription", "status", "at", "legal_basis", "name", "marketing"]
+
 
 def _text(v: str | int | None) -> str | None:
     # ``_logs._sub_text`` on a value msgspec has already typed
@@ -83,7 +96,8 @@ def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts
                              mapping.is_marketing_subscription(x.subscription_id, x.name))
                   for x in s.statuses)
     wide = [w.timestamp for w in s.wide if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
-    return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None)
+    return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None,
+                             any(x.status == "NOT_SUBSCRIBED" for x in lists))
 
 
 def _plain(line: str, source: str, no: int, mapping: PortalMapping) -> SubscriptionFacts:
@@ -115,44 +129,79 @@ class _Reader:
 
     def facts(self, rec: _Line) -> SubscriptionFacts | None:
         """The facts of one typed line; ``None`` when the plain reader must judge it."""
+        # ``_text`` and ``instant`` are written out inline below: this runs for every
+        # status of every subscriber, and the calls cost more than the work
         rid = _text(rec.recordId)
         sub = norm_email(_text(rec.subscriberIdString))
         if rid is None and sub is None:
             return None
         is_marketing = self.marketing
+        times = self.times
+        timeless = self.timeless
         lists: list[ListStatus] = []
+        said_no = False
         for r in rec.results or ():
-            sid = _text(r.subscriptionId)
-            if sid is None:
+            sid = r.subscriptionId
+            if type(sid) is str:
+                sid = sid.strip()
+                if not sid:
+                    return None
+            elif sid is None:
                 return None
-            at = self.instant(r.timestamp)
-            if at is False or (at is None and r.status == "NOT_SUBSCRIBED"):
+            else:
+                sid = str(sid)
+            status = r.status
+            text = r.timestamp
+            at: dt.datetime | Literal[False] | None = None
+            if text:
+                at = times.get(text)
+                if at is None:
+                    at = self.instant(text)
+                elif at is _BAD:
+                    return None
+                if at is False:
+                    return None
+            elif status == "NOT_SUBSCRIBED":
                 return None
-            name = _text(r.subscriptionName)
-            basis = _text(r.legalBasis)
+            if status == "NOT_SUBSCRIBED":
+                said_no = True
+            name = r.subscriptionName
+            if name is not None:
+                name = (name.strip() or None) if type(name) is str else str(name)
+            basis = r.legalBasis
+            if basis is not None:
+                basis = (basis.strip() or None) if type(basis) is str else str(basis)
             if at is None:
                 # statuses without a time (NOT_SPECIFIED, mostly) repeat across subscribers
-                shared = (sid, r.status, basis, name)
-                got = self.timeless.get(shared)
+                shared = (sid, status, basis, name)
+                got = timeless.get(shared)
                 if got is None:
-                    if len(self.timeless) > _CACHE_MAX:
-                        self.timeless.clear()
-                    got = self.timeless[shared] = ListStatus(
-                        sid, r.status, None, basis, name,
+                    if len(timeless) > _CACHE_MAX:
+                        timeless.clear()
+                    got = timeless[shared] = ListStatus(
+                        sid, status, None, basis, name,
                         sid in is_marketing or (name is not None and name in is_marketing))
                 lists.append(got)
                 continue
-            lists.append(ListStatus(sid, r.status, at, basis, name,
-                                    sid in is_marketing or (name is not None and name in is_marketing)))
+            # ListStatus(sid, status, at, basis, name, marketing), less the frozen
+            # __init__'s per-field object.__setattr__ calls (a third of this loop)
+            ls = _new(ListStatus)
+            _set_sub(ls, sid)
+            _set_status(ls, status)
+            _set_at(ls, at)
+            _set_basis(ls, basis)
+            _set_name(ls, name)
+            _set_marketing(ls, sid in is_marketing or (name is not None and name in is_marketing))
+            lists.append(ls)
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
             st = _text(w.status)
-            at = self.instant(w.timestamp)
-            if at is False or st is None or (st == "NOT_SUBSCRIBED" and at is None):
+            wat = self.instant(w.timestamp)
+            if wat is False or st is None or (st == "NOT_SUBSCRIBED" and wat is None):
                 return None
-            if st == "NOT_SUBSCRIBED" and at is not None and (unsub is None or at < unsub):
-                unsub = at
-        return SubscriptionFacts(rid, sub, tuple(lists), unsub)
+            if st == "NOT_SUBSCRIBED" and wat is not None and (unsub is None or wat < unsub):
+                unsub = wat
+        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no)
 
 
 def scan_subscriptions(lines: Iterable[str], *, source: str,

@@ -31,12 +31,15 @@ from collections.abc import Collection, Sequence
 
 from ..marketing import ListStatus, Recipient, effective_opt_out
 
-__all__ = ["ALWAYS", "NEVER", "Tables", "Window", "forget", "quiet_plan", "quiet_template",
-           "slot_plan", "threshold_text"]
+__all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "OPTED_OUT", "RESTRICTED", "UNTIMED", "Tables",
+           "Window", "forget", "quiet_plan", "quiet_template", "slot_plan", "threshold_text"]
 
 UTC = dt.UTC
 NEVER = "\uffff"  # a threshold no send reaches
 ALWAYS = ""  # a threshold every send reaches
+
+#: the bits of :attr:`Tables.flags`
+RESTRICTED, DEACTIVATED, UNTIMED, OPTED_OUT = 1, 2, 4, 8
 
 #: a no-basis window ``[lo, hi)``; ``None`` ends are unbounded
 Window = tuple[dt.datetime | None, dt.datetime | None]
@@ -257,8 +260,8 @@ class Tables:
     with a status on one: ``(key, list id) -> (o, lo, hi)``.
     """
 
-    __slots__ = ("a", "any_d", "any_r", "any_u", "b", "d", "d_keys", "exact", "exc", "fine_cache",
-                 "hi", "lo", "m", "o", "o_keys", "r", "r_keys", "u", "u_keys")
+    __slots__ = ("a", "any_d", "any_r", "any_u", "b", "d", "exact", "exc", "fine_cache", "flags",
+                 "hi", "lo", "m", "o", "r", "u")
 
     def __init__(self, n: int, m: int) -> None:
         self.m = m
@@ -271,16 +274,21 @@ class Tables:
         self.r = [NEVER] * (n + 1)
         self.u = [NEVER] * (n + 1)
         self.any_d = self.any_r = self.any_u = False
-        #: the keys with a deactivation, a restriction, an opt-out on some list: a batch
-        #: none of whose sends is to one of them skips those look-ups
-        self.d_keys: set[int] = set()
-        self.r_keys: set[int] = set()
-        self.o_keys: set[int] = set()
-        self.u_keys: set[int] = set()
+        #: by key, which thresholds the contact has beyond the windows (:data:`RESTRICTED`,
+        #: :data:`DEACTIVATED`, :data:`UNTIMED`, :data:`OPTED_OUT` or'ed): one list look-up
+        #: per send tells which tables a batch needs (a set per kind took one hash each)
+        self.flags: list[int] = [0] * (n + 1)
         #: exact texts of thresholds with sub-millisecond digits: (table, j, key) -> text
         self.exact: dict[tuple[str, int, int], str] = {}
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
         self.fine_cache: dict[tuple[str, int], list[str]] = {}
+
+    def release(self) -> None:
+        """Drop the per-contact tables (the send log is judged); :attr:`exc` stays."""
+        self.o = self.lo = self.hi = self.a = self.b = []
+        self.d = self.r = self.u = []
+        self.flags = []
+        self.fine_cache = {}
 
     def _text(self, table: str, j: int, k: int, t: dt.datetime) -> str:
         text, exact = threshold_text(t)
@@ -294,11 +302,11 @@ class Tables:
         if deactivated is not None:
             self.d[k] = self._text("d", 0, k, deactivated)
             self.any_d = True
-            self.d_keys.add(k)
+            self.flags[k] |= DEACTIVATED
         if restricted is not None:
             self.r[k] = self._text("r", 0, k, restricted)
             self.any_r = True
-            self.r_keys.add(k)
+            self.flags[k] |= RESTRICTED
         if deactivated is not None or restricted is not None:
             first = min(self.d[k], self.r[k])
             for a in self.a:
@@ -311,7 +319,7 @@ class Tables:
         """
         self.u[k] = ALWAYS
         self.any_u = True
-        self.u_keys.add(k)
+        self.flags[k] |= UNTIMED
         for a in self.a:
             a[k] = ALWAYS
 
@@ -333,7 +341,7 @@ class Tables:
             ot = NEVER if o is None else text("o", j, k, o)
             if o is not None:
                 self.o[j][k] = ot
-                self.o_keys.add(k)
+                self.flags[k] |= OPTED_OUT
             first = ot if ot < dr else dr
             if win is not None:
                 lo = ALWAYS if win[0] is None else text("lo", j, k, win[0])
@@ -383,7 +391,7 @@ class Tables:
         ot = NEVER if o is None else self._text("o", j, k, o)
         self.o[j][k] = ot
         if o is not None:
-            self.o_keys.add(k)
+            self.flags[k] |= OPTED_OUT
         first = min(ot, self.d[k], self.r[k])
         if win is not None:
             lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])

@@ -196,4 +196,4 @@ class ColumnarFold:
             if rn < R.MAX_EVIDENCE_SENDS:
                 h.sids[key].append(sid)
             if new_list:
-                channels.opt_lists.setdefault(key, set()).add(sub)
+                channels.opt_keys.setdefault(sub, set()).add(key)
