@@ -651,8 +651,12 @@ def test_a_rule_missing_an_input_is_reported_not_evaluated_in_full() -> None:
     assert sorted(found) == ["rule:marketing.after-opt-out", "rule:marketing.no-basis"]
     f = found["rule:marketing.no-basis"]
     assert (f.severity, f.location) == (Severity.WARNING, None)
-    assert f.message.values == {"rule": "marketing.no-basis", "needs": "the subscription statuses"}
+    assert f.message.values == {"rule": "marketing.no-basis", "needs": ["subscription-statuses"]}
     assert f.evidence == f.message.values
+    # the evidence keeps the input's id; the message words it in the reader's language
+    assert render(f.message, "en").endswith("it needs the subscription statuses")
+    assert render(f.message, "nb").endswith("regelen trenger abonnementsstatusene")
+    assert render(f.message, "sv").endswith("regeln behöver prenumerationsstatusarna")
 
 
 def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs() -> None:
@@ -665,7 +669,8 @@ def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs()
            if f.message.code == "audit.rule-not-evaluated"]
     assert f.message.values == {
         "rule": "erasure.soft-deleted", "source": "export.csv",
-        "needs": "the recycle bin (a contacts API dump, or --recycle-bin with a CSV export)"}
+        "needs": ["recycle-bin"]}
+    assert "papirkurven (et API-uttrekk av kontaktene" in render(f.message, "nb")
     assert f.location == Location(file="export.csv")
     # with the API dump nothing is missing
     full = run(contacts=[contact("1", "a@x.no")], subscriptions=[subscription("1", "a@x.no")],
@@ -679,8 +684,8 @@ def test_files_not_read_are_named_in_warnings() -> None:
     from gdpr_policy.audit import classify_files
 
     sel = classify_files(["contacts_api.jsonl", "innsynsforesporsler.jsonl", "ground_truth.csv"])
-    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not an audit input",
-                                 "ground_truth.csv": "not an audit input"}
+    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not-an-input",
+                                 "ground_truth.csv": "not-an-input"}
     rep = run(contacts=[contact("1", "a@x.no")], ignored_files=sel.ignored)
     found = by_rule(rep, "audit.file-not-read")
     assert [(f.subject, f.severity, f.location) for f in found] == [
@@ -688,7 +693,13 @@ def test_files_not_read_are_named_in_warnings() -> None:
         ("file:innsynsforesporsler.jsonl", Severity.WARNING,
          Location(file="innsynsforesporsler.jsonl"))]
     assert found[1].message.values == {"file": "innsynsforesporsler.jsonl",
-                                       "reason": "not an audit input"}
+                                       "reason": "not-an-input"}
+    assert render(found[1].message, "en") == (
+        "innsynsforesporsler.jsonl was not read: its name matches no audit input")
+    assert render(found[1].message, "nb") == ("innsynsforesporsler.jsonl ble ikke lest: navnet "
+                                              "passer ikke til noen inndata for revisjonen")
+    assert render(found[1].message, "sv") == ("innsynsforesporsler.jsonl lästes inte: namnet "
+                                              "passar inte till någon indata för granskningen")
 
 
 # ------------------------------------------------------------------ the person's activity

@@ -418,6 +418,7 @@ class ExportRead:
     """How the audit read one contacts export: its shape, activity columns, date formats."""
 
     source: str
+    #: ``api-dump``, ``hubspot-export`` or ``warehouse-table`` (worded by ``term.shape.*``)
     shape: str
     activity: tuple[str, ...]
     formats: tuple[str, ...] = ()
@@ -474,15 +475,17 @@ def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterab
 class NotEvaluated:
     """A rule the audit could not judge: which, what it needs, and the file it concerns.
 
-    ``source`` is ``None`` when a whole input is missing (no subscription
-    statuses, no recycle bin); ``count`` is the number of records of
-    ``source`` the rule could not judge because the file lacks columns
-    (``needs`` then names them: ``a | b`` any one, ``a + b`` all), and 0 when
-    the rule was not run at all.
+    ``needs`` is the ids of the missing inputs (``request-log``,
+    ``recycle-bin`` ..., worded by the catalog's ``term.input.*``) when the
+    rule was not run at all, or the columns a contacts file lacks (``a | b``
+    any one, ``a + b`` all). ``source`` is ``None`` when a whole input is
+    missing (no subscription statuses), else the file; ``count`` is the
+    number of records of ``source`` the rule could not judge because the file
+    lacks columns, and 0 when the rule was not run at all.
     """
 
     rule: str
-    needs: str
+    needs: str | tuple[str, ...]
     source: str | None = None
     count: int = 0
 
@@ -496,7 +499,9 @@ def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]
     those records because it was not run on them. Records a file lacks columns
     for are counted (``audit.rule-not-evaluated.columns``).
     """
-    values: dict[str, Any] = {"rule": subject.rule, "needs": subject.needs}
+    needs = subject.needs
+    values: dict[str, Any] = {"rule": subject.rule,
+                              "needs": needs if isinstance(needs, str) else list(needs)}
     if subject.source is not None:
         values["source"] = subject.source
     if subject.count:
