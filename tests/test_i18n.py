@@ -378,7 +378,7 @@ def _term_ids() -> dict[str, tuple[str, ...]]:
     """Every id the core keeps that a message words through ``term.<group>.<id>``."""
     from typing import get_args
 
-    from gdpr_policy._policy import NoticeItem, ProviderRole
+    from gdpr_policy._policy import ExtensionReason, NoticeItem, ProviderRole
     from gdpr_policy.audit import _engine
 
     return {
@@ -388,6 +388,7 @@ def _term_ids() -> dict[str, tuple[str, ...]]:
         "unread": ("not-an-input", "api-dump-used"),
         "shape": ("api-dump", "hubspot-export", "warehouse-table"),
         "party": ("first", "third"),
+        "extension-reason": get_args(ExtensionReason),
     }
 
 
@@ -414,3 +415,12 @@ def test_an_id_reads_as_the_readers_word_and_an_unknown_one_as_itself() -> None:
                        needs=["subscription-statuses", "send-log"])
     assert render(needs, "nb") == (
         "r ble ikke vurdert: regelen trenger abonnementsstatusene og utsendelsesloggen for e-post")
+
+
+def test_extension_grounds_read_as_words_and_unknown_grounds_as_recorded() -> None:
+    msg = Message.of("request.extension-reason", grounds=["holiday"],
+                     accepted=["complexity", "number-of-requests"])
+    assert render(msg, "nb").startswith(
+        "Forlengelsen begrunnes med holiday, som verken art. 12 nr. 3 eller policyen godtar "
+        "(kompleksitet og antall forespørsler)")
+    assert "(komplexitet och antalet begäranden)" in render(msg, "sv")
