@@ -744,3 +744,28 @@ def test_a_send_matched_on_the_address_before_the_record_existed_is_judged() -> 
                      send("S2", "1", None, created + dt.timedelta(days=1))])
     [f] = by_rule(rep, "marketing.no-basis")
     assert f.evidence["send_ids"] == ["S1"]
+
+
+# ------------------------------------------------------------------ requests against deadlines
+def test_the_report_counts_requests_by_how_they_stand_against_their_deadlines() -> None:
+    # received 2 June 2025 (Oslo): due 2 July; as_of 30 June 2025 unless said otherwise
+    got = at("2025-06-02T08:00")
+    rows = [request("E", "access", "a@x.no", got, responded=at("2025-06-10T08:00")),  # early
+            request("T", "access", "a@x.no", got, responded=at("2025-06-27T08:00")),  # on time
+            request("O", "access", "a@x.no", got, status="open"),  # not yet due
+            request("W", "access", "a@x.no", got, status="revoked"),
+            request("L", "access", "a@x.no", at("2025-04-01T08:00"),
+                    responded=at("2025-05-20T08:00")),  # due 2 May: late
+            request("X", "access", "a@x.no", at("2025-04-01T08:00"), status="open")]  # overdue
+    rep = run(contacts=[contact("1", "a@x.no")], requests=rows, request_hook=deadline_hook)
+    assert rep.request_timing == {"early": 1, "late": 1, "on-time": 1, "open": 1,
+                                  "overdue": 1, "withdrawn": 1}
+    assert [f.subject for f in by_rule(rep, "request.late")] == ["request:L"]
+    assert [f.subject for f in by_rule(rep, "request.overdue")] == ["request:X"]
+    # the JSON report carries the same numbers
+    from gdpr_policy.report import render_json
+
+    assert json.loads(render_json(rep))["request_timing"] == rep.request_timing
+    # no request log, or no deadline engine: nothing to count, not zeros
+    assert run(contacts=[contact("1", "a@x.no")]).request_timing is None
+    assert run(contacts=[contact("1", "a@x.no")], requests=rows).request_timing is None

@@ -159,6 +159,9 @@ class RequestVerdict:
 
     due: dt.date | dt.datetime | None
     findings: tuple[Finding, ...] = ()
+    #: how the request stands against its deadline (:func:`gdpr_policy.requests.answer_timing`,
+    #: or ``withdrawn``), counted in the report's ``request_timing``; ``None``: not judged
+    timing: str | None = None
 
 
 #: Called once per request record with the audit's context.
@@ -693,6 +696,8 @@ def _audit(
     if requests is not None and unjudged:
         findings.extend(R.deadlines_not_evaluated.evaluate(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
+    timing = Counter(v.timing for v in verdicts if v.timing is not None) \
+        if request_hook is not None and requests is not None else None
 
     # what could not be judged, and what was not read ----------------------------
     have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
@@ -711,7 +716,8 @@ def _audit(
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
-                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies))
+                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies),
+                  request_timing=None if timing is None else dict(sorted(timing.items())))
 
 
 def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) -> list[Finding]:
