@@ -85,6 +85,10 @@ def test_ui_export_of_all_properties() -> None:
     assert subjects(rep, "retention.inactive-not-deactivated") == ["30100000102"]
     assert subjects(rep, "retention.inactive-deactivation-unknown") == []
     assert subjects(rep, "retention.bounced-not-deleted") == ["30100000104"]
+    # the report names the person: First Name and Last Name, beside the e-mail
+    [bounced] = by_rule(rep, "retention.bounced-not-deleted")
+    assert (bounced.evidence["name"], bounced.evidence["email"]) == ("Testa Retur",
+                                                                     "retur@eksempel.test")
     # Unsubscribed from all email = Yes with no time: the two marketing sends are reported as a
     # warning that says the time is unknown; the administrative send is not counted; no error
     [w] = by_rule(rep, "marketing.after-untimed-opt-out")
@@ -215,6 +219,9 @@ def test_warehouse_table_from_a_sync_tool() -> None:
     assert not_evaluated(rep) == {}
     note = export_note(rep)
     assert note["shape"] == "warehouse-table"
+    # a table with the first name only: that is the name shown
+    assert {f.evidence.get("name") for f in by_rule(rep, "retention.inactive-not-deactivated")} \
+        == {"Testa"}
     [found] = by_rule(rep, "audit.export-read")
     assert "(datavarehustabell)" in render(found.message, "nb")
     contacts = list(read_contacts_csv(lines("warehouse_contact.csv"), source="x.csv",

@@ -769,3 +769,22 @@ def test_the_report_counts_requests_by_how_they_stand_against_their_deadlines() 
     # no request log, or no deadline engine: nothing to count, not zeros
     assert run(contacts=[contact("1", "a@x.no")]).request_timing is None
     assert run(contacts=[contact("1", "a@x.no")], requests=rows).request_timing is None
+
+
+# ------------------------------------------------------------------ who a finding is about
+def test_a_finding_names_the_contact_when_the_export_has_a_name() -> None:
+    old = at("2020-01-01T00:00")
+    rep = run(contacts=[
+        contact("1", "a@x.no", firstname=" Kari ", lastname="Nordmann",
+                hs_email_last_open_date=old),
+        contact("2", "b@x.no", lastname="Nordmann", hs_email_last_open_date=old),
+        contact("3", "c@x.no", firstname="", lastname=None, hs_email_last_open_date=old),
+        contact("4", "d@x.no", firstname=42, hs_email_last_open_date=old)])
+    found = {f.subject: f.evidence for f in by_rule(rep, "retention.inactive-not-deactivated")}
+    assert found["1"]["name"] == "Kari Nordmann" and found["1"]["email"] == "a@x.no"
+    assert found["2"]["name"] == "Nordmann"
+    # no name: no name key, as before (the e-mail and record id say who it is)
+    assert "name" not in found["3"]
+    # a number some tool wrote as a name is shown as written; it never rejects the contact
+    assert found["4"]["name"] == "42"
+    assert {(s.read, s.evaluated, s.rejected) for s in rep.inputs} == {(4, 4, 0)}
