@@ -138,7 +138,7 @@ def _chart_requests(pygal: Any, report: Report, lang: str) -> str | None:
     outcomes = request_outcomes(report)
     if outcomes is None or not any(outcomes.values()):
         return None
-    config = _chart_config(pygal, "", 300)
+    config = _chart_config(pygal, "", 380)  # five legend lines below the bars
     config.update(show_minor_y_labels=False, y_labels_major_count=6)  # counts, not a ruler
     config["style"].colors = tuple(colour for _, colour in _TIMINGS)
     config["show_legend"] = True
