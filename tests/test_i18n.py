@@ -365,6 +365,13 @@ def test_an_iso_duration_reads_as_words(iso: str, lang: str, words: str) -> None
     assert format_value(iso, lang, "duration") == words
 
 
+def test_a_duration_object_or_a_number_id_never_crashes_a_message() -> None:
+    from gdpr_policy import Duration
+
+    assert format_value(Duration.parse("P1Y6M"), "nb", "duration") == "1 år og 6 måneder"
+    assert format_value(7, "sv", "term.role") == "7"
+
+
 def test_a_cookie_lifetime_in_the_lint_message_reads_as_words() -> None:
     msg = Message.of("policy.cookie-outlives-consent", cookie="_ga", lifetime="P2Y",
                      consent_lifetime="P13M")

@@ -242,10 +242,10 @@ def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = 
         return "-"
     if spec == "language" and isinstance(value, str):
         return language_name(value, lang)
-    if spec.startswith("term.") and isinstance(value, str):
-        return term(spec[5:], value, lang)
-    if spec == "duration" and isinstance(value, str):
-        return duration_text(value, lang)
+    if spec.startswith("term."):
+        return term(spec[5:], str(value), lang)
+    if spec == "duration":  # a Duration too: its str() is the ISO text
+        return duration_text(str(value), lang)
     if spec == "legal" and isinstance(value, str):
         # the report's citation forms (report.ref.*), imported here only when used
         from ..report._common import legal_text
