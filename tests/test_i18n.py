@@ -343,3 +343,91 @@ def test_counts_in_the_audit_messages_of_issues_10_and_15_take_their_plural_form
     for lang in LANGUAGES:
         assert one[lang] in render(Message.of(code, count=1, **values), lang), lang
         assert many[lang] in render(Message.of(code, count=2, **values), lang), lang
+
+
+# ------------------------------------------------------------------ ids and durations in words
+@pytest.mark.parametrize(
+    ("iso", "lang", "words"),
+    [
+        ("P2Y", "en", "2 years"), ("P2Y", "nb", "2 år"), ("P2Y", "sv", "2 år"),
+        ("P13M", "en", "13 months"), ("P13M", "nb", "13 måneder"), ("P13M", "sv", "13 månader"),
+        ("P1M", "en", "1 month"), ("P1M", "nb", "1 måned"), ("P1M", "sv", "1 månad"),
+        # calendar parts keep their units: P1Y6M is not 18 months, P30D not a month
+        ("P1Y6M", "en", "1 year and 6 months"), ("P1Y6M", "nb", "1 år og 6 måneder"),
+        ("P1Y6M", "sv", "1 år och 6 månader"),
+        ("P30D", "nb", "30 dager"), ("P1D", "sv", "1 dag"), ("P2W", "sv", "2 veckor"),
+        ("PT12H", "nb", "12 timer"),
+        # not a duration: shown as given, never a crash
+        ("forever", "nb", "forever"), ("", "sv", ""),
+    ],
+)
+def test_an_iso_duration_reads_as_words(iso: str, lang: str, words: str) -> None:
+    assert format_value(iso, lang, "duration") == words
+
+
+def test_a_duration_object_or_a_number_id_never_crashes_a_message() -> None:
+    from gdpr_policy import Duration
+
+    assert format_value(Duration.parse("P1Y6M"), "nb", "duration") == "1 år og 6 måneder"
+    assert format_value(7, "sv", "term.role") == "7"
+
+
+def test_a_cookie_lifetime_in_the_lint_message_reads_as_words() -> None:
+    msg = Message.of("policy.cookie-outlives-consent", cookie="_ga", lifetime="P2Y",
+                     consent_lifetime="P13M")
+    assert render(msg, "en") == (
+        "Cookie _ga lives 2 years, longer than the consent it depends on (13 months).")
+    assert "lever 2 år, lenger enn samtykket den bygger på (13 måneder)" in render(msg, "nb")
+    assert "lever 2 år, längre än samtycket den bygger på (13 månader)" in render(msg, "sv")
+
+
+def _term_ids() -> dict[str, tuple[str, ...]]:
+    """Every id the core keeps that a message words through ``term.<group>.<id>``."""
+    from typing import get_args
+
+    from gdpr_policy._policy import ExtensionReason, NoticeItem, ProviderRole
+    from gdpr_policy.audit import _engine
+
+    return {
+        "notice": get_args(NoticeItem),
+        "role": get_args(ProviderRole),
+        "input": tuple(_engine._NEEDS_ID.values()),
+        "unread": ("not-an-input", "api-dump-used"),
+        "shape": ("api-dump", "hubspot-export", "warehouse-table"),
+        "party": ("first", "third"),
+        "extension-reason": get_args(ExtensionReason),
+    }
+
+
+def test_every_id_a_message_words_has_a_term_in_every_language() -> None:
+    for group, ids in _term_ids().items():
+        assert ids, group
+        for value in ids:
+            for lang in LANGUAGES:
+                assert has_message(f"term.{group}.{value}", lang), (group, value, lang)
+
+
+def test_an_id_reads_as_the_readers_word_and_an_unknown_one_as_itself() -> None:
+    msg = Message.of("policy.notice-omission", item="recipients", article="GDPR Art. 13(1)(e)")
+    assert render(msg, "en").startswith("The statement omits the recipients (recipients), ")
+    assert render(msg, "nb").startswith("Erklæringen utelater mottakerne (recipients), ")
+    assert render(msg, "sv").startswith("Policytexten utelämnar mottagarna (recipients), ")
+    role = Message.of("policy.disclosure-contradiction", tracker="t", provider="Meta",
+                      role="joint-controller")
+    assert "(rolle: felles behandlingsansvarlig;" in render(role, "nb")
+    assert "(roll: gemensamt personuppgiftsansvarig;" in render(role, "sv")
+    assert format_value("no-such-id", "nb", "term.role") == "no-such-id"
+    # a list of ids is worded item by item and joined the reader's way
+    needs = Message.of("audit.rule-not-evaluated", rule="r",
+                       needs=["subscription-statuses", "send-log"])
+    assert render(needs, "nb") == (
+        "r ble ikke vurdert: regelen trenger abonnementsstatusene og utsendelsesloggen for e-post")
+
+
+def test_extension_grounds_read_as_words_and_unknown_grounds_as_recorded() -> None:
+    msg = Message.of("request.extension-reason", grounds=["holiday"],
+                     accepted=["complexity", "number-of-requests"])
+    assert render(msg, "nb").startswith(
+        "Forlengelsen begrunnes med holiday, som verken art. 12 nr. 3 eller policyen godtar "
+        "(kompleksitet og antall forespørsler)")
+    assert "(komplexitet och antalet begäranden)" in render(msg, "sv")

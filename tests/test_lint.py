@@ -348,6 +348,13 @@ def test_s14_contradicts_the_joint_controllers_pixels() -> None:
         "provider": "Meta",
         "role": "joint-controller",
     }
+    # it points at the role the policy gives, the fact that makes the provider a third party
+    text = bundled_policy_text().splitlines()
+    assert meta.location is not None and meta.location.line is not None
+    assert meta.location.column is not None
+    line = text[meta.location.line - 1]
+    assert line[:meta.location.column - 1].rstrip().endswith("provider_role:")
+    assert line[meta.location.column - 1:].startswith("joint-controller")
     assert "CJEU C-40/17 Fashion ID" in [str(x) for x in meta.legal]
     assert str(meta.statement[0]) == "S14"
 
@@ -368,6 +375,13 @@ def test_s14_contradicts_the_joint_controllers_pixels() -> None:
     notes = [f for f in _of(_lint_changed(unknown), "policy.disclosure-contradiction")
              if f.severity is Severity.NOTE]
     assert [f.message.code for f in notes] == ["policy.disclosure-contradiction.role-unknown"]
+    [note] = notes
+    # the note keeps the finding's values and points at the tracker that gives no role
+    assert note.message.values == {"tracker": "meta-pixel", "provider": "Meta"}
+    assert [str(x) for x in note.legal] == [str(x) for x in meta.legal]
+    assert note.location is not None and note.location.line is not None
+    changed = _mutated(unknown).splitlines()
+    assert "id: meta-pixel" in changed[note.location.line - 1]
 
     def no_exception(v: dict[str, Any]) -> None:
         v["disclosure"]["exceptions"] = []

@@ -15,8 +15,10 @@ from gdpr_policy._refs import LegalRef
 from gdpr_policy._rules import REGISTRY, Finding, Severity
 from gdpr_policy.i18n import LANGUAGES, has_message, render
 from gdpr_policy.requests import (
+    ON_TIME_DAYS,
     REQUEST_RULES,
     Request,
+    answer_timing,
     compute_deadline,
     decide_identity,
     evaluate_request,
@@ -731,6 +733,61 @@ def test_request_evaluation_is_idempotent(data: dict[str, Any], clock: str, offs
     assert first == [f.model_dump_json() for f in evaluate_request(r, policy, as_of)]
     copy = parse_request(r.model_dump(mode="json"))
     assert first == [f.model_dump_json() for f in evaluate_request(copy, policy, as_of)]
+
+
+# -- timing against the deadline (issue 13: the request chart) -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("responded_at", "timing"),
+    [
+        ("2026-04-07T23:59+02:00", "on-time"),  # the due day, in Oslo (Easter Tuesday)
+        ("2026-04-07T22:30+00:00", "late"),  # 00:30 on 8 April in Oslo: a day late
+        ("2026-04-01T09:00+02:00", "on-time"),  # 6 days before: in the last week
+        ("2026-03-31T09:00+02:00", "early"),  # 7 days before
+        ("2026-03-02T10:00+01:00", "early"),  # the day it came in
+        ("2026-04-08T12:00+02:00", "late"),
+    ],
+)
+def test_an_answer_is_early_on_time_or_late_by_the_local_day(
+        responded_at: str, timing: str) -> None:
+    r = req(response={"responded_at": responded_at, "outcome": "fulfilled"})
+    assert answer_timing(r, POLICY, D(2026, 12, 31)) == timing
+    assert ON_TIME_DAYS == 7
+
+
+def test_an_unanswered_request_is_open_until_its_deadline_then_overdue() -> None:
+    r = req()
+    assert answer_timing(r, POLICY, D(2026, 4, 7)) == "open"
+    assert answer_timing(r, POLICY, dt.datetime(2026, 4, 7, 21, 59, tzinfo=dt.UTC)) == "open"
+    assert answer_timing(r, POLICY, dt.datetime(2026, 4, 7, 22, 0, tzinfo=dt.UTC)) == "overdue"
+    # an answer given after as_of is not known at as_of
+    later = req(response=_responded("2026-04-20"))
+    assert answer_timing(later, POLICY, D(2026, 4, 10)) == "overdue"
+    assert answer_timing(later, POLICY, D(2026, 4, 30)) == "late"
+
+
+def test_a_valid_extension_moves_what_on_time_means() -> None:
+    ext = {"notified_at": "2026-04-07T15:00+02:00", "reason": "complex"}
+    assert answer_timing(req(extension=ext, response=_responded("2026-05-20")), POLICY,
+                         D(2026, 12, 31)) == "early"  # due 2 June
+    assert answer_timing(req(extension=ext, response=_responded("2026-06-02")), POLICY,
+                         D(2026, 12, 31)) == "on-time"
+    assert answer_timing(req(extension=ext, response=_responded("2026-06-03")), POLICY,
+                         D(2026, 12, 31)) == "late"
+
+
+@given(_logged_request(), st.sampled_from(sorted(_POLICIES)), st.integers(0, 160))
+def test_timing_agrees_with_the_deadline_findings(
+        data: dict[str, Any], clock: str, offset: int) -> None:
+    """Late exactly when request.late or request.extension-too-long fire; overdue with overdue."""
+    r = parse_request(data)
+    policy = _POLICIES[clock]
+    as_of = request_deadline(r, policy).received_on + dt.timedelta(days=offset)
+    fired = set(rules_fired(r, as_of, policy))
+    timing = answer_timing(r, policy, as_of)
+    assert (timing == "late") == bool({"request.late", "request.extension-too-long"} & fired)
+    assert (timing == "overdue") == ("request.overdue" in fired)
 
 
 # -- mutation testing (issue 6): what the surviving mutants showed was unchecked ---------------

@@ -171,12 +171,11 @@ def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findin
             )
 
 
-def _with(found: Finding, code: str, legal: Sequence[str] = ()) -> Finding:
-    """``found`` with its own message code and, when given, the article it rests on."""
-    update: dict[str, object] = {"message": Message(code=code, values=found.message.values)}
-    if legal:
-        update["legal"] = tuple(LegalRef.parse(x) for x in legal)
-    return found.model_copy(update=update)
+def _with(found: Finding, code: str) -> Finding:
+    """``found`` with its own message code (its values, legal and evidence kept)."""
+    return found.model_copy(
+        update={"message": Message(code=code, values=found.message.values)}
+    )
 
 
 _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})

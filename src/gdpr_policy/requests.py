@@ -91,6 +91,8 @@ __all__ = [
     "RequestType",
     "Response",
     "Subject",
+    "Timing",
+    "answer_timing",
     "compute_deadline",
     "deadline_in_force",
     "decide_identity",
@@ -105,6 +107,11 @@ RequestType = Literal[Right, "marketing-opt-out"]
 #: ``account`` is a session the subject is logged in to: already authenticated.
 Channel = Literal["email", "web-form", "account", "postal", "phone", "in-person", "other"]
 Outcome = Literal["fulfilled", "partly", "refused"]
+#: How a request stands against its deadline in force (see :func:`answer_timing`).
+Timing = Literal["early", "on-time", "late", "overdue", "open"]
+#: Answered on the deadline day or in the days just before it (this many days in all,
+#: calendar days counted back from the deadline in force) is "on time"; earlier is "early".
+ON_TIME_DAYS = 7
 #: Means of checking identity, least intrusive first (EDPB Guidelines 01/2022).
 IdentityMeans = Literal[
     "confirm-via-address-on-record",
@@ -973,6 +980,33 @@ REQUEST_RULES: tuple[Rule[Request], ...] = (
 def _context(policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Context:
     """A rule context for one evaluation."""
     return Context(policy=policy, as_of=as_of)
+
+
+def answer_timing(
+    request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime | str
+) -> Timing | None:
+    """How the request stands at ``as_of`` against its deadline in force.
+
+    ``early``: answered :data:`ON_TIME_DAYS` (7) days or more before the
+    deadline; ``on-time``: answered on the deadline day or in the six days
+    before it (the last week of the period: lawful, but with no margin left);
+    ``late``: answered after it (the same requests as ``request.late`` and
+    ``request.extension-too-long``); ``overdue``: still unanswered after it
+    (``request.overdue``); ``open``: unanswered, not yet due. Days are the
+    jurisdiction's local days; the deadline in force is the extended one only
+    when the extension is valid. ``None`` when no deadline can be computed.
+    """
+    request, policy = _checked(request, policy)
+    as_of = when(as_of, what="as_of")
+    a = _assess(request, _context(policy, as_of))
+    deadline = a.in_force
+    if deadline is None:
+        return None
+    if a.responded is None:
+        return "overdue" if a.as_of > deadline else "open"
+    if a.responded > deadline:
+        return "late"
+    return "on-time" if (deadline - a.responded).days < ON_TIME_DAYS else "early"
 
 
 def evaluate_request(

@@ -53,7 +53,8 @@ def test_classify_generator_directory() -> None:
         "properties.json", "subscriptions.jsonl", "email_campaigns.json", "email_sends.jsonl",
         "dsr_requests.jsonl")
     ignored = dict(sel.ignored)
-    assert "API dump is used" in ignored["contacts_export.csv"]
+    assert ignored["contacts_export.csv"] == "api-dump-used"
+    assert ignored["README.md"] == "not-an-input"
     assert set(ignored) == {"contacts_export.csv", "ground_truth.json", "ground_truth.csv",
                             "README.md"}
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from gdpr_policy import InputError
 from gdpr_policy.audit import Contact, read_contacts_csv, read_contacts_json
 from gdpr_policy.cli import main
+from gdpr_policy.i18n import render
 from gdpr_policy.report._model import Report
 
 from ._helpers import at, by_rule, run
@@ -55,7 +56,7 @@ def not_evaluated(rep: Report) -> dict[str, tuple[int, str]]:
             if f.message.code == "audit.rule-not-evaluated.columns"}
 
 
-def not_given(rep: Report) -> dict[str, str]:
+def not_given(rep: Report) -> dict[str, list[str]]:
     """The rules a whole input was missing for: rule -> what it needs."""
     return {f.evidence["rule"]: f.evidence["needs"]
             for f in by_rule(rep, "audit.rule-not-evaluated")
@@ -78,12 +79,16 @@ def test_ui_export_of_all_properties() -> None:
     assert (bad.line, bad.column) == (7, 8) and "2024-02-30" in bad.reason
     assert not_evaluated(rep) == {}  # every rule's columns are there
     # but no subscription statuses: consent and per-list opt-outs are not judged, and say so
-    assert not_given(rep)["marketing.no-basis"] == "the subscription statuses"
-    assert not_given(rep)["marketing.after-opt-out"] == "the subscription statuses"
+    assert not_given(rep)["marketing.no-basis"] == ["subscription-statuses"]
+    assert not_given(rep)["marketing.after-opt-out"] == ["subscription-statuses"]
     assert subjects(rep, "marketing.no-basis") == []
     assert subjects(rep, "retention.inactive-not-deactivated") == ["30100000102"]
     assert subjects(rep, "retention.inactive-deactivation-unknown") == []
     assert subjects(rep, "retention.bounced-not-deleted") == ["30100000104"]
+    # the report names the person: First Name and Last Name, beside the e-mail
+    [bounced] = by_rule(rep, "retention.bounced-not-deleted")
+    assert (bounced.evidence["name"], bounced.evidence["email"]) == ("Testa Retur",
+                                                                     "retur@eksempel.test")
     # Unsubscribed from all email = Yes with no time: the two marketing sends are reported as a
     # warning that says the time is unknown; the administrative send is not counted; no error
     [w] = by_rule(rep, "marketing.after-untimed-opt-out")
@@ -91,7 +96,12 @@ def test_ui_export_of_all_properties() -> None:
     assert w.evidence["send_ids"] == ["s-1", "s-4"] and w.evidence["send_count"] == 2
     assert subjects(rep, "marketing.after-opt-out") == []
     note = export_note(rep)
-    assert note["shape"] == "HubSpot export" and note["columns_not_read"] == []
+    assert note["shape"] == "hubspot-export" and note["columns_not_read"] == []
+    # the evidence keeps the shape's id; the message names it in the reader's language
+    [found] = by_rule(rep, "audit.export-read")
+    assert "ui_all_properties.csv (HubSpot export):" in render(found.message, "en")
+    assert "ui_all_properties.csv (HubSpot-eksport):" in render(found.message, "nb")
+    assert "ui_all_properties.csv (HubSpot-export):" in render(found.message, "sv")
     # a note logged by staff is not the person's own activity (the policy's not_activity)
     assert "notes_last_updated" not in note["activity_columns"]
     assert "hs_email_last_open_date" in note["activity_columns"]
@@ -193,7 +203,7 @@ def test_api_page_with_default_properties_only() -> None:
     assert subjects(rep, "retention.inactive-deactivation-unknown") == []
     assert set(not_evaluated(rep)) == CONTACT_RULES_BY_COLUMN
     assert {n for n, _ in not_evaluated(rep).values()} == {2}
-    assert export_note(rep)["shape"] == "CRM API dump"
+    assert export_note(rep)["shape"] == "api-dump"
     [c, _] = list(read_contacts_json(lines("api_default_properties.json"), source="x.json"))
     assert isinstance(c, Contact) and c.columns is not None and "email" in c.columns
     assert not c.has_column("contact_status")
@@ -208,7 +218,12 @@ def test_warehouse_table_from_a_sync_tool() -> None:
                                                                           "30100000604"]
     assert not_evaluated(rep) == {}
     note = export_note(rep)
-    assert note["shape"] == "warehouse table"
+    assert note["shape"] == "warehouse-table"
+    # a table with the first name only: that is the name shown
+    assert {f.evidence.get("name") for f in by_rule(rep, "retention.inactive-not-deactivated")} \
+        == {"Testa"}
+    [found] = by_rule(rep, "audit.export-read")
+    assert "(datavarehustabell)" in render(found.message, "nb")
     contacts = list(read_contacts_csv(lines("warehouse_contact.csv"), source="x.csv",
                                       zone="Europe/Oslo"))
     assert [c.archived for c in contacts if isinstance(c, Contact)] == [False, False, True, False]

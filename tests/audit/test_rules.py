@@ -651,8 +651,12 @@ def test_a_rule_missing_an_input_is_reported_not_evaluated_in_full() -> None:
     assert sorted(found) == ["rule:marketing.after-opt-out", "rule:marketing.no-basis"]
     f = found["rule:marketing.no-basis"]
     assert (f.severity, f.location) == (Severity.WARNING, None)
-    assert f.message.values == {"rule": "marketing.no-basis", "needs": "the subscription statuses"}
+    assert f.message.values == {"rule": "marketing.no-basis", "needs": ["subscription-statuses"]}
     assert f.evidence == f.message.values
+    # the evidence keeps the input's id; the message words it in the reader's language
+    assert render(f.message, "en").endswith("it needs the subscription statuses")
+    assert render(f.message, "nb").endswith("regelen trenger abonnementsstatusene")
+    assert render(f.message, "sv").endswith("regeln behöver prenumerationsstatusarna")
 
 
 def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs() -> None:
@@ -665,7 +669,8 @@ def test_a_csv_export_without_the_recycle_bin_names_the_file_and_what_it_needs()
            if f.message.code == "audit.rule-not-evaluated"]
     assert f.message.values == {
         "rule": "erasure.soft-deleted", "source": "export.csv",
-        "needs": "the recycle bin (a contacts API dump, or --recycle-bin with a CSV export)"}
+        "needs": ["recycle-bin"]}
+    assert "papirkurven (et API-uttrekk av kontaktene" in render(f.message, "nb")
     assert f.location == Location(file="export.csv")
     # with the API dump nothing is missing
     full = run(contacts=[contact("1", "a@x.no")], subscriptions=[subscription("1", "a@x.no")],
@@ -679,8 +684,8 @@ def test_files_not_read_are_named_in_warnings() -> None:
     from gdpr_policy.audit import classify_files
 
     sel = classify_files(["contacts_api.jsonl", "innsynsforesporsler.jsonl", "ground_truth.csv"])
-    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not an audit input",
-                                 "ground_truth.csv": "not an audit input"}
+    assert dict(sel.ignored) == {"innsynsforesporsler.jsonl": "not-an-input",
+                                 "ground_truth.csv": "not-an-input"}
     rep = run(contacts=[contact("1", "a@x.no")], ignored_files=sel.ignored)
     found = by_rule(rep, "audit.file-not-read")
     assert [(f.subject, f.severity, f.location) for f in found] == [
@@ -688,7 +693,13 @@ def test_files_not_read_are_named_in_warnings() -> None:
         ("file:innsynsforesporsler.jsonl", Severity.WARNING,
          Location(file="innsynsforesporsler.jsonl"))]
     assert found[1].message.values == {"file": "innsynsforesporsler.jsonl",
-                                       "reason": "not an audit input"}
+                                       "reason": "not-an-input"}
+    assert render(found[1].message, "en") == (
+        "innsynsforesporsler.jsonl was not read: its name matches no audit input")
+    assert render(found[1].message, "nb") == ("innsynsforesporsler.jsonl ble ikke lest: navnet "
+                                              "passer ikke til noen inndata for revisjonen")
+    assert render(found[1].message, "sv") == ("innsynsforesporsler.jsonl lästes inte: namnet "
+                                              "passar inte till någon indata för granskningen")
 
 
 # ------------------------------------------------------------------ the person's activity
@@ -733,3 +744,47 @@ def test_a_send_matched_on_the_address_before_the_record_existed_is_judged() -> 
                      send("S2", "1", None, created + dt.timedelta(days=1))])
     [f] = by_rule(rep, "marketing.no-basis")
     assert f.evidence["send_ids"] == ["S1"]
+
+
+# ------------------------------------------------------------------ requests against deadlines
+def test_the_report_counts_requests_by_how_they_stand_against_their_deadlines() -> None:
+    # received 2 June 2025 (Oslo): due 2 July; as_of 30 June 2025 unless said otherwise
+    got = at("2025-06-02T08:00")
+    rows = [request("E", "access", "a@x.no", got, responded=at("2025-06-10T08:00")),  # early
+            request("T", "access", "a@x.no", got, responded=at("2025-06-27T08:00")),  # on time
+            request("O", "access", "a@x.no", got, status="open"),  # not yet due
+            request("W", "access", "a@x.no", got, status="revoked"),
+            request("L", "access", "a@x.no", at("2025-04-01T08:00"),
+                    responded=at("2025-05-20T08:00")),  # due 2 May: late
+            request("X", "access", "a@x.no", at("2025-04-01T08:00"), status="open")]  # overdue
+    rep = run(contacts=[contact("1", "a@x.no")], requests=rows, request_hook=deadline_hook)
+    assert rep.request_timing == {"early": 1, "late": 1, "on-time": 1, "open": 1,
+                                  "overdue": 1, "withdrawn": 1}
+    assert [f.subject for f in by_rule(rep, "request.late")] == ["request:L"]
+    assert [f.subject for f in by_rule(rep, "request.overdue")] == ["request:X"]
+    # the JSON report carries the same numbers
+    from gdpr_policy.report import render_json
+
+    assert json.loads(render_json(rep))["request_timing"] == rep.request_timing
+    # no request log, or no deadline engine: nothing to count, not zeros
+    assert run(contacts=[contact("1", "a@x.no")]).request_timing is None
+    assert run(contacts=[contact("1", "a@x.no")], requests=rows).request_timing is None
+
+
+# ------------------------------------------------------------------ who a finding is about
+def test_a_finding_names_the_contact_when_the_export_has_a_name() -> None:
+    old = at("2020-01-01T00:00")
+    rep = run(contacts=[
+        contact("1", "a@x.no", firstname=" Kari ", lastname="Nordmann",
+                hs_email_last_open_date=old),
+        contact("2", "b@x.no", lastname="Nordmann", hs_email_last_open_date=old),
+        contact("3", "c@x.no", firstname="", lastname=None, hs_email_last_open_date=old),
+        contact("4", "d@x.no", firstname=42, hs_email_last_open_date=old)])
+    found = {f.subject: f.evidence for f in by_rule(rep, "retention.inactive-not-deactivated")}
+    assert found["1"]["name"] == "Kari Nordmann" and found["1"]["email"] == "a@x.no"
+    assert found["2"]["name"] == "Nordmann"
+    # no name: no name key, as before (the e-mail and record id say who it is)
+    assert "name" not in found["3"]
+    # a number some tool wrote as a name is shown as written; it never rejects the contact
+    assert found["4"]["name"] == "42"
+    assert {(s.read, s.evaluated, s.rejected) for s in rep.inputs} == {(4, 4, 0)}

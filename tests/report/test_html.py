@@ -137,23 +137,21 @@ def test_charts_are_inline_svg_made_by_pygal_and_deterministic() -> None:
     assert "<!--" not in one.split('<section id="charts">')[1].split("</section>")[0]
 
 
-def test_request_chart_counts_in_time_late_and_overdue() -> None:
-    late = SAMPLE_REGISTRY["sample.late-answer"]
-
-    def f(rule: str, subject: str, line: int) -> object:
-        finding = late.finding(subject, location=Location(file="dsr.jsonl", line=line))
-        return finding.model_copy(update={"rule": rule})
-
-    report = Report(
-        policy=PolicyRef(id="p", version="1"), command="audit",
-        findings=(f("request.late", "r1", 1), f("request.extension-too-long", "r1", 1),
-                  f("request.late", "r2", 2), f("request.overdue", "r3", 3)),
-        inputs=(InputStats(file="dsr.jsonl", read=10, evaluated=10, rejected=0),
-                InputStats(file="contacts.csv", read=50, evaluated=50, rejected=0)),
-    )
-    assert request_outcomes(report) == {"in-time": 7, "late": 2, "overdue": 1}
+def test_request_chart_shows_early_on_time_late_overdue_and_open() -> None:
+    timing = {"early": 4, "late": 2, "on-time": 3, "open": 5, "overdue": 1, "withdrawn": 2}
+    report = Report(policy=PolicyRef(id="p", version="1"), command="audit",
+                    request_timing=timing)
+    assert request_outcomes(report) == {"early": 4, "on-time": 3, "late": 2, "overdue": 1,
+                                        "open": 5}
+    # a report that judged no request log has no request chart (not a chart of zeros)
     assert request_outcomes(sample_report()) is None
-    assert 'id="chart-requests"' in render_html(report, "en", draw_charts(report))
+    page = render_html(report, "nb", draw_charts(report, "nb"))
+    assert 'id="chart-requests"' in page
+    for legend in ("besvart tidlig (7 dager eller mer før fristen)",
+                   "besvart i tide (de siste 7 dagene før fristen)",
+                   "besvart for sent (etter fristen)", "ubesvart etter fristen",
+                   "åpen, fristen er ikke ute"):
+        assert legend in page, legend
     assert "<svg" not in render_html(report)  # no charts given, no chart section
 
 

@@ -75,6 +75,19 @@ def test_summary_rule_sheets_and_rejected_rows() -> None:
     assert book["Rejected"][1] == ["c.jsonl", 3, 4, None, "c.jsonl:3:4: bad date"]
 
 
+def test_the_summary_has_the_requests_against_their_deadlines_as_the_chart_and_json() -> None:
+    timing = {"early": 4, "on-time": 3, "late": 2, "overdue": 1, "withdrawn": 1}
+    report = _audit_like().model_copy(update={"request_timing": timing})
+    rows = {r[0]: r[1] for r in _book(report, "sv")["Sammanfattning"] if r and len(r) > 1}
+    assert rows["besvarad tidigt (7 dagar eller mer före tidsfristen)"] == 4
+    assert rows["besvarad i tid (de sista 7 dagarna före tidsfristen)"] == 3
+    assert rows["besvarad för sent (efter tidsfristen)"] == 2
+    assert rows["obesvarad efter tidsfristen"] == 1
+    assert rows["öppen, tidsfristen har inte gått ut"] == 0
+    assert not any(r and r[0] == "Begäranden i förhållande till tidsfristen"
+                   for r in _book(_audit_like(), "sv")["Sammanfattning"])
+
+
 def test_one_column_per_evidence_field_and_excel_dates_in_the_zone() -> None:
     sheet = _book(_audit_like())["sample.late-answer"]
     header = sheet[0]

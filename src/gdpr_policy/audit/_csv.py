@@ -133,8 +133,9 @@ class CsvInfo:
     ``formats`` as values are parsed (complete when the reader is exhausted).
     """
 
-    #: ``"HubSpot export"`` (labels) or ``"warehouse table"`` (``property_<name>`` columns)
-    shape: str = "HubSpot export"
+    #: ``"hubspot-export"`` (labels) or ``"warehouse-table"`` (``property_<name>`` columns);
+    #: an id the report words through the catalog (``term.shape.*``)
+    shape: str = "hubspot-export"
     #: the internal names of the contact's columns
     columns: frozenset[str] = frozenset()
     #: column label -> the formats its date values were read with (strftime codes)
@@ -418,7 +419,7 @@ def _analyse(header: list[str], catalog: PropertyCatalog, mapping: PortalMapping
     folded = [lab.casefold() for lab in labels]
     warehouse = "id" in folded and any(f.startswith("property_") for f in folded)
     if warehouse:
-        info.shape = "warehouse table"
+        info.shape = "warehouse-table"
     # the columns of the contact: before any "Record ID - <object>" marker, or after a
     # "Record ID - Contact" marker up to the next marker of another object
     owner: list[str] = []
@@ -523,7 +524,7 @@ def read_contacts_csv(
     except csv.Error as exc:
         raise InputError.at(source, 1, None, "", "a CSV header row", str(exc)) from exc
     cols = _analyse(header, catalog, mapping, source, info)
-    zone_used = zone_of(table_zone if info.shape == "warehouse table" else zone)
+    zone_used = zone_of(table_zone if info.shape == "warehouse-table" else zone)
     dates = _Dates(zone_used, datetime_format, info)
     date_cols = [c for c in cols if c.kind == "date"]
     width = len(header)

@@ -28,6 +28,7 @@ from ..requests import (
     Request,
     Response,
     Subject,
+    answer_timing,
     deadline_in_force,
     evaluate_request,
 )
@@ -92,7 +93,7 @@ def deadline_hook(row: DsrRequest, ctx: Context) -> RequestVerdict:
     request = to_request(row)
     due = deadline_in_force(request, ctx.policy, ctx.as_of)
     if row.status == "revoked":
-        return RequestVerdict(due=due)
+        return RequestVerdict(due=due, timing="withdrawn")
     findings: list[Finding] = []
     for f in evaluate_request(request, ctx.policy, ctx.as_of):
         if f.rule in _NOT_FROM_THE_LOG:
@@ -101,4 +102,5 @@ def deadline_hook(row: DsrRequest, ctx: Context) -> RequestVerdict:
         if row.hubspot_record_id:
             evidence["record_id"] = row.hubspot_record_id
         findings.append(f.model_copy(update={"evidence": evidence}))
-    return RequestVerdict(due=due, findings=tuple(findings))
+    return RequestVerdict(due=due, findings=tuple(findings),
+                          timing=answer_timing(request, ctx.policy, ctx.as_of))

@@ -135,10 +135,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "erasure.not-carried-out": ("contacts", "requests"),
     "erasure.soft-deleted": ("archived contacts", "requests"),
 }
-_NEEDS_TEXT = {"archived contacts": "the recycle bin (a contacts API dump, or --recycle-bin "
-                                    "with a CSV export)",
-               "sends": "the e-mail send log", "subscriptions": "the subscription statuses",
-               "requests": "the request log"}
+#: the id of each input a rule may lack, as the evidence names it (the catalog's term.input.*)
+_NEEDS_ID = {"archived contacts": "recycle-bin", "sends": "send-log",
+             "subscriptions": "subscription-statuses", "requests": "request-log"}
 
 _CONTACT_BATCH = 4096
 #: the lists of slots 0 and 1: a list no campaign names, and such a marketing list
@@ -169,6 +168,9 @@ class RequestVerdict:
 
     due: dt.date | dt.datetime | None
     findings: tuple[Finding, ...] = ()
+    #: how the request stands against its deadline (:func:`gdpr_policy.requests.answer_timing`,
+    #: or ``withdrawn``), counted in the report's ``request_timing``; ``None``: not judged
+    timing: str | None = None
 
 
 #: Called once per request record with the audit's context.
@@ -178,7 +180,12 @@ RequestHook = Callable[[DsrRequest, Context], RequestVerdict]
 # ------------------------------------------------------------------ file discovery
 @dataclass(frozen=True, slots=True)
 class FileSelection:
-    """Which file of a directory is which input, and the files left out (with why)."""
+    """Which file of a directory is which input, and the files left out (with why).
+
+    Why is an id the report words in its language (``term.unread.*``):
+    ``not-an-input`` (the name matches no input), ``api-dump-used`` (a CSV
+    export beside an API dump of the same contacts).
+    """
 
     contacts: str | None = None
     contacts_format: Literal["csv", "json"] | None = None
@@ -221,7 +228,7 @@ def classify_files(names: Iterable[str]) -> FileSelection:
     for name in sorted(names):
         kind, fmt = _kind_of(name)
         if kind is None:
-            ignored.append((name, "not an audit input"))
+            ignored.append((name, "not-an-input"))
         elif kind == "contacts" and fmt == "csv":
             csv_contacts.append(name)
         else:
@@ -234,7 +241,7 @@ def classify_files(names: Iterable[str]) -> FileSelection:
     contacts, cfmt = None, None
     if found.get("contacts"):
         contacts, cfmt = found["contacts"][0], "json"
-        ignored.extend((c, "a contacts API dump is used instead") for c in csv_contacts)
+        ignored.extend((c, "api-dump-used") for c in csv_contacts)
     elif csv_contacts:
         contacts, cfmt = csv_contacts[0], "csv"
 
@@ -720,6 +727,8 @@ def _audit(
     if requests is not None and unjudged:
         findings.extend(R.deadlines_not_evaluated.evaluate(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
+    timing = Counter(v.timing for v in verdicts if v.timing is not None) \
+        if request_hook is not None and requests is not None else None
 
     # what could not be judged, and what was not read ----------------------------
     have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
@@ -733,12 +742,13 @@ def _audit(
         source = contacts.name if missing == ["archived contacts"] and contacts is not None \
             else None
         findings.extend(R.rule_not_evaluated.evaluate(
-            R.NotEvaluated(rule_id, ", ".join(_NEEDS_TEXT.get(x, x) for x in missing), source),
+            R.NotEvaluated(rule_id, tuple(_NEEDS_ID.get(x, x) for x in missing), source),
             ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
                   rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies),
+                  request_timing=None if timing is None else dict(sorted(timing.items())),
                   tool=ToolInfo(engine="python" if fold is None else fold.name))
 
 
@@ -754,11 +764,11 @@ def _coverage_findings(cov: FileCoverage, info: CsvInfo | None, ctx: Context) ->
     out: list[Finding] = []
     formats: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
-    shape = "CRM API dump"
+    shape = "api-dump"
     if info is not None:
         shape = info.shape
         if info.inferred:
-            formats = tuple(f"{label}: {' or '.join(fs)}" for label, fs in info.formats.items())
+            formats = tuple(f"{label}: {' | '.join(fs)}" for label, fs in info.formats.items())
         ignored = tuple(info.ignored)
     out.extend(R.export_read.evaluate(R.ExportRead(
         cov.source, shape, cov.activity, formats, ignored), ctx))

@@ -206,6 +206,9 @@ class PortalMapping(BaseModel):
 _DEFAULT_PROPERTIES: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
     ("hs_object_id", "Record ID", "number", ()),
     ("email", "Email", "string", ()),
+    # the person's name: no rule judges it, the report shows it beside the e-mail
+    ("firstname", "First Name", "string", ()),
+    ("lastname", "Last Name", "string", ()),
     ("createdate", "Create Date", "datetime", ()),
     ("lastmodifieddate", "Last Modified Date", "datetime", ()),
     ("notes_last_updated", "Last Activity Date", "datetime", ()),
@@ -263,6 +266,8 @@ LABEL_ALIASES: dict[str, str] = {
     "Kontakt-ID": "hs_object_id",
     "E-post": "email",
     "E-postadresse": "email",
+    "Fornavn": "firstname",
+    "Etternavn": "lastname",
     "Opprettet dato": "createdate",
     "Opprettelsesdato": "createdate",
     "Dato for siste aktivitet": "notes_last_updated",
@@ -285,6 +290,8 @@ LABEL_ALIASES: dict[str, str] = {
     "Dato for begrenset behandling": "processing_restricted_date",
     # Swedish (Post-ID, E-post and Kontaktstatus are spelled as in Norwegian)
     "E-postadress": "email",
+    "Förnamn": "firstname",
+    "Efternamn": "lastname",
     "Skapat datum": "createdate",
     "Skapandedatum": "createdate",
     "Datum för senaste aktivitet": "notes_last_updated",

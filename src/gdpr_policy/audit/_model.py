@@ -103,6 +103,9 @@ class Contact:
     country: str | None = None
     #: every condition of the existing-customer exception is recorded as met
     customer_exception: bool = False
+    #: the person's name as the CRM holds it (HubSpot's ``firstname`` and ``lastname``,
+    #: joined), for the report's reader; ``None`` when the export has neither
+    name: str | None = None
 
     @property
     def key(self) -> str:

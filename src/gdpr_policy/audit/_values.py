@@ -266,4 +266,19 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         deactivated_at=deactivated_at,
         country=p.countries(_text(props, p.country)),
         customer_exception=exception,
+        name=_name(props),
     )
+
+
+#: HubSpot's default name properties: the same internal names in every portal and export
+_NAME_PROPERTIES = ("firstname", "lastname")
+
+
+def _name(props: Mapping[str, Value]) -> str | None:
+    """The contact's name for the report; a name is never a reason to reject a record.
+
+    Only text counts: a value of another type (a number some tool wrote) is
+    left out, since no rule judges the name.
+    """
+    parts = [v.strip() for v in map(props.get, _NAME_PROPERTIES) if isinstance(v, str)]
+    return " ".join(p for p in parts if p) or None

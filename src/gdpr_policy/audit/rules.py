@@ -83,6 +83,14 @@ def _when(text: str | None) -> dt.datetime | None:
     return None if text is None else dt.datetime.fromisoformat(text)
 
 
+def _who(c: Contact) -> dict[str, Any]:
+    """The evidence fields that say who a finding is about: record id, e-mail, and the name
+    when the export has one (the report shows a person, not only an id)."""
+    if c.name is None:
+        return {"record_id": c.record_id, "email": c.email}
+    return {"record_id": c.record_id, "email": c.email, "name": c.name}
+
+
 @dataclass(frozen=True, slots=True)
 class OptOut:
     """The effective marketing opt-out for one list: the earliest of the ways a person said no.
@@ -188,7 +196,7 @@ def inactive_not_deactivated(batch: ContactBatch, ctx: Context) -> Iterable[Find
         if c.deactivated or f.deactivation_unknown or f.last_activity is None or (
                 f.last_activity.at >= f.cutoff):
             continue
-        ev = {"record_id": c.record_id, "email": c.email, "last_activity": f.last_activity.at,
+        ev = {**_who(c), "last_activity": f.last_activity.at,
               "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff}
         yield emit(inactive_not_deactivated, c.key, f.location, ev,
                    last_activity=f.last_activity.at, cutoff=f.cutoff)
@@ -207,7 +215,7 @@ def bounced_not_deleted(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
         c = f.contact
         if not f.dead_address or not c.hard_bounce_reason:
             continue
-        ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
+        ev: dict[str, Any] = {**_who(c),
                                  "reason": c.hard_bounce_reason}
         if f.bounce_send is not None:
             ev["bounce_send_id"], ev["bounced_at"] = f.bounce_send
@@ -230,7 +238,7 @@ def marketing_after_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Findi
             continue
         c = f.contact
         first = f.opt_outs[0]
-        ev = {"record_id": c.record_id, "email": c.email, "effective_opt_out": first.at,
+        ev = {**_who(c), "effective_opt_out": first.at,
               "opt_out_by": first.how, "request_id": first.request_id,
               "subscriptions": [o.subscription for o in f.opt_outs],
               **f.after_opt_out.evidence()}
@@ -254,7 +262,7 @@ def marketing_no_basis(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
         if f.no_basis is None or not f.no_basis.count:
             continue
         c = f.contact
-        ev = {"record_id": c.record_id, "email": c.email, "legal_bases": list(c.legal_bases),
+        ev = {**_who(c), "legal_bases": list(c.legal_bases),
               "lifecycle_stage": c.lifecycle_stage, "country": c.country,
               **f.no_basis.evidence()}
         found = emit(marketing_no_basis, c.key, f.location, ev, count=f.no_basis.count)
@@ -274,7 +282,7 @@ def deactivated_marketed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]
         c = f.contact
         if c.deactivated_at is None or f.after_deactivation is None or not f.after_deactivation.count:
             continue
-        ev = {"record_id": c.record_id, "email": c.email, "deactivated_at": c.deactivated_at,
+        ev = {**_who(c), "deactivated_at": c.deactivated_at,
               **f.after_deactivation.evidence()}
         yield emit(deactivated_marketed, c.key, f.location, ev,
                    deactivated_at=c.deactivated_at, count=f.after_deactivation.count)
@@ -296,7 +304,7 @@ def restriction_processed(batch: ContactBatch, ctx: Context) -> Iterable[Finding
         sends = f.after_restriction
         if c.restricted_at is None or sends is None or not sends.count:
             continue
-        ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
+        ev: dict[str, Any] = {**_who(c),
                               "restricted_at": c.restricted_at, **sends.evidence()}
         yield emit(restriction_processed, c.key, f.location, ev,
                    restricted_at=c.restricted_at, count=sends.count)
@@ -316,7 +324,7 @@ def restriction_activity_logged(batch: ContactBatch, ctx: Context) -> Iterable[F
         act = f.processing_after_restriction
         if c.restricted_at is None or act is None:
             continue
-        ev: dict[str, Any] = {"record_id": c.record_id, "email": c.email,
+        ev: dict[str, Any] = {**_who(c),
                               "restricted_at": c.restricted_at,
                               "activity_property": act.prop, "activity_at": act.at}
         yield emit(restriction_activity_logged, c.key, f.location, ev,
@@ -330,7 +338,7 @@ def _request_location(r: DsrRequest) -> Location:
 
 def _erasure_evidence(case: ErasureCase, contact: Contact) -> dict[str, Any]:
     r = case.request
-    return {"request_id": r.request_id, "record_id": contact.record_id, "email": contact.email,
+    return {"request_id": r.request_id, **_who(contact),
             "received_at": r.received_at, "responded_at": r.responded_at, "status": r.status,
             "due": case.due, "contact_file": contact.source, "contact_line": contact.line}
 
@@ -422,6 +430,7 @@ class ExportRead:
     """How the audit read one contacts export: its shape, activity columns, date formats."""
 
     source: str
+    #: ``api-dump``, ``hubspot-export`` or ``warehouse-table`` (worded by ``term.shape.*``)
     shape: str
     activity: tuple[str, ...]
     formats: tuple[str, ...] = ()
@@ -449,7 +458,7 @@ def inactive_deactivation_unknown(batch: ContactBatch, ctx: Context) -> Iterable
         c = f.contact
         if not f.deactivation_unknown or f.last_activity is None or f.last_activity.at >= f.cutoff:
             continue
-        ev = {"record_id": c.record_id, "email": c.email, "last_activity": f.last_activity.at,
+        ev = {**_who(c), "last_activity": f.last_activity.at,
               "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff,
               "activity_columns": list(f.activity_columns)}
         yield emit(inactive_deactivation_unknown, c.key, f.location, ev,
@@ -470,7 +479,7 @@ def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterab
         if f.untimed_opt_out is None or hits is None or not hits.count:
             continue
         c = f.contact
-        ev = {"record_id": c.record_id, "email": c.email, "opted_out_of": f.untimed_opt_out,
+        ev = {**_who(c), "opted_out_of": f.untimed_opt_out,
               **hits.evidence()}
         yield emit(marketing_after_untimed_opt_out, c.key, f.location, ev,
                    count=hits.count, last=_when(hits.last_at), how=f.untimed_opt_out)
@@ -478,15 +487,17 @@ def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterab
 class NotEvaluated:
     """A rule the audit could not judge: which, what it needs, and the file it concerns.
 
-    ``source`` is ``None`` when a whole input is missing (no subscription
-    statuses, no recycle bin); ``count`` is the number of records of
-    ``source`` the rule could not judge because the file lacks columns
-    (``needs`` then names them: ``a | b`` any one, ``a + b`` all), and 0 when
-    the rule was not run at all.
+    ``needs`` is the ids of the missing inputs (``request-log``,
+    ``recycle-bin`` ..., worded by the catalog's ``term.input.*``) when the
+    rule was not run at all, or the columns a contacts file lacks (``a | b``
+    any one, ``a + b`` all). ``source`` is ``None`` when a whole input is
+    missing (no subscription statuses), else the file; ``count`` is the
+    number of records of ``source`` the rule could not judge because the file
+    lacks columns, and 0 when the rule was not run at all.
     """
 
     rule: str
-    needs: str
+    needs: str | tuple[str, ...]
     source: str | None = None
     count: int = 0
 
@@ -500,7 +511,9 @@ def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]
     those records because it was not run on them. Records a file lacks columns
     for are counted (``audit.rule-not-evaluated.columns``).
     """
-    values: dict[str, Any] = {"rule": subject.rule, "needs": subject.needs}
+    needs = subject.needs
+    values: dict[str, Any] = {"rule": subject.rule,
+                              "needs": needs if isinstance(needs, str) else list(needs)}
     if subject.source is not None:
         values["source"] = subject.source
     if subject.count:

@@ -10,7 +10,13 @@ gives ``2026-04-07``; ``{due:weekday}``, ``{due:short}``, ``{due:medium}``,
 ``{lang:language}`` writes a language code as the language's name and
 ``{article:legal}`` a legal reference as the reader's language cites it
 (``GDPR Art. 26(2)`` is ``personvernforordningen art. 26 nr. 2`` in Bokmål).
-Lists are joined the locale's way (``a, b and c``).
+``{lifetime:duration}`` writes an ISO 8601 duration (``P2Y``, ``P1Y6M``) in
+words (``2 år``, ``1 år og 6 måneder``), from the plural entries
+``time.duration.<unit>``. ``{item:term.notice}`` writes an id the core keeps
+(an enum value, machine-readable in the JSON evidence) as the catalog's term
+``term.notice.<id>`` (``recipients`` is ``mottakere``); an id without a term is
+shown as it is. Lists are joined the locale's way (``a, b and c``), each item
+with the field's spec.
 
 A message whose wording depends on a number has plural forms in the catalog
 (``msgid_plural`` with one ``msgstr[i]`` per form of the language's
@@ -45,12 +51,14 @@ __all__ = [
     "LANGUAGES",
     "PLURAL_COUNTS",
     "Lang",
+    "duration_text",
     "format_value",
     "has_message",
     "language_name",
     "plural_count",
     "render",
     "render_message",
+    "term",
     "translate",
 ]
 
@@ -129,6 +137,41 @@ def language_name(code: str, lang: str = "en") -> str:
     return str(name) if name else code
 
 
+def term(group: str, value: str, lang: str = "en") -> str:
+    """The catalog's word for an id of a group (``term.<group>.<id>``); the id when it has none."""
+    lang = _check_lang(lang)
+    code = f"term.{group}.{value}"
+    return _lookup(code, lang) or _lookup(code, "en") or value
+
+
+_DURATION_UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds")
+
+
+@lru_cache(maxsize=256)
+def duration_text(value: str, lang: str = "en") -> str:
+    """An ISO 8601 duration in words (``P13M`` is ``13 måneder`` in Bokmål).
+
+    Each part keeps its unit (``P1Y6M`` is one year and six months, never
+    18 months: a calendar month is no fixed number of days); a text that is
+    no duration is returned as given.
+    """
+    from .._duration import Duration
+
+    lang = _check_lang(lang)
+    try:
+        parsed = Duration.parse(value)
+    except ValueError:
+        return value
+    parts = []
+    for unit in _DURATION_UNITS:
+        n = getattr(parsed, unit)
+        if n:
+            parts.append(translate(f"time.duration.{unit}", lang, n).format(n=n))
+    from babel.lists import format_list
+
+    return str(format_list(parts, locale=_BABEL_LOCALE[lang]))
+
+
 @lru_cache(maxsize=4096)
 def _local_date(value: dt.date, lang: str) -> str:
     # a report repeats the same few days (a cutoff, a deadline) thousands of times
@@ -199,6 +242,10 @@ def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = 
         return "-"
     if spec == "language" and isinstance(value, str):
         return language_name(value, lang)
+    if spec.startswith("term."):
+        return term(spec[5:], str(value), lang)
+    if spec == "duration":  # a Duration too: its str() is the ISO text
+        return duration_text(str(value), lang)
     if spec == "legal" and isinstance(value, str):
         # the report's citation forms (report.ref.*), imported here only when used
         from ..report._common import legal_text

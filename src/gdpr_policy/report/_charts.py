@@ -20,15 +20,13 @@ from typing import Any
 
 from .._errors import UsageError
 from ._common import check_lang, report_text
-from ._model import Report, finding_file
+from ._model import Report
 
 __all__ = ["EXTRA", "draw_charts", "request_outcomes", "require_pygal"]
 
 #: The optional extra that brings the report writers' dependencies.
 EXTRA = "gdpr-policy[report]"
 
-_REQUEST_LATE = frozenset({"request.late", "request.extension-too-long"})
-_REQUEST_OVERDUE = frozenset({"request.overdue"})
 
 
 def require_pygal() -> Any:
@@ -116,44 +114,38 @@ def _chart_after_opt_out(pygal: Any, report: Report, lang: str) -> str | None:
     return _svg(chart, "chart-after-opt-out")
 
 
-def request_outcomes(report: Report) -> dict[str, int] | None:
-    """Requests answered in time, late, and still open past the deadline.
+#: the request chart's bars, in order, with their colours
+_TIMINGS = (("early", "#2e7d32"), ("on-time", "#3d5a80"), ("late", "#8a5300"),
+            ("overdue", "#b3261e"), ("open", "#5f6368"))
 
-    Counted from the findings (a request is late or overdue once, whatever
-    else fired on it) and the records the request log's reconciliation
-    evaluated; ``None`` when the report has no request log to count from.
+
+def request_outcomes(report: Report) -> dict[str, int] | None:
+    """An audit's requests by how they stand against their deadlines in force.
+
+    ``early`` (answered 7 days or more before the deadline), ``on-time``
+    (answered on the deadline day or in the 6 days before it), ``late``,
+    ``overdue`` (unanswered after it) and ``open`` (not yet due), as
+    :func:`gdpr_policy.requests.answer_timing` defines them; withdrawn
+    requests are not shown. ``None`` when the report judged no request log.
     """
-    late: set[str] = set()
-    overdue: set[str] = set()
-    files: set[str] = set()
-    for f in report.findings:
-        if f.rule in _REQUEST_OVERDUE:
-            overdue.add(f.subject)
-        elif f.rule in _REQUEST_LATE:
-            late.add(f.subject)
-        else:
-            continue
-        files.add(finding_file(f))
-    if not files:
+    timing = report.request_timing
+    if timing is None:
         return None
-    evaluated = sum(i.evaluated for i in report.inputs if i.file in files)
-    late -= overdue
-    return {"in-time": max(evaluated - len(late) - len(overdue), 0), "late": len(late),
-            "overdue": len(overdue)}
+    return {key: timing.get(key, 0) for key, _ in _TIMINGS}
 
 
 def _chart_requests(pygal: Any, report: Report, lang: str) -> str | None:
     outcomes = request_outcomes(report)
-    if outcomes is None:
+    if outcomes is None or not any(outcomes.values()):
         return None
-    config = _chart_config(pygal, "", 260)
+    config = _chart_config(pygal, "", 380)  # five legend lines below the bars
     config.update(show_minor_y_labels=False, y_labels_major_count=6)  # counts, not a ruler
-    config["style"].colors = ("#2e7d32", "#8a5300", "#b3261e")
+    config["style"].colors = tuple(colour for _, colour in _TIMINGS)
     config["show_legend"] = True
     config["legend_at_bottom"] = True
     chart = pygal.Bar(**config)
     chart.x_labels = [""]
-    for key in ("in-time", "late", "overdue"):
+    for key, _ in _TIMINGS:
         chart.add(report_text(f"report.html.outcome-{key}", lang), [outcomes[key]])
     return _svg(chart, "chart-requests")
 

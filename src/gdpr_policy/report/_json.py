@@ -1,6 +1,7 @@
 """JSON output: the findings shape every command shares.
 
-``{"tool", "policy", "findings", "summary", "inputs"}``; each finding is
+``{"tool", "policy", "findings", "summary", "inputs"}`` (and
+``request_timing`` for an audit that judged a request log); each finding is
 ``{"rule", "code", "severity", "subject", "location", "message", "evidence",
 "references"}``. Keys come in a fixed order (evidence keys sorted), dates and
 date-times are ISO 8601, nothing depends on the clock: the same report gives
@@ -177,6 +178,8 @@ def _report_json(report: Report, lang: str, findings: Any) -> dict[str, Any]:
         "findings": findings,
         "summary": report.summary.model_dump(mode="json"),
         "inputs": [_input_json(i) for i in report.inputs],
+        **({"request_timing": report.request_timing}
+           if report.request_timing is not None else {}),
     }
 
 

@@ -227,6 +227,10 @@ class Report(BaseModel):
     inputs: tuple[InputStats, ...] = ()
     #: the controller's IANA time zone: the reports for people show times in it
     timezone: str | None = None
+    #: an audit's requests by how they stand against their deadlines (``early``, ``on-time``,
+    #: ``late``, ``overdue``, ``open``, ``withdrawn``; see
+    #: :func:`gdpr_policy.requests.answer_timing`); ``None`` when no request log was judged
+    request_timing: dict[str, int] | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from .._errors import UsageError
 from .._rules import Finding
-from ._charts import EXTRA
+from ._charts import EXTRA, request_outcomes
 from ._common import (
     by_clause,
     check_lang,
@@ -171,6 +171,15 @@ def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> 
         for clause, n in clauses.items():
             cells.put(sheet, row, 0, clause)
             cells.put(sheet, row, 1, n)
+            row += 1
+        row += 1
+    outcomes = request_outcomes(report)
+    if outcomes is not None:  # the numbers of the HTML page's request chart
+        sheet.write_string(row, 0, report_text("report.html.chart-requests", lang), cells.bold)
+        row += 1
+        for key, n in outcomes.items():
+            sheet.write_string(row, 0, report_text(f"report.html.outcome-{key}", lang))
+            sheet.write_number(row, 1, n)
             row += 1
         row += 1
     if report.inputs:
