@@ -171,13 +171,6 @@ def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findin
             )
 
 
-def _with(found: Finding, code: str) -> Finding:
-    """``found`` with its own message code (its values, legal and evidence kept)."""
-    return found.model_copy(
-        update={"message": Message(code=code, values=found.message.values)}
-    )
-
-
 _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
 
 
@@ -213,24 +206,24 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
                     role=role,
                 )
             elif role is None and t.category != "necessary":
-                found = _disclosure_contradiction.finding(
+                yield _disclosure_contradiction.finding(
                     subject.subject(f"trackers/{t.id}"),
                     location=subject.loc("trackers", i),
                     evidence={"tracker": t.id, "provider": t.provider, "role": None},
                     severity=Severity.NOTE,
+                    message_code="policy.disclosure-contradiction.role-unknown",
                     tracker=t.id,
                     provider=t.provider,
                 )
-                yield _with(found, "policy.disclosure-contradiction.role-unknown")
     for p in v.purposes:
         if p.kind == "legal" and "legal-authority" not in d.exceptions:
-            found = _disclosure_contradiction.finding(
+            yield _disclosure_contradiction.finding(
                 subject.subject(f"purposes/{p.id}"),
                 location=subject.loc("disclosure", "exceptions"),
                 evidence={"purpose": p.id, "exceptions": list(d.exceptions)},
+                message_code="policy.disclosure-contradiction.exception",
                 purpose=p.id,
             )
-            yield _with(found, "policy.disclosure-contradiction.exception")
 
 
 @rule(
@@ -377,7 +370,7 @@ def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fi
                 problem = "session-with-lifetime"
             if problem is None:
                 continue
-            found = _cookie_spec_mismatch.finding(
+            yield _cookie_spec_mismatch.finding(
                 subject.subject(f"trackers/{t.id}/cookies/{name}"),
                 location=subject.loc("trackers", i, "cookies", j),
                 evidence={"tracker": t.id, "cookie": name, "party": c.party, "domain": c.domain,
@@ -387,8 +380,8 @@ def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fi
                 party=c.party,
                 domain=c.domain or "",
                 lifetime=str(c.lifetime) if c.lifetime else "",
+                message_code=f"policy.cookie-spec-mismatch.{problem}",
             )
-            yield _with(found, f"policy.cookie-spec-mismatch.{problem}")
 
 
 def _vendor_key(name: str) -> str:
@@ -609,13 +602,13 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     v = subject.version
     required = _notice_required(v)
     if v.discloses is None:
-        found = _notice_omission.finding(
+        yield _notice_omission.finding(
             subject.subject("discloses"),
             location=subject.loc(),
             evidence={"required": sorted(required)},
             severity=Severity.NOTE,
+            message_code="policy.notice-omission.undeclared",
         )
-        yield _with(found, "policy.notice-omission.undeclared")
         return
     for item, article in _NOTICE:
         if item in required and item not in v.discloses:

@@ -159,14 +159,19 @@ class Rule(BaseModel, Generic[T]):
         location: Location | None = None,
         evidence: Mapping[str, MessageValue] | None = None,
         severity: Severity | None = None,
+        message_code: str | None = None,
         **values: MessageValue,
     ) -> Finding:
-        """Build a finding of this rule with its message values and evidence."""
+        """Build a finding of this rule with its message values and evidence.
+
+        ``message_code`` names a variant of the rule's message (``<rule>.<variant>``)
+        when one rule says different things in different cases.
+        """
         return Finding(
             rule=self.id,
             severity=severity or self.severity,
             subject=subject,
-            message=Message(code=self.message_code, values=dict(values)),
+            message=Message(code=message_code or self.message_code, values=dict(values)),
             location=location,
             evidence=dict(evidence or {}),
             legal=self.legal,

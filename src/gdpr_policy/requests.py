@@ -876,22 +876,17 @@ def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Fin
         # Under the clock 'none' the question never moves the deadline: asking late
         # harms nothing the clock protects, so it is a note, not an error.
         clock_none = a.deadline.clock == "none"
-        found = request_identity_unwarranted.finding(
+        yield request_identity_unwarranted.finding(
             request.id,
             location=where,
             evidence=evidence,
             severity=Severity.NOTE if clock_none else None,
+            message_code="request.identity-unwarranted.late-clock-none"
+            if clock_none
+            else "request.identity-unwarranted.late",
             asked=asked,
             prompt_by=prompt_by,
             due=a.deadline.due,
-        )
-        code = (
-            "request.identity-unwarranted.late-clock-none"
-            if clock_none
-            else "request.identity-unwarranted.late"
-        )
-        yield found.model_copy(
-            update={"message": found.message.model_copy(update={"code": code})}
         )
 
 

@@ -518,14 +518,12 @@ def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]
         values["source"] = subject.source
     if subject.count:
         values["count"] = subject.count
-    found = rule_not_evaluated.finding(
+    yield rule_not_evaluated.finding(
         f"rule:{subject.rule}",
         location=Location(file=subject.source) if subject.source is not None else None,
-        evidence=dict(values), **values)
-    if subject.count:
-        found = found.model_copy(update={"message": Message(
-            code="audit.rule-not-evaluated.columns", values=found.message.values)})
-    yield found
+        evidence=dict(values),
+        message_code="audit.rule-not-evaluated.columns" if subject.count else None,
+        **values)
 
 
 @dataclass(frozen=True, slots=True)
