@@ -157,6 +157,12 @@ def test_bad_duration_message_names_line_column_path_expected_found() -> None:
             '{pattern: "^_ga_[A-Z0-9+$", lifetime: P2Y}',
             r"expected a regular expression",
         ),
+        (
+            # Python warns that '[A--Z]' will mean a set difference one day: refuse it.
+            '{pattern: "^_ga_[A-Z0-9]+$", lifetime: P2Y}',
+            '{pattern: "^_ga_[A--Z0-9]+$", lifetime: P2Y}',
+            r"expected a regular expression with one meaning.*escape the character",
+        ),
     ],
 )
 def test_every_error_is_located(old: str, new: str, pattern: str) -> None:

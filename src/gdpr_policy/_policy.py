@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import json
 import re
+import warnings
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
@@ -317,12 +318,22 @@ class CookieSpec(_Model):
         if self.pattern is not None:
             if len(self.pattern) > 200:
                 raise ValueError("pattern: expected a regular expression of at most 200 characters")
-            try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(
-                    f"expected a regular expression, got {self.pattern!r} ({exc})"
-                ) from exc
+            with warnings.catch_warnings():
+                # re warns (FutureWarning) where a pattern's meaning will change in a
+                # later Python, such as '[a--b]' or '[[x]': a pattern must mean one thing.
+                warnings.simplefilter("error", FutureWarning)
+                try:
+                    re.compile(self.pattern)
+                except FutureWarning as exc:
+                    raise ValueError(
+                        f"expected a regular expression with one meaning, got {self.pattern!r}"
+                        f" ({exc}, which a later Python reads differently: escape the"
+                        " character with a backslash)"
+                    ) from None
+                except re.error as exc:
+                    raise ValueError(
+                        f"expected a regular expression, got {self.pattern!r} ({exc})"
+                    ) from exc
         return self
 
 
