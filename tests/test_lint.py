@@ -584,3 +584,38 @@ def test_cookie_party_domain_and_lifetime_must_agree() -> None:
         "policy.cookie-spec-mismatch.session-with-lifetime",
         "policy.cookie-spec-mismatch.third-party-own-domain",
     ]
+
+
+def test_a_portability_format_people_read_but_programs_do_not() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.portability-format") == []
+
+    def pdf(v: dict[str, Any]) -> None:
+        v["rights"]["portability_formats"] = ["application/json", "application/pdf", "text/csv; charset=utf-8"]
+
+    hits = _of(_lint_changed(pdf), "policy.portability-format")
+    assert [(f.severity, f.message.values, f.subject.split(":", 1)[1]) for f in hits] == [
+        (Severity.ERROR, {"format": "application/pdf"}, "rights/portability_formats/1"),
+    ]
+    assert hits[0].location is not None and hits[0].location.line is not None
+    assert "application/json" in hits[0].evidence["accepted"]
+
+
+def test_a_consent_purpose_no_tracker_or_system_serves() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.unused-consent-purpose") == []
+
+    def orphan(v: dict[str, Any]) -> None:
+        campaign = next(p for p in v["purposes"] if p["id"] == "campaign-tracking")
+        campaign.pop("systems")
+        for t in v["trackers"]:
+            t["purposes"] = [p for p in t["purposes"] if p != "campaign-tracking"] or ["analytics"]
+
+    hits = _of(_lint_changed(orphan), "policy.unused-consent-purpose")
+    assert [(f.severity, f.message.values) for f in hits] == [
+        (Severity.WARNING, {"purpose": "campaign-tracking"}),
+    ]
+
+    def served_by_system_only(v: dict[str, Any]) -> None:
+        orphan(v)
+        next(p for p in v["purposes"] if p["id"] == "campaign-tracking")["systems"] = ["google-ads"]
+
+    assert _of(_lint_changed(served_by_system_only), "policy.unused-consent-purpose") == []

@@ -71,7 +71,7 @@ READ_BY: dict[str, tuple[str, ...]] = {
     "rights.identity.prompt_within": ("request.identity-unwarranted",),
     "rights.identity.triggers": ("request.identity-unwarranted",),
     "rights.identity.means": ("request.identity-disproportionate",),
-    "rights.portability_formats": ("request.portability-format",),
+    "rights.portability_formats": ("policy.portability-format", "request.portability-format"),
     "rights.channels": ("policy.channel-use-mismatch",),
     "consent.criteria": ("policy.consent-below-law",),
     "consent.forbidden_forms": ("policy.consent-below-law", "consent.browser-settings"),

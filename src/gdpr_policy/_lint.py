@@ -309,6 +309,64 @@ def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
 
 
 @rule(
+    "policy.portability-format",
+    severity=Severity.ERROR,
+    legal=["GDPR Art. 20(1)", "GDPR Recital 68"],
+    statement=["S19"],
+)
+def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A portability format that is not structured, commonly used and machine-readable.
+
+    Art. 20(1) gives the person their data "in a structured, commonly used and
+    machine-readable format"; a PDF, an image or a word-processor file is none
+    of these (Recital 68: interoperable). The accepted media types are the ones
+    ``request.portability-format`` accepts, so the lint and the request check
+    agree on what a delivery in a listed format means.
+    """
+    from .requests import MACHINE_READABLE_FORMATS
+
+    formats = subject.version.rights.portability_formats
+    for i, given in enumerate(formats):
+        media = given.split(";", 1)[0].strip().lower()
+        if media in MACHINE_READABLE_FORMATS:
+            continue
+        yield _portability_format.finding(
+            subject.subject(f"rights/portability_formats/{i}"),
+            location=subject.loc("rights", "portability_formats", i),
+            evidence={"format": given, "accepted": sorted(MACHINE_READABLE_FORMATS)},
+            format=given,
+        )
+
+
+@rule(
+    "policy.unused-consent-purpose",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 5(1)(b)", "GDPR Art. 7(2)", "EDPB Guidelines 05/2020 section 3.2"],
+    statement=["S24"],
+)
+def _unused_consent_purpose(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A purpose that rests on consent but that no tracker and no system serves.
+
+    Consent is asked per purpose (S24, Art. 7(2)); a purpose nothing carries
+    out is either stale (the consent request asks for something that does not
+    happen) or incomplete (the systems or trackers that do it are missing, so
+    no check can find them). Either way the policy cannot be checked against
+    what the sites and systems do.
+    """
+    v = subject.version
+    served = {p for t in v.trackers for p in t.purposes}
+    for i, purpose in enumerate(v.purposes):
+        if purpose.basis.value != "consent" or purpose.systems or purpose.id in served:
+            continue
+        yield _unused_consent_purpose.finding(
+            subject.subject(f"purposes/{purpose.id}"),
+            location=subject.loc("purposes", i),
+            evidence={"purpose": purpose.id, "trackers": [], "systems": []},
+            purpose=purpose.id,
+        )
+
+
+@rule(
     "policy.cookie-outlives-consent",
     severity=Severity.WARNING,
     legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 5(1)(e)", "GDPR Art. 7(1)"],
