@@ -117,7 +117,7 @@ def test_rule_metadata(rule_id: str, legal: set[str], statement: set[str]) -> No
     assert the_rule in CONSENT_RULES
     assert the_rule.severity is Severity.ERROR
     assert {str(ref) for ref in the_rule.legal} == legal
-    assert {str(ref) for ref in the_rule.statement} == statement
+    assert {str(ref) for ref in the_rule.clauses(bundled_policy().latest)} == statement
     for lang in LANGUAGES:
         for code in (the_rule.message_code, the_rule.title_code, the_rule.help_code):
             assert has_message(code, lang), (code, lang)

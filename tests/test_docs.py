@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Docs whose Python examples are run (in order, in one namespace per page).
-PAGES = ("docs/services.md", "docs/deadlines.md")
+PAGES = ("docs/services.md", "docs/deadlines.md", "docs/encode-your-statement.md")
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
@@ -51,7 +51,7 @@ def _same(want: str, got: str) -> bool:
     return got.startswith(want[:-3]) if want.endswith("...") else got == want
 
 
-@pytest.mark.parametrize("page", ["docs/services.md", "docs/deadlines.md", "README.md"])
+@pytest.mark.parametrize("page", [*PAGES, "README.md"])
 def test_docs_import_only_public_paths(page: str) -> None:
     text = (ROOT / page).read_text("utf-8")
     for block in _BLOCK.findall(text):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 
-from gdpr_policy import Severity, bundled_policy, lint_policy, load_policy
+from gdpr_policy import PolicyError, Severity, bundled_policy, lint_policy, load_policy
 from gdpr_policy._policy import bundled_policy_text
 
 TEXT = bundled_policy_text()
@@ -619,3 +620,37 @@ def test_a_consent_purpose_no_tracker_or_system_serves() -> None:
         next(p for p in v["purposes"] if p["id"] == "campaign-tracking")["systems"] = ["google-ads"]
 
     assert _of(_lint_changed(served_by_system_only), "policy.unused-consent-purpose") == []
+
+
+def test_an_assumed_value_is_a_note_kept_apart_from_what_the_statement_says() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.assumed-value") == []
+
+    def assume(v: dict[str, Any]) -> None:
+        v["assumed"] = [
+            {"field": "rights.identity.prompt_within", "reason": "S20 says no time"},
+            {"field": "retention[inactive-contacts].activity_signals", "reason": "S12 names one"},
+        ]
+
+    hits = _of(_lint_changed(assume), "policy.assumed-value")
+    assert [(f.severity, f.message.values, f.statement) for f in hits] == [
+        (Severity.NOTE, {"field": "rights.identity.prompt_within", "value": "P3D",
+                         "reason": "S20 says no time"}, ()),
+        (Severity.NOTE, {"field": "retention[inactive-contacts].activity_signals",
+                         "value": "email-open, email-click, email-reply, form-submission, "
+                                  "page-view, meeting, call, inbound-email, chat",
+                         "reason": "S12 names one"}, ()),
+    ]
+    assert all(f.location is not None and f.location.line for f in hits)
+
+
+def test_an_assumption_about_a_field_the_version_lacks_is_a_load_error() -> None:
+    for field, why in (("rights.identity.prompt_wihtin", "no field 'prompt_wihtin'"),
+                       ("retention[dormant].after", "no item 'dormant'"),
+                       ("consent.max_lifetime.months", "no field 'months'"),
+                       ("rights", "expected a field that holds a value")):
+        def assume(v: dict[str, Any], field: str = field) -> None:
+            v["assumed"] = [{"field": field, "reason": "x"}]
+
+        with pytest.raises(PolicyError, match=r"p\.yaml:\d+:\d+: versions\[0\]\.assumed\[0\]\.field: ") as info:
+            load_policy(_mutated(assume), source="p.yaml")
+        assert why in str(info.value), (field, str(info.value))

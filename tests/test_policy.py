@@ -126,7 +126,7 @@ def test_bad_duration_message_names_line_column_path_expected_found() -> None:
             "basis: legal",
             r"purposes\[9\].basis: expected 'consent', .* got 'legal'",
         ),
-        ("[S14]", "[S40]", r"statement\[0\]: expected a statement clause S01 to S36, got 'S40'"),
+        ("[S14]", "[S40]", r"statement\[0\]: expected a clause of the documents, got 'S40' \(did you mean 'S34'\?\)"),
         (
             "    disclosure:\n",
             "    disclosure:\n      third_parties: true\n",
@@ -281,3 +281,34 @@ def test_answers_requests_names_sites_and_one_country_per_site() -> None:
     )
     with pytest.raises(PolicyError, match="expected each site to be answered from one country"):
         load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")
+
+
+def test_every_statement_reference_names_a_clause_of_the_documents() -> None:
+    doc = yaml.safe_load(TEXT)
+    del doc["versions"][0]["documents"]
+    message = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    # without a clause table, the first reference says what to add (one line per clause id)
+    assert re.search(r"statement\[0\]: expected a clause declared under documents, got 'S02' "
+                     r"\(list the statement's documents and their clauses under documents\)",
+                     message), message
+
+
+def test_clause_ids_are_unique_across_the_documents() -> None:
+    doc = yaml.safe_load(TEXT)
+    docs = doc["versions"][0]["documents"]
+    docs.append({"id": "cookies", "title": "Cookies", "language": "nb",
+                 "clauses": [{"id": "S04", "summary": "again"}]})
+    message = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    assert "documents[1].clauses[0].id: expected a clause id unique across the documents, " \
+           "got 'S04' twice" in message, message
+
+
+def test_promises_resolve_to_the_clauses_that_make_them_in_order() -> None:
+    from gdpr_policy._refs import Promise
+
+    v = bundled_policy().latest
+    got = v.clauses_for((Promise.EMAIL_MARKETING_CONSENT, Promise.CONSENT_PER_PURPOSE,
+                         Promise.EMAIL_MARKETING_CONSENT))
+    assert [c.clause for c in got] == ["S32", "S24"]
+    assert v.clauses_for(()) == ()
+    assert v.clause("S05") is not None and v.clause("S99") is None

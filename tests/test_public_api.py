@@ -31,6 +31,7 @@ PUBLIC = [
     "PolicyError",
     "PolicyVersion",
     "PortalMapping",
+    "Promise",
     "Recipient",
     "RecordError",
     "Registry",

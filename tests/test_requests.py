@@ -614,14 +614,14 @@ def test_rules_are_registered_with_references_and_translations() -> None:
     for r in REQUEST_RULES:
         assert REGISTRY[r.id] is r
         assert r.legal
-        assert r.statement
+        assert r.clauses(bundled_policy().latest)
         for lang in LANGUAGES:
             for code in (r.message_code, r.title_code, r.help_code):
                 assert has_message(code, lang), (code, lang)
     assert REGISTRY["request.identity-disproportionate"].severity is Severity.WARNING
     assert str(REGISTRY["request.late"].legal[1]) == "Regulation 1182/71 Art. 3(2)(c)"
-    assert {s.clause for s in REGISTRY["request.portability-format"].statement} == {"S19"}
-    assert {s.clause for s in REGISTRY["request.identity-unwarranted"].statement} >= {"S20"}
+    assert {s.clause for s in REGISTRY["request.portability-format"].clauses(bundled_policy().latest)} == {"S19"}
+    assert {s.clause for s in REGISTRY["request.identity-unwarranted"].clauses(bundled_policy().latest)} >= {"S20"}
     for lang in LANGUAGES:
         assert has_message("request.identity-unwarranted.late", lang)
 

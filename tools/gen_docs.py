@@ -13,7 +13,32 @@ import sys
 from pathlib import Path
 
 from gdpr_policy import bundled_policy
-from gdpr_policy._catalog import coverage_markdown, policy_schema, rules_json, rules_markdown
+from gdpr_policy._catalog import (
+    coverage_markdown,
+    policy_schema,
+    rules_json,
+    rules_markdown,
+    schema_keys_markdown,
+)
+from gdpr_policy._policy import Policy
+from gdpr_policy.banner._model import Banner
+from gdpr_policy.banner._native import READER_FIELDS
+
+POLICY_KEYS_INTRO = (
+    "Every key a policy file may hold, element by element, with its type, whether it is\n"
+    "required, its default and its allowed values. [policy-format.md](policy-format.md)\n"
+    "says what each part means; [policy.schema.json](policy.schema.json) is the same\n"
+    "definition for editors."
+)
+NATIVE_INTRO = (
+    "The native banner form: the library's own banner model written as YAML or JSON,\n"
+    "for a consent tool whose settings cannot be exported (write down what it does).\n"
+    "The file starts with `gdpr_policy_banner: 1`; `gdpr-policy banner FILE` checks it like\n"
+    "any other configuration, and an unknown or misspelt key is an error located at its\n"
+    "line and column that names the nearest known key. Examples:\n"
+    "[compliant.yaml](../examples/banners/native/compliant.yaml),\n"
+    "[implied-consent.yaml](../examples/banners/native/implied-consent.yaml)."
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -22,6 +47,12 @@ GENERATED = {
     "rules.json": lambda: rules_json("en"),
     "coverage.md": lambda: coverage_markdown(bundled_policy()),
     "policy.schema.json": policy_schema,
+    "policy-keys.md": lambda: schema_keys_markdown(
+        Policy, "Every key of a policy", POLICY_KEYS_INTRO
+    ),
+    "banner-native.md": lambda: schema_keys_markdown(
+        Banner, "The native banner format", NATIVE_INTRO, exclude=READER_FIELDS
+    ),
 }
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ._lint import lint_policy
     from ._messages import Location, Message
     from ._policy import Policy, PolicyVersion, bundled_policy, load_policy
-    from ._refs import LegalRef, StatementRef
+    from ._refs import LegalRef, Promise, StatementRef
     from ._rules import REGISTRY, Context, Finding, Registry, Rule, Severity
     from ._time import Calendar, Deadline, get_calendar, response_deadline
     from .audit import (
@@ -95,6 +95,7 @@ __all__ = [
     "PolicyError",
     "PolicyVersion",
     "PortalMapping",
+    "Promise",
     "Recipient",
     "RecordError",
     "Registry",
@@ -158,6 +159,7 @@ _LOCATIONS: dict[str, str] = {
     "Policy": "._policy",
     "PolicyError": "._errors",
     "PolicyVersion": "._policy",
+    "Promise": "._refs",
     "PortalMapping": ".audit",
     "Recipient": ".marketing",
     "RecordError": "._errors",

@@ -16,18 +16,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._policy import Policy, PolicyVersion
-from ._refs import STATEMENT_CLAUSES
+from ._refs import Promise
 from ._rules import REGISTRY, Rule
 from .i18n import translate
 
 __all__ = [
-    "CLAUSES",
     "RULE_MODULES",
+    "clause_table",
     "coverage_markdown",
     "load_all_rules",
     "policy_schema",
     "rules_json",
     "rules_markdown",
+    "schema_keys_markdown",
     "statement_paths",
     "uncovered",
 ]
@@ -41,55 +42,19 @@ RULE_MODULES: tuple[str, ...] = (
     "gdpr_policy.audit.rules",
 )
 
-#: The statement's clauses: kind and a short English label (statement/clauses.md).
-CLAUSES: dict[str, tuple[str, str]] = {
-    "S01": ("policy", "Controller identity, organisation number, addresses, contact"),
-    "S02": ("policy", "Version: last updated 2024-03-06"),
-    "S03": ("policy", "Site traffic is tracked and behaviour monitored"),
-    "S04": ("rule", "Cookie consent can be changed or withdrawn via the cookie declaration"),
-    "S05": (
-        "rule",
-        "Withdrawal via browser settings; site usable without cookies (no cookie wall)",
-    ),
-    "S06": (
-        "policy",
-        "Cookie inventory: Sanity, GA4, GTM, HubSpot, Facebook/LinkedIn, LinkedIn ads, campaigns",
-    ),
-    "S07": ("policy", "Contact data for marketing and customer relations held in HubSpot"),
-    "S08": ("policy", "Data categories: name/contact, company, behaviour, on-site activity"),
-    "S09": ("policy", "Business-to-business only; GDPR applies in full"),
-    "S10": ("policy", "Purposes: promotion, information, market research, polls; direct marketing"),
-    "S11": ("rule", "Data deleted when e-mail is undeliverable (hard bounce)"),
-    "S12": ("rule", "Deactivated after 2 years without activity; opening an e-mail counts"),
-    "S13": ("rule", "Otherwise deleted only on request"),
-    "S14": ("rule", "No disclosure to third parties except legal authorities"),
-    "S15": ("rule", "Right of access"),
-    "S16": ("rule", "Right to rectification"),
-    "S17": ("rule", "Right to erasure"),
-    "S18": ("rule", "Right to restriction"),
-    "S19": ("rule", "Right to portability in a structured, machine-readable form"),
-    "S20": ("rule", "Identity may be verified on reasonable doubt"),
-    "S21": ("rule", "Requests answered within one month"),
-    "S22": ("rule", "Consent voluntary, personal, clear, unambiguous"),
-    "S23": ("rule", "Consent by an explicit act; freely given, specific, informed, unambiguous"),
-    "S24": ("rule", "Consent covers every purpose"),
-    "S25": ("rule", "No consent by silence, pre-ticked box or as a precondition"),
-    "S26": ("rule", "Electronic consent requests clear and not needlessly disruptive"),
-    "S27": ("out of scope", "Site content provided as is"),
-    "S28": ("out of scope", "Licence for reuse of site documents"),
-    "S29": ("out of scope", "No responsibility for third-party sites"),
-    "S30": ("rule", "Profiling with cookies: IP, pages, location, device"),
-    "S31": ("policy", "Purpose of profiling: tailored marketing, better experience"),
-    "S32": (
-        "rule",
-        "Forms on legitimate interest; e-mail marketing needs consent (Marketing Control Act)",
-    ),
-    "S33": ("rule", "Consent can be withdrawn, opting out of marketing"),
-    "S34": ("rule", "Opt-out by unsubscribe link or e-mail (hei@ shown, post@ linked)"),
-    "S35": ("rule", "Cookie consent given and withdrawn through the banner"),
-    "S36": ("rule", "Administrative e-mail continues after opt-out"),
-}
-assert tuple(CLAUSES) == STATEMENT_CLAUSES
+def clause_table(version: PolicyVersion) -> dict[str, tuple[str, str]]:
+    """A statement's clauses from the policy's documents: id -> (kind, summary)."""
+    return {
+        c.id: (c.kind.replace("-", " "), c.summary)
+        for doc in version.documents
+        for c in doc.clauses
+    }
+
+
+def _bundled_latest() -> PolicyVersion:
+    from ._policy import bundled_policy
+
+    return bundled_policy().latest
 
 
 def load_all_rules() -> None:
@@ -107,7 +72,8 @@ def _rule_dict(r: Rule[Any], lang: str) -> dict[str, Any]:
         "help": translate(r.help_code, lang),
         "message_code": r.message_code,
         "legal": [str(x) for x in r.legal],
-        "statement": [str(x) for x in r.statement],
+        "promises": [p.value for p in r.promises],
+        "statement": [str(x) for x in r.clauses(_bundled_latest())],
         "effective_from": r.effective_from.isoformat() if r.effective_from else None,
         "effective_until": r.effective_until.isoformat() if r.effective_until else None,
     }
@@ -194,7 +160,7 @@ def _verified_fields(path: str) -> list[str]:
 
 
 def coverage_markdown(policy: Policy) -> str:
-    """The coverage table: each clause S01..S36, its kind, and what encodes it.
+    """The coverage table: each clause of the policy's documents, its kind, and what encodes it.
 
     The policy fields named are only those ``tests/test_fields.py`` proves
     drive a verdict (``gdpr_policy._fields.READ_BY``), grouped by the element
@@ -202,17 +168,20 @@ def coverage_markdown(policy: Policy) -> str:
     """
     load_all_rules()
     version: PolicyVersion = policy.latest
+    clauses = clause_table(version)
+    # the clauses the version's own fields (its date, what it discloses) encode
+    dating = {str(c) for c in version.clauses_for((Promise.STATEMENT_VERSION,))}
     # clause -> element schema path -> the instances citing it (purposes[analytics] ...).
-    cited: dict[str, dict[str, list[str]]] = {c: {} for c in CLAUSES}
+    cited: dict[str, dict[str, list[str]]] = {c: {} for c in clauses}
     for clause, path in statement_paths(version):
-        if path == "(version)" and clause != "S02":
-            continue  # the version's own fields (its date, what it discloses) encode S02 only
+        if path == "(version)" and clause not in dating:
+            continue  # the version's own fields encode only the clause that dates the statement
         schema = "(version)" if path == "(version)" else re.sub(r"\[[^\]]*\]", "[]", path)
         instance = re.search(r"\[([^\]]*)\]$", path)
         names = cited[clause].setdefault(schema, [])
         if instance and instance.group(1) not in names:
             names.append(instance.group(1))
-    fields: dict[str, list[str]] = {c: [] for c in CLAUSES}
+    fields: dict[str, list[str]] = {c: [] for c in clauses}
     for clause, by_schema in cited.items():
         for schema, names in by_schema.items():
             own = _verified_fields(schema)
@@ -225,9 +194,9 @@ def coverage_markdown(policy: Policy) -> str:
                 fields[clause].append(f"`{schema[:-2]}[{', '.join(names)}]`: {label}")
             else:
                 fields[clause].append(f"`{schema}`: {label}")
-    rules: dict[str, list[str]] = {c: [] for c in CLAUSES}
+    rules: dict[str, list[str]] = {c: [] for c in clauses}
     for r in REGISTRY:
-        for ref in r.statement:
+        for ref in r.clauses(version):
             rules[str(ref)].append(r.id)
     lines = [
         "# Coverage of the statement",
@@ -239,7 +208,7 @@ def coverage_markdown(policy: Policy) -> str:
         "| clause | kind | paraphrase | rules | policy fields |",
         "|---|---|---|---|---|",
     ]
-    for clause, (kind, label) in CLAUSES.items():
+    for clause, (kind, label) in clauses.items():
         r_text = _rules_by_area(rules[clause])
         f_text = "; ".join(fields[clause]) or "-"
         if kind == "out of scope":
@@ -270,8 +239,9 @@ def uncovered(policy: Policy) -> list[str]:
     """Clauses marked rule or policy that neither a rule nor a policy field encodes."""
     load_all_rules()
     covered = {c for c, _ in statement_paths(policy.latest)}
-    covered |= {str(ref) for r in REGISTRY for ref in r.statement}
-    return [c for c, (kind, _) in CLAUSES.items() if kind != "out of scope" and c not in covered]
+    covered |= {str(ref) for r in REGISTRY for ref in r.clauses(policy.latest)}
+    table = clause_table(policy.latest)
+    return [c for c, (kind, _) in table.items() if kind != "out of scope" and c not in covered]
 
 
 def policy_schema() -> str:
@@ -280,3 +250,84 @@ def policy_schema() -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://gdpr-policy.invalid/policy.schema.json"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _schema_type(node: dict[str, Any], defs: dict[str, Any]) -> tuple[str, list[str], str | None]:
+    """A schema node as (type text, allowed values, $def name of an object to descend into)."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        target = defs.get(name, {})
+        if "enum" in target:
+            return "string", [str(v) for v in target["enum"]], None
+        if target.get("type") == "object" and "properties" in target:
+            return "mapping", [], name
+        return _schema_type(target, defs)
+    if "anyOf" in node:
+        parts = [_schema_type(n, defs) for n in node["anyOf"] if n.get("type") != "null"]
+        texts = [t for t, _, _ in parts]
+        allowed = [v for _, vals, _ in parts for v in vals]
+        inner = next((d for _, _, d in parts if d), None)
+        nullable = any(n.get("type") == "null" for n in node["anyOf"])
+        text = " or ".join(dict.fromkeys(texts)) + (" or null" if nullable else "")
+        return text, allowed, inner
+    if "enum" in node:
+        return "string", [str(v) for v in node["enum"]], None
+    if "const" in node:
+        return "string", [str(node["const"])], None
+    kind = node.get("type")
+    if kind == "array":
+        items = node.get("items") or (node.get("prefixItems") or [{}])[0]
+        text, allowed, inner = _schema_type(items, defs)
+        return f"list of {text}", allowed, inner
+    if kind == "object":
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            text, allowed, inner = _schema_type(extra, defs)
+            keys = node.get("propertyNames", {}).get("enum")
+            return f"mapping of {' | '.join(keys) if keys else 'key'} to {text}", allowed, inner
+        return "mapping", [], None
+    fmt = node.get("format")
+    pattern = node.get("pattern")
+    text = str(kind or "value") + (f" ({fmt})" if fmt else "")
+    if pattern and kind == "string":
+        text += f" matching `{pattern}`"
+    return text, [], None
+
+
+def schema_keys_markdown(
+    model: type[BaseModel], title: str, intro: str, exclude: frozenset[str] = frozenset()
+) -> str:
+    """Every key a model accepts, as one Markdown table per nested element, from its JSON Schema.
+
+    Generated so that the reference cannot omit a key or list one the loader refuses;
+    ``exclude`` names keys the file may not hold (filled in by a reader).
+    """
+    schema = model.model_json_schema()
+    defs: dict[str, Any] = schema.get("$defs", {})
+    lines = [f"# {title}", "", intro, "",
+             "Generated from the model by `tools/gen_docs.py`; do not edit.", ""]
+    seen: set[str] = set()
+    queue: list[tuple[str, dict[str, Any]]] = [("(top level)", schema)]
+    while queue:
+        where, node = queue.pop(0)
+        props: dict[str, Any] = node.get("properties", {})
+        required = set(node.get("required", []))
+        lines += [f"## `{where}`", ""]
+        if node.get("description"):
+            lines += [" ".join(str(node["description"]).split()), ""]
+        lines += ["| key | type | required | default | allowed values |", "|---|---|---|---|---|"]
+        for key, sub in props.items():
+            if key in exclude:
+                continue
+            text, allowed, inner = _schema_type(sub, defs)
+            default = json.dumps(sub["default"], ensure_ascii=False) if "default" in sub else ""
+            values = ", ".join(f"`{v}`" for v in allowed)
+            req = "yes" if key in required else ""
+            lines.append(f"| `{key}` | {text.replace('|', '&#124;')} | {req} | "
+                         f"{default.replace('|', '&#124;')} | {values} |")
+            if inner and inner not in seen:
+                seen.add(inner)
+                child = where + "." + key if where != "(top level)" else key
+                queue.append((child, defs[inner]))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -150,6 +150,20 @@ DESCRIPTIVE: dict[str, str] = {
     "rights.statement": _CLAUSES,
     "consent.statement": _CLAUSES,
     "marketing.statement": _CLAUSES,
+    "assumed[].field": "reported as a note by policy.assumed-value (tests/test_lint.py)",
+    "assumed[].reason": _TEXT,
+    "documents[].id": _ID,
+    "documents[].title": _TEXT,
+    "documents[].language": "the language the document is written in",
+    "documents[].url": "where the document is published, for people",
+    "documents[].clauses[].id": (
+        "a clause id: every statement reference is checked against it on load"
+    ),
+    "documents[].clauses[].summary": _TEXT,
+    "documents[].clauses[].kind": "read by docs/coverage.md (rule, policy or out of scope)",
+    "documents[].clauses[].promises": (
+        "which clauses a finding cites (tests/test_policies_norrsken.py), not whether it fires"
+    ),
 }
 
 

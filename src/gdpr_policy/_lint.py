@@ -63,7 +63,7 @@ _CATEGORY_FITS: dict[str, frozenset[str]] = {
     "policy.consent-without-withdrawal",
     severity=Severity.ERROR,
     legal=["GDPR Art. 7(3)", "EDPB Guidelines 05/2020 section 5.2"],
-    statement=["S04", "S33", "S35"],
+    promises=["cookie-withdrawal-declaration", "consent-withdrawal", "cookie-banner"],
 )
 def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     v = subject.version
@@ -71,6 +71,7 @@ def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Itera
     for i, p in enumerate(v.purposes):
         if "consent" in (p.basis.value, *p.national_basis) and not p.withdrawal_channels:
             yield _consent_without_withdrawal.finding(
+                ctx,
                 subject.subject(f"purposes/{p.id}"),
                 location=subject.loc("purposes", i),
                 evidence={
@@ -90,7 +91,7 @@ def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Itera
         "EDPB Cookie Banner Taskforce report practice H",
         "GDPR Art. 6(1)(a)",
     ],
-    statement=["S04", "S06"],
+    promises=["cookie-withdrawal-declaration", "tracker-inventory"],
 )
 def _tracker_basis_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     v = subject.version
@@ -102,6 +103,7 @@ def _tracker_basis_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[
             p = purposes[pid]
             if p.basis.value != "consent":
                 yield _tracker_basis_mismatch.finding(
+                    ctx,
                     subject.subject(f"trackers/{t.id}"),
                     location=subject.loc("trackers", i, "purposes", j),
                     evidence={"tracker": t.id, "purpose": p.id, "basis": p.basis.value},
@@ -120,7 +122,7 @@ def _misfits(category: str, purposes: list[Purpose]) -> list[str]:
     "policy.tracker-category-mismatch",
     severity=Severity.ERROR,
     legal=["ePrivacy Directive Art. 5(3)", "EDPB Cookie Banner Taskforce report practice I"],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     v = subject.version
@@ -129,6 +131,7 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
         misfits = _misfits(t.category, [purposes[pid] for pid in t.purposes])
         if misfits:
             yield _tracker_category_mismatch.finding(
+                ctx,
                 subject.subject(f"trackers/{t.id}"),
                 location=subject.loc("trackers", i, "category"),
                 evidence={"tracker": t.id, "category": t.category, "purposes": misfits},
@@ -139,6 +142,7 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
         elif t.category != "necessary" and not t.consent_required:
             # Only strictly necessary storage is exempt from consent (ePD Art. 5(3)).
             yield _tracker_category_mismatch.finding(
+                ctx,
                 subject.subject(f"trackers/{t.id}"),
                 location=subject.loc("trackers", i, "consent_required"),
                 evidence={"tracker": t.id, "category": t.category, "consent_required": False},
@@ -152,7 +156,7 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
     "policy.channel-mismatch",
     severity=Severity.WARNING,
     legal=["GDPR Art. 12(1)", "GDPR Art. 12(2)"],
-    statement=["S01", "S34"],
+    promises=["controller-contact", "opt-out-channels"],
 )
 def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     v = subject.version
@@ -162,6 +166,7 @@ def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findin
         target = ch.href.removeprefix("mailto:").split("?", 1)[0]
         if target.lower() != ch.value.lower():
             yield _channel_mismatch.finding(
+                ctx,
                 subject.subject(f"controller/channels/{ch.id}"),
                 location=subject.loc("controller", "channels", i, "href"),
                 evidence={"channel": ch.id, "shown": ch.value, "linked": target},
@@ -178,7 +183,7 @@ _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
     "policy.disclosure-contradiction",
     severity=Severity.WARNING,
     legal=["GDPR Art. 4(10)", "GDPR Art. 26", "CJEU C-40/17 Fashion ID", "GDPR Art. 13(1)(e)"],
-    statement=["S14", "S06"],
+    promises=["no-disclosure", "tracker-inventory"],
 )
 def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """The policy says "no disclosure to third parties" yet embeds trackers of other controllers.
@@ -197,6 +202,7 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
             role = t.provider_role
             if role in _THIRD_PARTY_ROLES:
                 yield _disclosure_contradiction.finding(
+                    ctx,
                     subject.subject(f"trackers/{t.id}"),
                     location=subject.loc("trackers", i, "provider_role"),
                     evidence={"tracker": t.id, "provider": t.provider, "role": role,
@@ -207,6 +213,7 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
                 )
             elif role is None and t.category != "necessary":
                 yield _disclosure_contradiction.finding(
+                    ctx,
                     subject.subject(f"trackers/{t.id}"),
                     location=subject.loc("trackers", i),
                     evidence={"tracker": t.id, "provider": t.provider, "role": None},
@@ -218,6 +225,7 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
     for p in v.purposes:
         if p.kind == "legal" and "legal-authority" not in d.exceptions:
             yield _disclosure_contradiction.finding(
+                ctx,
                 subject.subject(f"purposes/{p.id}"),
                 location=subject.loc("disclosure", "exceptions"),
                 evidence={"purpose": p.id, "exceptions": list(d.exceptions)},
@@ -230,7 +238,7 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
     "policy.retention-without-end",
     severity=Severity.WARNING,
     legal=["GDPR Art. 5(1)(e)", "GDPR Art. 13(2)(a)"],
-    statement=["S12", "S13"],
+    promises=["inactivity-deactivation", "deletion-on-request"],
 )
 def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """Data deactivated after inactivity but never deleted: kept with no end (Art. 5(1)(e))."""
@@ -241,6 +249,7 @@ def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[F
     for i, r in enumerate(v.retention):
         if r.action == "deactivate":
             yield _retention_without_end.finding(
+                ctx,
                 subject.subject(f"retention/{r.id}"),
                 location=subject.loc("retention", i, "action"),
                 evidence={"retention": r.id, "trigger": r.trigger, "after": str(r.after)
@@ -287,7 +296,7 @@ _TWO_MONTHS = Duration(months=2)
     "policy.period-too-long",
     severity=Severity.ERROR,
     legal=["GDPR Art. 12(3)"],
-    statement=["S21"],
+    promises=["response-period"],
 )
 def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A response period over one month, an extension over two, or a late extension notice."""
@@ -299,6 +308,7 @@ def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     ):
         if longer_than(value, limit):
             yield _period_too_long.finding(
+                ctx,
                 subject.subject(f"rights/{field}"),
                 location=subject.loc("rights", field),
                 evidence={"field": f"rights.{field}", "value": str(value), "limit": str(limit)},
@@ -312,7 +322,7 @@ def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     "policy.portability-format",
     severity=Severity.ERROR,
     legal=["GDPR Art. 20(1)", "GDPR Recital 68"],
-    statement=["S19"],
+    promises=["portability"],
 )
 def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A portability format that is not structured, commonly used and machine-readable.
@@ -331,6 +341,7 @@ def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Find
         if media in MACHINE_READABLE_FORMATS:
             continue
         yield _portability_format.finding(
+            ctx,
             subject.subject(f"rights/portability_formats/{i}"),
             location=subject.loc("rights", "portability_formats", i),
             evidence={"format": given, "accepted": sorted(MACHINE_READABLE_FORMATS)},
@@ -342,7 +353,7 @@ def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Find
     "policy.unused-consent-purpose",
     severity=Severity.WARNING,
     legal=["GDPR Art. 5(1)(b)", "GDPR Art. 7(2)", "EDPB Guidelines 05/2020 section 3.2"],
-    statement=["S24"],
+    promises=["consent-per-purpose"],
 )
 def _unused_consent_purpose(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A purpose that rests on consent but that no tracker and no system serves.
@@ -359,6 +370,7 @@ def _unused_consent_purpose(subject: PolicyUnderLint, ctx: Context) -> Iterator[
         if purpose.basis.value != "consent" or purpose.systems or purpose.id in served:
             continue
         yield _unused_consent_purpose.finding(
+            ctx,
             subject.subject(f"purposes/{purpose.id}"),
             location=subject.loc("purposes", i),
             evidence={"purpose": purpose.id, "trackers": [], "systems": []},
@@ -367,10 +379,38 @@ def _unused_consent_purpose(subject: PolicyUnderLint, ctx: Context) -> Iterator[
 
 
 @rule(
+    "policy.assumed-value",
+    severity=Severity.NOTE,
+    legal=["GDPR Art. 5(2)"],
+)
+def _assumed_value(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A value the statement does not say and the policy's author assumed (``assumed``).
+
+    Each is a note with its reason, so that every report keeps what the statement
+    says apart from what was assumed; it cites no clause, since none says it.
+    """
+    v = subject.version
+    for i, a in enumerate(v.assumed):
+        value = v.value_at(a.field)
+        shown: str | list[str] = (
+            [str(x) for x in value] if isinstance(value, tuple) else str(value)
+        )
+        yield _assumed_value.finding(
+            ctx,
+            subject.subject(f"assumed/{a.field}"),
+            location=subject.loc("assumed", i),
+            evidence={"field": a.field, "value": shown, "reason": a.reason},
+            field=a.field,
+            value=", ".join(shown) if isinstance(shown, list) else shown,
+            reason=a.reason,
+        )
+
+
+@rule(
     "policy.cookie-outlives-consent",
     severity=Severity.WARNING,
     legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 5(1)(e)", "GDPR Art. 7(1)"],
-    statement=["S06", "S35"],
+    promises=["tracker-inventory", "cookie-banner"],
 )
 def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A consent-requiring cookie that lives longer than the consent it depends on."""
@@ -385,6 +425,7 @@ def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator
             if c.lifetime is not None and longer_than(c.lifetime, limit):
                 name = c.name or c.pattern or "?"
                 yield _cookie_outlives_consent.finding(
+                    ctx,
                     subject.subject(f"trackers/{t.id}/cookies/{name}"),
                     location=subject.loc("trackers", i, "cookies", j, "lifetime"),
                     evidence={"tracker": t.id, "cookie": name, "lifetime": str(c.lifetime),
@@ -404,7 +445,7 @@ def _on_sites(domain: str, sites: Sequence[str]) -> bool:
     "policy.cookie-spec-mismatch",
     severity=Severity.WARNING,
     legal=["CJEU C-673/17 Planet49", "ePrivacy Directive Art. 5(3)", "GDPR Art. 13(1)(e)"],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A cookie whose party, domain or lifetime contradict each other or the sites.
@@ -429,6 +470,7 @@ def _cookie_spec_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fi
             if problem is None:
                 continue
             yield _cookie_spec_mismatch.finding(
+                ctx,
                 subject.subject(f"trackers/{t.id}/cookies/{name}"),
                 location=subject.loc("trackers", i, "cookies", j),
                 evidence={"tracker": t.id, "cookie": name, "party": c.party, "domain": c.domain,
@@ -451,7 +493,7 @@ def _vendor_key(name: str) -> str:
     "policy.tracker-provider-mismatch",
     severity=Severity.WARNING,
     legal=["GDPR Art. 13(1)(e)", "CJEU C-673/17 Planet49"],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def _tracker_provider_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A tracker credited to a provider other than the vendor that sets its cookies.
@@ -474,6 +516,7 @@ def _tracker_provider_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
                 found_by[f"cookie {c.name}"] = known.vendor
         for source, vendor in found_by.items():
             yield _tracker_provider_mismatch.finding(
+                ctx,
                 subject.subject(f"trackers/{t.id}"),
                 location=subject.loc("trackers", i, "provider"),
                 evidence={"tracker": t.id, "provider": t.provider, "source": source,
@@ -496,11 +539,14 @@ _FLOOR: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("consent", "notice_must_include"), ("controller-identity", "purposes"), "GDPR Recital 42"),
     (("consent", "notice_must_include"), ("right-to-withdraw",), "GDPR Art. 7(3)"),
     (("consent", "notice_must_include"), ("data-types",), "EDPB Guidelines 05/2020 section 3.3.1"),
-    (("marketing", "opt_out_covers"), ("email-marketing", "profiling"), "GDPR Art. 21(2)"),
     (("rights", "rights"), ("access", "rectification", "erasure", "restriction", "portability",
                             "objection"), "GDPR Art. 12(2)"),
     (("rights", "rights"), ("consent-withdrawal",), "GDPR Art. 7(3)"),
 )
+# Art. 21(2): an objection to direct marketing stops it, and the profiling related to it;
+# each is required only where the policy does it (a policy that profiles no one need not
+# promise that an objection stops profiling).
+_OPT_OUT_FLOOR = {"marketing": "email-marketing", "profiling": "profiling"}
 # Browser settings are no consent to trackers on a site under the Norwegian cookie rule.
 _BROWSER_FLOOR = (("consent", "forbidden_forms"), ("browser-settings",), "NO Ekomloven § 3-15")
 _FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -520,7 +566,7 @@ def _get(v: PolicyVersion, path: tuple[str, ...]) -> object:
     "policy.consent-below-law",
     severity=Severity.ERROR,
     legal=["GDPR Art. 4(11)", "GDPR Art. 7", "GDPR Art. 21(2)"],
-    statement=["S22", "S23", "S24", "S25", "S33", "S34"],
+    promises=["consent-voluntary", "consent-explicit", "consent-per-purpose", "consent-forbidden-forms", "consent-withdrawal", "opt-out-channels"],
 )
 def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A promise of the policy below the law's floor (a criterion, form, notice element, right).
@@ -529,6 +575,10 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     """
     v = subject.version
     floor = list(_FLOOR)
+    kinds = {p.kind for p in v.purposes}
+    covers = tuple(item for kind, item in _OPT_OUT_FLOOR.items() if kind in kinds)
+    if covers:
+        floor.insert(-2, (("marketing", "opt_out_covers"), covers, "GDPR Art. 21(2)"))
     if any(s.jurisdiction == "NO" for s in v.sites) and any(t.consent_required for t in v.trackers):
         floor.append(_BROWSER_FLOOR)
     for path, required, article in floor:
@@ -536,6 +586,7 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
         missing = [x for x in required if x not in have]
         if missing:
             found = _consent_below_law.finding(
+                ctx,
                 subject.subject(".".join(path)),
                 location=subject.loc(*path),
                 evidence={"field": ".".join(path), "missing": missing, "article": article},
@@ -547,6 +598,7 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     for path, article in _FLAGS:
         if _get(v, path) is not True:
             found = _consent_below_law.finding(
+                ctx,
                 subject.subject(".".join(path)),
                 location=subject.loc(*path),
                 evidence={"field": ".".join(path), "missing": [], "article": article},
@@ -568,7 +620,7 @@ _USES: tuple[tuple[str, str], ...] = (
     "policy.channel-use-mismatch",
     severity=Severity.WARNING,
     legal=["GDPR Art. 12(2)", "GDPR Art. 7(3)", "GDPR Art. 21(4)"],
-    statement=["S33", "S34", "S35"],
+    promises=["consent-withdrawal", "opt-out-channels", "cookie-banner"],
 )
 def _channel_use_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A channel named for withdrawal, opt-out or requests that does not declare that use."""
@@ -589,6 +641,7 @@ def _channel_use_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fi
         seen.add((cid, use))
         index = list(channels).index(cid)
         yield _channel_use_mismatch.finding(
+            ctx,
             subject.subject(f"controller/channels/{cid}"),
             location=subject.loc("controller", "channels", index, "uses"),
             evidence={"channel": cid, "named_in": field, "use": use, "uses": list(ch.uses)},
@@ -645,7 +698,7 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
     "policy.notice-omission",
     severity=Severity.WARNING,
     legal=["GDPR Art. 13", "GDPR Art. 26(2)"],
-    statement=["S02"],
+    promises=["statement-version"],
 )
 def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """Something GDPR Art. 13 requires the statement to say, and the policy says it does not.
@@ -661,6 +714,7 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     required = _notice_required(v)
     if v.discloses is None:
         yield _notice_omission.finding(
+            ctx,
             subject.subject("discloses"),
             location=subject.loc(),
             evidence={"required": sorted(required)},
@@ -671,6 +725,7 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     for item, article in _NOTICE:
         if item in required and item not in v.discloses:
             found = _notice_omission.finding(
+                ctx,
                 subject.subject(f"discloses/{item}"),
                 location=subject.loc("discloses"),
                 evidence={"item": item, "article": article, "because": required[item]},

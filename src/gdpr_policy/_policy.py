@@ -37,7 +37,7 @@ from ._duration import Duration
 from ._errors import InputError, Issue, PolicyError, UsageError
 from ._messages import Location
 from ._orgnumber import normalize_org_number, valid_no_org_number, valid_se_org_number
-from ._refs import LegalRef, StatementRef
+from ._refs import LegalRef, Promise, StatementRef
 
 if TYPE_CHECKING:
     # PyYAML is imported only when YAML is read: the bundled policy loads from its JSON snapshot.
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Address",
+    "Assumption",
+    "Clause",
     "ConsentRequirements",
     "ContactChannel",
     "Controller",
@@ -64,6 +66,7 @@ __all__ = [
     "RetentionRule",
     "Rights",
     "Site",
+    "StatementDocument",
     "SubjectCategory",
     "System",
     "Tracker",
@@ -530,6 +533,75 @@ NoticeItem = Literal[
 ]
 
 
+ClauseKind = Literal["rule", "policy", "out-of-scope"]
+
+
+class Clause(_Model):
+    """A clause of a published statement: the id its author gives it, and what it promises.
+
+    ``promises`` names the promises of this library's vocabulary the clause
+    makes (:class:`~gdpr_policy.Promise`); a finding of a rule that checks a
+    promise cites the clauses that make it. ``kind`` says whether the clause is
+    checked by rules, encoded as policy data, or is not about data protection
+    (the coverage table reads it).
+    """
+
+    id: str
+    summary: str
+    kind: ClauseKind = "policy"
+    promises: tuple[Promise, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        return StatementRef(clause=value).clause
+
+
+class StatementDocument(_Model):
+    """A published document of the statement (a privacy notice, a cookie declaration ...)."""
+
+    id: Id
+    title: str
+    language: str = Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    url: str | None = None
+    clauses: tuple[Clause, ...] = Field(min_length=1)
+
+
+class Assumption(_Model):
+    """A value the policy holds that the statement does not say: where, and why it was chosen.
+
+    ``field`` is a path in the version, with list items by id:
+    ``rights.identity.prompt_within``, ``retention[inactive-contacts].after``.
+    ``gdpr-policy lint`` reports each as a note (``policy.assumed-value``), so a
+    report keeps what the statement says apart from what its author assumed.
+    """
+
+    field: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+_STEP = re.compile(r"([a-z_]+)(?:\[([^\]]+)\])?")
+
+
+def _refs_in(model: BaseModel, path: str) -> Iterator[tuple[str, StatementRef]]:
+    """Every statement reference in a model tree, with its dotted path."""
+    for name in type(model).model_fields:
+        if name == "documents":
+            continue
+        value = getattr(model, name)
+        here = f"{path}.{name}" if path else name
+        if name == "statement" and isinstance(value, tuple):
+            for i, ref in enumerate(value):
+                if isinstance(ref, StatementRef):
+                    yield f"{here}[{i}]", ref
+        elif isinstance(value, BaseModel):
+            yield from _refs_in(value, here)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _refs_in(item, f"{here}[{i}]")
+
+
 class PolicyVersion(_Model):
     """One version of the policy, in force from ``effective_from``.
 
@@ -543,6 +615,7 @@ class PolicyVersion(_Model):
     effective_until: dt.date | None = None
     language: Lang = "nb"
     statement: tuple[StatementRef, ...] = ()
+    documents: tuple[StatementDocument, ...] = ()
     controller: Controller
     sites: tuple[Site, ...]
     jurisdictions: tuple[Jurisdiction, ...]
@@ -557,9 +630,62 @@ class PolicyVersion(_Model):
     consent: ConsentRequirements
     marketing: Marketing
     discloses: tuple[NoticeItem, ...] | None = None
+    assumed: tuple[Assumption, ...] = ()
 
     _policy_id: str = PrivateAttr(default="")
     _title: dict[str, str] = PrivateAttr(default_factory=dict)
+    _promised: dict[tuple[Promise, ...], tuple[StatementRef, ...]] | None = PrivateAttr(default=None)
+
+    def clauses_for(self, promises: tuple[Promise, ...]) -> tuple[StatementRef, ...]:
+        """The clauses of this version's statement that make these promises, in promise order.
+
+        For each promise in turn, the clauses that make it in the order of the
+        documents; each clause once. Empty when the statement makes none of them.
+        """
+        cache = self._promised
+        if cache is None:
+            cache = self._promised = {}
+        found = cache.get(promises)
+        if found is None:
+            out: list[StatementRef] = []
+            for promise in promises:
+                for doc in self.documents:
+                    for clause in doc.clauses:
+                        if promise in clause.promises and all(r.clause != clause.id for r in out):
+                            out.append(StatementRef(clause=clause.id))
+            found = cache[promises] = tuple(out)
+        return found
+
+    def value_at(self, path: str) -> object:
+        """The value at a field path (``consent.max_lifetime``, ``purposes[newsletter].basis``).
+
+        A list item is chosen by its ``id`` (or ``code`` for a jurisdiction); an
+        unknown step is a UsageError naming it.
+        """
+        value: object = self
+        for step in path.split("."):
+            m = _STEP.fullmatch(step)
+            # only the policy's own elements have fields here; a Duration is one value
+            if (m is None or not isinstance(value, BaseModel) or type(value).__module__ != __name__
+                    or m.group(1) not in type(value).model_fields):
+                raise UsageError(f"no field {step!r} in {path!r}")
+            value = getattr(value, m.group(1))
+            if m.group(2) is not None:
+                items = value if isinstance(value, tuple) else ()
+                found = [x for x in items
+                         if m.group(2) in (getattr(x, "id", None), getattr(x, "code", None))]
+                if not found:
+                    raise UsageError(f"no item {m.group(2)!r} in {m.group(1)!r} of {path!r}")
+                value = found[0]
+        return value
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """The clause with this id, if the statement has one."""
+        for doc in self.documents:
+            for c in doc.clauses:
+                if c.id == clause_id:
+                    return c
+        return None
 
     @property
     def id(self) -> str:
@@ -709,9 +835,55 @@ class PolicyVersion(_Model):
         )
         if self.effective_until is not None and self.effective_until < self.effective_from:
             problems.append("effective_until: expected a day on or after effective_from")
+        self._check_clauses(problems)
+        for i, assumption in enumerate(self.assumed):
+            try:
+                held = self.value_at(assumption.field)
+            except UsageError as exc:
+                problems.append(
+                    f"assumed[{i}].field: expected a field of this version such as "
+                    f"'rights.identity.prompt_within' or 'retention[inactive-contacts].after', "
+                    f"got {assumption.field!r} ({exc})"
+                )
+                continue
+            if held is None or type(held).__module__ == __name__:  # a whole element
+                problems.append(
+                    f"assumed[{i}].field: expected a field that holds a value, "
+                    f"got {assumption.field!r}"
+                )
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+    def _check_clauses(self, problems: list[str]) -> None:
+        """Clause ids are unique across documents, and every reference names one of them."""
+        _unique(problems, "documents", [d.id for d in self.documents])
+        declared: set[str] = set()
+        for di, doc in enumerate(self.documents):
+            for ci, clause in enumerate(doc.clauses):
+                if clause.id in declared:
+                    problems.append(
+                        f"documents[{di}].clauses[{ci}].id: expected a clause id unique across "
+                        f"the documents, got {clause.id!r} twice"
+                    )
+                declared.add(clause.id)
+        reported: set[str] = set()
+        for path, ref in _refs_in(self, ""):
+            if ref.clause in declared or ref.clause in reported:
+                continue
+            reported.add(ref.clause)
+            if not declared:
+                problems.append(
+                    f"{path}: expected a clause declared under documents, got {ref.clause!r} "
+                    "(list the statement's documents and their clauses under documents)"
+                )
+            else:
+                near = difflib.get_close_matches(ref.clause, sorted(declared), n=1, cutoff=0.6)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                problems.append(
+                    f"{path}: expected a clause of the documents, got {ref.clause!r}{hint}"
+                )
 
 
 def _unique(problems: list[str], where: str, ids: list[str]) -> None:

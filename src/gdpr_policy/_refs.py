@@ -1,7 +1,9 @@
 """Legal references and statement clause references.
 
-A rule cites the law it applies (:class:`LegalRef`) and the clause of the
-privacy statement it encodes (:class:`StatementRef`, ``S01`` .. ``S36``).
+A rule cites the law it applies (:class:`LegalRef`) and the promises of the
+statement it checks (:class:`Promise`); the loaded policy's clause table says
+which of its clauses (:class:`StatementRef`, ids the policy's author chooses)
+make each promise, so findings cite the policy's own clauses.
 GDPR article numbers (1-99) and recital numbers (1-173) are validated, as is
 the shape of CJEU case numbers (``C-673/17``), so a typo in a citation is a
 load error, not a wrong report.
@@ -22,10 +24,49 @@ from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializ
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-__all__ = ["STATEMENT_CLAUSES", "Instrument", "LegalRef", "StatementRef"]
+__all__ = ["CLAUSE_ID", "Instrument", "LegalRef", "Promise", "StatementRef"]
 
-#: The clause ids of the statement (see docs/coverage.md).
-STATEMENT_CLAUSES: tuple[str, ...] = tuple(f"S{n:02d}" for n in range(1, 37))
+#: What a clause id may look like: the author's own numbering ("S01", "3.2", "cookies-1").
+CLAUSE_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,30}[A-Za-z0-9])?$"
+_CLAUSE_ID = re.compile(CLAUSE_ID)
+
+
+class Promise(StrEnum):
+    """A kind of promise a statement makes that a rule of this library checks.
+
+    A rule names the promises it checks; a policy's clause names the promises it
+    makes (``documents[].clauses[].promises``). A finding cites the clauses of
+    the policy it was judged under that make the rule's promises, and none when
+    the statement makes none of them (the law still applies: the finding cites it).
+    """
+
+    CONTROLLER_CONTACT = "controller-contact"
+    STATEMENT_VERSION = "statement-version"
+    TRACKER_INVENTORY = "tracker-inventory"
+    COOKIE_WITHDRAWAL_DECLARATION = "cookie-withdrawal-declaration"
+    BROWSER_WITHDRAWAL = "browser-withdrawal"
+    NO_COOKIE_WALL = "no-cookie-wall"
+    COOKIE_BANNER = "cookie-banner"
+    BOUNCE_DELETION = "bounce-deletion"
+    INACTIVITY_DEACTIVATION = "inactivity-deactivation"
+    DELETION_ON_REQUEST = "deletion-on-request"
+    NO_DISCLOSURE = "no-disclosure"
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    PORTABILITY = "portability"
+    IDENTITY_VERIFICATION = "identity-verification"
+    RESPONSE_PERIOD = "response-period"
+    CONSENT_VOLUNTARY = "consent-voluntary"
+    CONSENT_EXPLICIT = "consent-explicit"
+    CONSENT_PER_PURPOSE = "consent-per-purpose"
+    CONSENT_FORBIDDEN_FORMS = "consent-forbidden-forms"
+    CONSENT_REQUEST_CLEAR = "consent-request-clear"
+    EMAIL_MARKETING_CONSENT = "email-marketing-consent"
+    CONSENT_WITHDRAWAL = "consent-withdrawal"
+    OPT_OUT_CHANNELS = "opt-out-channels"
+    ADMINISTRATIVE_EMAIL = "administrative-email"
 
 GDPR_ARTICLES = range(1, 100)
 GDPR_RECITALS = range(1, 174)
@@ -188,7 +229,11 @@ class LegalRef(BaseModel):
 
 
 class StatementRef(BaseModel):
-    """A clause of the privacy statement, ``S01`` .. ``S36`` (see clauses.md)."""
+    """A clause of the privacy statement, by the id the policy's clause table gives it.
+
+    The id's shape is checked here; that it names a clause of the policy is
+    checked when the policy loads (``documents``).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -203,8 +248,11 @@ class StatementRef(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> StatementRef:
-        if self.clause not in STATEMENT_CLAUSES:
-            raise ValueError(f"expected a statement clause S01 to S36, got {self.clause!r}")
+        if not _CLAUSE_ID.match(self.clause):
+            raise ValueError(
+                "expected a clause id of letters, digits, '.', '-' or '_' "
+                f"(at most 32, such as S01 or 3.2), got {self.clause!r}"
+            )
         return self
 
     def __str__(self) -> str:
@@ -214,8 +262,8 @@ class StatementRef(BaseModel):
     def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         return {
             "type": "string",
-            "pattern": "^S(0[1-9]|[12][0-9]|3[0-6])$",
-            "description": "A clause of the statement, S01 to S36.",
+            "pattern": CLAUSE_ID,
+            "description": "The id of a clause in the policy's documents.",
         }
 
     @model_serializer(mode="plain")

@@ -1,7 +1,7 @@
 """Rules, findings and the registry every area adds its rules to.
 
-A :class:`Rule` is metadata (id, severity, message code, legal and statement
-references, an optional effective window) plus one pure ``check`` function
+A :class:`Rule` is metadata (id, severity, message code, legal references and the
+statement promises it checks, an optional effective window) plus one pure ``check`` function
 ``check(subject, ctx) -> Iterable[Finding]``. ``check`` reads nothing but its
 arguments: the policy version and ``as_of`` come in the :class:`Context`.
 
@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ._errors import EvaluationError, GdprPolicyError, UsageError
 from ._messages import Location, Message, MessageValue
 from ._policy import PolicyVersion
-from ._refs import LegalRef, StatementRef
+from ._refs import LegalRef, Promise, StatementRef
 
 __all__ = [
     "REGISTRY",
@@ -113,7 +113,7 @@ class Rule(BaseModel, Generic[T]):
     id: str
     severity: Severity
     legal: tuple[LegalRef, ...]
-    statement: tuple[StatementRef, ...] = ()
+    promises: tuple[Promise, ...] = ()
     message: str = ""
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
@@ -152,8 +152,13 @@ class Rule(BaseModel, Generic[T]):
             return False
         return not (self.effective_until is not None and on > self.effective_until)
 
+    def clauses(self, policy: PolicyVersion) -> tuple[StatementRef, ...]:
+        """The clauses of ``policy``'s statement that make this rule's promises."""
+        return policy.clauses_for(self.promises)
+
     def finding(
         self,
+        ctx: Context | PolicyVersion,
         subject: str,
         *,
         location: Location | None = None,
@@ -165,8 +170,11 @@ class Rule(BaseModel, Generic[T]):
         """Build a finding of this rule with its message values and evidence.
 
         ``message_code`` names a variant of the rule's message (``<rule>.<variant>``)
-        when one rule says different things in different cases.
+        when one rule says different things in different cases. The finding cites
+        the clauses that make the rule's promises in the policy version judged
+        under (``ctx.policy``, or ``ctx`` itself when a version is given).
         """
+        policy = ctx.policy if isinstance(ctx, Context) else ctx
         return Finding(
             rule=self.id,
             severity=severity or self.severity,
@@ -175,7 +183,7 @@ class Rule(BaseModel, Generic[T]):
             location=location,
             evidence=dict(evidence or {}),
             legal=self.legal,
-            statement=self.statement,
+            statement=policy.clauses_for(self.promises),
         )
 
     def evaluate(self, subject: T, ctx: Context) -> list[Finding]:
@@ -232,7 +240,7 @@ def rule(
     *,
     severity: Severity = Severity.ERROR,
     legal: Sequence[str | LegalRef],
-    statement: Sequence[str] = (),
+    promises: Sequence[str] = (),
     message: str = "",
     effective_from: dt.date | None = None,
     effective_until: dt.date | None = None,
@@ -249,7 +257,7 @@ def rule(
             id=rule_id,
             severity=severity,
             legal=tuple(x if isinstance(x, LegalRef) else LegalRef.parse(x) for x in legal),
-            statement=tuple(StatementRef(clause=s) for s in statement),
+            promises=tuple(Promise(p) for p in promises),
             message=message,
             effective_from=effective_from,
             effective_until=effective_until,

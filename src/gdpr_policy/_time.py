@@ -592,7 +592,8 @@ def response_deadline(
     ``timezone``) or local dates. ``period`` is the response period (P1M) and
     ``extension`` the further period (P2M). The extended period is their sum
     counted from the start day, not the extension added to the first deadline:
-    31 January gives 30 April, not 28 April (legal.md section 10, point 3).
+    31 January gives 30 April, not 28 April (Reg. 1182/71 Art. 3(2)(c): a period of
+    months counts from the day it starts).
 
     An identity question (``identity_asked``) moves the clock only when it was
     justified (``identity_justified``: a trigger applied) and asked within

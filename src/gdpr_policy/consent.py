@@ -343,6 +343,7 @@ def _due_events(record: ConsentRecord, ctx: Context) -> Iterator[tuple[int, Proc
 
 def _unrecorded(
     the_rule: Rule[ConsentRecord],
+    ctx: Context,
     record: ConsentRecord,
     fields: list[str],
     location: Location | None,
@@ -351,6 +352,7 @@ def _unrecorded(
 ) -> Finding:
     """A warning of ``the_rule``: the record lacks the facts the rule needs."""
     found = the_rule.finding(
+        ctx,
         record.ref,
         location=location,
         evidence={**evidence, "unrecorded": fields},
@@ -372,12 +374,13 @@ def _unrecorded(
 @rule(
     "consent.silence",
     legal=["GDPR Recital 32", "EDPB Guidelines 05/2020 Example 16"],
-    statement=["S25"],
+    promises=["consent-forbidden-forms"],
 )
 def consent_silence(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Consent inferred from silence, inactivity, scrolling or continued browsing."""
     if record.method is not None and record.method.is_passive:
         yield consent_silence.finding(
+            ctx,
             record.ref,
             location=_at(record, "/method"),
             evidence={"method": record.method.value, "given_at": record.given_at},
@@ -389,13 +392,14 @@ def consent_silence(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
 @rule(
     "consent.pre-ticked",
     legal=["GDPR Recital 32", "CJEU C-673/17 Planet49"],
-    statement=["S25"],
+    promises=["consent-forbidden-forms"],
 )
 def consent_pre_ticked(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Consent given through a box that was ticked before the data subject acted."""
     if record.method is ConsentMethod.PRE_TICKED or record.pre_ticked is True:
         field = "/pre_ticked" if record.pre_ticked is True else "/method"
         yield consent_pre_ticked.finding(
+            ctx,
             record.ref,
             location=_at(record, field),
             evidence={
@@ -410,7 +414,7 @@ def consent_pre_ticked(record: ConsentRecord, ctx: Context) -> Iterable[Finding]
 @rule(
     "consent.conditional",
     legal=["GDPR Art. 7(4)", "GDPR Recital 43"],
-    statement=["S25"],
+    promises=["consent-forbidden-forms"],
 )
 def consent_conditional(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Consent made a condition of a service or contract that does not need the processing."""
@@ -424,6 +428,7 @@ def consent_conditional(record: ConsentRecord, ctx: Context) -> Iterable[Finding
     }
     if cond.needs_processing is False:
         yield consent_conditional.finding(
+            ctx,
             record.ref,
             location=_at(record, "/precondition_of"),
             evidence=evidence,
@@ -433,6 +438,7 @@ def consent_conditional(record: ConsentRecord, ctx: Context) -> Iterable[Finding
     elif cond.needs_processing is None:
         yield _unrecorded(
             consent_conditional,
+            ctx,
             record,
             ["precondition_of.needs_processing"],
             _at(record, "/precondition_of"),
@@ -444,7 +450,7 @@ def consent_conditional(record: ConsentRecord, ctx: Context) -> Iterable[Finding
 @rule(
     "consent.not-granular",
     legal=["GDPR Recital 43", "EDPB Guidelines 05/2020 Example 7"],
-    statement=["S24"],
+    promises=["consent-per-purpose"],
 )
 def consent_not_granular(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """One consent for several purposes with no separate choice for each."""
@@ -457,6 +463,7 @@ def consent_not_granular(record: ConsentRecord, ctx: Context) -> Iterable[Findin
     }
     if record.separate_choices is False:
         yield consent_not_granular.finding(
+            ctx,
             record.ref,
             location=_at(record, "/separate_choices"),
             evidence=evidence,
@@ -467,6 +474,7 @@ def consent_not_granular(record: ConsentRecord, ctx: Context) -> Iterable[Findin
     elif record.separate_choices is None:
         yield _unrecorded(
             consent_not_granular,
+            ctx,
             record,
             ["separate_choices"],
             _at(record, "/purposes"),
@@ -479,7 +487,7 @@ def consent_not_granular(record: ConsentRecord, ctx: Context) -> Iterable[Findin
 @rule(
     "consent.purpose-not-covered",
     legal=["GDPR Art. 6(1)(a)"],
-    statement=["S24"],
+    promises=["consent-per-purpose"],
 )
 def consent_purpose_not_covered(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Processing standing on consent for a purpose, or at a time, the consent does not cover.
@@ -498,6 +506,7 @@ def consent_purpose_not_covered(record: ConsentRecord, ctx: Context) -> Iterable
         }
         if event.purpose not in record.purposes:
             yield consent_purpose_not_covered.finding(
+                ctx,
                 record.ref,
                 location=_event_at(record, index, event),
                 evidence=evidence,
@@ -508,6 +517,7 @@ def consent_purpose_not_covered(record: ConsentRecord, ctx: Context) -> Iterable
             )
         elif record.given_at is not None and event.at < record.given_at:
             found = consent_purpose_not_covered.finding(
+                ctx,
                 record.ref,
                 location=_event_at(record, index, event),
                 evidence={**evidence, "given_at": record.given_at},
@@ -538,7 +548,7 @@ _NOTICE_MESSAGES = {
 @rule(
     "consent.not-informed",
     legal=["GDPR Art. 7(3)", "GDPR Recital 42"],
-    statement=["S23"],
+    promises=["consent-explicit"],
 )
 def consent_not_informed(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """The notice lacked the controller's identity, a purpose, the data types or withdrawal.
@@ -579,6 +589,7 @@ def consent_not_informed(record: ConsentRecord, ctx: Context) -> Iterable[Findin
 
     for field, extra in lacking:
         found = consent_not_informed.finding(
+            ctx,
             record.ref,
             location=_at(record, f"/notice/{field}"),
             evidence={**base, **extra, "given_at": record.given_at},
@@ -592,6 +603,7 @@ def consent_not_informed(record: ConsentRecord, ctx: Context) -> Iterable[Findin
     if unrecorded:
         yield _unrecorded(
             consent_not_informed,
+            ctx,
             record,
             unrecorded,
             _at(record, "/notice"),
@@ -603,7 +615,7 @@ def consent_not_informed(record: ConsentRecord, ctx: Context) -> Iterable[Findin
 @rule(
     "consent.not-demonstrable",
     legal=["GDPR Art. 7(1)", "CJEU C-61/19 Orange Romania"],
-    statement=["S23"],
+    promises=["consent-explicit"],
 )
 def consent_not_demonstrable(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """The record cannot show when, how or under which notice consent was given.
@@ -628,6 +640,7 @@ def consent_not_demonstrable(record: ConsentRecord, ctx: Context) -> Iterable[Fi
     if missing:
         first = missing[0].replace(".", "/")
         yield consent_not_demonstrable.finding(
+            ctx,
             record.ref,
             location=_at(record, f"/{first}"),
             evidence={
@@ -644,7 +657,7 @@ def consent_not_demonstrable(record: ConsentRecord, ctx: Context) -> Iterable[Fi
 @rule(
     "consent.withdrawn",
     legal=["GDPR Art. 7(3)"],
-    statement=["S33"],
+    promises=["consent-withdrawal"],
 )
 def consent_withdrawn(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Processing for a consented purpose at or after the consent's withdrawal."""
@@ -655,6 +668,7 @@ def consent_withdrawn(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
         # A purpose the consent never named is consent.purpose-not-covered's finding.
         if event.purpose in record.purposes and event.at >= withdrawn:
             yield consent_withdrawn.finding(
+                ctx,
                 record.ref,
                 location=_event_at(record, index, event),
                 evidence={
@@ -688,7 +702,7 @@ def _judged_purposes(record: ConsentRecord, ctx: Context) -> list[str]:
         "GDPR Art. 4(11)",
         "CJEU C-673/17 Planet49",
     ],
-    statement=["S05", "S23"],
+    promises=["browser-withdrawal", "consent-explicit"],
 )
 def consent_browser_settings(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Consent to a purpose served by trackers obtained through browser or device settings.
@@ -703,6 +717,7 @@ def consent_browser_settings(record: ConsentRecord, ctx: Context) -> Iterable[Fi
     hit = sorted(p for p in set(record.purposes) if p in trackers or forbidden)
     if hit:
         yield consent_browser_settings.finding(
+            ctx,
             record.ref,
             location=_at(record, "/method"),
             evidence={
@@ -748,7 +763,7 @@ def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool] | No
 @rule(
     "consent.expired",
     legal=["GDPR Art. 7(1)", "GDPR Art. 5(1)(e)", "EDPB Guidelines 05/2020 section 5.2"],
-    statement=["S22", "S35"],
+    promises=["consent-voluntary", "cookie-banner"],
 )
 def consent_expired(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Processing on a consent older than the policy's lifetime for that kind of purpose.
@@ -779,6 +794,7 @@ def consent_expired(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
             continue
         lifetime = str(duration)
         yield consent_expired.finding(
+            ctx,
             record.ref,
             location=_event_at(record, index, event),
             evidence={
@@ -810,7 +826,7 @@ def _notice_day(version: str | None) -> dt.date | None:
 @rule(
     "consent.stale-notice",
     legal=["GDPR Art. 7(1)", "GDPR Art. 4(11)", "EDPB Guidelines 05/2020 section 3.3"],
-    statement=["S02", "S23"],
+    promises=["statement-version", "consent-explicit"],
 )
 def consent_stale_notice(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """Consent given under a notice older than the policy version in force.
@@ -833,6 +849,7 @@ def consent_stale_notice(record: ConsentRecord, ctx: Context) -> Iterable[Findin
     day = _notice_day(notice.version)
     if day is None:
         found = consent_stale_notice.finding(
+            ctx,
             record.ref,
             location=_at(record, "/notice/version"),
             evidence=evidence,
@@ -849,6 +866,7 @@ def consent_stale_notice(record: ConsentRecord, ctx: Context) -> Iterable[Findin
         return
     if day < policy.effective_from and policy.consent.new_version_needs_renewal:
         yield consent_stale_notice.finding(
+            ctx,
             record.ref,
             location=_at(record, "/notice/version"),
             evidence={**evidence, "notice_date": day},
@@ -861,7 +879,7 @@ def consent_stale_notice(record: ConsentRecord, ctx: Context) -> Iterable[Findin
 @rule(
     "consent.undeclared-purpose",
     legal=["GDPR Art. 5(1)(b)", "GDPR Art. 6(1)(a)"],
-    statement=["S24"],
+    promises=["consent-per-purpose"],
 )
 def consent_undeclared_purpose(record: ConsentRecord, ctx: Context) -> Iterable[Finding]:
     """A consent to, or processing for, a purpose the policy does not declare.
@@ -879,6 +897,7 @@ def consent_undeclared_purpose(record: ConsentRecord, ctx: Context) -> Iterable[
             else "/processing"
         )
         yield consent_undeclared_purpose.finding(
+            ctx,
             record.ref,
             location=_at(record, pointer),
             evidence={"purpose": purpose, "declared_purposes": sorted(declared)},
@@ -972,6 +991,7 @@ def _not_named(
     consented = sorted(set(record.purposes))
     if purpose is None:
         found = consent_purpose_not_covered.finding(
+            policy,
             record.ref,
             location=_at(record, "/purposes"),
             evidence={"purpose": purpose, "at": at, "consented_purposes": []},
@@ -984,6 +1004,7 @@ def _not_named(
             }
         )
     return consent_purpose_not_covered.finding(
+        policy,
         record.ref,
         location=_at(record, "/purposes"),
         evidence={

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ._errors import UsageError
 from ._messages import Message, MessageValue
-from ._refs import LegalRef, StatementRef
+from ._refs import LegalRef, Promise
 from ._rules import Finding, Severity
 
 if TYPE_CHECKING:
@@ -85,14 +85,14 @@ ListState = Literal["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"]
 
 # The clauses and articles of each rule; the audit's rule declarations use the same.
 AFTER_OPT_OUT = ("marketing.after-opt-out", ("GDPR Art. 21(3)", "GDPR Art. 21(2)", "GDPR Art. 7(3)"),
-                 ("S33", "S34", "S36"))
+                 ("consent-withdrawal", "opt-out-channels", "administrative-email"))
 NO_BASIS = ("marketing.no-basis", ("NO Markedsføringsloven § 15", "GDPR Art. 6(1)(a)",
-                                   "GDPR Art. 4(11)"), ("S32", "S24"))
+                                   "GDPR Art. 4(11)"), ("email-marketing-consent", "consent-per-purpose"))
 #: no-basis for a recipient the national law does not reach: the statement's own promise
 NO_BASIS_PROMISE = ("GDPR Art. 6(1)(a)", "GDPR Art. 4(11)")
 DEACTIVATED = ("retention.deactivated-marketed", ("GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(b)"),
-               ("S12",))
-RESTRICTED = ("restriction.processed", ("GDPR Art. 18(1)",), ("S18",))
+               ("inactivity-deactivation",))
+RESTRICTED = ("restriction.processed", ("GDPR Art. 18(1)",), ("restriction",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,17 +148,20 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a send is not allowed: the rule, since when, how, and the clauses."""
+    """Why a send is not allowed: the rule, since when, how, the law and the promises broken."""
 
     rule: str
     since: dt.datetime | None
     how: str
     legal: tuple[str, ...]
-    statement: tuple[str, ...]
+    promises: tuple[str, ...]
     request_id: str | None = None
 
-    def finding(self, subject: str) -> Finding:
-        """The reason as a finding about ``subject`` (one send), renderable in en, nb, sv."""
+    def finding(self, subject: str, policy: PolicyVersion) -> Finding:
+        """The reason as a finding about ``subject`` (one send), renderable in en, nb, sv.
+
+        It cites the clauses of ``policy``'s statement that make the promises broken.
+        """
         values: dict[str, MessageValue]
         if self.rule == AFTER_OPT_OUT[0]:
             values = {"opt_out": self.since, "count": 1}
@@ -174,7 +177,7 @@ class Reason:
             message=Message(code=code, values=values),
             evidence={"how": self.how, "since": self.since, "request_id": self.request_id},
             legal=tuple(LegalRef.parse(x) for x in self.legal),
-            statement=tuple(StatementRef(clause=s) for s in self.statement))
+            statement=policy.clauses_for(tuple(Promise(p) for p in self.promises)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,4 +342,4 @@ def may_send_marketing(
                               RESTRICTED[1], RESTRICTED[2]))
     subject = recipient.email or "recipient"
     return MarketingDecision(allowed=not reasons, reasons=tuple(reasons), basis=basis,
-                             findings=tuple(r.finding(subject) for r in reasons))
+                             findings=tuple(r.finding(subject, policy) for r in reasons))

@@ -729,7 +729,7 @@ def _where(request: Request, suffix: str) -> Location | None:
     return loc.model_copy(update={"pointer": (loc.pointer or "") + suffix})
 
 
-_RESPONSE_CLAUSES = ("S15", "S16", "S17", "S18", "S19", "S21")
+_RESPONSE_PROMISES = ("access", "rectification", "erasure", "restriction", "portability", "response-period")
 #: Months and last days: Reg. 1182/71 (EEA law), and for Norway domstolloven §§ 148-149,
 #: which count the same way (the Swedish calendars' acts are in Deadline.legal).
 _DEADLINE_LAW = (
@@ -744,7 +744,7 @@ _DEADLINE_LAW = (
 @rule(
     "request.late",
     legal=_DEADLINE_LAW,
-    statement=_RESPONSE_CLAUSES,
+    promises=_RESPONSE_PROMISES,
 )
 def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
     """Answered after the first period's deadline without a valid extension."""
@@ -753,6 +753,7 @@ def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
     if a.responded is None or due is None or a.extension_valid or a.responded <= due:
         return
     yield request_late.finding(
+        ctx,
         request.id,
         location=_where(request, "/response/responded_at"),
         evidence=a.evidence(),
@@ -765,7 +766,7 @@ def request_late(request: Request, ctx: Context) -> Iterable[Finding]:
 @rule(
     "request.overdue",
     legal=_DEADLINE_LAW,
-    statement=_RESPONSE_CLAUSES,
+    promises=_RESPONSE_PROMISES,
 )
 def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
     """Still open at ``as_of`` after the deadline in force (extended, when validly extended)."""
@@ -774,6 +775,7 @@ def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
     if a.responded is not None or deadline is None or a.as_of <= deadline:
         return
     yield request_overdue.finding(
+        ctx,
         request.id,
         location=_where(request, "/received_at"),
         evidence=a.evidence(),
@@ -783,7 +785,7 @@ def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
     )
 
 
-@rule("request.extension-late", legal=["GDPR Art. 12(3)"], statement=["S21"])
+@rule("request.extension-late", legal=["GDPR Art. 12(3)"], promises=["response-period"])
 def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
     """The extension was notified after the first period had ended, so it does not count."""
     a = _assess(request, ctx)
@@ -791,6 +793,7 @@ def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
     if a.notified is None or due is None or a.notified <= due:
         return
     yield request_extension_late.finding(
+        ctx,
         request.id,
         location=_where(request, "/extension/notified_at"),
         evidence=a.evidence(),
@@ -799,7 +802,7 @@ def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
     )
 
 
-@rule("request.extension-too-long", legal=["GDPR Art. 12(3)"], statement=["S21"])
+@rule("request.extension-too-long", legal=["GDPR Art. 12(3)"], promises=["response-period"])
 def request_extension_too_long(request: Request, ctx: Context) -> Iterable[Finding]:
     """Answered after the extended deadline, although the extension itself was valid."""
     a = _assess(request, ctx)
@@ -809,6 +812,7 @@ def request_extension_too_long(request: Request, ctx: Context) -> Iterable[Findi
     if a.responded <= extended:
         return
     yield request_extension_too_long.finding(
+        ctx,
         request.id,
         location=_where(request, "/response/responded_at"),
         evidence=a.evidence(),
@@ -818,7 +822,7 @@ def request_extension_too_long(request: Request, ctx: Context) -> Iterable[Findi
     )
 
 
-@rule("request.portability-format", legal=["GDPR Art. 20(1)"], statement=["S19"])
+@rule("request.portability-format", legal=["GDPR Art. 20(1)"], promises=["portability"])
 def request_portability_format(request: Request, ctx: Context) -> Iterable[Finding]:
     """Portability data delivered in a format that is not structured and machine-readable.
 
@@ -835,6 +839,7 @@ def request_portability_format(request: Request, ctx: Context) -> Iterable[Findi
     if delivered is not None and delivered in accepted:
         return
     yield request_portability_format.finding(
+        ctx,
         request.id,
         location=_where(request, "/response/format"),
         evidence=a.evidence(format=delivered, accepted=sorted(accepted)),
@@ -846,7 +851,7 @@ def request_portability_format(request: Request, ctx: Context) -> Iterable[Findi
 @rule(
     "request.identity-unwarranted",
     legal=["GDPR Art. 12(6)", "GDPR Art. 12(3)", "EDPB Guidelines 01/2022"],
-    statement=["S20", "S21"],
+    promises=["identity-verification", "response-period"],
 )
 def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Finding]:
     """Identity was asked for without a trigger, or too late: the clock did not move.
@@ -870,6 +875,7 @@ def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Fin
     where = _where(request, "/identity/asked_at")
     if not triggers:
         yield request_identity_unwarranted.finding(
+            ctx,
             request.id, location=where, evidence=evidence, asked=asked, due=a.deadline.due
         )
     elif asked > prompt_by:
@@ -877,6 +883,7 @@ def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Fin
         # harms nothing the clock protects, so it is a note, not an error.
         clock_none = a.deadline.clock == "none"
         yield request_identity_unwarranted.finding(
+            ctx,
             request.id,
             location=where,
             evidence=evidence,
@@ -894,7 +901,7 @@ def request_identity_unwarranted(request: Request, ctx: Context) -> Iterable[Fin
     "request.identity-disproportionate",
     severity=Severity.WARNING,
     legal=["GDPR Art. 12(6)", "GDPR Art. 5(1)(c)", "EDPB Guidelines 01/2022"],
-    statement=["S20"],
+    promises=["identity-verification"],
 )
 def request_identity_disproportionate(request: Request, ctx: Context) -> Iterable[Finding]:
     """An identity document was demanded where a lighter means would do."""
@@ -911,6 +918,7 @@ def request_identity_disproportionate(request: Request, ctx: Context) -> Iterabl
         str(m) for m in decision.means
     ]
     yield request_identity_disproportionate.finding(
+        ctx,
         request.id,
         location=_where(request, "/identity/means"),
         evidence=a.evidence(
@@ -924,7 +932,7 @@ def request_identity_disproportionate(request: Request, ctx: Context) -> Iterabl
     )
 
 
-@rule("request.extension-reason", legal=["GDPR Art. 12(3)"], statement=["S21"])
+@rule("request.extension-reason", legal=["GDPR Art. 12(3)"], promises=["response-period"])
 def request_extension_reason(request: Request, ctx: Context) -> Iterable[Finding]:
     """An extension on grounds Art. 12(3) does not allow, or the policy does not accept.
 
@@ -942,6 +950,7 @@ def request_extension_reason(request: Request, ctx: Context) -> Iterable[Finding
     where = _where(request, "/extension/grounds")
     if not extension.grounds:
         found = request_extension_reason.finding(
+            ctx,
             request.id, location=where, evidence=evidence, severity=Severity.NOTE
         )
         yield found.model_copy(
@@ -956,6 +965,7 @@ def request_extension_reason(request: Request, ctx: Context) -> Iterable[Finding
     refused = [g for g in extension.grounds if g not in accepted]
     if refused:
         yield request_extension_reason.finding(
+            ctx,
             request.id, location=where, evidence=evidence, grounds=refused, accepted=accepted
         )
 

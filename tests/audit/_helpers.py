@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gdpr_policy._policy import bundled_policy
+from gdpr_policy._policy import Policy, bundled_policy
 from gdpr_policy.audit import SnapshotInput, audit_snapshot
 from gdpr_policy.report._model import Report
 
@@ -132,17 +132,19 @@ def run(
     sends: Iterable[str] | None = None,
     requests: Iterable[str] | None = None,
     campaigns: list[dict[str, Any]] | None = None,
+    policy: Policy | None = None,
     **kw: Any,
 ) -> Report:
-    """Audit hand-made lines with the bundled policy."""
-    policy = bundled_policy().at(as_of if not isinstance(as_of, dt.datetime) else as_of.date())
+    """Audit hand-made lines with the bundled policy (or ``policy``)."""
+    day = as_of if not isinstance(as_of, dt.datetime) else as_of.date()
+    version = (policy or bundled_policy()).at(day)
 
     def inp(name: str, lines: Iterable[str] | None) -> SnapshotInput | None:
         return None if lines is None else SnapshotInput(name, list(lines))
 
     camp = json.dumps(CAMPAIGNS if campaigns is None else campaigns)
     return audit_snapshot(
-        as_of=as_of, policy=policy, contacts=inp(contacts_name, contacts),
+        as_of=as_of, policy=version, contacts=inp(contacts_name, contacts),
         subscriptions=inp("subscriptions.jsonl", subscriptions),
         campaigns=SnapshotInput("email_campaigns.json", [camp]),
         sends=inp("email_sends.jsonl", sends), requests=inp("dsr_requests.jsonl", requests),

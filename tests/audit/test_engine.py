@@ -27,6 +27,7 @@ from gdpr_policy.audit import (
 from gdpr_policy.audit._verdicts import Tables
 from gdpr_policy.report._model import audit_exit_code, canonical_json
 from strategies.audit import send_lines, snapshot_specs
+from strategies.report import POLICY
 
 from ._helpers import (
     MI,
@@ -113,7 +114,7 @@ def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     def hook(req, ctx):  # type: ignore[no-untyped-def]
         seen.append(req.request_id)
         assert ctx.as_of == dt.date(2025, 6, 30)
-        return RequestVerdict(due=dt.date(2025, 2, 1), findings=(late.finding(req.request_id),))
+        return RequestVerdict(due=dt.date(2025, 2, 1), findings=(late.finding(POLICY, req.request_id),))
 
     rep = run(requests=[request("D1", "access", "a@x.no", at("2025-01-01T00:00")),
                         request("D2", "access", "b@x.no", at("2025-01-02T00:00"))],

@@ -25,6 +25,7 @@ from gdpr_policy.audit.rules import (
 )
 from gdpr_policy.i18n import LANGUAGES, has_message, render
 from strategies.audit import instants
+from strategies.report import POLICY
 
 from ._helpers import (
     CAMPAIGNS,
@@ -52,7 +53,7 @@ RULES = ["retention.inactive-not-deactivated", "retention.bounced-not-deleted",
 def test_rules_are_registered_with_references_and_messages(rule_id: str) -> None:
     r = REGISTRY[rule_id]
     if not rule_id.startswith("audit."):
-        assert r.legal and r.statement
+        assert r.legal and r.clauses(bundled_policy().latest)
     for lang in LANGUAGES:
         for code in (rule_id, f"{rule_id}.title", f"{rule_id}.help"):
             assert has_message(code, lang), (code, lang)
@@ -422,7 +423,8 @@ def test_findings_render_in_every_language() -> None:
 
 def test_emit_equals_rule_finding() -> None:
     ev = {"send_ids": ["S1"], "send_count": 1, "first_send_at": at("2024-01-01T00:00")}
-    assert emit(marketing_no_basis, "1", None, dict(ev), count=1) == marketing_no_basis.finding(
+    assert emit(marketing_no_basis, Context(policy=POLICY, as_of=dt.date(2024, 1, 1)), "1", None, dict(ev), count=1) == marketing_no_basis.finding(
+        POLICY,
         "1", evidence=ev, count=1)
     assert audit_snapshot  # the public entry point is importable from the package
 

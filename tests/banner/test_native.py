@@ -96,7 +96,9 @@ def test_any_banner_round_trips(banner: Banner) -> None:
         ("gdpr_policy_banner: 2\n", 1, "gdpr_policy_banner: 1"),
         ("gdpr_policy_banner: 1\nmode: sometimes\n", 2, "'opt-in'"),
         ("gdpr_policy_banner: 1\ncategories:\n  - id: a\n    kind: cookies\n", 4, "'necessary'"),
-        ("gdpr_policy_banner: 1\nservices:\n  - id: a\n    colour: red\n", 4, "extra"),
+        ("gdpr_policy_banner: 1\nservices:\n  - id: a\n    colour: red\n", 4,
+         "services[0].colour: expected only known keys (see docs/banner-native.md), "
+         "got unknown key 'colour'"),
         ("gdpr_policy_banner: 1\nlocation: {line: 3}\n", 2, "filled in by the reader"),
         ("gdpr_policy_banner: 1\ndynamic: []\n", 2, "filled in by the reader"),
         ("gdpr_policy_banner: 1\nmode: opt-in\nmode: opt-out\n", 3, "duplicate"),
@@ -108,6 +110,22 @@ def test_errors_are_located(text: str, line: int, expected: str) -> None:
         read_native(text, source="bad.yaml")
     assert info.value.issues[0].line == line
     assert expected in str(info.value)
+
+
+def test_a_misspelt_key_names_the_nearest_one_and_every_error_is_reported_once() -> None:
+    text = ("gdpr_policy_banner: 1\nblock_page: true\nlanguages:\n  - lang: sv\n"
+            "    equal_weigth: true\n")
+    with pytest.raises(InputError) as info:
+        read_native(text, source="bad.yaml")
+    lines = str(info.value).splitlines()
+    assert lines == [
+        "bad.yaml:2:13: block_page: expected only known keys (see docs/banner-native.md), "
+        "got unknown key 'block_page' (did you mean 'blocks_page'?)",
+        "bad.yaml:5:19: languages[0].equal_weigth: expected only known keys "
+        "(see docs/banner-native.md), got unknown key 'equal_weigth' (did you mean 'equal_weight'?)",
+    ]
+    # pydantic's own wording never reaches the person
+    assert "extra inputs" not in str(info.value) and "got True" not in str(info.value)
 
 
 def test_json_error_has_pointer() -> None:

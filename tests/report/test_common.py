@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from gdpr_policy.report._common import evidence_columns, evidence_text, legal_text
-from strategies.report import SAMPLE_REGISTRY
+from strategies.report import POLICY, SAMPLE_REGISTRY
 
 
 @pytest.mark.parametrize(("ref", "en", "nb", "sv"), [
@@ -37,8 +37,8 @@ def test_legal_references_as_a_reader_of_each_language_cites_them(
 
 def test_evidence_columns_put_who_first() -> None:
     rule = SAMPLE_REGISTRY["sample.late-answer"]
-    findings = [rule.finding("a", evidence={"zeta": 1, "email": "a@x.no", "alpha": 2}),
-                rule.finding("b", evidence={"record_id": "1", "name": "Kari"})]
+    findings = [rule.finding(POLICY, "a", evidence={"zeta": 1, "email": "a@x.no", "alpha": 2}),
+                rule.finding(POLICY, "b", evidence={"record_id": "1", "name": "Kari"})]
     assert evidence_columns(findings) == ["name", "email", "record_id", "alpha", "zeta"]
 
 

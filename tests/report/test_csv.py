@@ -26,7 +26,14 @@ from gdpr_policy.report import (
     render_csv,
 )
 from gdpr_policy.report._csv import neutralise
-from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, reports, sample_report
+from strategies.report import (
+    HOSTILE,
+    POLICY,
+    SAMPLE_REGISTRY,
+    hostile_report,
+    reports,
+    sample_report,
+)
 
 EN_HEADER = ["Rule", "Severity", "Contact", "Subject", "File", "Line", "Column", "JSON pointer",
              "Message", "Legal references", "Statement clauses"]
@@ -51,10 +58,10 @@ def _audit_like() -> Report:
     return Report(
         policy=PolicyRef(id="p", version="1"), command="audit", timezone="Europe/Oslo",
         findings=(
-            rule.finding("1", location=Location(file="c.jsonl", line=1), evidence={
+            rule.finding(POLICY, "1", location=Location(file="c.jsonl", line=1), evidence={
                 "email": "kari@example.no", "name": "Kari Nordmann", "last_send_at": when,
                 "send_ids": ["S1", "S2"], "due": dt.date(2024, 2, 29)}),
-            rule.finding("2", location=Location(file="c.jsonl", line=2), evidence={
+            rule.finding(POLICY, "2", location=Location(file="c.jsonl", line=2), evidence={
                 "email": "ola@example.no", "send_count": 3}),
         ),
         inputs=(InputStats(file="c.jsonl", read=3, evaluated=2, rejected=1, problems=(

@@ -22,7 +22,15 @@ from gdpr_policy.report import (
     render_html,
 )
 from gdpr_policy.report._charts import request_outcomes
-from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, reports, sample_report
+from strategies.report import (
+    HOSTILE,
+    POLICY,
+    POLICY_REF,
+    SAMPLE_REGISTRY,
+    hostile_report,
+    reports,
+    sample_report,
+)
 
 
 class _Page(HTMLParser):
@@ -69,9 +77,9 @@ def _audit_like() -> Report:
     late = SAMPLE_REGISTRY["sample.late-answer"]
     when = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)
     return Report(
-        policy=PolicyRef(id="inmeta", version="1"), command="audit", timezone="Europe/Oslo",
+        policy=POLICY_REF, command="audit", timezone="Europe/Oslo",
         findings=tuple(
-            late.finding(f"c{i}", location=Location(file="contacts.jsonl", line=i), due=when,
+            late.finding(POLICY, f"c{i}", location=Location(file="contacts.jsonl", line=i), due=when,
                          days_late=i, evidence={"email": f"p{i % 3}@example.no",
                                                 "name": f"Person {i % 3}", "last_send_at": when})
             for i in range(1, 8)
@@ -192,7 +200,7 @@ def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> N
     base = SAMPLE_REGISTRY["sample.late-answer"]
 
     def sent(subject: str, first: dt.datetime, count: int) -> object:
-        finding = base.finding(subject, location=Location(file="c.jsonl", line=1),
+        finding = base.finding(POLICY, subject, location=Location(file="c.jsonl", line=1),
                                evidence={"first_send_at": first, "send_count": count})
         return finding.model_copy(update={"rule": "marketing.after-opt-out"})
 

@@ -17,6 +17,7 @@ from gdpr_policy.report._json import finding_json
 from gdpr_policy.report._model import jsonable
 from strategies.report import (
     HOSTILE,
+    POLICY,
     SAMPLE_REGISTRY,
     hostile_report,
     reports,
@@ -165,7 +166,7 @@ def test_a_missing_template_still_shows_the_values() -> None:
     report = Report(
         policy=PolicyRef(id="p", version="1"),
         command="lint",
-        findings=(rule.finding("r", days=3, who="x"),),
+        findings=(rule.finding(POLICY, "r", days=3, who="x"),),
     )
     assert json.loads(render_json(report))["findings"][0]["message"] == (
         "sample.late-answer (days=3, who=x)"
@@ -189,7 +190,7 @@ def test_non_finite_numbers_and_lone_surrogates_still_give_valid_utf8_json() -> 
     report = Report(
         policy=PolicyRef(id="p", version="1"),
         command="lint",
-        findings=(rule.finding("bad\udcff", evidence={"x": math.nan, "y": -math.inf}),),
+        findings=(rule.finding(POLICY, "bad\udcff", evidence={"x": math.nan, "y": -math.inf}),),
     )
     text = render_json(report)
     data = json.loads(text.encode("utf-8"))

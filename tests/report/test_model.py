@@ -27,7 +27,7 @@ from gdpr_policy.report import (
     render_json,
 )
 from gdpr_policy.report._model import canonical_json, jsonable
-from strategies.report import SAMPLE_REGISTRY, findings, sample_findings, sample_report
+from strategies.report import POLICY, SAMPLE_REGISTRY, findings, sample_findings, sample_report
 
 
 def _report(fs: list, inputs: tuple[InputStats, ...] = ()) -> Report:
@@ -159,8 +159,8 @@ def test_order_of_findings_does_not_depend_on_input_order(fs: list, rnd) -> None
 def test_findings_equal_on_the_sort_key_are_ordered_by_content() -> None:
     rule = SAMPLE_REGISTRY["sample.pre-ticked"]
     loc = Location(file="a.js", line=1, column=1)
-    one = rule.finding("s", location=loc, evidence={"n": 1}, category="x")
-    two = rule.finding("s", location=loc, evidence={"n": 2}, category="x")
+    one = rule.finding(POLICY, "s", location=loc, evidence={"n": 1}, category="x")
+    two = rule.finding(POLICY, "s", location=loc, evidence={"n": 2}, category="x")
     assert _report([one, two]).findings == _report([two, one]).findings
 
 
@@ -177,7 +177,7 @@ def test_rules_are_sorted_and_include_every_fired_rule() -> None:
 
 def _with(*severities: Severity) -> Report:
     rule = SAMPLE_REGISTRY["sample.pre-ticked"]
-    return _report([rule.finding(f"s{i}", severity=s) for i, s in enumerate(severities)])
+    return _report([rule.finding(POLICY, f"s{i}", severity=s) for i, s in enumerate(severities)])
 
 
 @pytest.mark.parametrize(
@@ -223,7 +223,7 @@ def test_evidence_dates_serialize_as_iso() -> None:
     tz = dt.timezone(dt.timedelta(hours=2))
     when = dt.datetime(2024, 3, 31, 3, 0, tzinfo=tz)
     text = render_json(
-        _report([rule.finding("r", evidence={"at": when, "on": dt.date(2024, 2, 29)})])
+        _report([rule.finding(POLICY, "r", evidence={"at": when, "on": dt.date(2024, 2, 29)})])
     )
     assert '"at": "2024-03-31T03:00:00+02:00"' in text
     assert '"on": "2024-02-29"' in text

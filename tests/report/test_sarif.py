@@ -21,6 +21,7 @@ from gdpr_policy.report import PolicyRef, Report, render_sarif, sarif_log
 from gdpr_policy.report._sarif import artifact_uri
 from strategies.report import (
     HOSTILE,
+    POLICY,
     SAMPLE_REGISTRY,
     hostile_report,
     reports,
@@ -92,7 +93,7 @@ def test_one_descriptor_per_rule_with_its_metadata() -> None:
         rule = SAMPLE_REGISTRY[descriptor["id"]]
         assert descriptor["defaultConfiguration"]["level"] == rule.severity.value
         assert descriptor["properties"]["legal"] == [str(r) for r in rule.legal]
-        assert descriptor["properties"]["statement"] == [s.clause for s in rule.statement]
+        assert descriptor["properties"]["statement"] == [s.clause for s in rule.clauses(POLICY)]
         assert descriptor["shortDescription"]["text"]
         assert descriptor["help"]["text"]
         assert descriptor["name"] != descriptor["id"]
@@ -227,7 +228,7 @@ def test_every_registered_rule_gives_a_valid_descriptor_with_catalog_text() -> N
     if not len(REGISTRY):
         pytest.skip("no rule registered yet")
     findings = [
-        r.finding(f"subject-{r.id}", location=Location(file="x.yaml", line=1)) for r in REGISTRY
+        r.finding(POLICY, f"subject-{r.id}", location=Location(file="x.yaml", line=1)) for r in REGISTRY
     ]
     report = Report(policy=PolicyRef(id="p", version="1"), command="lint", findings=tuple(findings))
     for lang in i18n.LANGUAGES:

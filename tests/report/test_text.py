@@ -14,7 +14,7 @@ from gdpr_policy import i18n
 from gdpr_policy._messages import Location
 from gdpr_policy.report import InputStats, PolicyRef, Rejection, Report, render_text
 from gdpr_policy.report._model import finding_file
-from strategies.report import SAMPLE_REGISTRY, hostile_report, reports, sample_report
+from strategies.report import POLICY, SAMPLE_REGISTRY, hostile_report, reports, sample_report
 
 _LOCALES = Path(i18n.__file__).parent / "locales"
 
@@ -155,7 +155,7 @@ def test_no_findings_with_rejected_records_says_the_answer_is_incomplete() -> No
 def test_times_are_shown_in_the_report_zone_and_the_zone_is_said() -> None:
     rule = SAMPLE_REGISTRY["sample.late-answer"]
     when = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)
-    finding = rule.finding("r1", location=Location(file="a.jsonl", line=1), days_late=1, due=when)
+    finding = rule.finding(POLICY, "r1", location=Location(file="a.jsonl", line=1), days_late=1, due=when)
     report = Report(policy=PolicyRef(id="p", version="1"), command="audit",
                     findings=(finding,), timezone="Europe/Oslo")
     text = render_text(report, "nb")
@@ -170,7 +170,7 @@ def test_times_are_shown_in_the_report_zone_and_the_zone_is_said() -> None:
 def test_limit_per_rule_shows_the_first_findings_and_says_how_many_more() -> None:
     rule = SAMPLE_REGISTRY["sample.pre-ticked"]
     fs = [
-        rule.finding(f"c{i}", location=Location(file="a.js", line=i), category="x")
+        rule.finding(POLICY, f"c{i}", location=Location(file="a.js", line=i), category="x")
         for i in range(1, 8)
     ]
     report = Report(policy=PolicyRef(id="p", version="1"), command="audit", findings=tuple(fs))

@@ -13,10 +13,17 @@ import pytest
 
 from gdpr_policy import UsageError
 from gdpr_policy._messages import Location
-from gdpr_policy.report import InputStats, PolicyRef, Rejection, Report, write_xlsx
+from gdpr_policy.report import InputStats, Rejection, Report, write_xlsx
 from gdpr_policy.report._xlsx import sheet_names
 from report.xlsx_reader import read_workbook
-from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, sample_report
+from strategies.report import (
+    HOSTILE,
+    POLICY,
+    POLICY_REF,
+    SAMPLE_REGISTRY,
+    hostile_report,
+    sample_report,
+)
 
 
 def _audit_like() -> Report:
@@ -24,15 +31,15 @@ def _audit_like() -> Report:
     ticked = SAMPLE_REGISTRY["sample.pre-ticked"]
     when = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)  # midnight on 30 November in Oslo
     return Report(
-        policy=PolicyRef(id="inmeta", version="1"), command="audit", timezone="Europe/Oslo",
+        policy=POLICY_REF, command="audit", timezone="Europe/Oslo",
         rules=("sample.never-fires",),
         findings=(
-            late.finding("c1", location=Location(file="c.jsonl", line=1), days_late=1, evidence={
+            late.finding(POLICY, "c1", location=Location(file="c.jsonl", line=1), days_late=1, evidence={
                 "email": "kari@example.no", "last_send_at": when, "due": dt.date(2024, 2, 29),
                 "send_count": 3}),
-            late.finding("c2", location=Location(file="c.jsonl", line=2), days_late=2, evidence={
+            late.finding(POLICY, "c2", location=Location(file="c.jsonl", line=2), days_late=2, evidence={
                 "email": "ola@example.no"}),
-            ticked.finding("x", location=Location(file="b.js", line=3), category="x",
+            ticked.finding(POLICY, "x", location=Location(file="b.js", line=3), category="x",
                            evidence={"category": "=cmd|' /C calc'!A0"}),
         ),
         inputs=(InputStats(file="c.jsonl", read=3, evaluated=2, rejected=1, problems=(

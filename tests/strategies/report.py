@@ -14,9 +14,15 @@ from collections.abc import Iterable
 from hypothesis import strategies as st
 
 from gdpr_policy._messages import Location, Message
-from gdpr_policy._refs import LegalRef, StatementRef
+from gdpr_policy._policy import bundled_policy
+from gdpr_policy._refs import LegalRef, Promise
 from gdpr_policy._rules import Context, Finding, Registry, Rule, Severity
 from gdpr_policy.report import InputStats, PolicyRef, Rejection, Report
+
+#: The policy version sample findings are judged under (its clauses are cited).
+POLICY = bundled_policy().latest
+#: The reference reports of sample findings carry: the bundled policy's clauses, version "1".
+POLICY_REF = PolicyRef(id="inmeta", version="1", promised=PolicyRef.of(POLICY).promised)
 
 
 def _no_check(subject: object, ctx: Context) -> Iterable[Finding]:
@@ -31,7 +37,7 @@ def sample_registry() -> Registry:
             id="sample.pre-ticked",
             severity=Severity.ERROR,
             legal=(LegalRef.parse("GDPR Recital 32"), LegalRef.parse("CJEU C-673/17 Planet49")),
-            statement=(StatementRef(clause="S25"),),
+            promises=(Promise.CONSENT_FORBIDDEN_FORMS,),
             check=_no_check,
         )
     )
@@ -40,7 +46,7 @@ def sample_registry() -> Registry:
             id="sample.late-answer",
             severity=Severity.WARNING,
             legal=(LegalRef.parse("GDPR Art. 12(3)"),),
-            statement=(StatementRef(clause="S13"),),
+            promises=(Promise.DELETION_ON_REQUEST,),
             check=_no_check,
         )
     )
@@ -57,7 +63,7 @@ def sample_registry() -> Registry:
             id="sample.never-fires",
             severity=Severity.ERROR,
             legal=(LegalRef.parse("GDPR Art. 7(3)"),),
-            statement=(StatementRef(clause="S33"),),
+            promises=(Promise.CONSENT_WITHDRAWAL,),
             check=_no_check,
         )
     )
@@ -74,6 +80,7 @@ def sample_findings() -> list[Finding]:
     unused = SAMPLE_REGISTRY["sample.unused-purpose"]
     return [
         late.finding(
+            POLICY,
             "request-17",
             location=Location(file="logs/requests.jsonl", line=4),
             evidence={
@@ -85,31 +92,34 @@ def sample_findings() -> list[Finding]:
             days_late=1,
         ),
         pre.finding(
+            POLICY,
             "analytics",
             location=Location(file="site/cookieconsent.js", line=12, column=9),
             evidence={"category": "analytics", "enabled": True, "services": ["_ga", "_gid"]},
             category="analytics",
         ),
         pre.finding(
+            POLICY,
             "marketing",
             location=Location(file="site/cookieconsent.js", line=3, column=5),
             evidence={"category": "marketing", "enabled": True},
             category="marketing",
         ),
         unused.finding(
+            POLICY,
             "newsletter",
             location=Location(file="policy.yaml", pointer="/purposes/2"),
             evidence={"purpose": "newsletter"},
             purpose="newsletter",
         ),
-        unused.finding("profiling", evidence={}, purpose="profiling"),
+        unused.finding(POLICY, "profiling", evidence={}, purpose="profiling"),
     ]
 
 
 def sample_report(findings: Iterable[Finding] | None = None) -> Report:
     """A small audit-like report with two inputs, one of them with a rejected record."""
     return Report(
-        policy=PolicyRef(id="inmeta", version="2024-05"),
+        policy=PolicyRef(id="inmeta", version="2024-05", promised=POLICY_REF.promised),
         command="audit",
         findings=tuple(sample_findings() if findings is None else findings),
         rules=tuple(r.id for r in SAMPLE_REGISTRY),
@@ -182,7 +192,7 @@ def findings(draw: st.DrawFn) -> Finding:
         location=location,
         evidence=values,
         legal=rule.legal,
-        statement=rule.statement,
+        statement=rule.clauses(POLICY),
     )
 
 
@@ -190,7 +200,7 @@ def reports(max_findings: int = 8) -> st.SearchStrategy[Report]:
     """Reports of arbitrary sample findings (no inputs)."""
     return st.lists(findings(), max_size=max_findings).map(
         lambda fs: Report(
-            policy=PolicyRef(id="inmeta", version="1"),
+            policy=POLICY_REF,
             command="banner",
             findings=tuple(fs),
             rules=tuple(r.id for r in SAMPLE_REGISTRY),
@@ -202,14 +212,15 @@ def hostile_report() -> Report:
     """A report whose every input-derived string is :data:`HOSTILE`."""
     rule = SAMPLE_REGISTRY["sample.pre-ticked"]
     finding = rule.finding(
+        POLICY,
         HOSTILE,
         location=Location(file="dir/" + HOSTILE, line=2, column=3, pointer="/" + HOSTILE),
         evidence={HOSTILE: HOSTILE, "list": [HOSTILE]},
         category=HOSTILE,
     )
-    bare = rule.finding("-1+1", evidence={}, category="@SUM(A1)")
+    bare = rule.finding(POLICY, "-1+1", evidence={}, category="@SUM(A1)")
     return Report(
-        policy=PolicyRef(id="inmeta", version="1"),
+        policy=POLICY_REF,
         command="banner",
         findings=(finding, bare),
         rules=("sample.pre-ticked",),

@@ -23,7 +23,7 @@ from .._messages import Location, Message
 from .._refs import LegalRef
 from .._rules import Context, Finding, Rule, Severity, rule
 from .._trusted import construct
-from ..marketing import AFTER_OPT_OUT, DEACTIVATED, NO_BASIS, RESTRICTED
+from ..marketing import AFTER_OPT_OUT, DEACTIVATED, NO_BASIS, NO_BASIS_PROMISE, RESTRICTED
 from ._model import Activity, Contact, DsrRequest
 
 __all__ = [
@@ -159,10 +159,10 @@ ContactBatch = Sequence[ContactFacts]
 
 
 def emit(
-    the_rule: Rule[Any], subject: str, location: Location | None, evidence: dict[str, Any],
-    **values: Any,
+    the_rule: Rule[Any], ctx: Context, subject: str, location: Location | None,
+    evidence: dict[str, Any], **values: Any,
 ) -> Finding:
-    """``the_rule.finding(...)`` without re-validating what the types already guarantee.
+    """``the_rule.finding(ctx, ...)`` without re-validating what the types already guarantee.
 
     An audit can yield tens of thousands of findings; validating each evidence
     dict against the ``MessageValue`` union costs more than the whole send
@@ -174,7 +174,7 @@ def emit(
         "rule": the_rule.id, "severity": the_rule.severity, "subject": subject,
         "message": construct(Message, {"code": the_rule.message_code, "values": values}),
         "location": location, "evidence": evidence, "legal": the_rule.legal,
-        "statement": the_rule.statement,
+        "statement": the_rule.clauses(ctx.policy),
     })
 
 
@@ -184,7 +184,7 @@ def _live(batch: ContactBatch) -> Iterable[ContactFacts]:
 
 # ------------------------------------------------------------------ retention
 @rule("retention.inactive-not-deactivated", legal=["GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(c)"],
-      statement=["S12"])
+      promises=["inactivity-deactivation"])
 def inactive_not_deactivated(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """No activity signal at or after the cutoff and the contact is not deactivated.
 
@@ -198,12 +198,12 @@ def inactive_not_deactivated(batch: ContactBatch, ctx: Context) -> Iterable[Find
             continue
         ev = {**_who(c), "last_activity": f.last_activity.at,
               "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff}
-        yield emit(inactive_not_deactivated, c.key, f.location, ev,
+        yield emit(inactive_not_deactivated, ctx, c.key, f.location, ev,
                    last_activity=f.last_activity.at, cutoff=f.cutoff)
 
 
 @rule("retention.bounced-not-deleted", legal=["GDPR Art. 5(1)(d)", "GDPR Art. 5(1)(e)"],
-      statement=["S11"])
+      promises=["bounce-deletion"])
 def bounced_not_deleted(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """The address hard-bounced as unknown (no longer in use) and the contact is still in the CRM.
 
@@ -219,11 +219,11 @@ def bounced_not_deleted(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
                                  "reason": c.hard_bounce_reason}
         if f.bounce_send is not None:
             ev["bounce_send_id"], ev["bounced_at"] = f.bounce_send
-        yield emit(bounced_not_deleted, c.key, f.location, ev, reason=c.hard_bounce_reason)
+        yield emit(bounced_not_deleted, ctx, c.key, f.location, ev, reason=c.hard_bounce_reason)
 
 
 # ------------------------------------------------------------------ marketing
-@rule(AFTER_OPT_OUT[0], legal=AFTER_OPT_OUT[1], statement=AFTER_OPT_OUT[2])
+@rule(AFTER_OPT_OUT[0], legal=AFTER_OPT_OUT[1], promises=AFTER_OPT_OUT[2])
 def marketing_after_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Marketing sends at or after the effective opt-out of the list each went out under.
 
@@ -242,11 +242,14 @@ def marketing_after_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Findi
               "opt_out_by": first.how, "request_id": first.request_id,
               "subscriptions": [o.subscription for o in f.opt_outs],
               **f.after_opt_out.evidence()}
-        yield emit(marketing_after_opt_out, c.key, f.location, ev,
+        yield emit(marketing_after_opt_out, ctx, c.key, f.location, ev,
                    opt_out=first.at, count=f.after_opt_out.count)
 
 
-@rule(NO_BASIS[0], legal=NO_BASIS[1], statement=NO_BASIS[2])
+_NO_BASIS_LEGAL = tuple(NO_BASIS[1])
+
+
+@rule(NO_BASIS[0], legal=NO_BASIS[1], promises=NO_BASIS[2])
 def marketing_no_basis(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Marketing sends without consent on the list in force at the send.
 
@@ -255,8 +258,8 @@ def marketing_no_basis(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     The existing-customer exception counts only where the policy enables it
     and the mapping names where its conditions are recorded. For a role
     address or a recipient the national act does not reach, the finding cites
-    the statement's own promise (S32) instead of the act
-    (``marketing.no-basis.promise``).
+    the statement's own promise instead of the act (``marketing.no-basis.promise``).
+    The act is the one the policy names for its marketing purpose (``national_law``).
     """
     for f in _live(batch):
         if f.no_basis is None or not f.no_basis.count:
@@ -265,17 +268,21 @@ def marketing_no_basis(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
         ev = {**_who(c), "legal_bases": list(c.legal_bases),
               "lifecycle_stage": c.lifecycle_stage, "country": c.country,
               **f.no_basis.evidence()}
-        found = emit(marketing_no_basis, c.key, f.location, ev, count=f.no_basis.count)
-        if f.no_basis_legal and len(f.no_basis_legal) < len(marketing_no_basis.legal):
-            # the national act does not reach this recipient: the statement's promise does
-            found = found.model_copy(update={
-                "message": construct(Message, {"code": f"{NO_BASIS[0]}.promise",
-                                               "values": {"count": f.no_basis.count}}),
-                "legal": tuple(LegalRef.parse(x) for x in f.no_basis_legal)})
+        found = emit(marketing_no_basis, ctx, c.key, f.location, ev, count=f.no_basis.count)
+        if f.no_basis_legal and f.no_basis_legal != _NO_BASIS_LEGAL:
+            # The law the policy names (its marketing purpose's national_law), never the
+            # catalog's Norwegian default; when that act does not reach this recipient, the
+            # statement's own promise.
+            update: dict[str, Any] = {
+                "legal": tuple(LegalRef.parse(x) for x in f.no_basis_legal)}
+            if f.no_basis_legal == NO_BASIS_PROMISE:
+                update["message"] = construct(Message, {"code": f"{NO_BASIS[0]}.promise",
+                                                        "values": {"count": f.no_basis.count}})
+            found = found.model_copy(update=update)
         yield found
 
 
-@rule(DEACTIVATED[0], legal=DEACTIVATED[1], statement=DEACTIVATED[2])
+@rule(DEACTIVATED[0], legal=DEACTIVATED[1], promises=DEACTIVATED[2])
 def deactivated_marketed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Marketing sends at or after the contact was deactivated: deactivated means not used (S12)."""
     for f in _live(batch):
@@ -284,12 +291,12 @@ def deactivated_marketed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]
             continue
         ev = {**_who(c), "deactivated_at": c.deactivated_at,
               **f.after_deactivation.evidence()}
-        yield emit(deactivated_marketed, c.key, f.location, ev,
+        yield emit(deactivated_marketed, ctx, c.key, f.location, ev,
                    deactivated_at=c.deactivated_at, count=f.after_deactivation.count)
 
 
 # ------------------------------------------------------------------ restriction
-@rule(RESTRICTED[0], legal=[*RESTRICTED[1], "GDPR Art. 18(2)"], statement=RESTRICTED[2])
+@rule(RESTRICTED[0], legal=[*RESTRICTED[1], "GDPR Art. 18(2)"], promises=RESTRICTED[2])
 def restriction_processed(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """E-mail that is not transactional, sent at or after the restriction of processing.
 
@@ -306,12 +313,12 @@ def restriction_processed(batch: ContactBatch, ctx: Context) -> Iterable[Finding
             continue
         ev: dict[str, Any] = {**_who(c),
                               "restricted_at": c.restricted_at, **sends.evidence()}
-        yield emit(restriction_processed, c.key, f.location, ev,
+        yield emit(restriction_processed, ctx, c.key, f.location, ev,
                    restricted_at=c.restricted_at, count=sends.count)
 
 
 @rule("restriction.activity-logged", severity=Severity.NOTE, legal=["GDPR Art. 18(1)"],
-      statement=["S18"])
+      promises=["restriction"])
 def restriction_activity_logged(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Activity logged on the contact after its restriction: look at what it was.
 
@@ -327,7 +334,7 @@ def restriction_activity_logged(batch: ContactBatch, ctx: Context) -> Iterable[F
         ev: dict[str, Any] = {**_who(c),
                               "restricted_at": c.restricted_at,
                               "activity_property": act.prop, "activity_at": act.at}
-        yield emit(restriction_activity_logged, c.key, f.location, ev,
+        yield emit(restriction_activity_logged, ctx, c.key, f.location, ev,
                    restricted_at=c.restricted_at, activity_at=act.at)
 
 
@@ -344,7 +351,7 @@ def _erasure_evidence(case: ErasureCase, contact: Contact) -> dict[str, Any]:
 
 
 @rule("erasure.not-carried-out", legal=["GDPR Art. 17(1)", "GDPR Art. 12(3)"],
-      statement=["S17", "S13"])
+      promises=["erasure", "deletion-on-request"])
 def erasure_not_carried_out(case: ErasureCase, ctx: Context) -> Iterable[Finding]:
     """An erasure request fulfilled, or past its due date, while the subject is still a live contact."""
     r = case.request
@@ -354,12 +361,13 @@ def erasure_not_carried_out(case: ErasureCase, ctx: Context) -> Iterable[Finding
         return
     for c in case.live:
         yield erasure_not_carried_out.finding(
+            ctx,
             f"request:{r.request_id}", location=_request_location(r),
             evidence=_erasure_evidence(case, c),
             request_id=r.request_id, record=c.key, received=r.received_at)
 
 
-@rule("erasure.soft-deleted", legal=["GDPR Art. 17(1)"], statement=["S17"])
+@rule("erasure.soft-deleted", legal=["GDPR Art. 17(1)"], promises=["erasure"])
 def erasure_soft_deleted(case: ErasureCase, ctx: Context) -> Iterable[Finding]:
     """An erasure fulfilled, or past its due date, while the record is only in the recycle bin.
 
@@ -375,7 +383,7 @@ def erasure_soft_deleted(case: ErasureCase, ctx: Context) -> Iterable[Finding]:
         ev = _erasure_evidence(case, c)
         ev["archived_at"] = c.archived_at
         yield emit(
-            erasure_soft_deleted, f"request:{r.request_id}", _request_location(r), ev,
+            erasure_soft_deleted, ctx, f"request:{r.request_id}", _request_location(r), ev,
             request_id=r.request_id, record=c.key, archived_at=c.archived_at)
 
 
@@ -390,11 +398,12 @@ class MangledIds:
 
 
 # Matching on e-mail keeps each record tied to the right person (accuracy, Art. 5(1)(d)).
-@rule("audit.record-id-mangled", severity=Severity.NOTE, legal=["GDPR Art. 5(1)(d)"], statement=[])
+@rule("audit.record-id-mangled", severity=Severity.NOTE, legal=["GDPR Art. 5(1)(d)"], promises=[])
 def record_id_mangled(subject: MangledIds, ctx: Context) -> Iterable[Finding]:
     """Record ids like ``3.01E+10``: those contacts were matched on their e-mail address."""
     if subject.lines:
         yield record_id_mangled.finding(
+            ctx,
             f"file:{subject.source}", location=Location(file=subject.source, line=subject.lines[0]),
             evidence={"count": len(subject.lines), "lines": list(subject.lines[:MAX_EVIDENCE_SENDS]),
                       "examples": list(subject.examples)},
@@ -410,11 +419,12 @@ class UnjudgedRequests:
 
 
 @rule("audit.deadlines-not-evaluated", severity=Severity.WARNING, legal=["GDPR Art. 12(3)"],
-      statement=["S21"])
+      promises=["response-period"])
 def deadlines_not_evaluated(subject: UnjudgedRequests, ctx: Context) -> Iterable[Finding]:
     """The request log was read but no deadline engine judged it: request rules are missing."""
     if subject.request_ids:
         yield deadlines_not_evaluated.finding(
+            ctx,
             f"file:{subject.source}", location=Location(file=subject.source),
             evidence={"request_ids": list(subject.request_ids[:MAX_EVIDENCE_SENDS]),
                       "count": len(subject.request_ids)},
@@ -437,11 +447,12 @@ class ExportRead:
     ignored: tuple[str, ...] = ()
 
 
-@rule("audit.export-read", severity=Severity.NOTE, legal=["GDPR Art. 5(2)"], statement=[])
+@rule("audit.export-read", severity=Severity.NOTE, legal=["GDPR Art. 5(2)"], promises=[])
 def export_read(subject: ExportRead, ctx: Context) -> Iterable[Finding]:
     """Which columns of a contacts export the audit judged inactivity on, and how it read dates."""
     none = "-"
     yield export_read.finding(
+        ctx,
         f"file:{subject.source}", location=Location(file=subject.source),
         evidence={"shape": subject.shape, "activity_columns": list(subject.activity),
                   "date_formats": list(subject.formats), "columns_not_read": list(subject.ignored)},
@@ -451,7 +462,7 @@ def export_read(subject: ExportRead, ctx: Context) -> Iterable[Finding]:
 
 
 @rule("retention.inactive-deactivation-unknown", severity=Severity.WARNING,
-      legal=["GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(c)"], statement=["S12"])
+      legal=["GDPR Art. 5(1)(e)", "GDPR Art. 5(1)(c)"], promises=["inactivity-deactivation"])
 def inactive_deactivation_unknown(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Inactive past the window, and the export has no column to show whether it was deactivated."""
     for f in _live(batch):
@@ -461,13 +472,13 @@ def inactive_deactivation_unknown(batch: ContactBatch, ctx: Context) -> Iterable
         ev = {**_who(c), "last_activity": f.last_activity.at,
               "last_activity_property": f.last_activity.prop, "cutoff": f.cutoff,
               "activity_columns": list(f.activity_columns)}
-        yield emit(inactive_deactivation_unknown, c.key, f.location, ev,
+        yield emit(inactive_deactivation_unknown, ctx, c.key, f.location, ev,
                    last_activity=f.last_activity.at, cutoff=f.cutoff,
                    columns=", ".join(f.activity_columns))
 
 
 @rule("marketing.after-untimed-opt-out", severity=Severity.WARNING,
-      legal=["GDPR Art. 21(3)", "GDPR Art. 7(3)"], statement=["S33", "S34", "S36"])
+      legal=["GDPR Art. 21(3)", "GDPR Art. 7(3)"], promises=["consent-withdrawal", "opt-out-channels", "administrative-email"])
 def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterable[Finding]:
     """Marketing sends to a contact the export shows as opted out, when it cannot say since when.
 
@@ -481,7 +492,7 @@ def marketing_after_untimed_opt_out(batch: ContactBatch, ctx: Context) -> Iterab
         c = f.contact
         ev = {**_who(c), "opted_out_of": f.untimed_opt_out,
               **hits.evidence()}
-        yield emit(marketing_after_untimed_opt_out, c.key, f.location, ev,
+        yield emit(marketing_after_untimed_opt_out, ctx, c.key, f.location, ev,
                    count=hits.count, last=_when(hits.last_at), how=f.untimed_opt_out)
 @dataclass(frozen=True, slots=True)
 class NotEvaluated:
@@ -503,7 +514,7 @@ class NotEvaluated:
 
 
 @rule("audit.rule-not-evaluated", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"],
-      statement=[])
+      promises=[])
 def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]:
     """A rule was not evaluated because an input or a column it needs is missing: no verdict.
 
@@ -519,6 +530,7 @@ def rule_not_evaluated(subject: NotEvaluated, ctx: Context) -> Iterable[Finding]
     if subject.count:
         values["count"] = subject.count
     yield rule_not_evaluated.finding(
+        ctx,
         f"rule:{subject.rule}",
         location=Location(file=subject.source) if subject.source is not None else None,
         evidence=dict(values),
@@ -534,10 +546,11 @@ class UnreadFile:
     reason: str
 
 
-@rule("audit.file-not-read", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], statement=[])
+@rule("audit.file-not-read", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], promises=[])
 def file_not_read(subject: UnreadFile, ctx: Context) -> Iterable[Finding]:
     """A file in the audit directory was not read: if it is an input, name it explicitly."""
     yield file_not_read.finding(
+        ctx,
         f"file:{subject.name}", location=Location(file=subject.name),
         evidence={"file": subject.name, "reason": subject.reason},
         file=subject.name, reason=subject.reason)

@@ -30,12 +30,13 @@ error. YAML is loaded with the project's safe, located loader
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from .._errors import InputError
+from .._errors import InputError, Issue
 from .._messages import Location
 from .._yaml import load_yaml
 from ._js import JsArray, JsBool, JsNull, JsNumber, JsObject, JsString, JsValue, decode_text
@@ -54,7 +55,7 @@ _OPAQUE_KEYS = frozenset({"pattern", "types", "category_to_types"})
 _Locate = Callable[[Path], Location | None]
 
 #: Fields the reader fills in; a native file may not set them.
-_READER_FIELDS = frozenset(
+READER_FIELDS = frozenset(
     {"source", "dynamic", "location", "type_locations", "mode_location",
      "blocks_page_location", "equal_weight_location", "default_enabled_location"}
 )
@@ -125,12 +126,54 @@ def read_native(text: str | bytes, *, source: str) -> Banner:
     try:
         return Banner.model_validate(body)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        path = tuple(p for p in err["loc"] if isinstance(p, str | int))
-        path = _model_path_to_data_path(path, body)
-        found = err.get("input")
-        found_text = repr(found)[:60] if not isinstance(found, dict | list) else None
-        raise fail(path, f"expected {_expected(err['msg'])}", found_text) from exc
+        issues: list[Issue] = []
+        for err in exc.errors():
+            raw = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            path = _model_path_to_data_path(raw, body)
+            if err["type"] == "extra_forbidden":
+                # An unknown key: say so, and name the nearest key the element knows,
+                # as the policy loader does (pydantic's own text reads "extra inputs
+                # are not permitted, got <the value>").
+                key = str(raw[-1]) if raw else "?"
+                known = _known_keys(raw[:-1])
+                near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f" (did you mean {near[0]!r}?)" if near else ""
+                expected = "expected only known keys (see docs/banner-native.md)"
+                found_text: str | None = f"unknown key {key!r}{hint}"
+                path = (*_model_path_to_data_path(raw[:-1], body), key)
+            else:
+                found = err.get("input")
+                found_text = repr(found)[:60] if not isinstance(found, dict | list) else None
+                expected = f"expected {_expected(err['msg'])}"
+            issues.extend(fail(path, expected, found_text).issues)
+        # in the order of the file, as the policy loader reports them
+        issues.sort(key=lambda i: (i.line or 0, i.column or 0))
+        raise InputError(issues) from None
+
+
+def _known_keys(model_path: Path) -> list[str]:
+    """The field names of the model at a pydantic error path inside ``Banner``."""
+    model: Any = Banner
+    for part in model_path:
+        if isinstance(part, int) or model is None:
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            continue
+        model = _model_of(field.annotation)
+    fields = getattr(model, "model_fields", None) or {}
+    return sorted(fields)
+
+
+def _model_of(annotation: Any) -> Any:
+    """The pydantic model inside an annotation such as ``tuple[Button, ...] | None``."""
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _expected(message: str) -> str:
@@ -160,7 +203,7 @@ def _refuse_reader_fields(
 ) -> None:
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in _READER_FIELDS:
+            if key in READER_FIELDS:
                 raise fail((*path, key), "no field filled in by the reader", repr(key))
             if key in _OPAQUE_KEYS:
                 continue
@@ -272,7 +315,7 @@ def native_dict(banner: Banner) -> dict[str, Any]:
 
 def _strip_locations(data: Any) -> None:
     if isinstance(data, dict):
-        for key in [k for k in data if k in _READER_FIELDS]:
+        for key in [k for k in data if k in READER_FIELDS]:
             del data[key]
         for key, value in data.items():
             if key not in _OPAQUE_KEYS:

@@ -307,7 +307,7 @@ def _runs_before_consent(banner: Banner) -> list[tuple[str, str, Location | None
         "GDPR Recital 32",
         "EDPB Cookie Banner Taskforce report practice A",
     ],
-    statement=["S25", "S35"],
+    promises=["consent-forbidden-forms", "cookie-banner"],
 )
 def banner_opt_out_mode(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """Trackers run before the visitor chooses (cc3 ``mode: 'opt-out'``, Klaro ``optOut``).
@@ -318,6 +318,7 @@ def banner_opt_out_mode(banner: Banner, ctx: Context) -> Iterable[Finding]:
     running = _runs_before_consent(banner)
     if banner.mode == "opt-out":
         yield banner_opt_out_mode.finding(
+            ctx,
             "banner",
             location=_where(banner, banner.mode_location),
             evidence={
@@ -328,6 +329,7 @@ def banner_opt_out_mode(banner: Banner, ctx: Context) -> Iterable[Finding]:
         return
     for kind, ident, loc in running:
         found = banner_opt_out_mode.finding(
+            ctx,
             f"{kind}:{ident}",
             location=_where(banner, loc),
             evidence={"mode": banner.mode, kind: ident, "runs_before_consent": True},
@@ -342,7 +344,7 @@ def banner_opt_out_mode(banner: Banner, ctx: Context) -> Iterable[Finding]:
         "CJEU C-673/17 Planet49",
         "EDPB Cookie Banner Taskforce report practice B",
     ],
-    statement=["S25"],
+    promises=["consent-forbidden-forms"],
 )
 def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A non-necessary category or service the visitor can refuse is on by default.
@@ -355,6 +357,7 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if c.default_enabled and _refusable(c) and not _category_is_necessary(c):
             reported.add(c.id)
             yield banner_preselected.finding(
+                ctx,
                 f"category:{c.id}",
                 location=_where(banner, c.default_enabled_location, c.location),
                 evidence={"category": c.id, "kind": c.kind, "default_enabled": True},
@@ -366,6 +369,7 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if any(cid in reported for cid in s.category_ids):
             continue
         found = banner_preselected.finding(
+            ctx,
             f"service:{s.id}",
             location=_where(banner, s.default_enabled_location, s.location),
             evidence={"service": s.id, "categories": list(s.category_ids), "default_enabled": True},
@@ -381,7 +385,7 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
         "ePrivacy Directive Art. 5(3)",
         *_NATIONAL,
     ],
-    statement=["S22", "S35"],
+    promises=["consent-voluntary", "cookie-banner"],
 )
 def banner_no_reject_first_layer(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A language's first layer has accept but no reject at all (checked per language).
@@ -394,6 +398,7 @@ def banner_no_reject_first_layer(banner: Banner, ctx: Context) -> Iterable[Findi
             continue
         accept = layer.button("accept_all")
         yield banner_no_reject_first_layer.finding(
+            ctx,
             f"lang:{layer.lang}",
             location=_where(banner, layer.location, accept.location if accept else None),
             evidence={
@@ -415,7 +420,7 @@ def banner_no_reject_first_layer(banner: Banner, ctx: Context) -> Iterable[Findi
         "EDPB Guidelines 03/2022",
         "GDPR Art. 4(11)",
     ],
-    statement=["S22", "S35"],
+    promises=["consent-voluntary", "cookie-banner"],
 )
 def banner_reject_less_prominent(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The first layer has a reject button, styled with less weight than accept.
@@ -430,6 +435,7 @@ def banner_reject_less_prominent(banner: Banner, ctx: Context) -> Iterable[Findi
         if layer.equal_weight is not False:
             continue
         yield banner_reject_less_prominent.finding(
+            ctx,
             f"lang:{layer.lang}",
             location=_where(banner, layer.equal_weight_location, layer.location),
             evidence={
@@ -444,7 +450,7 @@ def banner_reject_less_prominent(banner: Banner, ctx: Context) -> Iterable[Findi
 @rule(
     "banner.tracker-in-necessary",
     legal=["EDPB Cookie Banner Taskforce report practice I", "ePrivacy Directive Art. 5(3)", *_NATIONAL],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def banner_tracker_in_necessary(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A tracker that needs consent sits in a necessary, read-only or required place."""
@@ -465,6 +471,7 @@ def banner_tracker_in_necessary(banner: Banner, ctx: Context) -> Iterable[Findin
             "required": s.required,
         }
         found = banner_tracker_in_necessary.finding(
+            ctx,
             f"service:{s.id}", location=_where(banner, s.location), evidence=evidence
         )
         if home is not None:
@@ -486,6 +493,7 @@ def banner_tracker_in_necessary(banner: Banner, ctx: Context) -> Iterable[Findin
         if not ident.needs_consent:
             continue
         found = banner_tracker_in_necessary.finding(
+            ctx,
             f"category:{category.id}",
             location=_where(banner, ref.location, category.location),
             evidence={
@@ -518,7 +526,7 @@ def _manages(banner: Banner, tracker: Tracker) -> bool:
 @rule(
     "banner.undeclared-tracker",
     legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "GDPR Art. 7(1)"],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def banner_undeclared_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A tracker of the policy inventory that needs consent is not managed by the banner.
@@ -531,6 +539,7 @@ def banner_undeclared_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]
         if not tracker.consent_required or _manages(banner, tracker):
             continue
         yield banner_undeclared_tracker.finding(
+            ctx,
             f"tracker:{tracker.id}",
             location=_where(banner),
             evidence={
@@ -549,7 +558,7 @@ def banner_undeclared_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]
     "banner.unknown-tracker",
     severity=Severity.WARNING,
     legal=["GDPR Art. 13(1)(e)", "EDPB Cookie Banner Taskforce report practice I"],
-    statement=["S06"],
+    promises=["tracker-inventory"],
 )
 def banner_unknown_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The banner (or a GTM tag) handles a tracker the policy does not declare."""
@@ -559,6 +568,7 @@ def banner_unknown_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if ident.policy:
             continue
         yield banner_unknown_tracker.finding(
+            ctx,
             f"service:{s.id}",
             location=_where(banner, s.location),
             evidence={
@@ -575,6 +585,7 @@ def banner_unknown_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if ident.policy:
             continue
         found = banner_unknown_tracker.finding(
+            ctx,
             f"cookie:{ref.display}",
             location=_where(banner, ref.location, category.location),
             evidence={
@@ -593,6 +604,7 @@ def banner_unknown_tracker(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if ident.known is None or ident.policy or ident.known.category == "necessary":
             continue
         found = banner_unknown_tracker.finding(
+            ctx,
             f"tag:{tag.name}",
             location=_where(banner, tag.location),
             evidence={"tag": tag.name, "type": tag.type, "tracker": ident.known.id},
@@ -663,7 +675,7 @@ def _granting_defaults(
 @rule(
     "banner.consent-mode-default-granted",
     legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "EDPB Cookie Banner Taskforce report practice A"],
-    statement=["S25", "S35"],
+    promises=["consent-forbidden-forms", "cookie-banner"],
 )
 def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A Consent Mode default grants an ad or analytics type where the policy applies."""
@@ -682,6 +694,7 @@ def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterabl
             "affected": sorted(regions),
         }
         found = banner_consent_mode_default_granted.finding(
+            ctx,
             f"consent-mode:{ctype}", location=location, evidence=evidence
         )
         if default.region is None:
@@ -699,7 +712,7 @@ def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterabl
 @rule(
     "banner.tag-not-consent-gated",
     legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "GDPR Art. 6(1)(a)"],
-    statement=["S25", "S35"],
+    promises=["consent-forbidden-forms", "cookie-banner"],
 )
 def banner_tag_not_consent_gated(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A GTM tag of a tracker that needs consent fires without any consent check.
@@ -714,6 +727,7 @@ def banner_tag_not_consent_gated(banner: Banner, ctx: Context) -> Iterable[Findi
         if ident.known is None or not ident.needs_consent:
             continue
         yield banner_tag_not_consent_gated.finding(
+            ctx,
             f"tag:{tag.name}",
             location=_where(banner, tag.location),
             evidence={
@@ -733,7 +747,7 @@ def banner_tag_not_consent_gated(banner: Banner, ctx: Context) -> Iterable[Findi
 @rule(
     "banner.legitimate-interest",
     legal=["EDPB Cookie Banner Taskforce report practice H", "ePrivacy Directive Art. 5(3)", *_NATIONAL],
-    statement=["S35"],
+    promises=["cookie-banner"],
 )
 def banner_legitimate_interest(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """Cookies, or TCF purposes 1 and 3 to 6, claimed on legitimate interest."""
@@ -743,6 +757,7 @@ def banner_legitimate_interest(banner: Banner, ctx: Context) -> Iterable[Finding
             if claim.purpose is None or claim.purpose not in _TCF_CONSENT_ONLY:
                 continue
             yield banner_legitimate_interest.finding(
+                ctx,
                 f"tcf-purpose:{claim.purpose}",
                 location=location,
                 evidence={"kind": claim.kind, "purpose": claim.purpose},
@@ -751,6 +766,7 @@ def banner_legitimate_interest(banner: Banner, ctx: Context) -> Iterable[Finding
         else:
             subject = claim.subject or "-"
             found = banner_legitimate_interest.finding(
+                ctx,
                 f"{claim.kind}:{subject}",
                 location=location,
                 evidence={"kind": claim.kind, "subject": subject},
@@ -761,12 +777,13 @@ def banner_legitimate_interest(banner: Banner, ctx: Context) -> Iterable[Finding
 @rule(
     "banner.implied-consent",
     legal=["GDPR Recital 32", "EDPB Guidelines 05/2020 Example 16"],
-    statement=["S25", "S26"],
+    promises=["consent-forbidden-forms", "consent-request-clear"],
 )
 def banner_implied_consent(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """Consent taken on scroll, timeout, a click anywhere or navigation."""
     for implied in banner.implied_consent:
         yield banner_implied_consent.finding(
+            ctx,
             f"implied:{implied.trigger}",
             location=_where(banner, implied.location),
             evidence={"trigger": implied.trigger},
@@ -792,7 +809,7 @@ def _can_refuse(banner: Banner, layer: LanguageLayer) -> bool:
 @rule(
     "banner.cookie-wall",
     legal=["EDPB Guidelines 05/2020 Example 6a", "GDPR Art. 7(4)"],
-    statement=["S05"],
+    promises=["no-cookie-wall"],
 )
 def banner_cookie_wall(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The page is blocked until the visitor chooses, with no way to refuse."""
@@ -802,6 +819,7 @@ def banner_cookie_wall(banner: Banner, ctx: Context) -> Iterable[Finding]:
     location = _where(banner, banner.blocks_page_location)
     if not shown:
         found = banner_cookie_wall.finding(
+            ctx,
             "banner", location=location, evidence={"blocks_page": True, "languages": []}
         )
         yield _with_message(found, "banner.cookie-wall.no-layer", {})
@@ -809,6 +827,7 @@ def banner_cookie_wall(banner: Banner, ctx: Context) -> Iterable[Finding]:
     walled = [layer.lang for layer in shown if not _can_refuse(banner, layer)]
     if walled:
         yield banner_cookie_wall.finding(
+            ctx,
             "banner",
             location=location,
             evidence={"blocks_page": True, "languages": walled},
@@ -827,7 +846,7 @@ def _add(day: dt.date, duration_years: int, months: int, days: int) -> dt.date:
     "banner.consent-lifetime",
     severity=Severity.WARNING,
     legal=["EDPB Guidelines 05/2020"],
-    statement=["S35"],
+    promises=["cookie-banner"],
 )
 def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The stored choice lives longer than the policy's ``consent.max_lifetime``.
@@ -854,6 +873,7 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
         if expires <= allowed:
             return
     yield banner_consent_lifetime.finding(
+        ctx,
         "consent-record",
         location=_where(banner, record.location),
         evidence={
@@ -875,7 +895,7 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
 @rule(
     "banner.stale-revision",
     legal=["GDPR Art. 4(11)", "GDPR Art. 7(1)"],
-    statement=["S23", "S24"],
+    promises=["consent-explicit", "consent-per-purpose"],
 )
 def banner_stale_revision(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The banner's revision is older than the one the policy version requires.
@@ -894,6 +914,7 @@ def banner_stale_revision(banner: Banner, ctx: Context) -> Iterable[Finding]:
     if revision >= required:
         return
     found = banner_stale_revision.finding(
+        ctx,
         "revision",
         location=_where(banner, reconsent.location),
         evidence={
@@ -919,7 +940,7 @@ def banner_stale_revision(banner: Banner, ctx: Context) -> Iterable[Finding]:
 @rule(
     "banner.no-withdrawal",
     legal=["GDPR Art. 7(3)", "EDPB Cookie Banner Taskforce report practice K"],
-    statement=["S04", "S35"],
+    promises=["cookie-withdrawal-declaration", "cookie-banner"],
 )
 def banner_no_withdrawal(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """The page offers no way to reopen the choices, so withdrawing is harder than consenting.
@@ -936,6 +957,7 @@ def banner_no_withdrawal(banner: Banner, ctx: Context) -> Iterable[Finding]:
     withdrawal = banner.withdrawal
     if withdrawal is None:
         found = banner_no_withdrawal.finding(
+            ctx,
             "withdrawal",
             location=_where(banner),
             evidence={"shown": False},
@@ -946,6 +968,7 @@ def banner_no_withdrawal(banner: Banner, ctx: Context) -> Iterable[Finding]:
     if withdrawal.reopen:
         return
     yield banner_no_withdrawal.finding(
+        ctx,
         "withdrawal",
         location=_where(banner, withdrawal.location),
         evidence={"shown": True, "reopen": []},
@@ -956,7 +979,7 @@ def banner_no_withdrawal(banner: Banner, ctx: Context) -> Iterable[Finding]:
     "banner.consent-mode-advanced",
     severity=Severity.WARNING,
     legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL],
-    statement=["S25", "S35"],
+    promises=["consent-forbidden-forms", "cookie-banner"],
 )
 def banner_consent_mode_advanced(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """Google tags load before the choice and send cookieless pings (Consent Mode "advanced").
@@ -972,6 +995,7 @@ def banner_consent_mode_advanced(banner: Banner, ctx: Context) -> Iterable[Findi
         return
     for load in mode.tag_loads:
         yield banner_consent_mode_advanced.finding(
+            ctx,
             f"tag-load:{load.setting}",
             location=_where(banner, load.location),
             evidence={"setting": load.setting},
@@ -983,7 +1007,7 @@ def banner_consent_mode_advanced(banner: Banner, ctx: Context) -> Iterable[Findi
     "banner.not-judged",
     severity=Severity.NOTE,
     legal=["GDPR Art. 7(1)"],
-    statement=["S35"],
+    promises=["cookie-banner"],
 )
 def banner_not_judged(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """What the reader could not judge: run-time values, ignored keys, run-time texts.
@@ -992,6 +1016,7 @@ def banner_not_judged(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """
     for dyn in banner.dynamic:
         yield banner_not_judged.finding(
+            ctx,
             f"dynamic:{dyn.path or '/'}",
             location=_where(banner, dyn.location),
             evidence={"path": dyn.path or "/", "kind": dyn.kind},
@@ -1000,6 +1025,7 @@ def banner_not_judged(banner: Banner, ctx: Context) -> Iterable[Finding]:
         )
     for note in banner.notes:
         found = banner_not_judged.finding(
+            ctx,
             f"{note.kind}:{note.subject}",
             location=_where(banner, note.location),
             evidence={"kind": note.kind, "subject": note.subject},

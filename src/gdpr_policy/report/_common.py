@@ -106,11 +106,18 @@ def rule_meta(rule_id: str, report: Report, lang: str, registry: Registry = REGI
     help_text = _catalog_text(f"{rule_id}.help", lang) or ""
     if rule_id in registry:
         known = registry[rule_id]
+        # The clauses of the report's policy; a report built without them (from JSON) takes
+        # them from the findings, which were judged under that policy.
+        if report.policy.promised:
+            statement = report.policy.clauses(tuple(p.value for p in known.promises))
+        else:
+            one = next((f for f in report.findings if f.rule == rule_id), None)
+            statement = tuple(str(s) for s in one.statement) if one else ()
         return RuleMeta(
             id=rule_id,
             severity=known.severity,
             legal=tuple(str(r) for r in known.legal),
-            statement=tuple(str(s) for s in known.statement),
+            statement=statement,
             title=title,
             help=help_text,
         )

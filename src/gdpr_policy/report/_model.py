@@ -90,11 +90,38 @@ class PolicyRef(BaseModel):
     version: str
     source: str | None = Field(default=None, exclude=True)
     given: bool | None = Field(default=None, exclude=True)
+    #: promise -> the clauses of this version's statement that make it (for the rule
+    #: metadata of rules that did not fire); the JSON documents name only id and version
+    promised: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, policy: PolicyVersion, source: str | None = None, *, given: bool | None = None) -> PolicyRef:
         """The reference of a loaded policy version (``given``: named on the command line)."""
-        return cls(id=policy.id, version=policy.version, source=source, given=given)
+        from .._refs import Promise
+
+        promised = {
+            p.value: tuple(str(c) for c in policy.clauses_for((p,))) for p in Promise
+        }
+        return cls(id=policy.id, version=policy.version, source=source, given=given,
+                   promised=promised)
+
+    def __eq__(self, other: object) -> bool:
+        # ``promised`` is derived from the policy the id and version name, and a report read
+        # back from JSON has none: two references to the same version are equal.
+        if not isinstance(other, PolicyRef):
+            return NotImplemented
+        return (self.id, self.version, self.source, self.given) == (
+            other.id, other.version, other.source, other.given)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.version, self.source, self.given))
+
+    def clauses(self, promises: tuple[str, ...]) -> tuple[str, ...]:
+        """The clauses that make these promises, in promise order, each once."""
+        out: list[str] = []
+        for p in promises:
+            out.extend(c for c in self.promised.get(p, ()) if c not in out)
+        return tuple(out)
 
 
 class Rejection(BaseModel):
