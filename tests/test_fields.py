@@ -118,6 +118,17 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
     ),
     # A deletion rule, so that the trigger of a rule decides whether data is ever deleted.
     "retention[].trigger": _purge_rule,
+    # The bundled policy names no recipients: one in the EEA, one in the US on clauses.
+    # ... and, for the role, no joint controller among the trackers either.
+    "recipients[].role": lambda v: (v.__setitem__("recipients", [
+        {"id": "host", "name": "Host", "role": "processor", "country": "SE"}]), [
+        t.update(provider_role="independent-controller") for t in v["trackers"]
+        if t.get("provider_role") == "joint-controller"]),
+    "recipients[].country": lambda v: v.__setitem__("recipients", [
+        {"id": "host", "name": "Host", "role": "processor", "country": "SE"}]),
+    "recipients[].transfer.safeguard": lambda v: v.__setitem__("recipients", [
+        {"id": "desk", "name": "Desk", "role": "processor", "country": "IN",
+         "transfer": {"safeguard": "standard-contractual-clauses"}}]),
 }
 
 #: Field -> the change made to it (only to it).
@@ -147,6 +158,10 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "jurisdictions[].calendar": lambda v: v["jurisdictions"][0].__setitem__("calendar", "SE"),
     "systems[].vendor": lambda v: _by_id(v["systems"], "hubspot").__setitem__("vendor", "Salesforce"),
     "systems[].outside_eea": _each("systems", "outside_eea", False),
+    "recipients[].role": _each("recipients", "role", "joint-controller"),
+    "recipients[].country": _each("recipients", "country", "US"),
+    "recipients[].transfer.safeguard": lambda v: v["recipients"][0]["transfer"].update(
+        safeguard="adequacy"),
     "purposes[].kind": lambda v: _p(v, "analytics").__setitem__("kind", "service"),
     "purposes[].basis": lambda v: _p(v, "analytics").__setitem__("basis", "legitimate-interest"),
     "purposes[].national_basis": lambda v: _p(v, "inquiry-follow-up").__setitem__(

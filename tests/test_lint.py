@@ -654,3 +654,44 @@ def test_an_assumption_about_a_field_the_version_lacks_is_a_load_error() -> None
         with pytest.raises(PolicyError, match=r"p\.yaml:\d+:\d+: versions\[0\]\.assumed\[0\]\.field: ") as info:
             load_policy(_mutated(assume), source="p.yaml")
         assert why in str(info.value), (field, str(info.value))
+
+
+def test_a_transfer_outside_the_eea_needs_a_ground_that_holds() -> None:
+    assert _of(lint_policy(bundled_policy()), "policy.transfer-without-safeguard") == []
+
+    def recipients(v: dict[str, Any]) -> None:
+        v["recipients"] = [
+            {"id": "host", "name": "Nordic hosting", "role": "processor", "country": "SE"},
+            {"id": "none", "name": "US analytics", "role": "processor", "country": "US"},
+            {"id": "dpf", "name": "Google LLC", "role": "independent-controller", "country": "US",
+             "transfer": {"safeguard": "eu-us-dpf"}},
+            {"id": "uk", "name": "UK support", "role": "processor", "country": "GB",
+             "transfer": {"safeguard": "adequacy"}},
+            {"id": "india", "name": "Support desk", "role": "processor", "country": "IN",
+             "transfer": {"safeguard": "adequacy"}},
+            {"id": "dpf-ca", "name": "Canadian CRM", "role": "processor", "country": "CA",
+             "transfer": {"safeguard": "eu-us-dpf"}},
+            {"id": "scc", "name": "Support desk", "role": "processor", "country": "IN",
+             "transfer": {"safeguard": "standard-contractual-clauses"}},
+        ]
+
+    findings = _lint_changed(recipients)
+    hits = _of(findings, "policy.transfer-without-safeguard")
+    assert [(f.message.code, f.evidence["recipient"]) for f in hits] == [
+        ("policy.transfer-without-safeguard", "none"),
+        ("policy.transfer-without-safeguard.no-adequacy", "india"),
+        ("policy.transfer-without-safeguard.dpf-outside-us", "dpf-ca"),
+    ]
+    assert all(f.severity is Severity.ERROR and f.location and f.location.line for f in hits)
+    # recipients the policy names are recipients and transfers the statement must disclose
+    omission = {f.evidence["item"]: f.evidence["because"] for f in _of(findings, "policy.notice-omission")}
+    assert {"none", "dpf", "uk", "india", "dpf-ca", "scc"} <= set(omission["transfers"])
+    assert "host" not in omission["transfers"] and "host" in omission["recipients"]
+
+
+def test_a_recipient_or_safeguard_of_kind_other_must_say_what_it_is() -> None:
+    def other(v: dict[str, Any]) -> None:
+        v["recipients"] = [{"id": "x", "name": "X", "role": "other", "country": "NO"}]
+
+    with pytest.raises(PolicyError, match=r"recipients\[0\]\.note: expected who the recipient is"):
+        load_policy(_mutated(other), source="p.yaml")

@@ -86,8 +86,11 @@ def test_lint_cites_its_clauses_and_reports_what_its_statement_omits(policy: Pol
     assert {s.clause for f in below for s in f.statement} == {"4.1", "3.2"}
     # what the statement does not say and the file had to choose is reported apart, as notes
     assumed = [f for f in findings if f.rule == "policy.assumed-value"]
-    assert [f.evidence["field"] for f in assumed] == ["rights.identity.clock",
-                                                      "rights.identity.prompt_within"]
+    assert [f.evidence["field"] for f in assumed] == [
+        "rights.identity.clock", "rights.identity.prompt_within",
+        "recipients[google].transfer.safeguard"]
+    # Google in the US under the Data Privacy Framework: a ground that holds
+    assert not [f for f in findings if f.rule == "policy.transfer-without-safeguard"]
     assert all(f.statement == () for f in assumed)
 
 

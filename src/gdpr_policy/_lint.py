@@ -407,6 +407,47 @@ def _assumed_value(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "policy.transfer-without-safeguard",
+    severity=Severity.ERROR,
+    legal=["GDPR Art. 44", "GDPR Art. 45", "GDPR Art. 46"],
+    promises=["no-disclosure"],
+)
+def _transfer_without_safeguard(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A recipient outside the EEA with no ground for the transfer, or a ground that does not hold.
+
+    Chapter V allows a transfer on an adequacy decision (Art. 45: only for the
+    countries the Commission has found adequate, and for the United States only
+    under the EU-US Data Privacy Framework), on appropriate safeguards (Art. 46-47)
+    or on a derogation (Art. 49). ``recipients[].transfer`` says which.
+    """
+    from ._policy import ADEQUATE_COUNTRIES
+
+    for i, r in enumerate(subject.version.recipients):
+        if not r.outside_eea:
+            continue
+        t = r.transfer
+        code: str | None = None
+        if t is None:
+            code = "policy.transfer-without-safeguard"
+        elif t.safeguard == "adequacy" and r.country not in ADEQUATE_COUNTRIES:
+            code = "policy.transfer-without-safeguard.no-adequacy"
+        elif t.safeguard == "eu-us-dpf" and r.country != "US":
+            code = "policy.transfer-without-safeguard.dpf-outside-us"
+        if code is None:
+            continue
+        yield _transfer_without_safeguard.finding(
+            ctx,
+            subject.subject(f"recipients/{r.id}"),
+            location=subject.loc("recipients", i, *(("transfer",) if t is not None else ())),
+            evidence={"recipient": r.id, "country": r.country,
+                      "safeguard": t.safeguard if t is not None else None},
+            message_code=code,
+            recipient=r.id,
+            country=r.country,
+        )
+
+
+@rule(
     "policy.cookie-outlives-consent",
     severity=Severity.WARNING,
     legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 5(1)(e)", "GDPR Art. 7(1)"],
@@ -672,9 +713,12 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
     own = _vendor_key(v.controller.legal_name)
     outside = [s.id for s in v.systems if _vendor_key(s.vendor) != own]
     outside += [t.id for t in v.trackers if _vendor_key(t.provider) != own and t.system is None]
+    outside += [r.id for r in v.recipients]
     joint = [t.id for t in v.trackers if t.provider_role == "joint-controller"]
+    joint += [r.id for r in v.recipients if r.role == "joint-controller"]
     consent = [p.id for p in v.purposes if p.basis.value == "consent"]
     transfers = [s.id for s in v.systems if s.outside_eea]
+    transfers += [r.id for r in v.recipients if r.outside_eea]
     why: dict[str, MessageValue] = {
         "controller-identity": [],
         "purposes": sorted(p.id for p in v.purposes),
@@ -684,13 +728,13 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
         "right-to-complain": sorted({_AUTHORITIES[j.code] for j in v.jurisdictions}),
     }
     if outside:
-        why["recipients"] = sorted(outside)
+        why["recipients"] = sorted(set(outside))
     if transfers:
-        why["transfers"] = sorted(transfers)
+        why["transfers"] = sorted(set(transfers))
     if consent:
         why["right-to-withdraw"] = sorted(consent)
     if joint:
-        why["joint-controller-arrangement"] = sorted(joint)
+        why["joint-controller-arrangement"] = sorted(set(joint))
     return why
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "Controller",
     "CookieSpec",
     "DataCategory",
+    "DataRecipient",
     "Disclosure",
     "ExtensionReason",
     "IdentityVerification",
@@ -70,6 +71,7 @@ __all__ = [
     "SubjectCategory",
     "System",
     "Tracker",
+    "Transfer",
     "bundled_policy",
     "bundled_policy_text",
     "load_policy",
@@ -261,6 +263,76 @@ class System(_Model):
     data_categories: tuple[str, ...] = ()
     outside_eea: bool = False
     statement: tuple[StatementRef, ...] = ()
+
+
+#: The EEA: the EU member states, Iceland, Liechtenstein and Norway (ISO 3166-1 alpha-2).
+EEA_COUNTRIES: frozenset[str] = frozenset({
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+})
+#: Third countries with an adequacy decision under GDPR Art. 45(3) in force (the Commission's
+#: list): Andorra, Argentina, Canada (commercial organisations), the Faroe Islands,
+#: Guernsey, Israel, the Isle of Man, Japan, Jersey, New Zealand, the Republic of Korea,
+#: Switzerland, the United Kingdom and Uruguay. The United States only for organisations
+#: certified under the EU-US Data Privacy Framework (safeguard ``eu-us-dpf``).
+ADEQUATE_COUNTRIES: frozenset[str] = frozenset({
+    "AD", "AR", "CA", "FO", "GG", "IL", "IM", "JP", "JE", "NZ", "KR", "CH", "GB", "UY",
+})
+
+RecipientRole = Literal[
+    "processor", "joint-controller", "independent-controller", "public-authority", "other"
+]
+Safeguard = Literal[
+    "adequacy", "eu-us-dpf", "standard-contractual-clauses", "binding-corporate-rules",
+    "derogation", "other",
+]
+
+
+class Transfer(_Model):
+    """How data reaches a recipient outside the EEA lawfully (GDPR Chapter V).
+
+    ``adequacy`` (Art. 45), ``eu-us-dpf`` (the adequacy decision for certified US
+    organisations), ``standard-contractual-clauses`` or ``binding-corporate-rules``
+    (Art. 46-47), a ``derogation`` of Art. 49, or ``other`` with a ``note``.
+    """
+
+    safeguard: Safeguard
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _other_says_what(self) -> Transfer:
+        if self.safeguard == "other" and not self.note:
+            raise ValueError("note: expected what the safeguard is when safeguard is 'other'")
+        return self
+
+
+class DataRecipient(_Model):
+    """Someone the data is disclosed to: a processor, another controller, an authority.
+
+    ``country`` is where the recipient receives the data (ISO 3166-1 alpha-2); outside
+    the EEA, ``transfer`` says on what ground (``gdpr-policy lint`` checks it). A
+    role that fits no category is ``other`` with a ``note``, so nothing the
+    statement says is dropped.
+    """
+
+    id: Id
+    name: str
+    role: RecipientRole
+    note: str | None = None
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    transfer: Transfer | None = None
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _other_says_what(self) -> DataRecipient:
+        if self.role == "other" and not self.note:
+            raise ValueError("note: expected who the recipient is when role is 'other'")
+        return self
+
+    @property
+    def outside_eea(self) -> bool:
+        """Whether the data leaves the EEA to reach this recipient."""
+        return self.country not in EEA_COUNTRIES
 
 
 PurposeKind = Literal[
@@ -622,6 +694,7 @@ class PolicyVersion(_Model):
     subject_categories: tuple[SubjectCategory, ...] = ()
     data_categories: tuple[DataCategory, ...] = ()
     systems: tuple[System, ...] = ()
+    recipients: tuple[DataRecipient, ...] = ()
     purposes: tuple[Purpose, ...]
     trackers: tuple[Tracker, ...] = ()
     retention: tuple[RetentionRule, ...] = ()
@@ -756,6 +829,7 @@ class PolicyVersion(_Model):
         _unique(problems, "purposes", [p.id for p in self.purposes])
         _unique(problems, "trackers", [t.id for t in self.trackers])
         _unique(problems, "systems", [s.id for s in self.systems])
+        _unique(problems, "recipients", [r.id for r in self.recipients])
         _unique(problems, "data_categories", [d.id for d in self.data_categories])
         _unique(problems, "retention", [r.id for r in self.retention])
         _unique(problems, "jurisdictions", [j.code for j in self.jurisdictions])
