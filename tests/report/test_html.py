@@ -23,6 +23,7 @@ from gdpr_policy.report import (
     render_html,
 )
 from gdpr_policy.report._charts import request_outcomes
+from gdpr_policy.report._common import contact_of, message_text, visible
 from strategies.report import HOSTILE, SAMPLE_REGISTRY, hostile_report, reports, sample_report
 
 
@@ -226,7 +227,13 @@ def test_missing_pygal_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 @given(reports())
 def test_any_report_has_one_row_per_finding_and_parses(report: Report) -> None:
     page = _parse(render_html(report))
-    assert len(page.rows) == len(report.findings)
+    rows = page.rows
+    assert len(rows) == len(report.findings)
+    # each row decodes to its finding: rule, severity, contact and message, made visible
+    assert [(r["rule"], r["severity"], r["contact"], r["message"]) for r in rows] == [
+        (visible(f.rule), f.severity.value, visible(contact_of(f)),
+         visible(message_text(f, "en", report.timezone))) for f in report.findings]
+    assert all(c not in d for d in page.raw["data"] for c in "<>&")
 
 
 def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> None:
