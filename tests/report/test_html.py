@@ -281,3 +281,25 @@ def test_the_header_says_which_policy_was_used_and_why(lang: str) -> None:
     assert i18n.translate("report.policy-bundled", lang) not in page
     unknown = render_html(sample_report(), lang)  # a library caller: origin not known
     assert html_escape(i18n.translate("report.policy-bundled", lang)) not in unknown
+
+
+def test_the_writer_forgets_repeated_strings_past_its_limit_and_the_rows_stay_right(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # what the writer keeps is bounded: past the limit it forgets the strings it numbered
+    # and writes them again when met again; the page decodes to the same findings
+    from gdpr_policy.report import _html
+
+    late = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=PolicyRef(id="p", version="1"), command="audit",
+        findings=tuple(late.finding(f"c{i}", location=Location(file="c.jsonl", line=i),
+                                    due=dt.date(2024, 2, 29), days_late=i,
+                                    evidence={"email": f"p{i}@example.no", f"field_{i % 7}": i})
+                       for i in range(1, 40)))
+    expected = _parse(render_html(report)).rows
+    monkeypatch.setattr(_html._Rows, "LIMIT", 3)
+    page = _parse(render_html(report))
+    assert page.rows == expected
+    assert [r["evidence"] for r in page.rows][:2] == [{"field_1": "1"}, {"field_2": "2"}]
+    strings = [s for d in page.raw["data"][1:] for s in json.loads(d)["s"]]
+    assert strings.count("sample.late-answer") > 1  # written again after being forgotten

@@ -200,11 +200,11 @@ for(;drawn<end;drawn++){f.appendChild(row(rows[matches[drawn]]));}
 list.appendChild(f);moreBox.hidden=drawn>=matches.length;}
 function apply(){
 var r=rule.value,s=sev.value,t=q.value.trim().toLowerCase(),c=contact();
-var ri=r?S.indexOf(r):-1,si=-1;
+var si=-1;
 for(var k=0;k<meta.sev.length;k++){if(meta.sev[k][0]===s){si=k;}}
 matches=[];
 for(var i=0;i<rows.length;i++){var x=rows[i];
-if((!r||x[1]===ri)&&(!s||x[0]===si)&&(!c||x[2]===c)&&(!t||text(i).indexOf(t)>=0)){matches.push(i);}}
+if((!r||S[x[1]]===r)&&(!s||x[0]===si)&&(!c||x[2]===c)&&(!t||text(i).indexOf(t)>=0)){matches.push(i);}}
 list.textContent="";
 drawn=0;more(PAGE);
 shown.textContent=template.replace("{shown}",matches.length).replace("{total}",rows.length);
@@ -292,18 +292,28 @@ class _Rows:
     the findings.
     """
 
+    #: what the caches may hold at most: a report whose every finding had its own
+    #: evidence fields or references would otherwise grow them with the findings
+    LIMIT = 4096
+
     def __init__(self, lang: str, tz: str | None) -> None:
         self.lang, self.tz = lang, tz
         self.numbers: dict[str, int] = {}
+        self.count = 0  # strings written so far: the next one's number
         self.fresh: list[str] = []
-        self.refs: dict[int, int] = {}
+        self.refs: dict[tuple[int, ...], int] = {}
         self.orders: dict[tuple[str, ...], list[tuple[str, int]]] = {}
         self.sev = {s: i for i, s in enumerate(Severity)}
 
     def number(self, text: str) -> int:
         n = self.numbers.get(text)
         if n is None:
-            n = self.numbers[text] = len(self.numbers)
+            if len(self.numbers) >= self.LIMIT:  # forgotten: written again when met again
+                self.numbers.clear()
+                self.refs.clear()
+                self.orders.clear()
+            n = self.numbers[text] = self.count
+            self.count += 1
             self.fresh.append(text)
         return n
 
@@ -314,9 +324,9 @@ class _Rows:
         keys = tuple(evidence)
         order = self.orders.get(keys)
         if order is None:  # the findings of a rule share their keys: order them once
-            order = self.orders[keys] = [
-                (k, self.number(_v(field_label(k, self.lang))))
-                for k in evidence_columns((finding,)) if k not in _SHOWN]
+            order = [(k, self.number(_v(field_label(k, self.lang))))
+                     for k in evidence_columns((finding,)) if k not in _SHOWN]
+            self.orders[keys] = order
         out: list[int | str] = []
         for key, label in order:
             text = evidence_text(evidence[key], self.lang, self.tz)
@@ -335,10 +345,12 @@ class _Rows:
         subject = finding.subject
         if not subject or subject in (contact, email, ev.get("record_id")):
             subject = ""  # said already; else which request, category ...
-        ref = self.refs.get(id(finding.legal))
-        if ref is None:  # a rule's findings share their references
-            ref = self.refs[id(finding.legal)] = self.number(
-                "\n".join(_v(legal_text(r, self.lang)) for r in finding.legal))
+        # a rule's findings share its reference objects (each finding has its own tuple)
+        key = tuple(map(id, finding.legal))
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = self.number("\n".join(_v(legal_text(r, self.lang)) for r in finding.legal))
+            self.refs[key] = ref
         location = finding.location
         return [
             self.sev[finding.severity], self.number(_v(finding.rule)), _v(contact),
