@@ -62,8 +62,12 @@ def test_audit_html_is_written_with_its_charts(tmp_path: Path,
     _, json_text, _ = _run(*AUDIT, "--format", "json")
     import json
 
+    from report.test_html import _parse
+
     findings = json.loads(json_text)["findings"]
-    assert text.count('<div class="f" data-rule=') == len(findings)  # the same findings as the JSON
+    rows = _parse(text).rows  # the same findings as the JSON, in its order
+    assert [(r["rule"], r["location"].split(":")[0]) for r in rows] == [
+        (f["rule"], f["location"]["file"] if f.get("location") else "") for f in findings]
 
 
 @pytest.mark.parametrize("command", [["lint"], ["banner", "examples/banners/klaro/preselected.js",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import sys
 from html import escape as html_escape
@@ -22,6 +23,7 @@ from gdpr_policy.report import (
     render_html,
 )
 from gdpr_policy.report._charts import request_outcomes
+from gdpr_policy.report._common import contact_of, message_text, visible
 from strategies.report import (
     HOSTILE,
     POLICY,
@@ -34,29 +36,32 @@ from strategies.report import (
 
 
 class _Page(HTMLParser):
-    """The page's elements: tags with attributes, ids in order, rows, script and style text."""
+    """The page's elements: tags with attributes, ids in order, script, data and style text.
+
+    ``script`` holds the code the browser runs; ``data`` the text of the
+    ``application/json`` blocks (the findings), which it does not run.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.ids: list[str] = []
-        self.rows: list[dict[str, str | None]] = []
         self.text: list[str] = []
         self._raw: str | None = None
-        self.raw: dict[str, list[str]] = {"script": [], "style": []}
+        self.raw: dict[str, list[str]] = {"script": [], "style": [], "data": []}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         self.tags.append((tag, a))
         if a.get("id"):
             self.ids.append(str(a["id"]))
-        if "data-rule" in a:
-            self.rows.append(a)
-        if tag in self.raw:
+        if tag == "script" and a.get("type") == "application/json":
+            self._raw = "data"
+        elif tag in self.raw:
             self._raw = tag
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._raw:
+        if self._raw and tag in ("script", "style"):
             self._raw = None
 
     def handle_data(self, data: str) -> None:
@@ -64,6 +69,27 @@ class _Page(HTMLParser):
             self.raw[self._raw].append(data)
         else:
             self.text.append(data)
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        """The findings as the page's data holds them, decoded here on their own terms."""
+        blocks = [json.loads(d) for d in self.raw["data"]]
+        meta, blocks = blocks[0], blocks[1:]
+        strings: list[str] = []
+        out = []
+        for block in blocks:
+            strings += block["s"]
+            for r in block["f"]:
+                evidence = r[8]
+                out.append({
+                    "severity": meta["sev"][r[0]][0], "rule": strings[r[1]], "contact": r[2],
+                    "name": r[3], "email": r[4], "record": r[5], "subject": r[6],
+                    "message": r[7],
+                    "evidence": {strings[evidence[i]]: evidence[i + 1]
+                                 for i in range(0, len(evidence), 2)},
+                    "statement": strings[r[9]], "legal": strings[r[10]].split("\n"),
+                    "location": r[11]})
+        return out
 
 
 def _parse(text: str) -> _Page:
@@ -99,21 +125,31 @@ def test_summary_first_then_charts_findings_contacts_and_rejected_rows() -> None
     text = " ".join(page.text)
     assert "7 funn — feil: 0, advarsler: 7, merknader: 0" in text
     assert "Tidspunkter vises i den behandlingsansvarliges tidssone, Europe/Oslo." in text
-    assert "30. nov. 2024 00:00" in text and "2024-11-29T23:00" not in text
-    assert "personvernforordningen art. 12 nr. 3" in text
+    assert "personvernforordningen art. 12 nr. 3" in text  # the summary's references
     assert "contacts.jsonl:9:3: bad" in text  # the rejected row with its located reason
+    # the findings: times in the controller's zone and format, references in Bokmål
+    row = page.rows[0]
+    assert row["evidence"]["Siste e-post"] == "30. nov. 2024 00:00"
+    assert row["message"].endswith("due=30. nov. 2024 00:00)")
+    assert "2024-11-29T23:00" not in " ".join(page.raw["data"])
+    assert row["legal"] == ["personvernforordningen art. 12 nr. 3"]
 
 
 def test_every_finding_is_a_row_with_its_contact_and_no_truncation() -> None:
     report = _audit_like()
     page = _parse(render_html(report))
-    assert len(page.rows) == len(report.findings)
-    assert [r["data-rule"] for r in page.rows] == [f.rule for f in report.findings]
-    assert [r["data-contact"] for r in page.rows] == [f.evidence["email"] for f in report.findings]
-    text = " ".join(page.text)
-    assert "Person 1" in text and "p1@example.no" in text
-    links = [a.get("href") for t, a in page.tags if t == "a"]
-    assert "#contact=p1@example.no" in links
+    rows = page.rows
+    assert len(rows) == len(report.findings)
+    assert [r["rule"] for r in rows] == [f.rule for f in report.findings]
+    assert [r["contact"] for r in rows] == [f.evidence["email"] for f in report.findings]
+    assert [r["name"] for r in rows] == [f.evidence["name"] for f in report.findings]
+    assert [r["location"] for r in rows] == [f"contacts.jsonl:{i}" for i in range(1, 8)]
+    assert {r["severity"] for r in rows} == {"warning"}
+    assert rows[0]["statement"] == "S13" and rows[0]["subject"] == "c1"
+    # evidence the contact column shows (name, e-mail) is not repeated as evidence
+    assert list(rows[0]["evidence"]) == ["Last e-mail"]
+    # the contacts list is a frame the script fills from the data: no table kept here
+    assert 'id="contacts-body"></tbody>' in render_html(report)
 
 
 def test_the_page_needs_nothing_from_outside() -> None:
@@ -166,11 +202,17 @@ def test_request_chart_shows_early_on_time_late_overdue_and_open() -> None:
 def test_hostile_strings_are_text_not_markup() -> None:
     text = render_html(hostile_report())
     page = _parse(text)
-    assert all("evil" not in s for s in page.raw["script"])
+    assert all("evil" not in s for s in page.raw["script"])  # the code the browser runs
+    # the data blocks cannot be ended by a value: no "<" (nor ">", "&") in them at all
+    assert page.raw["data"] and all(c not in d for d in page.raw["data"] for c in "<>&")
+    assert text.count("<script") == len(page.raw["data"]) + 1
     assert "<script>&amp;</script>" not in text
-    assert "&lt;script&gt;" in text
     assert "\x1b" not in text and "\u202e" not in text
     assert HOSTILE not in text
+    # the hostile values are there, as text with their control characters made visible
+    values = " ".join(str(v) for r in page.rows for v in r.values())
+    assert "<script>&amp;</script>" in values and "\\x1b[31m" in values
+    assert "\\u202eevil" in values
 
 
 def test_a_report_that_read_nothing_says_so() -> None:
@@ -193,7 +235,13 @@ def test_missing_pygal_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 @given(reports())
 def test_any_report_has_one_row_per_finding_and_parses(report: Report) -> None:
     page = _parse(render_html(report))
-    assert len(page.rows) == len(report.findings)
+    rows = page.rows
+    assert len(rows) == len(report.findings)
+    # each row decodes to its finding: rule, severity, contact and message, made visible
+    assert [(r["rule"], r["severity"], r["contact"], r["message"]) for r in rows] == [
+        (visible(f.rule), f.severity.value, visible(contact_of(f)),
+         visible(message_text(f, "en", report.timezone))) for f in report.findings]
+    assert all(c not in d for d in page.raw["data"] for c in "<>&")
 
 
 def test_sends_after_opt_out_are_charted_by_month_in_the_controllers_zone() -> None:
@@ -241,3 +289,25 @@ def test_the_header_says_which_policy_was_used_and_why(lang: str) -> None:
     assert i18n.translate("report.policy-bundled", lang) not in page
     unknown = render_html(sample_report(), lang)  # a library caller: origin not known
     assert html_escape(i18n.translate("report.policy-bundled", lang)) not in unknown
+
+
+def test_the_writer_forgets_repeated_strings_past_its_limit_and_the_rows_stay_right(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # what the writer keeps is bounded: past the limit it forgets the strings it numbered
+    # and writes them again when met again; the page decodes to the same findings
+    from gdpr_policy.report import _html
+
+    late = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=PolicyRef(id="p", version="1"), command="audit",
+        findings=tuple(late.finding(POLICY, f"c{i}", location=Location(file="c.jsonl", line=i),
+                                    due=dt.date(2024, 2, 29), days_late=i,
+                                    evidence={"email": f"p{i}@example.no", f"field_{i % 7}": i})
+                       for i in range(1, 40)))
+    expected = _parse(render_html(report)).rows
+    monkeypatch.setattr(_html._Rows, "LIMIT", 3)
+    page = _parse(render_html(report))
+    assert page.rows == expected
+    assert [r["evidence"] for r in page.rows][:2] == [{"field_1": "1"}, {"field_2": "2"}]
+    strings = [s for d in page.raw["data"][1:] for s in json.loads(d)["s"]]
+    assert strings.count("sample.late-answer") > 1  # written again after being forgotten

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from gdpr_policy._messages import Location
 from gdpr_policy.cli import main
+from gdpr_policy.report import Report, render_html
 from report.chromium import Browser, Page, executable
+from strategies.report import POLICY, POLICY_REF, SAMPLE_REGISTRY, hostile_report
 
 pytestmark = pytest.mark.browser
 
@@ -145,3 +148,124 @@ def test_a_banner_report_of_a_missing_file_says_nothing_was_read(
         "Ingenting lästes: ")
     assert _visible_rows(page) == 0
     assert page.problems() == []
+
+
+def _large(n: int = 1000) -> Report:
+    # n findings of 2 rules on n // 2 contacts; kari@example.no has one near the top and one
+    # near the end, so her view needs rows the page did not lay out first
+    import datetime as dt
+
+    late, ticked = SAMPLE_REGISTRY["sample.late-answer"], SAMPLE_REGISTRY["sample.pre-ticked"]
+    due = dt.datetime(2024, 11, 29, 23, 0, tzinfo=dt.UTC)
+    findings = []
+    for i in range(n):
+        email = "Kari@example.no" if i in (3, n - 2) else f"p{i // 2:04d}@example.no"
+        where = Location(file="contacts.jsonl", line=i + 1)
+        if i % 4 == 3:
+            findings.append(ticked.finding(POLICY, f"c{i}", location=where, category="marketing",
+                                           evidence={"email": email, "name": f"Person {i}"}))
+        else:
+            findings.append(late.finding(POLICY, f"c{i}", location=where, due=due, days_late=i,
+                                         evidence={"email": email, "name": f"Person {i}"}))
+    return Report(policy=POLICY_REF, command="audit",
+                  timezone="Europe/Oslo", findings=tuple(findings))
+
+
+def _laid_out(page: Page) -> int:
+    return int(page.eval("document.querySelectorAll('#findings .f').length"))
+
+
+def _until(page: Page, expression: str, timeout: float = 10.0) -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.eval(expression)
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def test_a_large_report_lays_out_rows_as_the_reader_goes_and_all_of_them_for_print(
+        browser: Browser, tmp_path: Path) -> None:
+    report = _large()
+    path = tmp_path / "large.html"
+    path.write_text(render_html(report, "en"), "utf-8")
+    page = Page(browser, width=1280, height=900)
+    page.open(path)
+    total = len(report.findings)
+    # the page lays out the first 200 rows, and says it holds them all
+    assert _laid_out(page) == 200
+    assert page.eval("document.getElementById('f-shown').textContent") == (
+        f"Showing {total} of {total}")
+    first = page.eval("document.querySelector('#findings .f').textContent")
+    assert "Person 0" in first and "p0000@example.no" in first and "30 Nov 2024" in first
+    # coming to the end of the list lays out 200 more; so does the button
+    page.eval("document.getElementById('f-more').scrollIntoView()")
+    assert _until(page, "document.querySelectorAll('#findings .f').length >= 400")
+    page.eval("scrollTo(0, 0)")
+    laid = _laid_out(page)
+    page.eval("document.getElementById('f-more-button').click()")
+    assert _laid_out(page) == laid + 200
+    # the filters select from all the findings, not from the rows laid out
+    page.eval("(() => { const s = document.getElementById('f-rule'); s.value = "
+              "'sample.pre-ticked'; s.dispatchEvent(new Event('change')); })()")
+    ticked = sum(f.rule == "sample.pre-ticked" for f in report.findings)
+    assert page.eval("document.getElementById('f-shown').textContent") == (
+        f"Showing {ticked} of {total}")
+    assert _laid_out(page) == 200
+    assert page.eval("Array.from(document.querySelectorAll('#findings .f'))"
+                     ".every(r => r.dataset.rule === 'sample.pre-ticked')")
+    page.eval("(() => { const s = document.getElementById('f-rule'); s.value = '';"
+              "s.dispatchEvent(new Event('change')); })()")
+    # a search finds the last finding, which no row laid out holds
+    last = report.findings[-1].subject
+    page.eval(f"(() => {{ const q = document.getElementById('f-text'); q.value = '{last}';"
+              "q.dispatchEvent(new Event('input')); })()")
+    assert _until(page, f"document.getElementById('f-shown').textContent === "
+                        f"'Showing 1 of {total}'")
+    assert last in page.eval("document.querySelector('#findings .f').textContent")
+    page.eval("(() => { const q = document.getElementById('f-text'); q.value = '';"
+              "q.dispatchEvent(new Event('input')); })()")
+    assert _until(page, f"document.getElementById('f-shown').textContent === "
+                        f"'Showing {total} of {total}'")
+    # the view of one contact: both of Kari's findings, the one near the end too
+    page.eval("location.hash = '#contact=kari@example.no'")
+    assert _until(page, "document.querySelectorAll('#findings .f').length === 2")
+    lines = page.eval("Array.from(document.querySelectorAll('#findings .f'))"
+                      ".map(r => r.lastChild.textContent)")
+    assert lines == ["contacts.jsonl:4", f"contacts.jsonl:{total - 1}"]
+    page.eval("document.getElementById('contact-all').click()")
+    assert _laid_out(page) == 200
+    # the contacts list: over 200 contacts start folded and are laid out when opened
+    contacts = len({f.evidence["email"].lower() for f in report.findings})
+    assert page.eval("document.getElementById('contacts-summary').textContent") == (
+        f"{contacts} contacts, most findings first")
+    assert page.eval("document.getElementById('contacts-list').open") is False
+    page.eval("document.getElementById('contacts-summary').click()")
+    assert _until(page, "document.querySelectorAll('#contacts-body tr').length === 200")
+    top = page.eval("document.querySelector('#contacts-body tr').textContent")
+    assert top.startswith("kari@example.no")  # two findings: the most of any contact here
+    # printing (the browser's print to PDF) lays out every finding first
+    pdf = page.send("Page.printToPDF")["data"]
+    assert pdf
+    assert _laid_out(page) == total
+    assert page.eval("document.querySelectorAll('#contacts-body tr').length") == contacts
+    page.send("Emulation.setEmulatedMedia", media="print")
+    assert page.eval("getComputedStyle(document.getElementById('f-more')).display") == "none"
+    page.send("Emulation.setEmulatedMedia", media="")
+    assert page.problems() == []
+
+
+def test_hostile_values_are_shown_as_text_in_the_browser(browser: Browser,
+                                                         tmp_path: Path) -> None:
+    report = hostile_report()
+    path = tmp_path / "hostile.html"
+    path.write_text(render_html(report), "utf-8")
+    page = Page(browser)
+    page.open(path)
+    assert page.problems() == []
+    # no element came from a value: the page's own script and its meta data, no other
+    assert page.eval("Array.from(document.scripts).map(s => s.type || s.id)") == [
+        "application/json", ""]
+    row = page.eval("document.getElementById('f-rows').textContent")
+    assert "<script>&amp;</script>" in row and "\\u202eevil" in row
+    assert page.eval("document.querySelectorAll('#findings .f script').length") == 0

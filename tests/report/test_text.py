@@ -227,3 +227,51 @@ def test_a_report_that_read_nothing_lists_no_rule_with_zero_findings() -> None:
     both = Report(policy=PolicyRef(id="p", version="1"), command="banner",
                   inputs=(_unreadable(), read), rules=("sample.pre-ticked",))
     assert re.search(r"^  sample\.pre-ticked +0\b", render_text(both), re.M)
+
+
+_TIMING = {"early": 1, "late": 2, "on-time": 0, "open": 3, "overdue": 1, "withdrawn": 1}
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["Requests against their deadlines",
+            "  1 request was answered early (7 days or more before the deadline)",
+            "  0 requests were answered on time (in the last 7 days up to the deadline)",
+            "  2 requests were answered late (after the deadline)",
+            "  1 request is unanswered past its deadline",
+            "  3 requests are open, not yet due",
+            "  1 request was withdrawn"]),
+    ("nb", ["Anmodninger målt mot fristene",
+            "  1 anmodning ble besvart tidlig (7 dager eller mer før fristen)",
+            "  0 anmodninger ble besvart i tide (de siste 7 dagene før fristen)",
+            "  2 anmodninger ble besvart for sent (etter fristen)",
+            "  1 anmodning er ikke besvart, og fristen er ute",
+            "  3 anmodninger er åpne, fristen er ikke ute",
+            "  1 anmodning ble trukket tilbake"]),
+    ("sv", ["Begäranden i förhållande till tidsfristen",
+            "  1 begäran besvarades tidigt (7 dagar eller mer före tidsfristen)",
+            "  0 begäranden besvarades i tid (de sista 7 dagarna före tidsfristen)",
+            "  2 begäranden besvarades för sent (efter tidsfristen)",
+            "  1 begäran är obesvarad och tidsfristen har gått ut",
+            "  3 begäranden är öppna, tidsfristen har inte gått ut",
+            "  1 begäran återkallades"]),
+])
+def test_the_summary_says_how_requests_stand_against_their_deadlines(
+        lang: str, expected: list[str]) -> None:
+    # the numbers the HTML report charts, in the summary, before the findings, with the
+    # language's plural forms (1 request, 0 and 2 requests)
+    report = sample_report().model_copy(update={"request_timing": _TIMING})
+    lines = render_text(report, lang).splitlines()
+    start = lines.index(expected[0])
+    assert lines[start:start + len(expected)] == expected
+    first_finding = min(i for i, line in enumerate(lines) if line in report.files)
+    assert lines.index(i18n.translate("report.inputs", lang)) < start < first_finding
+    # none withdrawn: no line for them; the five others are said, zeros too
+    quiet = report.model_copy(update={"request_timing": {"early": 2}})
+    text = render_text(quiet, lang)
+    assert expected[-1][4:] not in text
+    assert len([line for line in text.splitlines() if line.startswith("  0 ")]) == 4
+
+
+def test_a_report_that_judged_no_request_log_says_nothing_of_requests() -> None:
+    text = render_text(sample_report())  # request_timing is None: not a line of zeros
+    assert "Requests against their deadlines" not in text and "request was" not in text

@@ -238,6 +238,8 @@ def evidence_text(value: Any, lang: str, tz: str | None) -> str:
     if isinstance(value, (bool, dt.date)):
         return i18n.format_value(value, lang, tz=tz)
     if isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value):  # most lists: ids, names, addresses
+            return "; ".join(value)
         return "; ".join(evidence_text(v, lang, tz) for v in value)
     if isinstance(value, Mapping):
         return "; ".join(f"{k}={evidence_text(v, lang, tz)}" for k, v in sorted(value.items()))

@@ -20,21 +20,33 @@ Policy forbids every other source. It is written in the report's language:
 5. the contacts, most findings first; 6. the rejected records with their
    located reasons.
 
+The findings are written into the page as compact data (JSON blocks of 500
+findings each, strings that repeat — rule ids, legal references, clauses,
+field labels — written once and referred to by number), and the page's script
+lays out only the rows a reader looks at: the first 200 that the filters
+match, 200 more as the reader scrolls on, every matching row before printing.
+So a page of 100,000 contacts opens in seconds and its filters answer at once,
+and the writer keeps nothing of the whole document: it writes each block as
+it is made, in the memory the report already takes (no per-contact table: the
+script counts the contacts list from the data).
+
 A print stylesheet hides the controls and keeps rows whole, so the browser's
 print to PDF gives a document to attach to an audit. Everything from inputs
-is escaped (and control and bidi characters made visible); the same report
-gives byte-identical HTML. Rendering is pure; drawing the charts is not (pygal
-reads its stylesheet and the date on each call), so it is a separate step, which
-the CLI takes.
+is escaped (and control and bidi characters made visible): in the markup as
+HTML, in the data as JSON that cannot end its block (``<``, ``>`` and ``&``
+are written as ``\\u`` escapes), and the script puts it into the page as text,
+never as markup. The same report gives byte-identical HTML. Rendering is pure;
+drawing the charts is not (pygal reads its stylesheet and the date on each
+call), so it is a separate step, which the CLI takes.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
 from typing import Any
 
 from .._rules import Finding, Severity
@@ -55,8 +67,6 @@ from ._common import (
 from ._model import Report, Summary
 
 __all__ = ["iter_html", "render_html"]
-
-
 
 # what _e must change: HTML specials, and the control and bidi characters visible() shows
 _SPECIAL = re.compile(
@@ -102,7 +112,7 @@ overflow-wrap:break-word}
 .f>div:nth-child(2),.f>div:nth-child(3),.f>div:nth-child(6){overflow-wrap:anywhere}
 .fh{background:#f6f6f8;font-weight:600}
 .f{content-visibility:auto;contain-intrinsic-size:auto 120px}
-.f[hidden]{display:none}
+.more{margin:.8rem 0}.more button{font:inherit;padding:.3rem .8rem}
 details>summary{cursor:pointer;font-weight:600;margin:.4rem 0}
 th{background:#f6f6f8;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -122,7 +132,7 @@ background:#f6f6f8;border-radius:.4rem;position:sticky;top:0}
 #contact-view{padding:.5rem .8rem;background:#eef3fb;border-radius:.4rem;margin:.4rem 0}
 @media print{
  body{max-width:none;padding:0;font-size:10.5pt}
- .controls,#contact-view button,noscript{display:none}
+ .controls,#contact-view button,noscript,.more{display:none}
  .controls{position:static}
  tr,.f,figure{break-inside:avoid}
  .f{content-visibility:visible}
@@ -133,28 +143,71 @@ background:#f6f6f8;border-radius:.4rem;position:sticky;top:0}
 }
 """
 
-# Filters, and the view of one contact (#contact=<e-mail>): rows are shown or hidden,
-# never rebuilt, so every finding stays in the page and in its order.
+# The findings are data (script.fd blocks: {"s": strings new in the block, "f": rows}); a row
+# is [severity, rule, contact, name, e-mail, record id, subject, message, evidence, clauses,
+# legal references, location], rule / clauses / references and the evidence labels being
+# numbers into the strings. The filters select rows from the data; only the first PAGE that
+# match are laid out, PAGE more when the reader comes to the end of the list (or clicks),
+# and all of them before printing. Text is put in with textContent: never parsed as markup.
 _SCRIPT = """
 (function(){
 "use strict";
-var rows=Array.prototype.slice.call(document.querySelectorAll("#findings .f"));
-var texts=null;
-var rule=document.getElementById("f-rule"),sev=document.getElementById("f-sev"),
+var PAGE=200;
+var meta=JSON.parse(document.getElementById("f-meta").textContent);
+var S=[],rows=[];
+Array.prototype.slice.call(document.querySelectorAll("script.fd")).forEach(function(b){
+var d=JSON.parse(b.textContent);Array.prototype.push.apply(S,d.s);
+Array.prototype.push.apply(rows,d.f);b.parentNode.removeChild(b);});
+var list=document.getElementById("f-rows"),moreBox=document.getElementById("f-more"),
+rule=document.getElementById("f-rule"),sev=document.getElementById("f-sev"),
 q=document.getElementById("f-text"),shown=document.getElementById("f-shown"),
 view=document.getElementById("contact-view"),who=document.getElementById("contact-who"),
 all=document.getElementById("contact-all");
 var template=shown.getAttribute("data-template");
-function contact(){var h=location.hash;return h.indexOf("#contact=")===0?
-decodeURIComponent(h.slice(9)):"";}
+function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
+if(text!==undefined){e.textContent=text;}return e;}
+function add(parent){for(var i=1;i<arguments.length;i++){var c=arguments[i];
+parent.appendChild(typeof c==="string"?document.createTextNode(c):c);}return parent;}
+function link(c){return "#contact="+encodeURIComponent(c).replace(/%40/g,"@");}
+function contact(){var h=location.hash;if(h.indexOf("#contact=")!==0){return "";}
+try{return decodeURIComponent(h.slice(9));}catch(e){return h.slice(9);}}
+function lines(parent,text){text.split("\\n").forEach(function(t,i){
+if(i){parent.appendChild(el("br"));}add(parent,t);});return parent;}
+function row(r){
+var s=meta.sev[r[0]],d=el("div","f");
+d.setAttribute("data-rule",S[r[1]]);d.setAttribute("data-sev",s[0]);
+d.setAttribute("data-contact",r[2]);
+add(d,add(el("div"),el("span","sev sev-"+s[0],s[1])),add(el("div"),el("code","",S[r[1]])));
+var w=el("div");if(r[3]){add(w,el("b","",r[3]),el("br"));}
+var a=el("a","",r[4]||r[2]);a.href=link(r[2]);w.appendChild(a);
+if(r[5]){add(w,el("br"),el("small","",r[5]));}
+if(r[6]){add(w,el("br"),el("small","",r[6]));}
+d.appendChild(w);
+var m=add(el("div"),r[7]),ev=r[8];
+if(ev.length){var p=el("p","ev");for(var i=0;i<ev.length;i+=2){if(i){add(p," \\u00b7 ");}
+p.appendChild(add(el("span"),el("b","",S[ev[i]]),": "+ev[i+1]));}m.appendChild(p);}
+d.appendChild(m);
+add(d,add(el("div"),S[r[9]],el("br"),lines(el("small"),S[r[10]])),
+add(el("div","muted"),el("small","",r[11])));
+return d;}
+var texts=new Array(rows.length),known=0;
+function text(i){var t=texts[i];if(t===undefined){var r=rows[i],ev=r[8],parts=[meta.sev[r[0]][1],
+S[r[1]],r[3],r[4]||r[2],r[5],r[6],r[7]];for(var k=0;k<ev.length;k+=2){parts.push(S[ev[k]],ev[k+1]);}
+parts.push(S[r[9]],S[r[10]],r[11]);t=texts[i]=parts.join(" ").toLowerCase();}return t;}
+var matches=[],drawn=0;
+function more(n){var end=Math.min(drawn+n,matches.length),f=document.createDocumentFragment();
+for(;drawn<end;drawn++){f.appendChild(row(rows[matches[drawn]]));}
+list.appendChild(f);moreBox.hidden=drawn>=matches.length;}
 function apply(){
-var r=rule.value,s=sev.value,t=q.value.trim().toLowerCase(),c=contact(),n=0;
-if(t&&texts===null){texts=rows.map(function(x){return x.textContent.toLowerCase();});}
+var r=rule.value,s=sev.value,t=q.value.trim().toLowerCase(),c=contact();
+var si=-1;
+for(var k=0;k<meta.sev.length;k++){if(meta.sev[k][0]===s){si=k;}}
+matches=[];
 for(var i=0;i<rows.length;i++){var x=rows[i];
-var ok=(!r||x.getAttribute("data-rule")===r)&&(!s||x.getAttribute("data-sev")===s)&&
-(!c||x.getAttribute("data-contact")===c)&&(!t||texts[i].indexOf(t)>=0);
-x.hidden=!ok;if(ok){n++;}}
-shown.textContent=template.replace("{shown}",n).replace("{total}",rows.length);
+if((!r||S[x[1]]===r)&&(!s||x[0]===si)&&(!c||x[2]===c)&&(!t||text(i).indexOf(t)>=0)){matches.push(i);}}
+list.textContent="";
+drawn=0;more(PAGE);
+shown.textContent=template.replace("{shown}",matches.length).replace("{total}",rows.length);
 if(c){view.hidden=false;who.textContent=c;}else{view.hidden=true;}
 }
 var timer=null;
@@ -164,13 +217,37 @@ window.addEventListener("hashchange",function(){apply();
 if(contact()){document.getElementById("findings").scrollIntoView();}});
 all.addEventListener("click",function(){history.pushState("",document.title,
 location.pathname+location.search);apply();});
+document.getElementById("f-more-button").addEventListener("click",function(){more(PAGE);});
+if(window.IntersectionObserver){new IntersectionObserver(function(es){
+if(es[0].isIntersecting&&!moreBox.hidden){more(PAGE);}},{rootMargin:"600px"}).observe(moreBox);}
 document.getElementById("controls").hidden=false;
+// the contacts: counted from the data, most findings first, laid out as the rows are
+var box=document.getElementById("contacts-list"),people=null,listed=0;
+function contacts(){if(people===null){var m=new Map();rows.forEach(function(r){
+var e=m.get(r[2]);if(!e){e={c:r[2],n:0,name:"",rules:new Set()};m.set(r[2],e);}
+e.n++;if(!e.name&&r[3]){e.name=r[3];}e.rules.add(S[r[1]]);});
+people=Array.from(m.values()).sort(function(a,b){return b.n-a.n||(a.c<b.c?-1:a.c>b.c?1:0);});}
+return people;}
+function moreContacts(n){var body=document.getElementById("contacts-body"),
+p=contacts(),end=Math.min(listed+n,p.length),f=document.createDocumentFragment();
+for(;listed<end;listed++){var e=p[listed],a=el("a","",e.c);a.href=link(e.c);
+f.appendChild(add(el("tr"),add(el("td"),a),el("td","",e.name),el("td","n",String(e.n)),
+add(el("td"),el("small","",Array.from(e.rules).sort().join(", ")))));}
+body.appendChild(f);document.getElementById("contacts-more").hidden=listed>=p.length;}
+if(box){var n=contacts().length;
+document.getElementById("contacts-summary").textContent=
+meta.contacts[n===1?0:1].replace("{count}",n);
+box.open=n<=PAGE;if(box.open){moreContacts(PAGE);}
+box.addEventListener("toggle",function(){if(box.open&&!listed){moreContacts(PAGE);}});
+document.getElementById("contacts-more-button").addEventListener("click",function(){
+moreContacts(PAGE);});}
+// print every matching finding (and every contact when that list is open), not only those laid out
+window.addEventListener("beforeprint",function(){more(matches.length);
+if(box&&box.open){moreContacts(contacts().length);}});
 apply();
-// the search reads each row's text once; gather it in slices so that the page stays usable
-var gathered=[],next=0;
-function gather(){var end=Math.min(next+2000,rows.length);
-for(;next<end;next++){gathered.push(rows[next].textContent.toLowerCase());}
-if(next<rows.length){setTimeout(gather,0);}else if(texts===null){texts=gathered;}}
+// the search reads each row's text once; make it in slices so that the page stays usable
+function gather(){var end=Math.min(known+2000,rows.length);for(;known<end;known++){text(known);}
+if(known<rows.length){setTimeout(gather,0);}}
 setTimeout(gather,0);
 })();
 """
@@ -188,83 +265,104 @@ def _name_of(finding: Finding) -> str:
     return " ".join(p for p in parts if isinstance(p, str) and p)
 
 
-def _location(finding: Finding) -> str:
-    loc = finding.location
-    if loc is None:
-        return ""
-    return _e(str(loc))
+def _data(value: object) -> str:
+    """JSON for a data block: ``<``, ``>`` and ``&`` escaped, so no value ends the block."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _v(text: str) -> str:
+    # control and bidi characters made visible, as _e does in the markup
+    return text if _SPECIAL.search(text) is None else visible(text)
 
 
 # evidence the contact column shows already (name, e-mail, record id)
 _SHOWN = frozenset({"name", "firstname", "lastname", "email", "record_id"})
 
-
-def _evidence_html(finding: Finding, lang: str, tz: str | None, labels: dict[str, str],
-                   orders: dict[tuple[str, ...], list[tuple[str, str]]]) -> str:
-    evidence = finding.evidence
-    keys = tuple(evidence)
-    order = orders.get(keys)
-    if order is None:  # the findings of a rule share their keys: order them once
-        order = orders[keys] = [(k, f"<span><b>{labels[k]}</b>: ")
-                                for k in evidence_columns((finding,)) if k not in _SHOWN]
-    parts = []
-    for key, head in order:
-        text = evidence_text(evidence[key], lang, tz)
-        if text:
-            parts.append(f"{head}{_e(text)}</span>")
-    return '<p class="ev">' + " · ".join(parts) + "</p>" if parts else ""
+#: findings per data block (and per piece :func:`iter_html` yields)
+_BLOCK = 500
 
 
-def _field_labels(report: Report, lang: str) -> dict[str, str]:
-    from ._csv import field_label
+class _Rows:
+    """Turns findings into rows of the page's data, one block at a time.
 
-    return {k: _e(field_label(k, lang)) for k in evidence_columns(report.findings)}
+    Strings that repeat (rule ids, clauses, legal references, evidence labels)
+    are numbered on first sight and written once, in the block that first uses
+    them; what it keeps is bounded by the rules and fields there are, not by
+    the findings.
+    """
 
+    #: what the caches may hold at most: a report whose every finding had its own
+    #: evidence fields or references would otherwise grow them with the findings
+    LIMIT = 4096
 
-def _finding_row(finding: Finding, lang: str, tz: str | None, labels: dict[str, str],
-                 refs: dict[int, str], sev_names: dict[Severity, str],
-                 orders: dict[tuple[str, ...], list[tuple[str, str]]]) -> str:
-    contact = contact_of(finding)
-    name = _name_of(finding)
-    email = finding.evidence.get("email")
-    who = f"<b>{_e(name)}</b><br>" if name else ""
-    record = finding.evidence.get("record_id")
-    if isinstance(email, str) and email:
-        who += f'<a href="#contact={_hash(contact)}">{_e(email)}</a>'
-        if isinstance(record, str) and record:
-            who += f"<br><small>{_e(record)}</small>"
-    else:
-        who += f'<a href="#contact={_hash(contact)}">{_e(contact)}</a>'
-    if finding.subject and finding.subject not in (contact, email, record):
-        who += f'<br><small>{_e(finding.subject)}</small>'  # which request, category ...
-    ref = refs.get(id(finding.legal))
-    if ref is None:  # a rule's findings share their references: escape them once
-        ref = refs[id(finding.legal)] = "<br>".join(
-            html.escape(legal_text(r, lang), quote=True) for r in finding.legal)
-    clauses = ", ".join(str(s) for s in finding.statement)
-    sev = finding.severity.value
-    # a row of divs, not of a table: the browser lays out only the rows on screen
-    # (content-visibility), so a page of 63,000 findings opens and filters quickly
-    return (
-        f'<div class="f" data-rule="{_e(finding.rule)}" data-sev="{sev}" '
-        f'data-contact="{_e(contact)}">'
-        f'<div><span class="sev sev-{sev}">{sev_names[finding.severity]}</span></div>'
-        f"<div><code>{_e(finding.rule)}</code></div>"
-        f"<div>{who}</div>"
-        f"<div>{_e(message_text(finding, lang, tz))}"
-        f"{_evidence_html(finding, lang, tz, labels, orders)}</div>"
-        f"<div>{_e(clauses)}<br><small>{ref}</small></div>"
-        f'<div class="muted"><small>{_location(finding)}</small></div></div>\n'
-    )
+    def __init__(self, lang: str, tz: str | None) -> None:
+        self.lang, self.tz = lang, tz
+        self.numbers: dict[str, int] = {}
+        self.count = 0  # strings written so far: the next one's number
+        self.fresh: list[str] = []
+        self.refs: dict[tuple[int, ...], int] = {}
+        self.orders: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+        self.sev = {s: i for i, s in enumerate(Severity)}
 
+    def number(self, text: str) -> int:
+        n = self.numbers.get(text)
+        if n is None:
+            if len(self.numbers) >= self.LIMIT:  # forgotten: written again when met again
+                self.numbers.clear()
+                self.refs.clear()
+                self.orders.clear()
+            n = self.numbers[text] = self.count
+            self.count += 1
+            self.fresh.append(text)
+        return n
 
-@lru_cache(maxsize=65536)
-def _hash(contact: str) -> str:
-    # the value of #contact= as the script decodes it (decodeURIComponent), escaped for
-    # the attribute; a contact with several findings asks again
-    from urllib.parse import quote
+    def _evidence(self, finding: Finding) -> list[int | str]:
+        from ._csv import field_label
 
-    return html.escape(quote(contact, safe="@.-_~+"), quote=True)
+        evidence = finding.evidence
+        keys = tuple(evidence)
+        order = self.orders.get(keys)
+        if order is None:  # the findings of a rule share their keys: order them once
+            order = [(k, self.number(_v(field_label(k, self.lang))))
+                     for k in evidence_columns((finding,)) if k not in _SHOWN]
+            self.orders[keys] = order
+        out: list[int | str] = []
+        for key, label in order:
+            text = evidence_text(evidence[key], self.lang, self.tz)
+            if text:
+                out += (label, _v(text))
+        return out
+
+    def row(self, finding: Finding) -> list[Any]:
+        ev = finding.evidence
+        contact = contact_of(finding)
+        email = ev.get("email")
+        email = email if isinstance(email, str) and email else ""
+        record = ev.get("record_id")
+        # the record id is shown under the e-mail; without an e-mail it is the contact
+        record = record if email and isinstance(record, str) and record else ""
+        subject = finding.subject
+        if not subject or subject in (contact, email, ev.get("record_id")):
+            subject = ""  # said already; else which request, category ...
+        # a rule's findings share its reference objects (each finding has its own tuple)
+        key = tuple(map(id, finding.legal))
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = self.number("\n".join(_v(legal_text(r, self.lang)) for r in finding.legal))
+            self.refs[key] = ref
+        location = finding.location
+        return [
+            self.sev[finding.severity], self.number(_v(finding.rule)), _v(contact),
+            _v(_name_of(finding)), _v(email), _v(record), _v(subject),
+            _v(message_text(finding, self.lang, self.tz)), self._evidence(finding),
+            self.number(_v(", ".join(str(s) for s in finding.statement))), ref,
+            "" if location is None else _v(str(location)),
+        ]
+
+    def block(self, rows: list[list[Any]]) -> str:
+        fresh, self.fresh = self.fresh, []
+        return f'<script type="application/json" class="fd">{_data({"s": fresh, "f": rows})}</script>\n'
 
 
 def _summary_rules(report: Report, summary: Summary, lang: str) -> str:
@@ -340,56 +438,45 @@ def _not_evaluated(report: Report, lang: str, tz: str | None) -> str:
     return f"<h3>{_t('report.html.not-evaluated', lang)}</h3><ul>{''.join(items)}</ul>"
 
 
-#: lists longer than this (contacts, rejected records) start folded
+#: lists longer than this (rejected records) start folded; the script does the same with
+#: the contacts, and lays out this many findings at a time
 _OPEN_UP_TO = 200
 
 
-def _contacts(report: Report, lang: str) -> str:
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    rules: dict[str, set[str]] = defaultdict(set)
-    for f in report.findings:
-        c = contact_of(f)
-        counts[c] += 1
-        rules[c].add(f.rule)
-        if c not in names and (n := _name_of(f)):
-            names[c] = n
-    if not counts:
-        return ""
-    rows = "".join(
-        f'<tr><td><a href="#contact={_hash(c)}">{_e(c)}</a></td>'
-        f"<td>{_e(names.get(c, ''))}</td><td class=\"n\">{n}</td>"
-        f"<td><small>{_e(', '.join(sorted(rules[c])))}</small></td></tr>"
-        for c, n in sorted(counts.items(), key=lambda cn: (-cn[1], cn[0]))
-    )
-    # a long list is folded: a closed <details> costs the browser no layout
-    fold = " open" if len(counts) <= _OPEN_UP_TO else ""
+def _contacts(lang: str) -> str:
+    # the frame of the contacts list: the script counts the contacts from the data and
+    # fills it (counting them here would keep a table of every contact while writing)
     return (f'<section id="contacts"><h2>{_t("report.html.contacts", lang)}</h2>'
-            f"<details{fold}><summary>{_t('report.html.show-contacts', lang, count=len(counts))}"
-            f"</summary><table><thead><tr><th>{_t('report.column.contact', lang)}</th>"
+            f'<details id="contacts-list">'
+            f'<summary id="contacts-summary"></summary>'
+            f"<table><thead><tr><th>{_t('report.column.contact', lang)}</th>"
             f"<th>{_t('report.field.name', lang)}</th>"
             f'<th class="n">{_t("report.column.count", lang)}</th>'
             f"<th>{_t('report.column.rule', lang)}</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table></details></section>\n")
+            f'<tbody id="contacts-body"></tbody></table>'
+            f'<p class="more" id="contacts-more" hidden><button type="button" '
+            f'id="contacts-more-button">{_t("report.html.more", lang)}</button></p>'
+            f"</details></section>\n")
 
 
-def _rejected(report: Report, lang: str) -> str:
-    if not report.problems:
-        return ""
-    rows = "".join(
-        f"<tr><td>{_e(p.file)}</td><td class=\"n\">{p.line or ''}</td>"
-        f"<td class=\"n\">{p.column or ''}</td><td>{_e(p.pointer or '')}</td>"
-        f"<td>{_e(p.reason)}</td></tr>"
-        for p in report.problems
-    )
+def _rejected(report: Report, lang: str) -> Iterator[str]:
+    problems = report.problems
+    if not problems:
+        return
     head = "".join(f"<th>{_t('report.column.' + c, lang)}</th>"
                    for c in ("file", "line", "column", "pointer", "reason"))
-    n = len(report.problems)
+    n = len(problems)
     fold = " open" if n <= _OPEN_UP_TO else ""
-    return (f'<section id="rejected"><h2>{_t("report.rejected", lang)}</h2>'
-            f"<details{fold}><summary>{_t('report.html.show-rejected', lang, count=n)}</summary>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></details>"
-            "</section>\n")
+    yield (f'<section id="rejected"><h2>{_t("report.rejected", lang)}</h2>'
+           f"<details{fold}><summary>{_t('report.html.show-rejected', lang, count=n)}</summary>"
+           f"<table><thead><tr>{head}</tr></thead><tbody>")
+    for start in range(0, n, _BLOCK):
+        yield "".join(
+            f"<tr><td>{_e(p.file)}</td><td class=\"n\">{p.line or ''}</td>"
+            f"<td class=\"n\">{p.column or ''}</td><td>{_e(p.pointer or '')}</td>"
+            f"<td>{_e(p.reason)}</td></tr>"
+            for p in problems[start:start + _BLOCK])
+    yield "</tbody></table></details></section>\n"
 
 
 def _controls(report: Report, summary: Summary, lang: str) -> str:
@@ -413,13 +500,29 @@ def _controls(report: Report, summary: Summary, lang: str) -> str:
         f'<div id="contact-view" hidden>{_t("report.column.contact", lang)}: '
         f'<b id="contact-who"></b> <button type="button" id="contact-all">'
         f"{_t('report.html.all', lang)}</button></div>"
-        f"<noscript><p>{_t('report.html.no-script', lang)}</p></noscript>"
+        f"<noscript><p>{_t('report.html.needs-script', lang)}</p></noscript>"
     )
+
+
+def _meta(lang: str) -> str:
+    # what the script needs besides the rows: severities with their names, and the
+    # plural forms of the contacts list's title (one, other: n != 1 in en, nb and sv)
+    from .. import i18n
+
+    meta = {
+        "sev": [[s.value, report_text(f"report.severity.{s.value}", lang)] for s in Severity],
+        "contacts": [i18n.translate("report.html.show-contacts", lang, n) for n in (1, 2)],
+    }
+    return f'<script type="application/json" id="f-meta">{_data(meta)}</script>\n'
 
 
 def iter_html(report: Report, lang: str = "en",
               charts: Sequence[tuple[str, str]] = ()) -> Iterator[str]:
-    """:func:`render_html` in pieces (one per ~500 findings), for writing a large report."""
+    """:func:`render_html` in pieces (one per 500 findings), for writing a large report.
+
+    Each piece is made when it is asked for and kept no longer: writing the
+    pieces as they come takes no memory beyond the report's own.
+    """
     check_lang(lang)
     tz = report.timezone
     command = report.command
@@ -460,24 +563,21 @@ def iter_html(report: Report, lang: str = "en",
     head.append(_controls(report, summary, lang))
     cols = "".join(f"<div>{_t('report.column.' + c, lang)}</div>" for c in
                    ("severity", "rule", "contact", "message", "statement", "file"))
-    head.append(f'<div class="findings"><div class="fh">{cols}</div>\n')
+    head.append(f'<div class="findings"><div class="fh">{cols}</div><div id="f-rows"></div></div>'
+                f'<p class="more" id="f-more" hidden><button type="button" id="f-more-button">'
+                f'{_t("report.html.more", lang)}</button></p>\n')
+    head.append(_meta(lang))
     yield "".join(head)
 
-    labels = _field_labels(report, lang)
-    refs: dict[int, str] = {}
-    orders: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-    sev_names = {s: _t(f"report.severity.{s.value}", lang) for s in Severity}
-    batch: list[str] = []
-    for finding in report.findings:
-        batch.append(_finding_row(finding, lang, tz, labels, refs, sev_names, orders))
-        if len(batch) >= 500:
-            yield "".join(batch)
-            batch = []
-    batch.append("</div></section>\n")
-    batch.append(_contacts(report, lang))
-    batch.append(_rejected(report, lang))
-    batch.append(f"<script>{_SCRIPT}</script>\n</body>\n</html>\n")
-    yield "".join(batch)
+    rows = _Rows(lang, tz)
+    findings = report.findings
+    for start in range(0, len(findings), _BLOCK):
+        yield rows.block([rows.row(f) for f in findings[start:start + _BLOCK]])
+    yield "</section>\n"
+    if findings:
+        yield _contacts(lang)
+    yield from _rejected(report, lang)
+    yield f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
 
 
 def render_html(report: Report, lang: str = "en",

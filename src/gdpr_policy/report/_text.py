@@ -18,6 +18,11 @@ Layout::
       12:5  error  banner.preselected  The category "analytics" is on by default.
           subject: analytics · legal: GDPR Recital 32 · statement: S25
 
+An audit that judged a request log adds, after the records per input, how its
+requests stand against their deadlines (answered early, on time or late,
+unanswered past the deadline, open; withdrawn ones when there are any): the
+numbers of the HTML report's chart and of the JSON's ``request_timing``.
+
 A run with no finding and no rejected record is the header line alone, ending
 in ``— no findings; files: 1, read 1 = evaluated 1`` (a pre-commit hook prints
 every line). Otherwise the first line after the header is the verdict: the findings by severity, or
@@ -97,6 +102,25 @@ def _title(rule_id: str, report: Report, lang: str) -> str:
     return "" if title == rule_id else title
 
 
+#: how requests stand against their deadlines, in the order of the HTML report's chart
+_TIMINGS = ("early", "on-time", "late", "overdue", "open")
+
+
+def _request_timing(report: Report, lang: str) -> list[str]:
+    # the numbers the HTML report charts (answered early / on time / late, overdue, open);
+    # every one is said, a 0 too, so the lines add up to the requests judged
+    timing = report.request_timing
+    if timing is None:  # no request log was judged: no line of zeros
+        return []
+    out = [report_text("report.requests", lang)]
+    out.extend("  " + report_text(f"report.requests.{key}", lang, count=timing.get(key, 0))
+               for key in _TIMINGS)
+    if timing.get("withdrawn"):  # counted by the audit, not charted: said when there are any
+        out.append("  " + report_text("report.requests.withdrawn", lang,
+                                      count=timing["withdrawn"]))
+    return out
+
+
 def _summary(report: Report, lang: str) -> list[str]:
     summary = report.summary
     out: list[str] = []
@@ -126,6 +150,7 @@ def _summary(report: Report, lang: str) -> list[str]:
                             evaluated=summary.evaluated, rejected=summary.rejected),
             ))
         out.extend(_table(rows))
+    out.extend(_request_timing(report, lang))
     if report.problems:
         out.append(report_text("report.rejected", lang))
         for p in report.problems:
