@@ -312,3 +312,16 @@ def test_promises_resolve_to_the_clauses_that_make_them_in_order() -> None:
     assert [c.clause for c in got] == ["S32", "S24"]
     assert v.clauses_for(()) == ()
     assert v.clause("S05") is not None and v.clause("S99") is None
+
+
+def test_a_copy_with_other_documents_cites_its_own_clauses() -> None:
+    from gdpr_policy._refs import Promise
+
+    v = bundled_policy().latest
+    assert [c.clause for c in v.clauses_for((Promise.ERASURE,))] == ["S17"]
+    doc = v.documents[0]
+    renumbered = doc.model_copy(update={"clauses": tuple(
+        c.model_copy(update={"id": "E1"}) if c.id == "S17" else c for c in doc.clauses)})
+    other = v.model_copy(update={"documents": (renumbered,)})
+    assert [c.clause for c in other.clauses_for((Promise.ERASURE,))] == ["E1"]
+    assert [c.clause for c in v.clauses_for((Promise.ERASURE,))] == ["S17"]

@@ -707,7 +707,11 @@ class PolicyVersion(_Model):
 
     _policy_id: str = PrivateAttr(default="")
     _title: dict[str, str] = PrivateAttr(default_factory=dict)
-    _promised: dict[tuple[Promise, ...], tuple[StatementRef, ...]] | None = PrivateAttr(default=None)
+    # (the documents it was computed from, promises -> clauses): a copy made with other
+    # documents (model_copy shares private attributes) must not reuse the cache
+    _promised: tuple[object, dict[tuple[Promise, ...], tuple[StatementRef, ...]]] | None = (
+        PrivateAttr(default=None)
+    )
 
     def clauses_for(self, promises: tuple[Promise, ...]) -> tuple[StatementRef, ...]:
         """The clauses of this version's statement that make these promises, in promise order.
@@ -715,9 +719,10 @@ class PolicyVersion(_Model):
         For each promise in turn, the clauses that make it in the order of the
         documents; each clause once. Empty when the statement makes none of them.
         """
-        cache = self._promised
-        if cache is None:
-            cache = self._promised = {}
+        state = self._promised
+        if state is None or state[0] is not self.documents:
+            state = self._promised = (self.documents, {})
+        cache = state[1]
         found = cache.get(promises)
         if found is None:
             out: list[StatementRef] = []
