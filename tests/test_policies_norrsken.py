@@ -162,3 +162,25 @@ def test_the_audit_cites_its_clauses_and_the_swedish_marketing_act(policy: Polic
     inactive = {f.subject: f for f in by_rule(rep, "retention.inactive-not-deactivated")}
     assert [s.clause for s in inactive["3"].statement] == ["5.1"]
     assert inactive["3"].evidence["cutoff"] == dt.datetime(2024, 8, 2, tzinfo=STOCKHOLM)
+
+
+def test_a_policy_only_under_swedish_law_is_not_judged_under_the_norwegian_acts() -> None:
+    import yaml
+
+    doc = yaml.safe_load(PATH.read_text("utf-8"))
+    v = doc["versions"][0]
+    v["sites"] = [s for s in v["sites"] if s["jurisdiction"] == "SE"]
+    v["jurisdictions"] = [j for j in v["jurisdictions"] if j["code"] == "SE"]
+    v["controller"]["addresses"][0]["answers_requests"] = ["norrskenmoln.se"]
+    swedish = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="se.yaml").at(AS_OF)
+    text = (DATA / "banner-preselected.yaml").read_text("utf-8")
+    findings = evaluate_banner(read_banner(text, source="b.yaml"), swedish, AS_OF)
+    laws = {str(x) for f in findings for x in f.legal}
+    assert "SE LEK 9 kap. 28 §" in laws
+    assert not any(law.startswith("NO ") for law in laws), laws
+    # the same banner under the policy with its Norwegian site cites both countries' acts
+    both = {str(x) for f in evaluate_banner(read_banner(text, source="b.yaml"),
+                                            load_policy(PATH.read_text("utf-8"),
+                                                        source="n.yaml").at(AS_OF), AS_OF)
+            for x in f.legal}
+    assert {"SE LEK 9 kap. 28 §", "NO Ekomloven § 3-15"} <= both

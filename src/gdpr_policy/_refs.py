@@ -143,6 +143,12 @@ class LegalRef(BaseModel):
             raise ValueError(f"expected a CJEU case number such as C-673/17, got {self.case!r}")
         return self
 
+    @property
+    def country(self) -> str | None:
+        """The country whose national law this is (``NO``, ``SE``), or None for EU law."""
+        head = self.instrument.value.split(" ", 1)[0]
+        return head if head in ("NO", "SE") else None
+
     @staticmethod
     def _parse_fields(text: str) -> dict[str, Any]:
         text = " ".join(text.split())

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ._errors import EvaluationError, GdprPolicyError, UsageError
 from ._messages import Location, Message, MessageValue
@@ -118,6 +118,7 @@ class Rule(BaseModel, Generic[T]):
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
     check: Callable[[T, Context], Iterable[Finding]] = Field(exclude=True, repr=False)
+    _legal_cache: dict[frozenset[str], tuple[LegalRef, ...]] = PrivateAttr(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -156,6 +157,17 @@ class Rule(BaseModel, Generic[T]):
         """The clauses of ``policy``'s statement that make this rule's promises."""
         return policy.clauses_for(self.promises)
 
+    def legal_for(self, policy: PolicyVersion) -> tuple[LegalRef, ...]:
+        """The rule's citations that apply under ``policy``: EU law, and the national law
+        of the countries the policy's jurisdictions name (a Swedish-only policy is not
+        judged under the Norwegian act)."""
+        countries = frozenset(j.code for j in policy.jurisdictions)
+        found = self._legal_cache.get(countries)
+        if found is None:
+            found = self._legal_cache[countries] = tuple(
+                r for r in self.legal if r.country is None or r.country in countries)
+        return found
+
     def finding(
         self,
         ctx: Context | PolicyVersion,
@@ -182,7 +194,7 @@ class Rule(BaseModel, Generic[T]):
             message=Message(code=message_code or self.message_code, values=dict(values)),
             location=location,
             evidence=dict(evidence or {}),
-            legal=self.legal,
+            legal=self.legal_for(policy),
             statement=policy.clauses_for(self.promises),
         )
 

@@ -173,7 +173,7 @@ def emit(
     return construct(Finding, {
         "rule": the_rule.id, "severity": the_rule.severity, "subject": subject,
         "message": construct(Message, {"code": the_rule.message_code, "values": values}),
-        "location": location, "evidence": evidence, "legal": the_rule.legal,
+        "location": location, "evidence": evidence, "legal": the_rule.legal_for(ctx.policy),
         "statement": the_rule.clauses(ctx.policy),
     })
 
