@@ -118,6 +118,8 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
     ),
     # A deletion rule, so that the trigger of a rule decides whether data is ever deleted.
     "retention[].trigger": _purge_rule,
+    # The bundled policy says nothing of automated decisions: it makes none.
+    "automated_decisions.used": lambda v: v.__setitem__("automated_decisions", {"used": False}),
     # The bundled policy names no recipients: one in the EEA, one in the US on clauses.
     # ... and, for the role, no joint controller among the trackers either.
     "recipients[].role": lambda v: (v.__setitem__("recipients", [
@@ -158,6 +160,7 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "jurisdictions[].calendar": lambda v: v["jurisdictions"][0].__setitem__("calendar", "SE"),
     "systems[].vendor": lambda v: _by_id(v["systems"], "hubspot").__setitem__("vendor", "Salesforce"),
     "systems[].outside_eea": _each("systems", "outside_eea", False),
+    "automated_decisions.used": lambda v: v["automated_decisions"].update(used=True),
     "recipients[].role": _each("recipients", "role", "joint-controller"),
     "recipients[].country": _each("recipients", "country", "US"),
     "recipients[].transfer.safeguard": lambda v: v["recipients"][0]["transfer"].update(

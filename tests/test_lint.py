@@ -5,7 +5,14 @@ from typing import Any
 import pytest
 import yaml
 
-from gdpr_policy import PolicyError, Severity, bundled_policy, lint_policy, load_policy
+from gdpr_policy import (
+    PolicyError,
+    Severity,
+    bundled_policy,
+    lint_policy,
+    load_policy,
+    render_message,
+)
 from gdpr_policy._policy import bundled_policy_text
 
 TEXT = bundled_policy_text()
@@ -695,3 +702,26 @@ def test_a_recipient_or_safeguard_of_kind_other_must_say_what_it_is() -> None:
 
     with pytest.raises(PolicyError, match=r"recipients\[0\]\.note: expected who the recipient is"):
         load_policy(_mutated(other), source="p.yaml")
+
+
+def test_automated_decisions_the_statement_does_not_mention_are_an_omission() -> None:
+    def used(v: dict[str, Any]) -> None:
+        v["automated_decisions"] = {"used": True, "description": {"en": "Lead scoring"}}
+
+    items = {f.evidence["item"]: f for f in _of(_lint_changed(used), "policy.notice-omission")}
+    f = items["automated-decision-making"]
+    assert [str(x) for x in f.legal] == ["GDPR Art. 13(2)(f)"]
+    assert "automated decision-making" in render_message(f.message, "en")
+
+    def not_used(v: dict[str, Any]) -> None:
+        v["automated_decisions"] = {"used": False}
+
+    items = {f.evidence["item"] for f in _of(_lint_changed(not_used), "policy.notice-omission")}
+    assert "automated-decision-making" not in items
+
+    def disclosed(v: dict[str, Any]) -> None:
+        used(v)
+        v["discloses"].append("automated-decision-making")
+
+    items = {f.evidence["item"] for f in _of(_lint_changed(disclosed), "policy.notice-omission")}
+    assert "automated-decision-making" not in items

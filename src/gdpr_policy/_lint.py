@@ -705,6 +705,7 @@ _NOTICE: tuple[tuple[str, str], ...] = (
     ("right-to-withdraw", "GDPR Art. 13(2)(c)"),
     ("right-to-complain", "GDPR Art. 13(2)(d)"),
     ("joint-controller-arrangement", "GDPR Art. 26(2)"),
+    ("automated-decision-making", "GDPR Art. 13(2)(f)"),
 )
 
 
@@ -735,6 +736,8 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
         why["right-to-withdraw"] = sorted(consent)
     if joint:
         why["joint-controller-arrangement"] = sorted(set(joint))
+    if v.automated_decisions is not None and v.automated_decisions.used:
+        why["automated-decision-making"] = ["automated_decisions"]
     return why
 
 

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Address",
     "Assumption",
+    "AutomatedDecisions",
     "Clause",
     "ConsentRequirements",
     "ContactChannel",
@@ -602,7 +603,21 @@ NoticeItem = Literal[
     "right-to-withdraw",
     "right-to-complain",
     "joint-controller-arrangement",
+    "automated-decision-making",
 ]
+
+
+class AutomatedDecisions(_Model):
+    """Whether decisions based solely on automated processing, profiling included, are made.
+
+    When ``used``, the statement must say so, with meaningful information about
+    the logic and the consequences (GDPR Art. 13(2)(f), Art. 22); the lint
+    reports it missing from ``discloses``.
+    """
+
+    used: bool
+    description: LocalizedText | None = None
+    statement: tuple[StatementRef, ...] = ()
 
 
 ClauseKind = Literal["rule", "policy", "out-of-scope"]
@@ -703,6 +718,7 @@ class PolicyVersion(_Model):
     consent: ConsentRequirements
     marketing: Marketing
     discloses: tuple[NoticeItem, ...] | None = None
+    automated_decisions: AutomatedDecisions | None = None
     assumed: tuple[Assumption, ...] = ()
 
     _policy_id: str = PrivateAttr(default="")
