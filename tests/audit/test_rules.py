@@ -790,3 +790,25 @@ def test_a_finding_names_the_contact_when_the_export_has_a_name() -> None:
     # a number some tool wrote as a name is shown as written; it never rejects the contact
     assert found["4"]["name"] == "42"
     assert {(s.read, s.evaluated, s.rejected) for s in rep.inputs} == {(4, 4, 0)}
+
+
+def test_inactivity_is_not_judged_when_the_statement_promises_no_deactivation() -> None:
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    doc = yaml.safe_load(bundled_policy_text())
+    v = doc["versions"][0]
+    v["retention"] = [r for r in v["retention"] if r["trigger"] != "inactivity"]
+    silent = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")
+    lines = [contact("1", "kari@firma.no", hs_email_last_open_date=at("2019-01-01T10:00"))]
+    assert by_rule(run(contacts=lines), "retention.inactive-not-deactivated")
+    rep = run(contacts=lines, policy=silent)
+    assert by_rule(rep, "retention.inactive-not-deactivated") == []
+    notes = [f for f in by_rule(rep, "audit.rule-not-evaluated")
+             if f.evidence["needs"] == ["policy-inactivity-rule"]]
+    assert sorted(f.evidence["rule"] for f in notes) == [
+        "retention.inactive-deactivation-unknown", "retention.inactive-not-deactivated"]
+    for lang in LANGUAGES:
+        assert "{" not in render(notes[0].message, lang) and "term." not in render(notes[0].message, lang)

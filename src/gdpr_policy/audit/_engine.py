@@ -136,6 +136,8 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "erasure.soft-deleted": ("archived contacts", "requests"),
 }
 #: the id of each input a rule may lack, as the evidence names it (the catalog's term.input.*)
+#: the rules that judge the policy's inactivity retention rule (none without one)
+_INACTIVITY_RULES = ("retention.inactive-not-deactivated", "retention.inactive-deactivation-unknown")
 _NEEDS_ID = {"archived contacts": "recycle-bin", "sends": "send-log",
              "subscriptions": "subscription-statuses", "requests": "request-log"}
 
@@ -744,6 +746,13 @@ def _audit(
         findings.extend(R.rule_not_evaluated.evaluate(
             R.NotEvaluated(rule_id, tuple(_NEEDS_ID.get(x, x) for x in missing), source),
             ctx))
+    if policy.retention_rule("inactivity") is None:
+        # The statement promises no deactivation after inactivity: nothing to judge it by
+        # (the window the audit computes with is only a default), so no verdict, and a note.
+        findings = [f for f in findings if f.rule not in _INACTIVITY_RULES]
+        for rule_id in _INACTIVITY_RULES:
+            findings.extend(R.rule_not_evaluated.evaluate(
+                R.NotEvaluated(rule_id, ("policy-inactivity-rule",)), ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
