@@ -303,6 +303,16 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
         "      opt_out_channels: [email]  # TODO: how people opt out of marketing",
         # the law's floor (Art. 21(2)): the objection covers the marketing and its profiling
         "      opt_out_covers: [email-marketing, profiling]",
+        "    # Values no statement was read for: the lint reports each as a note (policy.assumed-value)",
+        "    # until the statement says it; then remove the entry.",
+        "    assumed:",
+        "      - field: rights.identity.clock",
+        "        reason: the deadline runs from receipt unless the statement says an identity "
+        "question stops it",
+        "      - field: rights.identity.prompt_within",
+        "        reason: an identity question asked within three days, without undue delay",
+        "      - field: consent.max_lifetime",
+        "        reason: how long a stored cookie choice is relied on before asking again",
     ]
     return "\n".join(lines) + "\n"
 
