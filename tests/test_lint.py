@@ -725,3 +725,27 @@ def test_automated_decisions_the_statement_does_not_mention_are_an_omission() ->
 
     items = {f.evidence["item"] for f in _of(_lint_changed(disclosed), "policy.notice-omission")}
     assert "automated-decision-making" not in items
+
+
+def test_retention_from_collection_ends_the_data_an_event_does_not() -> None:
+    def from_collection(v: dict[str, Any]) -> None:
+        v["retention"].append({"id": "purge", "trigger": "collection", "after": "P5Y",
+                               "action": "delete"})
+
+    assert _of(_lint_changed(from_collection), "policy.retention-without-end") == []
+
+    def after_event(v: dict[str, Any]) -> None:
+        v["retention"].append({"id": "purge", "trigger": "event", "event": "contract ends",
+                               "after": "P2Y", "action": "delete"})
+
+    assert len(_of(_lint_changed(after_event), "policy.retention-without-end")) == 1
+
+    for bad, why in (({"trigger": "collection", "action": "delete"}, "after: expected the period"),
+                     ({"trigger": "event", "after": "P1Y", "action": "delete"}, "event: expected"),
+                     ({"trigger": "collection", "event": "x", "after": "P1Y", "action": "delete"},
+                      "event: expected")):
+        def add(v: dict[str, Any], bad: dict[str, Any] = bad) -> None:
+            v["retention"].append({"id": "bad", **bad})
+
+        with pytest.raises(PolicyError, match=why):
+            load_policy(_mutated(add), source="p.yaml")

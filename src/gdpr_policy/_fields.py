@@ -149,6 +149,7 @@ DESCRIPTIVE: dict[str, str] = {
     "trackers[].id": _ID,
     "trackers[].statement": _CLAUSES,
     "retention[].id": _ID,
+    "retention[].event": _TEXT,
     "retention[].not_activity": (
         "what does not count as activity; read by the audit's inactivity rule (issue 10), "
         "which today counts only activity_signals"

@@ -243,7 +243,10 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
 def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """Data deactivated after inactivity but never deleted: kept with no end (Art. 5(1)(e))."""
     v = subject.version
-    deletes = any(r.action == "delete" and r.trigger == "inactivity" for r in v.retention)
+    # Data of every person ends when it is deleted after inactivity or a period from its
+    # collection; a deletion after a relationship or an event ends only some of it.
+    deletes = any(r.action == "delete" and r.trigger in ("inactivity", "collection")
+                  for r in v.retention)
     if deletes:
         return
     for i, r in enumerate(v.retention):

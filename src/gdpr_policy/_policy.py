@@ -452,10 +452,18 @@ ActivitySignal = Literal[
 
 
 class RetentionRule(_Model):
-    """When data must be deactivated or deleted, and what counts as activity."""
+    """When data must be deactivated or deleted, and what counts as activity.
+
+    ``trigger`` is what starts the period ``after``: the person's inactivity, a
+    hard bounce, a request, the data's ``collection``, the ``end-of-relationship``
+    (a contract, a membership), or an ``event`` the statement names (``event``).
+    """
 
     id: Id
-    trigger: Literal["inactivity", "hard-bounce", "on-request"]
+    trigger: Literal[
+        "inactivity", "hard-bounce", "on-request", "collection", "end-of-relationship", "event"
+    ]
+    event: str | None = None
     after: Duration | None = None
     action: Literal["deactivate", "delete"]
     activity_signals: tuple[ActivitySignal, ...] = ()
@@ -469,6 +477,10 @@ class RetentionRule(_Model):
             raise ValueError(
                 "expected 'after' and at least one activity signal for an inactivity rule"
             )
+        if self.trigger in ("collection", "end-of-relationship", "event") and self.after is None:
+            raise ValueError(f"after: expected the period that runs from the {self.trigger}")
+        if (self.trigger == "event") != (self.event is not None):
+            raise ValueError("event: expected the event's name with trigger 'event', and only then")
         return self
 
 

@@ -812,3 +812,22 @@ def test_inactivity_is_not_judged_when_the_statement_promises_no_deactivation() 
         "retention.inactive-deactivation-unknown", "retention.inactive-not-deactivated"]
     for lang in LANGUAGES:
         assert "{" not in render(notes[0].message, lang) and "term." not in render(notes[0].message, lang)
+
+
+def test_a_retention_promise_the_audit_has_no_check_for_is_a_note() -> None:
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    doc = yaml.safe_load(bundled_policy_text())
+    doc["versions"][0]["retention"].append(
+        {"id": "contract-end", "trigger": "end-of-relationship", "after": "P3Y", "action": "delete"})
+    policy = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")
+    rep = run(contacts=[contact("1", "kari@firma.no")], policy=policy)
+    [note] = [f for f in by_rule(rep, "audit.rule-not-evaluated")
+              if f.evidence["rule"] == "retention[contract-end]"]
+    assert note.evidence["needs"] == ["retention-trigger-check"]
+    for lang in LANGUAGES:
+        text = render(note.message, lang)
+        assert "retention[contract-end]" in text and "term." not in text

@@ -753,6 +753,11 @@ def _audit(
         for rule_id in _INACTIVITY_RULES:
             findings.extend(R.rule_not_evaluated.evaluate(
                 R.NotEvaluated(rule_id, ("policy-inactivity-rule",)), ctx))
+    for kept in policy.retention:
+        if kept.trigger in ("collection", "end-of-relationship", "event"):
+            # a promise the audit has no check for: say so rather than pass it
+            findings.extend(R.rule_not_evaluated.evaluate(
+                R.NotEvaluated(f"retention[{kept.id}]", ("retention-trigger-check",)), ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
     return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
