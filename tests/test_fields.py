@@ -99,6 +99,19 @@ def _swedish_office(v: Doc) -> None:
     )
 
 
+def _swedish_entity(answers: list[str], country: str = "SE") -> Callable[[Doc], None]:
+    def add(v: Doc) -> None:
+        v["controller"]["addresses"][0]["answers_requests"] = ["inmeta.no"]
+        v["controller"]["entities"] = [{
+            "legal_name": "Inmeta Sverige AB", "organisation_number": "556781-2341",
+            "country": "SE",
+            "addresses": [{"kind": "visiting", "street": "Kungsgatan 1", "postcode": "111 43",
+                           "city": "Stockholm", "country": country,
+                           "answers_requests": answers}]}]
+
+    return add
+
+
 def _purge_rule(v: Doc) -> None:
     v["retention"].append(
         {"id": "purge", "trigger": "inactivity", "after": "P3Y", "action": "delete",
@@ -118,6 +131,10 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
     ),
     # A deletion rule, so that the trigger of a rule decides whether data is ever deleted.
     "retention[].trigger": _purge_rule,
+    # A Swedish entity of the group, with an office that answers nothing yet, or that
+    # answers inmeta.se from an address in Norway.
+    "controller.entities[].addresses[].answers_requests": _swedish_entity([]),
+    "controller.entities[].addresses[].country": _swedish_entity(["inmeta.se"], country="NO"),
     # The bundled policy says nothing of automated decisions: it makes none.
     "automated_decisions.used": lambda v: v.__setitem__("automated_decisions", {"used": False}),
     # The bundled policy names no recipients: one in the EEA, one in the US on clauses.
@@ -145,6 +162,10 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "controller.addresses[].answers_requests": lambda v: v["controller"]["addresses"][2].__setitem__(
         "answers_requests", ["inmeta.se"]
     ),
+    "controller.entities[].addresses[].answers_requests": lambda v: v["controller"]["entities"][0][
+        "addresses"][0].__setitem__("answers_requests", ["inmeta.se"]),
+    "controller.entities[].addresses[].country": lambda v: v["controller"]["entities"][0][
+        "addresses"][0].__setitem__("country", "SE"),
     "controller.channels[].kind": _channel("opt-out-email", "kind", "web"),
     "controller.channels[].value": _channel("opt-out-email", "value", "post@inmeta.no"),
     "controller.channels[].href": _channel("opt-out-email", "href", "mailto:hei@inmeta.no"),

@@ -184,3 +184,30 @@ def test_a_policy_only_under_swedish_law_is_not_judged_under_the_norwegian_acts(
                                                         source="n.yaml").at(AS_OF), AS_OF)
             for x in f.legal}
     assert {"SE LEK 9 kap. 28 §", "NO Ekomloven § 3-15"} <= both
+
+
+def test_a_norwegian_entity_that_answers_the_norwegian_site_brings_the_norwegian_calendar(
+) -> None:
+    import yaml
+
+    doc = yaml.safe_load(PATH.read_text("utf-8"))
+    v = doc["versions"][0]
+    v["controller"]["addresses"][0]["answers_requests"] = ["norrskenmoln.se"]
+    v["controller"]["entities"] = [{
+        "legal_name": "Norrsken Moln AS", "organisation_number": "923456783", "country": "NO",
+        "addresses": [{"kind": "visiting", "street": "Storgata 1", "postcode": "9008",
+                       "city": "Tromsø", "country": "NO", "answers_requests": ["norrskenmoln.no"]}],
+    }]
+    version = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="n.yaml").at(AS_OF)
+    received = dt.datetime(2025, 12, 6, 10, 0, tzinfo=STOCKHOLM)
+    assert version.answering_country("norrskenmoln.no") == "NO"
+    # 6 January is a working day in Norway (Epiphany is a Swedish holiday only)
+    no = compute_deadline(received, version, jurisdiction=version.answering_country("norrskenmoln.no"))
+    assert (no.calendar, no.due) == ("NO", dt.date(2026, 1, 6))
+    se = compute_deadline(received, version, jurisdiction=version.answering_country("norrskenmoln.se"))
+    assert (se.calendar, se.due) == ("SE", dt.date(2026, 1, 7))
+    # one site answered from two countries is a located load error
+    v["controller"]["entities"][0]["addresses"][0]["answers_requests"] = ["norrskenmoln.se"]
+    with pytest.raises(PolicyError, match=r"controller\.entities\[0\]\.addresses\[0\]\.answers_requests: "
+                       r"expected each site to be answered from one country"):
+        load_policy(yaml.safe_dump(doc, allow_unicode=True), source="n.yaml")

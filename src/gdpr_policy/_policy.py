@@ -55,6 +55,7 @@ __all__ = [
     "DataCategory",
     "DataRecipient",
     "Disclosure",
+    "Entity",
     "ExtensionReason",
     "IdentityVerification",
     "Jurisdiction",
@@ -179,31 +180,68 @@ class Jurisdiction(_Model):
         return value
 
 
+def _check_org_number(country: str, number: str) -> None:
+    digits = normalize_org_number(number)
+    ok = valid_no_org_number(digits) if country == "NO" else valid_se_org_number(digits)
+    if not ok:
+        rule = (
+            "nine digits with a MOD11 check digit"
+            if country == "NO"
+            else "ten digits with a Luhn check digit"
+        )
+        raise ValueError(
+            f"organisation_number: expected a valid {country} organisation number "
+            f"({rule}), got {number!r}"
+        )
+
+
+class Entity(_Model):
+    """Another legal entity of the controller's group that the statement names.
+
+    A Norwegian subsidiary that answers the requests of the Norwegian site, for
+    example: its addresses' ``answers_requests`` make those deadlines follow
+    its country's calendar, as the controller's own addresses do.
+    """
+
+    legal_name: str
+    organisation_number: str
+    country: Literal["NO", "SE"]
+    addresses: tuple[Address, ...] = ()
+    statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_org_number(self) -> Entity:
+        _check_org_number(self.country, self.organisation_number)
+        return self
+
+
 class Controller(_Model):
-    """The data controller: legal name, organisation number, addresses, channels."""
+    """The data controller: legal name, organisation number, addresses, channels.
+
+    ``entities`` are the group's other legal entities the statement names, with
+    the addresses they answer requests from.
+    """
 
     legal_name: str
     organisation_number: str
     country: Literal["NO", "SE"]
     addresses: tuple[Address, ...] = ()
     channels: tuple[ContactChannel, ...] = ()
+    entities: tuple[Entity, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
     @model_validator(mode="after")
     def _check_org_number(self) -> Controller:
-        digits = normalize_org_number(self.organisation_number)
-        ok = valid_no_org_number(digits) if self.country == "NO" else valid_se_org_number(digits)
-        if not ok:
-            rule = (
-                "nine digits with a MOD11 check digit"
-                if self.country == "NO"
-                else "ten digits with a Luhn check digit"
-            )
-            raise ValueError(
-                f"organisation_number: expected a valid {self.country} organisation number "
-                f"({rule}), got {self.organisation_number!r}"
-            )
+        _check_org_number(self.country, self.organisation_number)
         return self
+
+    def all_addresses(self) -> Iterator[tuple[str, Address]]:
+        """Every address of the controller and of its entities, with its path."""
+        for i, a in enumerate(self.addresses):
+            yield f"controller.addresses[{i}]", a
+        for e, entity in enumerate(self.entities):
+            for i, a in enumerate(entity.addresses):
+                yield f"controller.entities[{e}].addresses[{i}]", a
 
     def channel(self, channel_id: str) -> ContactChannel:
         """The channel with this id."""
@@ -834,7 +872,7 @@ class PolicyVersion(_Model):
         else the controller's own country (whatever the site's own jurisdiction)."""
         if site is not None:
             wanted = site.strip().lower().removeprefix("www.")
-            for a in self.controller.addresses:
+            for _, a in self.controller.all_addresses():
                 if wanted in (d.lower() for d in a.answers_requests):
                     return a.country
         return self.controller.country
@@ -872,24 +910,24 @@ class PolicyVersion(_Model):
             )
         site_domains = {s.domain for s in self.sites}
         answered_from: dict[str, str] = {}
-        for i, a in enumerate(self.controller.addresses):
+        for where, a in self.controller.all_addresses():
             for domain in a.answers_requests:
                 if answered_from.setdefault(domain, a.country) != a.country:
                     problems.append(
-                        f"controller.addresses[{i}].answers_requests: expected each site to be "
+                        f"{where}.answers_requests: expected each site to be "
                         f"answered from one country, got {domain!r} from "
                         f"{answered_from[domain]} and {a.country}"
                     )
             _known(
                 problems,
-                f"controller.addresses[{i}].answers_requests",
+                f"{where}.answers_requests",
                 a.answers_requests,
                 site_domains,
                 "site",
             )
             if a.answers_requests and a.country not in jur_codes:
                 problems.append(
-                    f"controller.addresses[{i}].country: expected a jurisdiction for an "
+                    f"{where}.country: expected a jurisdiction for an "
                     f"establishment that answers requests, got {a.country!r}"
                 )
         for i, s in enumerate(self.sites):

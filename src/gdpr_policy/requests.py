@@ -504,7 +504,7 @@ def _jurisdiction(policy: PolicyVersion, code: str | None) -> Jurisdiction:
 
 def _answering_countries(policy: PolicyVersion) -> set[str]:
     countries: set[str] = {policy.controller.country}
-    countries |= {a.country for a in policy.controller.addresses if a.answers_requests}
+    countries |= {a.country for _, a in policy.controller.all_addresses() if a.answers_requests}
     return countries
 
 
