@@ -749,3 +749,22 @@ def test_retention_from_collection_ends_the_data_an_event_does_not() -> None:
 
         with pytest.raises(PolicyError, match=why):
             load_policy(_mutated(add), source="p.yaml")
+
+
+def test_a_period_the_statement_does_not_state_is_recorded_as_such_and_the_law_applies() -> None:
+    def silent(v: dict[str, Any]) -> None:
+        v["rights"]["response_period"] = "not-stated"
+        v["rights"]["extension_notice_within"] = "not-stated"
+
+    findings = _lint_changed(silent)
+    notes = _of(findings, "policy.not-stated")
+    assert [(f.severity, f.message.values) for f in notes] == [
+        (Severity.NOTE, {"field": "rights.response_period", "law": "P1M"}),
+        (Severity.NOTE, {"field": "rights.extension_notice_within", "law": "P1M"}),
+    ]
+    assert [s.clause for s in notes[0].statement] == ["S21"]
+    assert "the law's 1 month applies" in render_message(notes[0].message, "en")
+    assert _of(findings, "policy.period-too-long") == []
+    policy = load_policy(_mutated(silent), source="p.yaml")
+    assert str(policy.latest.rights.in_force("response_period")) == "P1M"
+    assert str(policy.latest.rights.in_force("extension")) == "P2M"

@@ -1293,3 +1293,20 @@ def test_iso_strings_and_wrong_types_at_the_request_api() -> None:
         evaluate_request({"id": "r1"}, POLICY, D(2026, 12, 1))  # type: ignore[arg-type]
     with pytest.raises(UsageError, match=r"^request_type: expected one of access, "):
         compute_deadline(D(2026, 3, 2), POLICY, request_type="opt-out")
+
+
+def test_a_response_period_not_stated_gives_the_law_s_month() -> None:
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    doc = yaml.safe_load(bundled_policy_text())
+    doc["versions"][0]["rights"]["response_period"] = "not-stated"
+    doc["versions"][0]["rights"]["extension"] = "not-stated"
+    silent = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml").latest
+    stated = bundled_policy().latest
+    for received in (dt.date(2025, 1, 31), dt.date(2026, 3, 2), dt.date(2024, 2, 29)):
+        a = compute_deadline(received, silent)
+        b = compute_deadline(received, stated)
+        assert (a.due, a.extended_due) == (b.due, b.extended_due)

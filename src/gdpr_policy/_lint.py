@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
-from ._policy import Policy, PolicyVersion, Purpose
+from ._policy import NOT_STATED, Policy, PolicyVersion, Purpose
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
 from ._time import add_months
@@ -309,6 +309,8 @@ def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
         ("extension", rights.extension, _TWO_MONTHS),
         ("extension_notice_within", rights.extension_notice_within, _ONE_MONTH),
     ):
+        if not isinstance(value, Duration):
+            continue  # not stated: the law's own period applies (policy.not-stated says so)
         if longer_than(value, limit):
             yield _period_too_long.finding(
                 ctx,
@@ -447,6 +449,30 @@ def _transfer_without_safeguard(subject: PolicyUnderLint, ctx: Context) -> Itera
             message_code=code,
             recipient=r.id,
             country=r.country,
+        )
+
+
+@rule(
+    "policy.not-stated",
+    severity=Severity.NOTE,
+    legal=["GDPR Art. 12(3)"],
+    promises=["response-period"],
+)
+def _not_stated(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A period the law sets that the statement does not give: the law's applies, and the
+    report says so rather than show a value the statement never promised."""
+    rights = subject.version.rights
+    for field in ("response_period", "extension", "extension_notice_within"):
+        if getattr(rights, field) != NOT_STATED:
+            continue
+        law = rights.in_force(field)
+        yield _not_stated.finding(
+            ctx,
+            subject.subject(f"rights/{field}"),
+            location=subject.loc("rights", field),
+            evidence={"field": f"rights.{field}", "law": str(law)},
+            field=f"rights.{field}",
+            law=str(law),
         )
 
 

@@ -572,6 +572,17 @@ class IdentityVerification(_Model):
 ExtensionReason = Literal["complexity", "number-of-requests"]
 
 
+#: A value the law requires and the statement does not give: recorded, never invented.
+NOT_STATED = "not-stated"
+NotStated = Literal["not-stated"]
+#: The periods GDPR Art. 12(3) sets, for a statement that states none.
+_LAW_PERIODS: dict[str, Duration] = {
+    "response_period": Duration(months=1),
+    "extension": Duration(months=2),
+    "extension_notice_within": Duration(months=1),
+}
+
+
 class Rights(_Model):
     """Data-subject rights and the response deadlines (Art. 12(3)).
 
@@ -581,14 +592,25 @@ class Rights(_Model):
     """
 
     rights: tuple[Right, ...]
-    response_period: Duration
-    extension: Duration
-    extension_notice_within: Duration
+    response_period: Duration | NotStated
+    extension: Duration | NotStated
+    extension_notice_within: Duration | NotStated
     extension_reasons: tuple[ExtensionReason, ...] = ("complexity", "number-of-requests")
     identity: IdentityVerification
     portability_formats: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     statement: tuple[StatementRef, ...] = ()
+
+    def in_force(self, field: Literal[
+        "response_period", "extension", "extension_notice_within"
+    ]) -> Duration:
+        """The period the statement gives, or, where it is ``not-stated``, the law's own.
+
+        GDPR Art. 12(3): one month to answer, two further months of extension,
+        notice of an extension within the first month.
+        """
+        value = getattr(self, field)
+        return _LAW_PERIODS[field] if value == NOT_STATED else value
 
 
 ConsentCriterion = Literal[
