@@ -768,3 +768,22 @@ def test_a_period_the_statement_does_not_state_is_recorded_as_such_and_the_law_a
     policy = load_policy(_mutated(silent), source="p.yaml")
     assert str(policy.latest.rights.in_force("response_period")) == "P1M"
     assert str(policy.latest.rights.in_force("extension")) == "P2M"
+
+
+def test_a_purpose_of_kind_other_says_what_it_is_and_its_trackers_are_not_judged() -> None:
+    def other(v: dict[str, Any]) -> None:
+        p = next(p for p in v["purposes"] if p["id"] == "campaign-tracking")
+        p["kind"] = "other"
+        p["note"] = "Measuring print and radio campaigns"
+
+    findings = _lint_changed(other)
+    hits = _of(findings, "policy.tracker-category-mismatch")
+    assert [(f.severity, f.message.code, f.evidence["purposes"]) for f in hits] == [
+        (Severity.NOTE, "policy.tracker-category-mismatch.unjudged", ["campaign-tracking"])]
+    assert "{" not in render_message(hits[0].message, "nb")
+
+    def unexplained(v: dict[str, Any]) -> None:
+        next(p for p in v["purposes"] if p["id"] == "campaign-tracking")["kind"] = "other"
+
+    with pytest.raises(PolicyError, match=r"purposes\[\d+\]\.note: expected what the purpose is"):
+        load_policy(_mutated(unexplained), source="p.yaml")

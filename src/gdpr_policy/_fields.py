@@ -154,6 +154,7 @@ DESCRIPTIVE: dict[str, str] = {
     "recipients[].transfer.note": _TEXT,
     "purposes[].id": _ID,
     "purposes[].description": _TEXT,
+    "purposes[].note": _TEXT,
     "purposes[].national_law": "the act national_basis comes from (required with it on load)",
     "purposes[].data_categories": _INVENTORY,
     "purposes[].systems": _INVENTORY,

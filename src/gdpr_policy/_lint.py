@@ -115,7 +115,7 @@ def _tracker_basis_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[
 
 def _misfits(category: str, purposes: list[Purpose]) -> list[str]:
     fits = _CATEGORY_FITS[category]
-    return [p.id for p in purposes if p.kind not in fits]
+    return [p.id for p in purposes if p.kind not in fits and p.kind != "other"]
 
 
 @rule(
@@ -139,7 +139,20 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
                 category=t.category,
                 purposes=misfits,
             )
-        elif t.category != "necessary" and not t.consent_required:
+        elif others := [pid for pid in t.purposes if purposes[pid].kind == "other"]:
+            # a purpose of kind other fits no category the lint knows: say it was not judged
+            yield _tracker_category_mismatch.finding(
+                ctx,
+                subject.subject(f"trackers/{t.id}"),
+                location=subject.loc("trackers", i, "category"),
+                evidence={"tracker": t.id, "category": t.category, "purposes": others},
+                severity=Severity.NOTE,
+                message_code="policy.tracker-category-mismatch.unjudged",
+                tracker=t.id,
+                category=t.category,
+                purposes=others,
+            )
+        if not misfits and t.category != "necessary" and not t.consent_required:
             # Only strictly necessary storage is exempt from consent (ePD Art. 5(3)).
             yield _tracker_category_mismatch.finding(
                 ctx,

@@ -384,6 +384,7 @@ PurposeKind = Literal[
     "customer-relationship",
     "inquiry-follow-up",
     "legal",
+    "other",
 ]
 
 
@@ -398,6 +399,8 @@ class Purpose(_Model):
     id: Id
     description: LocalizedText
     kind: PurposeKind
+    #: what the purpose is, when its kind is ``other`` (no category of the vocabulary fits)
+    note: str | None = None
     basis: LawfulBasis
     national_basis: tuple[Literal["consent", "existing-customer-relationship"], ...] = ()
     national_law: LegalRef | None = None
@@ -408,6 +411,8 @@ class Purpose(_Model):
 
     @model_validator(mode="after")
     def _check_national(self) -> Purpose:
+        if self.kind == "other" and not self.note:
+            raise ValueError("note: expected what the purpose is when its kind is 'other'")
         if self.national_basis and self.national_law is None:
             raise ValueError(
                 "national_law: expected the act that requires national_basis, such as 'NO Markedsføringsloven § 15'"
