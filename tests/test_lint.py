@@ -787,3 +787,28 @@ def test_a_purpose_of_kind_other_says_what_it_is_and_its_trackers_are_not_judged
 
     with pytest.raises(PolicyError, match=r"purposes\[\d+\]\.note: expected what the purpose is"):
         load_policy(_mutated(unexplained), source="p.yaml")
+
+
+def test_the_national_law_table_is_what_the_lint_cites() -> None:
+    from gdpr_policy._national import NATIONAL_LAW
+
+    # the Norwegian cookie rule refuses browser settings as consent; a site under it brings
+    # that floor, and the complaint authorities are the table's
+    assert NATIONAL_LAW["NO"].refuses_browser_consent and not NATIONAL_LAW["SE"].refuses_browser_consent
+
+    def no_browser_floor(v: dict[str, Any]) -> None:
+        v["consent"]["forbidden_forms"].remove("browser-settings")
+
+    below = _of(_lint_changed(no_browser_floor), "policy.consent-below-law")
+    assert [f.evidence["article"] for f in below] == [NATIONAL_LAW["NO"].cookie_rule]
+
+    def swedish_sites_only(v: dict[str, Any]) -> None:
+        no_browser_floor(v)
+        for site in v["sites"]:
+            site["jurisdiction"] = "SE"
+
+    assert _of(_lint_changed(swedish_sites_only), "policy.consent-below-law") == []
+    complain = next(f for f in lint_policy(bundled_policy())
+                    if f.evidence.get("item") == "right-to-complain")
+    assert complain.evidence["because"] == sorted(
+        NATIONAL_LAW[c].authority for c in ("NO", "SE"))

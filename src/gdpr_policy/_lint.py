@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
+from ._national import NATIONAL_LAW
 from ._policy import NOT_STATED, Policy, PolicyVersion, Purpose
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
@@ -631,7 +632,10 @@ _FLOOR: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 # promise that an objection stops profiling).
 _OPT_OUT_FLOOR = {"marketing": "email-marketing", "profiling": "profiling"}
 # Browser settings are no consent to trackers on a site under the Norwegian cookie rule.
-_BROWSER_FLOOR = (("consent", "forbidden_forms"), ("browser-settings",), "NO Ekomloven § 3-15")
+_BROWSER_FLOOR = {
+    code: (("consent", "forbidden_forms"), ("browser-settings",), law.cookie_rule)
+    for code, law in NATIONAL_LAW.items() if law.refuses_browser_consent
+}
 _FLAGS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("consent", "per_purpose"), "GDPR Recital 43"),
     (("consent", "withdrawal_as_easy_as_giving"), "GDPR Art. 7(3)"),
@@ -662,8 +666,10 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     covers = tuple(item for kind, item in _OPT_OUT_FLOOR.items() if kind in kinds)
     if covers:
         floor.insert(-2, (("marketing", "opt_out_covers"), covers, "GDPR Art. 21(2)"))
-    if any(s.jurisdiction == "NO" for s in v.sites) and any(t.consent_required for t in v.trackers):
-        floor.append(_BROWSER_FLOOR)
+    if any(t.consent_required for t in v.trackers):
+        # a site under a cookie rule that refuses browser settings as consent
+        for code in sorted({s.jurisdiction for s in v.sites} & set(_BROWSER_FLOOR)):
+            floor.append(_BROWSER_FLOOR[code])
     for path, required, article in floor:
         have = set(_get(v, path))  # type: ignore[call-overload]
         missing = [x for x in required if x not in have]
@@ -734,7 +740,6 @@ def _channel_use_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fi
         )
 
 
-_AUTHORITIES = {"NO": "Datatilsynet", "SE": "IMY"}
 # (item, article, when it is required)
 _NOTICE: tuple[tuple[str, str], ...] = (
     ("controller-identity", "GDPR Art. 13(1)(a)"),
@@ -768,7 +773,7 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
         "legal-basis": sorted(p.id for p in v.purposes),
         "retention-periods": sorted(r.id for r in v.retention),
         "rights": sorted(v.rights.rights),
-        "right-to-complain": sorted({_AUTHORITIES[j.code] for j in v.jurisdictions}),
+        "right-to-complain": sorted({NATIONAL_LAW[j.code].authority for j in v.jurisdictions}),
     }
     if outside:
         why["recipients"] = sorted(set(outside))

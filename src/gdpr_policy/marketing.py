@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ._errors import UsageError
 from ._messages import Message, MessageValue
+from ._national import NATIONAL_LAW
 from ._refs import LegalRef, Promise
 from ._rules import Finding, Severity
 
@@ -232,7 +233,7 @@ def basis_clause(policy: PolicyVersion, recipient: Recipient, purpose: str | Non
     law = _marketing_purpose(policy, purpose).national_law
     law_text = str(law) if law is not None else None
     country = law_text.split(" ", 1)[0] if law_text else None
-    outside = (recipient.country is not None and country in ("NO", "SE")
+    outside = (recipient.country is not None and country in NATIONAL_LAW
                and recipient.country != country)
     if law_text is None or outside or is_role_address(recipient.email, role_local_parts):
         return NO_BASIS_PROMISE

@@ -41,6 +41,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .._messages import Location, Message, MessageValue
+from .._national import NATIONAL_LAW
 from .._rules import Context, Finding, Rule, Severity, rule
 from ._model import (
     Banner,
@@ -83,9 +84,8 @@ CONSENT_MODE_REGULATED_TYPES: tuple[str, ...] = (
 _TCF_CONSENT_ONLY = frozenset({1, 3, 4, 5, 6})
 _NECESSARY_KINDS = frozenset({"necessary", "security"})
 #: The national cookie rules beside the ePrivacy Directive, which binds the states, not
-#: controllers: Norway's ekomloven § 3-15 (in force 1 January 2025) and Sweden's LEK
-#: 9 kap. 28 §.
-_NATIONAL = ("NO Ekomloven § 3-15", "SE LEK 9 kap. 28 §")
+#: controllers (the national-law table); a finding keeps those of the policy's countries.
+_NATIONAL = tuple(law.cookie_rule for law in NATIONAL_LAW.values())
 
 
 # --- locations and small helpers --------------------------------------------------------
