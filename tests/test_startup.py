@@ -36,6 +36,8 @@ NEVER_ON_THE_BANNER_PATH = {
     "gdpr_policy._catalog",
     "html.parser",  # only for HTML files (and its 2,000-entry entity table with it)
     "gdpr_policy.banner._scripts",
+    "gdpr_policy._cli_init",  # other commands' arguments are added only when they run
+    "gdpr_policy._cli_deadline",
 }
 RENDERERS = {
     "text": "gdpr_policy.report._text",
