@@ -371,6 +371,17 @@ class JsDocument:
         self.source = source
         self._line_shift = line_shift
         self.json_mode = json_mode
+        self._binding_nodes: list[Node] | None = None
+
+    def binding_nodes(self) -> list[Node]:
+        """The calls and assignments of the text, in source (pre-)order.
+
+        One walk of the tree, kept: format detection and the reader each look
+        for several callees and names in the same document.
+        """
+        if self._binding_nodes is None:
+            self._binding_nodes = [n for n in _walk(self.root) if n.type in _BINDING_KINDS]
+        return self._binding_nodes
 
     # ---- positions
 
@@ -414,13 +425,19 @@ class JsDocument:
 
 
 def _syntax_check(doc: JsDocument) -> None:
-    """Refuse syntax errors (first one, located) and over-deep syntax trees."""
+    """Refuse syntax errors (first one, located) and over-deep syntax trees.
+
+    The same walk notes the document's calls and assignments (``binding_nodes``).
+    """
     cursor = doc.root.walk()
     depth = 0
     first_error: Node | None = None
+    bindings: list[Node] = []
     # Iterative pre-order walk: bounded Python stack whatever the input.
     while True:
         node = cursor.node
+        if node.type in _BINDING_KINDS:
+            bindings.append(node)
         if depth > MAX_SYNTAX_DEPTH:
             line, column = doc.position(node)
             raise HostileInputError.at(
@@ -438,6 +455,7 @@ def _syntax_check(doc: JsDocument) -> None:
             if not cursor.goto_parent():
                 if first_error is not None:
                     _raise_syntax(doc, first_error)
+                doc._binding_nodes = bindings
                 return
             depth -= 1
 
@@ -579,11 +597,19 @@ def looks_like_json(text: str) -> bool:
 
 
 def parse_script_or_html(text: str | bytes, source: str) -> list[JsDocument]:
-    """Parse a JavaScript file, or each inline script of an HTML file."""
-    decoded = decode_text(text, source)
+    """Parse a JavaScript file, or each inline script of an HTML file.
+
+    The documents of the last text parsed are kept and given again for the same
+    text and source: format detection and then the reader parse each file twice.
+    """
+    return list(_parse_script_or_html(decode_text(text, source), source))
+
+
+@lru_cache(maxsize=1)
+def _parse_script_or_html(decoded: str, source: str) -> tuple[JsDocument, ...]:
     if looks_like_html(decoded):
-        return parse_html_scripts(decoded, source)
-    return [parse_js(decoded, source)]
+        return tuple(parse_html_scripts(decoded, source))
+    return (parse_js(decoded, source),)
 
 
 def parse_json(text: str | bytes, source: str) -> JsValue:
@@ -987,6 +1013,10 @@ _OPAQUE_KINDS = {
 # --------------------------------------------------------------------------- finding configs
 
 
+#: The node types :func:`find_calls` and :func:`find_assignments` look at.
+_BINDING_KINDS = frozenset({"call_expression", "variable_declarator", "assignment_expression"})
+
+
 def _walk(root: Node) -> Iterator[Node]:
     """Every node under ``root`` in pre-order, without recursion."""
     cursor = root.walk()
@@ -1038,7 +1068,7 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
     wanted = set(callees)
     found: list[JsCall] = []
     for doc in docs:
-        for node in _walk(doc.root):
+        for node in doc.binding_nodes():
             if node.type != "call_expression":
                 continue
             fn = node.child_by_field_name("function")
@@ -1087,7 +1117,7 @@ def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[J
     wanted = set(names)
     found: list[JsCall] = []
     for doc in docs:
-        for node in _walk(doc.root):
+        for node in doc.binding_nodes():
             kind = node.type
             if kind == "variable_declarator":
                 target = node.child_by_field_name("name")
