@@ -502,7 +502,7 @@ def test_values_are_frozen_and_survive_pickling() -> None:
 
     value = _klaro_object()
     with pytest.raises(dataclasses.FrozenInstanceError):
-        value.entries = ()  # type: ignore[misc]
+        value.entries = ()
     with pytest.raises(dataclasses.FrozenInstanceError):
         del value.location
     for clone in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):
