@@ -31,8 +31,15 @@ under distinct names, of the readable configurations of
 ``tests/data/banner/corpus``, cycled) and prints one more JSON line,
 ``{"benchmark": "startup-many", "files", "many_s", "target_s", "meets_target", ...}``.
 
+``--compare-src DIR`` also times the same banner commands with another copy of
+the package first on ``PYTHONPATH`` (``DIR`` holds its ``gdpr_policy``, e.g. the
+``src`` of ``git archive HEAD src`` unpacked), interleaved with the others, and
+prints ``{"benchmark": "startup-compare", "format", "banner_s", "compare_s", ...}``
+per format: a before/after measured at the same moment. With ``--importtime``
+it has no effect (set ``PYTHONPATH`` instead).
+
 Run: ``python benchmarks/startup.py [--runs 15] [--example FILE] [--format json ...]
-[--files 100] [--importtime]``. Measured, never asserted in tests.
+[--files 100] [--importtime] [--compare-src DIR]``. Measured, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -57,6 +64,12 @@ ONE_FILE_TARGET_S = 0.3
 MANY_FILES_TARGET_S = 2.0
 CORPUS = ROOT / "tests" / "data" / "banner" / "corpus"
 FLOOR_CODE = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"
+
+
+def _with_path(env: dict[str, str], src: str) -> dict[str, str]:
+    """``env`` with ``src`` first on ``PYTHONPATH`` (before the installed package)."""
+    paths = [src, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**env, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def _time_once(cmd: Sequence[str], env: dict[str, str]) -> float:
@@ -161,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--importtime", action="store_true", help="print where the import time goes instead"
     )
+    parser.add_argument(
+        "--compare-src", metavar="DIR",
+        help="also time the banner commands with the package in DIR first on PYTHONPATH",
+    )
     args = parser.parse_args(argv)
     formats: list[str] = args.formats or ["text", "json", "sarif"]
 
@@ -183,6 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _time_once(floor_cmd, env)
         for cmd in banner_cmds.values():
             _time_once(cmd, env)
+        compare_env = _with_path(env, args.compare_src) if args.compare_src else None
+        if compare_env is not None:
+            for cmd in banner_cmds.values():
+                _time_once(cmd, compare_env)
         if many_cmd is not None:
             _time_once(many_cmd, env)
         if args.importtime:
@@ -190,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps({"format": formats[0], **report}))
             return 0
         times: dict[str, list[float]] = {
-            "baseline": [], "floor": [], "many": [], **{f: [] for f in formats}
+            "baseline": [], "floor": [], "many": [], **{f: [] for f in formats},
+            **{f"compare-{f}": [] for f in formats},
         }
         for _ in range(args.runs):
             # Alternate, so that a slow spell on the machine hits both sides alike.
@@ -198,6 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             times["floor"].append(_time_once(floor_cmd, env))
             for fmt, cmd in banner_cmds.items():
                 times[fmt].append(_time_once(cmd, env))
+                if compare_env is not None:
+                    times[f"compare-{fmt}"].append(_time_once(cmd, compare_env))
             if many_cmd is not None:
                 times["many"].append(_time_once(many_cmd, env))
 
@@ -222,6 +246,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "one_model_ratio": round(floor / baseline, 2),
                     "baseline_min_s": round(min(times["baseline"]), 4),
                     "banner_min_s": round(min(times[fmt]), 4),
+                    "runs": args.runs,
+                    "bytecode": args.bytecode,
+                    "python": platform.python_version(),
+                    "machine": _machine(),
+                }
+            )
+        )
+    for fmt in formats if args.compare_src else ():
+        banner, other = statistics.median(times[fmt]), statistics.median(times[f"compare-{fmt}"])
+        print(
+            json.dumps(
+                {
+                    "benchmark": "startup-compare",
+                    "format": fmt,
+                    "example": args.example,
+                    "compare_src": args.compare_src,
+                    "banner_s": round(banner, 4),
+                    "compare_s": round(other, 4),
+                    "banner_min_s": round(min(times[fmt]), 4),
+                    "compare_min_s": round(min(times[f"compare-{fmt}"]), 4),
+                    "banner_over_compare": round(banner / other, 3),
                     "runs": args.runs,
                     "bytecode": args.bytecode,
                     "python": platform.python_version(),
