@@ -38,6 +38,7 @@ NEVER_ON_THE_BANNER_PATH = {
     "gdpr_policy.banner._scripts",
     "gdpr_policy._cli_init",  # other commands' arguments are added only when they run
     "gdpr_policy._cli_deadline",
+    "difflib",  # the policy's "did you mean" hint, only on that error
 }
 RENDERERS = {
     "text": "gdpr_policy.report._text",
