@@ -31,8 +31,16 @@ under distinct names, of the readable configurations of
 ``tests/data/banner/corpus``, cycled) and prints one more JSON line,
 ``{"benchmark": "startup-many", "files", "many_s", "target_s", "meets_target", ...}``.
 
+``--compare-src DIR`` also times the same banner commands with another copy of
+the package first on ``PYTHONPATH`` (``DIR`` holds its ``gdpr_policy``, e.g. the
+``src`` of ``git archive HEAD src`` unpacked), interleaved with the others, and
+prints ``{"benchmark": "startup-compare", "format", "banner_s", "compare_s", ...}``
+per format (and ``compare_many_s`` on the ``startup-many`` line): a before/after
+measured at the same moment. With ``--importtime``
+it has no effect (set ``PYTHONPATH`` instead).
+
 Run: ``python benchmarks/startup.py [--runs 15] [--example FILE] [--format json ...]
-[--files 100] [--importtime]``. Measured, never asserted in tests.
+[--files 100] [--importtime] [--compare-src DIR]``. Measured, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -57,6 +65,12 @@ ONE_FILE_TARGET_S = 0.3
 MANY_FILES_TARGET_S = 2.0
 CORPUS = ROOT / "tests" / "data" / "banner" / "corpus"
 FLOOR_CODE = "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"
+
+
+def _with_path(env: dict[str, str], src: str) -> dict[str, str]:
+    """``env`` with ``src`` first on ``PYTHONPATH`` (before the installed package)."""
+    paths = [src, *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**env, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def _time_once(cmd: Sequence[str], env: dict[str, str]) -> float:
@@ -161,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--importtime", action="store_true", help="print where the import time goes instead"
     )
+    parser.add_argument(
+        "--compare-src", metavar="DIR",
+        help="also time the banner commands with the package in DIR first on PYTHONPATH",
+    )
     args = parser.parse_args(argv)
     formats: list[str] = args.formats or ["text", "json", "sarif"]
 
@@ -183,14 +201,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _time_once(floor_cmd, env)
         for cmd in banner_cmds.values():
             _time_once(cmd, env)
+        compare_env = _with_path(env, args.compare_src) if args.compare_src else None
+        if compare_env is not None:
+            for cmd in banner_cmds.values():
+                _time_once(cmd, compare_env)
         if many_cmd is not None:
             _time_once(many_cmd, env)
+            if compare_env is not None:
+                _time_once(many_cmd, compare_env)
         if args.importtime:
             report = _report_imports(banner_cmds[formats[0]], floor_cmd, env, args.runs)
             print(json.dumps({"format": formats[0], **report}))
             return 0
         times: dict[str, list[float]] = {
-            "baseline": [], "floor": [], "many": [], **{f: [] for f in formats}
+            "baseline": [], "floor": [], "many": [], **{f: [] for f in formats},
+            **{f"compare-{f}": [] for f in formats}, "compare-many": [],
         }
         for _ in range(args.runs):
             # Alternate, so that a slow spell on the machine hits both sides alike.
@@ -198,8 +223,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             times["floor"].append(_time_once(floor_cmd, env))
             for fmt, cmd in banner_cmds.items():
                 times[fmt].append(_time_once(cmd, env))
+                if compare_env is not None:
+                    times[f"compare-{fmt}"].append(_time_once(cmd, compare_env))
             if many_cmd is not None:
                 times["many"].append(_time_once(many_cmd, env))
+                if compare_env is not None:
+                    times["compare-many"].append(_time_once(many_cmd, compare_env))
 
     baseline = statistics.median(times["baseline"])
     floor = statistics.median(times["floor"])
@@ -229,6 +258,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                 }
             )
         )
+    for fmt in formats if args.compare_src else ():
+        banner, other = statistics.median(times[fmt]), statistics.median(times[f"compare-{fmt}"])
+        print(
+            json.dumps(
+                {
+                    "benchmark": "startup-compare",
+                    "format": fmt,
+                    "example": args.example,
+                    "compare_src": args.compare_src,
+                    "banner_s": round(banner, 4),
+                    "compare_s": round(other, 4),
+                    "banner_min_s": round(min(times[fmt]), 4),
+                    "compare_min_s": round(min(times[f"compare-{fmt}"]), 4),
+                    "banner_over_compare": round(banner / other, 3),
+                    "runs": args.runs,
+                    "bytecode": args.bytecode,
+                    "python": platform.python_version(),
+                    "machine": _machine(),
+                }
+            )
+        )
     if times["many"]:
         many = statistics.median(times["many"])
         print(
@@ -239,6 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "many_s": round(many, 4),
                     "many_min_s": round(min(times["many"]), 4),
                     "per_file_ms": round(1000 * many / args.files, 2),
+                    **(
+                        {
+                            "compare_many_s": round(statistics.median(times["compare-many"]), 4),
+                            "compare_many_min_s": round(min(times["compare-many"]), 4),
+                        }
+                        if times["compare-many"] else {}
+                    ),
                     "target_s": MANY_FILES_TARGET_S,
                     "meets_target": many <= MANY_FILES_TARGET_S,
                     "one_model_s": round(floor, 4),

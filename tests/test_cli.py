@@ -114,3 +114,42 @@ def test_schema_is_json() -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("--version")[0] == 0
     assert capsys.readouterr().out.strip() == f"gdpr-policy {__version__}"
+
+
+COMMANDS = ("lint", "rules", "schema", "banner", "audit", "init", "deadline")
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--help")[0] == 0
+    out = capsys.readouterr().out
+    listed = [c for c in COMMANDS if f"\n    {c} " in out]
+    assert listed == list(COMMANDS)
+    assert "write a starting policy for a site" in out
+    assert "compute the response deadline" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "description", "option"),
+    [
+        ("banner", "Read banner configurations without executing them", "--config-format"),
+        ("audit", "Audit a snapshot directory", "--recycle-bin"),
+        ("init", "Write a starting policy", "--from-banner"),
+        ("deadline", "Compute when a data-subject request must be answered", "--identity-asked"),
+        ("lint", "--fail-on", "--delimiter"),
+    ],
+)
+def test_a_commands_help_has_its_description_and_options(
+    command: str, description: str, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The arguments are added when the command is used; its own --help is a use.
+    assert run(command, "--help")[0] == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: gdpr-policy {command} ")
+    assert description in " ".join(out.split())
+    assert option in out
+
+
+def test_a_commands_usage_error_shows_its_own_usage() -> None:
+    code, _, err = run("deadline")
+    assert code == 2
+    assert err.startswith("gdpr-policy deadline: the following arguments are required: --received")

@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gdpr-policy")
-    configure(parser.add_subparsers(dest="command", parser_class=_Parser))
+    configure(parser.add_subparsers(dest="command", parser_class=_Parser).add_parser("deadline"))
     return parser
 
 

@@ -57,14 +57,16 @@ __all__ = ["configure", "parse_when", "run"]
 _WHEN_HELP = "ISO 8601 date or date-time; without an offset it is read in the jurisdiction's zone"
 
 
-def configure(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``deadline`` parser and its own flags to the command's subparsers."""
-    p = subparsers.add_parser(
-        "deadline",
-        help="compute the response deadline of a data-subject request, with every step",
-        description="Compute when a data-subject request must be answered (GDPR Art. 12(3), "
+def configure(p: argparse.ArgumentParser) -> None:
+    """Add the ``deadline`` command's description and its own flags to its parser.
+
+    ``cli.py`` names the command and its one-line help, so that other commands
+    do not import this module.
+    """
+    p.description = (
+        "Compute when a data-subject request must be answered (GDPR Art. 12(3), "
         "Reg. 1182/71): one calendar month from the day of receipt, moved off Saturdays, "
-        "Sundays and public holidays, with each step explained.",
+        "Sundays and public holidays, with each step explained."
     )
     p.add_argument("--received", required=True, metavar="WHEN", help=f"receipt: {_WHEN_HELP}")
     p.add_argument(

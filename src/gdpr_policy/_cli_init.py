@@ -317,14 +317,16 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
     return "\n".join(lines) + "\n"
 
 
-def configure(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the ``init`` parser."""
-    p = subparsers.add_parser(
-        "init",
-        help="write a starting policy for a site from its banner configuration files",
-        description="Write a starting policy (trackers, cookies, categories, banner revision; "
+def configure(p: argparse.ArgumentParser) -> None:
+    """Add the ``init`` command's description and arguments to its parser.
+
+    ``cli.py`` names the command and its one-line help, so that other commands
+    do not import this module.
+    """
+    p.description = (
+        "Write a starting policy (trackers, cookies, categories, banner revision; "
         "TODO comments where a person must decide) that lints and checks clean against the "
-        "given banner files.",
+        "given banner files."
     )
     p.add_argument(
         "--from-banner", dest="from_banner", nargs="+", required=True, metavar="FILE",

@@ -17,7 +17,6 @@ only the CLI opens files. Every problem is reported as
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import itertools
 import json
@@ -886,6 +885,8 @@ class PolicyVersion(_Model):
         for p in self.purposes:
             if p.id == purpose_id:
                 return p
+        import difflib  # only for this error's hint: not at import (start-up of every command)
+
         ids = [p.id for p in self.purposes]
         near = difflib.get_close_matches(str(purpose_id), ids, n=1, cutoff=0.6)
         hint = f"; did you mean {near[0]!r}?" if near else ""

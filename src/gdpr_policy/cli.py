@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -32,7 +33,37 @@ REPORT_FORMATS = ("text", "json", "sarif", "junit", "github", "csv", "html", "xl
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line and a UsageError, not SystemExit."""
+    """An ArgumentParser whose errors are one line and a UsageError, not SystemExit.
+
+    A sub-command's arguments may be added on first use (:meth:`defer`): a run
+    builds only the sub-command it runs (argparse makes a help formatter for
+    every argument it adds), and ``--help`` still shows every command.
+    """
+
+    _pending: Callable[[argparse.ArgumentParser], None] | None = None
+
+    def defer(self, configure: Callable[[argparse.ArgumentParser], None]) -> None:
+        """Add this parser's arguments with ``configure(self)`` when it is first used."""
+        self._pending = configure
+
+    def _configure(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending(self)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._configure()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._configure()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._configure()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see --help)")
@@ -170,6 +201,7 @@ def _cmd_banner(args: argparse.Namespace, out: TextIO) -> int:
     from .banner.rules import evaluate_banner
     from .report import InputStats, PolicyRef, Rejection, Report, exit_code
 
+    _imports_done()
     as_of = parse_as_of(args.as_of)
     version = load_policy_option(args.policy).at(as_of)
     findings = []
@@ -565,27 +597,57 @@ def _build_parser() -> tuple[
     )
     parser.add_argument("--version", action="version", version=f"gdpr-policy {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {}
+    handlers: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+        "lint": _cmd_lint,
+        "rules": _cmd_rules,
+        "schema": _cmd_schema,
+        "banner": _cmd_banner,
+        "init": _cmd_init,
+        "deadline": _cmd_deadline,
+    }
+    commands: tuple[tuple[str, Callable[[argparse.ArgumentParser], None], str], ...] = (
+        ("lint", _lint_arguments, "validate a policy and check its meaning"),
+        ("rules", _rules_arguments, "list every rule with its severity and references"),
+        ("schema", _no_arguments, "print the JSON Schema of the policy format"),
+        (
+            "banner",
+            _banner_arguments,
+            "check consent-banner configurations (cookieconsent, Klaro, Consent Mode, GTM, native)",
+        ),
+        (
+            "audit",
+            _audit_arguments,
+            "audit a CRM snapshot (HubSpot exports, e-mail and request logs) against the policy",
+        ),
+        ("init", _init_arguments,
+         "write a starting policy for a site from its banner configuration files"),
+        ("deadline", _deadline_arguments,
+         "compute the response deadline of a data-subject request, with every step"),
+    )
+    for name, configure, help_text in commands:
+        sub.add_parser(name, help=help_text).defer(configure)
+    return parser, handlers
 
-    p = sub.add_parser("lint", help="validate a policy and check its meaning")
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "policy_file", nargs="?", metavar="POLICY", help="policy YAML (default: bundled)"
     )
     _add_report_options(p)
-    handlers["lint"] = _cmd_lint
 
-    p = sub.add_parser("rules", help="list every rule with its severity and references")
+
+def _rules_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--lang", choices=LANGS, default="en")
-    handlers["rules"] = _cmd_rules
 
-    p = sub.add_parser("schema", help="print the JSON Schema of the policy format")
-    handlers["schema"] = _cmd_schema
 
-    p = sub.add_parser(
-        "banner",
-        help="check consent-banner configurations (cookieconsent, Klaro, Consent Mode, GTM, native)",
-        description="Read banner configurations without executing them and check them against the policy.",
+def _banner_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Read banner configurations without executing them and check them against the policy."
     )
     p.add_argument(
         "files",
@@ -601,12 +663,11 @@ def _build_parser() -> tuple[
     )
     p.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default: today)")
     _add_report_options(p, ("text", "json", "sarif", "junit", "github", "csv", "html", "xlsx"))
-    handlers["banner"] = _cmd_banner
 
-    p = sub.add_parser(
-        "audit",
-        help="audit a CRM snapshot (HubSpot exports, e-mail and request logs) against the policy",
-        description="Audit a snapshot directory (files found by name) or single files, as of an explicit date.",
+
+def _audit_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = (
+        "Audit a snapshot directory (files found by name) or single files, as of an explicit date."
     )
     p.add_argument(
         "dir", nargs="?", metavar="DIR", help="snapshot directory; its files are found by name"
@@ -673,13 +734,17 @@ def _build_parser() -> tuple[
     )
     _add_report_options(p, ("text", "json", "csv", "html", "xlsx"))
 
-    from . import _cli_deadline, _cli_init
 
-    _cli_init.configure(sub)
-    handlers["init"] = _cmd_init
+def _init_arguments(p: argparse.ArgumentParser) -> None:
+    from . import _cli_init
 
-    _cli_deadline.configure(sub)
-    p = sub.choices["deadline"]
+    _cli_init.configure(p)
+
+
+def _deadline_arguments(p: argparse.ArgumentParser) -> None:
+    from . import _cli_deadline
+
+    _cli_deadline.configure(p)
     p.add_argument(
         "--policy", metavar="PATH", help="policy YAML file (default: the bundled Inmeta policy)"
     )
@@ -689,9 +754,6 @@ def _build_parser() -> tuple[
     p.add_argument(
         "--lang", choices=LANGS, default="en", help="language of steps and dates (default: en)"
     )
-    handlers["deadline"] = _cmd_deadline
-
-    return parser, handlers
 
 
 def main(
@@ -709,6 +771,8 @@ def main(
         if args.command is None:
             parser.print_usage(err)
             return EXIT_USAGE
+        if args.command != "banner":  # the banner command says when its imports are done
+            _imports_done()
         if args.command == "audit":
             return _cmd_audit(args, out, err)
         return handlers[args.command](args, out)
@@ -722,6 +786,44 @@ def main(
         return EXIT_OK
 
 
+#: Set by :func:`run` while the cyclic garbage collector is paused for the imports.
+_collector_paused = False
+
+
+def _imports_done() -> None:
+    """Switch the garbage collector back on after a command's imports (see :func:`run`).
+
+    The objects made so far (modules, classes, pydantic schemas, tables) live as long
+    as the process: they are frozen out of the collector's way, so that no later
+    collection scans them again. Does nothing unless :func:`run` paused the collector.
+    """
+    global _collector_paused
+    if _collector_paused:
+        _collector_paused = False
+        gc.freeze()
+        gc.enable()
+
+
 def run() -> NoReturn:
-    """Entry point of the console script."""
+    """Entry point of the console script and of ``python -m gdpr_policy``.
+
+    Two process-wide settings that a program may make and the library never
+    does (``main``, which tests and embedding programs call, makes neither):
+
+    - ``PYDANTIC_DISABLE_PLUGINS=__all__`` unless the variable is set (an empty
+      value turns plugins back on): pydantic otherwise reads the entry points of
+      every installed distribution to find plugins, on the first model the
+      command builds. The models here are the tool's own internals; a plugin
+      has nothing to observe in them.
+    - The cyclic garbage collector pauses until the command has imported what
+      it uses: imports make only objects that live until exit, so collecting
+      during them finds nothing (see :func:`_imports_done`).
+
+    Both only save start-up time (``benchmarks/startup.py``); no output changes.
+    """
+    global _collector_paused
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if gc.isenabled():
+        gc.disable()
+        _collector_paused = True
     sys.exit(main())

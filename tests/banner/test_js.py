@@ -468,3 +468,92 @@ def test_identifier_names_are_kept_for_opaque_values() -> None:
     a, b = cfg.get("a"), cfg.get("b")
     assert isinstance(a, JsOpaque) and a.name == "config"
     assert isinstance(b, JsOpaque) and b.name == "b"
+
+
+# ---- value classes: the frozen-dataclass behaviour, without generated methods
+
+
+def _klaro_object() -> JsObject:
+    doc = parse_script_or_html(
+        "var klaroConfig = {a: [1, 'x', null, true, /k+/i, undefined, f()], a: 2, ...rest};",
+        "v.js",
+    )
+    (call,) = find_assignments(doc, ("klaroConfig",))
+    value = call.arguments[0]
+    assert isinstance(value, JsObject)
+    return value
+
+
+def test_values_compare_hash_and_show_their_fields() -> None:
+    first, second = _klaro_object(), _klaro_object()
+    assert first is not second
+    assert first == second and hash(first) == hash(second)
+    assert first.get("a") == JsNumber(first.get("a").location, 2)  # type: ignore[union-attr]
+    assert first.get("a") != JsString(first.get("a").location, "2")  # type: ignore[union-attr]
+    assert first.keys() == ["a"]
+    assert repr(first.get("a")).startswith("JsNumber(location=Location(")
+    assert "_index" not in repr(first)
+
+
+def test_values_are_frozen_and_survive_pickling() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    value = _klaro_object()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        value.entries = ()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del value.location
+    for clone in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):
+        assert clone == value
+        assert clone.get("a") == value.get("a")
+        assert clone.dynamic == value.dynamic
+
+
+def test_values_match_by_position() -> None:
+    match _klaro_object().get("a"):
+        case JsNumber(_, 2):
+            pass
+        case other:  # pragma: no cover - the assertion below names it
+            pytest.fail(f"no positional match: {other!r}")
+
+
+# ---- one parse and one walk per file
+
+
+def test_detection_and_reader_parse_a_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.banner import read_banner
+
+    parsers = 0
+    real = _js._new_parser
+
+    def counting() -> object:
+        nonlocal parsers
+        parsers += 1
+        return real()
+
+    monkeypatch.setattr(_js, "_new_parser", counting)
+    walks = 0
+    real_walk = _js._walk
+
+    def counting_walk(root: object) -> object:
+        nonlocal walks
+        walks += 1
+        return real_walk(root)
+
+    monkeypatch.setattr(_js, "_walk", counting_walk)
+    text = "var klaroConfig = {services: [{name: 'ga', purposes: ['analytics']}]};"
+    read_banner(text, source="once.js")  # auto: detect_format, then the Klaro reader
+    assert parsers == 1
+    assert walks == 0  # the syntax check's walk noted the calls and assignments
+    read_banner(text, source="other.js")  # another file name: its own locations
+    assert parsers == 2
+
+
+def test_a_cached_parse_gives_fresh_lists() -> None:
+    first = parse_script_or_html("f(1);", "c.js")
+    first.clear()
+    again = parse_script_or_html("f(1);", "c.js")
+    assert len(again) == 1
+    assert find_calls(again, ("f",))[0].location.file == "c.js"

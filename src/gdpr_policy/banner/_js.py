@@ -25,10 +25,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from functools import lru_cache
-from html.parser import HTMLParser
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, NoReturn, TypeAlias
 
 import tree_sitter
 import tree_sitter_javascript
@@ -86,11 +85,67 @@ def _new_parser() -> Any:
 # --------------------------------------------------------------------------- values
 
 
-@dataclass(frozen=True, slots=True)
-class JsValue:
+_set = object.__setattr__
+
+
+class _Frozen:
+    """What ``@dataclass(frozen=True, slots=True)`` gives, written once.
+
+    Equality (same class, equal ``_FIELDS``), hashing, ``repr``, immutability
+    (:class:`dataclasses.FrozenInstanceError`), pickling and ``match``
+    positions, without generating and compiling six methods per class at
+    import: for the eleven classes here that was about 7 ms of every
+    ``gdpr-policy banner`` run (``benchmarks/startup.py``).
+    """
+
+    __slots__ = ()
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+    #: The fields compared, hashed and shown, in order.
+    _FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{type(self).__qualname__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __getstate__(self) -> list[Any]:
+        return [getattr(self, name) for name in self._slot_names()]
+
+    def __setstate__(self, state: list[Any]) -> None:
+        for name, value in zip(self._slot_names(), state, strict=True):
+            _set(self, name, value)
+
+    @classmethod
+    def _slot_names(cls) -> list[str]:
+        return [name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ())]
+
+
+class JsValue(_Frozen):
     """A literal value read from the text, with where it was written."""
 
+    __slots__ = ("location",)
+    __match_args__: ClassVar[tuple[str, ...]] = ("location",)
+    _FIELDS: ClassVar[tuple[str, ...]] = ("location",)
     location: Location
+
+    def __init__(self, location: Location) -> None:
+        _set(self, "location", location)
 
     @property
     def pointer(self) -> str:
@@ -102,46 +157,68 @@ class JsValue:
         return _DESCRIBE.get(type(self), "value")
 
 
-@dataclass(frozen=True, slots=True)
 class JsString(JsValue):
     """A string literal (or template literal without substitutions)."""
 
+    __slots__ = ("value",)
+    __match_args__ = _FIELDS = ("location", "value")
     value: str
 
+    def __init__(self, location: Location, value: str) -> None:
+        _set(self, "location", location)
+        _set(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
+
 class JsNumber(JsValue):
     """A number literal; integral values are ``int``."""
 
+    __slots__ = ("value",)
+    __match_args__ = _FIELDS = ("location", "value")
     value: int | float
 
+    def __init__(self, location: Location, value: int | float) -> None:
+        _set(self, "location", location)
+        _set(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
+
 class JsBool(JsValue):
     """``true`` or ``false`` (also ``!0`` and ``!1``)."""
 
+    __slots__ = ("value",)
+    __match_args__ = _FIELDS = ("location", "value")
     value: bool
 
+    def __init__(self, location: Location, value: bool) -> None:
+        _set(self, "location", location)
+        _set(self, "value", value)
 
-@dataclass(frozen=True, slots=True)
+
 class JsNull(JsValue):
     """``null``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class JsUndefined(JsValue):
     """``undefined`` or ``void 0``."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, slots=True)
+
 class JsRegex(JsValue):
     """A regular-expression literal ``/source/flags`` (never compiled here)."""
 
+    __slots__ = ("flags", "source")
+    __match_args__ = _FIELDS = ("location", "source", "flags")
     source: str
     flags: str
 
+    def __init__(self, location: Location, source: str, flags: str) -> None:
+        _set(self, "location", location)
+        _set(self, "source", source)
+        _set(self, "flags", flags)
 
-@dataclass(frozen=True, slots=True)
+
 class JsOpaque(JsValue):
     """A value only known at run time; ``kind`` names the construct.
 
@@ -150,18 +227,29 @@ class JsOpaque(JsValue):
     ``new``, ``class``, ``expression``.
     """
 
+    __slots__ = ("kind", "name")
+    __match_args__ = _FIELDS = ("location", "kind", "name")
     kind: str
-    name: str | None = None  # the identifier, for kind "identifier"
+    name: str | None  # the identifier, for kind "identifier"
+
+    def __init__(self, location: Location, kind: str, name: str | None = None) -> None:
+        _set(self, "location", location)
+        _set(self, "kind", kind)
+        _set(self, "name", name)
 
 
-@dataclass(frozen=True, slots=True)
 class JsArray(JsValue):
     """An array literal; holes are :class:`JsUndefined`, spreads :class:`JsOpaque`."""
 
+    __slots__ = ("items",)
+    __match_args__ = _FIELDS = ("location", "items")
     items: tuple[JsValue, ...]
 
+    def __init__(self, location: Location, items: tuple[JsValue, ...]) -> None:
+        _set(self, "location", location)
+        _set(self, "items", items)
 
-@dataclass(frozen=True, slots=True)
+
 class JsObject(JsValue):
     """An object literal.
 
@@ -170,13 +258,22 @@ class JsObject(JsValue):
     spreads and computed keys, which may add or override any key.
     """
 
+    __slots__ = ("_index", "dynamic", "entries")
+    __match_args__ = _FIELDS = ("location", "entries", "dynamic")
     entries: tuple[tuple[str, JsValue], ...]
-    dynamic: tuple[JsOpaque, ...] = ()
-    _index: dict[str, JsValue] = field(default_factory=dict, compare=False, repr=False)
+    dynamic: tuple[JsOpaque, ...]
+    _index: dict[str, JsValue]  # not compared or shown: derived from ``entries``
 
-    def __post_init__(self) -> None:
-        for key, value in self.entries:
-            self._index[key] = value
+    def __init__(
+        self,
+        location: Location,
+        entries: tuple[tuple[str, JsValue], ...],
+        dynamic: tuple[JsOpaque, ...] = (),
+    ) -> None:
+        _set(self, "location", location)
+        _set(self, "entries", entries)
+        _set(self, "dynamic", dynamic)
+        _set(self, "_index", dict(entries))
 
     def get(self, key: str) -> JsValue | None:
         """The value of ``key`` (the last one written), or ``None`` if absent."""
@@ -204,14 +301,27 @@ _DESCRIBE: dict[type, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class JsCall:
+class JsCall(_Frozen):
     """A call found in the text: the callee as written (``CookieConsent.run``) and its arguments."""
 
+    __slots__ = ("arguments", "callee", "in_function", "location")
+    __match_args__ = _FIELDS = ("callee", "arguments", "location", "in_function")
     callee: str
     arguments: tuple[JsValue, ...]
     location: Location
-    in_function: bool = False  # written inside a function body: runs only when called
+    in_function: bool  # written inside a function body: runs only when called
+
+    def __init__(
+        self,
+        callee: str,
+        arguments: tuple[JsValue, ...],
+        location: Location,
+        in_function: bool = False,
+    ) -> None:
+        _set(self, "callee", callee)
+        _set(self, "arguments", arguments)
+        _set(self, "location", location)
+        _set(self, "in_function", in_function)
 
 
 # --------------------------------------------------------------------------- documents
@@ -261,6 +371,17 @@ class JsDocument:
         self.source = source
         self._line_shift = line_shift
         self.json_mode = json_mode
+        self._binding_nodes: list[Node] | None = None
+
+    def binding_nodes(self) -> list[Node]:
+        """The calls and assignments of the text, in source (pre-)order.
+
+        One walk of the tree, kept: format detection and the reader each look
+        for several callees and names in the same document.
+        """
+        if self._binding_nodes is None:
+            self._binding_nodes = [n for n in _walk(self.root) if n.type in _BINDING_KINDS]
+        return self._binding_nodes
 
     # ---- positions
 
@@ -304,13 +425,19 @@ class JsDocument:
 
 
 def _syntax_check(doc: JsDocument) -> None:
-    """Refuse syntax errors (first one, located) and over-deep syntax trees."""
+    """Refuse syntax errors (first one, located) and over-deep syntax trees.
+
+    The same walk notes the document's calls and assignments (``binding_nodes``).
+    """
     cursor = doc.root.walk()
     depth = 0
     first_error: Node | None = None
+    bindings: list[Node] = []
     # Iterative pre-order walk: bounded Python stack whatever the input.
     while True:
         node = cursor.node
+        if node.type in _BINDING_KINDS:
+            bindings.append(node)
         if depth > MAX_SYNTAX_DEPTH:
             line, column = doc.position(node)
             raise HostileInputError.at(
@@ -328,6 +455,7 @@ def _syntax_check(doc: JsDocument) -> None:
             if not cursor.goto_parent():
                 if first_error is not None:
                     _raise_syntax(doc, first_error)
+                doc._binding_nodes = bindings
                 return
             depth -= 1
 
@@ -378,45 +506,6 @@ def parse_js(text: str | bytes, source: str) -> JsDocument:
     return doc
 
 
-class _ScriptFinder(HTMLParser):
-    """Collects the (line, column) start and end of each executable ``<script>`` body."""
-
-    _JS_TYPES = frozenset(
-        {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
-         "application/ecmascript", "text/jscript"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.sources: list[tuple[str, int, int]] = []
-        self._open: tuple[int, int] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "script":
-            return
-        kind = next((v or "" for k, v in attrs if k == "type"), "").strip().lower()
-        has_src = any(k == "src" for k, _ in attrs)
-        text = self.get_starttag_text() or ""
-        line, col = self.getpos()
-        # The body starts right after the start tag.
-        lines = text.split("\n")
-        if len(lines) == 1:
-            start = (line, col + len(text))
-        else:
-            start = (line + len(lines) - 1, len(lines[-1]))
-        self._open = start if (kind in self._JS_TYPES and not has_src) else None
-        if kind in self._JS_TYPES and has_src:
-            src = next((v or "" for k, v in attrs if k == "src"), "")
-            self.sources.append((src, line, col + 1))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._open is not None:
-            self.scripts.append((self._open, self.getpos()))
-        if tag == "script":
-            self._open = None
-
-
 def _offsets(text: str) -> list[int]:
     starts = [0]
     starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
@@ -429,8 +518,10 @@ def parse_html_scripts(text: str | bytes, source: str) -> list[JsDocument]:
     Scripts with a ``src`` or a non-JavaScript ``type`` (``text/plain`` blocked
     scripts, JSON-LD ...) are skipped: they do not run on page load.
     """
+    from ._scripts import ScriptFinder  # html.parser only for HTML input
+
     decoded = decode_text(text, source)
-    finder = _ScriptFinder()
+    finder = ScriptFinder()
     try:
         finder.feed(decoded)
         finder.close()
@@ -465,7 +556,9 @@ def parse_html_scripts(text: str | bytes, source: str) -> list[JsDocument]:
 
 def html_script_sources(text: str) -> list[tuple[str, int, int]]:
     """The ``src`` of every executable ``<script src>`` of an HTML text, with line and column."""
-    finder = _ScriptFinder()
+    from ._scripts import ScriptFinder  # html.parser only for HTML input
+
+    finder = ScriptFinder()
     try:
         finder.feed(text)
         finder.close()
@@ -504,11 +597,19 @@ def looks_like_json(text: str) -> bool:
 
 
 def parse_script_or_html(text: str | bytes, source: str) -> list[JsDocument]:
-    """Parse a JavaScript file, or each inline script of an HTML file."""
-    decoded = decode_text(text, source)
+    """Parse a JavaScript file, or each inline script of an HTML file.
+
+    The documents of the last text parsed are kept and given again for the same
+    text and source: format detection and then the reader parse each file twice.
+    """
+    return list(_parse_script_or_html(decode_text(text, source), source))
+
+
+@lru_cache(maxsize=1)
+def _parse_script_or_html(decoded: str, source: str) -> tuple[JsDocument, ...]:
     if looks_like_html(decoded):
-        return parse_html_scripts(decoded, source)
-    return [parse_js(decoded, source)]
+        return tuple(parse_html_scripts(decoded, source))
+    return (parse_js(decoded, source),)
 
 
 def parse_json(text: str | bytes, source: str) -> JsValue:
@@ -912,6 +1013,10 @@ _OPAQUE_KINDS = {
 # --------------------------------------------------------------------------- finding configs
 
 
+#: The node types :func:`find_calls` and :func:`find_assignments` look at.
+_BINDING_KINDS = frozenset({"call_expression", "variable_declarator", "assignment_expression"})
+
+
 def _walk(root: Node) -> Iterator[Node]:
     """Every node under ``root`` in pre-order, without recursion."""
     cursor = root.walk()
@@ -963,7 +1068,7 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
     wanted = set(callees)
     found: list[JsCall] = []
     for doc in docs:
-        for node in _walk(doc.root):
+        for node in doc.binding_nodes():
             if node.type != "call_expression":
                 continue
             fn = node.child_by_field_name("function")
@@ -1012,7 +1117,7 @@ def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[J
     wanted = set(names)
     found: list[JsCall] = []
     for doc in docs:
-        for node in _walk(doc.root):
+        for node in doc.binding_nodes():
             kind = node.type
             if kind == "variable_declarator":
                 target = node.child_by_field_name("name")
