@@ -1052,6 +1052,8 @@ class PolicyVersion(_Model):
                     "(list the statement's documents and their clauses under documents)"
                 )
             else:
+                import difflib  # only for this error's hint (start-up of every command)
+
                 near = difflib.get_close_matches(ref.clause, sorted(declared), n=1, cutoff=0.6)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
                 problems.append(

@@ -30,7 +30,6 @@ error. YAML is loaded with the project's safe, located loader
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -135,6 +134,8 @@ def read_native(text: str | bytes, *, source: str) -> Banner:
                 # as the policy loader does (pydantic's own text reads "extra inputs
                 # are not permitted, got <the value>").
                 key = str(raw[-1]) if raw else "?"
+                import difflib  # only for this error's hint (start-up of every banner check)
+
                 known = _known_keys(raw[:-1])
                 near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
