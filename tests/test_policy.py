@@ -325,3 +325,12 @@ def test_a_copy_with_other_documents_cites_its_own_clauses() -> None:
     other = v.model_copy(update={"documents": (renumbered,)})
     assert [c.clause for c in other.clauses_for((Promise.ERASURE,))] == ["E1"]
     assert [c.clause for c in v.clauses_for((Promise.ERASURE,))] == ["S17"]
+
+
+@pytest.mark.parametrize("zone", ["Europe", "Europe/" + "A" * 300, "A" * 256])
+def test_a_zone_name_that_is_a_folder_or_too_long_is_a_located_error(zone: str) -> None:
+    # zoneinfo raises IsADirectoryError and OSError (file name too long) for these, not
+    # ZoneInfoNotFoundError; they must read like any other unknown zone
+    message = _error(TEXT.replace("timezone: Europe/Oslo", f"timezone: {zone}", 1))
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.jurisdictions\[0\]\.timezone: "
+                     r"expected an IANA time zone such as Europe/Oslo", message, re.M), message

@@ -1257,3 +1257,12 @@ def test_a_pause_past_2100_is_refused_not_overflowed() -> None:
                 identity_asked=asked,
                 identity_answered=asked + dt.timedelta(days=days),
             )
+
+
+@pytest.mark.parametrize("zone", ["Europe", "Europe/" + "A" * 300])
+def test_a_zone_name_that_is_a_folder_or_too_long_is_a_usage_error(zone: str) -> None:
+    from gdpr_policy._errors import UsageError
+    from gdpr_policy._time import local_day
+
+    with pytest.raises(UsageError, match="expected an IANA time zone"):
+        local_day(dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC), zone)

@@ -172,7 +172,7 @@ class Jurisdiction(_Model):
     def _check_zone(cls, value: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise ValueError(
                 f"expected an IANA time zone such as Europe/Oslo, got {value!r}"
             ) from exc

@@ -327,7 +327,7 @@ def get_calendar(code: str) -> Calendar:
 def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise UsageError(f"expected an IANA time zone such as Europe/Oslo, got {name!r}") from exc
 
 

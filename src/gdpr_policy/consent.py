@@ -299,7 +299,7 @@ def _zone(policy: PolicyVersion) -> ZoneInfo:
     name = policy.jurisdiction().timezone
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise UsageError(f"unknown time zone {name!r} in the policy") from exc
 
 

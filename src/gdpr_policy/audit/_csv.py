@@ -121,7 +121,7 @@ def zone_of(name: str | ZoneInfo) -> ZoneInfo:
         return name
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise UsageError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Oslo)") from exc
 
 

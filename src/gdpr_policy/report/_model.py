@@ -267,7 +267,7 @@ class Report(BaseModel):
 
             try:
                 ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):
                 raise ValueError(f"expected an IANA time zone such as Europe/Oslo, got {value!r}") from None
         return value
 
