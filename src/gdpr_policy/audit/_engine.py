@@ -84,6 +84,7 @@ from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
 from ._verdicts import (
     DEACTIVATED,
+    NO_BASIS,
     OPTED_OUT,
     RESTRICTED,
     UNTIMED,
@@ -435,6 +436,7 @@ def audit_snapshot(
     finally:
         if was_enabled:
             gc.enable()
+
 
 
 def _audit(
@@ -1237,6 +1239,22 @@ class _Channels:
             return
         if j < 2 and sub is not None and tb.exc:
             self._run_listed(sub, j, wk, ws, wa, fine)
+            return
+        if not fine and (wa.count(wa[0]) == len(wa) or all(
+                map(le, wa, islice(wa, 1, None)))) and tb.advance(wa[0], wa[-1], wk):
+            # in time order: the verdict codes at this instant decide, one look-up a send
+            codes = list(map(tb.code[j].__getitem__, wk))
+            bits = 0
+            for x in set(codes):
+                bits |= x
+            if not bits:
+                return
+            for bit, hits in ((RESTRICTED, self.restricted), (DEACTIVATED, self.deactivated),
+                              (UNTIMED, self.untimed), (NO_BASIS, self.no_basis)):
+                if bits & bit:
+                    hits.take(list(map(and_, codes, repeat(bit))), wk, ws, wa)
+            if bits & OPTED_OUT:
+                self._opted_out(list(map(and_, codes, repeat(OPTED_OUT))), wk, ws, wa, sub)
             return
         if not (fine and tb.exact) and not by_address:
             # the pre-filter: most sends can break nothing
