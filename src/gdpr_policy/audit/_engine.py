@@ -687,10 +687,16 @@ def _audit(
         return live, arch
 
     contact_of: dict[int, Contact] = {}
+    targets: list[tuple[set[int], set[int]]] = []
     for req in reqs:
         if req.type == "erasure":
-            for i in set().union(*erasure_targets(req)):
+            live_arch = erasure_targets(req)
+            targets.append(live_arch)
+            for i in set().union(*live_arch):
                 contact_of[i] = facts[i].contact
+    # the look-ups by id and address are done with (their keys would outlive the contacts)
+    for index in (by_id, by_email, archived_by_id, archived_by_email):
+        index.clear()
     if contacts is not None:
         while facts:
             chunk = facts[:_CONTACT_BATCH]
@@ -699,6 +705,7 @@ def _audit(
                 findings.extend(r.evaluate(chunk, ctx))
             del chunk
     del facts
+    R.forget_times()
     if cov is not None:
         findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
@@ -708,6 +715,7 @@ def _audit(
 
     # requests ---------------------------------------------------------------
     unjudged: list[str] = []
+    erasures = iter(targets)
     for n, req in enumerate(reqs):
         due: dt.date | dt.datetime | None = None
         if request_hook is not None:
@@ -718,7 +726,7 @@ def _audit(
             unjudged.append(req.request_id)
         if req.type != "erasure":
             continue
-        live_idx, arch_idx = erasure_targets(req)
+        live_idx, arch_idx = next(erasures)
         case = R.ErasureCase(req, tuple(contact_of[i] for i in sorted(live_idx)),
                              tuple(contact_of[i] for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
@@ -825,7 +833,7 @@ def _plan_all(
         pass
 
     def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None,
-             list_no: bool) -> None:
+             list_no: bool, shape: tuple[tuple[object, ...], ...] | None = None) -> None:
         f = facts[idx]
         c = f.contact
         objection = None
@@ -867,7 +875,7 @@ def _plan_all(
                 routed[key] = True
         elif not exception:
             template = quiet_template(lists, plan_subs, marketing_lists, other_marketing,
-                                      consent_bases)
+                                      consent_bases, shape)
             if tables.set_quiet(key, template, lists, consent_bases):
                 routed[key] = True
         for s in lists:
@@ -902,7 +910,7 @@ def _plan_all(
             if found_idx is None or seen[found_idx]:
                 continue  # not a live contact, or a second line for one: the first counts
             seen[found_idx] = True
-            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no)
+            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no, s.shape)
         del subs_facts
     for idx, f in enumerate(facts):
         if not seen[idx] and not f.contact.archived:

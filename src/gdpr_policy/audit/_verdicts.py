@@ -176,13 +176,21 @@ def quiet_plan(
 
 def quiet_template(lists: Sequence[ListStatus], subs: Sequence[str],
                    marketing_lists: Collection[str], marketing_subs: Collection[str],
-                   consent_bases: Collection[str]) -> tuple[int, ...]:
+                   consent_bases: Collection[str],
+                   shape: tuple[tuple[object, ...], ...] | None = None) -> tuple[int, ...]:
     """The template of :func:`quiet_plan` for these statuses' shape, per list: the index of
     the status whose time ends the window, or ``-1`` (no window), ``-2`` (no consent at all),
-    ``-3`` (the marketing lists' window)."""
+    ``-3`` (the marketing lists' window).
+
+    ``shape`` is the statuses' shape when the reader has worked it out (see
+    :class:`~gdpr_policy.audit._subs.SubscriptionFacts`); it must equal the one
+    worked out here from ``lists``.
+    """
+    if shape is None:
+        shape = tuple((x.subscription, x.name, x.status, x.legal_basis, x.at is None,
+                       x.marketing) for x in lists)
     key = (tuple(subs), _frozen(marketing_lists), _frozen(marketing_subs), _frozen(consent_bases),
-           *[(x.subscription, x.name, x.status, x.legal_basis, x.at is None, x.marketing)
-             for x in lists])
+           shape)
     template = _TEMPLATES.get(key)
     if template is None:
         template = _template(lists, subs, marketing_lists, marketing_subs, consent_bases)
@@ -296,8 +304,9 @@ class Tables:
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
         self.fine_cache: dict[tuple[str, int], list[str]] = {}
         self.code = [[0] * (n + 1) for _ in range(m)]
-        #: (threshold text, op) -> the keys whose code changes when time reaches the text
-        self.events: dict[tuple[str, int], list[int]] = {}
+        #: op -> threshold text -> the keys whose code changes when time reaches the text
+        self.events: dict[int, dict[str, list[int]]] = {
+            op: {} for op in (*range(4 * m), _EV_DEACTIVATED, _EV_RESTRICTED)}
         #: the events in time order (sorted when the log is first judged), and how many
         #: of them the codes have passed: the codes hold for sends at ``now`` up to the next
         self.order: list[tuple[str, int]] | None = None
@@ -307,9 +316,10 @@ class Tables:
     def _event(self, text: str, op: int, k: int) -> None:
         if text == NEVER:
             return
-        got = self.events.get((text, op))
+        by_text = self.events[op]
+        got = by_text.get(text)
         if got is None:
-            self.events[(text, op)] = [k]
+            by_text[text] = [k]
         else:
             got.append(k)
 
@@ -403,8 +413,11 @@ class Tables:
         switched off), so only ``lo``, ``hi`` and ``b`` change.
         """
         reachable = self.d[k] != NEVER or self.r[k] != NEVER
-        text = self._text
         mk: Window | bool | None = False
+        # a person's lists mostly share one time: its text is looked up once
+        last: dt.datetime | None = None
+        hi, exact = NEVER, None
+        clear = self.events
         for j, code in enumerate(template):
             if code == _EMPTY:
                 continue
@@ -419,12 +432,23 @@ class Tables:
                 if mk is None:
                     continue
                 end = mk[1]  # type: ignore[index]
-            hi = NEVER if end is None else text("hi", j, k, end)
-            self.lo[j][k], self.hi[j][k] = ALWAYS, hi
-            self.b[j][k] = hi
+            if end is None:
+                hi, exact = NEVER, None
+            elif end is not last:
+                hi, exact = threshold_text(end)
+            last = end
+            self.lo[j][k] = ALWAYS
+            self.hi[j][k] = self.b[j][k] = hi
             self.code[j][k] |= NO_BASIS
+            if exact is not None:
+                self.exact[("hi", j, k)] = exact
             if hi != NEVER:
-                self._event(hi, j * 4 + _CLR_NB, k)
+                by_text = clear[j * 4 + _CLR_NB]
+                got = by_text.get(hi)
+                if got is None:
+                    by_text[hi] = [k]
+                else:
+                    got.append(k)
             reachable = True
         return reachable
 
@@ -468,7 +492,8 @@ class Tables:
             return False
         order = self.order
         if order is None:
-            order = self.order = sorted(self.events)
+            order = self.order = sorted(
+                (x, op) for op, by_text in self.events.items() for x in by_text)
         pos, end = self.pos, len(order)
         if pos < end and order[pos][0] <= t0:
             code, events = self.code, self.events
@@ -476,7 +501,7 @@ class Tables:
                 x, op = order[pos]
                 if x > t0:
                     break
-                ks = events[(x, op)]
+                ks = events[op][x]
                 if op >= 0:
                     c = code[op >> 2]
                     kind = op & 3
@@ -499,7 +524,8 @@ class Tables:
             return True
         within: set[int] = set()
         while pos < end and order[pos][0] <= t1:
-            within.update(self.events[order[pos]])
+            x, op = order[pos]
+            within.update(self.events[op][x])
             pos += 1
         return within.isdisjoint(keys)
 
