@@ -813,6 +813,7 @@ def _plan_all(
     # a contact's key is its index + 1 (0 stands for "nobody watched")
     tables = Tables(len(facts), len(plan_subs))
     channels = _Channels(tables, subs_index, marketing_lists)
+    keys = channels.key
     judged = subscriptions is not None
     untimed_of = cov.untimed_opt_out if cov is not None and not judged else None
     seen: list[bool] = [False] * len(facts)
@@ -842,7 +843,7 @@ def _plan_all(
                       objections.get(f"id:{c.record_id}") if c.record_id else None):
                 if x is not None and (objection is None or x.at < objection.at):
                     objection = x
-        key = idx + 1
+        key = keys[idx + 1]  # the one int object of the key, which the events hold
         exception = c.customer_exception and exception_enabled
         if c.deactivated_at is not None or c.restricted_at is not None:
             tables.set_contact(key, c.deactivated_at, c.restricted_at)
