@@ -9,7 +9,8 @@ list, the deactivation and the restriction per contact). Then the send log is
 streamed in batches of a few hundred lines (``_sends.scan_sends``): no send is
 kept beyond its batch; sends are routed to contacts with one dict look-up per
 batch-wide ``map``, and judged per run of one purpose and one list against that
-list's tables, behind a two-comparison pre-filter, with C-level operations;
+list's verdict codes (one look-up a send, for a log in time order; else each
+rule's thresholds), with C-level operations;
 the hits are folded into per-contact tallies (count, first send ids, earliest
 and latest time, ``_Hits``). Memory is flat in the number of sends. Instants
 in the send log are compared as ISO 8601 UTC text, whose order is time order;
@@ -54,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress, groupby, islice, repeat
-from operator import and_, ge, le, lt, not_, or_
+from operator import and_, ge, le, lt, not_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -1021,8 +1022,7 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
         if not len(b):
             continue
         keys: list[int | None] = list(map(route_get, b.rids))  # type: ignore[arg-type]
-        by_address = None in keys
-        if by_address:
+        if None in keys:
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
@@ -1033,7 +1033,7 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
             wa = list(compress(b.ats, keys))
         else:
             wk, ws, wa = keys, b.sids, b.ats  # type: ignore[assignment]
-        channels.feed(wk, ws, wa, b, keys, by_address)
+        channels.feed(wk, ws, wa, b, keys)
         if channels.any_bounced:
             channels.bounces(keys, b)
 
@@ -1208,24 +1208,22 @@ class _Channels:
             self.any_bounced = True
 
     def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
-             keys: list[int | None], by_address: bool = False) -> None:
+             keys: list[int | None]) -> None:
         """Judge the sends to live contacts (keys, send ids, times) of batch ``b``.
 
         The sends are cut into runs of one purpose and one list (a log written
         campaign by campaign has one run per batch), each judged with C-level
-        ``map`` against that list's tables; runs are taken in log order. A
-        batch with sends matched on the address (``by_address``) skips the
-        pre-filter, which assumes a send logged with the record's id.
+        ``map`` against that list's tables; runs are taken in log order.
         """
         pair = b.one_pair(self.pair_of)
         if pair is not None:
-            self._run(pair, wk, ws, wa, b.fine, by_address)
+            self._run(pair, wk, ws, wa, b.fine)
             return
         pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
         start = 0
         for pair, group in groupby(pairs):
             end = start + sum(1 for _ in group)
-            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
+            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine)
             start = end
 
     def _bits(self, wk: list[int]) -> int:
@@ -1236,7 +1234,7 @@ class _Channels:
         return bits
 
     def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
-             wa: list[str], fine: bool, by_address: bool) -> None:
+             wa: list[str], fine: bool) -> None:
         kind, j, sub = pair
         if kind == "transactional":
             return
@@ -1265,15 +1263,7 @@ class _Channels:
             if bits & OPTED_OUT:
                 self._opted_out(list(map(and_, codes, repeat(OPTED_OUT))), wk, ws, wa, sub)
             return
-        if not (fine and tb.exact) and not by_address:
-            # the pre-filter: most sends can break nothing
-            a, bb = tb.a[j], tb.b[j]
-            cand = list(map(or_, map(ge, wa, map(a.__getitem__, wk)),
-                            map(lt, wa, map(bb.__getitem__, wk))))
-            if not any(cand):
-                return
-            if not all(cand):
-                wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
+        # not in time order (or with microseconds): the thresholds decide, rule by rule
         bits = self._bits(wk)
         if bits & RESTRICTED:
             r = tb.table("r", 0, fine)

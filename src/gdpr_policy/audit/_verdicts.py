@@ -265,10 +265,6 @@ class Tables:
     ``o[j][k]``: the effective opt-out; ``lo[j][k]``, ``hi[j][k]``: the no-basis
     window; ``d[k]``, ``r[k]``: deactivation and restriction; ``u[k]``: an
     opt-out with no time (:data:`ALWAYS` or :data:`NEVER`). ``a[j][k]`` and
-    ``b[j][k]`` are a pre-filter: a marketing send at ``t`` can break a rule
-    only if ``t >= a`` or ``t < b`` (``a`` is the earliest finite threshold,
-    ``b`` the end of a window open to the past), so the sends that break
-    nothing, nearly all of them, cost two look-ups and two comparisons.
     ``exc`` holds the thresholds of lists no campaign names, for a contact
     with a status on one: ``(key, list id) -> (o, lo, hi)``.
 
@@ -281,7 +277,7 @@ class Tables:
     for the sends that log does not show in time order.
     """
 
-    __slots__ = ("a", "any_d", "any_r", "any_u", "b", "code", "d", "events", "exact", "exc",
+    __slots__ = ("any_d", "any_r", "any_u", "code", "d", "events", "exact", "exc",
                  "fine_cache", "flags", "hi", "lo", "m", "now", "o", "order", "pos", "r", "u")
 
     def __init__(self, n: int, m: int) -> None:
@@ -289,8 +285,6 @@ class Tables:
         self.o = [[NEVER] * (n + 1) for _ in range(m)]
         self.lo = [[NEVER] * (n + 1) for _ in range(m)]
         self.hi = [[NEVER] * (n + 1) for _ in range(m)]
-        self.a = [[NEVER] * (n + 1) for _ in range(m)]
-        self.b = [[ALWAYS] * (n + 1) for _ in range(m)]
         self.d = [NEVER] * (n + 1)
         self.r = [NEVER] * (n + 1)
         self.u = [NEVER] * (n + 1)
@@ -325,7 +319,7 @@ class Tables:
 
     def release(self) -> None:
         """Drop the per-contact tables (the send log is judged); :attr:`exc` stays."""
-        self.o = self.lo = self.hi = self.a = self.b = []
+        self.o = self.lo = self.hi = []
         self.d = self.r = self.u = []
         self.flags = []
         self.fine_cache = {}
@@ -352,21 +346,15 @@ class Tables:
             self.any_r = True
             self.flags[k] |= RESTRICTED
             self._event(self.r[k], _EV_RESTRICTED, k)
-        if deactivated is not None or restricted is not None:
-            first = min(self.d[k], self.r[k])
-            for a in self.a:
-                a[k] = first
 
     def set_untimed(self, k: int) -> None:
         """Mark a contact opted out at an unknown time: every marketing send reaches it.
 
-        After :meth:`set_contact`; the pre-filter lets every send to it through.
+        After :meth:`set_contact`.
         """
         self.u[k] = ALWAYS
         self.any_u = True
         self.flags[k] |= UNTIMED
-        for a in self.a:
-            a[k] = ALWAYS
         for code in self.code:
             code[k] |= UNTIMED
 
@@ -376,15 +364,15 @@ class Tables:
         Returns whether any send can break a rule. A send logged before the
         record was created is judged like any other (issue 14): the log says
         it went out before the consent the record shows, and leaving such
-        sends out of the pre-filter made the verdict depend on the other
-        sends read in the same batch.
+        sends out made the verdict depend on the other sends read in the
+        same batch.
         """
         dr = min(self.d[k], self.r[k])
         text = self._text
         reachable = dr != NEVER
         for j, (o, win) in enumerate(plan):
             if o is None and win is None:
-                continue  # as initialised, with the pre-filter at min(d, r)
+                continue  # as initialised
             ot = NEVER if o is None else text("o", j, k, o)
             if o is not None:
                 self.o[j][k] = ot
@@ -397,11 +385,9 @@ class Tables:
                 self.lo[j][k], self.hi[j][k] = lo, hi
                 self._window(j, k, lo, hi)
                 if lo == ALWAYS:
-                    self.b[j][k] = hi
                     reachable = True
                 elif lo < first:
                     first = lo
-            self.a[j][k] = first
             reachable = reachable or first != NEVER
         return reachable
 
@@ -438,7 +424,7 @@ class Tables:
                 hi, exact = threshold_text(end)
             last = end
             self.lo[j][k] = ALWAYS
-            self.hi[j][k] = self.b[j][k] = hi
+            self.hi[j][k] = hi
             self.code[j][k] |= NO_BASIS
             if exact is not None:
                 self.exact[("hi", j, k)] = exact
@@ -468,17 +454,11 @@ class Tables:
         if o is not None:
             self.flags[k] |= OPTED_OUT
             self._event(ot, j * 4 + _SET_OPT, k)
-        first = min(ot, self.d[k], self.r[k])
         if win is not None:
             lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])
             hi = NEVER if win[1] is None else self._text("hi", j, k, win[1])
             self.lo[j][k], self.hi[j][k] = lo, hi
             self._window(j, k, lo, hi)
-            if lo == ALWAYS:
-                self.b[j][k] = hi
-            else:
-                first = min(first, lo)
-        self.a[j][k] = first
 
     def advance(self, t0: str, t1: str, keys: list[int]) -> bool:
         """Move the codes to instant ``t0`` for sends at ``t0`` .. ``t1`` (log text, in order)
@@ -501,7 +481,7 @@ class Tables:
                 x, op = order[pos]
                 if x > t0:
                     break
-                ks = events[op][x]
+                ks = events[op].pop(x)  # the codes never move back: done with
                 if op >= 0:
                     c = code[op >> 2]
                     kind = op & 3
