@@ -264,7 +264,7 @@ class Tables:
 
     ``o[j][k]``: the effective opt-out; ``lo[j][k]``, ``hi[j][k]``: the no-basis
     window; ``d[k]``, ``r[k]``: deactivation and restriction; ``u[k]``: an
-    opt-out with no time (:data:`ALWAYS` or :data:`NEVER`). ``a[j][k]`` and
+    opt-out with no time (:data:`ALWAYS` or :data:`NEVER`).
     ``exc`` holds the thresholds of lists no campaign names, for a contact
     with a status on one: ``(key, list id) -> (o, lo, hi)``.
 
@@ -273,8 +273,8 @@ class Tables:
     :data:`DEACTIVATED`, :data:`RESTRICTED`, :data:`UNTIMED`): each finite
     threshold is an event that sets or clears one bit when time passes it, so
     a log read in time order is judged with one look-up per send
-    (:meth:`advance`, :meth:`codes`), and the thresholds above decide only
-    for the sends that log does not show in time order.
+    (:meth:`advance`); the thresholds above decide for the sends a log does
+    not show in time order.
     """
 
     __slots__ = ("any_d", "any_r", "any_u", "code", "d", "events", "exact", "exc",
