@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
+from audit._helpers import CAMPAIGNS, at, contact, send, subscription
 from gdpr_policy import (
     audit_snapshot,
     decide_consent,
@@ -37,7 +38,7 @@ from gdpr_policy._catalog import coverage_markdown, load_all_rules
 from gdpr_policy._fields import DESCRIPTIVE, READ_BY, field_paths
 from gdpr_policy._policy import PolicyVersion, bundled_policy, bundled_policy_text
 from gdpr_policy._rules import REGISTRY, Finding
-from gdpr_policy.audit import SnapshotInput
+from gdpr_policy.audit import PortalMapping, SnapshotInput
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 1, 15)
@@ -218,6 +219,9 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "retention[].activity_signals": lambda v: _by_id(
         v["retention"], "inactive-contacts"
     ).__setitem__("activity_signals", ["meeting"]),
+    # what staff log (notes_last_updated) is then the person's activity (the audit probe's 701)
+    "retention[].not_activity": lambda v: _by_id(v["retention"], "inactive-contacts")[
+        "not_activity"].remove("staff-logged"),
     "disclosure.third_parties": _set("disclosure.third_parties", True),
     "disclosure.exceptions": _set("disclosure.exceptions", []),
     "rights.rights": lambda v: v["rights"]["rights"].remove("portability"),
@@ -244,6 +248,18 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "marketing.opt_out_channels": lambda v: v["marketing"]["opt_out_channels"].append("phone"),
     "marketing.opt_out_covers": _set("marketing.opt_out_covers", ["email-marketing"]),
     "discloses": lambda v: v["discloses"].append("transfers"),
+}
+
+
+#: Field -> a change that the audit alone must notice (its rules in READ_BY), where the
+#: mutation above shows the field's effect on another reader (the linter).
+AUDIT_MUTATIONS: dict[str, Callable[[Doc], None]] = {
+    # the existing-customer exception enabled: the customer who never consented (the audit
+    # probe's 702) may be marketed (markedsføringsloven § 15(3))
+    "purposes[].national_basis": lambda v: _p(v, "email-marketing").__setitem__(
+        "national_basis", ["consent", "existing-customer-relationship"]
+    ),
+    "retention[].not_activity": MUTATIONS["retention[].not_activity"],
 }
 
 
@@ -338,6 +354,30 @@ def _audit(version: PolicyVersion) -> list[Finding]:
     inputs = {kind: SnapshotInput(name, (base / name).read_text("utf-8").splitlines(keepends=True))
               for kind, name in names.items()}
     report = audit_snapshot(as_of=dt.date(2025, 6, 30), policy=version, **inputs)
+    return [*report.findings, *_audit_handmade(version)]
+
+
+def _audit_handmade(version: PolicyVersion) -> list[Finding]:
+    """Two contacts whose verdicts hang on one policy field each (the generated one has none).
+
+    701 did nothing since 2020 but has a note logged by staff in May 2025 (inactive only
+    while ``not_activity`` says what staff log is not the person's); 702 is a customer (the
+    portal's ``sale`` records the exception's conditions) who never consented to the
+    Newsletter and got it in 2024 (no basis unless ``national_basis`` enables the exception).
+    """
+    contacts = [contact("701", "kari@firma.no", notes_last_updated=at("2025-05-01T10:00")),
+                contact("702", "ola@firma.no", hs_email_last_open_date=at("2025-05-01T10:00"),
+                        sale="true")]
+    subs = [subscription("701", "kari@firma.no", consent=True),
+            subscription("702", "ola@firma.no", consent=False)]
+    sends = [send("S1", "702", "ola@firma.no", at("2024-06-03T08:00"))]
+    report = audit_snapshot(
+        as_of=dt.date(2025, 6, 30), policy=version,
+        mapping=PortalMapping(customer_exception_properties=("sale",)),
+        contacts=SnapshotInput("contacts_api.jsonl", contacts),
+        subscriptions=SnapshotInput("subscriptions.jsonl", subs),
+        campaigns=SnapshotInput("email_campaigns.json", [json.dumps(CAMPAIGNS)]),
+        sends=SnapshotInput("email_sends.jsonl", sends))
     return list(report.findings)
 
 
@@ -409,6 +449,25 @@ def test_changing_the_field_changes_a_verdict(field: str) -> None:
     rules = READ_BY[field]
     before, after = verdicts(base, rules), verdicts(mutant, rules)
     assert before != after, f"{field}: no verdict of {', '.join(rules)} changed"
+
+
+_AUDIT_AREAS = ("retention.", "marketing.", "erasure.", "restriction.", "audit.")
+
+
+@pytest.mark.parametrize("field", sorted(AUDIT_MUTATIONS))
+def test_the_audit_reads_the_fields_it_claims(field: str) -> None:
+    # the audit's own findings change, whatever the linter says
+    rules = tuple(r for r in READ_BY[field] if r.startswith(_AUDIT_AREAS))
+    assert rules, field
+    base = copy.deepcopy(_bundled_doc())
+    mutant = copy.deepcopy(base)
+    AUDIT_MUTATIONS[field](mutant["versions"][-1])
+    assert _changed_fields(base["versions"][-1], mutant["versions"][-1]) == {field}
+    before, after = verdicts(base, rules), verdicts(mutant, rules)
+    assert before != after, f"{field}: no verdict of {', '.join(rules)} changed"
+    # and only for the hand-made contact that hangs on it
+    want = {"purposes[].national_basis": "702", "retention[].not_activity": "701"}[field]
+    assert {json.loads(k)[1] for k in before ^ after} == {want}
 
 
 def test_the_mutation_changes_only_its_field() -> None:

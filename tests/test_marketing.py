@@ -236,9 +236,12 @@ def iso(t: dt.datetime) -> str:
 
 
 @settings(max_examples=150, deadline=None)
-@given(recipients(), st.lists(st.tuples(st.sampled_from(sorted(LIST_OF)), instants), max_size=8))
+@given(recipients(), st.lists(st.tuples(st.sampled_from(sorted(LIST_OF)), instants), max_size=8),
+       st.booleans())
 def test_the_audit_judges_every_send_as_the_decision_does(
-        rec: Recipient, sends: list[tuple[str, dt.datetime]]) -> None:
+        rec: Recipient, sends: list[tuple[str, dt.datetime]], in_order: bool) -> None:
+    if in_order:  # a log in time order is judged by the verdict codes (Tables.advance)
+        sends = sorted(sends, key=lambda x: x[1])
     props: dict[str, Any] = {"hs_object_id": "1", "email": rec.email,
                              "createdate": "2019-01-01T00:00:00.000Z",
                              "country": {"NO": "Norway", "SE": "Sweden", None: None}[rec.country]}
@@ -299,5 +302,50 @@ def test_the_quiet_writer_writes_what_the_plan_says(rec: Recipient) -> None:
     b = by_template.set_quiet(1, quiet_template(lists, subs, MARKETING, extra, CONSENT_BASES),
                               lists, CONSENT_BASES)
     assert a == b
-    for name in ("o", "lo", "hi", "a", "b"):
+    for name in ("o", "lo", "hi", "code", "events"):
         assert getattr(by_plan, name) == getattr(by_template, name), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(recipients(), st.lists(instants, min_size=1, max_size=12), st.integers(0, 4))
+def test_the_verdict_codes_say_what_the_thresholds_say(
+        rec: Recipient, times: list[dt.datetime], j: int) -> None:
+    # the codes move with time through the thresholds' events; at each instant of a log in
+    # time order they equal the thresholds compared one by one (what an unordered log gets)
+    from gdpr_policy.audit._verdicts import (
+        DEACTIVATED,
+        NEVER,
+        NO_BASIS,
+        OPTED_OUT,
+        RESTRICTED,
+        Tables,
+    )
+
+    subs = ["\x00other", "\x00other-marketing", MI, NL, CS]
+    tables = Tables(2, len(subs))
+    tables.set_contact(1, rec.deactivated_at, rec.restricted_at)
+    tables.set_plan(1, slot_plan(rec, subs, marketing_lists=MARKETING,
+                                 consent_bases=CONSENT_BASES, exception=False,
+                                 marketing_subs=frozenset(subs[1:2])))
+    texts = sorted(iso(t.astimezone(dt.UTC)) for t in times)
+    for i, t in enumerate(texts):
+        assert tables.advance(t, t, [1])
+        want = (OPTED_OUT * (t >= tables.o[j][1]) | NO_BASIS * (tables.lo[j][1] <= t < tables.hi[j][1])
+                | DEACTIVATED * (t >= tables.d[1]) | RESTRICTED * (t >= tables.r[1]))
+        assert tables.code[j][1] == want, (t, i)
+        assert tables.code[j][2] == 0  # a contact with no thresholds
+    # the codes never move back: an earlier instant is left to the thresholds
+    if texts[0] < texts[-1]:
+        assert not tables.advance(texts[0], texts[0], [1])
+    # a threshold of this contact within a run of sends: the thresholds judge that run
+    inner = sorted({x for x in (tables.o[j][1], tables.lo[j][1], tables.hi[j][1], tables.d[1],
+                                tables.r[1]) if x not in ("", NEVER)})
+    if inner:
+        fresh = Tables(2, len(subs))
+        fresh.set_contact(1, rec.deactivated_at, rec.restricted_at)
+        fresh.set_plan(1, slot_plan(rec, subs, marketing_lists=MARKETING,
+                                    consent_bases=CONSENT_BASES, exception=False,
+                                    marketing_subs=frozenset(subs[1:2])))
+        before = "0000-01-01T00:00:00.000Z"
+        assert not fresh.advance(before, inner[0][:23] + "Z", [1])
+        assert fresh.advance(before, inner[0][:23] + "Z", [2])  # another contact: the codes hold

@@ -48,7 +48,7 @@ READ_BY: dict[str, tuple[str, ...]] = {
     "recipients[].transfer.safeguard": ("policy.transfer-without-safeguard",),
     "purposes[].kind": ("policy.tracker-category-mismatch", "consent.expired"),
     "purposes[].basis": ("policy.tracker-basis-mismatch", "consent.purpose-not-covered"),
-    "purposes[].national_basis": ("policy.consent-without-withdrawal",),
+    "purposes[].national_basis": ("policy.consent-without-withdrawal", "marketing.no-basis"),
     "purposes[].withdrawal_channels": ("policy.consent-without-withdrawal",),
     "trackers[].provider": ("policy.tracker-provider-mismatch",),
     "trackers[].provider_role": ("policy.disclosure-contradiction",),
@@ -66,6 +66,7 @@ READ_BY: dict[str, tuple[str, ...]] = {
     "retention[].after": ("retention.inactive-not-deactivated",),
     "retention[].action": ("policy.retention-without-end",),
     "retention[].activity_signals": ("retention.inactive-not-deactivated",),
+    "retention[].not_activity": ("retention.inactive-not-deactivated",),
     "disclosure.third_parties": ("policy.disclosure-contradiction",),
     "disclosure.exceptions": ("policy.disclosure-contradiction",),
     "rights.rights": ("policy.consent-below-law",),
@@ -163,10 +164,6 @@ DESCRIPTIVE: dict[str, str] = {
     "trackers[].statement": _CLAUSES,
     "retention[].id": _ID,
     "retention[].event": _TEXT,
-    "retention[].not_activity": (
-        "what does not count as activity; read by the audit's inactivity rule (issue 10), "
-        "which today counts only activity_signals"
-    ),
     "retention[].statement": _CLAUSES,
     "disclosure.statement": _CLAUSES,
     "rights.identity.statement": _CLAUSES,

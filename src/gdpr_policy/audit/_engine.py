@@ -9,7 +9,8 @@ list, the deactivation and the restriction per contact). Then the send log is
 streamed in batches of a few hundred lines (``_sends.scan_sends``): no send is
 kept beyond its batch; sends are routed to contacts with one dict look-up per
 batch-wide ``map``, and judged per run of one purpose and one list against that
-list's tables, behind a two-comparison pre-filter, with C-level operations;
+list's verdict codes (one look-up a send, for a log in time order; else each
+rule's thresholds), with C-level operations;
 the hits are folded into per-contact tallies (count, first send ids, earliest
 and latest time, ``_Hits``). Memory is flat in the number of sends. Instants
 in the send log are compared as ISO 8601 UTC text, whose order is time order;
@@ -54,7 +55,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import compress, groupby, islice, repeat
-from operator import and_, ge, le, lt, not_, or_
+from operator import and_, ge, le, lt, not_
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,7 @@ from ._subs import SubscriptionFacts, scan_subscriptions
 from ._values import parse_instant
 from ._verdicts import (
     DEACTIVATED,
+    NO_BASIS,
     OPTED_OUT,
     RESTRICTED,
     UNTIMED,
@@ -439,6 +441,7 @@ def audit_snapshot(
             gc.enable()
 
 
+
 def _audit(
     *,
     as_of: dt.date | dt.datetime,
@@ -687,10 +690,16 @@ def _audit(
         return live, arch
 
     contact_of: dict[int, Contact] = {}
+    targets: list[tuple[set[int], set[int]]] = []
     for req in reqs:
         if req.type == "erasure":
-            for i in set().union(*erasure_targets(req)):
+            live_arch = erasure_targets(req)
+            targets.append(live_arch)
+            for i in set().union(*live_arch):
                 contact_of[i] = facts[i].contact
+    # the look-ups by id and address are done with (their keys would outlive the contacts)
+    for index in (by_id, by_email, archived_by_id, archived_by_email):
+        index.clear()
     if contacts is not None:
         while facts:
             chunk = facts[:_CONTACT_BATCH]
@@ -699,6 +708,7 @@ def _audit(
                 findings.extend(r.evaluate(chunk, ctx))
             del chunk
     del facts
+    R.forget_times()
     if cov is not None:
         findings.extend(_coverage_findings(cov, csv_info, ctx))
     if contacts is not None and mangled:
@@ -708,6 +718,7 @@ def _audit(
 
     # requests ---------------------------------------------------------------
     unjudged: list[str] = []
+    erasures = iter(targets)
     for n, req in enumerate(reqs):
         due: dt.date | dt.datetime | None = None
         if request_hook is not None:
@@ -718,7 +729,7 @@ def _audit(
             unjudged.append(req.request_id)
         if req.type != "erasure":
             continue
-        live_idx, arch_idx = erasure_targets(req)
+        live_idx, arch_idx = next(erasures)
         case = R.ErasureCase(req, tuple(contact_of[i] for i in sorted(live_idx)),
                              tuple(contact_of[i] for i in sorted(arch_idx)),
                              _past_due(due, as_of, st.zone), due)
@@ -817,6 +828,7 @@ def _plan_all(
     # a contact's key is its index + 1 (0 stands for "nobody watched")
     tables = Tables(len(facts), len(plan_subs))
     channels = _Channels(tables, subs_index, marketing_lists)
+    keys = channels.key
     judged = subscriptions is not None
     untimed_of = cov.untimed_opt_out if cov is not None and not judged else None
     seen: list[bool] = [False] * len(facts)
@@ -837,7 +849,7 @@ def _plan_all(
         pass
 
     def plan(idx: int, lists: tuple[ListStatus, ...], unsub: dt.datetime | None,
-             list_no: bool) -> None:
+             list_no: bool, shape: tuple[tuple[object, ...], ...] | None = None) -> None:
         f = facts[idx]
         c = f.contact
         objection = None
@@ -846,7 +858,7 @@ def _plan_all(
                       objections.get(f"id:{c.record_id}") if c.record_id else None):
                 if x is not None and (objection is None or x.at < objection.at):
                     objection = x
-        key = idx + 1
+        key = keys[idx + 1]  # the one int object of the key, which the events hold
         exception = c.customer_exception and exception_enabled
         if c.deactivated_at is not None or c.restricted_at is not None:
             tables.set_contact(key, c.deactivated_at, c.restricted_at)
@@ -879,7 +891,7 @@ def _plan_all(
                 routed[key] = True
         elif not exception:
             template = quiet_template(lists, plan_subs, marketing_lists, other_marketing,
-                                      consent_bases)
+                                      consent_bases, shape)
             if tables.set_quiet(key, template, lists, consent_bases):
                 routed[key] = True
         for s in lists:
@@ -914,7 +926,7 @@ def _plan_all(
             if found_idx is None or seen[found_idx]:
                 continue  # not a live contact, or a second line for one: the first counts
             seen[found_idx] = True
-            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no)
+            plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no, s.shape)
         del subs_facts
     for idx, f in enumerate(facts):
         if not seen[idx] and not f.contact.archived:
@@ -1024,8 +1036,7 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
         if not len(b):
             continue
         keys: list[int | None] = list(map(route_get, b.rids))  # type: ignore[arg-type]
-        by_address = None in keys
-        if by_address:
+        if None in keys:
             _by_email(keys, b, watch_email, channels.key)
         if not any(keys):
             continue
@@ -1036,7 +1047,7 @@ def _fold(batches: Iterable[SendBatch], t: _Tally, route: dict[str, int],
             wa = list(compress(b.ats, keys))
         else:
             wk, ws, wa = keys, b.sids, b.ats  # type: ignore[assignment]
-        channels.feed(wk, ws, wa, b, keys, by_address)
+        channels.feed(wk, ws, wa, b, keys)
         if channels.any_bounced:
             channels.bounces(keys, b)
 
@@ -1211,24 +1222,22 @@ class _Channels:
             self.any_bounced = True
 
     def feed(self, wk: list[int], ws: list[str], wa: list[str], b: SendBatch,
-             keys: list[int | None], by_address: bool = False) -> None:
+             keys: list[int | None]) -> None:
         """Judge the sends to live contacts (keys, send ids, times) of batch ``b``.
 
         The sends are cut into runs of one purpose and one list (a log written
         campaign by campaign has one run per batch), each judged with C-level
-        ``map`` against that list's tables; runs are taken in log order. A
-        batch with sends matched on the address (``by_address``) skips the
-        pre-filter, which assumes a send logged with the record's id.
+        ``map`` against that list's tables; runs are taken in log order.
         """
         pair = b.one_pair(self.pair_of)
         if pair is not None:
-            self._run(pair, wk, ws, wa, b.fine, by_address)
+            self._run(pair, wk, ws, wa, b.fine)
             return
         pairs = b.purpose_lists(keys, self.pair_of, self.subs_index, self.other)
         start = 0
         for pair, group in groupby(pairs):
             end = start + sum(1 for _ in group)
-            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine, by_address)
+            self._run(pair, wk[start:end], ws[start:end], wa[start:end], b.fine)
             start = end
 
     def _bits(self, wk: list[int]) -> int:
@@ -1239,7 +1248,7 @@ class _Channels:
         return bits
 
     def _run(self, pair: tuple[str | None, int, str | None], wk: list[int], ws: list[str],
-             wa: list[str], fine: bool, by_address: bool) -> None:
+             wa: list[str], fine: bool) -> None:
         kind, j, sub = pair
         if kind == "transactional":
             return
@@ -1252,15 +1261,23 @@ class _Channels:
         if j < 2 and sub is not None and tb.exc:
             self._run_listed(sub, j, wk, ws, wa, fine)
             return
-        if not (fine and tb.exact) and not by_address:
-            # the pre-filter: most sends can break nothing
-            a, bb = tb.a[j], tb.b[j]
-            cand = list(map(or_, map(ge, wa, map(a.__getitem__, wk)),
-                            map(lt, wa, map(bb.__getitem__, wk))))
-            if not any(cand):
+        if not fine and (wa.count(wa[0]) == len(wa) or all(
+                map(le, wa, islice(wa, 1, None)))) and tb.advance(wa[0], wa[-1], wk):
+            # in time order: the verdict codes at this instant decide, one look-up a send
+            codes = list(map(tb.code[j].__getitem__, wk))
+            bits = 0
+            for x in set(codes):
+                bits |= x
+            if not bits:
                 return
-            if not all(cand):
-                wk, ws, wa = list(compress(wk, cand)), list(compress(ws, cand)), list(compress(wa, cand))
+            for bit, hits in ((RESTRICTED, self.restricted), (DEACTIVATED, self.deactivated),
+                              (UNTIMED, self.untimed), (NO_BASIS, self.no_basis)):
+                if bits & bit:
+                    hits.take(list(map(and_, codes, repeat(bit))), wk, ws, wa)
+            if bits & OPTED_OUT:
+                self._opted_out(list(map(and_, codes, repeat(OPTED_OUT))), wk, ws, wa, sub)
+            return
+        # not in time order (or with microseconds): the thresholds decide, rule by rule
         bits = self._bits(wk)
         if bits & RESTRICTED:
             r = tb.table("r", 0, fine)

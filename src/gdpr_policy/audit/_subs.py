@@ -39,6 +39,9 @@ class SubscriptionFacts:
     """One subscriber: who (record id, address), each list's status, and unsubscribe-all.
 
     ``said_no``: some list's status is ``NOT_SUBSCRIBED`` (the planner's quick test).
+    ``shape``: per status, what the planner's templates depend on (list, name,
+    status, basis, whether the time is unknown, marketing), or ``None`` when not
+    worked out (the planner then works it out from ``lists``).
     """
 
     record_id: str | None
@@ -46,6 +49,7 @@ class SubscriptionFacts:
     lists: tuple[ListStatus, ...]
     unsubscribed_all_at: dt.datetime | None
     said_no: bool = False
+    shape: tuple[tuple[object, ...], ...] | None = None
 
 
 class _Status(msgspec.Struct, gc=False):
@@ -97,7 +101,9 @@ def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts
                   for x in s.statuses)
     wide = [w.timestamp for w in s.wide if w.status == "NOT_SUBSCRIBED" and w.timestamp is not None]
     return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None,
-                             any(x.status == "NOT_SUBSCRIBED" for x in lists))
+                             any(x.status == "NOT_SUBSCRIBED" for x in lists),
+                             tuple((x.subscription, x.name, x.status, x.legal_basis, x.at is None,
+                                    x.marketing) for x in lists))
 
 
 def _plain(line: str, source: str, no: int, mapping: PortalMapping) -> SubscriptionFacts:
@@ -108,7 +114,8 @@ class _Reader:
     def __init__(self, mapping: PortalMapping) -> None:
         self.mapping = mapping
         self.marketing = frozenset(mapping.marketing_subscriptions)
-        self.timeless: dict[tuple[str, str, str | None, str | None], ListStatus] = {}
+        self.timeless: dict[tuple[str, str, str | None, str | None],
+                            tuple[ListStatus, tuple[object, ...]]] = {}
         self.times: dict[str, dt.datetime] = {}
 
     def instant(self, text: str | None) -> dt.datetime | Literal[False] | None:
@@ -139,6 +146,7 @@ class _Reader:
         times = self.times
         timeless = self.timeless
         lists: list[ListStatus] = []
+        shape: list[tuple[object, ...]] = []
         said_no = False
         for r in rec.results or ():
             sid = r.subscriptionId
@@ -178,10 +186,11 @@ class _Reader:
                 if got is None:
                     if len(timeless) > _CACHE_MAX:
                         timeless.clear()
-                    got = timeless[shared] = ListStatus(
-                        sid, status, None, basis, name,
-                        sid in is_marketing or (name is not None and name in is_marketing))
-                lists.append(got)
+                    mk = sid in is_marketing or (name is not None and name in is_marketing)
+                    got = timeless[shared] = (ListStatus(sid, status, None, basis, name, mk),
+                                              (sid, name, status, basis, True, mk))
+                lists.append(got[0])
+                shape.append(got[1])
                 continue
             # ListStatus(sid, status, at, basis, name, marketing), less the frozen
             # __init__'s per-field object.__setattr__ calls (a third of this loop)
@@ -191,8 +200,10 @@ class _Reader:
             _set_at(ls, at)
             _set_basis(ls, basis)
             _set_name(ls, name)
-            _set_marketing(ls, sid in is_marketing or (name is not None and name in is_marketing))
+            mk = sid in is_marketing or (name is not None and name in is_marketing)
+            _set_marketing(ls, mk)
             lists.append(ls)
+            shape.append((sid, name, status, basis, False, mk))
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
             st = _text(w.status)
@@ -201,7 +212,7 @@ class _Reader:
                 return None
             if st == "NOT_SUBSCRIBED" and wat is not None and (unsub is None or wat < unsub):
                 unsub = wat
-        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no)
+        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no, tuple(shape))
 
 
 def scan_subscriptions(lines: Iterable[str], *, source: str,

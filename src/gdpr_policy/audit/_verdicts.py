@@ -31,15 +31,20 @@ from collections.abc import Collection, Sequence
 
 from ..marketing import ListStatus, Recipient, effective_opt_out
 
-__all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "OPTED_OUT", "RESTRICTED", "UNTIMED", "Tables",
+__all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "NO_BASIS", "OPTED_OUT", "RESTRICTED", "UNTIMED",
+           "Tables",
            "Window", "forget", "quiet_plan", "quiet_template", "slot_plan", "threshold_text"]
 
 UTC = dt.UTC
 NEVER = "\uffff"  # a threshold no send reaches
 ALWAYS = ""  # a threshold every send reaches
 
-#: the bits of :attr:`Tables.flags`
-RESTRICTED, DEACTIVATED, UNTIMED, OPTED_OUT = 1, 2, 4, 8
+#: the bits of :attr:`Tables.flags`, and (with :data:`NO_BASIS`) of a verdict code
+RESTRICTED, DEACTIVATED, UNTIMED, OPTED_OUT, NO_BASIS = 1, 2, 4, 8, 16
+#: the operations of a threshold event on a verdict code (``op``: list index * 4 + kind,
+#: or a negative kind for a contact's own thresholds, which apply on every list)
+_SET_OPT, _SET_NB, _CLR_NB = 0, 1, 2
+_EV_DEACTIVATED, _EV_RESTRICTED = -1, -2
 
 #: a no-basis window ``[lo, hi)``; ``None`` ends are unbounded
 Window = tuple[dt.datetime | None, dt.datetime | None]
@@ -171,13 +176,21 @@ def quiet_plan(
 
 def quiet_template(lists: Sequence[ListStatus], subs: Sequence[str],
                    marketing_lists: Collection[str], marketing_subs: Collection[str],
-                   consent_bases: Collection[str]) -> tuple[int, ...]:
+                   consent_bases: Collection[str],
+                   shape: tuple[tuple[object, ...], ...] | None = None) -> tuple[int, ...]:
     """The template of :func:`quiet_plan` for these statuses' shape, per list: the index of
     the status whose time ends the window, or ``-1`` (no window), ``-2`` (no consent at all),
-    ``-3`` (the marketing lists' window)."""
+    ``-3`` (the marketing lists' window).
+
+    ``shape`` is the statuses' shape when the reader has worked it out (see
+    :class:`~gdpr_policy.audit._subs.SubscriptionFacts`); it must equal the one
+    worked out here from ``lists``.
+    """
+    if shape is None:
+        shape = tuple((x.subscription, x.name, x.status, x.legal_basis, x.at is None,
+                       x.marketing) for x in lists)
     key = (tuple(subs), _frozen(marketing_lists), _frozen(marketing_subs), _frozen(consent_bases),
-           *[(x.subscription, x.name, x.status, x.legal_basis, x.at is None, x.marketing)
-             for x in lists])
+           shape)
     template = _TEMPLATES.get(key)
     if template is None:
         template = _template(lists, subs, marketing_lists, marketing_subs, consent_bases)
@@ -251,25 +264,27 @@ class Tables:
 
     ``o[j][k]``: the effective opt-out; ``lo[j][k]``, ``hi[j][k]``: the no-basis
     window; ``d[k]``, ``r[k]``: deactivation and restriction; ``u[k]``: an
-    opt-out with no time (:data:`ALWAYS` or :data:`NEVER`). ``a[j][k]`` and
-    ``b[j][k]`` are a pre-filter: a marketing send at ``t`` can break a rule
-    only if ``t >= a`` or ``t < b`` (``a`` is the earliest finite threshold,
-    ``b`` the end of a window open to the past), so the sends that break
-    nothing, nearly all of them, cost two look-ups and two comparisons.
+    opt-out with no time (:data:`ALWAYS` or :data:`NEVER`).
     ``exc`` holds the thresholds of lists no campaign names, for a contact
     with a status on one: ``(key, list id) -> (o, lo, hi)``.
+
+    ``code[j][k]`` is the verdict on a marketing send under list ``j`` at the
+    instant :attr:`now` (bits :data:`NO_BASIS`, :data:`OPTED_OUT`,
+    :data:`DEACTIVATED`, :data:`RESTRICTED`, :data:`UNTIMED`): each finite
+    threshold is an event that sets or clears one bit when time passes it, so
+    a log read in time order is judged with one look-up per send
+    (:meth:`advance`); the thresholds above decide for the sends a log does
+    not show in time order.
     """
 
-    __slots__ = ("a", "any_d", "any_r", "any_u", "b", "d", "exact", "exc", "fine_cache", "flags",
-                 "hi", "lo", "m", "o", "r", "u")
+    __slots__ = ("any_d", "any_r", "any_u", "code", "d", "events", "exact", "exc",
+                 "fine_cache", "flags", "hi", "lo", "m", "now", "o", "order", "pos", "r", "u")
 
     def __init__(self, n: int, m: int) -> None:
         self.m = m
         self.o = [[NEVER] * (n + 1) for _ in range(m)]
         self.lo = [[NEVER] * (n + 1) for _ in range(m)]
         self.hi = [[NEVER] * (n + 1) for _ in range(m)]
-        self.a = [[NEVER] * (n + 1) for _ in range(m)]
-        self.b = [[ALWAYS] * (n + 1) for _ in range(m)]
         self.d = [NEVER] * (n + 1)
         self.r = [NEVER] * (n + 1)
         self.u = [NEVER] * (n + 1)
@@ -282,13 +297,35 @@ class Tables:
         self.exact: dict[tuple[str, int, int], str] = {}
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
         self.fine_cache: dict[tuple[str, int], list[str]] = {}
+        self.code = [[0] * (n + 1) for _ in range(m)]
+        #: op -> threshold text -> the keys whose code changes when time reaches the text
+        self.events: dict[int, dict[str, list[int]]] = {
+            op: {} for op in (*range(4 * m), _EV_DEACTIVATED, _EV_RESTRICTED)}
+        #: the events in time order (sorted when the log is first judged), and how many
+        #: of them the codes have passed: the codes hold for sends at ``now`` up to the next
+        self.order: list[tuple[str, int]] | None = None
+        self.pos = 0
+        self.now = ALWAYS
+
+    def _event(self, text: str, op: int, k: int) -> None:
+        if text == NEVER:
+            return
+        by_text = self.events[op]
+        got = by_text.get(text)
+        if got is None:
+            by_text[text] = [k]
+        else:
+            got.append(k)
 
     def release(self) -> None:
         """Drop the per-contact tables (the send log is judged); :attr:`exc` stays."""
-        self.o = self.lo = self.hi = self.a = self.b = []
+        self.o = self.lo = self.hi = []
         self.d = self.r = self.u = []
         self.flags = []
         self.fine_cache = {}
+        self.code = []
+        self.events = {}
+        self.order = None
 
     def _text(self, table: str, j: int, k: int, t: dt.datetime) -> str:
         text, exact = threshold_text(t)
@@ -303,25 +340,23 @@ class Tables:
             self.d[k] = self._text("d", 0, k, deactivated)
             self.any_d = True
             self.flags[k] |= DEACTIVATED
+            self._event(self.d[k], _EV_DEACTIVATED, k)
         if restricted is not None:
             self.r[k] = self._text("r", 0, k, restricted)
             self.any_r = True
             self.flags[k] |= RESTRICTED
-        if deactivated is not None or restricted is not None:
-            first = min(self.d[k], self.r[k])
-            for a in self.a:
-                a[k] = first
+            self._event(self.r[k], _EV_RESTRICTED, k)
 
     def set_untimed(self, k: int) -> None:
         """Mark a contact opted out at an unknown time: every marketing send reaches it.
 
-        After :meth:`set_contact`; the pre-filter lets every send to it through.
+        After :meth:`set_contact`.
         """
         self.u[k] = ALWAYS
         self.any_u = True
         self.flags[k] |= UNTIMED
-        for a in self.a:
-            a[k] = ALWAYS
+        for code in self.code:
+            code[k] |= UNTIMED
 
     def set_plan(self, k: int, plan: list[tuple[dt.datetime | None, Window | None]]) -> bool:
         """Set one contact's thresholds on every list, in list order (after :meth:`set_contact`).
@@ -329,30 +364,30 @@ class Tables:
         Returns whether any send can break a rule. A send logged before the
         record was created is judged like any other (issue 14): the log says
         it went out before the consent the record shows, and leaving such
-        sends out of the pre-filter made the verdict depend on the other
-        sends read in the same batch.
+        sends out made the verdict depend on the other sends read in the
+        same batch.
         """
         dr = min(self.d[k], self.r[k])
         text = self._text
         reachable = dr != NEVER
         for j, (o, win) in enumerate(plan):
             if o is None and win is None:
-                continue  # as initialised, with the pre-filter at min(d, r)
+                continue  # as initialised
             ot = NEVER if o is None else text("o", j, k, o)
             if o is not None:
                 self.o[j][k] = ot
                 self.flags[k] |= OPTED_OUT
+                self._event(ot, j * 4 + _SET_OPT, k)
             first = ot if ot < dr else dr
             if win is not None:
                 lo = ALWAYS if win[0] is None else text("lo", j, k, win[0])
                 hi = NEVER if win[1] is None else text("hi", j, k, win[1])
                 self.lo[j][k], self.hi[j][k] = lo, hi
+                self._window(j, k, lo, hi)
                 if lo == ALWAYS:
-                    self.b[j][k] = hi
                     reachable = True
                 elif lo < first:
                     first = lo
-            self.a[j][k] = first
             reachable = reachable or first != NEVER
         return reachable
 
@@ -364,8 +399,11 @@ class Tables:
         switched off), so only ``lo``, ``hi`` and ``b`` change.
         """
         reachable = self.d[k] != NEVER or self.r[k] != NEVER
-        text = self._text
         mk: Window | bool | None = False
+        # a person's lists mostly share one time: its text is looked up once
+        last: dt.datetime | None = None
+        hi, exact = NEVER, None
+        clear = self.events
         for j, code in enumerate(template):
             if code == _EMPTY:
                 continue
@@ -380,11 +418,34 @@ class Tables:
                 if mk is None:
                     continue
                 end = mk[1]  # type: ignore[index]
-            hi = NEVER if end is None else text("hi", j, k, end)
-            self.lo[j][k], self.hi[j][k] = ALWAYS, hi
-            self.b[j][k] = hi
+            if end is None:
+                hi, exact = NEVER, None
+            elif end is not last:
+                hi, exact = threshold_text(end)
+            last = end
+            self.lo[j][k] = ALWAYS
+            self.hi[j][k] = hi
+            self.code[j][k] |= NO_BASIS
+            if exact is not None:
+                self.exact[("hi", j, k)] = exact
+            if hi != NEVER:
+                by_text = clear[j * 4 + _CLR_NB]
+                got = by_text.get(hi)
+                if got is None:
+                    by_text[hi] = [k]
+                else:
+                    got.append(k)
             reachable = True
         return reachable
+
+    def _window(self, j: int, k: int, lo: str, hi: str) -> None:
+        # the no-basis window [lo, hi) as events: open from the start when lo is ALWAYS
+        if lo == ALWAYS:
+            self.code[j][k] |= NO_BASIS
+        else:
+            self._event(lo, j * 4 + _SET_NB, k)
+        if hi != NEVER:
+            self._event(hi, j * 4 + _CLR_NB, k)
 
     def set_slot(self, k: int, j: int, o: dt.datetime | None, win: Window | None) -> None:
         """Set one contact's thresholds on list ``j`` (after :meth:`set_contact`)."""
@@ -392,16 +453,61 @@ class Tables:
         self.o[j][k] = ot
         if o is not None:
             self.flags[k] |= OPTED_OUT
-        first = min(ot, self.d[k], self.r[k])
+            self._event(ot, j * 4 + _SET_OPT, k)
         if win is not None:
             lo = ALWAYS if win[0] is None else self._text("lo", j, k, win[0])
             hi = NEVER if win[1] is None else self._text("hi", j, k, win[1])
             self.lo[j][k], self.hi[j][k] = lo, hi
-            if lo == ALWAYS:
-                self.b[j][k] = hi
-            else:
-                first = min(first, lo)
-        self.a[j][k] = first
+            self._window(j, k, lo, hi)
+
+    def advance(self, t0: str, t1: str, keys: list[int]) -> bool:
+        """Move the codes to instant ``t0`` for sends at ``t0`` .. ``t1`` (log text, in order)
+        to ``keys``; whether the codes then hold for all of them.
+
+        They do not when the log went back in time (the codes only move forward), or
+        when one of these contacts has a threshold within ``(t0, t1]``; the caller
+        then judges the sends against the thresholds themselves.
+        """
+        if t0 < self.now:
+            return False
+        order = self.order
+        if order is None:
+            order = self.order = sorted(
+                (x, op) for op, by_text in self.events.items() for x in by_text)
+        pos, end = self.pos, len(order)
+        if pos < end and order[pos][0] <= t0:
+            code, events = self.code, self.events
+            while pos < end:
+                x, op = order[pos]
+                if x > t0:
+                    break
+                ks = events[op].pop(x)  # the codes never move back: done with
+                if op >= 0:
+                    c = code[op >> 2]
+                    kind = op & 3
+                    if kind == _CLR_NB:
+                        for k in ks:
+                            c[k] &= ~NO_BASIS
+                    else:
+                        bit = OPTED_OUT if kind == _SET_OPT else NO_BASIS
+                        for k in ks:
+                            c[k] |= bit
+                else:
+                    bit = DEACTIVATED if op == _EV_DEACTIVATED else RESTRICTED
+                    for c in code:
+                        for k in ks:
+                            c[k] |= bit
+                pos += 1
+            self.pos = pos
+        self.now = t0
+        if t1 == t0 or pos == end or order[pos][0] > t1:
+            return True
+        within: set[int] = set()
+        while pos < end and order[pos][0] <= t1:
+            x, op = order[pos]
+            within.update(self.events[op][x])
+            pos += 1
+        return within.isdisjoint(keys)
 
     def texts(self, o: dt.datetime | None, win: Window | None) -> tuple[str, str, str]:
         """One slot's thresholds as text (for :attr:`exc`)."""
