@@ -781,6 +781,10 @@ def test_a_purpose_of_kind_other_says_what_it_is_and_its_trackers_are_not_judged
     assert [(f.severity, f.message.code, f.evidence["purposes"]) for f in hits] == [
         (Severity.NOTE, "policy.tracker-category-mismatch.unjudged", ["campaign-tracking"])]
     assert "{" not in render_message(hits[0].message, "nb")
+    # located at the tracker's category, which the note is about
+    assert hits[0].location is not None and hits[0].location.line is not None
+    assert hits[0].location == load_policy(_mutated(other), source="p.yaml").location(
+        ("versions", 0, "trackers", 6, "category"))
 
     def unexplained(v: dict[str, Any]) -> None:
         next(p for p in v["purposes"] if p["id"] == "campaign-tracking")["kind"] = "other"
