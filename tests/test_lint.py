@@ -621,6 +621,10 @@ def test_a_consent_purpose_no_tracker_or_system_serves() -> None:
     assert [(f.severity, f.message.values) for f in hits] == [
         (Severity.WARNING, {"purpose": "campaign-tracking"}),
     ]
+    assert hits[0].evidence == {"purpose": "campaign-tracking", "trackers": [], "systems": []}
+    assert hits[0].subject.endswith(":purposes/campaign-tracking")
+    assert hits[0].location == load_policy(_mutated(orphan), source="p.yaml").location(
+        ("versions", 0, "purposes", 4))
 
     def served_by_system_only(v: dict[str, Any]) -> None:
         orphan(v)
@@ -684,11 +688,23 @@ def test_a_transfer_outside_the_eea_needs_a_ground_that_holds() -> None:
 
     findings = _lint_changed(recipients)
     hits = _of(findings, "policy.transfer-without-safeguard")
-    assert [(f.message.code, f.evidence["recipient"]) for f in hits] == [
-        ("policy.transfer-without-safeguard", "none"),
-        ("policy.transfer-without-safeguard.no-adequacy", "india"),
-        ("policy.transfer-without-safeguard.dpf-outside-us", "dpf-ca"),
+    assert [(f.message.code, f.message.values, f.evidence) for f in hits] == [
+        ("policy.transfer-without-safeguard", {"recipient": "none", "country": "US"},
+         {"recipient": "none", "country": "US", "safeguard": None}),
+        ("policy.transfer-without-safeguard.no-adequacy", {"recipient": "india", "country": "IN"},
+         {"recipient": "india", "country": "IN", "safeguard": "adequacy"}),
+        ("policy.transfer-without-safeguard.dpf-outside-us",
+         {"recipient": "dpf-ca", "country": "CA"},
+         {"recipient": "dpf-ca", "country": "CA", "safeguard": "eu-us-dpf"}),
     ]
+    located = load_policy(_mutated(recipients), source="p.yaml")
+    assert [f.location for f in hits] == [
+        located.location(("versions", 0, "recipients", 1)),
+        located.location(("versions", 0, "recipients", 4, "transfer")),
+        located.location(("versions", 0, "recipients", 5, "transfer")),
+    ]
+    assert [f.subject.split(":", 1)[1] for f in hits] == [
+        "recipients/none", "recipients/india", "recipients/dpf-ca"]
     assert all(f.severity is Severity.ERROR and f.location and f.location.line for f in hits)
     # recipients the policy names are recipients and transfers the statement must disclose
     omission = {f.evidence["item"]: f.evidence["because"] for f in _of(findings, "policy.notice-omission")}
@@ -763,6 +779,13 @@ def test_a_period_the_statement_does_not_state_is_recorded_as_such_and_the_law_a
         (Severity.NOTE, {"field": "rights.extension_notice_within", "law": "P1M"}),
     ]
     assert [s.clause for s in notes[0].statement] == ["S21"]
+    located = load_policy(_mutated(silent), source="p.yaml")
+    assert [f.location for f in notes] == [
+        located.location(("versions", 0, "rights", "response_period")),
+        located.location(("versions", 0, "rights", "extension_notice_within")),
+    ]
+    assert notes[0].evidence == {"field": "rights.response_period", "law": "P1M"}
+    assert notes[0].subject.endswith(":rights/response_period")
     assert "the law's 1 month applies" in render_message(notes[0].message, "en")
     assert _of(findings, "policy.period-too-long") == []
     policy = load_policy(_mutated(silent), source="p.yaml")
