@@ -805,6 +805,7 @@ def test_a_purpose_of_kind_other_says_what_it_is_and_its_trackers_are_not_judged
         (Severity.NOTE, "policy.tracker-category-mismatch.unjudged", ["campaign-tracking"])]
     assert hits[0].message.values == {"tracker": "campaign-tracking", "category": "marketing",
                                       "purposes": ["campaign-tracking"]}
+    assert hits[0].subject == "inmeta@2024-03-06:trackers/campaign-tracking"
     assert "{" not in render_message(hits[0].message, "nb")
     # located at the tracker's category, which the note is about
     assert hits[0].location is not None and hits[0].location.line is not None
