@@ -406,6 +406,17 @@ def test_deactivation_with_no_deletion_is_retention_without_end() -> None:
         "after": "P2Y",
         "action": "deactivate",
     }
+    assert f.message.values == {"retention": "inactive-contacts"}
+    assert f.subject == "inmeta@2024-03-06:retention/inactive-contacts"
+    assert f.location == bundled_policy().location(("versions", 0, "retention", 0, "action"))
+
+    def bounce_deactivates(v: dict[str, Any]) -> None:
+        next(r for r in v["retention"] if r["trigger"] == "hard-bounce")["action"] = "deactivate"
+
+    bounced = _of(_lint_changed(bounce_deactivates), "policy.retention-without-end")
+    assert [g.evidence for g in bounced][1] == {
+        "retention": "bounced-addresses", "trigger": "hard-bounce", "after": None,
+        "action": "deactivate"}
 
     def deletes(v: dict[str, Any]) -> None:
         v["retention"].append(
@@ -598,7 +609,8 @@ def test_a_portability_format_people_read_but_programs_do_not() -> None:
     assert _of(lint_policy(bundled_policy()), "policy.portability-format") == []
 
     def pdf(v: dict[str, Any]) -> None:
-        v["rights"]["portability_formats"] = ["application/json", "application/pdf", "text/csv; charset=utf-8"]
+        v["rights"]["portability_formats"] = [
+            "application/json", "application/pdf", "text/csv; charset=utf-8; header=present"]
 
     hits = _of(_lint_changed(pdf), "policy.portability-format")
     assert [(f.severity, f.message.values, f.subject.split(":", 1)[1]) for f in hits] == [
