@@ -616,7 +616,9 @@ def test_a_portability_format_people_read_but_programs_do_not() -> None:
     assert [(f.severity, f.message.values, f.subject.split(":", 1)[1]) for f in hits] == [
         (Severity.ERROR, {"format": "application/pdf"}, "rights/portability_formats/1"),
     ]
-    assert hits[0].location is not None and hits[0].location.line is not None
+    assert hits[0].location == load_policy(_mutated(pdf), source="p.yaml").location(
+        ("versions", 0, "rights", "portability_formats", 1))
+    assert hits[0].evidence["format"] == "application/pdf"
     assert "application/json" in hits[0].evidence["accepted"]
 
 
