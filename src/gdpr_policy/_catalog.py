@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ._policy import Policy, PolicyVersion
+from ._policy import Policy, PolicyVersion, statement_refs
 from ._refs import Promise
 from ._rules import REGISTRY, Rule
 from .i18n import translate
@@ -127,23 +127,8 @@ def rules_markdown(lang: str = "en") -> str:
 
 def statement_paths(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
     """Yield ``(clause, dotted path)`` for every ``statement`` list in a model tree."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        path = f"{prefix}.{name}" if prefix else name
-        if name == "statement":
-            for ref in value:
-                yield str(ref), prefix or "(version)"
-        elif isinstance(value, BaseModel):
-            yield from statement_paths(value, path)
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    label = (
-                        getattr(item, "id", None)
-                        or getattr(item, "code", None)
-                        or getattr(item, "domain", None)
-                    )
-                    yield from statement_paths(item, f"{path}[{label if label else i}]")
+    for element, _, ref in statement_refs(model, prefix, by_label=True):
+        yield str(ref), element or "(version)"
 
 
 def _verified_fields(path: str) -> list[str]:

@@ -76,6 +76,7 @@ __all__ = [
     "bundled_policy",
     "bundled_policy_text",
     "load_policy",
+    "statement_refs",
 ]
 
 _ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
@@ -746,23 +747,31 @@ class Assumption(_Model):
 _STEP = re.compile(r"([a-z_]+)(?:\[([^\]]+)\])?")
 
 
-def _refs_in(model: BaseModel, path: str) -> Iterator[tuple[str, StatementRef]]:
-    """Every statement reference in a model tree, with its dotted path."""
+def statement_refs(
+    model: BaseModel, path: str = "", *, by_label: bool = False
+) -> Iterator[tuple[str, int, StatementRef]]:
+    """Every statement reference in a model tree: the element's dotted path, the index in
+    its ``statement`` list, and the reference.
+
+    List items are named by index (``purposes[3]``, for locating an error), or with
+    ``by_label`` by their id, code or domain (``purposes[analytics]``, for people).
+    """
     for name in type(model).model_fields:
-        if name == "documents":
-            continue
         value = getattr(model, name)
         here = f"{path}.{name}" if path else name
         if name == "statement" and isinstance(value, tuple):
             for i, ref in enumerate(value):
                 if isinstance(ref, StatementRef):
-                    yield f"{here}[{i}]", ref
+                    yield path, i, ref
         elif isinstance(value, BaseModel):
-            yield from _refs_in(value, here)
+            yield from statement_refs(value, here, by_label=by_label)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _refs_in(item, f"{here}[{i}]")
+                    label = (getattr(item, "id", None) or getattr(item, "code", None)
+                             or getattr(item, "domain", None)) if by_label else None
+                    yield from statement_refs(
+                        item, f"{here}[{label if label else i}]", by_label=by_label)
 
 
 class PolicyVersion(_Model):
@@ -1028,7 +1037,6 @@ class PolicyVersion(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-
     def _check_clauses(self, problems: list[str]) -> None:
         """Clause ids are unique across documents, and every reference names one of them."""
         _unique(problems, "documents", [d.id for d in self.documents])
@@ -1042,9 +1050,10 @@ class PolicyVersion(_Model):
                     )
                 declared.add(clause.id)
         reported: set[str] = set()
-        for path, ref in _refs_in(self, ""):
+        for element, index, ref in statement_refs(self):
             if ref.clause in declared or ref.clause in reported:
                 continue
+            path = f"{element}.statement[{index}]" if element else f"statement[{index}]"
             reported.add(ref.clause)
             if not declared:
                 problems.append(
