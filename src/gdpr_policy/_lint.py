@@ -21,7 +21,7 @@ from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
 from ._national import NATIONAL_LAW
-from ._policy import NOT_STATED, Policy, PolicyVersion, Purpose
+from ._policy import LAW_PERIODS, NOT_STATED, Policy, PolicyVersion, Purpose
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
 from ._time import add_months
@@ -305,8 +305,6 @@ def longer_than(d: Duration, limit: Duration) -> bool:
     return False
 
 
-_ONE_MONTH = Duration(months=1)
-_TWO_MONTHS = Duration(months=2)
 
 
 @rule(
@@ -318,11 +316,8 @@ _TWO_MONTHS = Duration(months=2)
 def _period_too_long(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A response period over one month, an extension over two, or a late extension notice."""
     rights = subject.version.rights
-    for field, value, limit in (
-        ("response_period", rights.response_period, _ONE_MONTH),
-        ("extension", rights.extension, _TWO_MONTHS),
-        ("extension_notice_within", rights.extension_notice_within, _ONE_MONTH),
-    ):
+    for field, limit in LAW_PERIODS.items():
+        value = getattr(rights, field)
         if not isinstance(value, Duration):
             continue  # not stated: the law's own period applies (policy.not-stated says so)
         if longer_than(value, limit):
@@ -352,12 +347,11 @@ def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Find
     ``request.portability-format`` accepts, so the lint and the request check
     agree on what a delivery in a listed format means.
     """
-    from .requests import MACHINE_READABLE_FORMATS
+    from .requests import MACHINE_READABLE_FORMATS, _media_type
 
     formats = subject.version.rights.portability_formats
     for i, given in enumerate(formats):
-        media = given.split(";", 1)[0].strip().lower()
-        if media in MACHINE_READABLE_FORMATS:
+        if _media_type(given) in MACHINE_READABLE_FORMATS:
             continue
         yield _portability_format.finding(
             ctx,
@@ -377,7 +371,7 @@ def _portability_format(subject: PolicyUnderLint, ctx: Context) -> Iterator[Find
 def _unused_consent_purpose(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A purpose that rests on consent but that no tracker and no system serves.
 
-    Consent is asked per purpose (S24, Art. 7(2)); a purpose nothing carries
+    Consent is asked per purpose (Art. 7(2)); a purpose nothing carries
     out is either stale (the consent request asks for something that does not
     happen) or incomplete (the systems or trackers that do it are missing, so
     no check can find them). Either way the policy cannot be checked against
@@ -476,7 +470,7 @@ def _not_stated(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     """A period the law sets that the statement does not give: the law's applies, and the
     report says so rather than show a value the statement never promised."""
     rights = subject.version.rights
-    for field in ("response_period", "extension", "extension_notice_within"):
+    for field in LAW_PERIODS:
         if getattr(rights, field) != NOT_STATED:
             continue
         law = rights.in_force(field)
@@ -665,7 +659,7 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     kinds = {p.kind for p in v.purposes}
     covers = tuple(item for kind, item in _OPT_OUT_FLOOR.items() if kind in kinds)
     if covers:
-        floor.insert(-2, (("marketing", "opt_out_covers"), covers, "GDPR Art. 21(2)"))
+        floor.append((("marketing", "opt_out_covers"), covers, "GDPR Art. 21(2)"))
     if any(t.consent_required for t in v.trackers):
         # a site under a cookie rule that refuses browser settings as consent
         for code in sorted({s.jurisdiction for s in v.sites} & set(_BROWSER_FLOOR)):

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ._yaml import LocatedDocument, Path
 
 __all__ = [
+    "LAW_PERIODS",
     "Address",
     "Assumption",
     "AutomatedDecisions",
@@ -580,8 +581,10 @@ ExtensionReason = Literal["complexity", "number-of-requests"]
 #: A value the law requires and the statement does not give: recorded, never invented.
 NOT_STATED = "not-stated"
 NotStated = Literal["not-stated"]
-#: The periods GDPR Art. 12(3) sets, for a statement that states none.
-_LAW_PERIODS: dict[str, Duration] = {
+#: The periods GDPR Art. 12(3) sets: what a statement that states none gets, and the
+#: longest a statement may promise (``policy.period-too-long``).
+PeriodField = Literal["response_period", "extension", "extension_notice_within"]
+LAW_PERIODS: dict[PeriodField, Duration] = {
     "response_period": Duration(months=1),
     "extension": Duration(months=2),
     "extension_notice_within": Duration(months=1),
@@ -606,16 +609,14 @@ class Rights(_Model):
     channels: tuple[str, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
-    def in_force(self, field: Literal[
-        "response_period", "extension", "extension_notice_within"
-    ]) -> Duration:
+    def in_force(self, field: PeriodField) -> Duration:
         """The period the statement gives, or, where it is ``not-stated``, the law's own.
 
         GDPR Art. 12(3): one month to answer, two further months of extension,
         notice of an extension within the first month.
         """
         value = getattr(self, field)
-        return _LAW_PERIODS[field] if value == NOT_STATED else value
+        return LAW_PERIODS[field] if value == NOT_STATED else value
 
 
 ConsentCriterion = Literal[
