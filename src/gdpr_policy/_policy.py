@@ -216,25 +216,16 @@ class Entity(_Model):
         return self
 
 
-class Controller(_Model):
-    """The data controller: legal name, organisation number, addresses, channels.
+class Controller(Entity):
+    """The data controller: an entity (legal name, organisation number, addresses) with
+    the channels that reach it.
 
     ``entities`` are the group's other legal entities the statement names, with
     the addresses they answer requests from.
     """
 
-    legal_name: str
-    organisation_number: str
-    country: Literal["NO", "SE"]
-    addresses: tuple[Address, ...] = ()
     channels: tuple[ContactChannel, ...] = ()
     entities: tuple[Entity, ...] = ()
-    statement: tuple[StatementRef, ...] = ()
-
-    @model_validator(mode="after")
-    def _check_org_number(self) -> Controller:
-        _check_org_number(self.country, self.organisation_number)
-        return self
 
     def all_addresses(self) -> Iterator[tuple[str, Address]]:
         """Every address of the controller and of its entities, with its path."""
