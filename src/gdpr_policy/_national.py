@@ -2,9 +2,9 @@
 
 The GDPR is the same everywhere; what differs by country is who takes complaints
 (Art. 13(2)(d), Art. 77), the act that carries the ePrivacy Directive's cookie
-rule (Art. 5(3) binds the states, not controllers), the act that requires consent
-to e-mail marketing, and whether that cookie rule refuses browser settings as a
-way to consent. Adding a country means adding its row here, with its sources,
+rule (Art. 5(3) binds the states, not controllers), and whether that cookie rule
+refuses browser settings as a way to consent. The act that requires consent to
+e-mail marketing is the policy's own (``purposes[].national_law``), not this table's. Adding a country means adding its row here, with its sources,
 and its holiday calendar in ``_time`` (vetted against its statutes).
 """
 
@@ -24,8 +24,6 @@ class NationalLaw:
     authority: str
     #: the act carrying the ePrivacy Directive Art. 5(3) cookie rule
     cookie_rule: str
-    #: the act requiring consent to e-mail marketing (ePrivacy Directive Art. 13)
-    email_marketing_rule: str
     #: whether the cookie rule refuses browser or device settings as consent
     refuses_browser_consent: bool
 
@@ -34,9 +32,9 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # Ekomloven § 3-15 as amended in force 1 January 2025: consent as in the GDPR, and the
     # preparatory works drop browser settings as a way to give it.
     "NO": NationalLaw("NO", "Datatilsynet", "NO Ekomloven § 3-15",
-                      "NO Markedsføringsloven § 15", refuses_browser_consent=True),
+                      refuses_browser_consent=True),
     # LEK (2022:482) 9 kap. 28 § refers to the GDPR's consent; no Swedish act speaks to
     # browser settings, so the floor is the GDPR's own (EDPB 05/2020), not a statute.
     "SE": NationalLaw("SE", "IMY", "SE LEK 9 kap. 28 §",
-                      "SE Marknadsföringslagen 19 §", refuses_browser_consent=False),
+                      refuses_browser_consent=False),
 }
