@@ -63,3 +63,33 @@ def test_services_page_answers_the_three_questions() -> None:
                 if ln.startswith("## ")]
     assert headings == ["## Is this consent valid?", "## When is this request due?",
                         "## May we still e-mail this contact?"]
+
+
+_YAML = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize(("page", "section"), [
+    ("docs/encode-your-statement.md", "# Encode your statement"),
+    # the format page opens with a sketch of the whole file ("..."); its examples of parts
+    ("docs/policy-format.md", "## Clauses and promises"),
+])
+def test_policy_yaml_examples_are_valid_policy_elements(page: str, section: str) -> None:
+    """A YAML example of a part of the policy loads as that part, as written."""
+    import yaml
+    from pydantic import TypeAdapter
+
+    from gdpr_policy._policy import Assumption, Purpose, StatementDocument
+
+    parts: dict[str, object] = {"documents": list[StatementDocument], "assumed": list[Assumption]}
+    checked = 0
+    text = (ROOT / page).read_text("utf-8")
+    for block in _YAML.findall(text[text.index(section):]):
+        data = yaml.safe_load(block)
+        if isinstance(data, dict) and set(data) <= set(parts):
+            for key, value in data.items():
+                TypeAdapter(parts[key]).validate_python(value)
+                checked += 1
+        elif isinstance(data, list) and all("basis" in item for item in data):
+            TypeAdapter(list[Purpose]).validate_python(data)
+            checked += 1
+    assert checked, page
