@@ -36,7 +36,7 @@ from ._duration import Duration
 from ._errors import InputError, Issue, PolicyError, UsageError
 from ._messages import Location
 from ._orgnumber import normalize_org_number, valid_no_org_number, valid_se_org_number
-from ._refs import LegalRef, Promise, StatementRef
+from ._refs import LegalRef, Promise, StatementRef, in_promise_order
 
 if TYPE_CHECKING:
     # PyYAML is imported only when YAML is read: the bundled policy loads from its JSON snapshot.
@@ -818,13 +818,16 @@ class PolicyVersion(_Model):
         cache = state[1]
         found = cache.get(promises)
         if found is None:
-            out: list[StatementRef] = []
-            for promise in promises:
-                for doc in self.documents:
-                    for clause in doc.clauses:
-                        if promise in clause.promises and all(r.clause != clause.id for r in out):
-                            out.append(StatementRef(clause=clause.id))
-            found = cache[promises] = tuple(out)
+            per_promise = [
+                [
+                    StatementRef(clause=clause.id)
+                    for doc in self.documents
+                    for clause in doc.clauses
+                    if promise in clause.promises
+                ]
+                for promise in promises
+            ]
+            found = cache[promises] = in_promise_order(per_promise)
         return found
 
     def value_at(self, path: str) -> object:

@@ -17,18 +17,33 @@ References are written compactly in YAML and code and parsed by
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from enum import StrEnum
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializer, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-__all__ = ["CLAUSE_ID", "Instrument", "LegalRef", "Promise", "StatementRef"]
+__all__ = ["CLAUSE_ID", "Instrument", "LegalRef", "Promise", "StatementRef", "in_promise_order"]
 
 #: What a clause id may look like: the author's own numbering ("S01", "3.2", "cookies-1").
 CLAUSE_ID = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,30}[A-Za-z0-9])?$"
 _CLAUSE_ID = re.compile(CLAUSE_ID)
+
+
+_H = TypeVar("_H", bound=Hashable)
+
+
+def in_promise_order(per_promise: Iterable[Iterable[_H]]) -> tuple[_H, ...]:
+    """The clauses that make a rule's promises: promise by promise, each clause once.
+
+    ``per_promise`` holds, for each promise in the rule's order, the clauses
+    that make it; a clause that makes two of them is cited where it first
+    appears. A policy version and a report's policy reference both cite this way.
+    """
+    return tuple(dict.fromkeys(chain.from_iterable(per_promise)))
 
 
 class Promise(StrEnum):

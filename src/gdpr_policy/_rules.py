@@ -161,11 +161,15 @@ class Rule(BaseModel, Generic[T]):
         """The rule's citations that apply under ``policy``: EU law, and the national law
         of the countries the policy's jurisdictions name (a Swedish-only policy is not
         judged under the Norwegian act)."""
-        countries = frozenset(j.code for j in policy.jurisdictions)
-        found = self._legal_cache.get(countries)
+        return self.legal_in(j.code for j in policy.jurisdictions)
+
+    def legal_in(self, countries: Iterable[str]) -> tuple[LegalRef, ...]:
+        """The rule's citations of EU law and of the national law of ``countries``."""
+        key = frozenset(countries)
+        found = self._legal_cache.get(key)
         if found is None:
-            found = self._legal_cache[countries] = tuple(
-                r for r in self.legal if r.country is None or r.country in countries)
+            found = self._legal_cache[key] = tuple(
+                r for r in self.legal if r.country is None or r.country in key)
         return found
 
     def finding(

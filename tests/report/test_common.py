@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from gdpr_policy import Promise
 from gdpr_policy.report._common import evidence_columns, evidence_text, legal_text
 from strategies.report import POLICY, SAMPLE_REGISTRY
 
@@ -52,3 +53,31 @@ def test_evidence_values_as_a_person_reads_them() -> None:
     assert evidence_text([after, "x"], "en", "Europe/Oslo") == "31 Mar 2024 03:30; x"
     assert evidence_text(True, "sv", None) == "ja"
     assert evidence_text(None, "en", None) == ""
+
+
+@pytest.mark.parametrize(("countries", "acts"), [
+    (("SE",), ["SE LEK 9 kap. 28 §"]),
+    (("NO",), ["NO Ekomloven § 3-15"]),
+    (("NO", "SE"), ["NO Ekomloven § 3-15", "SE LEK 9 kap. 28 §"]),
+    # a report read back from JSON does not know its policy's countries: every act
+    ((), ["NO Ekomloven § 3-15", "SE LEK 9 kap. 28 §"]),
+])
+def test_rule_metadata_cites_the_national_law_of_the_reports_policy(
+        countries: tuple[str, ...], acts: list[str]) -> None:
+    import gdpr_policy.banner.rules  # noqa: F401  (registers the banner rules)
+    from gdpr_policy.report import PolicyRef, Report
+    from gdpr_policy.report._common import rule_meta
+
+    ref = PolicyRef.of(POLICY).model_copy(update={"countries": countries})
+    meta = rule_meta("banner.tracker-in-necessary", Report(policy=ref, command="banner"), "en")
+    assert [r for r in meta.legal if r.startswith(("NO ", "SE "))] == acts
+    assert "ePrivacy Directive Art. 5(3)" in meta.legal
+
+
+def test_a_policy_reference_carries_its_jurisdictions_countries() -> None:
+    from gdpr_policy.report import PolicyRef
+
+    assert PolicyRef.of(POLICY).countries == ("NO", "SE")
+    assert PolicyRef.of(POLICY).clauses(("opt-out-channels", "consent-withdrawal")) == tuple(
+        str(c) for c in POLICY.clauses_for(
+            (Promise("opt-out-channels"), Promise("consent-withdrawal"))))

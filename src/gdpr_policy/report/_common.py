@@ -121,7 +121,11 @@ def rule_meta(rule_id: str, report: Report, lang: str, registry: Registry = REGI
         return RuleMeta(
             id=rule_id,
             severity=known.severity,
-            legal=tuple(str(r) for r in known.legal),
+            # the national law of the report's policy only, as its findings cite; a report
+            # read back from JSON does not know its countries and lists every act
+            legal=tuple(str(r) for r in (
+                known.legal_in(report.policy.countries) if report.policy.countries
+                else known.legal)),
             statement=statement,
             title=title,
             help=help_text,

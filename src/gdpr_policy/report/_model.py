@@ -93,6 +93,9 @@ class PolicyRef(BaseModel):
     #: promise -> the clauses of this version's statement that make it (for the rule
     #: metadata of rules that did not fire); the JSON documents name only id and version
     promised: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: the countries of the version's jurisdictions, whose national law a rule's
+    #: metadata cites (``Rule.legal_for``); empty for a report read back from JSON
+    countries: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, policy: PolicyVersion, source: str | None = None, *, given: bool | None = None) -> PolicyRef:
@@ -102,8 +105,9 @@ class PolicyRef(BaseModel):
         promised = {
             p.value: tuple(str(c) for c in policy.clauses_for((p,))) for p in Promise
         }
+        countries = tuple(sorted({j.code for j in policy.jurisdictions}))
         return cls(id=policy.id, version=policy.version, source=source, given=given,
-                   promised=promised)
+                   promised=promised, countries=countries)
 
     def __eq__(self, other: object) -> bool:
         # ``promised`` is derived from the policy the id and version name, and a report read
@@ -117,11 +121,10 @@ class PolicyRef(BaseModel):
         return hash((self.id, self.version, self.source, self.given))
 
     def clauses(self, promises: tuple[str, ...]) -> tuple[str, ...]:
-        """The clauses that make these promises, in promise order, each once."""
-        out: list[str] = []
-        for p in promises:
-            out.extend(c for c in self.promised.get(p, ()) if c not in out)
-        return tuple(out)
+        """The clauses that make these promises, cited as the policy version cites them."""
+        from .._refs import in_promise_order
+
+        return in_promise_order(self.promised.get(p, ()) for p in promises)
 
 
 class Rejection(BaseModel):
