@@ -121,7 +121,16 @@ def _purge_rule(v: Doc) -> None:
 
 
 #: Edits made to both sides, where the bundled policy alone cannot show a field's effect.
+def _complaint_to(authority: str) -> Callable[[Doc], None]:
+    def change(v: Doc) -> None:
+        v["discloses"] = sorted({*v["discloses"], "right-to-complain"})
+        v["rights"]["complaint"] = {"authority": authority}
+    return change
+
+
 CONTEXT: dict[str, Callable[[Doc], None]] = {
+    # The bundled statement names no authority: one that does, correctly.
+    "rights.complaint.authority": _complaint_to("Datatilsynet"),
     # With a Swedish office that answers nothing yet, answering for inmeta.se moves the calendar.
     "controller.addresses[].answers_requests": _swedish_office,
     # Browser settings are in the bundled forbidden forms; without them the floor shows.
@@ -234,6 +243,7 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "rights.identity.triggers": _set("rights.identity.triggers", ["representative"]),
     "rights.identity.means": _set("rights.identity.means", ["id-document"]),
     "rights.portability_formats": _set("rights.portability_formats", ["application/json"]),
+    "rights.complaint.authority": _set("rights.complaint.authority", "Datainspektionen"),
     "rights.channels": _set("rights.channels", ["phone"]),
     "consent.criteria": lambda v: v["consent"]["criteria"].remove("informed"),
     "consent.forbidden_forms": lambda v: v["consent"]["forbidden_forms"].remove("browser-settings"),

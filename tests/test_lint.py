@@ -856,3 +856,56 @@ def test_the_national_law_table_is_what_the_lint_cites() -> None:
                     if f.evidence.get("item") == "right-to-complain")
     assert complain.evidence["because"] == sorted(
         NATIONAL_LAW[c].authority for c in ("NO", "SE"))
+
+
+def _complaint(authority: str | None, **extra: Any) -> Any:
+    def change(v: dict[str, Any]) -> None:
+        v["discloses"] = [*v["discloses"], "right-to-complain"]
+        v["rights"]["complaint"] = {"authority": authority, **extra}
+    return change
+
+
+@pytest.mark.parametrize("authority", [
+    "Datatilsynet", "IMY", "Integritetsskyddsmyndigheten", "  integritetsskyddsmyndigheten ",
+    "The Norwegian Data Protection Authority", None,
+])
+def test_a_complaint_to_an_authority_of_the_policys_countries_is_clean(
+        authority: str | None) -> None:
+    findings = _lint_changed(_complaint(authority, href="https://www.datatilsynet.no"))
+    assert _of(findings, "policy.complaint-authority") == []
+    # the right is disclosed: no Art. 13(2)(d) omission either
+    items = {f.message.values.get("item") for f in _of(findings, "policy.notice-omission")}
+    assert "right-to-complain" not in items
+
+
+def test_a_complaint_to_another_body_is_a_warning_naming_the_competent_ones() -> None:
+    text = _mutated(_complaint("Forbrukertilsynet"))
+    (hit,) = _of(lint_policy(load_policy(text, source="p.yaml")), "policy.complaint-authority")
+    assert hit.severity is Severity.WARNING
+    assert hit.message.code == "policy.complaint-authority"
+    assert hit.message.values == {"authority": "Forbrukertilsynet",
+                                  "expected": ["Datatilsynet", "IMY"]}
+    assert hit.subject.endswith("rights/complaint/authority")
+    assert hit.location is not None and hit.location.line is not None
+    assert text.splitlines()[hit.location.line - 1].strip() == "authority: Forbrukertilsynet"
+    assert [str(x) for x in hit.legal] == ["GDPR Art. 13(2)(d)", "GDPR Art. 77(1)"]
+
+
+def test_a_complaint_to_the_authoritys_former_name_says_its_current_one() -> None:
+    import datetime as dt
+
+    from gdpr_policy.i18n import render
+
+    (hit,) = _of(_lint_changed(_complaint("Datainspektionen")), "policy.complaint-authority")
+    assert hit.message.code == "policy.complaint-authority.renamed"
+    assert hit.message.values == {"authority": "Datainspektionen", "current": "IMY",
+                                  "since": dt.date(2021, 1, 1)}
+    assert "IMY" in render(hit.message, "sv")
+
+
+def test_a_stated_complaint_right_must_be_among_what_the_statement_discloses() -> None:
+    def contradicting(v: dict[str, Any]) -> None:
+        v["rights"]["complaint"] = {"authority": "Datatilsynet"}
+
+    with pytest.raises(PolicyError, match=r"discloses: expected right-to-complain"):
+        _lint_changed(contradicting)

@@ -485,6 +485,52 @@ def _not_stated(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
+    "policy.complaint-authority",
+    severity=Severity.WARNING,
+    legal=["GDPR Art. 13(2)(d)", "GDPR Art. 77(1)"],
+)
+def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """The statement sends complaints to a body that is not the supervisory authority
+    of any of the policy's countries, or by a name the authority no longer bears.
+
+    A data subject may complain where they live or work (Art. 77(1)); a
+    statement that names an authority names one of the countries whose
+    people it addresses: the policy's jurisdictions and the controller's
+    entities' countries.
+    """
+    v = subject.version
+    complaint = v.rights.complaint
+    if complaint is None or complaint.authority is None:
+        return
+    countries = sorted({j.code for j in v.jurisdictions} | {v.controller.country}
+                       | {e.country for e in v.controller.entities})
+    laws = [NATIONAL_LAW[c] for c in countries if c in NATIONAL_LAW]
+    if any(law.names_authority(complaint.authority) for law in laws):
+        return
+    expected = [law.authority for law in laws]
+    evidence: dict[str, MessageValue] = {"authority": complaint.authority,
+                                         "expected": expected}
+    code = "policy.complaint-authority"
+    values: dict[str, MessageValue] = {"authority": complaint.authority, "expected": expected}
+    for law in laws:
+        since = law.former_name(complaint.authority)
+        if since is not None:
+            code = "policy.complaint-authority.renamed"
+            values = {"authority": complaint.authority, "current": law.authority,
+                      "since": dt.date.fromisoformat(since)}
+            evidence = {**evidence, "current": law.authority, "since": since}
+            break
+    yield _complaint_authority.finding(
+        ctx,
+        subject.subject("rights/complaint/authority"),
+        location=subject.loc("rights", "complaint", "authority"),
+        evidence=evidence,
+        message_code=code,
+        **values,
+    )
+
+
+@rule(
     "policy.cookie-outlives-consent",
     severity=Severity.WARNING,
     legal=["ePrivacy Directive Art. 5(3)", "GDPR Art. 5(1)(e)", "GDPR Art. 7(1)"],

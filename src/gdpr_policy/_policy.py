@@ -48,6 +48,7 @@ __all__ = [
     "Assumption",
     "AutomatedDecisions",
     "Clause",
+    "Complaint",
     "ConsentRequirements",
     "ContactChannel",
     "Controller",
@@ -582,6 +583,24 @@ LAW_PERIODS: dict[PeriodField, Duration] = {
 }
 
 
+class Complaint(_Model):
+    """The right to complain to a supervisory authority, as the statement words it.
+
+    GDPR Art. 13(2)(d) requires the statement to tell the data subject of the
+    right; Art. 77 lets them complain where they live, work or the
+    infringement took place. ``authority`` is the authority the statement
+    names, if it names one: ``gdpr-policy lint`` checks that it is the
+    supervisory authority of one of the policy's jurisdictions under its
+    current name (``policy.complaint-authority``). A statement silent on the
+    right has no ``complaint`` and leaves ``right-to-complain`` out of
+    ``discloses``; the lint reports the omission.
+    """
+
+    authority: str | None = None
+    href: str | None = None
+    statement: tuple[StatementRef, ...] = ()
+
+
 class Rights(_Model):
     """Data-subject rights and the response deadlines (Art. 12(3)).
 
@@ -598,6 +617,7 @@ class Rights(_Model):
     identity: IdentityVerification
     portability_formats: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    complaint: Complaint | None = None
     statement: tuple[StatementRef, ...] = ()
 
     def in_force(self, field: PeriodField) -> Duration:
@@ -1012,6 +1032,13 @@ class PolicyVersion(_Model):
         )
         if self.effective_until is not None and self.effective_until < self.effective_from:
             problems.append("effective_until: expected a day on or after effective_from")
+        if (self.rights.complaint is not None and self.discloses is not None
+                and "right-to-complain" not in self.discloses):
+            problems.append(
+                "discloses: expected right-to-complain, since rights.complaint says the "
+                "statement tells the data subject of the right (add it to discloses, or "
+                "remove rights.complaint if the statement does not)"
+            )
         self._check_clauses(problems)
         for i, assumption in enumerate(self.assumed):
             try:
