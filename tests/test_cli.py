@@ -52,7 +52,8 @@ def test_malformed_policy_exits_two_with_a_located_line(tmp_path: Path) -> None:
     (line,) = err.splitlines()
     assert line.startswith(f"{bad}:")
     assert (
-        ": versions[0].retention[0].after: expected an ISO 8601 duration such as P2Y, got 'two years'"
+        ": versions[0].retention[0].after: expected an ISO 8601 duration such as P2Y, or "
+        "not-stated where the statement gives none, got 'two years'"
         in line
     )
     assert "Traceback" not in err

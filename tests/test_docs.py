@@ -93,3 +93,15 @@ def test_policy_yaml_examples_are_valid_policy_elements(page: str, section: str)
             TypeAdapter(list[Purpose]).validate_python(data)
             checked += 1
     assert checked, page
+
+
+def test_the_policy_format_pages_error_example_is_what_the_loader_says() -> None:
+    from gdpr_policy import PolicyError, load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    page = (ROOT / "docs" / "policy-format.md").read_text("utf-8")
+    shown = page.split("## Errors", 1)[1].split("```", 2)[1].strip()
+    bad = bundled_policy_text().replace("after: P2Y ", "after: two years", 1)
+    with pytest.raises(PolicyError) as info:
+        load_policy(bad, source="inmeta.yaml")
+    assert str(info.value) == shown

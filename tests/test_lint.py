@@ -909,3 +909,29 @@ def test_a_stated_complaint_right_must_be_among_what_the_statement_discloses() -
 
     with pytest.raises(PolicyError, match=r"discloses: expected right-to-complain"):
         _lint_changed(contradicting)
+
+
+def test_a_retention_period_not_stated_is_an_art_13_2_a_omission_whatever_discloses_says() -> None:
+    def silent_period(v: dict[str, Any]) -> None:
+        kept = next(r for r in v["retention"] if r["trigger"] == "inactivity")
+        kept["after"] = "not-stated"
+        v["discloses"] = sorted({*v["discloses"], "retention-periods"})
+
+    text = _mutated(silent_period)
+    hits = [f for f in _of(lint_policy(load_policy(text, source="p.yaml")), "policy.notice-omission")
+            if f.message.code == "policy.notice-omission.not-stated"]
+    (hit,) = hits
+    assert hit.severity is Severity.WARNING
+    assert hit.message.values == {"item": "retention-periods", "article": "GDPR Art. 13(2)(a)",
+                                  "retention": "inactive-contacts"}
+    assert [str(x) for x in hit.legal] == ["GDPR Art. 13(2)(a)"]
+    assert hit.location is not None and hit.location.line is not None
+    assert text.splitlines()[hit.location.line - 1].strip() == "after: not-stated"
+    assert hit.subject.endswith("retention/inactive-contacts/after")
+    # without discloses, the omission is still reported beside the undeclared note
+    def undeclared(v: dict[str, Any]) -> None:
+        silent_period(v)
+        del v["discloses"]
+
+    codes = sorted(f.message.code for f in _of(_lint_changed(undeclared), "policy.notice-omission"))
+    assert codes == ["policy.notice-omission.not-stated", "policy.notice-omission.undeclared"]

@@ -89,8 +89,28 @@ def test_bad_duration_message_names_line_column_path_expected_found() -> None:
     line = _line_of(bad, "after: two years")
     assert _error(bad) == (
         f"inmeta.yaml:{line}:16: versions[0].retention[0].after: "
-        "expected an ISO 8601 duration such as P2Y, got 'two years'"
+        "expected an ISO 8601 duration such as P2Y, or not-stated where the statement gives "
+        "none, got 'two years'"
     )
+
+
+@pytest.mark.parametrize("key", ["response_period", "extension", "extension_notice_within"])
+def test_a_period_that_may_be_not_stated_gets_one_error_without_pydantics_branch_tags(
+        key: str) -> None:
+    bad = re.sub(rf"{key}: P\dM", f"{key}: one month", TEXT, count=1)
+    assert _error(bad).endswith(
+        f"versions[0].rights.{key}: expected an ISO 8601 duration such as P2Y, or not-stated "
+        "where the statement gives none, got 'one month'")
+
+
+def test_a_value_is_either_assumed_or_not_stated() -> None:
+    doc = yaml.safe_load(TEXT)
+    v = doc["versions"][0]
+    v["rights"]["response_period"] = "not-stated"
+    v["assumed"] = [{"field": "rights.response_period", "reason": "the law's month"}]
+    with pytest.raises(PolicyError, match=r"assumed\[0\]\.field: expected a value its author "
+                       r"assumed, got 'rights.response_period', which the policy records as not stated"):
+        load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")
 
 
 @pytest.mark.parametrize(

@@ -508,25 +508,24 @@ def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fin
     if any(law.names_authority(complaint.authority) for law in laws):
         return
     expected = [law.authority for law in laws]
-    evidence: dict[str, MessageValue] = {"authority": complaint.authority,
-                                         "expected": expected}
-    code = "policy.complaint-authority"
-    values: dict[str, MessageValue] = {"authority": complaint.authority, "expected": expected}
+    where = subject.subject("rights/complaint/authority")
+    location = subject.loc("rights", "complaint", "authority")
     for law in laws:
         since = law.former_name(complaint.authority)
         if since is not None:
-            code = "policy.complaint-authority.renamed"
-            values = {"authority": complaint.authority, "current": law.authority,
-                      "since": dt.date.fromisoformat(since)}
-            evidence = {**evidence, "current": law.authority, "since": since}
-            break
+            yield _complaint_authority.finding(
+                ctx, where, location=location,
+                evidence={"authority": complaint.authority, "expected": expected,
+                          "current": law.authority, "since": since},
+                message_code="policy.complaint-authority.renamed",
+                authority=complaint.authority, current=law.authority,
+                since=dt.date.fromisoformat(since),
+            )
+            return
     yield _complaint_authority.finding(
-        ctx,
-        subject.subject("rights/complaint/authority"),
-        location=subject.loc("rights", "complaint", "authority"),
-        evidence=evidence,
-        message_code=code,
-        **values,
+        ctx, where, location=location,
+        evidence={"authority": complaint.authority, "expected": expected},
+        authority=complaint.authority, expected=expected,
     )
 
 
@@ -846,6 +845,21 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
     """
     v = subject.version
     required = _notice_required(v)
+    # A period the policy records as not stated is an omission whatever discloses says:
+    # the statement promises the deletion or deactivation and withholds when.
+    for i, kept in enumerate(v.retention):
+        if kept.after == NOT_STATED:
+            yield _notice_omission.finding(
+                ctx,
+                subject.subject(f"retention/{kept.id}/after"),
+                location=subject.loc("retention", i, "after"),
+                evidence={"item": "retention-periods", "article": "GDPR Art. 13(2)(a)",
+                          "retention": kept.id},
+                message_code="policy.notice-omission.not-stated",
+                item="retention-periods",
+                article="GDPR Art. 13(2)(a)",
+                retention=kept.id,
+            ).model_copy(update={"legal": (LegalRef.parse("GDPR Art. 13(2)(a)"),)})
     if v.discloses is None:
         yield _notice_omission.finding(
             ctx,

@@ -814,6 +814,29 @@ def test_inactivity_is_not_judged_when_the_statement_promises_no_deactivation() 
         assert "{" not in render(notes[0].message, lang) and "term." not in render(notes[0].message, lang)
 
 
+def test_inactivity_is_not_judged_when_the_statement_gives_no_period() -> None:
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    doc = yaml.safe_load(bundled_policy_text())
+    for r in doc["versions"][0]["retention"]:
+        if r["trigger"] == "inactivity":
+            r["after"] = "not-stated"
+    silent = load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml")
+    lines = [contact("1", "kari@firma.no", hs_email_last_open_date=at("2019-01-01T10:00"))]
+    rep = run(contacts=lines, policy=silent)
+    assert by_rule(rep, "retention.inactive-not-deactivated") == []
+    notes = [f for f in by_rule(rep, "audit.rule-not-evaluated")
+             if f.evidence["needs"] == ["policy-inactivity-period"]]
+    assert sorted(f.evidence["rule"] for f in notes) == [
+        "retention.inactive-deactivation-unknown", "retention.inactive-not-deactivated"]
+    for lang in LANGUAGES:
+        text = render(notes[0].message, lang)
+        assert "{" not in text and "term." not in text and "not-stated" in text
+
+
 def test_a_retention_promise_the_audit_has_no_check_for_is_a_note() -> None:
     import yaml
 

@@ -355,8 +355,8 @@ def _settings(policy: PolicyVersion, zone: str | None) -> _Settings:
     window, signals = Duration.parse("P2Y"), None
     not_activity: tuple[str, ...] = ()
     rr = policy.retention_rule("inactivity")
-    if rr is not None and rr.after is not None:
-        window, signals = rr.after, tuple(rr.activity_signals)
+    if rr is not None and rr.period is not None:
+        window, signals = rr.period, tuple(rr.activity_signals)
         not_activity = tuple(rr.not_activity)
     own = zone_of(policy.jurisdiction().timezone or zone or "Europe/Oslo")
     try:
@@ -757,13 +757,15 @@ def _audit(
         findings.extend(R.rule_not_evaluated.evaluate(
             R.NotEvaluated(rule_id, tuple(_NEEDS_ID.get(x, x) for x in missing), source),
             ctx))
-    if policy.retention_rule("inactivity") is None:
-        # The statement promises no deactivation after inactivity: nothing to judge it by
-        # (the window the audit computes with is only a default), so no verdict, and a note.
+    inactivity = policy.retention_rule("inactivity")
+    if inactivity is None or inactivity.period is None:
+        # The statement promises no deactivation after inactivity, or gives no period for
+        # it: nothing to judge by (the window the audit computes with is only a default),
+        # so no verdict, and a note that says which.
+        reason = "policy-inactivity-rule" if inactivity is None else "policy-inactivity-period"
         findings = [f for f in findings if f.rule not in _INACTIVITY_RULES]
         for rule_id in _INACTIVITY_RULES:
-            findings.extend(R.rule_not_evaluated.evaluate(
-                R.NotEvaluated(rule_id, ("policy-inactivity-rule",)), ctx))
+            findings.extend(R.rule_not_evaluated.evaluate(R.NotEvaluated(rule_id, (reason,)), ctx))
     for kept in policy.retention:
         if kept.trigger in ("collection", "end-of-relationship", "event"):
             # a promise the audit has no check for: say so rather than pass it
