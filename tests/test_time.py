@@ -1266,3 +1266,27 @@ def test_a_zone_name_that_is_a_folder_or_too_long_is_a_usage_error(zone: str) ->
 
     with pytest.raises(UsageError, match="expected an IANA time zone"):
         local_day(dt.datetime(2025, 1, 1, 12, 0, tzinfo=dt.UTC), zone)
+
+
+def test_deadline_json_names_every_fact_under_its_key() -> None:
+    # what `gdpr-policy deadline --format json` and services read: every key pinned
+    d = response_deadline(D(2026, 1, 30), timezone="Europe/Oslo", calendar="NO", clock="pause",
+                          identity_asked=D(2026, 2, 2), identity_answered=D(2026, 2, 5))
+    data = d.to_json()
+    assert [s["code"] for s in data.pop("steps")] == [m.code for m in d.steps_for(False)]
+    assert data == {
+        "received_on": "2026-01-30",
+        "calendar": "NO",
+        "timezone": "Europe/Oslo",
+        "clock": "pause",
+        "clock_moved": True,
+        "suspended": False,
+        "start": "2026-01-30",
+        "stop_processing_on": None,
+        "due": "2026-03-03",
+        "extension_notice_by": "2026-03-03",
+        "extended_due": "2026-05-04",
+        "legal": ["GDPR Art. 12(3)", "Regulation 1182/71 Art. 3", "NO Domstolloven § 148",
+                  "NO Domstolloven § 149"],
+    }
+    assert d.to_json(extended=True)["due"] == "2026-05-04"

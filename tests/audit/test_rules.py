@@ -690,6 +690,9 @@ def test_files_not_read_are_named_in_warnings() -> None:
                                  "ground_truth.csv": "not-an-input"}
     rep = run(contacts=[contact("1", "a@x.no")], ignored_files=sel.ignored)
     found = by_rule(rep, "audit.file-not-read")
+    assert [f.evidence for f in found] == [
+        {"file": "ground_truth.csv", "reason": "not-an-input"},
+        {"file": "innsynsforesporsler.jsonl", "reason": "not-an-input"}]
     assert [(f.subject, f.severity, f.location) for f in found] == [
         ("file:ground_truth.csv", Severity.WARNING, Location(file="ground_truth.csv")),
         ("file:innsynsforesporsler.jsonl", Severity.WARNING,
@@ -854,3 +857,43 @@ def test_a_retention_promise_the_audit_has_no_check_for_is_a_note() -> None:
     for lang in LANGUAGES:
         text = render(note.message, lang)
         assert "retention[contract-end]" in text and "term." not in text
+
+
+def test_marketing_to_a_contact_opted_out_at_an_unknown_time_is_a_warning_with_its_evidence() -> None:
+    # an API dump whose contact says "unsubscribed from all email" but no subscription
+    # statuses with times: the sends may predate the opt-out, so a warning, not a verdict
+    rep = run(contacts=[contact("7", "ut@x.no", hs_email_optout=True),
+                        contact("8", "in@x.no"),
+                        # opted out too, but sent only administrative mail: nothing to warn of
+                        contact("9", "adm@x.no", hs_email_optout=True)],
+              sends=[send("S1", "7", None, at("2024-02-15T00:00")),
+                     send("S2", "7", None, at("2024-03-05T00:00")),
+                     send("S3", "7", None, at("2024-03-06T00:00"), campaign="200",
+                          purpose="administrative"),
+                     send("S4", "8", None, at("2024-03-05T00:00")),
+                     send("S5", "9", None, at("2024-03-06T00:00"), campaign="200",
+                          purpose="administrative")])
+    [w] = by_rule(rep, "marketing.after-untimed-opt-out")
+    assert (w.subject, w.severity) == ("7", Severity.WARNING)
+    assert w.evidence["opted_out_of"] == w.message.values["how"]
+    assert w.evidence["email"] == "ut@x.no"
+    assert w.evidence["send_ids"] == ["S1", "S2"] and w.evidence["send_count"] == 2
+    assert w.message.values["count"] == 2
+    assert w.message.values["last"] == at("2024-03-05T00:00")
+    assert w.location is not None and w.location.file == "contacts_api.jsonl"
+    for lang in LANGUAGES:
+        text = render(w.message, lang)
+        assert "{" not in text and "2" in text
+
+
+def test_a_list_opt_out_with_no_marketing_after_it_is_no_finding() -> None:
+    # contact 1 opted out of the Newsletter and got only mail sent before it or under
+    # another list; contact 2 got a Newsletter send after its opt-out
+    off = at("2024-02-01T00:00")
+    rep = run(contacts=[contact("1", "a@x.no"), contact("2", "b@x.no")],
+              subscriptions=[subscription("1", "a@x.no", off={NL: off}, consent=True),
+                             subscription("2", "b@x.no", off={NL: off}, consent=True)],
+              sends=[send("S1", "1", None, at("2024-01-15T00:00")),
+                     send("S2", "1", None, at("2024-03-05T00:00"), campaign="400"),
+                     send("S3", "2", None, at("2024-03-05T00:00"))])
+    assert [f.subject for f in by_rule(rep, "marketing.after-opt-out")] == ["2"]

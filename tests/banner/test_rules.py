@@ -2159,8 +2159,9 @@ def test_consent_mode_advanced_needs_defaults_and_a_tag_loaded_early() -> None:
         return [f for f in run(banner(consent_mode=mode)) if f.rule == "banner.consent-mode-advanced"]
 
     (found,) = advanced(ConsentMode(defaults=(denied,), tag_loads=(load,)))
-    assert (found.severity, found.location, found.message.values) == (
-        Severity.WARNING, _at(4), {"setting": "gtag('config', 'G-1')"}
+    assert (found.severity, found.location, found.message.values, found.evidence) == (
+        Severity.WARNING, _at(4), {"setting": "gtag('config', 'G-1')"},
+        {"setting": "gtag('config', 'G-1')"},
     )
     assert advanced(ConsentMode(defaults=(denied,))) == []
     assert advanced(ConsentMode(tag_loads=(load,))) == []
@@ -2168,18 +2169,23 @@ def test_consent_mode_advanced_needs_defaults_and_a_tag_loaded_early() -> None:
 
 def test_what_was_not_judged_is_a_note_naming_it() -> None:
     b = banner(
-        dynamic=(DynamicValue(path="/cookie/expiresAfterDays", kind="call", location=_at(3)),),
+        dynamic=(DynamicValue(path="/cookie/expiresAfterDays", kind="call", location=_at(3)),
+                 # the whole configuration is a run-time value: its path is the root
+                 DynamicValue(path="", kind="identifier", location=_at(1))),
         notes=(ReaderNote(kind="unknown-key", subject="regions", location=_at(5)),),
     )
     found = [
-        (f.subject, f.severity, f.message.code, f.message.values, f.location)
+        (f.subject, f.severity, f.message.code, f.message.values, f.evidence, f.location)
         for f in run(b) if f.rule == "banner.not-judged"
     ]
     assert found == [
+        ("dynamic:/", Severity.NOTE, "banner.not-judged",
+         {"path": "/", "kind": "identifier"}, {"path": "/", "kind": "identifier"}, _at(1)),
         ("dynamic:/cookie/expiresAfterDays", Severity.NOTE, "banner.not-judged",
+         {"path": "/cookie/expiresAfterDays", "kind": "call"},
          {"path": "/cookie/expiresAfterDays", "kind": "call"}, _at(3)),
         ("unknown-key:regions", Severity.NOTE, "banner.not-judged.unknown-key",
-         {"subject": "regions"}, _at(5)),
+         {"subject": "regions"}, {"kind": "unknown-key", "subject": "regions"}, _at(5)),
     ]
 
 
