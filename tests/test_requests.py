@@ -1218,6 +1218,9 @@ def test_requests_from_inmeta_se_follow_the_norwegian_calendar() -> None:
     assert named.calendar == "NO" and named.due == D(2026, 6, 19)
     assert named.steps[0].code == "time.calendar-of-answering-place"
     assert named.steps[0].values == {"asked": "SE-1930-173", "used": "NO", "controller": "NO"}
+    # the extended deadline is explained with the same first step
+    assert named.extended_steps[0] == named.steps[0]
+    assert named.steps_for(True)[0].code == "time.calendar-of-answering-place"
     strict = request_deadline(req(jurisdiction="SE-1930-173", received_at="2026-05-19T10:00+02:00"), SWEDISH)
     assert (strict.calendar, strict.due) == ("SE-1930-173", D(2026, 6, 22))
 
@@ -1257,6 +1260,8 @@ def test_extension_grounds_are_checked_against_art_12_3_and_the_policy() -> None
     bare = req(extension=notice, response=answered)
     notes = [f for f in evaluate_request(bare, POLICY, D(2026, 12, 1)) if f.severity is Severity.NOTE]
     assert [n.message.code for n in notes] == ["request.extension-reason.unrecorded"]
+    assert notes[0].message.values == {"reason": "many requests this month",
+                                       "accepted": ["complexity", "number-of-requests"]}
     assert rules_fired(bare, D(2026, 12, 1)) == []
 
 

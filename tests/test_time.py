@@ -1290,3 +1290,17 @@ def test_deadline_json_names_every_fact_under_its_key() -> None:
                   "NO Domstolloven § 149"],
     }
     assert d.to_json(extended=True)["due"] == "2026-05-04"
+
+
+def test_a_received_value_that_is_no_date_is_a_usage_error_naming_received() -> None:
+    with pytest.raises(UsageError, match=r"^received: expected a date \(2026-03-02\) or an aware"):
+        response_deadline("yesterday", timezone="Europe/Oslo", calendar="NO")
+
+
+def test_an_opt_out_stops_processing_on_receipt_even_while_the_identity_clock_waits() -> None:
+    # clock restart, identity asked and not answered: no deadline runs yet, but an objection
+    # to marketing still takes effect the day it arrived (Art. 21(3))
+    d = response_deadline(D(2026, 3, 2), timezone="Europe/Oslo", calendar="NO", clock="restart",
+                          identity_asked=D(2026, 3, 3), stops_on_receipt="marketing-opt-out")
+    assert (d.start, d.due, d.stop_processing_on) == (None, None, D(2026, 3, 2))
+    assert d.to_json()["stop_processing_on"] == "2026-03-02"

@@ -914,9 +914,9 @@ def request_identity_disproportionate(request: Request, ctx: Context) -> Iterabl
     decision = decide_identity(a.view, ctx.policy)
     if "id-document" in decision.means:
         return
-    lighter = [str(m) for m in decision.means if m != "proof-of-authority"] or [
-        str(m) for m in decision.means
-    ]
+    # every trigger adds a means of its own beside a representative's proof of authority,
+    # and none of them is the ID document here: the list is never empty
+    lighter = [str(m) for m in decision.means if m != "proof-of-authority"]
     yield request_identity_disproportionate.finding(
         ctx,
         request.id,

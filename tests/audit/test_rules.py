@@ -19,6 +19,7 @@ from gdpr_policy.audit import audit_snapshot, deadline_hook, inactivity_cutoff
 from gdpr_policy.audit.rules import (
     MAX_EVIDENCE_SENDS,
     MangledIds,
+    NotEvaluated,
     emit,
     marketing_no_basis,
     record_id_mangled,
@@ -897,3 +898,48 @@ def test_a_list_opt_out_with_no_marketing_after_it_is_no_finding() -> None:
                      send("S2", "1", None, at("2024-03-05T00:00"), campaign="400"),
                      send("S3", "2", None, at("2024-03-05T00:00"))])
     assert [f.subject for f in by_rule(rep, "marketing.after-opt-out")] == ["2"]
+
+
+def _judge(rule_id: str, subject: Any) -> list[Any]:
+    ctx = Context(policy=bundled_policy().latest, as_of=dt.date(2025, 6, 30))
+    return REGISTRY[rule_id].evaluate(subject, ctx)
+
+
+def test_export_read_names_the_columns_and_formats_or_a_dash_when_there_are_none() -> None:
+    from gdpr_policy.audit.rules import ExportRead
+
+    [f] = _judge("audit.export-read", ExportRead(
+        source="c.csv", shape="warehouse-table", activity=(), formats=(),
+        ignored=("Record ID - Company", "Company name")))
+    assert (f.subject, f.severity, f.location) == ("file:c.csv", Severity.NOTE,
+                                                   Location(file="c.csv"))
+    assert f.message.values == {"source": "c.csv", "shape": "warehouse-table",
+                                "activity": "-", "formats": "-", "ignored": 2}
+    assert f.evidence == {"shape": "warehouse-table", "activity_columns": [],
+                          "date_formats": [],
+                          "columns_not_read": ["Record ID - Company", "Company name"]}
+    [g] = _judge("audit.export-read", ExportRead(
+        source="c.csv", shape="hubspot-export",
+        activity=("hs_email_last_open_date", "recent_conversion_date"),
+        formats=("Create Date: %d.%m.%Y", "Recent Conversion Date: %d.%m.%Y %H:%M")))
+    assert g.message.values["activity"] == "hs_email_last_open_date, recent_conversion_date"
+    assert g.message.values["formats"] == (
+        "Create Date: %d.%m.%Y; Recent Conversion Date: %d.%m.%Y %H:%M")
+    assert g.message.values["ignored"] == 0
+
+
+def test_a_rule_not_evaluated_on_records_a_file_lacks_columns_for_counts_them() -> None:
+    [f] = _judge("audit.rule-not-evaluated", NotEvaluated(
+        "retention.bounced-not-deleted", "hs_email_hard_bounce_reason_enum", "c.csv", 7))
+    assert f.message.code == "audit.rule-not-evaluated.columns"
+    assert f.message.values == f.evidence == {
+        "rule": "retention.bounced-not-deleted", "needs": "hs_email_hard_bounce_reason_enum",
+        "source": "c.csv", "count": 7}
+    assert f.location == Location(file="c.csv")
+    [g] = _judge("audit.rule-not-evaluated", NotEvaluated("erasure.not-deleted", ("request-log",)))
+    assert g.message.code == "audit.rule-not-evaluated"
+    assert g.message.values == {"rule": "erasure.not-deleted", "needs": ["request-log"]}
+    assert g.location is None
+    for found in (f, g):
+        for lang in LANGUAGES:
+            assert "{" not in render(found.message, lang)
