@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from gdpr_policy._policy import bundled_policy
+from gdpr_policy._zones import zone_of
 from gdpr_policy.audit import SnapshotInput, audit_snapshot, classify_files, inactivity_cutoff
-from gdpr_policy.audit._csv import zone_of
 from gdpr_policy.cli import _auto_workers
 
 SQL = """

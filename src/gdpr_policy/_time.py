@@ -49,6 +49,7 @@ from ._duration import Duration
 from ._errors import EvaluationError, UsageError
 from ._messages import Message, MessageValue
 from ._trusted import construct
+from ._zones import zone_of
 
 __all__ = [
     "CALENDARS",
@@ -325,10 +326,7 @@ def get_calendar(code: str) -> Calendar:
 
 @lru_cache(maxsize=64)
 def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise UsageError(f"expected an IANA time zone such as Europe/Oslo, got {name!r}") from exc
+    return zone_of(name)
 
 
 @lru_cache(maxsize=64)

@@ -39,7 +39,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AwareDatetime,
@@ -56,6 +56,7 @@ from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 from ._rules import Context, Finding, Rule, Severity, rule
 from ._time import add_months
+from ._zones import zone_of
 
 if TYPE_CHECKING:
     from ._policy import PolicyVersion
@@ -296,11 +297,10 @@ def _event_at(record: ConsentRecord, index: int, event: ProcessingEvent) -> Loca
 
 
 def _zone(policy: PolicyVersion) -> ZoneInfo:
-    name = policy.jurisdiction().timezone
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise UsageError(f"unknown time zone {name!r} in the policy") from exc
+        return zone_of(policy.jurisdiction().timezone)
+    except UsageError as exc:
+        raise UsageError(f"the policy's time zone: {exc}") from None
 
 
 def _instant(as_of: dt.date | dt.datetime, policy: PolicyVersion) -> dt.datetime:

@@ -61,14 +61,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from .._errors import InputError, RecordError, UsageError
+from .._errors import InputError, RecordError
+from .._zones import zone_of
 from ._mapping import OPT_OUT_LABEL_PREFIXES, PortalMapping, PropertyCatalog
 from ._model import Contact
 from ._values import OPT_OUT_PREFIX, build_contact, parse_bool, parse_instant
 
-__all__ = ["DEFAULT_DATETIME_FORMAT", "CsvInfo", "read_contacts_csv", "zone_of"]
+__all__ = ["DEFAULT_DATETIME_FORMAT", "CsvInfo", "read_contacts_csv"]
 
 #: The format of the snapshot generator's CSV (and of many UI exports).
 DEFAULT_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -113,16 +114,6 @@ _SIGNS: dict[str, frozenset[str]] = {
 #: A contact id column is a strong sign on its own.
 _CONTACT_ID_LABELS = frozenset({"record id - contact", "contact id", "vid", "post-id - kontakt",
                                 "kontakt-id"})
-
-
-def zone_of(name: str | ZoneInfo) -> ZoneInfo:
-    """The zone of an IANA name; an unknown name is a usage error."""
-    if isinstance(name, ZoneInfo):
-        return name
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise UsageError(f"unknown time zone {name!r} (expected an IANA name such as Europe/Oslo)") from exc
 
 
 @dataclass(slots=True)

@@ -62,6 +62,7 @@ from zoneinfo import ZoneInfo
 from .._duration import Duration
 from .._errors import Issue, RecordError, UsageError
 from .._rules import Context, Finding
+from .._zones import zone_of
 from ..marketing import (
     CONSENT_BASES,
     ListStatus,
@@ -75,7 +76,7 @@ from ..marketing import (
 from ..report._model import InputStats, PolicyRef, Rejection, Report, ToolInfo
 from . import rules as R
 from ._coverage import FileCoverage
-from ._csv import CsvInfo, read_contacts_csv, zone_of
+from ._csv import CsvInfo, read_contacts_csv
 from ._json import read_contacts_json
 from ._logs import read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
@@ -358,7 +359,7 @@ def _settings(policy: PolicyVersion, zone: str | None) -> _Settings:
     if rr is not None and rr.period is not None:
         window, signals = rr.period, tuple(rr.activity_signals)
         not_activity = tuple(rr.not_activity)
-    own = zone_of(policy.jurisdiction().timezone or zone or "Europe/Oslo")
+    own = zone_of(policy.jurisdiction().timezone)
     try:
         exception = customer_exception_enabled(policy)
     except UsageError:  # a policy without a marketing purpose has no exception to enable

@@ -266,12 +266,12 @@ class Report(BaseModel):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+            from .._zones import zone_of
 
             try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError, OSError):
-                raise ValueError(f"expected an IANA time zone such as Europe/Oslo, got {value!r}") from None
+                zone_of(value)
+            except UsageError as exc:
+                raise ValueError(str(exc)) from None
         return value
 
     @model_validator(mode="wrap")
