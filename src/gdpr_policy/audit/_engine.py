@@ -464,22 +464,82 @@ def _audit(
     ignored_files: Sequence[tuple[str, str]],
     fold: Any = None,
 ) -> Report:
+    """The audit's pipeline: read, plan, fold the send log, judge, report; a stage a step.
+
+    Each stage reads its inputs once and adds a tally to ``tallies`` for
+    every input it reads (the reconciliation). What a stage is done with is
+    freed before the next one: memory peaks when the findings are built.
+    """
     mapping = mapping or PortalMapping()
     st = _settings(policy, timezone)
     ctx = _context(policy, as_of)
-    cutoff = inactivity_cutoff(as_of, st.window, st.zone)
     tallies: list[_Tally] = []
-    findings: list[Finding] = []
 
-    catalog = PropertyCatalog.default()
-    if properties is not None:
-        t = _Tally(properties.name)
-        catalog = PropertyCatalog.from_properties_json("".join(properties.lines),
-                                                       source=properties.name)
-        t.read = catalog.defined
-        tallies.append(t)
+    # read
+    catalog = _read_properties(properties, tallies)
+    camp = _read_campaigns(campaigns, mapping, tallies)
+    reqs = _read_requests(requests, request_hook, ctx, tallies)
+    people = _read_contacts(
+        contacts, contacts_format, recycle_bin, catalog, mapping, st,
+        inactivity_cutoff(as_of, st.window, st.zone), timezone, datetime_format, progress,
+        tallies)
+    # plan: the subscription statuses and the thresholds of every live contact
+    sub_tally, channels, keep_recipient = _plan_all(
+        people.facts, subscriptions, mapping, reqs.objections, camp.plan_subs,
+        camp.subs_index, camp.marketing_lists, st, policy, people.find, people.coverage)
+    if sub_tally is not None:
+        tallies.append(sub_tally)
+    channels.campaigns(camp.purpose_of, camp.list_of)
+    # fold the send log into the contacts' facts
+    if sends is not None:
+        _fold_sends(sends, people, channels, keep_recipient, camp, fold, progress, workers,
+                    tallies)
+    del channels, keep_recipient  # the hit tallies are in the facts now
+    # judge
+    findings, erasures = _judge_contacts(people, contacts, sends is not None,
+                                         subscriptions is not None, reqs.records, ctx)
+    findings += _judge_requests(reqs, requests, request_hook is not None, people, erasures,
+                                contacts is not None, as_of, st.zone, ctx)
+    findings = _not_judged(findings, policy, ctx, contacts, subscriptions, sends, requests,
+                           people.saw_archived, ignored_files)
+    # report
+    timing = Counter(v.timing for v in reqs.verdicts if v.timing is not None) \
+        if request_hook is not None and requests is not None else None
+    return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
+                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies),
+                  request_timing=None if timing is None else dict(sorted(timing.items())),
+                  tool=ToolInfo(engine="python" if fold is None else fold.name))
 
-    # campaigns --------------------------------------------------------------
+
+# ------------------------------------------------------------------ read
+def _read_properties(properties: SnapshotInput | None, tallies: list[_Tally]) -> PropertyCatalog:
+    """The portal's property definitions (labels of a UI export), else the default catalog."""
+    if properties is None:
+        return PropertyCatalog.default()
+    t = _Tally(properties.name)
+    catalog = PropertyCatalog.from_properties_json("".join(properties.lines),
+                                                   source=properties.name)
+    t.read = catalog.defined
+    tallies.append(t)
+    return catalog
+
+
+@dataclass(slots=True)
+class _Campaigns:
+    """The campaigns' purposes and lists, and the lists the planner has a slot for."""
+
+    purpose_of: dict[str, str]
+    list_of: dict[str, str | None]
+    #: the lists sends go out under that are marketing (the mapping's and by name)
+    marketing_lists: frozenset[str]
+    #: the planner's lists: slot 0 is any other list, 1 any other marketing list
+    plan_subs: list[str]
+    subs_index: dict[str | None, int]
+
+
+def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
+                    tallies: list[_Tally]) -> _Campaigns:
+    """Each campaign's purpose and list, and the lists the planner gives a slot."""
     purpose_of: dict[str, str] = {}
     list_of: dict[str, str | None] = {}
     list_names: dict[str, str | None] = {}
@@ -495,7 +555,6 @@ def _audit(
                 list_of[rec.campaign_id] = rec.subscription_id
                 if rec.subscription_id is not None:
                     list_names.setdefault(rec.subscription_id, rec.subscription_name)
-    # The lists sends go out under: index 0 is any other list, 1 any other marketing list.
     marketing_lists = frozenset(mapping.marketing_subscriptions) | {
         sid for sid, name in list_names.items() if mapping.is_marketing_subscription(sid, name)}
     subs_index: dict[str | None, int] = {}
@@ -503,8 +562,22 @@ def _audit(
     for sid in sorted(list_names):
         subs_index[sid] = len(plan_subs)
         plan_subs.append(sid)
+    return _Campaigns(purpose_of, list_of, marketing_lists, plan_subs, subs_index)
 
-    # requests ---------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Requests:
+    """The request log's records, their deadline verdicts, and the objections by person."""
+
+    records: list[DsrRequest]
+    verdicts: list[RequestVerdict]
+    #: the earliest objection to direct marketing, by e-mail address and by ``id:<record>``
+    objections: dict[str, Objection]
+
+
+def _read_requests(requests: SnapshotInput | None, request_hook: RequestHook | None,
+                   ctx: Context, tallies: list[_Tally]) -> _Requests:
+    """The request log, each request judged by the deadline hook as it is read."""
     reqs: list[DsrRequest] = []
     verdicts: list[RequestVerdict] = []
     if requests is not None:
@@ -536,33 +609,104 @@ def _audit(
             prev = objections.get(key)
             if prev is None or req.received_at < prev.at:
                 objections[key] = Objection(req.received_at, req.request_id)
+    return _Requests(reqs, verdicts, objections)
 
-    # contacts ---------------------------------------------------------------
-    facts: list[R.ContactFacts] = []
-    by_id: dict[str, int] = {}
-    by_email: dict[str, int] = {}
-    archived_by_id: dict[str, list[int]] = {}
-    archived_by_email: dict[str, list[int]] = {}
-    mangled: list[tuple[int, str]] = []
+
+@dataclass(slots=True)
+class _People:
+    """The contacts' facts, and the look-ups that find a contact by record id or address.
+
+    A contact's index in ``facts`` is its number everywhere (its key is the
+    index + 1). Archived contacts (the recycle bin) have facts but are looked
+    up only by the erasure rules.
+    """
+
+    facts: list[R.ContactFacts] = field(default_factory=list)
+    by_id: dict[str, int] = field(default_factory=dict)
+    by_email: dict[str, int] = field(default_factory=dict)
+    archived_by_id: dict[str, list[int]] = field(default_factory=dict)
+    archived_by_email: dict[str, list[int]] = field(default_factory=dict)
+    #: (line, what was wrong) of record ids a spreadsheet mangled
+    mangled: list[tuple[int, str]] = field(default_factory=list)
+    #: what the contacts file has columns for (``None`` without contacts)
+    coverage: FileCoverage | None = None
+    csv_info: CsvInfo | None = None
+    #: whether the inputs could show archived records at all (an API dump, a recycle bin)
+    saw_archived: bool = False
+
+    def find(self, rid: str | None, email: str | None) -> int | None:
+        """The live contact with this record id, else with this address."""
+        if rid and rid in self.by_id:
+            return self.by_id[rid]
+        if email:
+            return self.by_email.get(email)
+        return None
+
+    def index(self, idx: int, c: Contact) -> None:
+        """Make the contact at ``idx`` findable (archived ones by the erasure rules only)."""
+        if c.archived:
+            if c.record_id:
+                self.archived_by_id.setdefault(c.record_id, []).append(idx)
+            if c.email:
+                self.archived_by_email.setdefault(c.email, []).append(idx)
+            return
+        if c.record_id:
+            self.by_id.setdefault(c.record_id, idx)
+        if c.email:
+            self.by_email.setdefault(c.email, idx)
+
+    def erasure_targets(self, req: DsrRequest) -> tuple[set[int], set[int]]:
+        """The live and the archived contacts an erasure request names."""
+        live = {i for i in (self.by_email.get(req.subject_email or ""),
+                            self.by_id.get(req.hubspot_record_id or "")) if i is not None}
+        arch = set(self.archived_by_email.get(req.subject_email or "", ())) | set(
+            self.archived_by_id.get(req.hubspot_record_id or "", ()))
+        return live, arch
+
+    def forget_lookups(self) -> None:
+        """Drop the look-ups (their keys would outlive the contacts)."""
+        for lookup in (self.by_id, self.by_email, self.archived_by_id, self.archived_by_email):
+            lookup.clear()
+
+
+def _contacts_format(contacts: SnapshotInput, given: Literal["csv", "json"] | None) -> str:
+    return given or ("csv" if contacts.name.lower().endswith(".csv") else "json")
+
+
+def _read_contacts(
+    contacts: SnapshotInput | None,
+    contacts_format: Literal["csv", "json"] | None,
+    recycle_bin: SnapshotInput | None,
+    catalog: PropertyCatalog,
+    mapping: PortalMapping,
+    st: _Settings,
+    cutoff: dt.datetime,
+    timezone: str | None,
+    datetime_format: str | None,
+    progress: Callable[[str, int], None] | None,
+    tallies: list[_Tally],
+) -> _People:
+    """Every contact's facts for the rules: last activity, restriction, a dead address."""
+    people = _People()
+    facts = people.facts
     counted = set(mapping.activity_properties(st.signals, st.not_activity))
     processing = set(mapping.processing_properties)
     dead = frozenset(mapping.dead_address_reasons)
-    cov: FileCoverage | None = None
-    csv_info: CsvInfo | None = None
     if contacts is not None:
         t = _Tally(contacts.name)
         tallies.append(t)
-        cov = FileCoverage(contacts.name, mapping,
-                           mapping.activity_properties(st.signals, st.not_activity))
-        fmt = contacts_format or ("csv" if contacts.name.lower().endswith(".csv") else "json")
+        cov = people.coverage = FileCoverage(
+            contacts.name, mapping, mapping.activity_properties(st.signals, st.not_activity))
+        fmt = _contacts_format(contacts, contacts_format)
         reader: Iterator[Contact | RecordError]
         if fmt == "csv":
-            csv_info = CsvInfo()
+            people.csv_info = CsvInfo()
             reader = read_contacts_csv(contacts.lines, source=contacts.name, zone=st.export_zone,
                                        datetime_format=datetime_format, catalog=catalog,
-                                       mapping=mapping, info=csv_info,
+                                       mapping=mapping, info=people.csv_info,
                                        table_zone=st.export_zone if timezone else "UTC")
         else:
+            people.saw_archived = True  # an API dump says which records are archived
             reader = read_contacts_json(contacts.lines, source=contacts.name, mapping=mapping)
         for c in reader:
             t.read += 1
@@ -595,25 +739,13 @@ def _audit(
             facts.append(R.ContactFacts(c, cutoff, last, processing_after_restriction=proc,
                                         dead_address=c.hard_bounce_reason in dead))
             if c.id_note is not None and c.line is not None:
-                mangled.append((c.line, c.id_note))
-            if c.archived:
-                if c.record_id:
-                    archived_by_id.setdefault(c.record_id, []).append(idx)
-                if c.email:
-                    archived_by_email.setdefault(c.email, []).append(idx)
-                continue
-            if c.record_id:
-                by_id.setdefault(c.record_id, idx)
-            if c.email:
-                by_email.setdefault(c.email, idx)
-
-    if cov is not None:
+                people.mangled.append((c.line, c.id_note))
+            people.index(idx, c)
         cov.settle(facts)
-    saw_archived = bool(archived_by_id or archived_by_email) or (
-        contacts is not None and (contacts_format or (
-            "csv" if contacts.name.lower().endswith(".csv") else "json")) == "json")
+    if people.archived_by_id or people.archived_by_email:
+        people.saw_archived = True
     if recycle_bin is not None:
-        saw_archived = True
+        people.saw_archived = True
         t = _Tally(recycle_bin.name)
         tallies.append(t)
         for c in read_contacts_json(recycle_bin.lines, source=recycle_bin.name, mapping=mapping):
@@ -623,84 +755,74 @@ def _audit(
             elif c.archived:
                 idx = len(facts)
                 facts.append(R.ContactFacts(c, cutoff, None))
-                if c.record_id:
-                    archived_by_id.setdefault(c.record_id, []).append(idx)
-                if c.email:
-                    archived_by_email.setdefault(c.email, []).append(idx)
+                people.index(idx, c)
+    return people
 
-    def find(rid: str | None, email: str | None) -> int | None:
-        if rid and rid in by_id:
-            return by_id[rid]
-        if email:
-            return by_email.get(email)
-        return None
 
-    # subscriptions and the thresholds of every live contact --------------------
-    sub_tally, channels, keep_recipient = _plan_all(
-        facts, subscriptions, mapping, objections, plan_subs, subs_index,
-        marketing_lists, st, policy, find, cov)
-    judged = subscriptions is not None
-    if sub_tally is not None:
-        tallies.append(sub_tally)
-    channels.campaigns(purpose_of, list_of)
-
+# ------------------------------------------------------------------ fold
+def _fold_sends(sends: SnapshotInput, people: _People, channels: _Channels,
+                keep_recipient: dict[int, Recipient], camp: _Campaigns, fold: Any,
+                progress: Callable[[str, int], None] | None, workers: int,
+                tallies: list[_Tally]) -> None:
+    """Stream the send log through the channels; the hits end up in the contacts' facts."""
+    t = _Tally(sends.name)
+    tallies.append(t)
+    # the record id of every live contact to its key (the last contact with the id);
+    # one that no send logged with its id can judge routes to 0 (sends matched on the
+    # address, ``by_email``, are still judged)
+    routed = channels.routed
     kobj = channels.key
+    route: dict[str, int] = {}
+    for idx, f in enumerate(people.facts):
+        c = f.contact
+        if c.record_id and not c.archived:
+            route[c.record_id] = kobj[idx + 1] if routed[idx + 1] else 0
+    if fold is not None:
+        fold(sends, t, camp.purpose_of, route, people.by_email, channels, progress)
+    else:
+        _stream_sends(sends, t, camp.purpose_of, route, people.by_email, channels, progress,
+                      workers)
+    # the routing and the thresholds are done with: free them before the hits become
+    # evidence (memory is highest from here on)
+    del route
+    channels.tables.release()
+    channels.settle(people.facts, keep_recipient, camp.plan_subs, camp.marketing_lists)
 
-    # the send log -----------------------------------------------------------
-    if sends is not None:
-        t = _Tally(sends.name)
-        tallies.append(t)
-        # the record id of every live contact to its key (the last contact with the id);
-        # one that no send logged with its id can judge routes to 0 (sends matched on the
-        # address, ``by_email``, are still judged)
-        routed = channels.routed
-        route: dict[str, int] = {}
-        for idx, f in enumerate(facts):
-            c = f.contact
-            if c.record_id and not c.archived:
-                route[c.record_id] = kobj[idx + 1] if routed[idx + 1] else 0
-        if fold is not None:
-            fold(sends, t, purpose_of, route, by_email, channels, progress)
-        else:
-            _stream_sends(sends, t, purpose_of, route, by_email, channels, progress, workers)
-        # the routing and the thresholds are done with: free them before the hits
-        # become evidence (memory is highest from here on)
-        del route
-        channels.tables.release()
-        channels.settle(facts, keep_recipient, plan_subs, marketing_lists)
-    # the hit tallies are in the facts now: free them before the findings are built
-    del channels, kobj, keep_recipient
 
-    # contact rules, in batches ------------------------------------------------
+#: the contacts the erasure requests name: each request's live and archived contacts (by
+#: index), and those contacts, kept past the contact rules for the erasure rules
+_Erasures = tuple[dict[int, Contact], list[tuple[set[int], set[int]]]]
+
+
+# ------------------------------------------------------------------ judge
+def _judge_contacts(people: _People, contacts: SnapshotInput | None, have_sends: bool,
+                    judged: bool, reqs: list[DsrRequest],
+                    ctx: Context) -> tuple[list[Finding], _Erasures]:
+    """The contact rules, in batches; and the contacts the erasure requests name.
+
+    After the contact rules only those contacts are read again: each batch's
+    facts are dropped once judged, so that the findings, built now, take the
+    memory the contacts held (this is when memory peaks).
+    """
     contact_rules = [R.inactive_not_deactivated, R.inactive_deactivation_unknown,
                      R.bounced_not_deleted, R.restriction_activity_logged]
-    if sends is not None:
+    if have_sends:
         contact_rules += [R.deactivated_marketed, R.restriction_processed]
         if judged:
             contact_rules += [R.marketing_after_opt_out, R.marketing_no_basis]
         else:  # only an opt-out the export shows without a time: a warning
             contact_rules += [R.marketing_after_untimed_opt_out]
-    # After the contact rules only the contacts an erasure request names are read again:
-    # each batch's facts are dropped once judged, so that the findings, built now, take
-    # the memory the contacts held (this is when memory peaks)
-    def erasure_targets(req: DsrRequest) -> tuple[set[int], set[int]]:
-        live = {i for i in (by_email.get(req.subject_email or ""),
-                            by_id.get(req.hubspot_record_id or "")) if i is not None}
-        arch = set(archived_by_email.get(req.subject_email or "", ())) | set(
-            archived_by_id.get(req.hubspot_record_id or "", ()))
-        return live, arch
-
+    facts = people.facts
     contact_of: dict[int, Contact] = {}
     targets: list[tuple[set[int], set[int]]] = []
     for req in reqs:
         if req.type == "erasure":
-            live_arch = erasure_targets(req)
+            live_arch = people.erasure_targets(req)
             targets.append(live_arch)
             for i in set().union(*live_arch):
                 contact_of[i] = facts[i].contact
-    # the look-ups by id and address are done with (their keys would outlive the contacts)
-    for index in (by_id, by_email, archived_by_id, archived_by_email):
-        index.clear()
+    people.forget_lookups()
+    findings: list[Finding] = []
     if contacts is not None:
         while facts:
             chunk = facts[:_CONTACT_BATCH]
@@ -708,43 +830,57 @@ def _audit(
             for r in contact_rules:
                 findings.extend(r.evaluate(chunk, ctx))
             del chunk
-    del facts
+    facts.clear()
     R.forget_times()
-    if cov is not None:
-        findings.extend(_coverage_findings(cov, csv_info, ctx))
-    if contacts is not None and mangled:
+    if people.coverage is not None:
+        findings.extend(_coverage_findings(people.coverage, people.csv_info, ctx))
+    if contacts is not None and people.mangled:
         findings.extend(R.record_id_mangled.evaluate(
-            R.MangledIds(contacts.name, tuple(n for n, _ in mangled),
-                         tuple(dict.fromkeys(x for _, x in mangled))[:5]), ctx))
+            R.MangledIds(contacts.name, tuple(n for n, _ in people.mangled),
+                         tuple(dict.fromkeys(x for _, x in people.mangled))[:5]), ctx))
+    return findings, (contact_of, targets)
 
-    # requests ---------------------------------------------------------------
+
+def _judge_requests(
+    reqs: _Requests, requests: SnapshotInput | None, hooked: bool, people: _People,
+    erasures: _Erasures, have_contacts: bool, as_of: dt.date | dt.datetime, zone: ZoneInfo, ctx: Context,
+) -> list[Finding]:
+    """The deadline hook's findings, and whether each erasure was carried out."""
+    findings: list[Finding] = []
+    contact_of, targets = erasures
     unjudged: list[str] = []
-    erasures = iter(targets)
-    for n, req in enumerate(reqs):
+    cases = iter(targets)
+    for n, req in enumerate(reqs.records):
         due: dt.date | dt.datetime | None = None
-        if request_hook is not None:
-            verdict = verdicts[n]
+        if hooked:
+            verdict = reqs.verdicts[n]
             due = verdict.due
             findings.extend(verdict.findings)
         else:
             unjudged.append(req.request_id)
         if req.type != "erasure":
             continue
-        live_idx, arch_idx = next(erasures)
+        live_idx, arch_idx = next(cases)
         case = R.ErasureCase(req, tuple(contact_of[i] for i in sorted(live_idx)),
                              tuple(contact_of[i] for i in sorted(arch_idx)),
-                             _past_due(due, as_of, st.zone), due)
-        if contacts is not None:
+                             _past_due(due, as_of, zone), due)
+        if have_contacts:
             findings.extend(R.erasure_not_carried_out.evaluate(case, ctx))
-        if saw_archived:
+        if people.saw_archived:
             findings.extend(R.erasure_soft_deleted.evaluate(case, ctx))
     if requests is not None and unjudged:
         findings.extend(R.deadlines_not_evaluated.evaluate(
             R.UnjudgedRequests(requests.name, tuple(unjudged)), ctx))
-    timing = Counter(v.timing for v in verdicts if v.timing is not None) \
-        if request_hook is not None and requests is not None else None
+    return findings
 
-    # what could not be judged, and what was not read ----------------------------
+
+def _not_judged(
+    findings: list[Finding], policy: PolicyVersion, ctx: Context,
+    contacts: SnapshotInput | None, subscriptions: SnapshotInput | None,
+    sends: SnapshotInput | None, requests: SnapshotInput | None, saw_archived: bool,
+    ignored_files: Sequence[tuple[str, str]],
+) -> list[Finding]:
+    """``findings`` with what could not be judged, and what was not read, said in notes."""
     have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
             "sends": sends is not None, "requests": requests is not None,
             "archived contacts": saw_archived}
@@ -774,10 +910,7 @@ def _audit(
                 R.NotEvaluated(f"retention[{kept.id}]", ("retention-trigger-check",)), ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
-    return Report(policy=PolicyRef.of(policy), command="audit", findings=tuple(findings),
-                  rules=AUDIT_RULES, inputs=tuple(t.stats() for t in tallies),
-                  request_timing=None if timing is None else dict(sorted(timing.items())),
-                  tool=ToolInfo(engine="python" if fold is None else fold.name))
+    return findings
 
 
 def _columnar_fold(engine: Any) -> Any:
