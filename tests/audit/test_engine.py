@@ -194,10 +194,10 @@ def test_workers_must_be_positive() -> None:
 @pytest.mark.parametrize("fixture", FIXTURES[:2], ids=lambda p: p.name)
 def test_several_workers_give_the_same_bytes(fixture: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit import _channels
 
     # fork for these small files too
-    monkeypatch.setattr(_engine, "_MIN_PART", 0)
+    monkeypatch.setattr(_channels, "_MIN_PART", 0)
     names = ["contacts_api.jsonl", "subscriptions.jsonl", "email_campaigns.json",
              "email_sends.jsonl", "dsr_requests.jsonl"]
     for name in names:
@@ -244,7 +244,7 @@ def test_facts_dropped_batch_by_batch_give_the_same_bytes(fixture: Path, tmp_pat
 
 def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> None:
     # the pool may hand one process two parts: its tallies must not carry over
-    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit import _channels
     from gdpr_policy.audit._sends import split_sends
 
     lines = [send(f"S{i}", "1", "a@x.no", at("2024-01-01T10:00")) for i in range(40)]
@@ -252,18 +252,18 @@ def test_a_worker_that_reads_two_parts_counts_each_from_zero(tmp_path: Path) -> 
     path.write_text("".join(lines), encoding="utf-8")
     tables = Tables(1, 3)
     tables.set_slot(1, 2, None, (None, None))  # key 1 on list 2: no send has a basis
-    channels = _engine._Channels(tables, {str(NL): 2}, frozenset({str(NL)}))
+    channels = _channels.Channels(tables, {str(NL): 2}, frozenset({str(NL)}))
     channels.campaigns({"100": "marketing"}, {"100": str(NL)})
     with path.open(encoding="utf-8") as fh:
         split = split_sends(fh, 2)
         assert split is not None
         fd, ranges = split
-        _engine._JOB = (fd, ranges, "s", {"100": "marketing"}, {"1": channels.key[1]}, {},
+        _channels._JOB = (fd, ranges, "s", {"100": "marketing"}, {"1": channels.key[1]}, {},
                         channels)
         try:
-            first, again = _engine._part(1), _engine._part(1)
+            first, again = _channels._part(1), _channels._part(1)
         finally:
-            _engine._JOB = None
+            _channels._JOB = None
     # every send of the part is one hit: the count is the part's, once
     assert first[4] == again[4] and first[4][1][0] == {1: first[0]} and 0 < first[0] < 40
 
@@ -291,12 +291,12 @@ def test_unreadable_subscriptions_fail_the_same_with_workers(
 
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
 def test_small_files_are_read_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit import _channels
 
     def no_fork(*args: object) -> None:
         raise AssertionError("forked for a small file")
 
-    monkeypatch.setattr(_engine, "_part", no_fork)
+    monkeypatch.setattr(_channels, "_part", no_fork)
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "s.jsonl").write_text(subscription("1", "a@x.no"), encoding="utf-8")
     (tmp_path / "e.jsonl").write_text(send("S1", "1", None, at("2024-01-05T07:00")) * 50,
@@ -381,12 +381,12 @@ def test_inactivity_and_erasure_findings_only_grow_with_as_of(
 
 
 def test_no_process_is_forked_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
-    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit import _channels
 
-    monkeypatch.setattr(_engine.sys, "platform", "darwin")
-    assert not _engine._can_fork()
-    monkeypatch.setattr(_engine.sys, "platform", "linux")
-    assert _engine._can_fork() == ("fork" in mp.get_all_start_methods())
+    monkeypatch.setattr(_channels.sys, "platform", "darwin")
+    assert not _channels._can_fork()
+    monkeypatch.setattr(_channels.sys, "platform", "linux")
+    assert _channels._can_fork() == ("fork" in mp.get_all_start_methods())
 
 
 @pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
@@ -394,9 +394,9 @@ def test_no_process_is_forked_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_an_unreadable_send_log_fails_the_same_with_workers(
         workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the bad byte is in the last part: a worker process meets it, the caller raises it
-    from gdpr_policy.audit import _engine
+    from gdpr_policy.audit import _channels
 
-    monkeypatch.setattr(_engine, "_MIN_PART", 0)
+    monkeypatch.setattr(_channels, "_MIN_PART", 0)
     (tmp_path / "c.jsonl").write_text(contact("1", "a@x.no"), encoding="utf-8")
     good = "".join(send(f"S{i}", "1", None, at("2024-01-05T07:00")) for i in range(60))
     (tmp_path / "e.jsonl").write_bytes(good.encode() + b'{"send_id": "\xff"}\n')

@@ -12,7 +12,7 @@ stages, each a module with one job:
 - ``_fold``: the relational fold in Ibis (joins of the sends with contacts,
   campaigns, lists and thresholds; per-contact tallies and first offending
   sends), run on DuckDB or any Ibis backend;
-- back in ``_engine``, ``_Channels.settle`` hands the tallies to the rules.
+- back in ``_channels``, ``Channels.settle`` hands the tallies to the rules.
 
 Ibis, DuckDB and PyArrow come with the ``engine`` extra
 (``pip install 'gdpr-policy[engine]'``); they are imported only when a

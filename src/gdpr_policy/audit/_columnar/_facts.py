@@ -29,7 +29,8 @@ from .._values import norm_email
 from .._verdicts import NEVER
 
 if TYPE_CHECKING:
-    from .._engine import _Channels, _Tally
+    from .._channels import Channels
+    from .._inputs import Tally
 
 __all__ = ["FactTables", "send_facts", "threshold_facts"]
 
@@ -53,7 +54,7 @@ def _widened(ats: list[str], fine: bool) -> list[str]:
     return ats if fine else list(map(str.__add__, map(_MS, ats), repeat("000Z")))
 
 
-def send_facts(batches: Iterable[SendBatch], tally: _Tally, route: dict[str, int],
+def send_facts(batches: Iterable[SendBatch], tally: Tally, route: dict[str, int],
                progress: Callable[[str, int], None] | None) -> pa.Table:
     """The accepted sends in log order (``seq``), counted and their rejects recorded in ``tally``.
 
@@ -101,7 +102,7 @@ def _keys(n: int, column: list[str], default: str) -> list[int]:
 
 
 def threshold_facts(route: dict[str, int], watch_email: dict[str, int],
-                    channels: _Channels) -> FactTables:
+                    channels: Channels) -> FactTables:
     """The routing, campaign, list and threshold tables of a planned audit."""
     tb = channels.tables
     exact = tb.exact

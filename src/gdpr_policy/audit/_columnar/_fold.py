@@ -1,6 +1,6 @@
 """The fold of the send log as Ibis expressions: one definition for DuckDB and any Ibis backend.
 
-What the reference engine (``_engine._Channels``) computes send by send with
+What the reference engine (``_channels.Channels``) computes send by send with
 C-level ``map``, written as relations:
 
 1. route: a send goes to the live contact whose record id it names, else to
@@ -18,7 +18,7 @@ C-level ``map``, written as relations:
    log order; the lists whose sends came after their opt-out; and, per contact
    with a dead address, the first hard-bounced send.
 
-The tallies go back into the reference engine's ``_Channels``, whose
+The tallies go back into the reference engine's ``Channels``, whose
 ``settle`` hands them to the rules: what a finding means is decided there.
 """
 
@@ -42,11 +42,12 @@ if TYPE_CHECKING:
 
     from ibis.expr.types import Table
 
-    from .._engine import SnapshotInput, _Channels, _Tally
+    from .._channels import Channels
+    from .._inputs import SnapshotInput, Tally
 
 __all__ = ["RULES", "ColumnarFold", "fold_tables", "tallied"]
 
-#: the rule columns of the fold, named as the ``_Channels`` tallies they fill
+#: the rule columns of the fold, named as the ``Channels`` tallies they fill
 RULES = ("opt_out", "no_basis", "deactivated", "restricted", "untimed")
 
 
@@ -152,8 +153,8 @@ class ColumnarFold:
                              f"or an Ibis backend, got {engine!r}")
         return cls(engine, str(engine.name))
 
-    def __call__(self, sends: SnapshotInput, t: _Tally, purpose_of: dict[str, str],
-                 route: dict[str, int], watch_email: dict[str, int], channels: _Channels,
+    def __call__(self, sends: SnapshotInput, t: Tally, purpose_of: dict[str, str],
+                 route: dict[str, int], watch_email: dict[str, int], channels: Channels,
                  progress: Callable[[str, int], None] | None) -> None:
         """Read and fold the send log into ``channels`` (the reference engine's tallies)."""
         table = send_facts(scan_sends(sends.lines, source=sends.name, campaigns=purpose_of),
@@ -161,7 +162,7 @@ class ColumnarFold:
         facts = threshold_facts(route, watch_email, channels)
         self.fold(table, facts, channels)
 
-    def fold(self, table: pa.Table, facts: FactTables, channels: _Channels) -> None:
+    def fold(self, table: pa.Table, facts: FactTables, channels: Channels) -> None:
         """Run the fold of ``table`` on the backend and put the tallies into ``channels``."""
         if not table.num_rows:
             return
@@ -171,7 +172,7 @@ class ColumnarFold:
                                     DeprecationWarning)
             self._fold(table, facts, channels)
 
-    def _fold(self, table: pa.Table, facts: FactTables, channels: _Channels) -> None:
+    def _fold(self, table: pa.Table, facts: FactTables, channels: Channels) -> None:
         sends = ibis.memtable(table)
         small = {name: ibis.memtable(t) for name, t in facts.tables.items()}
         hits, bounces = fold_tables(sends, small, listed=bool(channels.tables.exc))
@@ -183,7 +184,7 @@ class ColumnarFold:
         got = self.con.to_pyarrow(expr)
         return [got.column(n).to_pylist() for n in names]
 
-    def _tallies(self, rows: Table, channels: _Channels) -> None:
+    def _tallies(self, rows: Table, channels: Channels) -> None:
         tallies = {col: getattr(channels, col) for col in RULES}
         names = ("rule", "key", "n", "first", "last", "rn", "sid", "list", "new_list")
         for rule, key, n, lo, hi, rn, sid, sub, new_list in zip(*self._columns(rows, names),
