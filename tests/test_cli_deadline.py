@@ -183,7 +183,7 @@ def test_usage_errors(argv: list[str], message: str) -> None:
 
 def test_parser_rejects_unknown_choices() -> None:
     with pytest.raises(UsageError):
-        _parser().parse_args(["deadline", "--received", "2026-03-02", "--jurisdiction", "DK"])
+        _parser().parse_args(["deadline", "--received", "2026-03-02", "--jurisdiction", "CH"])  # not in the EEA
     with pytest.raises(UsageError):
         _parser().parse_args(["deadline", "--received", "2026-03-02", "--identity-clock", "stop"])
     with pytest.raises(UsageError):
