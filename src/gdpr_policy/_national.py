@@ -91,7 +91,12 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     "BG": _law("BG", "Комисия за защита на личните данни", refuses_browser_consent=False),
     "CY": _law("CY", "Επίτροπος Προστασίας Δεδομένων Προσωπικού Χαρακτήρα",
                refuses_browser_consent=False),
-    "CZ": _law("CZ", "Úřad pro ochranu osobních údajů", refuses_browser_consent=False),
+    # Zákon 127/2005 Sb. § 89 odst. 3 (amended with effect from 1 January 2022 to require
+    # consent): https://dpopro.cz/a-zase-ty-susenky-vyvojarsky-a-pravni-pohled-na-cookies/ and
+    # http://docplayer.cz/2303510-Cookies-v-ceske-republice-1-1-ceska-republika-zakon-o-elektronickych-komunikacich.html
+    # (the spam rule of zákon 480/2004 Sb. was not confirmed: the directive is cited)
+    "CZ": _law("CZ", "Úřad pro ochranu osobních údajů", "CZ Zákon 127/2005 Sb. § 89 odst. 3",
+               refuses_browser_consent=False),
     # TDDDG § 25: https://www.ihk.de/koeln/hauptnavigation/recht-steuern/regeln-fuer-cookies-ttdsg-5259484
     # UWG § 7 Abs. 2 Nr. 2 (numbered so since 28 May 2022):
     # https://ipwiki.de/_export/xhtml/wettbewerbsrecht:unerwuenschte_werbung and
@@ -161,6 +166,8 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # art. 11.7: https://dmcc.nl/nieuws/update-dmcc-legt-uit-wetswijziging-opt-in-telemarketing/
     "NL": _law("NL", "Autoriteit Persoonsgegevens", "NL Telecommunicatiewet art. 11.7a",
                "NL Telecommunicatiewet art. 11.7", refuses_browser_consent=False),
+    # Prawo telekomunikacyjne art. 173 carried the cookie rule until Prawo komunikacji
+    # elektronicznej replaced it in 2024; the new section was not confirmed.
     "PL": _law("PL", "Prezes Urzędu Ochrony Danych Osobowych", refuses_browser_consent=False),
     # Lei 41/2004 transposes the whole directive (art. 1), so the act is confirmed for both;
     # its articles were not: https://loja9.pt/legislacao-de-cookies-resumo-com-checklist-de-conformidade
