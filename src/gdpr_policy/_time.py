@@ -24,14 +24,14 @@ Three calendars, built on the ``holidays`` package and checked against the law:
 * ``SE-1930-173``: ``SE`` plus Midsummer Eve, Christmas Eve and New Year's Eve,
   which lag (1930:173) 2 § treats like holidays for statutory deadlines.
 
-Every other EEA country (and ``SE`` read as a country) has a calendar of its
+Every other EEA country has a calendar of its
 statutory public holidays **as the ``holidays`` package lists them** (category
 ``public`` only, never bank, optional or half-day holidays), with ISO 3166-2
 subdivisions where they differ by region: the German Länder (``DE-BY``), the
 Spanish communities (``ES-MD``), the Austrian states, Alsace-Moselle and the
 French overseas departments, Åland (``FI-01``), the Azores and Madeira. These
 are not checked against national acts on computing time (Finland's lag
-150/1930 ...). Days the package does not list are never added; decreed bridge
+150/1930 ...). No day the package does not list is added; decreed bridge
 days and estimated dates are dropped (``_holiday_names``). A missing day can
 only make a deadline earlier, never later than the law's.
 
