@@ -134,7 +134,14 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # LSSI art. 21: https://privtools.eu/informes/2018-0164
     "ES": _law("ES", "Agencia Española de Protección de Datos", "ES LSSI art. 22.2",
                "ES LSSI art. 21", refuses_browser_consent=False),
-    "FI": _law("FI", "Tietosuojavaltuutetun toimisto", refuses_browser_consent=False),
+    # Laki sähköisen viestinnän palveluista (917/2014) 205 §:
+    # https://www.hannessnellman.com/news-views/blog/finnish-supervising-authority-updates-guidance-on-cookies-for-service-providers/
+    # (Helsinki Administrative Court 2021: browser settings are no consent under it, a court's
+    # reading, not the statute's words, so refuses_browser_consent stays False; the
+    # direct-marketing section was not confirmed: the directive is cited)
+    "FI": _law("FI", "Tietosuojavaltuutetun toimisto",
+               "FI Laki sähköisen viestinnän palveluista 917/2014 205 §",
+               refuses_browser_consent=False),
     # Loi Informatique et Libertés art. 82:
     # https://amane-expertise.fr/3452-la-cnil-actualise-sa-politique-en-matiere-de-cookies
     # CPCE art. L34-5: https://www.doctrine.fr/l/texts/codes/LEGITEXT000006070987/articles/LEGIARTI000006465785
