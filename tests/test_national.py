@@ -26,8 +26,9 @@ TEXT = bundled_policy_text()
 #: The countries whose national acts were confirmed against a source (the URL is in the
 #: table's comments); every other country cites the directive article as transposed.
 CONFIRMED = {
-    "cookie_rule": {"NO", "SE", "AT", "CZ", "DE", "DK", "ES", "FI", "FR", "IE", "IT", "NL", "PT"},
-    "email_marketing": {"NO", "SE", "DE", "DK", "ES", "FR", "IE", "IT", "NL", "PT"},
+    "cookie_rule": {"NO", "SE", "AT", "CZ", "DE", "DK", "ES", "FI", "FR", "GR", "IE", "IT", "NL",
+                    "PT", "RO"},
+    "email_marketing": {"NO", "SE", "DE", "DK", "ES", "FR", "GR", "IE", "IT", "NL", "PT", "RO"},
 }
 
 

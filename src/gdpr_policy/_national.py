@@ -147,7 +147,12 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # CPCE art. L34-5: https://www.doctrine.fr/l/texts/codes/LEGITEXT000006070987/articles/LEGIARTI000006465785
     "FR": _law("FR", "CNIL", "FR Loi Informatique et Libertés art. 82", "FR CPCE art. L34-5",
                refuses_browser_consent=False),
+    # N. 3471/2006 art. 4 par. 5 (which lets consent be given through browser settings):
+    # https://www.zerowastefuture.gr/politiki-cookies and https://kartland.gr/en/cookies/
+    # art. 11 (unsolicited communications, opt-in):
+    # http://docplayer.gr/1951107-Athina-29-4-2011-o-igia-2-2011-i-arhi-prostasias-edouenon-prosopikoy-haraktira.html
     "GR": _law("GR", "Αρχή Προστασίας Δεδομένων Προσωπικού Χαρακτήρα",
+               "GR N. 3471/2006 art. 4 par. 5", "GR N. 3471/2006 art. 11",
                refuses_browser_consent=False),
     "HR": _law("HR", "Agencija za zaštitu osobnih podataka", refuses_browser_consent=False),
     "HU": _law("HU", "Nemzeti Adatvédelmi és Információszabadság Hatóság",
@@ -180,7 +185,10 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # its articles were not: https://loja9.pt/legislacao-de-cookies-resumo-com-checklist-de-conformidade
     "PT": _law("PT", "Comissão Nacional de Proteção de Dados", "PT Lei 41/2004",
                "PT Lei 41/2004", refuses_browser_consent=False),
-    "RO": _law("RO", "ANSPDCP", refuses_browser_consent=False),
+    # Legea 506/2004 is the act transposing the whole directive (its title and art. 1); its
+    # articles were not confirmed: https://www.avocatura.com/legi/5039/legea-506-din-2004.html
+    "RO": _law("RO", "ANSPDCP", "RO Legea 506/2004", "RO Legea 506/2004",
+               refuses_browser_consent=False),
     "SI": _law("SI", "Informacijski pooblaščenec", refuses_browser_consent=False),
     "SK": _law("SK", "Úrad na ochranu osobných údajov", refuses_browser_consent=False),
 }
