@@ -183,7 +183,7 @@ def test_usage_errors(argv: list[str], message: str) -> None:
 
 def test_parser_rejects_unknown_choices() -> None:
     with pytest.raises(UsageError):
-        _parser().parse_args(["deadline", "--received", "2026-03-02", "--jurisdiction", "DK"])
+        _parser().parse_args(["deadline", "--received", "2026-03-02", "--jurisdiction", "CH"])  # not in the EEA
     with pytest.raises(UsageError):
         _parser().parse_args(["deadline", "--received", "2026-03-02", "--identity-clock", "stop"])
     with pytest.raises(UsageError):
@@ -235,3 +235,24 @@ def test_an_opt_out_takes_effect_on_receipt() -> None:
     assert "NO Domstolloven § 148" in data["legal"]
     plain = json.loads(cli("--received", "2026-03-02", "--type", "access", fmt="json"))
     assert plain["stop_processing_on"] is None
+
+
+def test_a_region_of_a_policy_country_is_a_jurisdiction_on_the_command_line() -> None:
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+    from test_policy import with_bavarian_entity
+
+    policy = load_policy(with_bavarian_entity(yaml.safe_load(bundled_policy_text())),
+                         source="p.yaml")
+    text = cli("--received", "2026-05-04", "--jurisdiction", "DE-BY", policy=policy)
+    assert "2026-06-04 (Thursday) Corpus Christi, public holiday" in text
+    assert text.splitlines()[0] == "received 2026-05-04 (Berlin)"
+    assert text.splitlines()[-1] == "due Friday 2026-06-05"
+    doc = json.loads(cli("--received", "2026-05-04", "--jurisdiction", "DE", fmt="json",
+                         policy=policy))
+    assert (doc["jurisdiction"], doc["due"]) == ("DE", "2026-06-04")
+    # a country the policy does not have is a usage error that names the ones it has
+    with pytest.raises(UsageError, match="no jurisdiction 'FR'; it has NO, SE, DE"):
+        cli("--received", "2026-05-04", "--jurisdiction", "FR", policy=policy)

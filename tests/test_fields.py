@@ -113,6 +113,30 @@ def _swedish_entity(answers: list[str], country: str = "SE") -> Callable[[Doc], 
     return add
 
 
+def _german_office(v: Doc) -> None:
+    v["jurisdictions"].append({"code": "DE", "timezone": "Europe/Berlin", "calendar": "DE"})
+    v["controller"]["addresses"][0]["answers_requests"] = ["inmeta.no"]
+    v["controller"]["addresses"].append(
+        {"kind": "visiting", "postcode": "80331", "city": "München", "country": "DE",
+         "answers_requests": ["inmeta.se"]})
+
+
+def _german_entity(v: Doc) -> None:
+    v["jurisdictions"].append({"code": "DE", "timezone": "Europe/Berlin", "calendar": "DE"})
+    v["controller"]["addresses"][0]["answers_requests"] = ["inmeta.no"]
+    v["controller"]["entities"] = [{
+        "legal_name": "Inmeta GmbH", "organisation_number": "München HRB 123456", "country": "DE",
+        "addresses": [{"kind": "visiting", "postcode": "80331", "city": "München",
+                       "country": "DE", "answers_requests": ["inmeta.se"]}]}]
+
+
+def _german_controller(v: Doc) -> None:
+    v["jurisdictions"].append({"code": "DE", "timezone": "Europe/Berlin", "calendar": "DE"})
+    v["controller"].update(country="DE", organisation_number="München HRB 123456")
+    for a in v["controller"]["addresses"]:
+        a["country"] = "DE"
+
+
 def _purge_rule(v: Doc) -> None:
     v["retention"].append(
         {"id": "purge", "trigger": "inactivity", "after": "P3Y", "action": "delete",
@@ -145,6 +169,14 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
     # answers inmeta.se from an address in Norway.
     "controller.entities[].addresses[].answers_requests": _swedish_entity([]),
     "controller.entities[].addresses[].country": _swedish_entity(["inmeta.se"], country="NO"),
+    # A German office, entity or controller answers inmeta.se: its region decides whether
+    # Corpus Christi (4 June 2026, the probe r-corpus) is a holiday.
+    "controller.addresses[].subdivision": _german_office,
+    "controller.entities[].addresses[].subdivision": _german_entity,
+    "controller.entities[].subdivision": _german_entity,
+    "controller.subdivision": _german_controller,
+    # (a calendar must be of its country: the German jurisdiction's, Germany or Bavaria)
+    "jurisdictions[].calendar": _german_office,
     # The bundled policy says nothing of automated decisions: it makes none.
     "automated_decisions.used": lambda v: v.__setitem__("automated_decisions", {"used": False}),
     # The bundled policy names no recipients: one in the EEA, one in the US on clauses.
@@ -176,6 +208,13 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
         "addresses"][0].__setitem__("answers_requests", ["inmeta.se"]),
     "controller.entities[].addresses[].country": lambda v: v["controller"]["entities"][0][
         "addresses"][0].__setitem__("country", "SE"),
+    "controller.subdivision": lambda v: v["controller"].__setitem__("subdivision", "DE-BY"),
+    "controller.addresses[].subdivision": lambda v: v["controller"]["addresses"][2].__setitem__(
+        "subdivision", "DE-BY"),
+    "controller.entities[].subdivision": lambda v: v["controller"]["entities"][0].__setitem__(
+        "subdivision", "DE-BY"),
+    "controller.entities[].addresses[].subdivision": lambda v: v["controller"]["entities"][0][
+        "addresses"][0].__setitem__("subdivision", "DE-BY"),
     "controller.channels[].kind": _channel("opt-out-email", "kind", "web"),
     "controller.channels[].value": _channel("opt-out-email", "value", "post@inmeta.no"),
     "controller.channels[].href": _channel("opt-out-email", "href", "mailto:hei@inmeta.no"),
@@ -188,7 +227,7 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
         v["controller"]["addresses"][0].__setitem__("answers_requests", ["inmeta.se"]),
     ][0],
     "jurisdictions[].timezone": lambda v: v["jurisdictions"][0].__setitem__("timezone", "UTC"),
-    "jurisdictions[].calendar": lambda v: v["jurisdictions"][0].__setitem__("calendar", "SE"),
+    "jurisdictions[].calendar": lambda v: v["jurisdictions"][2].__setitem__("calendar", "DE-BY"),
     "systems[].vendor": lambda v: _by_id(v["systems"], "hubspot").__setitem__("vendor", "Salesforce"),
     "systems[].outside_eea": _each("systems", "outside_eea", False),
     "automated_decisions.used": lambda v: v["automated_decisions"].update(used=True),
@@ -344,6 +383,9 @@ def _request_probes() -> tuple[Any, ...]:
         # An identity document asked where a link to the address on record would do.
         _request("r-id-doc", channel="web-form", subject=stranger, response=_answered("2026-03-20"),
                  identity={"asked_at": "2026-03-03T09:00+01:00", "means": ["id-document"]}),
+        # Due 4 June 2026 from Germany, 5 June from Bavaria (Corpus Christi): answered the 5th.
+        _request("r-corpus", site="inmeta.se", received_at="2026-05-04T10:00+02:00",
+                 response=_answered("2026-06-05")),
         # Portability delivered as CSV.
         _request("r-csv", type="portability", channel="account",
                  response=_answered("2026-03-20", format="text/csv")),

@@ -354,3 +354,80 @@ def test_a_zone_name_that_is_a_folder_or_too_long_is_a_located_error(zone: str) 
     message = _error(TEXT.replace("timezone: Europe/Oslo", f"timezone: {zone}", 1))
     assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.jurisdictions\[0\]\.timezone: "
                      r"expected an IANA time zone such as Europe/Oslo", message, re.M), message
+
+
+# -- every EEA country and its regions (issue 16) ----------------------------------------------
+
+
+def with_bavarian_entity(doc: dict[str, Any], *, subdivision: str | None = "DE-BY",
+                         entity_subdivision: str | None = None) -> dict[str, Any]:
+    """The bundled policy with a German entity whose Munich office answers inmeta.de."""
+    version = doc["versions"][0]
+    version["jurisdictions"].append({"code": "DE", "timezone": "Europe/Berlin", "calendar": "DE"})
+    version["sites"].append({"domain": "inmeta.de", "jurisdiction": "DE"})
+    address: dict[str, Any] = {"kind": "visiting", "postcode": "80331", "city": "München",
+                               "country": "DE", "answers_requests": ["inmeta.de"]}
+    if subdivision is not None:
+        address["subdivision"] = subdivision
+    entity: dict[str, Any] = {"legal_name": "Inmeta GmbH", "organisation_number": "München HRB 123456",
+                              "country": "DE", "addresses": [address]}
+    if entity_subdivision is not None:
+        entity["subdivision"] = entity_subdivision
+    version["controller"].setdefault("entities", []).append(entity)
+    return doc
+
+
+def test_an_establishment_in_a_region_answers_by_that_regions_calendar() -> None:
+    policy = load_policy(with_bavarian_entity(yaml.safe_load(TEXT)), source="p.yaml").latest
+    assert policy.answering_country("inmeta.de") == "DE"
+    assert policy.answering_place("inmeta.de") == "DE-BY"
+    assert policy.answering_place("inmeta.no") == "NO"
+    assert policy.answering_place(None) == "NO"
+    assert policy.jurisdiction("DE-BY").calendar == "DE-BY"
+    assert policy.jurisdiction("DE").calendar == "DE"
+    # the entity's region applies to its addresses that name none
+    inherited = with_bavarian_entity(yaml.safe_load(TEXT), subdivision=None,
+                                     entity_subdivision="DE-BE")
+    assert load_policy(inherited, source="p.yaml").latest.answering_place("inmeta.de") == "DE-BE"
+    plain = with_bavarian_entity(yaml.safe_load(TEXT), subdivision=None)
+    assert load_policy(plain, source="p.yaml").latest.answering_place("inmeta.de") == "DE"
+
+
+@pytest.mark.parametrize(
+    ("subdivision", "pattern"),
+    [
+        ("DE-XX", r"subdivision: expected one of DE-BB, DE-BE, .*, DE-TH \(ISO 3166-2 regions"),
+        ("FR-57", r"subdivision: expected one of DE-BB"),
+    ],
+)
+def test_an_unknown_or_foreign_subdivision_is_a_located_error(subdivision: str, pattern: str) -> None:
+    doc = with_bavarian_entity(yaml.safe_load(TEXT), subdivision=subdivision)
+    with pytest.raises(PolicyError) as info:
+        load_policy(doc, source="p.yaml")
+    assert re.search(pattern, str(info.value)), str(info.value)
+    assert "controller.entities[0].addresses[0]" in str(info.value)
+
+
+def test_a_country_without_regional_calendars_takes_no_subdivision() -> None:
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["controller"]["addresses"][0]["subdivision"] = "NO-03"
+    message = _error(yaml.safe_dump(doc, allow_unicode=True))
+    assert ("addresses[0].subdivision: expected none (NO has no regional holiday calendars), "
+            "got 'NO-03'") in message
+
+
+def test_a_jurisdictions_calendar_must_be_of_its_country() -> None:
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["jurisdictions"].append(
+        {"code": "DK", "timezone": "Europe/Copenhagen", "calendar": "DE-BY"})
+    message = _error(yaml.safe_dump(doc, allow_unicode=True))
+    assert "calendar: expected a calendar of DK" in message and "'DE-BY'" in message
+    doc["versions"][0]["jurisdictions"][-1]["calendar"] = "DK"
+    assert load_policy(doc, source="p.yaml").latest.jurisdiction("DK").calendar == "DK"
+
+
+def test_a_country_outside_the_eea_is_not_a_jurisdiction() -> None:
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["jurisdictions"].append(
+        {"code": "CH", "timezone": "Europe/Zurich", "calendar": "CH"})
+    assert "jurisdictions[2].code" in _error(yaml.safe_dump(doc, allow_unicode=True))

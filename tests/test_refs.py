@@ -74,3 +74,28 @@ def test_clause_ids_are_the_authors_own() -> None:
     for bad in ("", "-1", "3.", "a b", "S01;", "x" * 33, "§4"):
         with pytest.raises(ValidationError, match="expected a clause id"):
             StatementRef.model_validate(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("DE TDDDG § 25", "DE"),
+        ("FR CPCE art. L34-5", "FR"),
+        ("IE S.I. 336/2011 Reg. 13", "IE"),
+        ("NO Markedsføringsloven § 15", "NO"),
+        ("ePrivacy Directive Art. 13", None),
+    ],
+)
+def test_another_eea_countrys_act_is_cited_after_its_code(text: str, country: str | None) -> None:
+    ref = LegalRef.parse(text)
+    assert (str(ref), ref.country) == (text, country)
+    assert LegalRef.model_validate(ref.model_dump()) == ref
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["CH DSG Art. 1", "US CAN-SPAM § 7704", "NO Angrerettloven § 1", "SE Lag 2022:482", "DE"],
+)
+def test_a_head_outside_the_eea_or_an_unnamed_nordic_act_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="expected a legal reference"):
+        LegalRef.parse(text)

@@ -1315,3 +1315,23 @@ def test_a_response_period_not_stated_gives_the_law_s_month() -> None:
         a = compute_deadline(received, silent)
         b = compute_deadline(received, stated)
         assert (a.due, a.extended_due) == (b.due, b.extended_due)
+
+
+def test_a_request_answered_from_a_bavarian_office_skips_corpus_christi() -> None:
+    import yaml
+
+    from gdpr_policy._policy import bundled_policy_text, load_policy
+    from test_policy import with_bavarian_entity
+
+    doc = with_bavarian_entity(yaml.safe_load(bundled_policy_text()))
+    bavarian = load_policy(doc, source="p.yaml").latest
+    # 4 May 2026 + 1 month = Thursday 4 June, Corpus Christi: a public holiday in Bavaria.
+    via_de = request_deadline(req(site="inmeta.de", received_at="2026-05-04T10:00+02:00"), bavarian)
+    assert (via_de.calendar, via_de.timezone, via_de.due) == ("DE-BY", "Europe/Berlin", D(2026, 6, 5))
+    assert [s.code for s in via_de.steps][-2] == "time.non-working.corpus-christi"
+    # Named explicitly: Berlin answers (a German establishment exists), Berlin has no such holiday.
+    berlin = request_deadline(req(jurisdiction="DE-BE", received_at="2026-05-04T10:00+02:00"), bavarian)
+    assert (berlin.calendar, berlin.due) == ("DE-BE", D(2026, 6, 4))
+    # A German calendar named where no German establishment answers: the Norwegian one, with why.
+    refused = request_deadline(req(jurisdiction="DE-BY", received_at="2026-05-04T10:00+02:00"), POLICY)
+    assert refused.calendar == "NO" and refused.steps[0].code == "time.calendar-of-answering-place"

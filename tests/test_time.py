@@ -18,9 +18,9 @@ from gdpr_policy._duration import Duration
 from gdpr_policy._errors import EvaluationError, UsageError
 from gdpr_policy._messages import Message
 from gdpr_policy._time import (
-    CALENDARS,
     CLOCK_MODELS,
     HOLIDAY_KEYS,
+    VETTED_CALENDARS,
     Deadline,
     add_months,
     add_period,
@@ -124,7 +124,7 @@ def test_ico_3_september_2025_is_due_3_october() -> None:
     assert due(D(2025, 9, 3)).due != D(2025, 10, 4)
 
 
-@pytest.mark.parametrize("calendar", CALENDARS)
+@pytest.mark.parametrize("calendar", VETTED_CALENDARS)
 def test_ico_25_november_rolls_over_christmas_to_27_december(calendar: str) -> None:
     # 2024: 25 Dec Wednesday, 26 Thursday, 27 Friday: "27 December if that was a week day".
     d = due(D(2024, 11, 25), calendar)
@@ -273,8 +273,12 @@ def test_attach_zone_reads_wall_clock_time_and_refuses_skipped_times() -> None:
 def test_bad_zone_calendar_clock_and_years() -> None:
     with pytest.raises(UsageError, match="IANA time zone"):
         due(D(2026, 3, 2), timezone="Europe/Atlantis")
-    with pytest.raises(UsageError, match="calendar must be one of NO, SE, SE-1930-173, got 'DK'"):
-        due(D(2026, 3, 2), "DK")
+    with pytest.raises(
+        UsageError, match=r"calendar must be one of NO, SE, SE-1930-173, AT, .*, SK, got 'CH'"
+    ):
+        due(D(2026, 3, 2), "CH")  # Switzerland is not in the EEA
+    with pytest.raises(UsageError, match="got 'DE-XX'"):
+        due(D(2026, 3, 2), "DE-XX")
     with pytest.raises(UsageError, match="identity clock must be one of none, restart, pause"):
         due(D(2026, 3, 2), clock="stop")
     with pytest.raises(UsageError, match="covers the years 1990 to 2100"):
@@ -1117,7 +1121,7 @@ def test_two_holidays_on_one_day_are_reported_in_priority_order(
 
 
 def test_calendar_years_and_their_errors_are_exact() -> None:
-    for code in CALENDARS:
+    for code in VETTED_CALENDARS:
         assert get_calendar(code).holidays(1990) and get_calendar(code).holidays(2100)
     with pytest.raises(
         UsageError, match=r"^calendar SE covers the years 1990 to 2100, got a date in 1989$"
@@ -1304,3 +1308,92 @@ def test_an_opt_out_stops_processing_on_receipt_even_while_the_identity_clock_wa
                           identity_asked=D(2026, 3, 3), stops_on_receipt="marketing-opt-out")
     assert (d.start, d.due, d.stop_processing_on) == (None, None, D(2026, 3, 2))
     assert d.to_json()["stop_processing_on"] == "2026-03-02"
+
+
+# -- every EEA country (issue 16): the public holidays the holidays package lists ---------------
+
+_EEA_CALENDARS = [c for c in _time.CALENDARS if c not in VETTED_CALENDARS]
+
+
+@pytest.mark.parametrize(
+    ("calendar", "received", "expected", "skips"),
+    [
+        # Corpus Christi (Easter + 60) is a public holiday in Bavaria, not in Germany at large.
+        ("DE-BY", D(2026, 5, 4), D(2026, 6, 5), [(D(2026, 6, 4), "corpus-christi")]),
+        ("DE", D(2026, 5, 4), D(2026, 6, 4), []),
+        # Assumption: a public holiday in Saarland; in Bavaria only in Catholic municipalities
+        # (the package's "catholic" category), so the Bavarian calendar does not skip it:
+        # a day missed makes the deadline earlier, never late.
+        ("DE-SL", D(2024, 7, 15), D(2024, 8, 16), [(D(2024, 8, 15), "assumption-day")]),
+        ("DE-BY", D(2024, 7, 15), D(2024, 8, 15), []),
+        ("FR", D(2026, 6, 14), D(2026, 7, 15), [(D(2026, 7, 14), "fr-national-day")]),
+        # Store bededag: a holiday in 2023, abolished from 2024.
+        (
+            "DK",
+            D(2023, 4, 5),
+            D(2023, 5, 8),
+            [(D(2023, 5, 5), "great-prayer-day"), (D(2023, 5, 6), "saturday"),
+             (D(2023, 5, 7), "sunday")],
+        ),
+        ("DK", D(2024, 3, 26), D(2024, 4, 26), []),
+        # Midsummer Eve is a public holiday in the package's Finnish calendar.
+        (
+            "FI",
+            D(2026, 5, 19),
+            D(2026, 6, 22),
+            [(D(2026, 6, 19), "midsummer-eve-holiday"), (D(2026, 6, 20), "midsummer-day"),
+             (D(2026, 6, 21), "sunday")],
+        ),
+        ("PL", D(2027, 4, 3), D(2027, 5, 4), [(D(2027, 5, 3), "pl-constitution-day")]),
+        # Madrid's own holiday on 2 May; Spain at large works that Friday.
+        (
+            "ES-MD",
+            D(2025, 4, 2),
+            D(2025, 5, 5),
+            [(D(2025, 5, 2), "es-madrid-day"), (D(2025, 5, 3), "saturday"),
+             (D(2025, 5, 4), "sunday")],
+        ),
+        ("ES", D(2025, 4, 2), D(2025, 5, 2), []),
+        ("IT", D(2026, 5, 2), D(2026, 6, 3), [(D(2026, 6, 2), "it-republic-day")]),
+        ("NL", D(2026, 3, 27), D(2026, 4, 28), [(D(2026, 4, 27), "nl-kings-day")]),
+        ("IS", D(2026, 5, 17), D(2026, 6, 18), [(D(2026, 6, 17), "is-national-day")]),
+        ("IS", D(2026, 3, 23), D(2026, 4, 24), [(D(2026, 4, 23), "is-first-day-of-summer")]),
+    ],
+)
+def test_eea_worked_examples_roll_off_the_countrys_public_holidays(
+    calendar: str, received: dt.date, expected: dt.date, skips: list[tuple[dt.date, str]]
+) -> None:
+    d = due(received, calendar, timezone="Europe/Berlin")
+    assert d.due == expected
+    assert skipped(d.steps) == skips
+    assert d.legal == ("GDPR Art. 12(3)", "Regulation 1182/71 Art. 3")
+    for step in d.steps:
+        for lang in LANGUAGES:
+            assert "{" not in render(step, lang), (step, lang)
+
+
+def test_eea_holiday_steps_render_in_every_language() -> None:
+    d = due(D(2026, 6, 14), "FR", timezone="Europe/Paris")
+    step = next(s for s in d.steps if s.code == "time.non-working.fr-national-day")
+    assert render(step, "en") == "2026-07-14 (Tuesday) Bastille Day (14 July), public holiday"
+    assert render(step, "nb") == "2026-07-14 (tirsdag) Frankrikes nasjonaldag (14. juli), helligdag"
+    assert render(step, "sv") == "2026-07-14 (tisdag) Frankrikes nationaldag (14 juli), helgdag"
+
+
+@given(st.sampled_from(_EEA_CALENDARS), st.dates(min_value=D(2008, 1, 1), max_value=D(2099, 11, 30)))
+def test_an_eea_deadline_is_the_first_working_day_on_or_after_the_plain_month_end(
+    calendar: str, received: dt.date
+) -> None:
+    cal = get_calendar(calendar)
+    d = due(received, calendar, timezone="Europe/Brussels")
+    plain = add_months(received, 1).date
+    assert d.due is not None and d.due >= plain
+    assert d.due.weekday() < 5 and not cal.holiday_keys(d.due)
+    day = plain
+    while day < d.due:  # every day skipped is a weekend or one of the calendar's holidays
+        assert day.weekday() >= 5 or cal.holiday_keys(day), (calendar, day)
+        day += dt.timedelta(days=1)
+    # the holidays a region adds only ever move its deadline later than its country's
+    country = calendar.split("-", 1)[0]
+    if country != calendar:
+        assert d.due >= due(received, country, timezone="Europe/Brussels").due  # type: ignore[operator]

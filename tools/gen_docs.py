@@ -15,6 +15,7 @@ from pathlib import Path
 from gdpr_policy import bundled_policy
 from gdpr_policy._catalog import (
     coverage_markdown,
+    national_law_markdown,
     policy_schema,
     rules_json,
     rules_markdown,
@@ -47,6 +48,7 @@ GENERATED = {
     "rules.json": lambda: rules_json("en"),
     "coverage.md": lambda: coverage_markdown(bundled_policy()),
     "policy.schema.json": policy_schema,
+    "national-law.md": national_law_markdown,
     "policy-keys.md": lambda: schema_keys_markdown(
         Policy, "Every key of a policy", POLICY_KEYS_INTRO
     ),

@@ -25,6 +25,7 @@ __all__ = [
     "clause_table",
     "coverage_markdown",
     "load_all_rules",
+    "national_law_markdown",
     "policy_schema",
     "rules_json",
     "rules_markdown",
@@ -316,3 +317,50 @@ def schema_keys_markdown(
                 queue.append((child, defs[inner]))
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def national_law_markdown() -> str:
+    """docs/national-law.md: the national-law table and the calendars of every EEA country."""
+    from ._national import NATIONAL_LAW
+    from ._places import CALENDARS
+
+    def cite(value: str, confirmed: bool) -> str:
+        return f"`{value}`" if confirmed else f"`{value}` (national act not confirmed)"
+
+    lines = [
+        "# National law of the EEA countries",
+        "",
+        "Generated from `gdpr_policy._national` and `gdpr_policy._places` by",
+        "`python tools/gen_docs.py`. Each country's supervisory authority (GDPR Art. 77;",
+        "the lint's Art. 13(2)(d) check), the act carrying the ePrivacy Directive's cookie",
+        "rule (Art. 5(3); the banner rules cite it for a policy of that country) and the act",
+        "carrying its e-mail marketing rule (Art. 13; `marketing.no-basis` cites it when a",
+        "marketing purpose names no `national_law` of its own). Where this library could",
+        "not confirm the national act and section against a source, it cites the directive",
+        "article as transposed rather than guess; where only the act was confirmed, not its",
+        "section, the act alone is cited (Denmark's cookie order, Portugal, Romania). The",
+        "sources of the confirmed ones are in the table's comments. Only Norway's cookie",
+        "rule refuses browser settings as",
+        "consent by statute; elsewhere the floor is the GDPR's (EDPB Guidelines 05/2020).",
+        "",
+        "| Country | Supervisory authority | Cookie rule | E-mail marketing | Calendars |",
+        "|---|---|---|---|---|",
+    ]
+    for code in sorted(NATIONAL_LAW):
+        law = NATIONAL_LAW[code]
+        calendars = ", ".join(
+            f"`{c}`" for c in CALENDARS if c == code or c.startswith(f"{code}-"))
+        lines.append(
+            f"| {code} | {law.authority} | "
+            f"{cite(law.cookie_rule, 'cookie_rule' in law.confirmed)} | "
+            f"{cite(law.email_marketing, 'email_marketing' in law.confirmed)} | {calendars} |"
+        )
+    for code in sorted(NATIONAL_LAW):
+        law = NATIONAL_LAW[code]
+        if not law.regional_authorities:
+            continue
+        lines += ["", f"## Regional authorities: {code}", "",
+                  f"{law.fallback_note}." if law.fallback_note else "", "",
+                  "| Region | Authority |", "|---|---|"]
+        lines += [f"| `{r}` | {a} |" for r, a in sorted(law.regional_authorities.items())]
+    return "\n".join(lines) + "\n"

@@ -36,10 +36,11 @@ if TYPE_CHECKING:
     from ._messages import Message
     from ._policy import Policy
 
-# Literal copies, so that building the command line does not import the deadline
-# engine (and the holiday tables) for every other command; a test pins them to
-# _time.CALENDARS and _time.CLOCK_MODELS.
-CALENDARS = ("NO", "SE", "SE-1930-173")
+from ._places import CALENDARS
+
+# A literal copy, so that building the command line does not import the deadline
+# engine (and the holiday tables) for every other command; a test pins it to
+# _time.CLOCK_MODELS.
 CLOCK_MODELS = ("none", "restart", "pause")
 REQUEST_TYPES = (
     "access",
@@ -73,7 +74,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--jurisdiction",
         choices=CALENDARS,
         default=None,
-        help="calendar and time zone (default: the controller's own jurisdiction)",
+        metavar="CODE",
+        help="calendar and time zone: NO, SE, SE-1930-173, another EEA country (DK) or "
+        "a region (DE-BY); the policy must have that country as a jurisdiction "
+        "(default: the controller's own jurisdiction)",
     )
     p.add_argument(
         "--type",

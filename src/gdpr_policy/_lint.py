@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
-from ._national import NATIONAL_LAW
+from ._national import NATIONAL_LAW, complaint_authorities
 from ._policy import LAW_PERIODS, NOT_STATED, Policy, PolicyVersion, Purpose
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
@@ -507,7 +507,7 @@ def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fin
     laws = [NATIONAL_LAW[c] for c in countries if c in NATIONAL_LAW]
     if any(law.names_authority(complaint.authority) for law in laws):
         return
-    expected = [law.authority for law in laws]
+    expected = complaint_authorities(v)
     where = subject.subject("rights/complaint/authority")
     location = subject.loc("rights", "complaint", "authority")
     for law in laws:
@@ -812,7 +812,7 @@ def _notice_required(v: PolicyVersion) -> dict[str, MessageValue]:
         "legal-basis": sorted(p.id for p in v.purposes),
         "retention-periods": sorted(r.id for r in v.retention),
         "rights": sorted(v.rights.rights),
-        "right-to-complain": sorted({NATIONAL_LAW[j.code].authority for j in v.jurisdictions}),
+        "right-to-complain": complaint_authorities(v),
     }
     if outside:
         why["recipients"] = sorted(set(outside))

@@ -35,7 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 from ._duration import Duration
 from ._errors import InputError, Issue, PolicyError, UsageError
 from ._messages import Location
-from ._orgnumber import normalize_org_number, valid_no_org_number, valid_se_org_number
+from ._orgnumber import org_number_problem
+from ._places import CALENDARS, VETTED_CALENDARS, CalendarCode, EeaCountry
 from ._refs import LegalRef, Promise, StatementRef, in_promise_order
 
 if TYPE_CHECKING:
@@ -115,7 +116,9 @@ class Address(_Model):
     requests are answered from this establishment: their deadlines follow the
     public holidays of its ``country`` (Reg. 1182/71 Art. 2: the place where
     the act is done). Sites no establishment claims are answered from the
-    controller's own country.
+    controller's own country. ``subdivision`` (ISO 3166-2, ``DE-BY``) names the
+    region where public holidays differ by region; without it the entity's
+    subdivision applies, else the jurisdiction's calendar.
     """
 
     kind: Literal["visiting", "postal"]
@@ -123,9 +126,32 @@ class Address(_Model):
     po_box: str | None = None
     postcode: str
     city: str
-    country: Literal["NO", "SE"]
+    country: EeaCountry
+    subdivision: str | None = None
     answers_requests: tuple[str, ...] = ()
     statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_subdivision(self) -> Address:
+        _check_subdivision(self.country, self.subdivision)
+        return self
+
+
+def _subdivisions(country: str) -> list[str]:
+    return [c for c in CALENDARS if c.startswith(f"{country}-") and c not in VETTED_CALENDARS]
+
+
+def _check_subdivision(country: str, subdivision: str | None) -> None:
+    if subdivision is None or subdivision in _subdivisions(country):
+        return
+    known = _subdivisions(country)
+    raise ValueError(
+        f"subdivision: expected one of {', '.join(known)} (ISO 3166-2 regions of {country} "
+        f"whose public holidays differ), got {subdivision!r}"
+        if known
+        else f"subdivision: expected none ({country} has no regional holiday calendars), "
+        f"got {subdivision!r}"
+    )
 
 
 ChannelKind = Literal[
@@ -163,12 +189,25 @@ class ContactChannel(_Model):
 
 
 class Jurisdiction(_Model):
-    """A country whose rules and calendar apply, with its time zone."""
+    """A country whose rules and calendar apply, with its time zone.
 
-    code: Literal["NO", "SE"]
+    ``calendar`` is the country itself, one of its regions (``DE-BY``: Bavaria's
+    public holidays), or for Sweden ``SE-1930-173``; it must be of ``code``'s country.
+    """
+
+    code: EeaCountry
     timezone: str
-    calendar: Literal["NO", "SE", "SE-1930-173"]
+    calendar: CalendarCode
     statement: tuple[StatementRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_calendar(self) -> Jurisdiction:
+        if self.calendar.split("-", 1)[0] != self.code:
+            raise ValueError(
+                f"calendar: expected a calendar of {self.code} ({self.code} or one of its "
+                f"regions such as {self.code}-...), got {self.calendar!r}"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -183,18 +222,9 @@ class Jurisdiction(_Model):
 
 
 def _check_org_number(country: str, number: str) -> None:
-    digits = normalize_org_number(number)
-    ok = valid_no_org_number(digits) if country == "NO" else valid_se_org_number(digits)
-    if not ok:
-        rule = (
-            "nine digits with a MOD11 check digit"
-            if country == "NO"
-            else "ten digits with a Luhn check digit"
-        )
-        raise ValueError(
-            f"organisation_number: expected a valid {country} organisation number "
-            f"({rule}), got {number!r}"
-        )
+    problem = org_number_problem(country, number)
+    if problem is not None:
+        raise ValueError(f"organisation_number: {problem}")
 
 
 class Entity(_Model):
@@ -207,14 +237,25 @@ class Entity(_Model):
 
     legal_name: str
     organisation_number: str
-    country: Literal["NO", "SE"]
+    country: EeaCountry
+    subdivision: str | None = None
     addresses: tuple[Address, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
     @model_validator(mode="after")
     def _check_org_number(self) -> Entity:
         _check_org_number(self.country, self.organisation_number)
+        _check_subdivision(self.country, self.subdivision)
         return self
+
+    def place_of(self, address: Address) -> str:
+        """Where ``address`` answers requests: its subdivision, else the entity's when the
+        address is in the entity's country, else its country."""
+        if address.subdivision is not None:
+            return address.subdivision
+        if self.subdivision is not None and address.country == self.country:
+            return self.subdivision
+        return address.country
 
 
 class Controller(Entity):
@@ -236,6 +277,14 @@ class Controller(Entity):
             for i, a in enumerate(entity.addresses):
                 yield f"controller.entities[{e}].addresses[{i}]", a
 
+    def answering_places(self) -> Iterator[tuple[Address, str]]:
+        """Every address with the place it answers from (:meth:`Entity.place_of`)."""
+        for a in self.addresses:
+            yield a, self.place_of(a)
+        for entity in self.entities:
+            for a in entity.addresses:
+                yield a, entity.place_of(a)
+
     def channel(self, channel_id: str) -> ContactChannel:
         """The channel with this id."""
         for ch in self.channels:
@@ -248,7 +297,7 @@ class Site(_Model):
     """A website the statement covers."""
 
     domain: str
-    jurisdiction: Literal["NO", "SE"]
+    jurisdiction: EeaCountry
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -903,13 +952,19 @@ class PolicyVersion(_Model):
         return self._title
 
     def jurisdiction(self, code: str | None = None) -> Jurisdiction:
-        """The jurisdiction with ``code``; ``None`` gives the controller's own."""
+        """The jurisdiction with ``code``; ``None`` gives the controller's own.
+
+        ``code`` may be a calendar of the country (``SE-1930-173``, ``DE-BY``): the
+        country's jurisdiction with that calendar.
+        """
         wanted = code or self.controller.country
-        base = "SE" if wanted == "SE-1930-173" else wanted
+        base = wanted.split("-", 1)[0]
         for j in self.jurisdictions:
             if j.code == base:
-                if wanted == "SE-1930-173" and j.calendar != wanted:
-                    return j.model_copy(update={"calendar": "SE-1930-173"})
+                if wanted != base and j.calendar != wanted:
+                    if wanted not in CALENDARS:
+                        break
+                    return j.model_copy(update={"calendar": wanted})
                 return j
         raise UsageError(
             f"the policy has no jurisdiction {wanted!r}; it has {', '.join(j.code for j in self.jurisdictions)}"
@@ -930,7 +985,7 @@ class PolicyVersion(_Model):
             f"(declared: {', '.join(ids) or 'none'})"
         )
 
-    def answering_country(self, site: str | None = None) -> Literal["NO", "SE"]:
+    def answering_country(self, site: str | None = None) -> EeaCountry:
         """The country requests are answered from: an establishment that answers for ``site``,
         else the controller's own country (whatever the site's own jurisdiction)."""
         if site is not None:
@@ -939,6 +994,17 @@ class PolicyVersion(_Model):
                 if wanted in (d.lower() for d in a.answers_requests):
                     return a.country
         return self.controller.country
+
+    def answering_place(self, site: str | None = None) -> str:
+        """The country or region (``DE-BY``) requests are answered from, as
+        :meth:`answering_country` finds it: an establishment's subdivision (else its
+        entity's), else the controller's subdivision, else the country alone."""
+        if site is not None:
+            wanted = site.strip().lower().removeprefix("www.")
+            for a, place in self.controller.answering_places():
+                if wanted in (d.lower() for d in a.answers_requests):
+                    return place
+        return self.controller.subdivision or self.controller.country
 
     def tracker(self, tracker_id: str) -> Tracker:
         """The tracker with this id."""

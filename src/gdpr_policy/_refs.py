@@ -12,6 +12,10 @@ References are written compactly in YAML and code and parsed by
 :meth:`LegalRef.parse`, e.g. ``"GDPR Art. 12(3)"``, ``"GDPR Art. 6(1)(a)"``,
 ``"GDPR Recital 32"``, ``"CJEU C-673/17 Planet49"``,
 ``"EDPB Guidelines 05/2020 Example 16"``, ``"NO Markedsføringsloven § 15"``.
+National law of another EEA country is its ISO 3166-1 code, a space and the
+act and section as that country cites them (``"DE TDDDG § 25"``,
+``"FR CPCE art. L34-5"``): the head must be an EEA country; Norwegian and
+Swedish acts are the named instruments above, so a typo in one is an error.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializer, model_validator
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+
+from ._places import EEA_COUNTRY_CODES
 
 __all__ = ["CLAUSE_ID", "Instrument", "LegalRef", "Promise", "StatementRef", "in_promise_order"]
 
@@ -104,6 +110,13 @@ class Instrument(StrEnum):
     SE_LEK = "SE LEK"
     SE_HOLIDAYS_ACT = "SE Lag 1989:253"
     SE_DEADLINES_ACT = "SE Lag 1930:173"
+    #: an act of another EEA country: ``jurisdiction`` is the country, ``part`` the act
+    NATIONAL = "national"
+
+
+#: Countries whose acts are only the named instruments (a misspelt act is an error).
+_NAMED_ONLY = frozenset({"NO", "SE"})
+_NATIONAL_HEAD = re.compile(r"^(?P<cc>[A-Z]{2}) (?P<rest>\S.*)$")
 
 
 _GDPR_ART = re.compile(
@@ -135,6 +148,7 @@ class LegalRef(BaseModel):
     name: str | None = None
     document: str | None = None
     part: str | None = None
+    jurisdiction: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -152,6 +166,15 @@ class LegalRef(BaseModel):
                 raise ValueError(f"expected a GDPR article 1 to 99, got {self.article}")
             if self.recital is not None and self.recital not in GDPR_RECITALS:
                 raise ValueError(f"expected a GDPR recital 1 to 173, got {self.recital}")
+        if self.instrument is Instrument.NATIONAL and (
+            self.jurisdiction not in EEA_COUNTRY_CODES
+            or self.jurisdiction in _NAMED_ONLY
+            or not self.part
+        ):
+            raise ValueError(
+                "expected an EEA country code other than NO and SE and the act, such as "
+                f"'DE TDDDG § 25', got {self.jurisdiction!r} {self.part!r}"
+            )
         if self.instrument is Instrument.CJEU and (
             self.case is None or not _CASE_SHAPE.match(self.case)
         ):
@@ -160,9 +183,11 @@ class LegalRef(BaseModel):
 
     @property
     def country(self) -> str | None:
-        """The country whose national law this is (``NO``, ``SE``), or None for EU law."""
+        """The country whose national law this is (``NO``, ``SE``, ``DE`` ...), or None for EU law."""
+        if self.instrument is Instrument.NATIONAL:
+            return self.jurisdiction
         head = self.instrument.value.split(" ", 1)[0]
-        return head if head in ("NO", "SE") else None
+        return head if head in _NAMED_ONLY else None
 
     @staticmethod
     def _parse_fields(text: str) -> dict[str, Any]:
@@ -199,8 +224,13 @@ class LegalRef(BaseModel):
                 Instrument.GDPR,
                 Instrument.CJEU,
                 Instrument.EDPB,
+                Instrument.NATIONAL,
             ) and text.startswith(prefix):
                 return {"instrument": instrument, "part": text[len(prefix) :]}
+        if (m := _NATIONAL_HEAD.match(text)) and m["cc"] in EEA_COUNTRY_CODES and (
+            m["cc"] not in _NAMED_ONLY
+        ):
+            return {"instrument": Instrument.NATIONAL, "jurisdiction": m["cc"], "part": m["rest"]}
         raise ValueError(
             f"expected a legal reference such as 'GDPR Art. 7(3)', 'GDPR Recital 32', "
             f"'CJEU C-673/17 Planet49' or 'EDPB Guidelines 05/2020 Example 16', got {text!r}"
@@ -211,7 +241,8 @@ class LegalRef(BaseModel):
         return {
             "type": "string",
             "description": "A citation such as 'GDPR Art. 7(3)', 'GDPR Recital 32', 'CJEU C-673/17 Planet49', "
-            "'EDPB Guidelines 05/2020 Example 16' or 'NO Markedsføringsloven § 15'.",
+            "'EDPB Guidelines 05/2020 Example 16', 'NO Markedsføringsloven § 15' or another "
+            "EEA country's act after its code ('DE TDDDG § 25').",
             "minLength": 3,
         }
 
@@ -242,6 +273,8 @@ class LegalRef(BaseModel):
             if self.point is not None:
                 text += f"({self.point})"
             return text
+        if inst is Instrument.NATIONAL:
+            return f"{self.jurisdiction} {self.part}"
         return f"{inst.value} {self.part}" if self.part else inst.value
 
     @model_serializer(mode="plain")

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ._errors import EvaluationError, GdprPolicyError, UsageError
 from ._messages import Location, Message, MessageValue
+from ._national import EPRIVACY_COOKIES, NATIONAL_LAW
 from ._policy import PolicyVersion
 from ._refs import LegalRef, Promise, StatementRef
 
@@ -160,17 +161,37 @@ class Rule(BaseModel, Generic[T]):
     def legal_for(self, policy: PolicyVersion) -> tuple[LegalRef, ...]:
         """The rule's citations that apply under ``policy``: EU law, and the national law
         of the countries the policy's jurisdictions name (a Swedish-only policy is not
-        judged under the Norwegian act)."""
+        judged under the Norwegian act), and beside the ePrivacy Directive's cookie rule the
+        act that carries it in each of the policy's countries (``DE TDDDG § 25``)."""
         return self.legal_in(j.code for j in policy.jurisdictions)
 
     def legal_in(self, countries: Iterable[str]) -> tuple[LegalRef, ...]:
         """The rule's citations of EU law and of the national law of ``countries``."""
-        key = frozenset(countries)
+        ordered = tuple(sorted(set(countries)))
+        key = frozenset(ordered)
         found = self._legal_cache.get(key)
         if found is None:
-            found = self._legal_cache[key] = tuple(
-                r for r in self.legal if r.country is None or r.country in key)
+            found = self._legal_cache[key] = self._legal_under(ordered)
         return found
+
+    def _legal_under(self, countries: tuple[str, ...]) -> tuple[LegalRef, ...]:
+        # A rule that cites the national acts carrying the ePrivacy Directive's cookie rule
+        # (the banner rules) cites that act of each of the policy's countries, after the
+        # directive; a rule citing only the directive stays as it is.
+        cited = {str(r) for r in self.legal}
+        acts = {law.cookie_rule for law in NATIONAL_LAW.values()} - {EPRIVACY_COOKIES}
+        national = not cited.isdisjoint(acts)
+        out: list[LegalRef] = []
+        for r in self.legal:
+            if r.country is not None and r.country not in countries:
+                continue
+            out.append(r)
+            if national and str(r) == EPRIVACY_COOKIES:
+                for code in sorted(countries):
+                    act = NATIONAL_LAW[code].cookie_rule if code in NATIONAL_LAW else None
+                    if act is not None and act not in cited and act != EPRIVACY_COOKIES:
+                        out.append(LegalRef.parse(act))
+        return tuple(out)
 
     def finding(
         self,

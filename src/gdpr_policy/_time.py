@@ -24,6 +24,17 @@ Three calendars, built on the ``holidays`` package and checked against the law:
 * ``SE-1930-173``: ``SE`` plus Midsummer Eve, Christmas Eve and New Year's Eve,
   which lag (1930:173) 2 § treats like holidays for statutory deadlines.
 
+Every other EEA country has a calendar of its
+statutory public holidays **as the ``holidays`` package lists them** (category
+``public`` only, never bank, optional or half-day holidays), with ISO 3166-2
+subdivisions where they differ by region: the German Länder (``DE-BY``), the
+Spanish communities (``ES-MD``), the Austrian states, Alsace-Moselle and the
+French overseas departments, Åland (``FI-01``), the Azores and Madeira. These
+are not checked against national acts on computing time (Finland's lag
+150/1930 ...). No day the package does not list is added; decreed bridge
+days and estimated dates are dropped (``_holiday_names``). A missing day can
+only make a deadline earlier, never later than the law's.
+
 Holidays carry stable keys of this library (``maundy-thursday``,
 ``midsummer-eve`` ...), translated in the ``time`` catalog; the package's
 display names are only read to map them to those keys, and a name the map does
@@ -47,38 +58,56 @@ import holidays as _holidays
 from ._args import when
 from ._duration import Duration
 from ._errors import EvaluationError, UsageError
+from ._holiday_names import EEA_KEYS, holiday_key
 from ._messages import Message, MessageValue
+from ._places import (
+    CALENDARS,
+    EEA_COUNTRY_CODES,
+    VETTED_CALENDARS,
+    CalendarCode,
+    EeaCountry,
+)
 from ._trusted import construct
 from ._zones import zone_of
 
 __all__ = [
     "CALENDARS",
     "CLOCK_MODELS",
+    "EEA_COUNTRY_CODES",
+    "FIRST_YEARS",
     "HOLIDAY_KEYS",
     "STOPS_ON_RECEIPT",
+    "VETTED_CALENDARS",
     "Calendar",
     "CalendarCode",
     "ClockModel",
     "Deadline",
+    "EeaCountry",
     "MonthShift",
     "add_months",
     "add_period",
     "attach_zone",
+    "first_year",
     "get_calendar",
     "local_day",
     "response_deadline",
     "roll_forward",
 ]
 
-CalendarCode = Literal["NO", "SE", "SE-1930-173"]
 ClockModel = Literal["none", "restart", "pause"]
-CALENDARS: tuple[CalendarCode, ...] = get_args(CalendarCode)
 CLOCK_MODELS: tuple[ClockModel, ...] = get_args(ClockModel)
 
-#: The years the calendars cover: the ``holidays`` package's range for both
-#: countries, starting after lag (1989:253) came into force.
+#: The years the calendars cover: the ``holidays`` package's range for Norway and
+#: Sweden, starting after lag (1989:253) came into force. Another country's
+#: calendar starts later where the package's data for it does (:data:`FIRST_YEARS`).
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
+#: The first year of a country's calendar when it is after :data:`FIRST_YEAR`: the
+#: package has no data before it (Germany from reunification, Spain from 2008 ...).
+FIRST_YEARS: Mapping[str, int] = {
+    "BG": 1991, "DE": 1991, "EE": 1991, "LV": 1991, "HR": 1992, "SI": 1992, "SK": 1993,
+    "RO": 1997, "ES": 2008,
+}  # fmt: skip
 
 _ONE_MONTH = Duration(months=1)
 _TWO_MONTHS = Duration(months=2)
@@ -178,6 +207,7 @@ HOLIDAY_KEYS: tuple[str, ...] = (
     "christmas-day",
     "boxing-day",
     "new-years-eve",
+    *EEA_KEYS,
 )
 _PRIORITY = {k: i for i, k in enumerate(HOLIDAY_KEYS)}
 
@@ -216,17 +246,53 @@ _msg = _msg_fast if _check_fast_messages() else _msg_checked
 # -- calendars -----------------------------------------------------------------------------------
 
 
+def first_year(code: str) -> int:
+    """The first year calendar ``code`` covers (its last is :data:`LAST_YEAR`)."""
+    return FIRST_YEARS.get(code[:2], FIRST_YEAR)
+
+
 def _check_year(code: str, year: int) -> None:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    first = FIRST_YEARS.get(code[:2], FIRST_YEAR)
+    if not first <= year <= LAST_YEAR:
         raise UsageError(
-            f"calendar {code} covers the years {FIRST_YEAR} to {LAST_YEAR}, got a date in {year}"
+            f"calendar {code} covers the years {first} to {LAST_YEAR}, got a date in {year}"
         )
+
+
+def _eea_table(code: str, year: int) -> dict[dt.date, set[str]]:
+    """The public holidays of a calendar that follows the package: every ``public`` entry."""
+    country, _, subdivision = code.partition("-")
+    package = _holidays.country_holidays(
+        country,
+        subdiv=subdivision or None,
+        years=year,
+        language="en_US",
+        categories=(_holidays.PUBLIC,),
+    )
+    table: dict[dt.date, set[str]] = {}
+    for day in package:
+        for name in package.get_list(day):
+            if name in _WEEKDAY_NAMES:
+                continue
+            try:
+                key = holiday_key(country, name)
+            except KeyError:
+                raise EvaluationError(
+                    f"the holidays package lists {name!r} on {day} for {code}, "
+                    "which this library does not know; update gdpr_policy._holiday_names"
+                ) from None
+            if key is not None:
+                table.setdefault(day, set()).add(key)
+    return table
 
 
 @lru_cache(maxsize=512)
 def _year_table(code: CalendarCode, year: int) -> Mapping[dt.date, tuple[str, ...]]:
     """The public holidays of one year in one calendar: day -> keys in priority order."""
     _check_year(code, year)
+    if code not in VETTED_CALENDARS:
+        eea = _eea_table(code, year)
+        return {d: tuple(sorted(k, key=_PRIORITY.__getitem__)) for d, k in sorted(eea.items())}
     country = "NO" if code == "NO" else "SE"
     package = _holidays.country_holidays(country, years=year, language="en_US")
     allowed = _NO_KEYS if code == "NO" else _SE_KEYS
@@ -314,11 +380,14 @@ _CALENDAR_OBJECTS: dict[str, Calendar] = {c: Calendar(c) for c in CALENDARS}
 
 
 def get_calendar(code: str) -> Calendar:
-    """The calendar ``NO``, ``SE`` or ``SE-1930-173``; anything else is a UsageError."""
+    """The calendar ``NO``, ``SE``, ``SE-1930-173``, an EEA country or a listed subdivision
+    (``DE-BY``); anything else is a UsageError."""
     try:
         return _CALENDAR_OBJECTS[code]
     except KeyError:
-        raise UsageError(f"calendar must be one of {', '.join(CALENDARS)}, got {code!r}") from None
+        raise UsageError(
+            f"calendar must be one of {', '.join(CALENDARS)}, got {code!r}"
+        ) from None
 
 
 # -- zones and receipt days ----------------------------------------------------------------------
@@ -508,8 +577,10 @@ class Deadline(NamedTuple):
         For Norway domstolloven §§ 148-149 count months and move a last day off
         Saturdays and holidays the same way; for Sweden the holidays are those
         of lag (1989:253), and the ``SE-1930-173`` reading adds lag (1930:173).
+        Other countries: the GDPR and the regulation (their public holidays as the
+        ``holidays`` package lists them, see the module docstring).
         """
-        return _LEGAL[self.calendar]
+        return _LEGAL.get(self.calendar, _EEA_LEGAL)
 
     def to_json(self, extended: bool = False) -> dict[str, Any]:
         """A JSON-ready form: dates as ISO 8601 strings, steps as message codes and values.
@@ -549,6 +620,8 @@ _LEGAL: Mapping[str, tuple[str, ...]] = {
         "SE Lag 1930:173",
     ),
 }
+
+_EEA_LEGAL = ("GDPR Art. 12(3)", "Regulation 1182/71 Art. 3")
 
 #: Requests that take effect on receipt: processing must stop that day.
 STOPS_ON_RECEIPT: tuple[str, ...] = ("marketing-opt-out", "consent-withdrawal")
@@ -633,8 +706,7 @@ def response_deadline(
     else:
         received_on = received
         head = [_received_step(received_on, timezone)]
-    if not FIRST_YEAR <= received_on.year <= LAST_YEAR:
-        _check_year(cal.code, received_on.year)
+    _check_year(cal.code, received_on.year)
     stop_on = None
     if stops_on_receipt is not None:
         stop_on = received_on

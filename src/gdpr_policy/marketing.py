@@ -228,11 +228,20 @@ def basis_clause(policy: PolicyVersion, recipient: Recipient, purpose: str | Non
 
     The national act (for Inmeta markedsføringsloven § 15) reaches natural
     persons in its own country; a role address or a recipient in another
-    country is owed consent only because the statement (S32) promises it.
+    country is owed consent only because the statement (S32) promises it. A
+    purpose that names no ``national_law`` is judged under the e-mail marketing
+    act the national-law table gives for the controller's country (``DE UWG
+    § 7 Abs. 2 Nr. 2``), where that act is confirmed; else under the promise alone.
     """
     law = _marketing_purpose(policy, purpose).national_law
+    if law is None:
+        # The purpose names no act: the national-law table's e-mail marketing act of the
+        # controller's country, when it is a national act (the directive binds states).
+        table = NATIONAL_LAW.get(policy.controller.country)
+        if table is not None and "email_marketing" in table.confirmed:
+            law = LegalRef.parse(table.email_marketing)
     law_text = str(law) if law is not None else None
-    country = law_text.split(" ", 1)[0] if law_text else None
+    country = law.country if law is not None else None
     outside = (recipient.country is not None and country in NATIONAL_LAW
                and recipient.country != country)
     if law_text is None or outside or is_role_address(recipient.email, role_local_parts):

@@ -59,6 +59,7 @@ from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 
 # One list of identity triggers: what a policy can switch on is what a request can cite.
+from ._places import CalendarCode
 from ._policy import IdentityTrigger, Right
 from ._rules import Context, Finding, Rule, Severity, rule
 from ._time import (
@@ -264,8 +265,10 @@ class Request(BaseModel):
     Deadlines follow the calendar of the place where the controller answers:
     ``site`` (the domain the request came through) picks the establishment
     that answers that site's requests (``answers_requests`` in the policy),
-    else the controller's own country. ``jurisdiction`` (``NO``, ``SE`` or
-    ``SE-1930-173``) says explicitly where it was answered; a country from
+    else the controller's own country; an establishment's ``subdivision``
+    (``DE-BY``) picks that region's public holidays. ``jurisdiction`` (``NO``,
+    ``SE``, ``SE-1930-173``, another EEA country or region) says explicitly
+    where it was answered; a country from
     which the policy answers no requests is not used: the deadline follows
     the answering country and a first step says why. ``whole_record`` says
     whether an erasure or portability request covers the whole record.
@@ -278,7 +281,7 @@ class Request(BaseModel):
     type: RequestType
     channel: Channel
     received_at: When
-    jurisdiction: Literal["NO", "SE", "SE-1930-173"] | None = None
+    jurisdiction: CalendarCode | None = None
     site: Text | None = None
     subject: Subject = Subject()
     record: OnRecord | None = None
@@ -516,11 +519,11 @@ def _calendar_of(request: Request, policy: PolicyVersion) -> tuple[str, str | No
     is done: where the controller answers, not where the requester or the
     site is.
     """
-    answering = policy.answering_country(request.site)
+    answering = policy.answering_place(request.site)
     wanted = request.jurisdiction
     if wanted is None:
         return answering, None
-    base = "SE" if wanted == "SE-1930-173" else wanted
+    base = wanted.split("-", 1)[0]
     if base in _answering_countries(policy):
         return wanted, None
     return answering, wanted
@@ -539,9 +542,9 @@ def compute_deadline(
 ) -> Deadline:
     """The deadline of a request received at ``received``, with the policy's parameters.
 
-    ``jurisdiction`` is ``NO``, ``SE`` or ``SE-1930-173`` (None: the
-    controller's own): the calendar is computed as if the request were
-    answered there. ``clock`` overrides the policy's identity clock model.
+    ``jurisdiction`` is a country of the policy's jurisdictions or one of
+    its calendars (``SE-1930-173``, ``DE-BY``; None: the controller's own): the
+    calendar is computed as if the request were answered there. ``clock`` overrides the policy's identity clock model.
     The response period, extension and promptness limit come from
     ``policy.rights``. ``request_type`` ``marketing-opt-out`` or
     ``consent-withdrawal`` takes effect on receipt (``stop_processing_on``).

@@ -85,7 +85,9 @@ _TCF_CONSENT_ONLY = frozenset({1, 3, 4, 5, 6})
 _NECESSARY_KINDS = frozenset({"necessary", "security"})
 #: The national cookie rules beside the ePrivacy Directive, which binds the states, not
 #: controllers (the national-law table); a finding keeps those of the policy's countries.
-_NATIONAL = tuple(law.cookie_rule for law in NATIONAL_LAW.values())
+#: The catalog names the Norwegian and Swedish acts; a finding under a policy of other
+#: countries cites theirs too (``Rule.legal_for`` adds them beside the directive).
+_NATIONAL = tuple(NATIONAL_LAW[c].cookie_rule for c in ("NO", "SE"))
 
 
 # --- locations and small helpers --------------------------------------------------------
