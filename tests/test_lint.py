@@ -935,3 +935,53 @@ def test_a_retention_period_not_stated_is_an_art_13_2_a_omission_whatever_disclo
 
     codes = sorted(f.message.code for f in _of(_lint_changed(undeclared), "policy.notice-omission"))
     assert codes == ["policy.notice-omission.not-stated", "policy.notice-omission.undeclared"]
+
+
+def test_findings_of_the_statement_against_itself_name_their_line_and_evidence() -> None:
+    # what the mutation sample found unpinned: each finding's line in the policy and its
+    # evidence, for the rules whose tests checked only the message
+    def change(v: dict[str, Any]) -> None:
+        t = _tracker(v, "campaign-tracking")
+        t["provider"] = "Inmeta"
+        del t["system"]
+        _tracker(v, "meta-pixel")["cookies"][0]["domain"] = ".facebook.com"
+        v["assumed"] = [{"field": "rights.identity.prompt_within", "reason": "S20 says no time"}]
+
+    rules = {"policy.cookie-outlives-consent", "policy.disclosure-contradiction",
+             "policy.tracker-provider-mismatch", "policy.cookie-spec-mismatch",
+             "policy.assumed-value"}
+    got = sorted((f.rule, f.subject.split(":", 1)[1], line, f.evidence)
+                 for f, line in _findings_with_lines(change) if f.rule in rules)
+    meta_cookie = bundled_policy().latest.tracker("meta-pixel").cookies[0].name
+    assert got == sorted([
+        ("policy.assumed-value", "assumed/rights.identity.prompt_within",
+         "- field: rights.identity.prompt_within",
+         {"field": "rights.identity.prompt_within", "value": "P3D",
+          "reason": "S20 says no time"}),
+        ("policy.cookie-outlives-consent", "trackers/google-analytics/cookies/_ga",
+         "lifetime: P2Y", {"tracker": "google-analytics", "cookie": "_ga", "lifetime": "P2Y",
+                           "consent_lifetime": "P13M"}),
+        ("policy.cookie-outlives-consent", "trackers/google-analytics/cookies/^_ga_[A-Z0-9]+$",
+         "lifetime: P2Y", {"tracker": "google-analytics", "cookie": "^_ga_[A-Z0-9]+$",
+                           "lifetime": "P2Y", "consent_lifetime": "P13M"}),
+        ("policy.cookie-spec-mismatch", f"trackers/meta-pixel/cookies/{meta_cookie}",
+         f"- name: {meta_cookie}",
+         {"tracker": "meta-pixel", "cookie": meta_cookie, "party": "first",
+          "domain": ".facebook.com", "session": False, "lifetime": "P3M",
+          "sites": ["inmeta.no", "inmeta.se"]}),
+        ("policy.disclosure-contradiction", "trackers/campaign-tracking",
+         "provider_role: independent-controller",
+         {"tracker": "campaign-tracking", "provider": "Inmeta",
+          "role": "independent-controller", "third_parties": False}),
+        ("policy.disclosure-contradiction", "trackers/linkedin-insight",
+         "provider_role: joint-controller",
+         {"tracker": "linkedin-insight", "provider": "LinkedIn", "role": "joint-controller",
+          "third_parties": False}),
+        ("policy.disclosure-contradiction", "trackers/meta-pixel",
+         "provider_role: joint-controller",
+         {"tracker": "meta-pixel", "provider": "Meta", "role": "joint-controller",
+          "third_parties": False}),
+        ("policy.tracker-provider-mismatch", "trackers/campaign-tracking", "provider: Inmeta",
+         {"tracker": "campaign-tracking", "provider": "Inmeta", "source": "cookie _gcl_au",
+          "vendor": "Google Ireland Ltd."}),
+    ])
