@@ -249,3 +249,105 @@ def test_bad_rows_are_rejected_with_their_table_and_key_and_counted(tmp_path: Pa
     [hit] = [f for f in report.findings if f.rule == "marketing.after-opt-out"]
     # S7 (an offset) and S8 (padded, matched on its id) are read as the send reader reads them
     assert hit.evidence["send_ids"] == ["S1", "S7", "S8"]
+
+
+def _seed(tmp_path: Path) -> tuple[Path, dict[str, Any], list[str]]:
+    """The first committed snapshot in a DuckDB file, its audit arguments and CLI options."""
+    d = FIXTURES[0]
+    gt = json.loads((d / "ground_truth.json").read_text(encoding="utf-8"))
+    db = tmp_path / "crm.ddb"
+    load(db, {k: list(fixture_lines(d, n)) for k, n in FILES.items()})
+    as_of = dt.date.fromisoformat(gt["as_of"])
+    kw = {"as_of": as_of, "policy": bundled_policy().at(as_of),
+          "timezone": gt["generator"]["csv_tz"], "request_hook": deadline_hook,
+          "datetime_format": gt["generator"]["csv_datetime_format"]}
+    opts = ["--as-of", gt["as_of"], "--timezone", gt["generator"]["csv_tz"]]
+    if gt["generator"]["csv_datetime_format"]:
+        opts += ["--datetime-format", gt["generator"]["csv_datetime_format"]]
+    return db, kw, opts
+
+
+def _cli(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["audit", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_the_command_line_audits_the_tables_its_mapping_names(tmp_path: Path) -> None:
+    db, kw, opts = _seed(tmp_path)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("tables:\n" + "".join(f"  {k}: {t}\n" for k, t in TABLES.items()),
+                       encoding="utf-8")
+    code, out, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping),
+                           "--format", "json", "--workers", "1", *opts])
+    assert code == 1, err  # the snapshot breaks rules
+    api = run_tables(db, TABLES, **kw).model_copy(update={"timezone": "Europe/Oslo"})
+    assert json.loads(out) == json.loads("".join(iter_json(api, "en")))
+    # a table and a file for one input: which one is meant?
+    d = FIXTURES[0]
+    sends = tmp_path / "email_sends.jsonl"
+    sends.write_text("".join(fixture_lines(d, "email_sends.jsonl")), encoding="utf-8")
+    code, _, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping),
+                         "--sends", str(sends), *opts])
+    assert code == 2
+    assert "sends: given both as a table and as a file" in err
+
+
+def test_a_send_log_file_beside_the_other_tables(tmp_path: Path) -> None:
+    db, kw, opts = _seed(tmp_path)
+    d = FIXTURES[0]
+    sends = tmp_path / "email_sends.jsonl"
+    sends.write_text("".join(fixture_lines(d, "email_sends.jsonl")), encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("tables:\n  contacts: contact\n  subscriptions: subscription_status\n"
+                       "  campaigns: {table: email_campaign, key: campaign_id}\n",
+                       encoding="utf-8")
+    code, out, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping),
+                           "--sends", str(sends), "--format", "json", *opts])
+    assert code == 1, err
+    doc = json.loads(out)
+    assert [i["file"] for i in doc["inputs"]] == [
+        str(sends), "contact", "email_campaign", "subscription_status"]
+    # no request log: its rules are not evaluated, as when its file is not given
+    assert any(f["rule"] == "audit.rule-not-evaluated"
+               and f["evidence"]["rule"] == "erasure.not-carried-out" for f in doc["findings"])
+
+
+@pytest.mark.parametrize(("tables", "says"), [
+    ("  sends: nosuch\n", "tables.sends: cannot read the table 'nosuch' on duckdb"),
+    ("  sends: {table: contact}\n",
+     "tables.sends: the table 'contact' has no key column 'send_id'"),
+    ("  sends: {table: email_send, columns: {sent: sent_at}}\n",
+     "tables.sends.columns: the table 'email_send' has no column 'sent'"),
+    ("  sends: {table: email_send, key: campaign_name, columns: {sent_at: when}}\n",
+     "tables.sends: the table 'email_send' has no column 'sent_at', which the audit needs"),
+    ("  campaigns: {table: email_campaign, columns: {purpose: kind}}\n",
+     "tables.campaigns: the table 'email_campaign' has no column 'purpose'"),
+    ("  contacts: {table: contact, key: Email}\n  requests: email_send\n",
+     "tables.requests: the table 'email_send' has no key column 'request_id'"),
+])
+def test_a_missing_table_or_column_is_a_usage_error_that_names_it(
+        tables: str, says: str, tmp_path: Path) -> None:
+    db, _, opts = _seed(tmp_path)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("tables:\n" + tables, encoding="utf-8")
+    code, _, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping), *opts])
+    assert code == 2
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) -> None:
+    db, _, opts = _seed(tmp_path)
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("tables:\n  sends: email_send\n", encoding="utf-8")
+    code, _, err = _cli(["--mapping", str(mapping), *opts])
+    assert code == 2
+    assert "--mapping names warehouse tables (sends): give the warehouse's Ibis connection" in err
+    mapping.write_text("deactivated_property: status\ntables:\n  send: email_send\n",
+                       encoding="utf-8")
+    code, _, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping), *opts])
+    assert code == 2
+    assert f"{mapping}:3:9: tables.send: expected Extra inputs are not permitted" in err
+    with pytest.raises(UsageError, match="expected an Ibis backend"):
+        audit_tables(object(), WarehouseTables(sends="email_send"), **_seed(tmp_path)[1])

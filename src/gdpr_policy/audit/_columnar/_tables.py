@@ -156,6 +156,8 @@ class TableReader:
                 raise UsageError(f"tables.contacts: the table {spec.name!r} has no record id "
                                  f"column ({', '.join(_CONTACT_KEYS)}, or a label of it); name "
                                  "it with key:")
+        elif kind == "subscriptions" and spec.key is None and "recordId" not in cols:
+            key = "subscriberIdString"  # a log of addresses only
         else:
             key = spec.key or _KEYS[kind]
         if key not in cols:
