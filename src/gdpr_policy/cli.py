@@ -406,7 +406,7 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if tables is not None and "://" not in args.engine:
         raise UsageError(
             f"--mapping names warehouse tables ({', '.join(tables.given())}): give the "
-            "warehouse's Ibis connection string with --engine, e.g. --engine duckdb:///crm.ddb"
+            "warehouse's Ibis connection string with --engine, e.g. --engine duckdb://crm.ddb"
         )
     if not any(chosen.values()) and not (tables is not None and tables.given()):
         raise UsageError(
@@ -727,8 +727,9 @@ def _audit_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mapping",
         metavar="FILE",
-        help="portal property mapping (YAML or JSON): which properties mean what, and "
-        "'columns' to rename a file's columns; default: the documented HubSpot names",
+        help="portal property mapping (YAML or JSON): which properties mean what, "
+        "'columns' to rename a file's columns, and 'tables' to read warehouse tables in place "
+        "(with --engine URL); default: the documented HubSpot names",
     )
     p.add_argument(
         "--workers",

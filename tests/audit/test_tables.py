@@ -351,3 +351,63 @@ def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) 
     assert f"{mapping}:3:9: tables.send: expected Extra inputs are not permitted" in err
     with pytest.raises(UsageError, match="expected an Ibis backend"):
         audit_tables(object(), WarehouseTables(sends="email_send"), **_seed(tmp_path)[1])
+
+
+@pytest.mark.parametrize("typ", ["TIMESTAMPTZ", "TIMESTAMP", "TIMESTAMP_MS"])
+def test_typed_columns_read_as_their_text(typ: str, tmp_path: Path) -> None:
+    """Timestamps (with a zone, or naive UTC as sync tools write them) and integer ids."""
+    db, kw, _ = _seed(tmp_path)
+    con = ibis.duckdb.connect(str(db))
+    at_ = ("CAST(sent_at AS TIMESTAMPTZ)" if typ == "TIMESTAMPTZ"
+           else f"CAST(CAST(sent_at AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS {typ})")
+    con.raw_sql(f"CREATE TABLE typed AS SELECT * REPLACE ({at_} AS sent_at, "
+                "CAST(record_id AS BIGINT) AS record_id) FROM email_send")
+    con.raw_sql("CREATE TABLE req AS SELECT * REPLACE "
+                "(CAST(received_at AS TIMESTAMPTZ) AS received_at) FROM dsr_request")
+    assert con.table("typed").schema()["sent_at"].is_timestamp()
+    con.disconnect()
+    text = run_tables(db, TABLES, **kw)
+    con = ibis.duckdb.connect(str(db))
+    try:
+        typed = audit_tables(con, {**TABLES, "sends": "typed", "requests": "req"}, **kw)
+    finally:
+        con.disconnect()
+    expected = json.loads(
+        json.dumps(table_doc(text)).replace('"email_send', '"typed').replace('"dsr_request', '"req'))
+    expected["inputs"].sort(key=lambda i: i["file"])
+    assert table_doc(typed) == expected
+
+
+def _section() -> str:
+    text = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
+    return text.split("## Warehouse tables, in place\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_documented_example_runs_as_written(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+    import re
+    import shlex
+    import shutil
+
+    section = _section()
+    # the example's database is made from the committed snapshot, in a directory of its own
+    shutil.copytree(ROOT / "tests" / "data" / "audit_fuzz", tmp_path / "tests/data/audit_fuzz")
+    monkeypatch.chdir(tmp_path)
+    [block] = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert not re.search(r"gdpr_policy\._", block)  # public imports only
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, "docs/audit.md", "exec"), {})
+    assert out.getvalue().splitlines() == [
+        line[2:] for line in block.splitlines() if line.startswith("# ")]
+    [yaml] = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    (tmp_path / "crm-tables.yaml").write_text(yaml, encoding="utf-8")
+    [command] = re.findall(r"```sh\n(.*?)```", section, re.S)
+    code, printed, err = _cli(shlex.split(command)[2:])
+    assert code == 1, err
+    doc = json.loads(printed)
+    assert doc["tool"]["engine"] == "duckdb"
+    assert [(i["file"], i["read"]) for i in doc["inputs"]] == [
+        ("contact", 24), ("dsr_request", 23), ("email_campaign", 58), ("email_send", 25),
+        ("subscription_status", 25)]

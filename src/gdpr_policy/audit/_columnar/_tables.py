@@ -116,6 +116,32 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _has_json(t: dtypes.DataType) -> bool:
+    if t.is_json():
+        return True
+    if t.is_array():
+        return _has_json(t.value_type)  # type: ignore[attr-defined]
+    if t.is_struct():
+        return any(_has_json(x) for x in t.types)  # type: ignore[attr-defined]
+    return False
+
+
+def _parsed(v: Any, t: dtypes.DataType) -> Any:
+    """A value with its JSON parts parsed (a text that is no JSON stays as it is)."""
+    if v is None:
+        return None
+    if t.is_json():
+        try:
+            return json.loads(v) if isinstance(v, str) else v
+        except ValueError:
+            return v
+    if t.is_array() and isinstance(v, list):
+        return [_parsed(x, t.value_type) for x in v]  # type: ignore[attr-defined]
+    if t.is_struct() and isinstance(v, dict):
+        return {k: _parsed(v.get(k), x) for k, x in t.items()}  # type: ignore[attr-defined]
+    return v
+
+
 def _located(key: str, value: Any) -> str:
     return f"{key}={'null' if value is None else _text(value)}"
 
@@ -186,6 +212,10 @@ class TableReader:
         """The rows of a small table as the text its file reader reads, ordered by key."""
         t, key = self.open(kind, spec)
         rows = self.con.to_pyarrow(t.order_by(key)).to_pylist()
+        schema = t.schema()
+        for col in [c for c in t.columns if _has_json(schema[c])]:
+            for r in rows:  # a JSON column (a VARIANT, DuckDB's inferred JSON) comes as its text
+                r[col] = _parsed(r[col], schema[col])
         name = spec.name
         seen = Counter(r[key] for r in rows if r[key] is not None)
         extra = self.extra.setdefault(name, [])
