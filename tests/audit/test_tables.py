@@ -37,7 +37,7 @@ from gdpr_policy.cli import main
 from gdpr_policy.report import iter_json
 from gdpr_policy.report._model import Report
 
-from ._helpers import at, contact, fixture_lines, send, subscription
+from ._helpers import at, fixture_lines, subscription
 from ._warehouse import TABLES, csv_table, json_table, load, run_tables
 from .test_ground_truth import FIXTURES
 
@@ -145,22 +145,24 @@ def test_hand_made_exports_as_tables_give_the_files_report(name: str, tmp_path: 
     starts = load(db, {"contacts": rows, "sends": sends})
     mapping = None
     if name == "airbyte_contacts.csv":
-        from gdpr_policy.audit import PortalMapping
         from gdpr_policy._yaml import load_yaml
+        from gdpr_policy.audit import PortalMapping
 
         mapping = PortalMapping.model_validate(
             load_yaml((EXPORTS / "airbyte_mapping.yaml").read_bytes(), source="m").data)
     kw: dict[str, Any] = {
         "as_of": AS_OF, "policy": bundled_policy().at(AS_OF), "mapping": mapping,
         "datetime_format": "%d/%m/%Y %H:%M" if name == "excel_ambiguous.csv" else None}
-    try:
-        files = audit_snapshot(contacts=SnapshotInput(name, rows),
-                               sends=SnapshotInput("email_sends.jsonl", sends), **kw)
-    except InputError as exc:  # another object: refused from its columns, as the file is
-        with pytest.raises(InputError) as refused:
+    if name in ("companies_export.csv", "feedback_export.csv"):
+        # another object: refused from its columns, as the file is
+        with pytest.raises(InputError) as as_file:
+            audit_snapshot(contacts=SnapshotInput(name, rows), **kw)
+        with pytest.raises(InputError) as as_table:
             run_tables(db, ("contacts", "sends"), **kw)
-        assert str(refused.value) == str(exc).replace(name, "contact")
+        assert str(as_table.value) == str(as_file.value).replace(name, "contact")
         return
+    files = audit_snapshot(contacts=SnapshotInput(name, rows),
+                           sends=SnapshotInput("email_sends.jsonl", sends), **kw)
     tables = run_tables(db, ("contacts", "sends"), **kw)
     key = csv_table(rows)[0].column_names[0].removeprefix("\ufeff")
     keys = {"contact": {line: f"{key}={rid}" for line, rid in starts.items()}}
@@ -294,7 +296,7 @@ def test_the_command_line_audits_the_tables_its_mapping_names(tmp_path: Path) ->
 
 
 def test_a_send_log_file_beside_the_other_tables(tmp_path: Path) -> None:
-    db, kw, opts = _seed(tmp_path)
+    db, _kw, opts = _seed(tmp_path)
     d = FIXTURES[0]
     sends = tmp_path / "email_sends.jsonl"
     sends.write_text("".join(fixture_lines(d, "email_sends.jsonl")), encoding="utf-8")

@@ -23,7 +23,6 @@ from ._engine import (
 from ._json import read_contacts_json
 from ._logs import read_campaigns, read_requests, read_sends, read_subscriptions
 from ._mapping import PortalMapping, PropertyCatalog
-from ._tables import WarehouseTable, WarehouseTables, audit_tables
 from ._model import (
     Activity,
     Campaign,
@@ -34,6 +33,7 @@ from ._model import (
     SubscriptionStatus,
     WideStatus,
 )
+from ._tables import WarehouseTable, WarehouseTables, audit_tables
 
 __all__ = [
     "AUDIT_RULES",

@@ -137,7 +137,7 @@ def audit_tables(
     mapping = mapping or PortalMapping()
     with quiet():
         reader = TableReader(con, mapping)
-        inputs: dict[str, SnapshotInput] = {k: v for k, v in files.items() if v is not None}
+        inputs: dict[str, Any] = {k: v for k, v in files.items() if v is not None}
         for kind, ts in given.items():
             if kind != "sends":
                 inputs[kind] = reader.small(kind, ts)

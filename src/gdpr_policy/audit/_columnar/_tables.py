@@ -120,9 +120,9 @@ def _has_json(t: dtypes.DataType) -> bool:
     if t.is_json():
         return True
     if t.is_array():
-        return _has_json(t.value_type)  # type: ignore[attr-defined]
+        return _has_json(t.value_type)
     if t.is_struct():
-        return any(_has_json(x) for x in t.types)  # type: ignore[attr-defined]
+        return any(_has_json(x) for x in t.types)
     return False
 
 
@@ -136,9 +136,9 @@ def _parsed(v: Any, t: dtypes.DataType) -> Any:
         except ValueError:
             return v
     if t.is_array() and isinstance(v, list):
-        return [_parsed(x, t.value_type) for x in v]  # type: ignore[attr-defined]
+        return [_parsed(x, t.value_type) for x in v]
     if t.is_struct() and isinstance(v, dict):
-        return {k: _parsed(v.get(k), x) for k, x in t.items()}  # type: ignore[attr-defined]
+        return {k: _parsed(v.get(k), x) for k, x in t.items()}
     return v
 
 
