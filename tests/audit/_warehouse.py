@@ -38,11 +38,20 @@ def csv_table(lines: Iterable[str]) -> tuple[pa.Table, dict[int, str]]:
                      for i, h in enumerate(header)}), starts
 
 
-def json_table(lines: Iterable[str]) -> pa.Table:
+#: the columns of an empty table of each input (a table has its columns even without rows)
+EMPTY = {"sends": ("send_id", "record_id", "email", "sent_at", "purpose", "campaign_id"),
+         "subscriptions": ("recordId", "subscriberIdString", "results", "wideStatuses"),
+         "requests": ("request_id", "type", "received_at", "status", "subject_email"),
+         "campaigns": ("campaign_id", "purpose")}
+
+
+def json_table(lines: Iterable[str], kind: str = "") -> pa.Table:
     """JSON Lines, or one JSON array, as a table with one column per key."""
     text = "".join(lines)
     rows: list[dict[str, Any]] = (json.loads(text) if text.lstrip().startswith("[")
                                   else [json.loads(x) for x in text.splitlines() if x.strip()])
+    if not rows:
+        return pa.table({c: pa.array([], pa.string()) for c in EMPTY[kind]})
     table = pa.Table.from_pylist(rows)
     # a key that is null in every row has no type: text, as a warehouse would declare it
     schema = pa.schema([f.with_type(_typed(f.type)) for f in table.schema])
@@ -71,7 +80,7 @@ def load(path: Path, inputs: dict[str, list[str]]) -> dict[int, str]:
         if kind == "contacts":
             table, starts = csv_table(lines)
         else:
-            table = json_table(lines)
+            table = json_table(lines, kind)
         con.create_table(TABLES[kind], table, overwrite=True)
     con.disconnect()
     return starts
