@@ -446,3 +446,40 @@ def test_generated_snapshots_as_tables_give_the_files_report(spec: dict[str, Any
         TABLES[k]: _json_keys(k, lines[k]) for k in ("subscriptions", "requests", "campaigns")}
     assert table_doc(tables) == as_tables(files, {n: TABLES[k] for k, n in names.items()}, keys)
     assert tables.summary.rejected == 0
+
+
+def test_rows_of_the_small_tables_are_located_by_their_key(tmp_path: Path) -> None:
+    con = _db(
+        tmp_path,
+        contact=pa.table({
+            "Record ID": ["7", "8", "9"],
+            "First Name": ["Two\nlines", "Kari", "Ola"],  # a value over two lines of CSV
+            "Email": ["a@x.no", "b@x.no", "c@x.no"],
+            "Create Date": ["2019-03-12 08:14", "not a date", "2019-03-12 08:14"],
+            "Last marketing email open date": ["2021-01-01 10:00"] * 3}),
+        email_campaign=pa.table({"campaign_id": ["100", "200", "300"],
+                                 "purpose": ["marketing", "sales", None]}),
+        dsr_request=pa.table({
+            "request_id": ["R1", "R2"], "type": ["erasure", "erasure"],
+            "received_at": ["2025-01-01T10:00:00Z", "yesterday"],
+            "status": ["open", "open"], "subject_email": ["a@x.no", "b@x.no"]}))
+    try:
+        report = audit_tables(con, {"contacts": "contact", "campaigns": "email_campaign",
+                                    "requests": "dsr_request"},
+                              as_of=AS_OF, policy=bundled_policy().at(AS_OF))
+    finally:
+        con.disconnect()
+    _reconciled(report)
+    got = {(p.file, p.pointer, p.line): p.reason.split(":")[0] for p in report.problems}
+    assert got == {
+        ("contact", "Record ID=8", None): "createdate",
+        ("dsr_request", "request_id=R2", None): "received_at",
+        ("email_campaign", "campaign_id=200", None): "purpose",
+        ("email_campaign", "campaign_id=300", None): "purpose",
+    }
+    # the contacts' findings are located by key too, never by a line of the text they became
+    located = [f.location for f in report.findings if f.subject in ("7", "9")]
+    assert located
+    assert all(loc is not None and loc.line is None and loc.pointer in ("Record ID=7",
+                                                                         "Record ID=9")
+               for loc in located)
