@@ -483,3 +483,19 @@ def test_rows_of_the_small_tables_are_located_by_their_key(tmp_path: Path) -> No
     assert all(loc is not None and loc.line is None and loc.pointer in ("Record ID=7",
                                                                          "Record ID=9")
                for loc in located)
+
+
+@pytest.mark.parametrize(("column", "sql", "says"), [
+    ("sent_at", "CAST(1.5 AS DOUBLE)", "the column 'sent_at' of 'odd' is float64; expected ISO"),
+    ("record_id", "TRUE", "the column 'record_id' of 'odd' is boolean; expected text or integers"),
+])
+def test_a_send_column_of_the_wrong_type_is_a_usage_error(column: str, sql: str, says: str,
+                                                         tmp_path: Path) -> None:
+    db, kw, _ = _seed(tmp_path)
+    con = ibis.duckdb.connect(str(db))
+    try:
+        con.raw_sql(f"CREATE TABLE odd AS SELECT * REPLACE ({sql} AS {column}) FROM email_send")
+        with pytest.raises(UsageError, match=f"^tables.sends: {says}"):
+            audit_tables(con, {**TABLES, "sends": "odd"}, **kw)
+    finally:
+        con.disconnect()

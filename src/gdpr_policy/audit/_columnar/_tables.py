@@ -250,6 +250,20 @@ class TableReader:
     def sends(self, spec: WarehouseTable) -> TableFold:
         """The fold that reads the send-log table ``spec`` in the backend."""
         t, key = self.open("sends", spec)
+        schema = t.schema()
+        for col in (key, *_SEND_COLUMNS):
+            if col not in schema:
+                continue
+            typ = schema[col]
+            if col == "sent_at":
+                ok = typ.is_string() or typ.is_timestamp() or typ.is_null()
+                expected = "ISO 8601 text or a timestamp"
+            else:
+                ok = typ.is_string() or typ.is_integer() or typ.is_null()
+                expected = "text or integers"
+            if not ok:
+                raise UsageError(f"tables.sends: the column {col!r} of {spec.name!r} is {typ}; "
+                                 f"expected {expected}")
         return TableFold(self.con, t, key, spec.name)
 
     # ------------------------------------------------------------------ the report
@@ -285,7 +299,7 @@ class TableReader:
 
 
 # ------------------------------------------------------------------ the send log
-def _ids(t: Table, name: str, table: str) -> tuple[StringValue, BooleanValue]:
+def _ids(t: Table, name: str) -> tuple[StringValue, BooleanValue]:
     """Column ``name`` as text, and whether it is usual (null, or plain text a strip keeps)."""
     if name not in t.columns:
         return ibis.null(dtypes.string), ibis.literal(True)
@@ -295,10 +309,7 @@ def _ids(t: Table, name: str, table: str) -> tuple[StringValue, BooleanValue]:
         return col, col.isnull() | col.re_search(_PLAIN)
     if typ.is_integer():
         return col.cast("string"), ibis.literal(True)
-    if typ.is_null():
-        return ibis.null(dtypes.string), ibis.literal(True)
-    raise UsageError(f"tables.sends: the column {name!r} of {table!r} is {typ}; "
-                     "expected text or integers")
+    return ibis.null(dtypes.string), ibis.literal(True)  # a column of nulls (types: sends())
 
 
 def _day_ok(at: StringValue) -> BooleanValue:
@@ -327,13 +338,13 @@ class TableFold(ColumnarFold):
         if self.key != "send_id":
             tb = tb.drop("send_id") if "send_id" in tb.columns else tb
             tb = tb.rename({"send_id": self.key})
-        sid, sid_ok = _ids(tb, "send_id", self.source)
-        rid, rid_ok = _ids(tb, "record_id", self.source)
-        cid, cid_ok = _ids(tb, "campaign_id", self.source)
-        sub, sub_ok = _ids(tb, "subscription_id", self.source)
-        status, status_ok = _ids(tb, "status", self.source)
-        email, email_ok = _ids(tb, "email", self.source)
-        purpose, purpose_ok = _ids(tb, "purpose", self.source)
+        sid, sid_ok = _ids(tb, "send_id")
+        rid, rid_ok = _ids(tb, "record_id")
+        cid, cid_ok = _ids(tb, "campaign_id")
+        sub, sub_ok = _ids(tb, "subscription_id")
+        status, status_ok = _ids(tb, "status")
+        email, email_ok = _ids(tb, "email")
+        purpose, purpose_ok = _ids(tb, "purpose")
         at_col = tb["sent_at"]
         typ = at_col.type()
         if typ.is_timestamp():
@@ -342,9 +353,8 @@ class TableFold(ColumnarFold):
         elif typ.is_string():
             at = ibis.ifelse(at_col.length() == 24, at_col.substr(0, 23) + "000Z", at_col)
             at_ok = at_col.notnull() & at_col.re_search(_USUAL_AT) & _day_ok(at_col)
-        else:
-            raise UsageError(f"tables.sends: the column 'sent_at' of {self.source!r} is {typ}; "
-                             "expected ISO 8601 text or a timestamp")
+        else:  # a column of nulls (the types were checked by ``TableReader.sends``)
+            at, at_ok = ibis.null(dtypes.string), ibis.literal(False)
         listed = list(purpose_of)
         known = cid.isin(listed) if listed else ibis.literal(False)
         dup = tb.group_by(sid.name("x_k")).aggregate(x_n=_.count()).filter(_.x_n > 1)
