@@ -453,7 +453,7 @@ def test_rows_of_the_small_tables_are_located_by_their_key(tmp_path: Path) -> No
         tmp_path,
         contact=pa.table({
             "Record ID": ["7", "8", "9"],
-            "First Name": ["Two\nlines", "Kari", "Ola"],  # a value over two lines of CSV
+            "First Name": ["Two\nlines", "Kari\r", "Ola\u2028N"],  # over two lines of CSV
             "Email": ["a@x.no", "b@x.no", "c@x.no"],
             "Create Date": ["2019-03-12 08:14", "not a date", "2019-03-12 08:14"],
             "Last marketing email open date": ["2021-01-01 10:00"] * 3}),

@@ -96,6 +96,9 @@ def _text(v: Any) -> str:
         return v.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
     if isinstance(v, dt.date):
         return v.isoformat()
+    if isinstance(v, str) and "\r" in v:
+        # a line break in a value is a line feed, as in a file read with universal newlines
+        return v.replace("\r\n", "\n").replace("\r", "\n")
     return str(v)
 
 
@@ -231,16 +234,20 @@ class TableReader:
         keys = self.keys.setdefault(name, {})
         lines: list[str] = []
         if kind == "contacts":
-            out = io.StringIO()
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(list(t.columns))
-            line = 1 + out.getvalue().count("\n")
+            buf = io.StringIO()
+            w = csv.writer(buf, lineterminator="\n")
+
+            def physical(row: list[str]) -> list[str]:
+                # the lines of one record, cut at line feeds only (a CR in a value stays in it)
+                buf.seek(0)
+                buf.truncate()
+                w.writerow(row)
+                return [x + "\n" for x in buf.getvalue().split("\n")[:-1]]
+
+            lines = physical(list(t.columns))
             for r in kept:
-                start = out.tell()
-                w.writerow([_text(v) for v in r.values()])
-                keys[line] = _located(key, r[key])
-                line += out.getvalue().count("\n", start)
-            lines = out.getvalue().splitlines(keepends=True)
+                keys[len(lines) + 1] = _located(key, r[key])
+                lines.extend(physical([_text(v) for v in r.values()]))
         else:
             for no, r in enumerate(kept, 1):
                 keys[no] = _located(key, r[key])
