@@ -45,9 +45,9 @@ class WarehouseTable(BaseModel):
     """One input's table: its name, its schema (``database``), its key column and renames.
 
     ``key`` is the column whose value locates a rejected row (``id=123``);
-    by default ``send_id``, ``campaign_id``, ``request_id``, ``recordId``, and
-    for contacts the first of ``id``, ``hs_object_id``, ``Record ID`` ... the
-    table has. ``columns`` renames the table's columns to the names the audit
+    by default ``send_id``, ``campaign_id``, ``request_id``, ``recordId``
+    (else ``subscriberIdString``), and for contacts the record id column
+    (``id``, ``hs_object_id``, ``Record ID`` or another label of it). ``columns`` renames the table's columns to the names the audit
     reads (the file's field names; for contacts as the mapping's ``columns``).
     """
 
