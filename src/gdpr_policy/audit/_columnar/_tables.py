@@ -30,7 +30,6 @@ import csv
 import datetime as dt
 import io
 import json
-from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -52,7 +51,7 @@ from ._facts import threshold_facts
 from ._fold import ColumnarFold, quiet
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ibis.expr.types import BooleanValue, StringValue, Table
 
@@ -117,6 +116,42 @@ def _plain(v: Any) -> Any:
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
     return v
+
+
+def _json_default(v: Any) -> Any:
+    """What ``json.dumps`` cannot write itself: times, dates, decimals, bytes (see ``_plain``)."""
+    return _plain(v)
+
+
+def _csv_lines(columns: list[str], key: str, rows: Iterable[dict[str, Any]],
+               keys: dict[int, str]) -> Iterator[str]:
+    """Contacts as CSV text with the table's column names; ``keys``: each record's line."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+
+    def physical(row: list[str]) -> list[str]:
+        # the lines of one record, cut at line feeds only (a CR in a value is made one, _text)
+        buf.seek(0)
+        buf.truncate()
+        w.writerow(row)
+        return [x + "\n" for x in buf.getvalue().split("\n")[:-1]]
+
+    line = 1
+    for text in physical(columns):
+        line += 1
+        yield text
+    for r in rows:
+        keys[line] = _located(key, r[key])
+        for text in physical([_text(v) for v in r.values()]):
+            line += 1
+            yield text
+
+
+def _json_lines(key: str, rows: Iterable[dict[str, Any]], keys: dict[int, str]) -> Iterator[str]:
+    """Rows as JSON Lines; ``keys``: each row's line."""
+    for no, r in enumerate(rows, 1):
+        keys[no] = _located(key, r[key])
+        yield json.dumps(r, ensure_ascii=False, default=_json_default) + "\n"
 
 
 def _has_json(t: dtypes.DataType) -> bool:
@@ -212,47 +247,42 @@ class TableReader:
 
     # ------------------------------------------------------------------ the small tables
     def small(self, kind: str, spec: WarehouseTable) -> SnapshotInput:
-        """The rows of a small table as the text its file reader reads, ordered by key."""
+        """The rows of a small table as the text its file reader reads, ordered by key.
+
+        The rows become Python values a batch at a time, as the reader consumes
+        the lines; the keys of more than one row are found first, in the backend.
+        """
         t, key = self.open(kind, spec)
-        rows = self.con.to_pyarrow(t.order_by(key)).to_pylist()
-        schema = t.schema()
-        for col in [c for c in t.columns if _has_json(schema[c])]:
-            for r in rows:  # a JSON column (a VARIANT, DuckDB's inferred JSON) comes as its text
-                r[col] = _parsed(r[col], schema[col])
         name = spec.name
-        seen = Counter(r[key] for r in rows if r[key] is not None)
+        dup = t.group_by(key).aggregate(x_n=_.count()).filter(_.x_n > 1)
+        got = self.con.to_pyarrow(dup)
+        dups = dict(zip(got.column(key).to_pylist(), got.column("x_n").to_pylist(), strict=True))
+        dups.pop(None, None)  # rows without a key are the reader's to judge
         extra = self.extra.setdefault(name, [])
-        kept = []
-        for r in rows:
-            n = seen.get(r[key], 0) if r[key] is not None else 0
-            if n > 1:
-                extra.append(Rejection(file=name, pointer=_located(key, r[key]),
-                                       reason=f"{key}: a key no other row has, got {n} rows "
-                                              "with it"))
-            else:
-                kept.append(r)
         keys = self.keys.setdefault(name, {})
-        lines: list[str] = []
+        schema = t.schema()
+        parsed = [c for c in t.columns if _has_json(schema[c])]
+
+        # one Arrow table (columnar, compact), made Python rows a batch at a time (Ibis 12's
+        # streaming call does not work with DuckDB 2)
+        table = self.con.to_pyarrow(t.order_by(key))
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for batch in table.to_batches(max_chunksize=8192):
+                for r in batch.to_pylist():
+                    for col in parsed:  # a JSON column (a VARIANT, DuckDB's JSON) comes as text
+                        r[col] = _parsed(r[col], schema[col])
+                    n = dups.get(r[key]) if r[key] is not None else None
+                    if n:
+                        extra.append(Rejection(
+                            file=name, pointer=_located(key, r[key]),
+                            reason=f"{key}: a key no other row has, got {n} rows with it"))
+                        continue
+                    yield r
+
         if kind == "contacts":
-            buf = io.StringIO()
-            w = csv.writer(buf, lineterminator="\n")
-
-            def physical(row: list[str]) -> list[str]:
-                # the lines of one record, cut at line feeds only (a CR in a value stays in it)
-                buf.seek(0)
-                buf.truncate()
-                w.writerow(row)
-                return [x + "\n" for x in buf.getvalue().split("\n")[:-1]]
-
-            lines = physical(list(t.columns))
-            for r in kept:
-                keys[len(lines) + 1] = _located(key, r[key])
-                lines.extend(physical([_text(v) for v in r.values()]))
-        else:
-            for no, r in enumerate(kept, 1):
-                keys[no] = _located(key, r[key])
-                lines.append(json.dumps(_plain(r), ensure_ascii=False) + "\n")
-        return SnapshotInput(name, lines)
+            return SnapshotInput(name, _csv_lines(list(t.columns), key, rows(), keys))
+        return SnapshotInput(name, _json_lines(key, rows(), keys))
 
     def sends(self, spec: WarehouseTable) -> TableFold:
         """The fold that reads the send-log table ``spec`` in the backend."""
