@@ -357,6 +357,12 @@ def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) 
     assert f"{mapping}:3:9: tables.send: expected Extra inputs are not permitted" in err
     with pytest.raises(UsageError, match="expected an Ibis backend"):
         audit_tables(object(), WarehouseTables(sends="email_send"), **_seed(tmp_path)[1])
+    con = ibis.duckdb.connect()
+    with pytest.raises(UsageError, match=r"^tables: expected .*, got send: Extra inputs"):
+        audit_tables(con, {"send": "email_send"}, **_seed(tmp_path)[1])
+    with pytest.raises(UsageError, match=r"^sends: given both as a table and as a file"):
+        audit_tables(con, {"sends": "email_send"}, sends=SnapshotInput("s", []),
+                     **_seed(tmp_path)[1])
 
 
 @pytest.mark.parametrize("typ", ["TIMESTAMPTZ", "TIMESTAMP", "TIMESTAMP_MS"])

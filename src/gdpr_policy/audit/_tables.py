@@ -25,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from .._errors import UsageError
 from ._engine import RequestHook, SnapshotInput, audit_snapshot
@@ -118,8 +118,16 @@ def audit_tables(
     naming it; a bad row rejects only itself, located by its key.
     Needs the ``engine`` extra (``pip install 'gdpr-policy[engine]'``).
     """
-    spec = tables if isinstance(tables, WarehouseTables) else WarehouseTables.model_validate(
-        dict(tables))
+    if isinstance(tables, WarehouseTables):
+        spec = tables
+    else:
+        try:
+            spec = WarehouseTables.model_validate(dict(tables))
+        except (ValidationError, TypeError, ValueError) as exc:
+            errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
+            what = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+            raise UsageError(f"tables: expected the inputs' tables (contacts, subscriptions, "
+                             f"campaigns, sends, requests), got {what or exc}") from None
     given = spec.given()
     both = sorted(k for k in given if files.get(k) is not None)
     if both:
