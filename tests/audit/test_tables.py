@@ -505,3 +505,66 @@ def test_a_send_column_of_the_wrong_type_is_a_usage_error(column: str, sql: str,
             audit_tables(con, {**TABLES, "sends": "odd"}, **kw)
     finally:
         con.disconnect()
+
+
+def test_usual_rows_stay_in_the_backend_and_odd_ones_come_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.audit._columnar import _tables
+
+    came_back: list[str] = []
+    odd = _tables.TableFold._odd
+
+    def spy(self: Any, rows: Any, *args: Any) -> Any:
+        rows = list(rows)
+        came_back.extend(str(r["send_id"]) for r in rows)
+        return odd(self, rows, *args)
+
+    monkeypatch.setattr(_tables.TableFold, "_odd", spy)
+    times = ["2025-03-01T10:00:00.000Z", "2025-03-01T10:00:00Z", "2025-03-01T10:00:00.5+00:00",
+             "2025-03-01T10:00:00.123456Z", "2024-02-29T10:00:00.000Z",  # usual: 5
+             "2025-03-01T11:00:00+01:00", "2025-03-01 10:00:00Z", "1740823200000",  # read in
+             "2023-02-29T10:00:00.000Z",  # rejected
+             "2025-03-01T10:00:00.1234567Z"]  # read in, as the reader reads it (truncated)
+    rows = [_send_row(f"S{i}", "1", t) for i, t in enumerate(times)]
+    con = _db(tmp_path, email_send=_sends(rows),
+              contact=_contacts([{"id": "1", "property_email": "a@x.no",
+                                  "property_createdate": "2019-03-12 08:14:00"}]),
+              subscription_status=json_table([subscription(
+                  "1", "a@x.no", unsub_all=at("2024-01-01T00:00"))]))
+    try:
+        report = audit_tables(con, {"sends": "email_send", "contacts": "contact",
+                                    "subscriptions": "subscription_status"},
+                              as_of=AS_OF, policy=bundled_policy().at(AS_OF))
+    finally:
+        con.disconnect()
+    assert sorted(came_back) == ["S5", "S6", "S7", "S8", "S9"]
+    [s] = [x for x in report.inputs if x.file == "email_send"]
+    assert (s.read, s.rejected) == (10, 1)
+    assert [p.pointer for p in s.problems] == ["send_id=S8"]
+    # the same sends as a file: the same evidence, send for send (time, then send id)
+    lines = [json.dumps(r) + "\n" for r in sorted(rows, key=lambda r: (
+        at_text(r["sent_at"]), r["send_id"]))]
+    file_report = audit_snapshot(
+        as_of=AS_OF, policy=bundled_policy().at(AS_OF),
+        sends=SnapshotInput("email_sends.jsonl", lines),
+        contacts=SnapshotInput("c.csv", ["id,property_email,property_createdate\n",
+                                         "1,a@x.no,2019-03-12 08:14:00\n"]),
+        subscriptions=SnapshotInput("subscriptions.jsonl", [subscription(
+            "1", "a@x.no", unsub_all=at("2024-01-01T00:00"))]))
+    [hit] = [f for f in report.findings if f.rule == "marketing.after-opt-out"]
+    [ref] = [f for f in file_report.findings if f.rule == "marketing.after-opt-out"]
+    assert hit.evidence == ref.evidence
+    assert hit.evidence["send_count"] == 9
+    # in time order, then send id: the offset and the epoch time are the same instant as S0
+    assert hit.evidence["send_ids"] == ["S4", "S0", "S1", "S5", "S6", "S7", "S3", "S9", "S2"]
+
+
+def at_text(text: str) -> str:
+    """A send time as the canonical UTC text (a bad one sorts last)."""
+    from gdpr_policy.audit._logs import canonical_instant
+    from gdpr_policy.audit._values import parse_instant
+
+    try:
+        return canonical_instant(parse_instant(text))
+    except ValueError:
+        return "~"

@@ -16,8 +16,8 @@ The send log is never pulled. :class:`TableFold` checks, with Ibis
 predicates in the backend, that a row is *usual* (a key of one row, printable
 ASCII ids and address without surrounding blanks, a known purpose or a
 listed campaign, a record id or an address, ``sent_at`` a
-``YYYY-MM-DDTHH:MM:SS.mmmZ`` text, or ``.ffffff``, of a real calendar day, or
-a timestamp column); a usual row is accepted exactly as the send reader
+``YYYY-MM-DDTHH:MM:SS[.ffffff]`` UTC text (``Z`` or ``+00:00``) of a real
+calendar day, or a timestamp column); a usual row is accepted exactly as the send reader
 accepts it. Only the other rows come back, few in any real log, and go
 through the send reader's own checks (``_logs._send_obj``): rejected with its
 reason, or accepted and folded with the rest. The fold itself is
@@ -80,7 +80,9 @@ _SEND_COLUMNS = ("send_id", "campaign_id", "subscription_id", "purpose", "record
                  "sent_at", "status")
 #: a text no strip changes and no reader reads otherwise: printable ASCII, no blank at the ends
 _PLAIN = r"^[!-~]([ -~]*[!-~])?$"
-_USUAL_AT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.([0-9]{3}|[0-9]{6})Z$"
+#: a UTC time the send reader reads as it is: seconds, up to six decimals, ``Z`` or ``+00:00``
+_USUAL_AT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+             r"(\.[0-9]{1,6})?(Z|\+00:00)$")
 
 
 def _text(v: Any) -> str:
@@ -388,7 +390,9 @@ class TableFold(ColumnarFold):
             at = at_col.cast("timestamp").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             at_ok = at_col.notnull()
         elif typ.is_string():
-            at = ibis.ifelse(at_col.length() == 24, at_col.substr(0, 23) + "000Z", at_col)
+            # the canonical 27 characters: the fraction padded to microseconds, Z
+            frac = at_col.re_extract(r"\.([0-9]+)", 1).fill_null("")
+            at = at_col.substr(0, 19) + "." + frac.rpad(6, "0") + "Z"
             at_ok = at_col.notnull() & at_col.re_search(_USUAL_AT) & _day_ok(at_col)
         else:  # a column of nulls (the types were checked by ``TableReader.sends``)
             at, at_ok = ibis.null(dtypes.string), ibis.literal(False)
