@@ -309,22 +309,28 @@ def _parse_audit_as_of(text: str, zone: str) -> dt.date | dt.datetime:
     return value
 
 
-def _load_mapping(path: str) -> Any:
+def _load_mapping(path: str) -> tuple[Any, Any]:
+    """The portal mapping of ``--mapping``, and its ``tables`` section (``None`` if it has none)."""
     import pydantic
 
     from ._yaml import load_yaml
-    from .audit import PortalMapping
+    from .audit import PortalMapping, WarehouseTables
 
     doc = load_yaml(read_file(path), source=path)
+    data = dict(doc.data or {}) if isinstance(doc.data, dict) else doc.data
+    tables = data.pop("tables", None) if isinstance(data, dict) else None
     try:
-        return PortalMapping.model_validate(doc.data or {})
+        mapping = PortalMapping.model_validate(data or {})
+        warehouse = None if tables is None else WarehouseTables.model_validate(tables)
     except pydantic.ValidationError as exc:
         from ._errors import Issue
         from ._yaml import format_path
 
+        inner = exc.title == "WarehouseTables"
         issues = []
         for e in exc.errors(include_url=False):
-            loc = tuple(x for x in e["loc"] if isinstance(x, (str, int)))
+            loc = (("tables",) if inner else ()) + tuple(
+                x for x in e["loc"] if isinstance(x, (str, int)))
             line, col = doc.mark(loc)
             issues.append(
                 Issue(
@@ -337,6 +343,7 @@ def _load_mapping(path: str) -> Any:
                 )
             )
         raise InputError(issues) from exc
+    return mapping, warehouse
 
 
 class _Progress:
@@ -395,9 +402,16 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             chosen[kind] = given
             if kind == "contacts":
                 contacts_format = "csv" if given.lower().endswith(".csv") else "json"
-    if not any(chosen.values()):
+    mapping, tables = _load_mapping(args.mapping) if args.mapping else (None, None)
+    if tables is not None and "://" not in args.engine:
         raise UsageError(
-            "audit: give a snapshot directory or at least one of --contacts, --subscriptions, --campaigns, --sends, --requests"
+            f"--mapping names warehouse tables ({', '.join(tables.given())}): give the "
+            "warehouse's Ibis connection string with --engine, e.g. --engine duckdb://crm.ddb"
+        )
+    if not any(chosen.values()) and not (tables is not None and tables.given()):
+        raise UsageError(
+            "audit: give a snapshot directory, at least one of --contacts, --subscriptions, "
+            "--campaigns, --sends, --requests, or tables in the --mapping file"
         )
     from zoneinfo import ZoneInfo
 
@@ -414,7 +428,6 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     as_of = _parse_audit_as_of(args.as_of, own_zone)
     day = as_of.astimezone(ZoneInfo(own_zone)).date() if isinstance(as_of, dt.datetime) else as_of
     version = policy.at(day)
-    mapping = _load_mapping(args.mapping) if args.mapping else None
     progress = _Progress(err) if err.isatty() else None
     with ExitStack() as stack:
         inputs: dict[str, Any] = {}
@@ -434,21 +447,31 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     path, None, None, "", "expected a readable file", exc.strerror or str(exc)
                 ) from exc
             inputs[kind] = SnapshotInput(path, fh)
+        options: dict[str, Any] = {
+            "as_of": as_of,
+            "policy": version,
+            "mapping": mapping,
+            "timezone": args.timezone,
+            "datetime_format": args.datetime_format,
+            "request_hook": deadline_hook,
+            "progress": progress,
+            "ignored_files": ignored_files,
+        }
         try:
-            report = audit_snapshot(
-                as_of=as_of,
-                policy=version,
-                contacts_format=contacts_format,
-                mapping=mapping,
-                timezone=args.timezone,
-                datetime_format=args.datetime_format,
-                request_hook=deadline_hook,
-                progress=progress,
-                workers=_auto_workers() if args.workers == "auto" else args.workers,
-                ignored_files=ignored_files,
-                engine=args.engine,
-                **inputs,
-            )
+            if tables is not None:
+                from .audit import audit_tables
+                from .audit._columnar import send_fold
+
+                con = send_fold(args.engine).con  # the extra's and the URL's errors, worded
+                report = audit_tables(con, tables, **options, **inputs)
+            else:
+                report = audit_snapshot(
+                    contacts_format=contacts_format,
+                    workers=_auto_workers() if args.workers == "auto" else args.workers,
+                    engine=args.engine,
+                    **options,
+                    **inputs,
+                )
         except UnicodeDecodeError as exc:
             raise UsageError(
                 f"an input is not UTF-8 text (byte {exc.start}: {exc.reason}); export it as UTF-8"
@@ -704,8 +727,9 @@ def _audit_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--mapping",
         metavar="FILE",
-        help="portal property mapping (YAML or JSON): which properties mean what, and "
-        "'columns' to rename a file's columns; default: the documented HubSpot names",
+        help="portal property mapping (YAML or JSON): which properties mean what, "
+        "'columns' to rename a file's columns, and 'tables' to read warehouse tables in place "
+        "(with --engine URL); default: the documented HubSpot names",
     )
     p.add_argument(
         "--workers",

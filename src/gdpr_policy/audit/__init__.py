@@ -4,7 +4,8 @@ The readers (``_csv``, ``_json``, ``_logs``) turn HubSpot-shaped text into the
 canonical records of ``_model``; the portal mapping (``_mapping``) says which
 properties mean what; ``_engine`` streams the send log and reconciles every
 file; ``rules`` holds the pure rules. The public entry points are
-:func:`audit_snapshot` and :func:`classify_files`.
+:func:`audit_snapshot`, :func:`audit_tables` (warehouse tables, in place) and
+:func:`classify_files`.
 """
 
 from ._csv import DEFAULT_DATETIME_FORMAT, read_contacts_csv
@@ -32,6 +33,7 @@ from ._model import (
     SubscriptionStatus,
     WideStatus,
 )
+from ._tables import WarehouseTable, WarehouseTables, audit_tables
 
 __all__ = [
     "AUDIT_RULES",
@@ -49,8 +51,11 @@ __all__ = [
     "SnapshotInput",
     "SubscriptionRecord",
     "SubscriptionStatus",
+    "WarehouseTable",
+    "WarehouseTables",
     "WideStatus",
     "audit_snapshot",
+    "audit_tables",
     "classify_files",
     "deadline_hook",
     "inactivity_cutoff",

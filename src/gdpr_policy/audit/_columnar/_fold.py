@@ -25,6 +25,7 @@ The tallies go back into the reference engine's ``Channels``, whose
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -38,14 +39,14 @@ from .._verdicts import NEVER
 from ._facts import FactTables, send_facts, threshold_facts
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from ibis.expr.types import Table
 
     from .._channels import Channels
     from .._inputs import SnapshotInput, Tally
 
-__all__ = ["RULES", "ColumnarFold", "fold_tables", "tallied"]
+__all__ = ["RULES", "ColumnarFold", "fold_tables", "quiet", "tallied"]
 
 #: the rule columns of the fold, named as the ``Channels`` tallies they fill
 RULES = ("opt_out", "no_basis", "deactivated", "restricted", "untimed")
@@ -128,6 +129,15 @@ def fold_tables(sends: Table, facts: dict[str, Table], *, listed: bool) -> tuple
     return hits, bounces
 
 
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Ibis 12 calls a DuckDB 2 method DuckDB has deprecated: not the user's to act on."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"fetch_arrow_table\(\) is deprecated",
+                                DeprecationWarning)
+        yield
+
+
 class ColumnarFold:
     """The send-log fold of ``_engine._audit``, run on an Ibis backend."""
 
@@ -139,6 +149,8 @@ class ColumnarFold:
     @classmethod
     def of(cls, engine: Any) -> ColumnarFold:
         """The fold on ``"duckdb"`` (embedded, in memory), an Ibis URL, or an Ibis backend."""
+        if isinstance(engine, ColumnarFold):  # a fold built for its inputs (warehouse tables)
+            return engine
         if engine == "duckdb":
             return cls(ibis.duckdb.connect(), "duckdb")
         if isinstance(engine, str):
@@ -166,14 +178,11 @@ class ColumnarFold:
         """Run the fold of ``table`` on the backend and put the tallies into ``channels``."""
         if not table.num_rows:
             return
-        with warnings.catch_warnings():
-            # Ibis 12 calls a DuckDB 2 method DuckDB has deprecated: not the user's to act on
-            warnings.filterwarnings("ignore", r"fetch_arrow_table\(\) is deprecated",
-                                    DeprecationWarning)
+        with quiet():
             self._fold(table, facts, channels)
 
-    def _fold(self, table: pa.Table, facts: FactTables, channels: Channels) -> None:
-        sends = ibis.memtable(table)
+    def _fold(self, table: pa.Table | Table, facts: FactTables, channels: Channels) -> None:
+        sends = ibis.memtable(table) if isinstance(table, pa.Table) else table
         small = {name: ibis.memtable(t) for name, t in facts.tables.items()}
         hits, bounces = fold_tables(sends, small, listed=bool(channels.tables.exc))
         self._tallies(tallied(hits), channels)
