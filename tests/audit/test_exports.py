@@ -395,3 +395,25 @@ def test_a_column_any_record_of_a_dump_has_is_the_files() -> None:
     rep = run(contacts=lines)
     assert subjects(rep, "retention.inactive-not-deactivated") == ["1", "2"]
     assert by_rule(rep, "retention.inactive-deactivation-unknown") == []
+
+
+@pytest.mark.parametrize("marker", ["_fivetran_deleted", "archived", "Archived"])
+def test_a_deleted_marker_is_read_whatever_the_tables_other_column_names(marker: str) -> None:
+    # a table with its own column names (renamed by the mapping) still says which records
+    # HubSpot deleted: they are archived, never audited as live contacts
+    from gdpr_policy.audit import PortalMapping
+
+    rows = [f"contact_id,properties_email,properties_createdate,"
+            f"properties_hs_email_last_open_date,properties_contact_status,{marker}\n",
+            "30100000611,ab.a@eksempel.test,2019-03-12T08:14:00Z,2021-02-01T10:00:00Z,active,false\n",
+            "30100000613,ab.c@eksempel.test,2019-03-12T08:14:00Z,2021-02-01T10:00:00Z,active,true\n"]
+    mapping = PortalMapping(columns={
+        "contact_id": "hs_object_id", "properties_email": "email",
+        "properties_createdate": "createdate",
+        "properties_hs_email_last_open_date": "hs_email_last_open_date",
+        "properties_contact_status": "contact_status"})
+    contacts = list(read_contacts_csv(rows, source="t.csv", zone="UTC", mapping=mapping))
+    assert [(c.record_id, c.archived) for c in contacts if isinstance(c, Contact)] == [
+        ("30100000611", False), ("30100000613", True)]
+    rep = run(contacts=rows, contacts_name="t.csv", mapping=mapping)
+    assert subjects(rep, "retention.inactive-not-deactivated") == ["30100000611"]

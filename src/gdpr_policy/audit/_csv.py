@@ -79,6 +79,9 @@ _DIGITS = re.compile(r"^\d+$")
 _MARKER = re.compile(r"^(?:record id|post-id|object id)\s*-\s*(.+)$", re.IGNORECASE)
 _CONTACT_WORDS = frozenset({"contact", "contacts", "kontakt", "kontakter", "kontaktperson"})
 _ARCHIVED_COLUMN = "_fivetran_deleted"
+#: the columns that mark a record deleted in HubSpot: a sync tool's flag, or the API's own
+#: ``archived`` that tables loaded from it keep
+_ARCHIVED_MARKERS = frozenset({_ARCHIVED_COLUMN, "archived"})
 _SYNC_COLUMN = re.compile(r"^_(?:fivetran|airbyte|stitch|sdc)_", re.IGNORECASE)
 
 #: Column labels (case-folded) or warehouse names that show which HubSpot object a file is.
@@ -365,13 +368,15 @@ def _name_of(label: str, catalog: PropertyCatalog, mapping: PortalMapping,
     renamed = mapping.columns.get(label) or mapping.columns.get(folded)
     if renamed:
         return renamed
+    if folded in _ARCHIVED_MARKERS:
+        # whatever the table's other columns are called: a record HubSpot deleted is never
+        # audited as a live contact
+        return _ARCHIVED_COLUMN
     if warehouse:
         if folded == "id":
             return mapping.id_property
         if folded.startswith("property_"):
             return label[len("property_"):]
-        if folded == _ARCHIVED_COLUMN:
-            return _ARCHIVED_COLUMN
         if _SYNC_COLUMN.match(label):
             return None
     name = catalog.label_to_name.get(label) or catalog.folded.get(folded)
