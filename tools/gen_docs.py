@@ -27,10 +27,11 @@ from gdpr_policy.banner._native import READER_FIELDS
 
 POLICY_KEYS_INTRO = (
     "Every key a policy file may hold, element by element, with its type, whether it is\n"
-    "required, its default and its allowed values. [policy-format.md](policy-format.md)\n"
-    "says what each part means; [policy.schema.json](policy.schema.json) is the same\n"
-    "definition for editors."
+    "required, its default and its allowed values; [policy.schema.json](policy.schema.json)\n"
+    "is the same definition for editors."
 )
+#: policy-format.md is written by hand down to this line, and generated below it
+KEYS_MARKER = "<!-- Every key: generated from the model by tools/gen_docs.py; do not edit below. -->"
 NATIVE_INTRO = (
     "The native banner form: the library's own banner model written as YAML or JSON,\n"
     "for a consent tool whose settings cannot be exported (write down what it does).\n"
@@ -43,15 +44,22 @@ NATIVE_INTRO = (
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
+
+def policy_format() -> str:
+    """policy-format.md: its hand-written part, then every key of the model (generated)."""
+    written = (DOCS / "policy-format.md").read_text("utf-8").split(KEYS_MARKER, 1)[0]
+    keys = schema_keys_markdown(Policy, "Every key", POLICY_KEYS_INTRO)
+    # the generated page's sections become subsections of the page's "Every key"
+    keys = "## " + keys.removeprefix("# ").replace("\n## ", "\n### ")
+    return f"{written.rstrip()}\n\n{KEYS_MARKER}\n\n{keys}"
+
 GENERATED = {
     "rules.md": lambda: rules_markdown("en"),
     "rules.json": lambda: rules_json("en"),
     "coverage.md": lambda: coverage_markdown(bundled_policy()),
     "policy.schema.json": policy_schema,
     "national-law.md": national_law_markdown,
-    "policy-keys.md": lambda: schema_keys_markdown(
-        Policy, "Every key of a policy", POLICY_KEYS_INTRO
-    ),
+    "policy-format.md": policy_format,
     "banner-native.md": lambda: schema_keys_markdown(
         Banner, "The native banner format", NATIVE_INTRO, exclude=READER_FIELDS
     ),
