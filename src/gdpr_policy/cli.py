@@ -571,10 +571,11 @@ def _workers(text: str) -> int | str:
 
 
 def _engine(text: str) -> str:
-    if text in ("python", "duckdb") or "://" in text:
+    if text in ("python", "duckdb", "spark") or "://" in text:
         return text
     raise argparse.ArgumentTypeError(
-        f"expected python, duckdb or an Ibis connection string (backend://...), got {text!r}")
+        f"expected python, duckdb, spark or an Ibis connection string (backend://...), "
+        f"got {text!r}")
 
 
 def _auto_workers() -> int:
@@ -745,9 +746,10 @@ def _audit_arguments(p: argparse.ArgumentParser) -> None:
         default="python",
         metavar="ENGINE",
         help="what folds the send log: python (the reference, no extra needed), duckdb "
-        "(embedded), or an Ibis connection string such as duckdb:///audit.ddb; duckdb and "
-        "URLs need pip install 'gdpr-policy[engine]' (default: python); the report is the "
-        "same and names the engine",
+        "(embedded), spark (the session Spark's configuration gives: a cluster, or local "
+        "mode), or an Ibis connection string such as duckdb:///audit.ddb; duckdb and "
+        "URLs need pip install 'gdpr-policy[engine]', spark 'gdpr-policy[spark]' and Java "
+        "(default: python); the report is the same and names the engine",
     )
     p.add_argument(
         "--limit",

@@ -151,7 +151,7 @@ def test_the_command_line_says_which_engine_ran_and_prints_the_same_report(
 
 
 @pytest.mark.parametrize(("engine", "says"), [
-    ("spark", "expected python, duckdb or an Ibis connection string"),
+    ("sparks", "expected python, duckdb, spark or an Ibis connection string"),
     ("nosuchbackend://x", "cannot open the Ibis connection 'nosuchbackend://x'"),
 ])
 def test_an_unknown_engine_is_a_usage_error(engine: str, says: str,
@@ -173,6 +173,15 @@ def test_without_the_extra_the_engine_says_how_to_install_it(
     monkeypatch.delitem(sys.modules, "gdpr_policy.audit._columnar._fold", raising=False)
     with pytest.raises(UsageError, match=r"pip install 'gdpr-policy\[engine\]'"):
         _columnar.send_fold("duckdb")
+
+
+def test_spark_without_pyspark_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.audit import _columnar
+
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import pyspark.sql raises
+    with pytest.raises(UsageError, match=r"--engine spark needs PySpark: pip install "
+                                         r"'gdpr-policy\[spark\]'"):
+        _columnar.send_fold("spark")
 
 
 def test_an_engine_that_is_no_ibis_backend_is_a_usage_error() -> None:

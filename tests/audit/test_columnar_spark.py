@@ -71,3 +71,25 @@ def test_the_documented_spark_example_runs_as_written(spark_backend: Any,
     monkeypatch.chdir(ROOT)
     [block] = [b for b in python_blocks() if "pyspark" in b]
     run_example(block)  # getOrCreate: the module's session
+
+
+def test_the_command_line_runs_the_audit_on_spark(spark_backend: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # --engine spark takes the session Spark's configuration gives: here the module's
+    import io
+
+    from gdpr_policy.cli import main
+
+    from .test_columnar import ROOT
+
+    monkeypatch.chdir(ROOT)
+    outs = {}
+    for engine in ("python", "spark"):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["audit", "tests/data/audit_fuzz", "--as-of", "2025-06-30", "--format",
+                     "json", "--engine", engine], stdout=out, stderr=err)
+        assert code == 1, err.getvalue()
+        outs[engine] = json.loads(out.getvalue())
+    assert outs["spark"]["tool"]["engine"] == "pyspark"
+    outs["spark"]["tool"]["engine"] = "python"
+    assert outs["spark"] == outs["python"]

@@ -28,7 +28,7 @@ from ..._errors import UsageError
 __all__ = ["ENGINES", "send_fold"]
 
 #: the engine names the command line knows besides an Ibis connection string
-ENGINES = ("python", "duckdb")
+ENGINES = ("python", "duckdb", "spark")
 
 
 def send_fold(engine: Any) -> Any:

@@ -138,6 +138,24 @@ def quiet() -> Iterator[None]:
         yield
 
 
+def _spark() -> Any:
+    """An Ibis backend on the Spark session this process may use (``getOrCreate``).
+
+    Spark's own configuration decides where it runs: a session already made,
+    ``spark-defaults.conf`` or ``spark-submit --master``; with none, local mode.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError("--engine spark needs PySpark: pip install 'gdpr-policy[spark]' "
+                         "(and Java 17), or run with --engine duckdb") from None
+    try:
+        session = SparkSession.builder.appName("gdpr-policy audit").getOrCreate()
+    except Exception as exc:  # no Java, a cluster that does not answer: say so, no traceback
+        raise UsageError(f"--engine spark: Spark did not start: {exc}") from None
+    return ibis.pyspark.connect(session)
+
+
 class ColumnarFold:
     """The send-log fold of ``_engine._audit``, run on an Ibis backend."""
 
@@ -148,11 +166,14 @@ class ColumnarFold:
 
     @classmethod
     def of(cls, engine: Any) -> ColumnarFold:
-        """The fold on ``"duckdb"`` (embedded, in memory), an Ibis URL, or an Ibis backend."""
+        """The fold on ``"duckdb"`` (embedded, in memory), ``"spark"`` (the session Spark's
+        configuration gives), an Ibis URL, or an Ibis backend."""
         if isinstance(engine, ColumnarFold):  # a fold built for its inputs (warehouse tables)
             return engine
         if engine == "duckdb":
             return cls(ibis.duckdb.connect(), "duckdb")
+        if engine == "spark":
+            return cls(_spark(), "pyspark")
         if isinstance(engine, str):
             try:
                 con = ibis.connect(engine)
