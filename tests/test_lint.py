@@ -509,8 +509,14 @@ def test_promises_below_the_law_are_errors_with_their_article() -> None:
         v["marketing"]["opt_out_covers"] = ["email-marketing"]
         v["rights"]["rights"].remove("portability")
 
+    hits = _of(_lint_changed(weaker), "policy.consent-below-law")
     got = [(f.message.values["field"], f.message.values["missing"], [str(x) for x in f.legal])
-           for f in _of(_lint_changed(weaker), "policy.consent-below-law")]
+           for f in hits]
+    # each located at the field that promises too little
+    policy = load_policy(_mutated(weaker), source="p.yaml")
+    for f in hits:
+        path = tuple(f.message.values["field"].split("."))
+        assert f.location == policy.location(("versions", 0, *path)), f.message.values
     assert sorted(got) == sorted([
         ("consent.criteria", ["informed"], ["GDPR Art. 4(11)"]),
         ("consent.forbidden_forms", ["scrolling"], ["EDPB Guidelines 05/2020 Example 16"]),
@@ -535,6 +541,12 @@ def test_a_channel_named_for_a_use_it_does_not_declare() -> None:
         ("marketing.opt_out_channels", "opt-out"),
         ("rights.channels", "rights-requests"),
     ]
+    # located at the channel's uses, the list to add the use to
+    policy = load_policy(_mutated(phone), source="p.yaml")
+    index = [c["id"] for c in yaml.safe_load(_mutated(phone))["versions"][0]["controller"][
+        "channels"]].index("phone")
+    assert {f.location for f in hits} == {
+        policy.location(("versions", 0, "controller", "channels", index, "uses"))}
 
 
 def test_art_13_omissions_each_with_its_article() -> None:
@@ -547,6 +559,9 @@ def test_art_13_omissions_each_with_its_article() -> None:
         "right-to-complain": ["GDPR Art. 13(2)(d)"],
         "joint-controller-arrangement": ["GDPR Art. 26(2)"],
     }
+    assert {f.evidence["article"] for f in hits} == {
+        "GDPR Art. 13(1)(e)", "GDPR Art. 13(1)(f)", "GDPR Art. 13(2)(a)", "GDPR Art. 13(2)(d)",
+        "GDPR Art. 26(2)"}
     complain = next(f for f in hits if f.message.values["item"] == "right-to-complain")
     assert complain.message.values["authorities"] == ["Datatilsynet", "IMY"]
     from gdpr_policy.i18n import render
@@ -571,6 +586,7 @@ def test_art_13_omissions_each_with_its_article() -> None:
         del v["discloses"]
 
     (note,) = _of(_lint_changed(undeclared), "policy.notice-omission")
+    assert note.subject.endswith(":discloses")
     assert note.severity is Severity.NOTE
     assert note.message.code == "policy.notice-omission.undeclared"
 
@@ -985,3 +1001,10 @@ def test_findings_of_the_statement_against_itself_name_their_line_and_evidence()
          {"tracker": "campaign-tracking", "provider": "Inmeta", "source": "cookie _gcl_au",
           "vendor": "Google Ireland Ltd."}),
     ])
+
+
+def test_lint_of_something_that_is_no_policy_is_a_usage_error_naming_the_argument() -> None:
+    from gdpr_policy import UsageError
+
+    with pytest.raises(UsageError, match=r"^policy: expected .*gdpr_policy.bundled_policy\(\)"):
+        lint_policy(bundled_policy().latest)  # type: ignore[arg-type]
