@@ -431,3 +431,23 @@ def test_extension_grounds_read_as_words_and_unknown_grounds_as_recorded() -> No
         "Forlengelsen begrunnes med holiday, som verken art. 12 nr. 3 eller policyen godtar "
         "(kompleksitet og antall forespørsler)")
     assert "(komplexitet och antalet begäranden)" in render(msg, "sv")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("en", "United States (US)"), ("nb", "USA (US)"), ("sv", "USA (US)"),
+])
+def test_a_country_code_is_written_as_the_countrys_name_with_its_code(lang: str, shown: str) -> None:
+    from gdpr_policy.i18n import format_value
+
+    assert format_value("US", lang, "territory") == shown
+    assert format_value("in", lang, "territory").endswith("(in)")  # looked up upper-cased
+    assert format_value("Q1", lang, "territory") == "Q1"  # not a country: as given
+
+
+def test_transfer_findings_name_the_country_in_the_readers_language() -> None:
+    from gdpr_policy import Message
+
+    message = Message(code="policy.transfer-without-safeguard", values={
+        "recipient": "crm", "country": "US"})
+    assert "in United States (US)," in render(message, "en")
+    assert "i USA (US)," in render(message, "nb")

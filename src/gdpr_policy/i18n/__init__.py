@@ -7,7 +7,9 @@ A msgid is the code; a msgstr is a ``str.format`` template over the message
 values. Date and date-time values take a format spec: ``{due}`` or ``{due:iso}``
 gives ``2026-04-07``; ``{due:weekday}``, ``{due:short}``, ``{due:medium}``,
 ``{due:long}`` and ``{due:full}`` are formatted by Babel in the chosen locale;
-``{lang:language}`` writes a language code as the language's name and
+``{lang:language}`` writes a language code as the language's name,
+``{country:territory}`` a country code as the country's name (``USA`` in
+Bokmål for ``US``) with the code beside it, and
 ``{article:legal}`` a legal reference as the reader's language cites it
 (``GDPR Art. 26(2)`` is ``personvernforordningen art. 26 nr. 2`` in Bokmål).
 ``{lifetime:duration}`` writes an ISO 8601 duration (``P2Y``, ``P1Y6M``) in
@@ -121,6 +123,20 @@ def plural_count(values: Mapping[str, Any]) -> int | None:
 
 
 @cache
+def territory_name(code: str, lang: str = "en") -> str:
+    """A country (ISO 3166-1 alpha-2) as its name in ``lang`` with the code, by Babel.
+
+    ``US`` is ``United States (US)`` in English, ``USA (US)`` in Bokmål; the
+    code stays beside the name because the policy and the evidence name it. A
+    code Babel does not know is returned as given.
+    """
+    from babel import Locale
+
+    lang = _check_lang(lang)
+    name = Locale.parse(_BABEL_LOCALE[lang]).territories.get(code.upper())
+    return f"{name} ({code})" if name else code
+
+
 def language_name(code: str, lang: str = "en") -> str:
     """The name of a language (``en``, ``nb``, ``sv-SE`` ...) in ``lang``, by Babel.
 
@@ -242,6 +258,8 @@ def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = 
         return "-"
     if spec == "language" and isinstance(value, str):
         return language_name(value, lang)
+    if spec == "territory" and isinstance(value, str):
+        return territory_name(value, lang)
     if spec.startswith("term."):
         return term(spec[5:], str(value), lang)
     if spec == "duration":  # a Duration too: its str() is the ISO text
