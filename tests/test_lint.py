@@ -621,6 +621,18 @@ def test_cookie_party_domain_and_lifetime_must_agree() -> None:
     ]
 
 
+def test_a_cookie_without_a_domain_is_shown_with_an_empty_one() -> None:
+    def session(v: dict[str, Any]) -> None:
+        cookie = _tracker(v, "hubspot")["cookies"][0]
+        cookie["session"] = True
+        cookie.pop("domain", None)
+
+    (f,) = _of(_lint_changed(session), "policy.cookie-spec-mismatch")
+    assert f.message.code == "policy.cookie-spec-mismatch.session-with-lifetime"
+    assert f.message.values == {"cookie": "hubspotutk", "party": "first", "domain": "",
+                                "lifetime": "P6M"}
+
+
 def test_a_portability_format_people_read_but_programs_do_not() -> None:
     assert _of(lint_policy(bundled_policy()), "policy.portability-format") == []
 
@@ -938,8 +950,9 @@ def test_a_retention_period_not_stated_is_an_art_13_2_a_omission_whatever_disclo
             if f.message.code == "policy.notice-omission.not-stated"]
     (hit,) = hits
     assert hit.severity is Severity.WARNING
-    assert hit.message.values == {"item": "retention-periods", "article": "GDPR Art. 13(2)(a)",
-                                  "retention": "inactive-contacts"}
+    assert hit.message.values == hit.evidence == {
+        "item": "retention-periods", "article": "GDPR Art. 13(2)(a)",
+        "retention": "inactive-contacts"}
     assert [str(x) for x in hit.legal] == ["GDPR Art. 13(2)(a)"]
     assert hit.location is not None and hit.location.line is not None
     assert text.splitlines()[hit.location.line - 1].strip() == "after: not-stated"
