@@ -1397,3 +1397,29 @@ def test_an_eea_deadline_is_the_first_working_day_on_or_after_the_plain_month_en
     country = calendar.split("-", 1)[0]
     if country != calendar:
         assert d.due >= due(received, country, timezone="Europe/Brussels").due  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("code", "first"), [
+    ("NO", 1990), ("SE-1930-173", 1990), ("FR", 1990), ("ES", 2008), ("ES-MD", 2008),
+    ("DE", 1991), ("DE-BY", 1991), ("SK", 1993),
+])
+def test_a_calendar_starts_where_the_package_has_its_data_regions_with_their_country(
+        code: str, first: int) -> None:
+    assert _time.first_year(code) == first
+    with pytest.raises(UsageError, match=rf"calendar {code} covers the years {first} to 2100"):
+        get_calendar(code).holidays(first - 1)
+    assert get_calendar(code).holidays(first) is not None
+
+
+def test_an_unknown_name_in_another_countrys_calendar_is_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        _time._holidays, "country_holidays", _fake_package({D(2032, 3, 3): "Flag Day"}))
+    _time._year_table.cache_clear()
+    try:
+        with pytest.raises(EvaluationError, match=r"^the holidays package lists 'Flag Day' on "
+                           r"2032-03-03 for DE-BY, which this library does not know; update "
+                           r"gdpr_policy._holiday_names$"):
+            get_calendar("DE-BY").holidays(2032)
+    finally:
+        _time._year_table.cache_clear()

@@ -252,7 +252,7 @@ def first_year(code: str) -> int:
 
 
 def _check_year(code: str, year: int) -> None:
-    first = FIRST_YEARS.get(code[:2], FIRST_YEAR)
+    first = first_year(code)
     if not first <= year <= LAST_YEAR:
         raise UsageError(
             f"calendar {code} covers the years {first} to {LAST_YEAR}, got a date in {year}"
