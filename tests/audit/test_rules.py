@@ -936,3 +936,43 @@ def test_a_rule_not_evaluated_on_records_a_file_lacks_columns_for_counts_them() 
     for found in (f, g):
         for lang in LANGUAGES:
             assert "{" not in render(found.message, lang)
+
+
+@pytest.mark.parametrize(("status", "fires"), [
+    # a request refused or withdrawn asks for no erasure, however long ago it came
+    ("denied", False), ("revoked", False),
+    ("fulfilled", True), ("in_progress", True),
+])
+def test_a_restorable_delete_after_an_erasure_the_person_still_asks_for(status: str,
+                                                                        fires: bool) -> None:
+    rep = erasure_run(status, archived=True, received="2025-01-02T10:00")
+    found = by_rule(rep, "erasure.soft-deleted")
+    assert len(found) == int(fires)
+    if fires:
+        assert found[0].evidence["record_id"] == "1"
+
+
+def _quiet_since(when: str) -> str:
+    # an export with an activity column and no deactivation column
+    return (f"Record ID,Email,Create Date,Last marketing email open date\n"
+            f"1,a@x.no,2019-01-01 10:00,{when}\n")
+
+
+def test_inactive_where_the_export_cannot_show_deactivation_is_a_warning_from_the_cutoff() -> None:
+    # the cutoff is 2023-06-30 00:00 in Oslo (two years before 2025-06-30): activity at the
+    # cutoff itself is not inactive, a minute before it is
+    at_cutoff = run(contacts=_quiet_since("2023-06-30 00:00").splitlines(keepends=True),
+                    contacts_name="c.csv")
+    assert by_rule(at_cutoff, "retention.inactive-deactivation-unknown") == []
+    before = run(contacts=_quiet_since("2023-06-29 23:59").splitlines(keepends=True),
+                 contacts_name="c.csv")
+    [w] = by_rule(before, "retention.inactive-deactivation-unknown")
+    oslo = ZoneInfo("Europe/Oslo")
+    last = dt.datetime(2023, 6, 29, 23, 59, tzinfo=oslo)
+    cutoff = dt.datetime(2023, 6, 30, 0, 0, tzinfo=oslo)
+    assert w.evidence == {"record_id": "1", "email": "a@x.no",
+                          "last_activity": last,
+                          "last_activity_property": "hs_email_last_open_date",
+                          "cutoff": cutoff, "activity_columns": ["hs_email_last_open_date"]}
+    assert w.message.values["last_activity"] == last and w.message.values["cutoff"] == cutoff
+    assert w.location is not None and (w.location.file, w.location.line) == ("c.csv", 2)
