@@ -1335,3 +1335,44 @@ def test_a_request_answered_from_a_bavarian_office_skips_corpus_christi() -> Non
     # A German calendar named where no German establishment answers: the Norwegian one, with why.
     refused = request_deadline(req(jurisdiction="DE-BY", received_at="2026-05-04T10:00+02:00"), POLICY)
     assert refused.calendar == "NO" and refused.steps[0].code == "time.calendar-of-answering-place"
+
+
+def test_an_extension_on_every_ground_the_policy_accepts_extends() -> None:
+    # the grounds may be all the accepted ones, not only some of them
+    notice = {"notified_at": "2026-03-20T10:00+01:00", "reason": "many and complex",
+              "grounds": ["complexity", "number-of-requests"]}
+    answered = {"responded_at": "2026-05-04T10:00+02:00", "outcome": "fulfilled"}
+    both = req(extension=notice, response=answered)
+    assert rules_fired(both, D(2026, 12, 1)) == []
+    from gdpr_policy.requests import deadline_in_force
+
+    assert deadline_in_force(both, POLICY, D(2026, 12, 1)) == request_deadline(
+        both, POLICY).extended_due
+
+
+@pytest.mark.parametrize("name", ["deadline_in_force", "answer_timing"])
+def test_a_naive_as_of_is_a_usage_error_naming_as_of(name: str) -> None:
+    import gdpr_policy.requests as requests_module
+
+    with pytest.raises(UsageError, match=r"^as_of: expected a date"):
+        getattr(requests_module, name)(req(), POLICY, dt.datetime(2026, 4, 8, 12, 0))
+
+
+def test_an_identity_decision_as_json_has_only_json_types() -> None:
+    import json
+
+    decision = decide_identity(req(subject={"name": "Kari Nordmann",
+                                            "email": "kari@gmail.example"}), POLICY)
+    data = decision.to_json()
+    assert json.loads(json.dumps(data)) == data  # lists, strings, bools: no tuples
+    assert data["ask"] is True and isinstance(data["means"], list)
+
+
+def test_the_controllers_own_country_answers_when_no_address_says_it_does() -> None:
+    addresses = tuple(a.model_copy(update={"answers_requests": False})
+                      for a in POLICY.controller.addresses)
+    controller = POLICY.controller.model_copy(update={"addresses": addresses})
+    silent = POLICY.model_copy(update={"controller": controller})
+    deadline = request_deadline(req(jurisdiction="NO"), silent)
+    assert deadline.calendar == "NO"
+    assert all(s.code != "time.calendar-of-answering-place" for s in deadline.steps)
