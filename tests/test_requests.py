@@ -1350,7 +1350,7 @@ def test_an_extension_on_every_ground_the_policy_accepts_extends() -> None:
         both, POLICY).extended_due
 
 
-@pytest.mark.parametrize("name", ["deadline_in_force", "answer_timing"])
+@pytest.mark.parametrize("name", ["deadline_in_force", "answer_timing", "request_deadline"])
 def test_a_naive_as_of_is_a_usage_error_naming_as_of(name: str) -> None:
     import gdpr_policy.requests as requests_module
 
@@ -1376,3 +1376,44 @@ def test_the_controllers_own_country_answers_when_no_address_says_it_does() -> N
     deadline = request_deadline(req(jurisdiction="NO"), silent)
     assert deadline.calendar == "NO"
     assert all(s.code != "time.calendar-of-answering-place" for s in deadline.steps)
+
+
+@pytest.mark.parametrize("field", ["identity_asked", "identity_answered"])
+def test_a_naive_identity_time_is_a_usage_error_naming_the_argument(field: str) -> None:
+    with pytest.raises(UsageError, match=rf"^{field}: expected a date"):
+        compute_deadline(D(2026, 3, 2), POLICY, **{field: dt.datetime(2026, 3, 3, 9, 0)})
+
+
+@pytest.mark.parametrize(("grounds", "code", "severity"), [
+    (["holidays"], "request.extension-reason", Severity.ERROR),
+    ([], "request.extension-reason.unrecorded", Severity.NOTE),
+])
+def test_an_extension_reason_finding_names_its_grounds_and_points_at_them(
+        grounds: list[str], code: str, severity: Severity) -> None:
+    notice = {"notified_at": "2026-03-20T10:00+01:00", "reason": "busy", "grounds": grounds}
+    r = req(extension=notice, response={"responded_at": "2026-05-04T10:00+02:00",
+                                        "outcome": "fulfilled"})
+    [f] = [f for f in evaluate_request(r, POLICY, D(2026, 12, 1))
+           if f.rule == "request.extension-reason"]
+    assert (f.message.code, f.severity) == (code, severity)
+    assert f.evidence["grounds"] == grounds
+    assert f.evidence["accepted"] == ["complexity", "number-of-requests"]
+    assert _pointer(f) == "/requests/0/extension/grounds"
+
+
+def test_identity_asked_on_the_last_prompt_day_is_in_time() -> None:
+    # received Monday 2 March; prompt_within three days: asking on 5 March is in time, on the
+    # 6th late (the policy's promptness, S20)
+    triggered = {"subject": {"name": "Kari Nordmann", "email": "kari@gmail.example"}}
+    on_time = req(identity={"asked_at": "2026-03-05T09:00+01:00",
+                            "means": ["confirm-via-address-on-record"]}, **triggered)
+    late = req(identity={"asked_at": "2026-03-06T09:00+01:00",
+                         "means": ["confirm-via-address-on-record"]}, **triggered)
+
+    def codes(r: Request) -> list[str]:
+        return [f.message.code for f in evaluate_request(r, POLICY, D(2026, 12, 1))
+                if f.rule == "request.identity-unwarranted"]
+
+    assert codes(on_time) == []
+    # under the bundled clock 'none' a late question is a note: it moves no deadline
+    assert codes(late) == ["request.identity-unwarranted.late-clock-none"]
