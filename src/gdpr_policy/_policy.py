@@ -22,7 +22,6 @@ import itertools
 import json
 import re
 import warnings
-import zoneinfo
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cache
@@ -38,6 +37,7 @@ from ._messages import Location
 from ._orgnumber import org_number_problem
 from ._places import CALENDARS, VETTED_CALENDARS, CalendarCode, EeaCountry
 from ._refs import LegalRef, Promise, StatementRef, in_promise_order
+from ._zones import zone_of
 
 if TYPE_CHECKING:
     # PyYAML is imported only when YAML is read: the bundled policy loads from its JSON snapshot.
@@ -213,11 +213,9 @@ class Jurisdiction(_Model):
     @classmethod
     def _check_zone(cls, value: str) -> str:
         try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
-            raise ValueError(
-                f"expected an IANA time zone such as Europe/Oslo, got {value!r}"
-            ) from exc
+            zone_of(value)
+        except UsageError as exc:  # a validator reports a ValueError, located by the loader
+            raise ValueError(str(exc)) from None
         return value
 
 
