@@ -120,6 +120,7 @@ class Rule(BaseModel, Generic[T]):
     effective_until: dt.date | None = None
     check: Callable[[T, Context], Iterable[Finding]] = Field(exclude=True, repr=False)
     _legal_cache: dict[frozenset[str], tuple[LegalRef, ...]] = PrivateAttr(default_factory=dict)
+    _legal_last: tuple[object, tuple[LegalRef, ...]] | None = PrivateAttr(default=None)
 
     @field_validator("id")
     @classmethod
@@ -163,15 +164,21 @@ class Rule(BaseModel, Generic[T]):
         of the countries the policy's jurisdictions name (a Swedish-only policy is not
         judged under the Norwegian act), and beside the ePrivacy Directive's cookie rule the
         act that carries it in each of the policy's countries (``DE TDDDG § 25``)."""
-        return self.legal_in(j.code for j in policy.jurisdictions)
+        # Asked once per finding (73k in the audit benchmark): the last answer is kept with
+        # the jurisdictions it was worked out from, which a copy of the policy shares
+        last = self._legal_last
+        if last is not None and last[0] is policy.jurisdictions:
+            return last[1]
+        found = self.legal_in(j.code for j in policy.jurisdictions)
+        self._legal_last = (policy.jurisdictions, found)
+        return found
 
     def legal_in(self, countries: Iterable[str]) -> tuple[LegalRef, ...]:
         """The rule's citations of EU law and of the national law of ``countries``."""
-        ordered = tuple(sorted(set(countries)))
-        key = frozenset(ordered)
+        key = frozenset(countries)
         found = self._legal_cache.get(key)
         if found is None:
-            found = self._legal_cache[key] = self._legal_under(ordered)
+            found = self._legal_cache[key] = self._legal_under(tuple(sorted(key)))
         return found
 
     def _legal_under(self, countries: tuple[str, ...]) -> tuple[LegalRef, ...]:
