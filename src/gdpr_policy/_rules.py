@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, PrivateAttr, field_validator
 
 from ._errors import EvaluationError, GdprPolicyError, UsageError
 from ._messages import Location, Message, MessageValue
@@ -89,12 +89,15 @@ class Finding(BaseModel):
 class Context(BaseModel):
     """What a rule may know besides its subject: the policy version and the time.
 
-    ``as_of`` is always explicit; the library has no clock.
+    ``as_of`` is always explicit; the library has no clock. ``policy`` is taken
+    as it is: pydantic runs a model's after-validators again on an instance
+    passed to a field, and re-checking a whole policy version cost 0.4 ms per
+    context (one per request in the audit, one per consent decision).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    policy: PolicyVersion
+    policy: InstanceOf[PolicyVersion]
     as_of: dt.date | dt.datetime
     source: str | None = None
 
