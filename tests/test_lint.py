@@ -153,8 +153,10 @@ def test_findings_cover_every_version() -> None:
 
 # -- properties (issue 6: rules are tested for real) -------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+
+from strategies.time import durations  # noqa: E402
 
 _DOC = yaml.safe_load(TEXT)
 _TRACKER_IDS = [t["id"] for t in _DOC["versions"][0]["trackers"]]
@@ -439,6 +441,41 @@ def test_periods_longer_than_art_12_3_allows() -> None:
     assert longer_than(Duration.parse("P1M1D"), month)
     assert not longer_than(Duration.parse("P8W"), two)  # 56 days: never past two months
     assert longer_than(Duration.parse("P60D"), two)
+    assert longer_than(Duration.parse("P1MT1H"), month)  # a time part is one day more
+
+
+def _p(text: str) -> Any:
+    from gdpr_policy import Duration
+
+    return Duration.parse(text)
+
+
+@settings(max_examples=400)  # the bounds on a span of months are the claim under test
+@given(durations(), durations())
+@example(_p("P28D"), _p("P1M")).via("the shortest month: never longer")
+@example(_p("P29D"), _p("P1M")).via("between the bounds: tried day by day")
+@example(_p("P32D"), _p("P1M")).via("past the longest month: longer from every day")
+@example(_p("P58D"), _p("P2M")).via("30k - 2 for two months")
+@example(_p("P62D"), _p("P2M")).via("31k for two months")
+@example(_p("P63D"), _p("P2M")).via("past 31k")
+@example(_p("P1M"), _p("P28D")).via("a month against its shortest span")
+@example(_p("P1M"), _p("P31D")).via("a month against its longest span")
+@example(_p("P2M"), _p("P57D")).via("under 30k - 2 the other way")
+@example(_p("P2M"), _p("P62D")).via("31k the other way")
+@example(_p("P1Y1M"), _p("P1Y1D")).via("equal months: the days decide")
+def test_longer_than_is_the_same_answer_as_trying_every_day(d: Any, limit: Any) -> None:
+    from gdpr_policy._lint import _longer_on_some_day, longer_than
+
+    assert longer_than(d, limit) == _longer_on_some_day(d, limit)
+    assert not longer_than(d, d)
+
+
+@settings(max_examples=15)  # each undecided pair tries up to 1,464 days
+@given(durations(huge=True), durations(huge=True))
+def test_longer_than_past_the_calendar_is_decided_by_trying_the_days(d: Any, limit: Any) -> None:
+    from gdpr_policy._lint import _longer_on_some_day, longer_than
+
+    assert longer_than(d, limit) == _longer_on_some_day(d, limit)
 
     def long_periods(v: dict[str, Any]) -> None:
         v["rights"]["response_period"] = "P30D"

@@ -285,12 +285,52 @@ def _ends(start: dt.date, d: Duration) -> dt.date:
     return shifted + dt.timedelta(days=d.total_days + (1 if d.has_time else 0))
 
 
+_LAST_START = _CYCLE_START + dt.timedelta(days=366 * 4 - 1)
+
+
+def _parts(d: Duration) -> tuple[int, int]:
+    """Months and days as :func:`_ends` adds them (a time part counts as one more day)."""
+    return d.total_months, d.total_days + (1 if d.has_time else 0)
+
+
+def _in_calendar(d: Duration) -> bool:
+    try:
+        _ends(_LAST_START, d)
+    except (UsageError, OverflowError):
+        return False
+    return True
+
+
 def longer_than(d: Duration, limit: Duration) -> bool:
     """Whether ``d`` ends after ``limit`` for some start day (four years cover every case).
 
     A duration too long for the calendar (past the year 9999) is longer than any limit
     the calendar can hold.
     """
+    if not (_in_calendar(d) and _in_calendar(limit)):
+        return _longer_on_some_day(d, limit)
+    (d_months, d_days), (l_months, l_days) = _parts(d), _parts(limit)
+    if d_months == l_months:
+        return d_days > l_days
+    # k more months span between 30k - 2 and 31k days from any start day (28 to 31 for
+    # one, and on average 30.44 a month), so the days decide unless they fall in between.
+    if d_months < l_months:
+        k, extra = l_months - d_months, d_days - l_days  # d ends later iff extra > span
+        if extra <= 30 * k - 2:
+            return False
+        if extra > 31 * k:
+            return True
+    else:
+        k, short = d_months - l_months, l_days - d_days  # d ends later iff span > short
+        if short < 30 * k - 2:
+            return True
+        if short >= 31 * k:
+            return False
+    return _longer_on_some_day(d, limit)
+
+
+def _longer_on_some_day(d: Duration, limit: Duration) -> bool:
+    """:func:`longer_than` by trying every start day of four years."""
     for offset in range(366 * 4):
         start = _CYCLE_START + dt.timedelta(days=offset)
         try:

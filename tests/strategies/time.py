@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from dateutil.easter import easter
 from hypothesis import strategies as st
 
+from gdpr_policy._duration import Duration
 from gdpr_policy._policy import PolicyVersion, bundled_policy
 from gdpr_policy._time import CLOCK_MODELS, VETTED_CALENDARS
 
@@ -163,3 +164,20 @@ def request_data(draw: st.DrawFn, *, answered_by_due: bool = False) -> dict[str,
             "outcome": "fulfilled",
         }
     return data
+
+
+@st.composite
+def durations(draw: st.DrawFn, *, huge: bool = False) -> Duration:
+    """ISO 8601 durations as policies write them: calendar parts, sometimes a time part;
+    with ``huge`` also ones that end past the year 9999."""
+    top = 10_000 if huge else 40
+    parts = {
+        "years": draw(st.integers(0, top if huge else 3)),
+        "months": draw(st.integers(0, top)),
+        "weeks": draw(st.integers(0, 10)),
+        "days": draw(st.integers(0, 4_000_000 if huge else 400)),
+        "hours": draw(st.sampled_from([0, 0, 0, 12])),
+    }
+    if not any(parts.values()):
+        parts["days"] = 1  # a policy's durations are never zero
+    return Duration(**parts)
