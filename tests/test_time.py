@@ -1423,3 +1423,148 @@ def test_an_unknown_name_in_another_countrys_calendar_is_an_error(
             get_calendar("DE-BY").holidays(2032)
     finally:
         _time._year_table.cache_clear()
+
+
+# -- mutation testing (issue 11, second round) ---------------------------------------------------
+
+
+class _Listing:
+    """The package's real listing, with names put *before* its own on some days.
+
+    The calendar layer reads a day's names one by one; a day whose first name
+    is one it drops must still keep the names after it.
+    """
+
+    def __init__(self, real: Any, first: dict[dt.date, list[str]]) -> None:
+        self.real, self.first = real, first
+
+    def __iter__(self) -> Any:
+        return iter(sorted(set(self.real) | set(self.first)))
+
+    def get_list(self, day: dt.date) -> list[str]:
+        own = self.real.get_list(day) if day in self.real else []
+        return [*self.first.get(day, []), *own]
+
+
+def _names_first(first: dict[dt.date, list[str]]) -> Any:
+    real = _time._holidays.country_holidays
+
+    def fake(country: str, **kw: Any) -> Any:
+        return _Listing(real(country, **kw), first)
+
+    return fake
+
+
+@pytest.mark.parametrize(("code", "day", "first", "keys"), [
+    # a weekday name is skipped, and the holiday after it on the same day is kept
+    ("NO", D(2031, 12, 25), ["Sunday"], ("christmas-day",)),
+    ("DE", D(2031, 12, 25), ["Sunday"], ("christmas-day",)),
+    # an eve Sweden's act does not make a holiday is dropped, not the holiday after it
+    ("SE", D(2031, 12, 25), ["Christmas Eve"], ("christmas-day",)),
+    # Whit Monday after 2004 and National Day before 2005 are dropped for Sweden ...
+    ("SE", D(2031, 6, 6), ["Whit Monday"], ("national-day",)),
+    ("SE", D(2004, 12, 25), ["National Day"], ("christmas-day",)),
+    # ... and only for Sweden: Norway keeps a Whit Monday whatever the year
+    ("NO", D(2031, 12, 25), ["Whit Monday"], ("whit-monday", "christmas-day")),
+])
+def test_a_dropped_name_drops_only_itself_not_the_rest_of_its_day(
+        monkeypatch: pytest.MonkeyPatch, code: str, day: dt.date, first: list[str],
+        keys: tuple[str, ...]) -> None:
+    monkeypatch.setattr(_time._holidays, "country_holidays", _names_first({day: first}))
+    _time._year_table.cache_clear()
+    try:
+        assert get_calendar(code).holiday_keys(day) == keys
+    finally:
+        _time._year_table.cache_clear()
+
+
+def test_the_strict_swedish_reading_needs_exactly_one_midsummer_day(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_time._holidays, "country_holidays",
+                        _names_first({D(2031, 12, 25): ["Midsummer Day"]}))
+    _time._year_table.cache_clear()
+    try:
+        with pytest.raises(EvaluationError,
+                           match=r"^expected one Midsummer Day in 2031, found 2$"):
+            get_calendar("SE-1930-173").holidays(2031)
+    finally:
+        _time._year_table.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["nb", "sv", "de", "fr"])
+def test_calendars_do_not_depend_on_the_users_language(
+        monkeypatch: pytest.MonkeyPatch, language: str) -> None:
+    # The holidays package translates names by gettext, which reads LANGUAGE when no
+    # language is passed: the name tables are English, so the calendar must ask for it.
+    codes = ("NO", "SE", "SE-1930-173", "DE", "FR", "DE-BY")
+    _time._year_table.cache_clear()
+    expected = {code: get_calendar(code).holidays(2031) for code in codes}
+    monkeypatch.setenv("LANGUAGE", language)
+    _time._year_table.cache_clear()
+    try:
+        assert {code: get_calendar(code).holidays(2031) for code in codes} == expected
+    finally:
+        _time._year_table.cache_clear()
+
+
+def test_two_holidays_on_one_day_come_in_the_documented_order() -> None:
+    # Ascension Day fell on 1 May in 2008: the step names the day's first key, and
+    # keys come in HOLIDAY_KEYS order, not alphabetically.
+    assert get_calendar("AT").holiday_keys(D(2008, 5, 1)) == ("may-day", "ascension-day")
+    assert get_calendar("AT").reason(D(2008, 5, 1)) == "may-day"
+    assert get_calendar("NO").holiday_keys(D(2008, 5, 1)) == ("may-day", "ascension-day")
+
+
+def test_the_fast_message_path_is_used_only_when_it_builds_the_same_message(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _time._check_fast_messages() is True
+    real = _time._msg_fast
+
+    def unset_fields(code: str, **values: Any) -> Message:
+        message = real(code, **values)
+        # equal by ==, model_dump and repr; only the fields set differ
+        object.__setattr__(message, "__pydantic_fields_set__", set())
+        return message
+
+    monkeypatch.setattr(_time, "_msg_fast", unset_fields)
+    assert _time._check_fast_messages() is False
+
+    def broken(code: str, **values: Any) -> Message:
+        raise TypeError("pydantic internals changed")
+
+    monkeypatch.setattr(_time, "_msg_fast", broken)
+    assert _time._check_fast_messages() is False
+
+
+def test_an_extended_deadlines_json_carries_the_extended_steps() -> None:
+    d = due(D(2026, 1, 31))
+    plain, extended = d.to_json(), d.to_json(extended=True)
+    assert plain["steps"] != extended["steps"]
+    assert len(extended["steps"]) == len(d.extended_steps)
+    assert extended["steps"][-1]["values"]["date"] == "2026-04-30"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("received", 20260302, r"^received: expected a date \(2026-03-02\) or an aware date-time "
+                           r"\(2026-03-02T09:15\+01:00\), got int$"),
+    ("identity_asked", "2026-13-01", r"^identity_asked: expected .*, got '2026-13-01'$"),
+    ("identity_answered", "tomorrow", r"^identity_answered: expected .*, got 'tomorrow'$"),
+])
+def test_a_bad_time_argument_is_named_with_what_was_given(
+        field: str, value: object, message: str) -> None:
+    kw: dict[str, Any] = {"received": D(2026, 3, 2), "identity_asked": D(2026, 3, 3),
+                          "clock": "restart", field: value}
+    received = kw.pop("received")
+    with pytest.raises(UsageError, match=message):
+        response_deadline(received, timezone="Europe/Oslo", calendar="NO", **kw)
+
+
+def test_an_unknown_stop_on_receipt_lists_the_accepted_ones() -> None:
+    with pytest.raises(UsageError, match=r"^stops_on_receipt must be one of marketing-opt-out, "
+                                         r"consent-withdrawal, got 'objection'$"):
+        due(D(2026, 3, 2), stops_on_receipt="objection")
+
+
+def test_a_naive_receipt_time_is_refused_with_the_day_it_names() -> None:
+    with pytest.raises(UsageError, match=r"^received 2026-03-02T23:30:00 has no time zone"):
+        due(dt.datetime(2026, 3, 2, 23, 30))

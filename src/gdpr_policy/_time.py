@@ -227,8 +227,8 @@ def _msg_checked(code: str, **values: MessageValue) -> Message:
 
 def _check_fast_messages() -> bool:
     probe: dict[str, MessageValue] = {"date": dt.date(2026, 4, 7), "n": 1}
-    fast, slow = _msg_fast("time.probe", **probe), Message(code="time.probe", values=probe)
     try:
+        fast, slow = _msg_fast("time.probe", **probe), Message(code="time.probe", values=probe)
         return (
             fast == slow
             and fast.model_dump() == slow.model_dump()
@@ -400,7 +400,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 @lru_cache(maxsize=64)
 def _place(timezone: str) -> str:
-    return timezone.rsplit("/", 1)[-1].replace("_", " ")
+    return timezone.rpartition("/")[2].replace("_", " ")
 
 
 def attach_zone(naive: dt.datetime, timezone: str, *, what: str = "date-time") -> dt.datetime:
@@ -415,7 +415,7 @@ def attach_zone(naive: dt.datetime, timezone: str, *, what: str = "date-time") -
     zone = _zone(timezone)
     aware = naive.replace(tzinfo=zone, fold=0)
     round_trip = aware.astimezone(dt.UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != naive.replace(fold=0):
+    if round_trip.replace(tzinfo=None) != naive:  # naive comparisons ignore fold
         raise UsageError(
             f"{what} {naive.isoformat()} does not exist in {timezone} "
             "(the clocks skip it when summer time starts); give an offset"
@@ -674,7 +674,7 @@ def response_deadline(
     ``pause`` the end of the period moves by the days from asking to answering
     (asked on the 5th, answered on the 8th: 3 days).
     """
-    cal = _CALENDAR_OBJECTS.get(calendar) or get_calendar(calendar)
+    cal = get_calendar(calendar)
     # A service may pass ISO strings (or anything else): checked here, not deep inside.
     received = _coerce(received, "received")
     identity_asked = None if identity_asked is None else _coerce(identity_asked, "identity_asked")
@@ -690,10 +690,8 @@ def response_deadline(
     months, days, ext_months, ext_days = _lengths(period, extension)
     zone = _zone(timezone)  # a bad zone is an error even when only dates are given
     if isinstance(received, dt.datetime):
-        if received.tzinfo is None or received.utcoffset() is None:
-            local_day(received, timezone, what="received")  # raises the explanatory error
+        received_on = local_day(received, timezone, what="received")  # refuses a naive time
         local = received.astimezone(zone)
-        received_on = local.date()
         head: list[Message] = [
             _msg(
                 "time.received-at",
