@@ -956,6 +956,34 @@ def test_a_complaint_to_another_body_is_a_warning_naming_the_competent_ones() ->
     assert [str(x) for x in hit.legal] == ["GDPR Art. 13(2)(d)", "GDPR Art. 77(1)"]
 
 
+def _bavarian_entity(v: dict[str, Any]) -> None:
+    v["controller"]["entities"] = [{
+        "legal_name": "Inmeta GmbH", "organisation_number": "München HRB 123456",
+        "country": "DE", "subdivision": "DE-BY"}]
+
+
+def test_the_competent_authorities_named_are_the_ones_accepted() -> None:
+    # An entity in a country that is no jurisdiction of the policy still addresses its
+    # people (Art. 77(1)): its authority is accepted, and so it is named as expected.
+    from gdpr_policy._national import NATIONAL_LAW
+
+    bavarian = NATIONAL_LAW["DE"].regional_authorities["DE-BY"]
+
+    def both(name: str) -> Any:
+        def change(v: dict[str, Any]) -> None:
+            _complaint(name)(v)
+            _bavarian_entity(v)
+        return change
+
+    assert _of(_lint_changed(both(bavarian)), "policy.complaint-authority") == []
+    (hit,) = _of(_lint_changed(both("Forbrukertilsynet")), "policy.complaint-authority")
+    assert hit.message.values["expected"] == sorted(["Datatilsynet", "IMY", bavarian])
+    omission = next(f for f in lint_policy(load_policy(_mutated(_bavarian_entity),
+                                                       source="p.yaml"))
+                    if f.evidence.get("item") == "right-to-complain")
+    assert bavarian in omission.evidence["because"]
+
+
 def test_a_complaint_to_the_authoritys_former_name_says_its_current_one() -> None:
     import datetime as dt
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
-from ._national import NATIONAL_LAW, complaint_authorities
+from ._national import NATIONAL_LAW, addressed_countries, complaint_authorities
 from ._policy import LAW_PERIODS, NOT_STATED, Policy, PolicyVersion, Purpose
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
@@ -542,9 +542,7 @@ def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fin
     complaint = v.rights.complaint
     if complaint is None or complaint.authority is None:
         return
-    countries = sorted({j.code for j in v.jurisdictions} | {v.controller.country}
-                       | {e.country for e in v.controller.entities})
-    laws = [NATIONAL_LAW[c] for c in countries if c in NATIONAL_LAW]
+    laws = [NATIONAL_LAW[c] for c in addressed_countries(v)]
     if any(law.names_authority(complaint.authority) for law in laws):
         return
     expected = complaint_authorities(v)

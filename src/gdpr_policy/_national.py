@@ -29,11 +29,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ._text import name_key
+
 if TYPE_CHECKING:
     from ._policy import PolicyVersion
 
 __all__ = ["EPRIVACY_COOKIES", "EPRIVACY_EMAIL", "NATIONAL_LAW", "NationalLaw",
-           "complaint_authorities"]
+           "addressed_countries", "complaint_authorities"]
 
 #: The directive articles, cited where the national section is not confirmed.
 EPRIVACY_COOKIES = "ePrivacy Directive Art. 5(3)"
@@ -68,16 +70,12 @@ class NationalLaw:
         """Whether ``name`` is a current name of this country's authority, or of one of its
         regions' (case and spacing aside)."""
         names = (self.authority, *self.authority_names, *self.regional_authorities.values())
-        return _key(name) in {_key(n) for n in names}
+        return name_key(name) in {name_key(n) for n in names}
 
     def former_name(self, name: str) -> str | None:
         """The day the authority stopped bearing ``name``, if it is one of its former names."""
         return next((since for old, since in self.former_authority_names
-                     if _key(old) == _key(name)), None)
-
-
-def _key(name: str) -> str:
-    return " ".join(name.casefold().split())
+                     if name_key(old) == name_key(name)), None)
 
 
 def _law(country: str, authority: str, cookie_rule: str = EPRIVACY_COOKIES,
@@ -231,8 +229,19 @@ def _authority(law: NationalLaw, regions: Iterable[str]) -> list[str]:
     return [law.authority]
 
 
+def addressed_countries(version: PolicyVersion) -> list[str]:
+    """The EEA countries whose people the policy addresses, sorted: its jurisdictions', the
+    controller's and its entities' (a data subject may complain where they live or work,
+    GDPR Art. 77(1))."""
+    controller = version.controller
+    codes = {j.code for j in version.jurisdictions} | {controller.country}
+    codes.update(e.country for e in controller.entities)
+    return sorted(codes)
+
+
 def complaint_authorities(version: PolicyVersion) -> list[str]:
-    """The supervisory authorities of the policy's jurisdictions, sorted.
+    """The supervisory authorities of the countries the policy addresses, sorted
+    (:func:`addressed_countries`).
 
     A country with regional authorities (Germany) gives those of the regions
     the policy's establishments name (the entities' and addresses'
@@ -249,9 +258,9 @@ def complaint_authorities(version: PolicyVersion) -> list[str]:
         regions.update(a.subdivision for a in entity.addresses if a.subdivision)
     regions.update(j.calendar for j in version.jurisdictions if "-" in j.calendar)
     named: dict[str, set[str]] = {}
-    for j in version.jurisdictions:
-        for name in _authority(NATIONAL_LAW[j.code], regions):
-            named.setdefault(name, set()).add(j.code)
+    for code in addressed_countries(version):
+        for name in _authority(NATIONAL_LAW[code], regions):
+            named.setdefault(name, set()).add(code)
     out: list[str] = []
     for name, countries in named.items():
         if len(countries) > 1:

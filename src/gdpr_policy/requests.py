@@ -62,6 +62,7 @@ from ._messages import Location, Message, MessageValue
 from ._places import CalendarCode
 from ._policy import IdentityTrigger, Right
 from ._rules import Context, Finding, Rule, Severity, rule
+from ._text import name_key
 from ._time import (
     STOPS_ON_RECEIPT,
     Deadline,
@@ -369,10 +370,6 @@ def _media_type(text: str) -> str:
 # -- identity verification (Art. 12(6), S20) ---------------------------------------------------
 
 
-def _norm_name(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
 def _norm_email(address: str) -> str:
     return address.strip().casefold()
 
@@ -413,7 +410,7 @@ def _trigger_applies(request: Request, trigger: IdentityTrigger) -> bool | None:
     # name-differs
     if request.subject.name is None or record.name is None:
         return False
-    return _norm_name(request.subject.name) != _norm_name(record.name)
+    return name_key(request.subject.name) != name_key(record.name)
 
 
 def identity_triggers(request: Request, policy: PolicyVersion) -> tuple[IdentityTrigger, ...]:
