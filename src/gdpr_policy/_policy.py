@@ -648,10 +648,11 @@ class Complaint(_Model):
     right; Art. 77 lets them complain where they live, work or the
     infringement took place. ``authority`` is the authority the statement
     names, if it names one: ``gdpr-policy lint`` checks that it is the
-    supervisory authority of one of the policy's jurisdictions under its
-    current name (``policy.complaint-authority``). A statement silent on the
-    right has no ``complaint`` and leaves ``right-to-complain`` out of
-    ``discloses``; the lint reports the omission.
+    supervisory authority of one of the countries the policy addresses (its
+    jurisdictions, the controller's and its entities') under its current name
+    (``policy.complaint-authority``). A statement silent on the right has no
+    ``complaint`` and leaves ``right-to-complain`` out of ``discloses``; the
+    lint reports the omission.
     """
 
     authority: str | None = None
