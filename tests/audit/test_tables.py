@@ -182,6 +182,14 @@ def _db(tmp_path: Path, **tables: pa.Table) -> Any:
     return con
 
 
+def _audited(con: Any, tables: dict[str, str]) -> Any:
+    """``audit_tables`` on the bundled policy at AS_OF; the connection is closed after."""
+    try:
+        return audit_tables(con, tables, as_of=AS_OF, policy=bundled_policy().at(AS_OF))
+    finally:
+        con.disconnect()
+
+
 def _sends(rows: list[dict[str, Any]]) -> pa.Table:
     cols = ("send_id", "campaign_id", "subscription_id", "purpose", "record_id", "email",
             "sent_at", "status")
@@ -223,12 +231,8 @@ def test_bad_rows_are_rejected_with_their_table_and_key_and_counted(tmp_path: Pa
         ]),
         subscription_status=json_table([subscription(
             "1", "a@x.no", unsub_all=at("2025-01-01T00:00"))]))
-    try:
-        report = audit_tables(con, {"contacts": "contact", "sends": "email_send",
-                                    "subscriptions": "subscription_status"},
-                              as_of=AS_OF, policy=bundled_policy().at(AS_OF))
-    finally:
-        con.disconnect()
+    report = _audited(con, {"contacts": "contact", "sends": "email_send",
+                            "subscriptions": "subscription_status"})
     _reconciled(report)
     stats = {s.file: s for s in report.inputs}
     assert (stats["contact"].read, stats["contact"].rejected) == (4, 3)
@@ -469,12 +473,8 @@ def test_rows_of_the_small_tables_are_located_by_their_key(tmp_path: Path) -> No
             "request_id": ["R1", "R2"], "type": ["erasure", "erasure"],
             "received_at": ["2025-01-01T10:00:00Z", "yesterday"],
             "status": ["open", "open"], "subject_email": ["a@x.no", "b@x.no"]}))
-    try:
-        report = audit_tables(con, {"contacts": "contact", "campaigns": "email_campaign",
-                                    "requests": "dsr_request"},
-                              as_of=AS_OF, policy=bundled_policy().at(AS_OF))
-    finally:
-        con.disconnect()
+    report = _audited(con, {"contacts": "contact", "campaigns": "email_campaign",
+                            "requests": "dsr_request"})
     _reconciled(report)
     got = {(p.file, p.pointer, p.line): p.reason.split(":")[0] for p in report.problems}
     assert got == {
@@ -531,12 +531,8 @@ def test_usual_rows_stay_in_the_backend_and_odd_ones_come_back(
                                   "property_createdate": "2019-03-12 08:14:00"}]),
               subscription_status=json_table([subscription(
                   "1", "a@x.no", unsub_all=at("2024-01-01T00:00"))]))
-    try:
-        report = audit_tables(con, {"sends": "email_send", "contacts": "contact",
-                                    "subscriptions": "subscription_status"},
-                              as_of=AS_OF, policy=bundled_policy().at(AS_OF))
-    finally:
-        con.disconnect()
+    report = _audited(con, {"sends": "email_send", "contacts": "contact",
+                            "subscriptions": "subscription_status"})
     assert sorted(came_back) == ["S5", "S6", "S7", "S8", "S9"]
     [s] = [x for x in report.inputs if x.file == "email_send"]
     assert (s.read, s.rejected) == (10, 1)
