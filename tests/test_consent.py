@@ -1170,6 +1170,18 @@ def test_the_new_rules_findings_are_whole(policy: PolicyVersion) -> None:
     # A purpose the consent does not name is another rule's business, not expiry's.
     assert only(evaluate_consent(_in_consents_json(processing=[event("profiling", late)]), policy,
                                  dt.date(2026, 5, 1)), "consent.expired") == []
+    # Every event is judged on its own: one the rule passes over (a purpose the consent does
+    # not name, one without a lifetime, one in time) does not end the search.
+    for before in (event("profiling", late), event("email-marketing", late),
+                   event("analytics", edge)):
+        (e2,) = only(evaluate_consent(_in_consents_json(
+            processing=[before, event("analytics", late)]), policy, dt.date(2026, 5, 1)),
+            "consent.expired")
+        assert e2.location is not None and e2.location.pointer == "/records/0/processing/1"
+    # The event's day is Oslo's: 23:30 UTC on the last day is already the next day there.
+    after_midnight = dt.datetime(2026, 4, 1, 23, 30, tzinfo=dt.UTC)
+    assert only(evaluate_consent(_in_consents_json(processing=[event("analytics", after_midnight)]),
+                                 policy, dt.date(2026, 5, 1)), "consent.expired") != []
     # consent.stale-notice
     newer = _with_version(policy, renew=True)
     (s,) = only(evaluate_consent(_in_consents_json(), newer, AS_OF), "consent.stale-notice")

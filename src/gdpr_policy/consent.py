@@ -304,10 +304,12 @@ def _zone(policy: PolicyVersion) -> ZoneInfo:
 
 
 def _instant(as_of: dt.date | dt.datetime, policy: PolicyVersion) -> dt.datetime:
-    """The last instant ``as_of`` covers: itself, or the end of a date in the controller's zone."""
+    """The last instant ``as_of`` covers: itself, or the end of a date in the controller's zone.
+
+    A date-time is aware here: the public functions take ``as_of`` through
+    ``_args.when``, which refuses one without an offset.
+    """
     if isinstance(as_of, dt.datetime):
-        if as_of.tzinfo is None or as_of.utcoffset() is None:
-            raise UsageError("as_of must be a timezone-aware date-time or a date")
         return as_of
     zone = _zone(policy)
     next_midnight = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=zone)
@@ -936,7 +938,7 @@ def _checked(
     )
     version = policy_version(policy)
     moment = when(as_of, what="as_of")
-    _instant(moment, version)  # the zone and awareness, before any rule runs
+    _instant(moment, version)  # the controller's zone, before any rule runs
     return record, version, moment
 
 
