@@ -2143,6 +2143,8 @@ def test_withdrawal_finding_note_or_nothing() -> None:
     assert withdrawal(banner(withdrawal=None)) == [
         ("banner.no-withdrawal.not-shown", Severity.NOTE)
     ]
+    (note,) = [f for f in run(banner(withdrawal=None)) if f.rule == "banner.no-withdrawal"]
+    assert (note.evidence, note.message.values) == ({"shown": False}, {})
     assert withdrawal(banner(withdrawal=Withdrawal(location=_at(9)))) == [
         ("banner.no-withdrawal", Severity.ERROR)
     ]
@@ -2194,9 +2196,26 @@ def test_no_revision_set_is_its_own_message() -> None:
     (found,) = [f for f in run(banner(reconsent=unset)) if f.rule == "banner.stale-revision"]
     assert found.message.code == "banner.stale-revision.unset"
     assert "revision" not in found.message.values
+    assert found.message.values == {"required": found.evidence["required"],
+                                    "policy_version": found.evidence["policy_version"]}
+    assert found.evidence["revision_set"] is False
     old = Reconsent(revision=0, triggers=("revision",))
     (found,) = [f for f in run(banner(reconsent=old)) if f.rule == "banner.stale-revision"]
     assert found.message.code == "banner.stale-revision"
+
+
+def test_each_language_layer_is_judged_and_located_on_its_own() -> None:
+    # a layer the rule passes over does not end the search, and a layer without the
+    # switch's own location is located at the layer
+    even = LanguageLayer(lang="nb", buttons=EN_OK.buttons, equal_weight=None, location=_at(3))
+    lighter = LanguageLayer(lang="sv", buttons=EN_OK.buttons, equal_weight=False,
+                            location=_at(7))
+    switched = lighter.model_copy(update={"lang": "da", "equal_weight_location": _at(9)})
+    hidden = lighter.model_copy(update={"lang": "en", "shown": False})
+    found = [(f.subject, f.location)
+             for f in run(banner(languages=(hidden, even, lighter, switched)))
+             if f.rule == "banner.reject-less-prominent"]
+    assert found == [("lang:sv", _at(7)), ("lang:da", _at(9))]
 
 
 def test_unknown_tracker_names_the_cookie_or_the_service() -> None:

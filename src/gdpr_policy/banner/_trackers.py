@@ -245,9 +245,9 @@ _BY_ID = {t.id: t for t in TRACKERS}
 _BY_NAME = {name: t for t in TRACKERS for name in t.names}
 
 
-def tracker_by_id(tracker_id: str) -> KnownTracker | None:
-    """The table entry with this id, or ``None``."""
-    return _BY_ID.get(tracker_id)
+def tracker_by_id(tracker_id: str | None) -> KnownTracker | None:
+    """The table entry with this id, or ``None`` (also for no id)."""
+    return _BY_ID.get(tracker_id) if tracker_id is not None else None
 
 
 def match_cookie(name: str) -> KnownTracker | None:

@@ -104,7 +104,7 @@ def _where(banner: Banner, *candidates: Location | None) -> Location:
 def _words(text: str) -> str:
     """A comparable form of an id: lower-case words joined by ``-`` (``metaPixel`` = ``meta-pixel``)."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
-    return "-".join(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
+    return "-".join(w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w)
 
 
 def _category_is_necessary(category: Category) -> bool:
@@ -225,7 +225,7 @@ def _match_trackers(
 
 
 def _service_known(service: Service) -> KnownTracker | None:
-    known = tracker_by_id(service.tracker) if service.tracker else None
+    known = tracker_by_id(service.tracker)
     return known or guess_tracker(service.id, service.label, service.cookies)
 
 
@@ -245,7 +245,7 @@ def _cookie_identity(ref: CookieRef, trackers: Sequence[Tracker]) -> _Identity:
 
 
 def _tag_identity(tag: GtmTag, trackers: Sequence[Tracker]) -> _Identity:
-    known = tracker_by_id(tag.tracker) if tag.tracker else None
+    known = tracker_by_id(tag.tracker)
     if known is None:
         return _Identity(known=None, policy=())
     return _Identity(known=known, policy=_match_trackers(trackers, known=known))
