@@ -2144,7 +2144,11 @@ def test_withdrawal_finding_note_or_nothing() -> None:
         ("banner.no-withdrawal.not-shown", Severity.NOTE)
     ]
     (note,) = [f for f in run(banner(withdrawal=None)) if f.rule == "banner.no-withdrawal"]
-    assert (note.evidence, note.message.values) == ({"shown": False}, {})
+    assert (note.subject, note.evidence, note.message.values) == ("withdrawal", {"shown": False}, {})
+    (err,) = [f for f in run(banner(withdrawal=Withdrawal(location=_at(9))))
+              if f.rule == "banner.no-withdrawal"]
+    assert (err.subject, err.location, err.evidence) == (
+        "withdrawal", _at(9), {"shown": True, "reopen": []})
     assert withdrawal(banner(withdrawal=Withdrawal(location=_at(9)))) == [
         ("banner.no-withdrawal", Severity.ERROR)
     ]
