@@ -14,7 +14,8 @@ Usage, from the repository root (see docs/mutation-testing.md)::
     python tools/mutmut_run.py run --max-children 2 "gdpr_policy._time.*"
     python tools/mutmut_run.py results
 
-Any mutmut command line works; only mutant generation is changed.
+Any mutmut command line works; only mutant generation is changed, and the fork
+server gets each mutant's tests fastest first, as mutmut's own fork runner does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 import libcst as cst
 from mutmut.__main__ import cli
 from mutmut.mutation import file_mutation
+from mutmut.state import state
+from mutmut.workers.isolation import ForkServerRunner
 
 _DECORATORS = frozenset({"rule", "lru_cache", "cache"})
 
@@ -76,6 +79,23 @@ def _function_trampoline_arrangement(
 
 file_mutation.MutationVisitor._skip_node_and_children = _skip_node_and_children  # type: ignore[method-assign]
 file_mutation.function_trampoline_arrangement = _function_trampoline_arrangement
+
+_submit = ForkServerRunner.submit
+
+
+def _fast_first(self: Any, mutant_name: str, tests: list[str], cpu_time_limit: int,
+                estimated_time: float) -> None:
+    # mutmut's fork runner runs a mutant's fastest tests first (pytest stops at the first
+    # failure, so a mutant a quick test kills costs that test only); its fork-server
+    # runner, which [tool.mutmut] selects, hands them over in set order. The lint's
+    # mutants each reach ~50 tests through lint_policy: in set order a run took 12 s
+    # a mutant. Same tests, same verdicts, only the order changes.
+    durations = state().duration_by_test
+    _submit(self, mutant_name, sorted(tests, key=lambda t: (durations.get(t, 0.0), t)),
+            cpu_time_limit, estimated_time)
+
+
+ForkServerRunner.submit = _fast_first  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     # Hypothesis does not shrink in mutation runs (tools/mutmut_hypothesis.py). Set through the
