@@ -120,7 +120,8 @@ def test_category_contradicting_purposes() -> None:
     findings = lint_policy(load_policy(_mutated(change), source="p.yaml"))
     hits = [f for f in findings if f.rule == "policy.tracker-category-mismatch"]
     assert len(hits) == 1
-    assert hits[0].evidence["purposes"] == ["social-arrival", "ad-audience"]
+    assert hits[0].evidence == {"tracker": "linkedin-insight", "category": "necessary",
+                                "purposes": ["social-arrival", "ad-audience"]}
 
 
 def test_non_necessary_tracker_without_consent() -> None:
@@ -388,6 +389,15 @@ def test_s14_contradicts_the_joint_controllers_pixels() -> None:
     [note] = notes
     # the note keeps the finding's values and points at the tracker that gives no role
     assert note.message.values == {"tracker": "meta-pixel", "provider": "Meta"}
+    assert note.evidence == {"tracker": "meta-pixel", "provider": "Meta", "role": None}
+    assert note.subject.endswith("trackers/meta-pixel")
+
+    def necessary_unknown(v: dict[str, Any]) -> None:
+        _tracker(v, "sanity-session").pop("provider_role", None)
+
+    # a strictly necessary tracker discloses nothing to judge: no note for its missing role
+    assert [f for f in _of(_lint_changed(necessary_unknown), "policy.disclosure-contradiction")
+            if f.severity is Severity.NOTE] == []
     assert [str(x) for x in note.legal] == [str(x) for x in meta.legal]
     assert note.location is not None and note.location.line is not None
     changed = _mutated(unknown).splitlines()
@@ -396,8 +406,15 @@ def test_s14_contradicts_the_joint_controllers_pixels() -> None:
     def no_exception(v: dict[str, Any]) -> None:
         v["disclosure"]["exceptions"] = []
 
-    codes = [f.message.code for f in _of(_lint_changed(no_exception), "policy.disclosure-contradiction")]
-    assert "policy.disclosure-contradiction.exception" in codes
+    exceptions = [f for f in _of(_lint_changed(no_exception), "policy.disclosure-contradiction")
+                  if f.message.code == "policy.disclosure-contradiction.exception"]
+    # only the purpose of kind legal needs the exception, and the finding points at the list
+    (exc,) = exceptions
+    assert exc.subject.endswith("purposes/legal-disclosure")
+    assert exc.message.values == {"purpose": "legal-disclosure"}
+    assert exc.evidence == {"purpose": "legal-disclosure", "exceptions": []}
+    assert exc.location is not None and exc.location.line is not None
+    assert _mutated(no_exception).splitlines()[exc.location.line - 1].strip() == "exceptions: []"
 
 
 def test_deactivation_with_no_deletion_is_retention_without_end() -> None:
