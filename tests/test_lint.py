@@ -505,6 +505,17 @@ def test_longer_than_past_the_calendar_is_decided_by_trying_the_days(d: Any, lim
         (Severity.ERROR, {"field": "rights.extension", "value": "P3M", "limit": "P2M"}),
         (Severity.ERROR, {"field": "rights.extension_notice_within", "value": "P5W", "limit": "P1M"}),
     ]
+    assert [f.evidence for f in hits] == [f.message.values for f in hits]
+    assert [f.subject.rsplit("/", 2)[-2:] for f in hits] == [
+        ["rights", "response_period"], ["rights", "extension"],
+        ["rights", "extension_notice_within"]]
+
+    def unstated_first(v: dict[str, Any]) -> None:
+        v["rights"]["response_period"] = "not-stated"  # the law's own period: nothing to judge
+        v["rights"]["extension"] = "P3M"
+
+    assert [f.message.values["field"] for f in _of(_lint_changed(unstated_first),
+                                                   "policy.period-too-long")] == ["rights.extension"]
 
 
 def test_a_cookie_outliving_its_consent() -> None:
