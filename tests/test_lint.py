@@ -686,6 +686,38 @@ def test_cookie_party_domain_and_lifetime_must_agree() -> None:
     ]
 
 
+def test_cookie_domains_are_the_sites_with_a_dot_either_side_and_any_case() -> None:
+    from gdpr_policy._lint import _on_sites
+
+    for domain in (".inmeta.no", "inmeta.no.", "WWW.Inmeta.no", "www.inmeta.no", "inmeta.no"):
+        assert _on_sites(domain, ["inmeta.no"]), domain
+    for domain in ("inmeta.no.evil.com", "notinmeta.no", ".facebook.com", "no"):
+        assert not _on_sites(domain, ["inmeta.no"]), domain
+
+
+def test_each_cookie_is_judged_and_located_on_its_own() -> None:
+    def later_cookies(v: dict[str, Any]) -> None:
+        # the first cookie is fine; the second and third contradict themselves
+        cookies = _tracker(v, "google-analytics")["cookies"]
+        cookies[1]["session"] = True
+        cookies[2].update(party="third", domain="www.inmeta.no")
+        del cookies[2]["lifetime"]
+
+    text = _mutated(later_cookies)
+    hits = _of(lint_policy(load_policy(text, source="p.yaml")), "policy.cookie-spec-mismatch")
+    assert [f.message.code.rsplit(".", 1)[-1] for f in hits] == [
+        "session-with-lifetime", "third-party-own-domain"]
+    lines = text.splitlines()
+    assert [lines[f.location.line - 1].strip() for f in hits if f.location and f.location.line] == [
+        "- pattern: ^_ga_[A-Z0-9]+$", "- name: _gid"]
+    third = hits[1]
+    assert third.message.values == {"cookie": "_gid", "party": "third", "domain": "www.inmeta.no",
+                                    "lifetime": ""}
+    assert third.evidence == {"tracker": "google-analytics", "cookie": "_gid", "party": "third",
+                              "domain": "www.inmeta.no", "session": False, "lifetime": None,
+                              "sites": ["inmeta.no", "inmeta.se"]}
+
+
 def test_a_cookie_without_a_domain_is_shown_with_an_empty_one() -> None:
     def session(v: dict[str, Any]) -> None:
         cookie = _tracker(v, "hubspot")["cookies"][0]
@@ -978,6 +1010,7 @@ def test_a_complaint_to_another_body_is_a_warning_naming_the_competent_ones() ->
     assert hit.message.code == "policy.complaint-authority"
     assert hit.message.values == {"authority": "Forbrukertilsynet",
                                   "expected": ["Datatilsynet", "IMY"]}
+    assert hit.evidence == hit.message.values
     assert hit.subject.endswith("rights/complaint/authority")
     assert hit.location is not None and hit.location.line is not None
     assert text.splitlines()[hit.location.line - 1].strip() == "authority: Forbrukertilsynet"
@@ -1017,10 +1050,15 @@ def test_a_complaint_to_the_authoritys_former_name_says_its_current_one() -> Non
 
     from gdpr_policy.i18n import render
 
-    (hit,) = _of(_lint_changed(_complaint("Datainspektionen")), "policy.complaint-authority")
+    text = _mutated(_complaint("Datainspektionen"))
+    (hit,) = _of(lint_policy(load_policy(text, source="p.yaml")), "policy.complaint-authority")
     assert hit.message.code == "policy.complaint-authority.renamed"
     assert hit.message.values == {"authority": "Datainspektionen", "current": "IMY",
                                   "since": dt.date(2021, 1, 1)}
+    assert hit.evidence == {"authority": "Datainspektionen", "expected": ["Datatilsynet", "IMY"],
+                            "current": "IMY", "since": "2021-01-01"}
+    assert hit.location is not None and hit.location.line is not None
+    assert text.splitlines()[hit.location.line - 1].strip() == "authority: Datainspektionen"
     assert "IMY" in render(hit.message, "sv")
 
 

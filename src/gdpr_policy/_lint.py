@@ -598,7 +598,9 @@ def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator
 
 
 def _on_sites(domain: str, sites: Sequence[str]) -> bool:
-    host = domain.lstrip(".").lower()
+    # ".inmeta.no" (a cookie's domain for every subdomain) and "inmeta.no." (the fully
+    # qualified name) are both the site's own host
+    host = domain.strip(".").lower()
     return any(host == d or host.endswith("." + d) for d in sites)
 
 
