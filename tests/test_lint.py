@@ -1147,6 +1147,39 @@ def test_findings_of_the_statement_against_itself_name_their_line_and_evidence()
     ])
 
 
+def test_below_law_channel_and_vendor_findings_name_their_subject_line_and_evidence() -> None:
+    # what the mutation run found unpinned for these rules: subjects, evidence, values; a
+    # channel named twice for one use (here for withdrawal, in the consent section and by a
+    # purpose) is reported once
+    def change(v: dict[str, Any]) -> None:
+        v["consent"]["criteria"].remove("informed")
+        v["consent"]["per_purpose"] = False
+        v["consent"]["withdrawal_channels"].append("phone")
+        next(p for p in v["purposes"] if p["id"] == "analytics")["withdrawal_channels"] = ["phone"]
+        next(s for s in v["systems"] if s["id"] == "hubspot")["vendor"] = "Salesforce"
+
+    rules = {"policy.consent-below-law", "policy.channel-use-mismatch",
+             "policy.tracker-provider-mismatch"}
+    got = sorted(((f.rule, f.subject.split(":", 1)[1], line, dict(f.message.values), f.evidence)
+                  for f, line in _findings_with_lines(change) if f.rule in rules), key=str)
+    criteria = {"field": "consent.criteria", "missing": ["informed"], "article": "GDPR Art. 4(11)"}
+    per_purpose = {"field": "consent.per_purpose", "missing": ["true"],
+                   "article": "GDPR Recital 43"}
+    vendor = {"tracker": "hubspot", "provider": "HubSpot", "source": "system hubspot",
+              "vendor": "Salesforce"}
+    assert got == sorted([
+        ("policy.channel-use-mismatch", "controller/channels/phone", "- general",
+         {"channel": "phone", "field": "consent.withdrawal_channels", "use": "consent-withdrawal"},
+         {"channel": "phone", "named_in": "consent.withdrawal_channels",
+          "use": "consent-withdrawal", "uses": ["general"]}),
+        ("policy.consent-below-law", "consent.criteria", "- freely-given", criteria, criteria),
+        ("policy.consent-below-law", "consent.per_purpose", "per_purpose: false", per_purpose,
+         per_purpose),
+        ("policy.tracker-provider-mismatch", "trackers/hubspot", "provider: HubSpot", vendor,
+         vendor),
+    ], key=str)
+
+
 def test_lint_of_something_that_is_no_policy_is_a_usage_error_naming_the_argument() -> None:
     from gdpr_policy import UsageError
 

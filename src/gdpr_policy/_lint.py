@@ -769,7 +769,7 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
                 ctx,
                 subject.subject(".".join(path)),
                 location=subject.loc(*path),
-                evidence={"field": ".".join(path), "missing": [], "article": article},
+                evidence={"field": ".".join(path), "missing": ["true"], "article": article},
                 field=".".join(path),
                 missing=["true"],
                 article=article,
