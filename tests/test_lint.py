@@ -1180,6 +1180,63 @@ def test_below_law_channel_and_vendor_findings_name_their_subject_line_and_evide
     ], key=str)
 
 
+def test_every_art_13_omission_names_what_makes_it_required() -> None:
+    # a statement that discloses nothing, with a decision made by machine, an own tracker
+    # and another vendor's without a system, and a joint controller among the recipients
+    def change(v: dict[str, Any]) -> None:
+        v["discloses"] = []
+        v["automated_decisions"] = {"used": True}
+        site = dict(_tracker(v, "sanity-session"))
+        v["trackers"] += [
+            {**site, "id": "own-session", "provider": v["controller"]["legal_name"]},
+            {**site, "id": "pinterest-tag", "provider": "Pinterest"},
+        ]
+        for t in v["trackers"][-2:]:
+            t.pop("system", None)
+            t.pop("cookies", None)
+        v["recipients"] = [{"id": "partner", "name": "Partner AB", "role": "joint-controller",
+                            "country": "SE"}]
+
+    doc = yaml.safe_load(_mutated(change))["versions"][0]
+    purposes = sorted(p["id"] for p in doc["purposes"])
+    got = {f.subject.split(":", 1)[1].removeprefix("discloses/"): (line, f.message.code,
+                                                                     f.evidence["because"])
+           for f, line in _findings_with_lines(change) if f.rule == "policy.notice-omission"}
+    assert {k: v[0] for k, v in got.items()} == dict.fromkeys(got, "discloses: []")
+    assert {k: v[2] for k, v in got.items()} == {
+        "controller-identity": [],
+        "purposes": purposes,
+        "legal-basis": purposes,
+        "retention-periods": sorted(r["id"] for r in doc["retention"]),
+        "rights": sorted(doc["rights"]["rights"]),
+        "right-to-complain": ["Datatilsynet", "IMY"],
+        # other vendors' systems, trackers without a system (not the controller's own),
+        # and every recipient
+        "recipients": ["ga4", "google-ads", "gtm", "hubspot", "linkedin", "meta", "partner",
+                       "pinterest-tag", "sanity"],
+        "transfers": ["ga4", "google-ads", "gtm", "hubspot", "linkedin", "meta"],
+        "right-to-withdraw": sorted(p["id"] for p in doc["purposes"] if p["basis"] == "consent"),
+        "joint-controller-arrangement": ["linkedin-insight", "meta-pixel", "partner"],
+        "automated-decision-making": ["automated_decisions"],
+    }
+    assert got["right-to-complain"][1] == "policy.notice-omission.right-to-complain"
+    assert {v[1] for k, v in got.items() if k != "right-to-complain"} == {
+        "policy.notice-omission"}
+
+    def undeclared(v: dict[str, Any]) -> None:
+        del v["discloses"]
+
+    (note,) = [(f, line) for f, line in _findings_with_lines(undeclared)
+               if f.rule == "policy.notice-omission"]
+    assert note[0].severity is Severity.NOTE
+    assert note[0].subject.endswith("discloses")
+    assert note[1] == "- version: '2024-03-06'"  # the version as a whole
+    assert note[0].evidence == {"required": sorted(
+        {"controller-identity", "purposes", "legal-basis", "retention-periods", "rights",
+         "right-to-complain", "recipients", "transfers", "right-to-withdraw",
+         "joint-controller-arrangement"})}
+
+
 def test_lint_of_something_that_is_no_policy_is_a_usage_error_naming_the_argument() -> None:
     from gdpr_policy import UsageError
 

@@ -920,13 +920,10 @@ def _notice_omission(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding
                 item=item,
                 article=article,
             )
-            code = "policy.notice-omission"
             if item == "right-to-complain":
-                code = "policy.notice-omission.right-to-complain"
-                found = found.model_copy(
-                    update={"message": Message(code=code, values={
-                        **found.message.values, "authorities": required[item]})}
-                )
+                found = found.model_copy(update={"message": Message(
+                    code="policy.notice-omission.right-to-complain",
+                    values={**found.message.values, "authorities": required[item]})})
             yield found.model_copy(update={"legal": (LegalRef.parse(article),)})
 
 
