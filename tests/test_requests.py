@@ -295,6 +295,12 @@ def test_name_differs() -> None:
     assert identity_triggers(r, POLICY) == ()
     r = req(channel="web-form", subject={"name": "Kari Olsen", "email": "kari@example.no"})
     assert identity_triggers(r, POLICY) == ("name-differs",)
+    # a name on one side only differs from nothing: no trigger (either side missing)
+    r = req(channel="web-form", subject={"email": "kari@example.no"})
+    assert identity_triggers(r, POLICY) == ()
+    r = req(channel="web-form", subject={"name": "Kari Olsen", "email": "kari@example.no"},
+            record={"matches": 1, "emails": ["kari@example.no"]})
+    assert identity_triggers(r, POLICY) == ()
 
 
 def test_whole_record_over_an_unverified_channel() -> None:

@@ -628,10 +628,12 @@ def request_deadline(
 
 
 def _instant(as_of: dt.date | dt.datetime, timezone: str) -> dt.datetime:
-    """The last instant ``as_of`` covers: itself, or the end of a date in ``timezone``."""
+    """The last instant ``as_of`` covers: itself, or the end of a date in ``timezone``.
+
+    A date-time is aware here: the public functions take ``as_of`` through
+    ``_args.when``, which refuses one without an offset.
+    """
     if isinstance(as_of, dt.datetime):
-        if as_of.tzinfo is None or as_of.utcoffset() is None:
-            raise UsageError("as_of must be a timezone-aware date-time or a date")
         return as_of
     midnight = attach_zone(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()), timezone)
     return midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
