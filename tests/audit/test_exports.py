@@ -151,6 +151,8 @@ def test_associated_company_columns_are_never_the_contacts() -> None:
     assert w303.subject == "30100000303"
     assert w.evidence["last_activity_property"] == "createdate"
     assert w.evidence["activity_columns"] == ["hs_email_last_open_date"]
+    assert w.message.values["columns"] == "hs_email_last_open_date"
+    assert w.evidence["record_id"] == "30100000301"  # who the finding is about
     assert subjects(rep, "retention.inactive-not-deactivated") == []
     note = export_note(rep)
     assert note["columns_not_read"] == ["Record ID - Company", "Company name", "Create Date",
