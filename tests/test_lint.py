@@ -502,6 +502,15 @@ def _p(text: str) -> Any:
 @example(_p("P2M"), _p("P57D")).via("under 30k - 2 the other way")
 @example(_p("P2M"), _p("P62D")).via("31k the other way")
 @example(_p("P1Y1M"), _p("P1Y1D")).via("equal months: the days decide")
+@example(_p("P59D"), _p("P2M")).via("two months never span fewer than 59 days")
+@example(_p("P60D"), _p("P2M")).via("one day more than that")
+@example(_p("P89D"), _p("P3M")).via("three months: 89 days at the fewest")
+@example(_p("P90D"), _p("P3M")).via("and 90")
+@example(_p("P1M"), _p("P30D")).via("a month spans up to 31 days")
+@example(_p("P2M"), _p("P61D")).via("two months up to 62")
+@example(_p("P3M"), _p("P91D")).via("three months up to 92")
+@example(_p("P3M"), _p("P92D")).via("and not past it")
+@example(_p("P8M"), _p("P245D")).via("eight months up to 245, under 31k - 2")
 def test_longer_than_is_the_same_answer_as_trying_every_day(d: Any, limit: Any) -> None:
     from gdpr_policy._lint import _longer_on_some_day, longer_than
 
