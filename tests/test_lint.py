@@ -459,6 +459,14 @@ def test_periods_longer_than_art_12_3_allows() -> None:
     assert not longer_than(Duration.parse("P8W"), two)  # 56 days: never past two months
     assert longer_than(Duration.parse("P60D"), two)
     assert longer_than(Duration.parse("P1MT1H"), month)  # a time part is one day more
+    # the day-by-day answer itself (the oracle of the properties below): a time part is a
+    # day, and an end past the year 9999 is longer than any limit, never shorter
+    from gdpr_policy._lint import _longer_on_some_day
+
+    assert _longer_on_some_day(Duration.parse("P28DT1H"), month)
+    assert not _longer_on_some_day(Duration.parse("P27DT1H"), month)
+    assert _longer_on_some_day(Duration.parse("P9000Y"), month)
+    assert not _longer_on_some_day(month, Duration.parse("P9000Y"))
 
     def long_periods(v: dict[str, Any]) -> None:
         v["rights"]["response_period"] = "P30D"
@@ -952,6 +960,7 @@ def test_a_purpose_of_kind_other_says_what_it_is_and_its_trackers_are_not_judged
         (Severity.NOTE, "policy.tracker-category-mismatch.unjudged", ["campaign-tracking"])]
     assert hits[0].message.values == {"tracker": "campaign-tracking", "category": "marketing",
                                       "purposes": ["campaign-tracking"]}
+    assert hits[0].evidence == hits[0].message.values
     assert hits[0].subject == "inmeta@2024-03-06:trackers/campaign-tracking"
     assert "{" not in render_message(hits[0].message, "nb")
     # located at the tracker's category, which the note is about
@@ -1228,6 +1237,12 @@ def test_every_art_13_omission_names_what_makes_it_required() -> None:
         "automated-decision-making": ["automated_decisions"],
     }
     assert got["right-to-complain"][1] == "policy.notice-omission.right-to-complain"
+    values = {f.message.values["item"]: f.message.values for f, _ in _findings_with_lines(change)
+              if f.rule == "policy.notice-omission"}
+    assert values["transfers"] == {"item": "transfers", "article": "GDPR Art. 13(1)(f)"}
+    assert values["right-to-complain"] == {"item": "right-to-complain",
+                                           "article": "GDPR Art. 13(2)(d)",
+                                           "authorities": ["Datatilsynet", "IMY"]}
     assert {v[1] for k, v in got.items() if k != "right-to-complain"} == {
         "policy.notice-omission"}
 
