@@ -528,6 +528,9 @@ def test_longer_than_is_the_same_answer_as_trying_every_day(d: Any, limit: Any) 
 
 @settings(max_examples=15)  # each undecided pair tries up to 1,464 days
 @given(durations(huge=True), durations(huge=True))
+@example(_p("P9000Y"), _p("P1M")).via("only the duration ends past the calendar")
+@example(_p("P1M"), _p("P9000Y")).via("only the limit does")
+@example(_p("P9000Y"), _p("P9500Y")).via("both do: the duration is longer than any limit")
 def test_longer_than_past_the_calendar_is_decided_by_trying_the_days(d: Any, limit: Any) -> None:
     from gdpr_policy._lint import _longer_on_some_day, longer_than
 
