@@ -280,17 +280,17 @@ def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[F
 _CYCLE_START = dt.date(2024, 1, 1)
 
 
-def _ends(start: dt.date, d: Duration) -> dt.date:
-    shifted = add_months(start, d.total_months).date
-    return shifted + dt.timedelta(days=d.total_days + (1 if d.has_time else 0))
-
-
-_LAST_START = _CYCLE_START + dt.timedelta(days=366 * 4 - 1)
-
-
 def _parts(d: Duration) -> tuple[int, int]:
     """Months and days as :func:`_ends` adds them (a time part counts as one more day)."""
     return d.total_months, d.total_days + (1 if d.has_time else 0)
+
+
+def _ends(start: dt.date, d: Duration) -> dt.date:
+    months, days = _parts(d)
+    return add_months(start, months).date + dt.timedelta(days=days)
+
+
+_LAST_START = _CYCLE_START + dt.timedelta(days=366 * 4 - 1)
 
 
 def _in_calendar(d: Duration) -> bool:
