@@ -690,8 +690,10 @@ def response_deadline(
     months, days, ext_months, ext_days = _lengths(period, extension)
     zone = _zone(timezone)  # a bad zone is an error even when only dates are given
     if isinstance(received, dt.datetime):
-        received_on = local_day(received, timezone, what="received")  # refuses a naive time
+        if received.utcoffset() is None:  # also None without a tzinfo
+            local_day(received, timezone, what="received")  # raises the explanatory error
         local = received.astimezone(zone)
+        received_on = local.date()
         head: list[Message] = [
             _msg(
                 "time.received-at",
