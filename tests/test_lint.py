@@ -1219,9 +1219,11 @@ def test_every_art_13_omission_names_what_makes_it_required() -> None:
 
     doc = yaml.safe_load(_mutated(change))["versions"][0]
     purposes = sorted(p["id"] for p in doc["purposes"])
+    omissions = [(f, line) for f, line in _findings_with_lines(change)
+                 if f.rule == "policy.notice-omission"]
     got = {f.subject.split(":", 1)[1].removeprefix("discloses/"): (line, f.message.code,
                                                                      f.evidence["because"])
-           for f, line in _findings_with_lines(change) if f.rule == "policy.notice-omission"}
+           for f, line in omissions}
     assert {k: v[0] for k, v in got.items()} == dict.fromkeys(got, "discloses: []")
     assert {k: v[2] for k, v in got.items()} == {
         "controller-identity": [],
@@ -1240,8 +1242,7 @@ def test_every_art_13_omission_names_what_makes_it_required() -> None:
         "automated-decision-making": ["automated_decisions"],
     }
     assert got["right-to-complain"][1] == "policy.notice-omission.right-to-complain"
-    values = {f.message.values["item"]: f.message.values for f, _ in _findings_with_lines(change)
-              if f.rule == "policy.notice-omission"}
+    values = {f.message.values["item"]: f.message.values for f, _ in omissions}
     assert values["transfers"] == {"item": "transfers", "article": "GDPR Art. 13(1)(f)"}
     assert values["right-to-complain"] == {"item": "right-to-complain",
                                            "article": "GDPR Art. 13(2)(d)",
