@@ -1179,6 +1179,31 @@ def test_as_of_is_checked_in_the_requests_own_zone() -> None:
     assert evaluate_request(r, policy, D(2026, 3, 7)) == []
 
 
+def test_a_date_as_of_on_the_eve_of_a_skipped_midnight() -> None:
+    # Havana's clocks jump from midnight to 01:00 on 8 March 2026: 7 March ends at the jump,
+    # and a plain as_of date that day is no error about a time nobody wrote
+    policy = POLICY.model_copy(
+        update={
+            "jurisdictions": tuple(
+                j.model_copy(update={"timezone": "America/Havana"}) if j.code == "NO" else j
+                for j in POLICY.jurisdictions
+            )
+        }
+    )
+    received = "2026-02-05T10:00-05:00"
+    assert request_deadline(req(received_at=received), policy).due == D(2026, 3, 5)
+    in_time = {"responded_at": "2026-03-07T23:59-05:00", "outcome": "fulfilled"}
+    after = {"responded_at": "2026-03-08T01:00-04:00", "outcome": "fulfilled"}
+    assert rules_fired(req(received_at=received, response=in_time), D(2026, 3, 7), policy) == [
+        "request.late"
+    ]
+    # the first instant after the jump is 8 March: not yet answered at the end of 7 March
+    assert rules_fired(req(received_at=received, response=after), D(2026, 3, 7), policy) == [
+        "request.overdue"
+    ]
+    assert request_deadline(req(received_at=received), policy, D(2026, 3, 7)).due == D(2026, 3, 5)
+
+
 # -- answers services can act on (issue 11) ----------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from gdpr_policy._time import (
     add_months,
     add_period,
     attach_zone,
+    end_of_day,
     get_calendar,
     local_day,
     response_deadline,
@@ -33,6 +34,7 @@ from gdpr_policy._time import (
 from gdpr_policy.i18n import LANGUAGES, has_message, render
 from strategies.time import (
     aware_instants,
+    awkward_zones,
     calendars,
     clock_models,
     legal_holidays,
@@ -268,6 +270,39 @@ def test_attach_zone_reads_wall_clock_time_and_refuses_skipped_times() -> None:
     assert local_day(ambiguous, "Europe/Stockholm") == D(2026, 10, 25)
     aware = dt.datetime(2026, 1, 1, tzinfo=UTC)
     assert attach_zone(aware, "Europe/Oslo") is aware
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "last"),
+    [
+        # the next midnight is skipped: the day ends just before the clocks jump to 01:00
+        (D(2026, 3, 7), "America/Havana", dt.datetime(2026, 3, 8, 4, 59, 59, 999999, UTC)),
+        (D(2026, 3, 28), "Atlantic/Azores", dt.datetime(2026, 3, 29, 0, 59, 59, 999999, UTC)),
+        # the next midnight comes twice (the Azores in October): the first one ends the day
+        (D(2026, 10, 24), "Atlantic/Azores", dt.datetime(2026, 10, 24, 23, 59, 59, 999999, UTC)),
+        # Oslo's change is at 02:00: the day before ends at an ordinary midnight
+        (D(2026, 3, 28), "Europe/Oslo", dt.datetime(2026, 3, 28, 22, 59, 59, 999999, UTC)),
+        (D(2026, 3, 29), "Europe/Oslo", dt.datetime(2026, 3, 29, 21, 59, 59, 999999, UTC)),
+        # Samoa skipped 30 December 2011: the 29th ran until the 31st began
+        (D(2011, 12, 29), "Pacific/Apia", dt.datetime(2011, 12, 30, 9, 59, 59, 999999, UTC)),
+    ],
+)
+def test_end_of_day_where_the_clocks_change_at_midnight(
+    day: dt.date, zone: str, last: dt.datetime
+) -> None:
+    # attach_zone refuses a skipped wall time someone wrote; the end of a day is no such
+    # time, and a plain as_of date on the eve of the change must not be an error
+    got = end_of_day(day, zone)
+    assert got == last
+    assert got.tzinfo == ZoneInfo(zone)
+    assert got.date() == day
+
+
+@given(receipt_days, awkward_zones)
+def test_end_of_day_is_the_last_instant_of_the_day(day: dt.date, zone: str) -> None:
+    end = end_of_day(day, zone)
+    assert local_day(end, zone) == day
+    assert local_day(end + dt.timedelta(microseconds=1), zone) > day
 
 
 def test_bad_zone_calendar_clock_and_years() -> None:

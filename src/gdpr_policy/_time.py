@@ -87,6 +87,7 @@ __all__ = [
     "add_months",
     "add_period",
     "attach_zone",
+    "end_of_day",
     "first_year",
     "get_calendar",
     "local_day",
@@ -421,6 +422,21 @@ def attach_zone(naive: dt.datetime, timezone: str, *, what: str = "date-time") -
             "(the clocks skip it when summer time starts); give an offset"
         )
     return aware
+
+
+def end_of_day(day: dt.date, timezone: str) -> dt.datetime:
+    """The last instant of ``day`` in ``timezone``: a microsecond before the next day begins.
+
+    Unlike :func:`attach_zone`, a midnight the clocks skip is no error here: the
+    next day then begins when the clocks jump (Havana or the Azores, where summer
+    time starts at midnight), and ``day`` ends just before. A repeated midnight
+    begins the next day at its first occurrence. The result is in ``timezone``.
+    """
+    zone = _zone(timezone)
+    # fold=0 reads a skipped midnight with the offset in force before the jump, which
+    # is the instant of the jump: the round trip through UTC lands on the real clock
+    next_start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return (next_start.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).astimezone(zone)
 
 
 def local_day(at: dt.date | dt.datetime, timezone: str, *, what: str = "date-time") -> dt.date:

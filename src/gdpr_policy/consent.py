@@ -55,7 +55,7 @@ from ._duration import Duration
 from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 from ._rules import Context, Finding, Rule, Severity, rule
-from ._time import add_months
+from ._time import add_months, end_of_day
 from ._zones import zone_of
 
 if TYPE_CHECKING:
@@ -311,10 +311,7 @@ def _instant(as_of: dt.date | dt.datetime, policy: PolicyVersion) -> dt.datetime
     """
     if isinstance(as_of, dt.datetime):
         return as_of
-    zone = _zone(policy)
-    next_midnight = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    # Round-trip through UTC so that a DST change that day is resolved by the zone.
-    return (next_midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).astimezone(zone)
+    return end_of_day(as_of, _zone(policy).key)
 
 
 def _purpose_basis(policy: PolicyVersion, purpose: str) -> str | None:

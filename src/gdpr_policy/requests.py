@@ -68,6 +68,7 @@ from ._time import (
     Deadline,
     add_period,
     attach_zone,
+    end_of_day,
     local_day,
     response_deadline,
 )
@@ -635,8 +636,7 @@ def _instant(as_of: dt.date | dt.datetime, timezone: str) -> dt.datetime:
     """
     if isinstance(as_of, dt.datetime):
         return as_of
-    midnight = attach_zone(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()), timezone)
-    return midnight.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+    return end_of_day(as_of, timezone)
 
 
 def _as_of_view(request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Request:

@@ -27,6 +27,11 @@ FIRST, LAST = dt.date(2000, 1, 1), dt.date(2090, 12, 31)
 calendars = st.sampled_from(VETTED_CALENDARS)
 clock_models = st.sampled_from(CLOCK_MODELS)
 zones = st.sampled_from(ZONES)
+#: zones whose clocks change at midnight (Havana, the Azores: the day after such a change
+#: begins at 01:00, or twice), a whole day skipped (Apia, 2011) and Oslo and Stockholm
+awkward_zones = st.sampled_from(
+    (*ZONES, "America/Havana", "Atlantic/Azores", "America/Santiago", "Pacific/Apia", "UTC")
+)
 receipt_days = st.dates(min_value=FIRST, max_value=LAST)
 
 
