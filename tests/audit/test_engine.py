@@ -8,6 +8,7 @@ import multiprocessing as mp
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -122,6 +123,30 @@ def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     assert seen == ["D1", "D2"]
     assert {f.subject for f in rep.findings if not f.rule.startswith("audit.")} == {"D1", "D2"}
     assert by_rule(rep, "audit.deadlines-not-evaluated") == []
+
+
+def test_a_due_instant_during_a_date_as_of_has_passed_by_its_end() -> None:
+    # A deadline engine may give the last instant rather than the last day. As of a date,
+    # the audit reads the whole day, as the request rules do: an erasure due at noon on
+    # 30 June and not carried out is past due as of 30 June, not only from 1 July.
+    lines = {"contacts": [contact("1", "a@x.no", createdate=at("2024-01-01T00:00"))],
+             "requests": [request("D1", "erasure", "a@x.no", at("2025-05-30T09:00"),
+                                  status="open")]}
+
+    def due_at(when: dt.datetime):  # type: ignore[no-untyped-def]
+        return lambda req, ctx: RequestVerdict(due=when)
+
+    noon = dt.datetime(2025, 6, 30, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+    last = dt.datetime(2025, 6, 30, 23, 59, 59, 999999, tzinfo=ZoneInfo("Europe/Oslo"))
+    for due, as_of, past in ((noon, dt.date(2025, 6, 30), True),
+                             (noon, dt.date(2025, 6, 29), False),
+                             # the last instant of the day is the day itself: due, not past
+                             (last, dt.date(2025, 6, 30), False),
+                             (last, dt.date(2025, 7, 1), True),
+                             (noon, noon, False),
+                             (noon, noon + dt.timedelta(microseconds=1), True)):
+        rep = run(as_of=as_of, **lines, request_hook=due_at(due))
+        assert bool(by_rule(rep, "erasure.not-carried-out")) is past, (due, as_of)
 
 
 def test_recycle_bin_input_and_progress() -> None:

@@ -62,6 +62,7 @@ from zoneinfo import ZoneInfo
 from .._duration import Duration
 from .._errors import RecordError, UsageError
 from .._rules import Context, Finding
+from .._time import end_of_day
 from .._zones import zone_of
 from ..marketing import (
     Objection,
@@ -135,7 +136,9 @@ class RequestVerdict:
     """What the deadline engine says about one request: its due date and findings.
 
     ``due`` is the last day (a ``date``, in the jurisdiction's calendar) or the
-    last instant (an aware ``datetime``) of the response period.
+    last instant (an aware ``datetime``) of the response period. A date ``as_of``
+    is the whole day, as the request rules read it: a due instant during that day
+    has passed by its end.
     """
 
     due: dt.date | dt.datetime | None
@@ -265,7 +268,11 @@ def _past_due(due: dt.date | dt.datetime | None, as_of: dt.date | dt.datetime,
     if due is None:
         return None
     if isinstance(due, dt.datetime):
-        return _as_of_instant(as_of, zone) > due
+        # a date as_of is the whole day, as the request rules read it: a due instant during
+        # it has passed by its end (end_of_day), not by its start
+        at = _as_of_instant(as_of, zone) if isinstance(as_of, dt.datetime) else end_of_day(
+            as_of, zone.key)
+        return at > due
     today = as_of if not isinstance(as_of, dt.datetime) else as_of.astimezone(zone).date()
     return today > due
 
