@@ -28,6 +28,7 @@ from gdpr_policy._time import (
     end_of_day,
     get_calendar,
     local_day,
+    period_start,
     response_deadline,
     roll_forward,
 )
@@ -37,6 +38,7 @@ from strategies.time import (
     awkward_zones,
     calendars,
     clock_models,
+    durations,
     legal_holidays,
     oracle_due,
     receipt_days,
@@ -303,6 +305,59 @@ def test_end_of_day_is_the_last_instant_of_the_day(day: dt.date, zone: str) -> N
     end = end_of_day(day, zone)
     assert local_day(end, zone) == day
     assert local_day(end + dt.timedelta(microseconds=1), zone) > day
+
+
+def _forward(start: dt.datetime, period: Duration) -> dt.datetime:
+    """``period`` counted forward from ``start``: months (the day clamped), then the rest."""
+    day = add_months(start.date(), period.total_months).date
+    return dt.datetime.combine(day, start.time()) + dt.timedelta(
+        days=period.total_days, hours=period.hours, minutes=period.minutes, seconds=period.seconds
+    )
+
+
+@pytest.mark.parametrize(
+    ("end", "period", "start"),
+    [
+        ("2025-06-30T00:00", "P2Y", "2023-06-30T00:00"),
+        # the day is missing in the start month: the period starts on the first of the next
+        ("2024-02-29T00:00", "P2Y", "2022-03-01T00:00"),
+        ("2025-08-31T10:30", "P6M", "2025-03-01T00:00"),
+        ("2024-08-31T10:30", "P6M", "2024-03-01T00:00"),
+        ("2024-08-29T10:30", "P6M", "2024-02-29T10:30"),
+        ("2025-03-31T00:00", "P1M", "2025-03-01T00:00"),
+        # days and clock time first, then the months
+        ("2025-03-03T00:00", "P1M3D", "2025-01-28T00:00"),
+        ("2025-03-31T01:00", "P1MT2H", "2025-03-01T00:00"),
+        ("2025-03-31T03:00", "P1MT2H", "2025-03-01T00:00"),
+        ("2025-04-01T01:00", "P1MT2H", "2025-03-01T00:00"),
+        ("2025-04-01T03:00", "P1MT2H", "2025-03-01T01:00"),
+    ],
+)
+def test_period_start_is_the_forward_count_inverted(end: str, period: str, start: str) -> None:
+    p = Duration.parse(period)
+    got = period_start(dt.datetime.fromisoformat(end), p)
+    assert got == dt.datetime.fromisoformat(start)
+    assert _forward(got, p) >= dt.datetime.fromisoformat(end)
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31)),
+    durations(),
+)
+def test_period_start_is_the_earliest_start_that_reaches_the_end(
+    end: dt.datetime, period: Duration
+) -> None:
+    start = period_start(end, period)
+    assert _forward(start, period) >= end
+    # one microsecond earlier the period falls short: the start is the earliest one
+    assert _forward(start - dt.timedelta(microseconds=1), period) < end
+
+
+def test_period_start_before_the_year_one_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="before the year 1"):
+        period_start(dt.datetime(1, 6, 30), Duration.parse("P2Y"))
+    with pytest.raises(UsageError, match="before the year 1"):
+        period_start(dt.datetime(1, 1, 2), Duration.parse("P3D"))
 
 
 def test_bad_zone_calendar_clock_and_years() -> None:

@@ -91,6 +91,7 @@ __all__ = [
     "first_year",
     "get_calendar",
     "local_day",
+    "period_start",
     "response_deadline",
     "roll_forward",
 ]
@@ -481,6 +482,37 @@ def add_months(start: dt.date, months: int) -> MonthShift:
     if start.day > last:
         return MonthShift(dt.date(year, month, last), True)
     return MonthShift(dt.date(year, month, start.day), False)
+
+
+def period_start(end: dt.datetime, period: Duration) -> dt.datetime:
+    """The earliest wall-clock time from which ``period``, counted forward, reaches ``end``.
+
+    Counting forward is Reg. 1182/71 Art. 3(2)(c) as :func:`add_months` does it:
+    calendar months, then days and clock time; a day the last month lacks is
+    that month's last day. Counting back is its inverse, not a clamp: from 31
+    August, six months back is 1 March (28 February plus six months is only 28
+    August), and two years back from 29 February 2028 is 1 March 2026. So when
+    the day does not exist in the start month, the period starts at midnight on
+    the first of the next month; otherwise at the same day and time. Naive in,
+    naive out: the caller says in which zone the wall clock runs.
+    """
+    before = UsageError(f"{end.isoformat()} minus {period} is before the year {dt.MINYEAR}")
+    try:
+        back = end - dt.timedelta(
+            days=period.total_days,
+            hours=period.hours,
+            minutes=period.minutes,
+            seconds=period.seconds,
+        )
+    except OverflowError:
+        raise before from None
+    carry, month0 = divmod(back.month - 1 - period.total_months, 12)
+    year, month = back.year + carry, month0 + 1
+    if year < dt.MINYEAR:
+        raise before
+    if back.day > _stdcal.monthrange(year, month)[1]:
+        return dt.datetime(year, month + 1, 1)  # short months are never December
+    return back.replace(year=year, month=month)
 
 
 def _advance(start: dt.date, months: int, days: int, steps: list[Message]) -> dt.date:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gdpr_policy._duration import Duration
+from gdpr_policy._errors import UsageError
 from gdpr_policy._messages import Location
 from gdpr_policy._policy import bundled_policy
 from gdpr_policy._rules import REGISTRY, Context, Severity
@@ -99,7 +100,11 @@ def test_sends_and_modifications_are_not_activity_but_the_create_date_is() -> No
     (dt.date(2025, 3, 30), "Europe/Oslo", "2023-03-29T22:00"),
     (dt.date(2025, 3, 26), "Europe/Oslo", "2023-03-25T23:00"),
     (dt.date(2024, 10, 27), "Europe/Stockholm", "2022-10-26T22:00"),
-    (dt.date(2024, 2, 29), "Europe/Oslo", "2022-02-27T23:00"),  # leap day clamps to 28 Feb
+    # two years before 29 February is 1 March: activity on 28 February 2022 is two full
+    # years old on 29 February 2024 (counted forward, Reg. 1182/71 Art. 3(2)(c))
+    (dt.date(2024, 2, 29), "Europe/Oslo", "2022-02-28T23:00"),
+    (dt.date(2024, 2, 28), "Europe/Oslo", "2022-02-27T23:00"),
+    (dt.date(2024, 3, 1), "Europe/Oslo", "2022-02-28T23:00"),
 ])
 def test_inactivity_cutoff_is_the_start_of_the_day_in_the_zone(
         as_of: dt.date, zone: str, cutoff: str) -> None:
@@ -437,6 +442,24 @@ def test_after_opt_out_fires_exactly_for_marketing_at_or_after_the_opt_out(
     campaign = {"marketing": "100", "administrative": "200", "transactional": None}[purpose]
     found = opt_out_run(opt, sent, campaign=campaign, purpose=purpose)
     assert len(found) == int(purpose == "marketing" and sent >= opt)
+
+
+def test_last_activity_two_full_years_before_a_leap_day_is_inactive() -> None:
+    # 28 February 2026 plus two years is 28 February 2028: by 29 February the contact has
+    # been inactive for two years. The old backward clamp (to 28 February) let it pass.
+    last = dt.datetime(2026, 2, 28, 12, 0, tzinfo=OSLO)
+    lines = [contact("1", "a@x.no", createdate=at("2019-01-01T00:00"),
+                     recent_conversion_date=last)]
+    [f] = by_rule(run(as_of=dt.date(2028, 2, 29), contacts=lines),
+                  "retention.inactive-not-deactivated")
+    assert f.evidence["cutoff"] == dt.datetime(2026, 2, 28, 23, 0, tzinfo=dt.UTC)
+    assert by_rule(run(as_of=dt.date(2028, 2, 28), contacts=lines),
+                   "retention.inactive-not-deactivated") == []
+
+
+def test_a_window_before_the_year_one_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="before the year 1"):
+        inactivity_cutoff(dt.date(1, 6, 30), Duration.parse("P2Y"), OSLO)
 
 
 @given(instants, st.sampled_from(["Europe/Oslo", "Europe/Stockholm"]),

@@ -50,7 +50,6 @@ marketing list) makes every marketing send to that contact a warning
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import gc
 from collections import Counter
@@ -62,7 +61,7 @@ from zoneinfo import ZoneInfo
 from .._duration import Duration
 from .._errors import RecordError, UsageError
 from .._rules import Context, Finding
-from .._time import end_of_day
+from .._time import end_of_day, period_start
 from .._zones import zone_of
 from ..marketing import (
     Objection,
@@ -230,17 +229,6 @@ def classify_files(names: Iterable[str]) -> FileSelection:
 
 
 # ------------------------------------------------------------------ time helpers
-def _minus(t: dt.datetime, d: Duration) -> dt.datetime:
-    # Calendar subtraction with the day clamped to the month end (29 Feb - 1Y = 28 Feb).
-    # TODO(lead): route through gdpr_policy._time once it exposes duration arithmetic.
-    months = d.total_months
-    y, m = divmod(t.month - 1 - months, 12)
-    y += t.year
-    m += 1
-    t = t.replace(year=y, month=m, day=min(t.day, calendar.monthrange(y, m)[1]))
-    return t - dt.timedelta(days=d.total_days, hours=d.hours, minutes=d.minutes, seconds=d.seconds)
-
-
 def _as_of_instant(as_of: dt.date | dt.datetime, zone: ZoneInfo) -> dt.datetime:
     if isinstance(as_of, dt.datetime):
         if as_of.tzinfo is None:
@@ -254,13 +242,18 @@ def inactivity_cutoff(as_of: dt.date | dt.datetime, window: Duration, zone: Zone
 
     A date ``as_of`` gives the start of the day ``window`` before it in
     ``zone``, so that activity at any time on the cutoff day counts; a date-time
-    gives the same wall time ``window`` before it, in ``zone``.
+    gives the same wall time ``window`` before it, in ``zone``. Where that day
+    does not exist (two years before 29 February, six months before 31 August),
+    the window is counted forward as the law counts periods
+    (:func:`~gdpr_policy._time.period_start`): the cutoff is the first of the
+    next month, as activity on the last day of the shorter month is a full
+    ``window`` old by ``as_of``.
     """
     if isinstance(as_of, dt.datetime):
         local = _as_of_instant(as_of, zone).astimezone(zone).replace(tzinfo=None)
-        return _minus(local, window).replace(tzinfo=zone).astimezone(UTC)
+        return period_start(local, window).replace(tzinfo=zone).astimezone(UTC)
     start = dt.datetime.combine(as_of, dt.time())
-    return _minus(start, window).replace(tzinfo=zone).astimezone(UTC)
+    return period_start(start, window).replace(tzinfo=zone).astimezone(UTC)
 
 
 def _past_due(due: dt.date | dt.datetime | None, as_of: dt.date | dt.datetime,
