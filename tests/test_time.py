@@ -25,6 +25,7 @@ from gdpr_policy._time import (
     add_months,
     add_period,
     attach_zone,
+    earliest_at,
     end_of_day,
     get_calendar,
     local_day,
@@ -305,6 +306,44 @@ def test_end_of_day_is_the_last_instant_of_the_day(day: dt.date, zone: str) -> N
     end = end_of_day(day, zone)
     assert local_day(end, zone) == day
     assert local_day(end + dt.timedelta(microseconds=1), zone) > day
+
+
+@pytest.mark.parametrize(
+    ("wall", "zone", "instant"),
+    [
+        ("2026-06-01T12:00", "Europe/Oslo", "2026-06-01T10:00"),
+        # skipped: the instant the clocks jump
+        ("2024-03-31T02:30", "Europe/Oslo", "2024-03-31T01:00"),
+        ("2024-03-31T02:00", "Europe/Oslo", "2024-03-31T01:00"),
+        ("2026-03-08T00:00", "America/Havana", "2026-03-08T05:00"),
+        ("2011-12-30T12:00", "Pacific/Apia", "2011-12-30T10:00"),
+        # repeated: the first occurrence (summer time)
+        ("2026-10-25T02:30", "Europe/Stockholm", "2026-10-25T00:30"),
+        ("2026-10-25T03:00", "Europe/Stockholm", "2026-10-25T02:00"),
+    ],
+)
+def test_earliest_at(wall: str, zone: str, instant: str) -> None:
+    got = earliest_at(dt.datetime.fromisoformat(wall), zone)
+    # (in UTC: an ambiguous local time never equals a time of another zone, PEP 495)
+    assert got.astimezone(UTC) == dt.datetime.fromisoformat(instant).replace(tzinfo=UTC)
+    assert got.tzinfo == ZoneInfo(zone)
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31)),
+    awkward_zones,
+)
+def test_earliest_at_is_the_first_instant_at_or_after_a_wall_time(
+    wall: dt.datetime, zone: str
+) -> None:
+    got = earliest_at(wall, zone)
+    local = ZoneInfo(zone)
+
+    def clock(t: dt.datetime) -> dt.datetime:
+        return t.astimezone(local).replace(tzinfo=None)
+
+    assert clock(got) >= wall
+    assert clock(got - dt.timedelta(microseconds=1)) < wall
 
 
 def _forward(start: dt.datetime, period: Duration) -> dt.datetime:

@@ -87,6 +87,7 @@ __all__ = [
     "add_months",
     "add_period",
     "attach_zone",
+    "earliest_at",
     "end_of_day",
     "first_year",
     "get_calendar",
@@ -438,6 +439,31 @@ def end_of_day(day: dt.date, timezone: str) -> dt.datetime:
     # is the instant of the jump: the round trip through UTC lands on the real clock
     next_start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     return (next_start.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).astimezone(zone)
+
+
+def earliest_at(naive: dt.datetime, timezone: str) -> dt.datetime:
+    """The first instant whose wall-clock time in ``timezone`` is ``naive`` or later.
+
+    For a time that exists this is :func:`attach_zone`'s reading (a repeated
+    time's first occurrence); a time the clocks skip gives the instant they
+    jump, where :func:`attach_zone` would refuse it. The result is in ``timezone``.
+    """
+    zone = _zone(timezone)
+    first = naive.replace(tzinfo=zone, fold=0)
+    after = first.astimezone(dt.UTC)
+    if after.astimezone(zone).replace(tzinfo=None) == naive:
+        return first
+    # skipped: read with the offset after the jump it is a wall time before it, with the
+    # offset before the jump one after it; the jump is the one change between the two
+    before = naive.replace(tzinfo=zone, fold=1).astimezone(dt.UTC)
+    one = dt.timedelta(microseconds=1)
+    while after - before > one:
+        mid = before + (after - before) // 2
+        if mid.astimezone(zone).replace(tzinfo=None) >= naive:
+            after = mid
+        else:
+            before = mid
+    return after.astimezone(zone)
 
 
 def local_day(at: dt.date | dt.datetime, timezone: str, *, what: str = "date-time") -> dt.date:

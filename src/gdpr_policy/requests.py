@@ -636,7 +636,8 @@ def _instant(as_of: dt.date | dt.datetime, timezone: str) -> dt.datetime:
     """
     if isinstance(as_of, dt.datetime):
         return as_of
-    return end_of_day(as_of, timezone)
+    # in UTC: a last instant in a repeated hour would never compare equal across zones
+    return end_of_day(as_of, timezone).astimezone(dt.UTC)
 
 
 def _as_of_view(request: Request, policy: PolicyVersion, as_of: dt.date | dt.datetime) -> Request:

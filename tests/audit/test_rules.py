@@ -118,6 +118,10 @@ def test_cutoff_of_a_datetime_keeps_the_wall_time_across_dst() -> None:
     # 12:00 CET in winter -> 12:00 CEST in summer two years and four months earlier
     as_of = dt.datetime(2025, 1, 15, 12, 0, tzinfo=OSLO)
     assert inactivity_cutoff(as_of, Duration.parse("P2Y4M"), OSLO) == at("2022-09-15T10:00")
+    # 02:30 did not exist in Oslo on 31 March 2024: the cutoff is when the clocks jumped
+    # (03:00 CEST), so activity at 03:10 CEST that day, two years before, still counts
+    as_of = dt.datetime(2026, 3, 31, 2, 30, tzinfo=OSLO)
+    assert inactivity_cutoff(as_of, Duration.parse("P2Y"), OSLO) == at("2024-03-31T01:00")
 
 
 def test_activity_on_the_dst_cutoff_day_in_stockholm() -> None:

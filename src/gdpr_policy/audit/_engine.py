@@ -61,7 +61,7 @@ from zoneinfo import ZoneInfo
 from .._duration import Duration
 from .._errors import RecordError, UsageError
 from .._rules import Context, Finding
-from .._time import end_of_day, period_start
+from .._time import earliest_at, end_of_day, period_start
 from .._zones import zone_of
 from ..marketing import (
     Objection,
@@ -247,13 +247,15 @@ def inactivity_cutoff(as_of: dt.date | dt.datetime, window: Duration, zone: Zone
     the window is counted forward as the law counts periods
     (:func:`~gdpr_policy._time.period_start`): the cutoff is the first of the
     next month, as activity on the last day of the shorter month is a full
-    ``window`` old by ``as_of``.
+    ``window`` old by ``as_of``. A wall time the clocks skip on the cutoff day
+    (02:30 on the day summer time starts) is the instant they jump.
     """
     if isinstance(as_of, dt.datetime):
         local = _as_of_instant(as_of, zone).astimezone(zone).replace(tzinfo=None)
-        return period_start(local, window).replace(tzinfo=zone).astimezone(UTC)
-    start = dt.datetime.combine(as_of, dt.time())
-    return period_start(start, window).replace(tzinfo=zone).astimezone(UTC)
+    else:
+        local = dt.datetime.combine(as_of, dt.time())
+    # a wall time the clocks skipped that year starts when they jumped
+    return earliest_at(period_start(local, window), zone.key).astimezone(UTC)
 
 
 def _past_due(due: dt.date | dt.datetime | None, as_of: dt.date | dt.datetime,
