@@ -17,6 +17,7 @@ from gdpr_policy._messages import Location
 from gdpr_policy._policy import bundled_policy
 from gdpr_policy._rules import REGISTRY, Context, Severity
 from gdpr_policy.audit import audit_snapshot, deadline_hook, inactivity_cutoff
+from gdpr_policy.audit import rules as rules_module
 from gdpr_policy.audit.rules import (
     MAX_EVIDENCE_SENDS,
     MangledIds,
@@ -437,6 +438,25 @@ def test_emit_equals_rule_finding() -> None:
         POLICY,
         "1", evidence=ev, count=1)
     assert audit_snapshot  # the public entry point is importable from the package
+
+
+def test_emit_cites_what_each_policy_version_cites() -> None:
+    # emit keeps each version's citations; a copy of the version with other jurisdictions
+    # (another object) is worked out anew, and each answer equals the rule's own
+    swedish_only = POLICY.model_copy(update={"jurisdictions": tuple(
+        j for j in POLICY.jurisdictions if j.code == "SE")})
+    for policy in (POLICY, swedish_only, POLICY, swedish_only):
+        f = emit(marketing_no_basis, Context(policy=policy, as_of=dt.date(2024, 6, 1)), "1",
+                 None, {}, count=1)
+        assert f.legal == marketing_no_basis.legal_for(policy)
+        assert f.statement == marketing_no_basis.clauses(policy)
+    assert (marketing_no_basis.legal_for(POLICY)
+            != marketing_no_basis.legal_for(swedish_only))
+    # a service that loads version after version keeps a bounded memo, not every version
+    for _ in range(300):
+        emit(marketing_no_basis, Context(policy=POLICY.model_copy(), as_of=dt.date(2024, 6, 1)),
+             "1", None, {}, count=1)
+    assert len(rules_module._CITES) <= 257
 
 
 # ------------------------------------------------------------------ properties

@@ -17,14 +17,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._messages import Location, Message
-from .._refs import LegalRef
+from .._refs import LegalRef, StatementRef
 from .._rules import Context, Finding, Rule, Severity, rule
 from .._trusted import construct
 from ..marketing import AFTER_OPT_OUT, DEACTIVATED, NO_BASIS, NO_BASIS_PROMISE, RESTRICTED
 from ._model import Activity, Contact, DsrRequest
+
+if TYPE_CHECKING:
+    from .._policy import PolicyVersion
 
 __all__ = [
     "MAX_EVIDENCE_SENDS",
@@ -187,12 +190,31 @@ def emit(
     the result equals ``the_rule.finding`` (``tests/audit/test_rules.py`` checks
     that).
     """
+    policy = ctx.policy
+    cites = _CITES.get((the_rule.id, id(policy)))
+    if cites is None:
+        cites = _cites(the_rule, policy)
     return construct(Finding, {
         "rule": the_rule.id, "severity": the_rule.severity, "subject": subject,
         "message": construct(Message, {"code": the_rule.message_code, "values": values}),
-        "location": location, "evidence": evidence, "legal": the_rule.legal_for(ctx.policy),
-        "statement": the_rule.clauses(ctx.policy),
+        "location": location, "evidence": evidence, "legal": cites[1], "statement": cites[2],
     })
+
+
+#: (rule id, id of the policy version) -> (that version, the rule's citations under it, its
+#: clauses): ``legal_for`` and ``clauses`` keep their own answers, but reaching them goes
+#: through pydantic's private-attribute look-up, which costs more than the rest of ``emit``.
+#: The entry holds the version itself, so no other object can take its id while it lives.
+_CITES: dict[tuple[str, int], tuple[object, tuple[LegalRef, ...], tuple[StatementRef, ...]]] = {}
+
+
+def _cites(the_rule: Rule[Any], policy: PolicyVersion,
+           ) -> tuple[object, tuple[LegalRef, ...], tuple[StatementRef, ...]]:
+    if len(_CITES) > 256:  # a service that loads many policy versions: start again
+        _CITES.clear()
+    got = _CITES[(the_rule.id, id(policy))] = (
+        policy, the_rule.legal_for(policy), the_rule.clauses(policy))
+    return got
 
 
 def _live(batch: ContactBatch) -> Iterable[ContactFacts]:
