@@ -47,6 +47,18 @@ def req(**fields: Any) -> Request:
     return parse_request(data, source="requests.json", pointer="/requests/0")
 
 
+def in_zone(policy: Any, code: str, zone: str) -> Any:
+    """``policy`` with jurisdiction ``code`` in another time zone."""
+    return policy.model_copy(
+        update={
+            "jurisdictions": tuple(
+                j.model_copy(update={"timezone": zone}) if j.code == code else j
+                for j in policy.jurisdictions
+            )
+        }
+    )
+
+
 def rules_fired(request: Request, as_of: dt.date | dt.datetime, policy: Any = POLICY) -> list[str]:
     """The rules that fired as errors or warnings (notes say what could not be judged)."""
     return [
@@ -1032,14 +1044,7 @@ def test_identity_events_after_as_of_have_not_happened() -> None:
 
 def test_days_are_taken_in_the_requests_own_jurisdiction() -> None:
     # A policy whose Swedish zone differs from Oslo's shows which zone each day is taken in.
-    policy = SWEDISH.model_copy(
-        update={
-            "jurisdictions": tuple(
-                j.model_copy(update={"timezone": "America/New_York"}) if j.code == "SE" else j
-                for j in POLICY.jurisdictions
-            )
-        }
-    )
+    policy = in_zone(SWEDISH, "SE", "America/New_York")
     # Received 2 March in New York; due 2 April (a Thursday, an ordinary day in Sweden).
     r = req(
         jurisdiction="SE",
@@ -1167,14 +1172,7 @@ def test_a_question_asked_at_the_as_of_instant_has_been_asked() -> None:
 def test_as_of_is_checked_in_the_requests_own_zone() -> None:
     # The controller's zone here skips midnight on 8 March 2026 (Cuba); a Swedish request's
     # as_of of 7 March ends in Stockholm, where that midnight exists.
-    policy = SWEDISH.model_copy(
-        update={
-            "jurisdictions": tuple(
-                j.model_copy(update={"timezone": "America/Havana"}) if j.code == "NO" else j
-                for j in POLICY.jurisdictions
-            )
-        }
-    )
+    policy = in_zone(SWEDISH, "NO", "America/Havana")
     r = req(jurisdiction="SE")
     assert evaluate_request(r, policy, D(2026, 3, 7)) == []
 
@@ -1182,14 +1180,7 @@ def test_as_of_is_checked_in_the_requests_own_zone() -> None:
 def test_a_date_as_of_on_the_eve_of_a_skipped_midnight() -> None:
     # Havana's clocks jump from midnight to 01:00 on 8 March 2026: 7 March ends at the jump,
     # and a plain as_of date that day is no error about a time nobody wrote
-    policy = POLICY.model_copy(
-        update={
-            "jurisdictions": tuple(
-                j.model_copy(update={"timezone": "America/Havana"}) if j.code == "NO" else j
-                for j in POLICY.jurisdictions
-            )
-        }
-    )
+    policy = in_zone(POLICY, "NO", "America/Havana")
     received = "2026-02-05T10:00-05:00"
     assert request_deadline(req(received_at=received), policy).due == D(2026, 3, 5)
     in_time = {"responded_at": "2026-03-07T23:59-05:00", "outcome": "fulfilled"}
