@@ -1233,6 +1233,14 @@ def test_lifetimes_in_days_and_hours(policy: PolicyVersion) -> None:
     assert decide_consent(good(), hours, dt.date(2025, 3, 3), "analytics")
     late = decide_consent(good(), hours, dt.date(2025, 3, 4), "analytics")
     assert late.findings[0].evidence["last_day"] == dt.date(2025, 3, 3)
+    # PT48H is two days, through 3 March; PT49H three, through 4 March (hours in whole
+    # days, rounded up: a time part was once one more day, whatever its length)
+    two = _lifetime(policy, "analytics", "PT48H")
+    assert decide_consent(good(), two, dt.date(2025, 3, 3), "analytics")
+    late = decide_consent(good(), two, dt.date(2025, 3, 4), "analytics")
+    assert late.findings[0].evidence["last_day"] == dt.date(2025, 3, 3)
+    three = _lifetime(policy, "analytics", "PT49H")
+    assert decide_consent(good(), three, dt.date(2025, 3, 4), "analytics")
 
 
 def test_expiry_ignores_purposes_the_policy_does_not_declare(policy: PolicyVersion) -> None:

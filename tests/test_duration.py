@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from gdpr_policy import Duration
@@ -32,6 +33,26 @@ def test_time_parts() -> None:
     assert d.minutes == 30
     assert d.has_time
     assert str(d) == "PT30M"
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("P1D", 0), ("PT1S", 1), ("PT1H", 1), ("PT24H", 1), ("PT24H1S", 2), ("PT48H", 2),
+     ("PT49H", 3), ("PT1440M", 1), ("PT1441M", 2), ("P1DT72H", 3)],
+)
+def test_time_days_round_the_time_part_up_to_whole_days(text: str, days: int) -> None:
+    # PT48H is two days, not "one more day" for any time part (a consent lifetime of 48
+    # hours ran out after one day)
+    assert Duration.parse(text).time_days == days
+
+
+@given(st.integers(0, 200), st.integers(0, 3000), st.integers(0, 200_000))
+def test_time_days_is_the_least_whole_number_of_days_that_holds_the_time_part(
+    hours: int, minutes: int, secs: int
+) -> None:
+    d = Duration(days=1, hours=hours, minutes=minutes, seconds=secs)
+    seconds = d.hours * 3600 + d.minutes * 60 + d.seconds
+    assert d.time_days * 86400 >= seconds > (d.time_days - 1) * 86400
 
 
 @pytest.mark.parametrize("text", ["two years", "P", "PT", "2Y", "P-1Y", "P1.5Y", "P0D", "", "P1YT"])

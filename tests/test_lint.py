@@ -459,6 +459,12 @@ def test_periods_longer_than_art_12_3_allows() -> None:
     assert not longer_than(Duration.parse("P8W"), two)  # 56 days: never past two months
     assert longer_than(Duration.parse("P60D"), two)
     assert longer_than(Duration.parse("P1MT1H"), month)  # a time part is one day more
+    # ... rounded up to whole days: 48 hours are two days, longer than one
+    day = Duration.parse("P1D")
+    assert longer_than(Duration.parse("PT48H"), day)
+    assert longer_than(Duration.parse("PT25H"), day)
+    assert not longer_than(Duration.parse("PT24H"), day)
+    assert not longer_than(Duration.parse("PT48H"), Duration.parse("P2D"))
     # the day-by-day answer itself (the oracle of the properties below): a time part is a
     # day, and an end past the year 9999 is longer than any limit, never shorter
     from gdpr_policy._lint import _longer_on_some_day

@@ -95,6 +95,13 @@ class Duration(BaseModel):
         """Whether the duration has hours, minutes or seconds."""
         return bool(self.hours or self.minutes or self.seconds)
 
+    @property
+    def time_days(self) -> int:
+        """The time part in whole days, rounded up: ``PT1H`` and ``PT24H`` are one, ``PT48H``
+        two, ``PT49H`` three (for rules that count whole days)."""
+        seconds = self.hours * 3600 + self.minutes * 60 + self.seconds
+        return -(-seconds // 86400)
+
     def __str__(self) -> str:
         text = "P"
         for value, unit in (

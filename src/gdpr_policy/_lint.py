@@ -281,8 +281,8 @@ _CYCLE_START = dt.date(2024, 1, 1)
 
 
 def _parts(d: Duration) -> tuple[int, int]:
-    """Months and days as :func:`_ends` adds them (a time part counts as one more day)."""
-    return d.total_months, d.total_days + (1 if d.has_time else 0)
+    """Months and days as :func:`_ends` adds them (a time part in whole days, rounded up)."""
+    return d.total_months, d.total_days + d.time_days
 
 
 def _ends(start: dt.date, d: Duration) -> dt.date:

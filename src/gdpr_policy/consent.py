@@ -749,11 +749,12 @@ def _expiry(given_day: dt.date, lifetime: Duration) -> tuple[dt.date, bool] | No
     """The last day a consent given on ``given_day`` holds and whether a month end clamped it;
     None when that day is past the calendar (the consent does not run out in it).
 
-    Calendar months first, then weeks and days; hours and minutes count as one more day.
+    Calendar months first, then weeks and days; hours and minutes are whole days, rounded
+    up (``PT48H`` is two days, ``PT1H`` one).
     """
     try:
         shifted = add_months(given_day, lifetime.total_months)
-        extra = lifetime.total_days + (1 if lifetime.has_time else 0)
+        extra = lifetime.total_days + lifetime.time_days
         return shifted.date + dt.timedelta(days=extra), shifted.clamped
     except (UsageError, OverflowError):
         return None
