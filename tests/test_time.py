@@ -399,6 +399,30 @@ def test_period_start_before_the_year_one_is_a_usage_error() -> None:
         period_start(dt.datetime(1, 1, 2), Duration.parse("P3D"))
 
 
+def test_a_zone_object_and_iso_durations_are_taken_as_services_pass_them() -> None:
+    # a service holding a ZoneInfo or ISO 8601 strings gets the answer, not an AttributeError
+    plain = due(D(2026, 3, 2))
+    assert due(D(2026, 3, 2), timezone=ZoneInfo("Europe/Oslo")) == plain
+    assert due(D(2026, 3, 2), period="P1M", extension="P2M", prompt_within="P3D") == plain
+    assert due(D(2026, 3, 2), period=" P14D ").due == D(2026, 3, 16)
+    assert due(D(2026, 3, 2), timezone=ZoneInfo("Europe/Oslo")).timezone == "Europe/Oslo"
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"timezone": None}, "timezone: expected an IANA time zone name such as Europe/Oslo, got NoneType"),
+        ({"timezone": 1}, "timezone: expected an IANA time zone name such as Europe/Oslo, got int"),
+        ({"period": "one month"}, "period: expected an ISO 8601 duration such as P1M or P14D, got 'one month'"),
+        ({"extension": 60}, "extension: expected a Duration or an ISO 8601 duration such as P1M, got int"),
+        ({"prompt_within": "3 days"}, "prompt_within: expected an ISO 8601 duration"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_usage_errors(kw: dict[str, Any], message: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(message)):
+        due(D(2026, 3, 2), **kw)
+
+
 def test_bad_zone_calendar_clock_and_years() -> None:
     with pytest.raises(UsageError, match="IANA time zone"):
         due(D(2026, 3, 2), timezone="Europe/Atlantis")

@@ -25,3 +25,10 @@ def test_any_other_name_is_a_usage_error_saying_what_was_expected(name: str) -> 
     with pytest.raises(UsageError) as info:
         zone_of(name)
     assert str(info.value) == f"expected an IANA time zone such as Europe/Oslo, got {name!r}"
+
+
+@pytest.mark.parametrize("value", [None, 1, b"Europe/Oslo"])
+def test_a_value_that_is_no_name_is_a_usage_error(value: object) -> None:
+    # ZoneInfo(None) raises TypeError: a service passing None gets the expected form instead
+    with pytest.raises(UsageError, match="expected an IANA time zone such as Europe/Oslo"):
+        zone_of(value)  # type: ignore[arg-type]

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ._errors import UsageError
 
 if TYPE_CHECKING:
+    from ._duration import Duration
     from ._policy import PolicyVersion
 
-__all__ = ["instance_of", "policy_version", "when", "when_or_none"]
+__all__ = ["duration", "instance_of", "policy_version", "when", "when_or_none", "zone_name"]
 
 T = TypeVar("T")
 
@@ -89,3 +90,34 @@ def when(value: Any, *, what: str, dates: bool = True) -> dt.date | dt.datetime:
 def when_or_none(value: Any, *, what: str) -> dt.date | dt.datetime | None:
     """:func:`when`, with None passed through."""
     return None if value is None else when(value, what=what)
+
+
+def duration(value: Any, *, what: str) -> Duration:
+    """A :class:`~gdpr_policy.Duration`; an ISO 8601 string (``P1M``) is parsed into one."""
+    from ._duration import Duration  # _duration's models import nothing from here
+
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        try:
+            return Duration.parse(value.strip())
+        except ValueError:  # pydantic's ValidationError is a ValueError
+            raise UsageError(
+                f"{what}: expected an ISO 8601 duration such as P1M or P14D, got {value!r}"
+            ) from None
+    raise UsageError(
+        f"{what}: expected a Duration or an ISO 8601 duration such as P1M, got {_kind(value)}"
+    )
+
+
+def zone_name(value: Any, *, what: str = "timezone") -> str:
+    """The IANA name of a zone given by name or as a ``ZoneInfo`` (its key)."""
+    from zoneinfo import ZoneInfo
+
+    if isinstance(value, ZoneInfo) and value.key is not None:
+        return value.key
+    if isinstance(value, str):
+        return value
+    raise UsageError(
+        f"{what}: expected an IANA time zone name such as Europe/Oslo, got {_kind(value)}"
+    )

@@ -55,7 +55,7 @@ from typing import Any, Literal, NamedTuple, get_args
 
 import holidays as _holidays
 
-from ._args import when
+from ._args import duration, when, zone_name
 from ._duration import Duration
 from ._errors import EvaluationError, UsageError
 from ._holiday_names import EEA_KEYS, holiday_key
@@ -716,15 +716,15 @@ def _step_json(step: Message) -> dict[str, Any]:
 def response_deadline(
     received: dt.date | dt.datetime | str,
     *,
-    timezone: str,
+    timezone: str | zoneinfo.ZoneInfo,
     calendar: str,
-    period: Duration = _ONE_MONTH,
-    extension: Duration = _TWO_MONTHS,
+    period: Duration | str = _ONE_MONTH,
+    extension: Duration | str = _TWO_MONTHS,
     clock: str = "none",
     identity_asked: dt.date | dt.datetime | str | None = None,
     identity_answered: dt.date | dt.datetime | str | None = None,
     identity_justified: bool = True,
-    prompt_within: Duration = _THREE_DAYS,
+    prompt_within: Duration | str = _THREE_DAYS,
     stops_on_receipt: str | None = None,
 ) -> Deadline:
     """Compute the response deadline of a request received at ``received``.
@@ -750,6 +750,10 @@ def response_deadline(
     """
     cal = get_calendar(calendar)
     # A service may pass ISO strings (or anything else): checked here, not deep inside.
+    timezone = zone_name(timezone)
+    period = duration(period, what="period")
+    extension = duration(extension, what="extension")
+    prompt_within = duration(prompt_within, what="prompt_within")
     received = _coerce(received, "received")
     identity_asked = None if identity_asked is None else _coerce(identity_asked, "identity_asked")
     identity_answered = (

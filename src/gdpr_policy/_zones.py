@@ -23,6 +23,8 @@ def zone_of(name: str | ZoneInfo) -> ZoneInfo:
     """
     if isinstance(name, ZoneInfo):
         return name
+    if not isinstance(name, str):
+        raise UsageError(f"expected an IANA time zone such as Europe/Oslo, got {type(name).__name__}")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
