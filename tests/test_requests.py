@@ -20,6 +20,7 @@ from gdpr_policy.requests import (
     Request,
     answer_timing,
     compute_deadline,
+    deadline_in_force,
     decide_identity,
     evaluate_request,
     identity_triggers,
@@ -461,6 +462,51 @@ def test_late_extension_does_not_count() -> None:
         "request.extension-late",
         "request.overdue",
     ]
+
+
+def _notice_within(text: str) -> Any:
+    rights = POLICY.rights.model_copy(update={"extension_notice_within": Duration.parse(text)})
+    return POLICY.model_copy(update={"rights": rights})
+
+
+def test_an_extension_notified_after_the_statements_own_promise_does_not_count() -> None:
+    # The statement promises to tell of an extension within 14 days: by Monday 16 March
+    # for a request of 2 March, although Art. 12(3) would allow until 7 April.
+    policy = _notice_within("P14D")
+    d = request_deadline(req(), policy)
+    assert (d.due, d.extension_notice_by, d.extended_due) == (
+        D(2026, 4, 7), D(2026, 3, 16), D(2026, 6, 2))
+    assert [s.code for s in d.extended_steps][-3:] == [
+        "time.extension-notice-promised", "time.plus-months", "time.extended-due"]
+    assert [s.code for s in d.steps][-1] == "time.due"  # the first period is unchanged
+    late = {"notified_at": "2026-03-30T10:00+02:00", "reason": "complex", "grounds": ["complexity"]}
+    r = req(extension=late, response=_responded("2026-05-20"))
+    assert rules_fired(r, D(2026, 12, 1), policy) == ["request.extension-late", "request.late"]
+    f = one(r, "request.extension-late", D(2026, 12, 1), policy)
+    assert f.message.values == {"notified": D(2026, 3, 30), "notice_by": D(2026, 3, 16)}
+    assert f.evidence["deadline_in_force"] == D(2026, 4, 7)
+    assert answer_timing(r, policy, D(2026, 12, 1)) == "late"
+    assert deadline_in_force(r, policy, D(2026, 12, 1)) == D(2026, 4, 7)
+    # notified on the promised day itself: the extension counts
+    in_time = {"notified_at": "2026-03-16T16:00+01:00", "reason": "complex",
+               "grounds": ["complexity"]}
+    r = req(extension=in_time, response=_responded("2026-05-20"))
+    assert rules_fired(r, D(2026, 12, 1), policy) == []
+    assert deadline_in_force(r, policy, D(2026, 12, 1)) == D(2026, 6, 2)
+    # under the bundled policy (notice within the law's month) the same notice is in time
+    r = req(extension=late, response=_responded("2026-05-20"))
+    assert rules_fired(r, D(2026, 12, 1)) == []
+
+
+def test_a_notice_promise_ending_on_a_day_off_rolls_forward_and_a_long_one_changes_nothing(
+) -> None:
+    # 2 March + 12 days is Saturday 14 March: the promise ends on Monday 16 March
+    assert request_deadline(req(), _notice_within("P12D")).extension_notice_by == D(2026, 3, 16)
+    # a promise of the whole month or more is the first period (the law's notice)
+    for text in ("P1M", "P6W"):
+        d = request_deadline(req(), _notice_within(text))
+        assert d.extension_notice_by == d.due == D(2026, 4, 7)
+        assert d.notice_by is None
 
 
 def test_extension_notified_later_than_as_of_is_not_yet_known() -> None:

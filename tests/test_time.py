@@ -423,6 +423,21 @@ def test_arguments_of_the_wrong_kind_are_usage_errors(kw: dict[str, Any], messag
         due(D(2026, 3, 2), **kw)
 
 
+def test_a_promised_extension_notice_is_counted_like_the_period() -> None:
+    d = due(D(2026, 3, 2), extension_notice_within="P14D")
+    assert (d.due, d.notice_by, d.extension_notice_by) == (D(2026, 4, 7), D(2026, 3, 16),
+                                                           D(2026, 3, 16))
+    assert d.steps == due(D(2026, 3, 2)).steps  # the first period is explained as before
+    # a paused clock moves the promise by the same days as the period (asked 3, answered 6)
+    paused = due(D(2026, 3, 2), extension_notice_within="P14D", clock="pause",
+                 identity_asked=D(2026, 3, 3), identity_answered=D(2026, 3, 6))
+    # (the period: 2 April + 3 days is Easter Sunday, rolled to Tuesday 7 April)
+    assert (paused.notice_by, paused.due) == (D(2026, 3, 19), D(2026, 4, 7))
+    assert due(D(2026, 3, 2), extension_notice_within="P1M").notice_by is None
+    with pytest.raises(UsageError, match="counted in days, weeks, months or years"):
+        due(D(2026, 3, 2), extension_notice_within="PT12H")
+
+
 def test_bad_zone_calendar_clock_and_years() -> None:
     with pytest.raises(UsageError, match="IANA time zone"):
         due(D(2026, 3, 2), timezone="Europe/Atlantis")

@@ -76,7 +76,7 @@ READ_BY: dict[str, tuple[str, ...]] = {
     "rights.rights": ("policy.consent-below-law",),
     "rights.response_period": ("request.late", "policy.period-too-long"),
     "rights.extension": ("request.extension-too-long", "policy.period-too-long"),
-    "rights.extension_notice_within": ("policy.period-too-long",),
+    "rights.extension_notice_within": ("request.extension-late", "policy.period-too-long"),
     "rights.extension_reasons": ("request.extension-reason",),
     "rights.identity.clock": ("request.identity-unwarranted",),
     "rights.identity.prompt_within": ("request.identity-unwarranted",),

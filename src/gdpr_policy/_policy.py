@@ -665,7 +665,10 @@ class Rights(_Model):
 
     ``extension_reasons`` are the grounds on which the policy extends the
     period; Art. 12(3) allows only the complexity and the number of requests,
-    so nothing else can be listed.
+    so nothing else can be listed. ``extension_notice_within`` is how soon the
+    statement promises to tell the person of an extension: a promise shorter
+    than the first period makes an extension notified after it late
+    (``request.extension-late``), and the deadline stays the first period's.
     """
 
     rights: tuple[Right, ...]

@@ -594,7 +594,8 @@ class Deadline(NamedTuple):
 
     ``due`` is the end of the first period (Art. 12(3)); it is also the last
     day to tell the data subject, with reasons, that the period is extended
-    (:attr:`extension_notice_by`). ``extended_due`` is the end of the period
+    (:attr:`extension_notice_by`), unless the statement promises that notice
+    sooner (``notice_by``). ``extended_due`` is the end of the period
     plus the extension, counted from the same start day. ``steps`` explain
     ``due``; ``extended_steps`` explain ``extended_due`` from receipt through
     the extension notice deadline.
@@ -625,6 +626,9 @@ class Deadline(NamedTuple):
     steps: tuple[Message, ...]
     extended_steps: tuple[Message, ...]
     stop_processing_on: dt.date | None = None
+    #: the last day to notify an extension when the statement promises it sooner than the
+    #: first period ends (``extension_notice_within``); None: the first period's end
+    notice_by: dt.date | None = None
 
     @property
     def suspended(self) -> bool:
@@ -633,8 +637,9 @@ class Deadline(NamedTuple):
 
     @property
     def extension_notice_by(self) -> dt.date | None:
-        """The last day to notify an extension, with reasons: the first period's deadline."""
-        return self.due
+        """The last day to notify an extension, with reasons: the first period's deadline, or
+        the earlier day the statement promises (:attr:`notice_by`)."""
+        return self.notice_by if self.notice_by is not None else self.due
 
     def in_force(self, extended: bool) -> dt.date | None:
         """The deadline in force: ``extended_due`` with a valid extension, else ``due``."""
@@ -726,6 +731,7 @@ def response_deadline(
     identity_justified: bool = True,
     prompt_within: Duration | str = _THREE_DAYS,
     stops_on_receipt: str | None = None,
+    extension_notice_within: Duration | str | None = None,
 ) -> Deadline:
     """Compute the response deadline of a request received at ``received``.
 
@@ -739,6 +745,11 @@ def response_deadline(
     counted from the start day, not the extension added to the first deadline:
     31 January gives 30 April, not 28 April (Reg. 1182/71 Art. 3(2)(c): a period of
     months counts from the day it starts).
+
+    ``extension_notice_within`` is the time the statement promises to notify
+    an extension in, when it promises one: counted like the period, from the
+    same start day, and rolled forward past days off; a promise that ends
+    after the first period changes nothing (the law's notice is within it).
 
     An identity question (``identity_asked``) moves the clock only when it was
     justified (``identity_justified``: a trigger applied) and asked within
@@ -754,6 +765,15 @@ def response_deadline(
     period = duration(period, what="period")
     extension = duration(extension, what="extension")
     prompt_within = duration(prompt_within, what="prompt_within")
+    notice = None
+    if extension_notice_within is not None:
+        within = duration(extension_notice_within, what="extension_notice_within")
+        if within.has_time:
+            raise UsageError(
+                "response periods are counted in days, weeks, months or years, "
+                f"got extension_notice_within {within}"
+            )
+        notice = (within.total_months, within.total_days)
     received = _coerce(received, "received")
     identity_asked = None if identity_asked is None else _coerce(identity_asked, "identity_asked")
     identity_answered = (
@@ -811,8 +831,8 @@ def response_deadline(
             received_on, cal.code, timezone, clock, True, None, None, None, steps, steps, stop_on
         )
 
-    due, extended_due, plain_tail, extended_tail = _core(
-        start, months, days, ext_months, ext_days, paused, cal.code
+    due, extended_due, plain_tail, extended_tail, notice_by = _core(
+        start, months, days, ext_months, ext_days, paused, cal.code, notice
     )
     prefix = tuple(head)
     return Deadline(
@@ -827,6 +847,7 @@ def response_deadline(
         prefix + plain_tail,
         prefix + extended_tail,
         stop_on,
+        notice_by,
     )
 
 
@@ -935,8 +956,10 @@ def _core(
     ext_days: int,
     paused: int,
     code: CalendarCode,
-) -> tuple[dt.date, dt.date, tuple[Message, ...], tuple[Message, ...]]:
-    """Both period ends from a start day, with their steps after the head (cached per day).
+    notice: tuple[int, int] | None = None,
+) -> tuple[dt.date, dt.date, tuple[Message, ...], tuple[Message, ...], dt.date | None]:
+    """Both period ends from a start day, with their steps after the head (cached per day),
+    and the promised extension notice day when it comes before the first period's end.
 
     Everything here depends only on the start day, the period lengths and the
     calendar, so a year of requests costs a few hundred computations; the
@@ -948,10 +971,20 @@ def _core(
     due = _period_end(start, months, days, paused, cal, plain)
     extended = plain[:]
     plain.append(_msg("time.due", date=due))
-    extended.append(_msg("time.extension-notice-by", date=due))
+    notice_by = None
+    if notice is not None:
+        promised: list[Message] = []
+        end = _period_end(start, notice[0], notice[1], paused, cal, promised)
+        if end < due:
+            # the extended path explains the promised notice day instead of the first period
+            notice_by, extended = end, promised
+    if notice_by is None:
+        extended.append(_msg("time.extension-notice-by", date=due))
+    else:
+        extended.append(_msg("time.extension-notice-promised", date=notice_by, due=due))
     extended_due = _period_end(start, ext_months, ext_days, paused, cal, extended)
     extended.append(_msg("time.extended-due", date=extended_due))
-    return due, extended_due, tuple(plain), tuple(extended)
+    return due, extended_due, tuple(plain), tuple(extended), notice_by
 
 
 def _period_end(

@@ -570,6 +570,7 @@ def compute_deadline(
         identity_justified=identity_justified,
         prompt_within=rights.identity.prompt_within,
         stops_on_receipt=request_type if request_type in STOPS_ON_RECEIPT else None,
+        extension_notice_within=rights.in_force("extension_notice_within"),
     )
 
 
@@ -716,10 +717,11 @@ def _assess(request: Request, ctx: Context) -> _Assessment:
     responded = (
         None if view.response is None else local_day(view.response.responded_at, jur.timezone)
     )
+    notice_by = deadline.extension_notice_by
     valid = (
         notified is not None
-        and deadline.due is not None
-        and notified <= deadline.due
+        and notice_by is not None
+        and notified <= notice_by
         and _grounds_accepted(view.extension, policy)
     )
     return _Assessment(view, jur, deadline, as_of_day, notified, valid, responded)
@@ -790,10 +792,11 @@ def request_overdue(request: Request, ctx: Context) -> Iterable[Finding]:
 
 @rule("request.extension-late", legal=["GDPR Art. 12(3)"], promises=["response-period"])
 def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
-    """The extension was notified after the first period had ended, so it does not count."""
+    """The extension was notified after the first period had ended, or after the earlier
+    day the statement promises (``rights.extension_notice_within``), so it does not count."""
     a = _assess(request, ctx)
-    due = a.deadline.due
-    if a.notified is None or due is None or a.notified <= due:
+    notice_by = a.deadline.extension_notice_by
+    if a.notified is None or notice_by is None or a.notified <= notice_by:
         return
     yield request_extension_late.finding(
         ctx,
@@ -801,7 +804,7 @@ def request_extension_late(request: Request, ctx: Context) -> Iterable[Finding]:
         location=_where(request, "/extension/notified_at"),
         evidence=a.evidence(),
         notified=a.notified,
-        notice_by=due,
+        notice_by=notice_by,
     )
 
 
