@@ -108,6 +108,25 @@ def test_same_input_gives_byte_identical_json_in_any_contact_order() -> None:
     assert canonical_json(one.model_dump()) == canonical_json(run(contacts=cs, sends=ss).model_dump())
 
 
+def test_a_list_is_marketing_when_any_campaign_names_it_so_whatever_the_file_order() -> None:
+    # Two campaigns on one list, only the second names it ("Newsletter"): the list is a
+    # marketing list either way, and consent on another list does not cover its sends.
+    # (The first campaign's name alone decided before: no finding in one order.)
+    subs = [json.dumps({"recordId": "1", "subscriberIdString": "a@x.no", "results": [
+        {"channel": "EMAIL", "subscriptionId": MI, "subscriptionName": "Marketing Information",
+         "status": "SUBSCRIBED", "timestamp": "2020-01-01T00:00:00.000Z",
+         "legalBasis": "CONSENT_WITH_NOTICE"}]}) + "\n"]
+    unnamed = {"campaign_id": "100", "name": "a", "sent_at": None, "subscription_id": NL,
+               "subscription_name": None, "purpose": "marketing"}
+    named = {**unnamed, "campaign_id": "101", "subscription_name": "Newsletter"}
+    for order in ([unnamed, named], [named, unnamed]):
+        rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))],
+                  subscriptions=subs, campaigns=order,
+                  sends=[send("S1", "1", "a@x.no", at("2024-06-01T00:00"), campaign="101")])
+        assert [f.rule for f in rep.findings if f.rule.startswith("marketing.")] == [
+            "marketing.no-basis"], order
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

@@ -481,7 +481,10 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
     """Each campaign's purpose and list, and the lists the planner gives a slot."""
     purpose_of: dict[str, str] = {}
     list_of: dict[str, str | None] = {}
-    list_names: dict[str, str | None] = {}
+    #: every list a campaign names, and the ones a campaign names with a marketing name:
+    #: one campaign's name is enough, whatever the order of the file
+    lists: set[str] = set()
+    marketing: set[str] = set()
     if campaigns is not None:
         t = Tally(campaigns.name)
         tallies.append(t)
@@ -492,13 +495,15 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
             else:
                 purpose_of[rec.campaign_id] = rec.purpose
                 list_of[rec.campaign_id] = rec.subscription_id
-                if rec.subscription_id is not None:
-                    list_names.setdefault(rec.subscription_id, rec.subscription_name)
-    marketing_lists = frozenset(mapping.marketing_subscriptions) | {
-        sid for sid, name in list_names.items() if mapping.is_marketing_subscription(sid, name)}
+                sid = rec.subscription_id
+                if sid is not None:
+                    lists.add(sid)
+                    if mapping.is_marketing_subscription(sid, rec.subscription_name):
+                        marketing.add(sid)
+    marketing_lists = frozenset(mapping.marketing_subscriptions) | marketing
     subs_index: dict[str | None, int] = {}
     plan_subs: list[str] = list(_OTHER_LISTS)
-    for sid in sorted(list_names):
+    for sid in sorted(lists):
         subs_index[sid] = len(plan_subs)
         plan_subs.append(sid)
     return _Campaigns(purpose_of, list_of, marketing_lists, plan_subs, subs_index)
