@@ -127,6 +127,39 @@ def test_a_list_is_marketing_when_any_campaign_names_it_so_whatever_the_file_ord
             "marketing.no-basis"], order
 
 
+def _marketing_rules(rep: Any) -> list[str]:
+    return sorted(f.rule for f in rep.findings if f.rule.startswith("marketing."))
+
+
+def test_a_list_named_by_name_only_is_that_list() -> None:
+    # Kari consented on every list and left the Newsletter on 1 March 2024. A campaign
+    # that names its list by name only, or none (the send then says which), and a send
+    # whose unlisted campaign writes the list's name where its id goes, all go out under
+    # the Newsletter: after her opt-out they break it (S33), before it they are covered.
+    # (Before, the first two fell to "a list no campaign names", not a marketing list,
+    # and the third to "another marketing list", without her consent on it.)
+    off = {NL: at("2024-03-01T00:00")}
+    contacts = [contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))]
+    by_name = {"campaign_id": "500", "name": "n", "sent_at": None, "subscription_id": None,
+               "subscription_name": "Newsletter", "purpose": "marketing"}
+    no_list = {**by_name, "campaign_id": "600", "subscription_name": None}
+    unlisted = json.dumps({"send_id": "S3", "campaign_id": None, "subscription_id": "Newsletter",
+                           "purpose": "marketing", "record_id": "1", "email": "a@x.no",
+                           "sent_at": "2024-06-01T00:00:00.000Z", "status": "delivered"}) + "\n"
+    cases = [([send("S1", "1", "a@x.no", at("2024-06-01T00:00"), campaign="500",
+                    subscription_id=None)], [by_name]),
+             ([send("S1", "1", "a@x.no", at("2024-06-01T00:00"), campaign="500")], [by_name]),
+             ([send("S2", "1", "a@x.no", at("2024-06-01T00:00"), campaign="600")], [no_list]),
+             ([unlisted], [])]
+    for sends, campaigns in cases:
+        after = run(contacts=contacts, campaigns=campaigns, sends=sends,
+                    subscriptions=[subscription("1", "a@x.no", consent=True, off=off)])
+        assert _marketing_rules(after) == ["marketing.after-opt-out"], (sends, campaigns)
+        before = run(contacts=contacts, campaigns=campaigns, sends=sends,
+                     subscriptions=[subscription("1", "a@x.no", consent=True)])
+        assert _marketing_rules(before) == [], (sends, campaigns)
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

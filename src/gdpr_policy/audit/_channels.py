@@ -156,14 +156,21 @@ def plan_all(
                 routed[key] = True
         for s in lists:
             # a list no campaign names: sends under it (their campaign unlisted) look it
-            # up; only a status that says no, or one on a marketing list, changes them
-            if s.subscription not in subs_index and (
-                    s.marketing or s.status == "NOT_SUBSCRIBED"):
-                rec = rec or Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
-                                       objection=objection)
-                [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
-                                       consent_bases=consent_bases, exception=exception)
-                tables.exc[(key, s.subscription)] = tables.texts(o, win)
+            # up, by its id or by its name (a log may write either, as the decision takes
+            # either); only a status that says no, or one on a marketing list, changes them
+            if not (s.marketing or s.status == "NOT_SUBSCRIBED"):
+                continue
+            names = [x for x in (s.subscription, s.name)
+                     if x is not None and x not in subs_index]
+            if not names:
+                continue
+            rec = rec or Recipient(email=c.email, lists=lists, unsubscribed_all_at=unsub,
+                                   objection=objection)
+            [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
+                                   consent_bases=consent_bases, exception=exception)
+            thresholds = tables.texts(o, win)
+            for name in names:
+                tables.exc[(key, name)] = thresholds
         if law_country is not None and (
                 (c.country is not None and c.country != law_country)
                 or is_role_address(c.email, role_parts)):

@@ -494,8 +494,10 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
                 t.reject(rec)
             else:
                 purpose_of[rec.campaign_id] = rec.purpose
-                list_of[rec.campaign_id] = rec.subscription_id
-                sid = rec.subscription_id
+                # a campaign may name its list by name only: the name is then its key (the
+                # planner finds a status by id or by name, as the marketing decision does)
+                sid = rec.subscription_id or rec.subscription_name
+                list_of[rec.campaign_id] = sid
                 if sid is not None:
                     lists.add(sid)
                     if mapping.is_marketing_subscription(sid, rec.subscription_name):

@@ -161,7 +161,9 @@ class SendBatch:
         first = rows[0].campaign_id
         if first is None or list(map(_CID, rows)).count(first) != len(rows):
             return None
-        return pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
+        pair = pair_of.get(_texts([first])[0])  # type: ignore[arg-type]
+        # a campaign that names no list leaves each send's own list (purpose_lists)
+        return None if pair is None or pair[2] is None else pair
 
     def purpose_lists(self, picked: list[Any],
                       pair_of: Mapping[str, tuple[str | None, int, str | None]],
@@ -170,17 +172,25 @@ class SendBatch:
         """For each picked send: its purpose, the index of its list, and the list's id.
 
         ``pair_of`` gives them for listed campaigns; a send whose campaign is not
-        listed has its own purpose and list (``index``, else ``other``, else 0).
+        listed has its own purpose and list (``index``, else ``other``, else 0), and
+        one whose listed campaign names no list has the campaign's purpose and its own
+        list.
         """
         rows = list(compress(self._rows, picked))
         cids = _texts(list(map(_CID, rows)))
         pairs = list(map(pair_of.get, cids))  # type: ignore[arg-type]
-        if None in pairs:
-            purposes = list(compress(self._purposes, picked))
-            for i, pair in enumerate(pairs):
-                if pair is None:
-                    sub = _texts([rows[i].subscription_id])[0]
-                    pairs[i] = (purposes[i], index.get(sub, other.get(sub, 0)), sub)
+        purposes: list[Any] | None = None
+        for i, pair in enumerate(pairs):
+            if pair is not None and pair[2] is not None:
+                continue
+            if pair is None:
+                if purposes is None:
+                    purposes = list(compress(self._purposes, picked))
+                purpose = purposes[i]
+            else:
+                purpose = pair[0]
+            sub = _texts([rows[i].subscription_id])[0]
+            pairs[i] = (purpose, index.get(sub, other.get(sub, 0)), sub)
         return pairs  # type: ignore[return-value]
 
     def hard_bounce(self, picked: list[Any]) -> list[bool]:

@@ -95,11 +95,13 @@ def fold_tables(sends: Table, facts: dict[str, Table], *, listed: bool) -> tuple
     s = s.left_join(campaigns, s.cid == campaigns.c_cid).select(s, campaigns)
     s = s.left_join(lists, s.sub == lists.l_sub).select(s, lists)
     is_listed = _.c_cid.notnull()
+    # a listed campaign names the purpose; its list, when it names one, else the send's own
+    own_list = _.c_sub.isnull()
     s = s.select(
         "seq", "sid", "at", "key", "k_d", "k_r", "k_u",
         kind=ibis.ifelse(is_listed, _.c_kind, _.purpose),
-        list=ibis.ifelse(is_listed, _.c_sub, _.sub),
-        j=ibis.ifelse(is_listed, _.c_j, _.l_j.fill_null(0)))
+        list=ibis.ifelse(is_listed & ~own_list, _.c_sub, _.sub),
+        j=ibis.ifelse(is_listed & ~own_list, _.c_j, _.l_j.fill_null(0)))
     s = s.filter(_.kind.isnull() | (_.kind != "transactional"))
     slots, own = facts["slots"], facts["listed"]
     s = s.left_join(slots, (s.key == slots.s_key) & (s.j == slots.s_j)).select(s, slots)
