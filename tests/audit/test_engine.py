@@ -160,6 +160,25 @@ def test_a_list_named_by_name_only_is_that_list() -> None:
         assert _marketing_rules(before) == [], (sends, campaigns)
 
 
+def test_a_whatsapp_opt_out_does_not_stop_e_mail() -> None:
+    # Unsubscribed from everything on WhatsApp, and from the Newsletter on WhatsApp (listed
+    # before the e-mail status): the e-mail consent stands, no e-mail finding
+    line = json.loads(subscription("1", "a@x.no", consent=True))
+    line["results"].insert(0, {**line["results"][1], "channel": "WHATSAPP",
+                               "status": "NOT_SUBSCRIBED", "timestamp": "2023-01-01T00:00:00.000Z"})
+    line["wideStatuses"] = [{"channel": "WHATSAPP", "status": "NOT_SUBSCRIBED",
+                             "timestamp": "2023-01-01T00:00:00.000Z"}]
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))],
+              subscriptions=[json.dumps(line) + "\n"],
+              sends=[send("S1", "1", "a@x.no", at("2024-06-01T00:00"))])
+    assert _marketing_rules(rep) == []
+    line["wideStatuses"][0]["channel"] = "EMAIL"
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))],
+              subscriptions=[json.dumps(line) + "\n"],
+              sends=[send("S1", "1", "a@x.no", at("2024-06-01T00:00"))])
+    assert _marketing_rules(rep) == ["marketing.after-opt-out"]
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

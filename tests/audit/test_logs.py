@@ -21,6 +21,40 @@ from gdpr_policy.audit import (
 from ._helpers import CAMPAIGNS, MI, at, request, send, subscription
 
 
+def test_statuses_of_another_channel_are_left_out_alike_by_both_readers() -> None:
+    # HubSpot keeps statuses per channel; a WhatsApp opt-out says nothing about e-mail.
+    # The plain reader and the fast one (msgspec) leave the same statuses out.
+    from gdpr_policy.audit import PortalMapping
+    from gdpr_policy.audit._subs import facts_of, scan_subscriptions
+
+    def status(channel: object, sid: int, state: str) -> dict[str, object]:
+        return {"channel": channel, "subscriptionId": sid, "subscriptionName": "n",
+                "status": state, "timestamp": "2024-01-01T00:00:00.000Z",
+                "legalBasis": "CONSENT_WITH_NOTICE"}
+
+    line = json.dumps({"recordId": "1", "results": [
+        status("WHATSAPP", MI, "NOT_SUBSCRIBED"), status("EMAIL", MI, "SUBSCRIBED"),
+        status("email", 2, "SUBSCRIBED"), status(None, 3, "SUBSCRIBED"),
+        status(" whatsapp ", 4, "MAYBE"),  # not judged, so not rejected either
+        status(5, 6, "NOT_SUBSCRIBED")],
+        "wideStatuses": [{"channel": "WHATSAPP", "status": "NOT_SUBSCRIBED",
+                          "timestamp": "2024-02-01T00:00:00.000Z"}]}) + "\n"
+    [rec] = list(read_subscriptions([line], source="s.jsonl"))
+    assert not isinstance(rec, RecordError)
+    assert [(x.subscription_id, x.status) for x in rec.statuses] == [
+        (str(MI), "SUBSCRIBED"), ("2", "SUBSCRIBED"), ("3", "SUBSCRIBED")]
+    assert rec.wide == ()
+    [fast] = list(scan_subscriptions([line], source="s.jsonl", mapping=PortalMapping()))
+    assert fast == facts_of(rec, PortalMapping())
+    assert fast.unsubscribed_all_at is None and not fast.said_no  # type: ignore[union-attr]
+    # a channel that is no text is a bad line, in both
+    bad = line.replace('"channel": 5', '"channel": true')
+    [err] = list(read_subscriptions([bad], source="s.jsonl"))
+    assert isinstance(err, RecordError) and "results[5].channel" in str(err)
+    assert str(next(scan_subscriptions([bad], source="s.jsonl",
+                                       mapping=PortalMapping()))) == str(err)
+
+
 def test_subscriptions_read_statuses_and_unsubscribe_all() -> None:
     [s] = list(read_subscriptions([subscription("1", "A@x.no", unsub_all=at("2024-01-01T00:00"),
                                                 off={MI: at("2023-01-01T00:00")})],

@@ -123,6 +123,16 @@ def _sub_text(v: Any, source: str, no: int, field: str) -> str | None:
     raise RecordError.at(source, no, None, field, "a string or null", repr(v)[:60])
 
 
+def _email_channel(value: Any, source: str, no: int, field: str) -> bool:
+    """Whether a status is of the e-mail channel: ``EMAIL`` (any case), or no channel given.
+
+    HubSpot keeps a status per channel (``EMAIL``, ``WHATSAPP``); the audit judges
+    e-mail, so another channel's statuses are left out of the decision.
+    """
+    channel = _sub_text(value, source, no, field)
+    return channel is None or channel.upper() == "EMAIL"
+
+
 def _subscription(obj: Any, source: str, no: int) -> SubscriptionRecord:
     # written out field by field: this runs once per contact, 10^5 times
     if not isinstance(obj, dict):
@@ -138,6 +148,8 @@ def _subscription(obj: Any, source: str, no: int) -> SubscriptionRecord:
     for i, r in enumerate(results):
         if not isinstance(r, dict):
             raise RecordError.at(source, no, None, f"results[{i}]", "a status object", repr(r)[:40])
+        if not _email_channel(r.get("channel"), source, no, f"results[{i}].channel"):
+            continue  # a WhatsApp status says nothing about e-mail
         sid = _sub_text(r.get("subscriptionId"), source, no, f"results[{i}].subscriptionId")
         st = r.get("status")
         if sid is None or not isinstance(st, str) or st not in _SUB_STATUSES:
@@ -158,6 +170,8 @@ def _subscription(obj: Any, source: str, no: int) -> SubscriptionRecord:
     for i, w in enumerate(ws):
         if not isinstance(w, dict):
             raise RecordError.at(source, no, None, f"wideStatuses[{i}]", "a status object", repr(w)[:40])
+        if not _email_channel(w.get("channel"), source, no, f"wideStatuses[{i}].channel"):
+            continue
         st = _sub_text(w.get("status"), source, no, f"wideStatuses[{i}].status")
         ts = _sub_time(w.get("timestamp"), source, no, f"wideStatuses[{i}].timestamp")
         if st is None or (st == "NOT_SUBSCRIBED" and ts is None):

@@ -54,6 +54,7 @@ class SubscriptionFacts:
 
 class _Status(msgspec.Struct, gc=False):
     status: Literal["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"]
+    channel: str | int | None = None
     subscriptionId: str | int | None = None  # HubSpot's key names
     subscriptionName: str | int | None = None
     timestamp: str | None = None
@@ -61,6 +62,7 @@ class _Status(msgspec.Struct, gc=False):
 
 
 class _Wide(msgspec.Struct, gc=False):
+    channel: str | int | None = None
     status: str | int | None = None
     timestamp: str | None = None
     wideStatusType: str | int | None = None
@@ -149,6 +151,11 @@ class _Reader:
         shape: list[tuple[object, ...]] = []
         said_no = False
         for r in rec.results or ():
+            ch = r.channel
+            if ch is not None and ch != "EMAIL":
+                channel = _text(ch)
+                if channel is not None and channel.upper() != "EMAIL":
+                    continue  # another channel's status (``_logs._email_channel``)
             sid = r.subscriptionId
             if type(sid) is str:
                 sid = sid.strip()
@@ -206,6 +213,11 @@ class _Reader:
             shape.append((sid, name, status, basis, False, mk))
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
+            ch = w.channel
+            if ch is not None and ch != "EMAIL":
+                channel = _text(ch)
+                if channel is not None and channel.upper() != "EMAIL":
+                    continue
             st = _text(w.status)
             wat = self.instant(w.timestamp)
             if wat is False or st is None or (st == "NOT_SUBSCRIBED" and wat is None):
