@@ -179,6 +179,19 @@ def test_a_whatsapp_opt_out_does_not_stop_e_mail() -> None:
     assert _marketing_rules(rep) == ["marketing.after-opt-out"]
 
 
+def test_a_deactivation_date_without_a_time_starts_that_day_in_the_policys_zone() -> None:
+    # deactivated_date "2024-02-11" (a HubSpot date property): a marketing send at 00:30 in
+    # Oslo that day is after it, one at 23:30 the evening before is not. (Such a contact was
+    # rejected before, and its sends judged against nothing.)
+    person = contact("1", "a@x.no", createdate=at("2020-01-01T00:00"),
+                     contact_status="deactivated", deactivated_date="2024-02-11")
+    subs = [subscription("1", "a@x.no", consent=True)]
+    for sent, fires in ((at("2024-02-10T23:30"), True), (at("2024-02-10T22:30"), False)):
+        rep = run(contacts=[person], subscriptions=subs, sends=[send("S1", "1", "a@x.no", sent)])
+        assert rep.summary.rejected == 0
+        assert bool(by_rule(rep, "retention.deactivated-marketed")) is fires, sent
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

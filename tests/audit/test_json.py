@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -47,6 +48,22 @@ def test_epoch_milliseconds_and_non_string_values() -> None:
     assert c.activities[0].at == at("2024-07-01T12:00")
 
 
+def test_a_date_property_is_the_start_of_its_day_in_the_portals_zone() -> None:
+    # HubSpot date properties (a custom deactivated_date, say) are days, written without a
+    # time: read in the zone given, and refused without one (the plain reader's rule)
+    line = contact("1", "a@x.no", contact_status="deactivated", deactivated_date="2024-02-11",
+                   processing_restricted="true", processing_restricted_date=" 2024-07-01 ")
+    [c] = list(read_contacts_json([line], source="c.jsonl", day_zone=ZoneInfo("Europe/Oslo")))
+    assert isinstance(c, Contact)
+    assert c.deactivated_at == at("2024-02-10T23:00")  # 00:00 CET
+    assert c.restricted_at == at("2024-06-30T22:00")  # 00:00 CEST
+    [err] = read([line])
+    assert isinstance(err, RecordError) and "deactivated_date" in str(err)
+    bad = line.replace("2024-02-11", "2024-02-30")
+    [err] = list(read_contacts_json([bad], source="c.jsonl", day_zone=ZoneInfo("Europe/Oslo")))
+    assert isinstance(err, RecordError) and "a real calendar date" in str(err)
+
+
 @pytest.mark.parametrize(("mutate", "field"), [
     (lambda o: o["properties"].update(createdate="2024-01-01 10:00"), "createdate"),
     (lambda o: o["properties"].update(email={"a": 1}), "properties/email"),
@@ -73,7 +90,8 @@ def test_a_broken_document_is_unreadable() -> None:
 
 
 _values = st.sampled_from(["2024-01-01T10:00:00.000Z", "x", "", " true ", "true", "1719835200000",
-                           "2024-13-01T00:00:00Z", None, 5, 1.5, True, [1]])
+                           "2024-13-01T00:00:00Z", "2024-02-11", "2024-02-30", None, 5, 1.5,
+                           True, [1]])
 _props = ["email", "createdate", "notes_last_updated", "hs_email_last_open_date", "contact_status",
           "processing_restricted", "processing_restricted_date", "hs_email_optout",
           "hs_email_hard_bounce_reason_enum", "hs_legal_basis", "lifecyclestage", "hs_object_id"]
@@ -98,15 +116,17 @@ def _contact_lines(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=300)
-@given(st.lists(_contact_lines(), min_size=1, max_size=12))
-def test_the_typed_fast_path_reads_lines_as_json_loads_would(lines: list[str]) -> None:
+@given(st.lists(_contact_lines(), min_size=1, max_size=12),
+       st.sampled_from([None, ZoneInfo("Europe/Oslo")]))
+def test_the_typed_fast_path_reads_lines_as_json_loads_would(
+        lines: list[str], zone: ZoneInfo | None) -> None:
     mapping = PortalMapping()
     first = contact("0", "first@x.no")  # JSON Lines mode is decided by the first line
-    got = read([first, *lines])
+    got = list(read_contacts_json([first, *lines], source="contacts.json", day_zone=zone))
     want: list[Any] = []
     for no, line in enumerate([first, *lines], 1):
         want += _json._top(json.loads(line), mapping, "contacts.json", no, None,
-                           mapping.datetime_properties())
+                           (mapping.datetime_properties(), zone))
     assert [str(x) if isinstance(x, RecordError) else x for x in got] == [
         str(x) if isinstance(x, RecordError) else x for x in want]
 

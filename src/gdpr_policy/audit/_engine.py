@@ -653,7 +653,8 @@ def _read_contacts(
                                        table_zone=st.export_zone if timezone else "UTC")
         else:
             people.saw_archived = True  # an API dump says which records are archived
-            reader = read_contacts_json(contacts.lines, source=contacts.name, mapping=mapping)
+            reader = read_contacts_json(contacts.lines, source=contacts.name, mapping=mapping,
+                                        day_zone=st.export_zone)
         for c in reader:
             t.read += 1
             if progress is not None and t.read % 20000 == 0:
@@ -694,7 +695,8 @@ def _read_contacts(
         people.saw_archived = True
         t = Tally(recycle_bin.name)
         tallies.append(t)
-        for c in read_contacts_json(recycle_bin.lines, source=recycle_bin.name, mapping=mapping):
+        for c in read_contacts_json(recycle_bin.lines, source=recycle_bin.name, mapping=mapping,
+                                    day_zone=st.export_zone):
             t.read += 1
             if isinstance(c, RecordError):
                 t.reject(c)

@@ -59,14 +59,22 @@ class _Object(msgspec.Struct, gc=False):
 
 
 _DECODER = msgspec.json.Decoder(_Object)
+#: the mapping's date-time properties, and the zone of a date property's day
+_Props = tuple[tuple[str, ...], "dt.tzinfo | None"]
 
 
 def read_contacts_json(
-    lines: Iterable[str], *, source: str, mapping: PortalMapping | None = None
+    lines: Iterable[str], *, source: str, mapping: PortalMapping | None = None,
+    day_zone: dt.tzinfo | None = None,
 ) -> Iterator[Contact | RecordError]:
-    """Yield one :class:`Contact` or :class:`RecordError` per contact object."""
+    """Yield one :class:`Contact` or :class:`RecordError` per contact object.
+
+    ``day_zone``: the zone in which a property holding a date without a time
+    (a HubSpot date property, ``2024-02-11``) starts its day; without it such a
+    value rejects its record.
+    """
     mapping = mapping or PortalMapping()
-    dprops = mapping.datetime_properties()
+    dprops = (mapping.datetime_properties(), day_zone)
     it = iter(lines)
     first: str | None = None
     first_no = 0
@@ -120,7 +128,7 @@ def read_contacts_json(
 
 
 def _top(obj: Any, mapping: PortalMapping, source: str, line: int | None,
-         base: str | None, dprops: tuple[str, ...]) -> Iterator[Contact | RecordError]:
+         base: str | None, dprops: _Props) -> Iterator[Contact | RecordError]:
     if isinstance(obj, dict) and "results" in obj and "properties" not in obj:
         results = obj["results"]
         if not isinstance(results, list):
@@ -144,7 +152,7 @@ def _str(value: Any) -> str | None:
 
 
 def _one(obj: Any, mapping: PortalMapping, source: str, line: int | None,
-         pointer: str | None, dprops: tuple[str, ...]) -> Contact | RecordError:
+         pointer: str | None, dprops: _Props) -> Contact | RecordError:
     def err(field: str, expected: str, found: Any) -> RecordError:
         ptr = f"{pointer}/{field}" if pointer is not None else None
         return RecordError.at(source, line, None, field, expected, repr(found)[:80], pointer=ptr)
@@ -183,13 +191,14 @@ def _one(obj: Any, mapping: PortalMapping, source: str, line: int | None,
         return build_contact(clean, mapping, source=source, line=line,
                              pointer=pointer, record_id=rid_raw, archived=archived,
                              archived_at=archived_at, fallback_created=created,
-                             datetime_props=dprops, columns=_columns(clean))
+                             datetime_props=dprops[0], columns=_columns(clean),
+                             day_zone=dprops[1])
     except RecordError as exc:
         return exc
 
 
 def _fast(o: _Object, mapping: PortalMapping, source: str, line: int,
-          dprops: tuple[str, ...]) -> Contact | RecordError:
+          dprops: _Props) -> Contact | RecordError:
     """:func:`_one` of an object msgspec has typed: the same checks, in the same order."""
     props = o.properties
     rid_raw = o.id if o.id is not msgspec.UNSET else props.get(mapping.id_property)
@@ -210,7 +219,7 @@ def _fast(o: _Object, mapping: PortalMapping, source: str, line: int,
     try:
         return build_contact(props, mapping, source=source, line=line, pointer=None,
                              record_id=rid_raw, archived=o.archived, archived_at=archived_at,
-                             fallback_created=created, datetime_props=dprops,
-                             columns=_columns(props))
+                             fallback_created=created, datetime_props=dprops[0],
+                             columns=_columns(props), day_zone=dprops[1])
     except RecordError as exc:
         return exc

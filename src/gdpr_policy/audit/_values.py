@@ -134,7 +134,11 @@ def _text(props: Mapping[str, Value], name: str) -> str | None:
     return raw.strip() or None
 
 
-def _instant(props: Mapping[str, Value], name: str) -> dt.datetime | None:
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _instant(props: Mapping[str, Value], name: str,
+             day_zone: dt.tzinfo | None = None) -> dt.datetime | None:
     raw = props.get(name)
     if raw is None or isinstance(raw, dt.datetime):
         return raw
@@ -144,6 +148,14 @@ def _instant(props: Mapping[str, Value], name: str) -> dt.datetime | None:
     try:
         return parse_instant(text)
     except ValueError as exc:
+        if day_zone is not None and _DATE_ONLY.match(text):
+            # a HubSpot date property (a day, no time): the start of that day in the
+            # portal's zone, as the CSV export's date-only values are read
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                raise _Fail(name, "a real calendar date", raw) from None
+            return dt.datetime.combine(day, dt.time(), day_zone).astimezone(UTC)
         raise _Fail(name, str(exc), raw) from None
 
 
@@ -161,15 +173,18 @@ def build_contact(
     id_note: str | None = None,
     datetime_props: tuple[str, ...] | None = None,
     columns: frozenset[str] | None = None,
+    day_zone: dt.tzinfo | None = None,
 ) -> Contact:
     """Build a :class:`Contact` from internal-name properties (strings or instants).
 
     Raises :class:`RecordError` for the first field that cannot be read (the
     fields are read in a fixed order, so the same record gives the same error).
+    With ``day_zone``, a date without a time (``2024-02-11``, a HubSpot date
+    property) is the start of that day there; without it, it is refused.
     """
     try:
         return _build(props, _plan(mapping), source, line, pointer, record_id, archived,
-                      archived_at, fallback_created, id_note, datetime_props, columns)
+                      archived_at, fallback_created, id_note, datetime_props, columns, day_zone)
     except _Fail as fail:
         field, expected, found = fail.args
         ptr = f"{pointer}/properties/{field}" if pointer is not None else None
@@ -181,25 +196,25 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
            pointer: str | None, record_id: str | None, archived: bool,
            archived_at: dt.datetime | None, fallback_created: dt.datetime | None,
            id_note: str | None, datetime_props: tuple[str, ...] | None,
-           columns: frozenset[str] | None) -> Contact:
+           columns: frozenset[str] | None, day_zone: dt.tzinfo | None = None) -> Contact:
     email = norm_email(_text(props, p.email))
     if record_id is None and email is None:
         raise _Fail(p.email, "a record id or an e-mail address to match on", None)
-    created = _instant(props, p.created) or fallback_created
+    created = _instant(props, p.created, day_zone) or fallback_created
     acts: list[Activity] = []
     get = props.get
     for name in datetime_props if datetime_props is not None else p.dprops:
         if get(name) is None:
             continue
-        at = _instant(props, name)
+        at = _instant(props, name, day_zone)
         if at is not None:
             acts.append(Activity(name, at))
     deact = _text(props, p.deact)
     deactivated = deact is not None and deact.casefold() in p.deact_values
-    deactivated_at = _instant(props, p.deact_date) if deactivated else None
+    deactivated_at = _instant(props, p.deact_date, day_zone) if deactivated else None
     restr = _text(props, p.restr)
     restricted = restr is not None and restr.casefold() in p.restr_values
-    restricted_at = _instant(props, p.restr_date)
+    restricted_at = _instant(props, p.restr_date, day_zone)
     if restricted and restricted_at is None:
         raise _Fail(p.restr_date, "the restriction date of a contact whose processing is restricted",
                     None)
