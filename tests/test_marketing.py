@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ from gdpr_policy import (
 from gdpr_policy.audit import PortalMapping, SnapshotInput, audit_snapshot
 from gdpr_policy.audit._verdicts import slot_plan
 from gdpr_policy.i18n import LANGUAGES, render
-from gdpr_policy.marketing import CONSENT_BASES
+from gdpr_policy.marketing import CONSENT_BASES, effective_opt_out, latest_statuses
 from strategies.audit import instants
 
 UTC = dt.UTC
@@ -174,47 +175,201 @@ def test_a_naive_time_is_refused() -> None:
                            policy=POLICY)
 
 
+# ------------------------------------------------------------------ the repeated hour
+OSLO = ZoneInfo("Europe/Oslo")
+# 2024-10-27 in Oslo: at 03:00 summer time the clocks go back to 02:00, so 02:00-03:00
+# happens twice: first as CEST (fold=0, 00:00Z-01:00Z), then as CET (fold=1, 01:00Z-02:00Z)
+FIRST_0245 = dt.datetime(2024, 10, 27, 2, 45, tzinfo=OSLO)  # 00:45Z
+SECOND_0230 = dt.datetime(2024, 10, 27, 2, 30, tzinfo=OSLO, fold=1)  # 01:30Z, 45 min later
+SECOND_0215 = dt.datetime(2024, 10, 27, 2, 15, tzinfo=OSLO, fold=1)  # 01:15Z
+
+
+@pytest.mark.parametrize(("field", "rule"), [
+    ("list", "marketing.after-opt-out"), ("unsubscribed_all_at", "marketing.after-opt-out"),
+    ("objection", "marketing.after-opt-out"), ("deactivated_at", "retention.deactivated-marketed"),
+    ("restricted_at", "restriction.processed")])
+def test_in_the_repeated_hour_the_fold_says_which_came_first(field: str, rule: str) -> None:
+    def rec(when: dt.datetime) -> Recipient:
+        lists = (ListStatus(NL, "NOT_SUBSCRIBED", when, "CONSENT_WITH_NOTICE", "Newsletter", True)
+                 if field == "list" else
+                 ListStatus(NL, "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                            "Newsletter", True),)
+        kw: dict[str, Any] = ({} if field == "list" else
+                              {field: Objection(when) if field == "objection" else when})
+        return Recipient(email="kari@firma.no", lists=lists, **kw)
+
+    def rules(r: Recipient, send: dt.datetime) -> list[str]:
+        return [x.rule for x in may_send_marketing(r, subscription=NL, at=send, policy=POLICY,
+                                                   marketing_lists=MARKETING).reasons]
+
+    # 02:30 the second time is after 02:45 the first time; the reason keeps 02:45 as given
+    d = may_send_marketing(rec(FIRST_0245), subscription=NL, at=SECOND_0230, policy=POLICY,
+                           marketing_lists=MARKETING)
+    assert [r.rule for r in d.reasons] == [rule]
+    since = d.reasons[0].since
+    assert since == FIRST_0245 and since is not None and since.tzinfo is OSLO and since.fold == 0
+    assert rules(rec(FIRST_0245), SECOND_0230.replace(fold=0)) == []  # 00:30Z: before it
+    # and 02:45 the first time is before 02:15 the second time
+    assert rules(rec(SECOND_0215), FIRST_0245) == []
+    assert rules(rec(SECOND_0215), SECOND_0230) == [rule]
+
+
+def test_in_the_repeated_hour_consent_holds_from_its_instant() -> None:
+    rec = Recipient(lists=(ListStatus(NL, "SUBSCRIBED", SECOND_0215, "CONSENT_WITH_NOTICE",
+                                      "Newsletter", True),))
+    assert [r.rule for r in decide_at(rec, NL, FIRST_0245).reasons] == ["marketing.no-basis"]
+    assert decide_at(rec, NL, SECOND_0230)
+    # withdrawn at 02:15 the second time: a send at 02:45 the first time had the consent
+    off = Recipient(lists=(ListStatus(NL, "NOT_SUBSCRIBED", SECOND_0215, "CONSENT_WITH_NOTICE",
+                                      "Newsletter", True),))
+    assert decide_at(off, NL, FIRST_0245).basis == "consent"
+
+
+def test_the_earliest_opt_out_is_the_earliest_instant() -> None:
+    rec = Recipient(unsubscribed_all_at=FIRST_0245, objection=Objection(SECOND_0215, "DSR-2"))
+    r = effective_opt_out(rec, NL, marketing_lists=MARKETING)
+    assert r is not None and (r.how, r.since) == ("unsubscribe-all", FIRST_0245)
+
+
+def test_in_the_repeated_hour_the_audits_planner_agrees() -> None:
+    # the marketing lists' window of a service list: consent on the Newsletter from 00:45Z,
+    # on Marketing Information from 01:15Z; a send at 00:50Z has the Newsletter's
+    rec = Recipient(lists=(
+        ListStatus(MI, "SUBSCRIBED", SECOND_0215, "CONSENT_WITH_NOTICE", "Marketing Information",
+                   True),
+        ListStatus(NL, "SUBSCRIBED", FIRST_0245, "CONSENT_WITH_NOTICE", "Newsletter", True)))
+    send = FIRST_0245 + dt.timedelta(minutes=5)
+    assert decide_at(rec, CS, send).basis == "consent"
+    assert twin(rec, CS, send, False) == []
+    off = Recipient(lists=tuple(ListStatus(s.subscription, "NOT_SUBSCRIBED", s.at, s.legal_basis,
+                                           s.name, True) for s in rec.lists))
+    assert [r.rule for r in decide_at(off, CS, SECOND_0230).reasons] == [
+        "marketing.after-opt-out"]
+    assert twin(off, CS, SECOND_0230, False) == ["marketing.after-opt-out"]
+    assert decide_at(off, CS, send) and twin(off, CS, send, False) == []
+
+
+def decide_at(rec: Recipient, sub: str, when: dt.datetime) -> MarketingDecision:
+    return may_send_marketing(rec, subscription=sub, at=when, policy=POLICY,
+                              marketing_lists=MARKETING)
+
+
+# ------------------------------------------------------------------ several statuses on a list
+def _nl(status: str, when: str | None, basis: str | None = "CONSENT_WITH_NOTICE") -> ListStatus:
+    return ListStatus(NL, status, at(when) if when else None, basis, "Newsletter", True)  # type: ignore[arg-type]
+
+
+SUB_2020 = _nl("SUBSCRIBED", "2020-01-01T00:00")
+OFF_2023 = _nl("NOT_SUBSCRIBED", "2023-01-01T00:00")
+RESUB_2024 = _nl("SUBSCRIBED", "2024-01-01T00:00")
+
+
+@pytest.mark.parametrize(("statuses", "rules", "since"), [
+    # subscribed, then unsubscribed: the opt-out is in force
+    ((SUB_2020, OFF_2023), ["marketing.after-opt-out"], at("2023-01-01T00:00")),
+    # unsubscribed, then subscribed again with consent: the consent is in force
+    ((OFF_2023, RESUB_2024), [], None),
+    # an untimed status is older than a timed one
+    ((_nl("NOT_SPECIFIED", None, None), SUB_2020), [], None),
+    # set at the same instant: the opt-out wins
+    ((SUB_2020, _nl("NOT_SUBSCRIBED", "2020-01-01T00:00")), ["marketing.after-opt-out"],
+     at("2020-01-01T00:00")),
+])
+def test_the_latest_status_on_a_list_decides_in_any_order(
+        statuses: tuple[ListStatus, ...], rules: list[str], since: dt.datetime | None) -> None:
+    for order in (statuses, statuses[::-1]):
+        rec = Recipient(email="kari@firma.no", lists=order)
+        d = decide(rec, NL, "2024-06-01T00:00")
+        assert [r.rule for r in d.reasons] == rules, order
+        assert [r.since for r in d.reasons] == ([since] if since else []), order
+        assert twin(rec, NL, at("2024-06-01T00:00"), False) == rules
+        assert {r for r, _ in audit_rules(rec, [("100", at("2024-06-01T00:00"))])} == set(rules)
+
+
+def test_the_latest_status_of_each_marketing_list_decides_for_a_service_list() -> None:
+    mi = (ListStatus(MI, "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                     "Marketing Information", True),
+          ListStatus(MI, "NOT_SUBSCRIBED", at("2023-03-01T00:00"), "CONSENT_WITH_NOTICE",
+                     "Marketing Information", True))
+    rec = Recipient(lists=(*mi, OFF_2023))
+    [r] = decide(rec, CS, "2024-06-01T00:00").reasons
+    assert (r.rule, r.since, r.how) == ("marketing.after-opt-out", at("2023-03-01T00:00"),
+                                        "all-marketing-subscriptions")
+    assert decide(rec, CS, "2023-02-01T00:00").basis == "consent"  # MI's consent still held
+    assert latest_statuses(rec.lists) == (mi[1], OFF_2023)
+    assert latest_statuses(CONSENTED) is CONSENTED  # one status a list: as given
+
+
+def test_the_templates_cache_does_not_hide_which_status_is_in_force() -> None:
+    # the same shape (list, status, basis, timed), the other status the latest
+    from gdpr_policy.audit._verdicts import forget, quiet_plan, quiet_template
+
+    li = "LEGITIMATE_INTEREST_PQL"
+    older_consent = (SUB_2020, _nl("SUBSCRIBED", "2023-01-01T00:00", li))
+    newer_consent = (RESUB_2024, _nl("SUBSCRIBED", "2023-01-01T00:00", li))
+    forget()
+    subs = [NL]
+    for lists_, window in ((older_consent, (None, None)), (newer_consent, (None, RESUB_2024.at)),
+                           (older_consent, (None, None))):
+        assert quiet_plan(lists_, subs, MARKETING, (), CONSENT_BASES, False) == [(None, window)]
+        assert quiet_template(lists_, subs, MARKETING, (), CONSENT_BASES) == (
+            (-2,) if window == (None, None) else (0,))
+    forget()
+
+
 # ------------------------------------------------------------------ the twin
 SUBS = [MI, NL, CS, "999", "Newsletter"]
 statuses = st.sampled_from(["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"])
 bases = st.sampled_from(["CONSENT_WITH_NOTICE", "LEGITIMATE_INTEREST_PQL", None])
+#: instants in Oslo too, and often in the hour the clocks repeat (by quarter hours)
+zoned = instants | instants.map(lambda t: t.astimezone(OSLO)) | st.integers(-4, 12).map(
+    lambda q: (dt.datetime(2024, 10, 27, tzinfo=UTC) + dt.timedelta(minutes=15 * q)).astimezone(OSLO))
 
 
 @st.composite
-def recipients(draw: st.DrawFn) -> Recipient:
+def recipients(draw: st.DrawFn, times: st.SearchStrategy[dt.datetime] = instants) -> Recipient:
+    # up to three statuses a list (its history, in any order), times sometimes shared
     out = []
     for sid, name, mk in ((MI, "Marketing Information", True), (NL, "Newsletter", True),
                           (CS, "Customer Service Communication", False)):
-        if draw(st.booleans()):
+        seen: list[dt.datetime] = []
+        for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):
+            some = times | st.sampled_from(seen) if seen else times
             status = draw(statuses)
-            when = draw(instants) if status == "NOT_SUBSCRIBED" else draw(st.none() | instants)
+            when = draw(some) if status == "NOT_SUBSCRIBED" else draw(st.none() | some)
+            if when is not None:
+                seen.append(when)
             out.append(ListStatus(sid, status, when, draw(bases), name, mk))
     return Recipient(
         email=draw(st.sampled_from(["kari@firma.no", "post@firma.no"])),
-        lists=tuple(out), unsubscribed_all_at=draw(st.none() | instants),
-        objection=draw(st.none() | instants.map(lambda t: Objection(t, "DSR-1"))),
-        deactivated_at=draw(st.none() | instants), restricted_at=draw(st.none() | instants),
+        lists=tuple(out), unsubscribed_all_at=draw(st.none() | times),
+        objection=draw(st.none() | times.map(lambda t: Objection(t, "DSR-1"))),
+        deactivated_at=draw(st.none() | times), restricted_at=draw(st.none() | times),
         customer_exception=draw(st.booleans()), country=draw(st.sampled_from(["NO", "SE", None])))
 
 
 def twin(rec: Recipient, sub: str, when: dt.datetime, enabled: bool) -> list[str]:
     [(o, win)] = slot_plan(rec, [sub], marketing_lists=MARKETING, consent_bases=CONSENT_BASES,
                            exception=rec.customer_exception and enabled)
+
+    def reached(t: dt.datetime | None) -> bool:
+        # as the audit compares them: as instants, in UTC
+        return t is None or when.astimezone(UTC) >= t.astimezone(UTC)
+
     rules = []
-    if o is not None and when >= o:
+    if o is not None and reached(o):
         rules.append("marketing.after-opt-out")
-    elif win is not None and (win[0] is None or when >= win[0]) and (
-            win[1] is None or when < win[1]):
+    elif win is not None and reached(win[0]) and (win[1] is None or not reached(win[1])):
         rules.append("marketing.no-basis")
-    if rec.deactivated_at is not None and when >= rec.deactivated_at:
+    if rec.deactivated_at is not None and reached(rec.deactivated_at):
         rules.append("retention.deactivated-marketed")
-    if rec.restricted_at is not None and when >= rec.restricted_at:
+    if rec.restricted_at is not None and reached(rec.restricted_at):
         rules.append("restriction.processed")
     return rules
 
 
 @settings(max_examples=400)
-@given(recipients(), st.sampled_from(SUBS), instants, st.booleans())
+@given(recipients(zoned), st.sampled_from(SUBS), zoned, st.booleans())
 def test_the_twin_says_what_the_decision_says(
         rec: Recipient, sub: str, when: dt.datetime, enabled: bool) -> None:
     d = may_send_marketing(rec, subscription=sub, at=when, policy=_exception_policy(enabled),
@@ -235,13 +390,8 @@ def iso(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
 
-@settings(max_examples=150, deadline=None)
-@given(recipients(), st.lists(st.tuples(st.sampled_from(sorted(LIST_OF)), instants), max_size=8),
-       st.booleans())
-def test_the_audit_judges_every_send_as_the_decision_does(
-        rec: Recipient, sends: list[tuple[str, dt.datetime]], in_order: bool) -> None:
-    if in_order:  # a log in time order is judged by the verdict codes (Tables.advance)
-        sends = sorted(sends, key=lambda x: x[1])
+def audit_rules(rec: Recipient, sends: list[tuple[str, dt.datetime]]) -> set[tuple[str, str]]:
+    """The audit's findings on ``rec``'s sends (campaign, instant in UTC): (rule, send id)."""
     props: dict[str, Any] = {"hs_object_id": "1", "email": rec.email,
                              "createdate": "2019-01-01T00:00:00.000Z",
                              "country": {"NO": "Norway", "SE": "Sweden", None: None}[rec.country]}
@@ -275,8 +425,18 @@ def test_the_audit_judges_every_send_as_the_decision_does(
         sends=SnapshotInput("sends.jsonl", send_lines),
         requests=SnapshotInput("r.jsonl", requests))
     assert report.summary.rejected == 0
-    got = {(f.rule, sid) for f in report.findings
-           for sid in f.evidence.get("send_ids", ())}  # type: ignore[union-attr]
+    return {(f.rule, sid) for f in report.findings
+            for sid in f.evidence.get("send_ids", ())}  # type: ignore[union-attr]
+
+
+@settings(max_examples=150, deadline=None)
+@given(recipients(), st.lists(st.tuples(st.sampled_from(sorted(LIST_OF)), instants), max_size=8),
+       st.booleans())
+def test_the_audit_judges_every_send_as_the_decision_does(
+        rec: Recipient, sends: list[tuple[str, dt.datetime]], in_order: bool) -> None:
+    if in_order:  # a log in time order is judged by the verdict codes (Tables.advance)
+        sends = sorted(sends, key=lambda x: x[1])
+    got = audit_rules(rec, sends)
     expected = {(rule, f"S{i}") for i, (c, t) in enumerate(sends)
                 for rule in twin(rec, LIST_OF[c], t, False)}
     assert got == expected
@@ -287,7 +447,7 @@ def test_the_audit_judges_every_send_as_the_decision_does(
 
 
 @settings(max_examples=300)
-@given(recipients())
+@given(recipients(zoned))
 def test_the_quiet_writer_writes_what_the_plan_says(rec: Recipient) -> None:
     # a person who never said no: the engine writes the tables straight from the template
     from gdpr_policy.audit._verdicts import Tables, quiet_plan, quiet_template
@@ -307,7 +467,7 @@ def test_the_quiet_writer_writes_what_the_plan_says(rec: Recipient) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(recipients(), st.lists(instants, min_size=1, max_size=12), st.integers(0, 4))
+@given(recipients(zoned), st.lists(zoned, min_size=1, max_size=12), st.integers(0, 4))
 def test_the_verdict_codes_say_what_the_thresholds_say(
         rec: Recipient, times: list[dt.datetime], j: int) -> None:
     # the codes move with time through the thresholds' events; at each instant of a log in

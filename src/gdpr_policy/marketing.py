@@ -32,6 +32,15 @@ The rules, with the statement's clauses and the law:
 * **Restriction** (Art. 18(1)): no e-mail that is not transactional at or
   after the restriction (``restriction.processed``); a marketing e-mail
   never is.
+* **A list's latest status decides.** When the facts hold several statuses
+  for one list (its history), the one in force is the latest
+  (:func:`latest_statuses`): a re-subscribe after an unsubscribe is consent
+  again, an unsubscribe after a subscribe is an opt-out, whatever order they
+  are listed in.
+
+Instants are compared as instants (in UTC), not as the wall-clock times of a
+shared zone: in the hour repeated when clocks go back, 02:30 the second time
+comes after 02:45 the first time. Reasons report each instant as given.
 
 What the facts cannot show is not assumed: a ``SUBSCRIBED`` status without a
 time counts as consent (the status exists; only its date is unknown), and the
@@ -42,7 +51,7 @@ gets no marketing whatever the grounds.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -68,6 +77,7 @@ __all__ = [
     "effective_opt_out",
     "has_consent_at",
     "is_role_address",
+    "latest_statuses",
     "may_send_marketing",
 ]
 
@@ -249,8 +259,47 @@ def basis_clause(policy: PolicyVersion, recipient: Recipient, purpose: str | Non
     return (law_text, *NO_BASIS_PROMISE)
 
 
-def _own(recipient: Recipient, subscription: str) -> ListStatus | None:
-    for s in recipient.lists:
+def _utc(t: dt.datetime) -> dt.datetime:
+    # Two date-times of one zone compare by their wall clocks, fold ignored: in the hour
+    # clocks go back, 02:30 the second time would come before 02:45 the first time. In UTC
+    # they compare as the instants they are. A naive one stays naive: comparing it with an
+    # aware one raises, as it did before.
+    return t if t.tzinfo is None or t.tzinfo is dt.UTC else t.astimezone(dt.UTC)
+
+
+#: among statuses of one list set at the same instant, the one in force: an opt-out is never lost
+_TIE_RANK = {"NOT_SUBSCRIBED": 2, "SUBSCRIBED": 1}
+_UNTIMED = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _recency(s: ListStatus) -> tuple[bool, dt.datetime, int]:
+    return (s.at is not None, _UNTIMED if s.at is None else _utc(s.at),
+            _TIE_RANK.get(s.status, 0))
+
+
+def latest_statuses(lists: Sequence[ListStatus]) -> Sequence[ListStatus]:
+    """Each list's status in force: of several statuses on one list, the latest.
+
+    A list is its ``subscription`` id; the statuses kept stay in the order of
+    each list's first status, and ``lists`` itself is returned when no list
+    has two. The latest is the one with the latest time; one without a time
+    is older than any with one. On a tie ``NOT_SUBSCRIBED`` wins (an opt-out
+    must not be lost), then ``SUBSCRIBED`` over ``NOT_SPECIFIED``, then the
+    one listed first.
+    """
+    if len(lists) < 2 or len({s.subscription for s in lists}) == len(lists):
+        return lists
+    best: dict[str, ListStatus] = {}
+    for s in lists:
+        kept = best.get(s.subscription)
+        if kept is None or _recency(s) > _recency(kept):
+            best[s.subscription] = s
+    return tuple(best.values())
+
+
+def _own(lists: Sequence[ListStatus], subscription: str) -> ListStatus | None:
+    # ``lists`` are latest_statuses: one status per list
+    for s in lists:
         if subscription in s.names():
             return s
     return None
@@ -264,10 +313,19 @@ def effective_opt_out(recipient: Recipient, subscription: str, *,
     The earliest of unsubscribe-all, the objection, the list's own
     ``NOT_SUBSCRIBED`` time and, for a list that is not a marketing list, the
     time by which every marketing list was ``NOT_SUBSCRIBED`` (on a tie, the
-    first of these). ``marketing`` says whether ``subscription`` is a marketing
-    list when the caller knows (default: its status says, or ``marketing_lists``).
+    first of these), each list by its latest status. ``marketing`` says whether
+    ``subscription`` is a marketing list when the caller knows (default: its
+    status says, or ``marketing_lists``). ``since`` is the instant as given.
     """
-    own = _own(recipient, subscription)
+    return _effective_opt_out(recipient, latest_statuses(recipient.lists), subscription,
+                              marketing_lists, marketing)
+
+
+def _effective_opt_out(recipient: Recipient, lists: Sequence[ListStatus], subscription: str,
+                       marketing_lists: Collection[str], marketing: bool | None) -> Reason | None:
+    # effective_opt_out given the recipient's latest_statuses: the audit's planner works
+    # them out once a person, not once for each of the person's lists
+    own = _own(lists, subscription)
     is_marketing = (marketing if marketing is not None else
                     (own is not None and own.marketing) or subscription in marketing_lists)
     cands: list[tuple[dt.datetime, str, str | None]] = []
@@ -278,34 +336,40 @@ def effective_opt_out(recipient: Recipient, subscription: str, *,
     if own is not None and own.status == "NOT_SUBSCRIBED" and own.at is not None:
         cands.append((own.at, "list-unsubscribe", None))
     if not is_marketing:
-        mk = [s for s in recipient.lists if s.marketing]
+        mk = [s for s in lists if s.marketing]
         named = {n for s in mk for n in s.names()}
         if mk and all(n in named for n in marketing_lists) and all(
                 s.status == "NOT_SUBSCRIBED" and s.at is not None for s in mk):
-            cands.append((max(s.at for s in mk if s.at is not None),
+            cands.append((max((s.at for s in mk if s.at is not None), key=_utc),
                           "all-marketing-subscriptions", None))
     if not cands:
         return None
-    at, how, rid = min(cands, key=lambda c: c[0])
+    at, how, rid = min(cands, key=lambda c: _utc(c[0]))
     return Reason(AFTER_OPT_OUT[0], at, how, AFTER_OPT_OUT[1], AFTER_OPT_OUT[2], rid)
 
 
 def _covers(s: ListStatus, at: dt.datetime, bases: Collection[str]) -> bool:
+    # ``at`` is in UTC (_utc)
     if s.legal_basis not in bases:
         return False
     if s.status == "SUBSCRIBED":
-        return s.at is None or s.at <= at
-    return s.status == "NOT_SUBSCRIBED" and s.at is not None and at < s.at
+        return s.at is None or _utc(s.at) <= at
+    return s.status == "NOT_SUBSCRIBED" and s.at is not None and at < _utc(s.at)
 
 
 def has_consent_at(recipient: Recipient, subscription: str, at: dt.datetime, *,
                    marketing_lists: Collection[str] = (),
                    consent_bases: Collection[str] = CONSENT_BASES) -> bool:
-    """Whether consent covering a marketing send under ``subscription`` was in force at ``at``."""
-    own = _own(recipient, subscription)
+    """Whether consent covering a marketing send under ``subscription`` was in force at ``at``.
+
+    Each list counts by its latest status.
+    """
+    at = _utc(at)
+    lists = latest_statuses(recipient.lists)
+    own = _own(lists, subscription)
     if (own is not None and own.marketing) or subscription in marketing_lists:
         return own is not None and _covers(own, at, consent_bases)
-    return any(s.marketing and _covers(s, at, consent_bases) for s in recipient.lists)
+    return any(s.marketing and _covers(s, at, consent_bases) for s in lists)
 
 
 def may_send_marketing(
@@ -332,8 +396,10 @@ def may_send_marketing(
         raise UsageError("at must be an aware date-time")
     reasons: list[Reason] = []
     basis: str | None = None
+    # compared in UTC (see _utc); the reasons keep the instants as given
+    at = _utc(at)
     opt = effective_opt_out(recipient, subscription, marketing_lists=marketing_lists)
-    if opt is not None and opt.since is not None and at >= opt.since:
+    if opt is not None and opt.since is not None and at >= _utc(opt.since):
         reasons.append(opt)
     elif has_consent_at(recipient, subscription, at, marketing_lists=marketing_lists,
                         consent_bases=consent_bases):
@@ -344,10 +410,10 @@ def may_send_marketing(
         legal = basis_clause(policy, recipient, purpose, role_local_parts)
         how = "national-law" if legal != NO_BASIS_PROMISE else "statement-promise"
         reasons.append(Reason(NO_BASIS[0], None, how, legal, NO_BASIS[2]))
-    if recipient.deactivated_at is not None and at >= recipient.deactivated_at:
+    if recipient.deactivated_at is not None and at >= _utc(recipient.deactivated_at):
         reasons.append(Reason(DEACTIVATED[0], recipient.deactivated_at, "deactivated",
                               DEACTIVATED[1], DEACTIVATED[2]))
-    if recipient.restricted_at is not None and at >= recipient.restricted_at:
+    if recipient.restricted_at is not None and at >= _utc(recipient.restricted_at):
         reasons.append(Reason(RESTRICTED[0], recipient.restricted_at, "restricted",
                               RESTRICTED[1], RESTRICTED[2]))
     subject = recipient.email or "recipient"

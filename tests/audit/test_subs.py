@@ -103,3 +103,29 @@ def test_the_earliest_unsubscribe_all_counts() -> None:
     obj["wideStatuses"].append({**obj["wideStatuses"][0], "timestamp": "2024-01-01T00:00:00.000Z"})
     [f] = scan_subscriptions([json.dumps(obj) + "\n"], source="s", mapping=MAPPING)
     assert isinstance(f, SubscriptionFacts) and f.unsubscribed_all_at == early
+
+
+def test_a_lists_several_statuses_are_kept_and_their_times_say_which_is_in_force() -> None:
+    # the reader keeps a list's history as given; the shape it hands the planner leaves the
+    # times out, so the planner's cached template must not decide between the statuses
+    from gdpr_policy.audit._verdicts import forget, quiet_template
+    from gdpr_policy.marketing import CONSENT_BASES
+
+    def facts(consent_at: str) -> SubscriptionFacts:
+        obj = json.loads(subscription("1", "a@x.no", consent=[NL]))
+        obj["results"][1]["timestamp"] = consent_at
+        obj["results"].append({**obj["results"][1], "timestamp": "2022-01-01T00:00:00.000Z",
+                               "legalBasis": "LEGITIMATE_INTEREST_PQL"})
+        [f] = scan_subscriptions([json.dumps(obj) + "\n"], source="s", mapping=MAPPING)
+        assert isinstance(f, SubscriptionFacts) and [f] == reference([json.dumps(obj) + "\n"])
+        return f
+
+    older, newer = facts("2020-01-01T00:00:00.000Z"), facts("2024-01-01T00:00:00.000Z")
+    assert [s.subscription for s in older.lists] == [str(MI), str(NL), str(CS), str(NL)]
+    assert older.shape == newer.shape
+    marketing = frozenset(MAPPING.marketing_subscriptions)
+    forget()
+    # the consent is older than the other basis: no consent in force; else consent from 2024
+    for f, want in ((older, (-2,)), (newer, (1,)), (older, (-2,))):
+        assert quiet_template(f.lists, [str(NL)], marketing, (), CONSENT_BASES, f.shape) == want
+    forget()

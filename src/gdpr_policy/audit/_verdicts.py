@@ -15,8 +15,11 @@ and, per contact, ``retention.deactivated-marketed`` from the deactivation,
 restriction, and ``marketing.after-untimed-opt-out`` from an opt-out the
 export shows without a time (a threshold before every send; only when no
 subscription statuses were given). The send log is then folded with C-level comparisons of ISO 8601
-text (``_engine``). ``tests/audit/test_verdicts.py`` proves with hypothesis
+text (``_engine``). ``tests/test_marketing.py`` proves with hypothesis
 that :func:`slot_plan` says what :func:`may_send_marketing` says, send by send.
+As there, each list counts by its latest status
+(:func:`~gdpr_policy.marketing.latest_statuses`), and instants are compared
+in UTC (the audit reads them so; the planner converts any other).
 
 Thresholds are kept as UTC text of 27 characters (``...SS.ffffffZ``), rounded
 up to the millisecond, so that a send logged with milliseconds compares
@@ -29,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
-from ..marketing import ListStatus, Recipient, effective_opt_out
+from ..marketing import ListStatus, Recipient, _effective_opt_out, latest_statuses
 
 __all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "NO_BASIS", "OPTED_OUT", "RESTRICTED", "UNTIMED",
            "Tables",
@@ -58,18 +61,27 @@ def _window_of_own(own: ListStatus | None, bases: Collection[str]) -> Window | N
     return None if own.at is None else (own.at, None)
 
 
-def _window_of_marketing(lists: Sequence[ListStatus], bases: Collection[str]) -> Window | None:
+def _utc(t: dt.datetime) -> dt.datetime:
+    # one zone's date-times compare by wall clock, fold ignored (see marketing._utc)
+    return t if t.tzinfo is UTC else t.astimezone(UTC)
+
+
+def _window_of_marketing(lists: Sequence[ListStatus], bases: Collection[str],
+                         several: bool = True) -> Window | None:
+    # ``several``: whether a list may have several statuses (each then counts by its
+    # latest); the quiet planner's template knows when none has, and skips the look
     ends: list[dt.datetime] = []
     starts: list[dt.datetime] = []
-    for s in lists:
+    for s in latest_statuses(lists) if several else lists:
         if not s.marketing or s.legal_basis not in bases:
             continue
+        at = s.at
         if s.status == "SUBSCRIBED":
-            if s.at is None:
+            if at is None:
                 return None  # consent without a date covers every send
-            starts.append(s.at)
-        elif s.status == "NOT_SUBSCRIBED" and s.at is not None:
-            ends.append(s.at)
+            starts.append(at if at.tzinfo is UTC else at.astimezone(UTC))  # _utc, inline
+        elif s.status == "NOT_SUBSCRIBED" and at is not None:
+            ends.append(at if at.tzinfo is UTC else at.astimezone(UTC))
     lo = max(ends) if ends else None
     hi = min(starts) if starts else None
     if lo is not None and hi is not None and lo >= hi:
@@ -98,14 +110,15 @@ def slot_plan(
     if rec.unsubscribed_all_at is None and rec.objection is None and not any(
             s.status == "NOT_SUBSCRIBED" for s in lists):
         return quiet_plan(lists, subs, marketing_lists, marketing_subs, consent_bases, exception)
-    by_name = _by_name(lists)
+    current = latest_statuses(lists)  # once a person, not once a list
+    by_name = _by_name(current)
     mk_window: Window | bool | None = False  # computed when first needed
     out: list[tuple[dt.datetime | None, Window | None]] = []
     for sub in subs:
         own = by_name.get(sub)
         is_marketing = (own is not None and own.marketing) or sub in marketing_lists or (
             sub in marketing_subs)
-        opt = effective_opt_out(rec, sub, marketing_lists=marketing_lists, marketing=is_marketing)
+        opt = _effective_opt_out(rec, current, sub, marketing_lists, is_marketing)
         o = opt.since if opt is not None else None
         if exception:
             out.append((o, None))
@@ -115,17 +128,18 @@ def slot_plan(
             win = _window_of_own(own, consent_bases)
         else:
             if mk_window is False:
-                mk_window = _window_of_marketing(lists, consent_bases)
+                mk_window = _window_of_marketing(current, consent_bases, several=False)
             win = mk_window  # type: ignore[assignment]
         if win is not None and o is not None:
             lo, hi = win
-            hi = o if hi is None or o < hi else hi
-            win = None if lo is not None and lo >= hi else (lo, hi)
+            hi = o if hi is None or _utc(o) < _utc(hi) else hi
+            win = None if lo is not None and _utc(lo) >= _utc(hi) else (lo, hi)
         out.append((o, win))
     return out
 
 
 def _by_name(lists: Sequence[ListStatus]) -> dict[str, ListStatus]:
+    # marketing._own for every name at once, of ``lists`` that are latest_statuses
     by_name: dict[str, ListStatus] = {}
     for s in lists:
         by_name.setdefault(s.subscription, s)
@@ -137,6 +151,11 @@ def _by_name(lists: Sequence[ListStatus]) -> dict[str, ListStatus]:
 #: quiet_plan's templates by the shape of a person's statuses (a few dozen in a portal)
 _TEMPLATES: dict[tuple[object, ...], tuple[int, ...]] = {}
 _EMPTY, _ALL, _MK = -1, -2, -3
+#: the marketing lists' window, where some list has several statuses
+_MK_LATEST = -5
+#: cached in place of a template: the shape has a list with several statuses, so the
+#: statuses' times (not the shape) say which is in force
+_BY_TIMES: tuple[int, ...] = (-4,)
 
 
 def quiet_plan(
@@ -151,8 +170,9 @@ def quiet_plan(
 
     Which window each list gets depends only on the *shape* of the statuses
     (lists, status, whether the basis is consent, whether a time is known),
-    never on the times themselves: the shape's template is worked out once
-    and filled with each person's times.
+    never on the times themselves, unless a list has several statuses (then
+    their times say which is in force): the shape's template is worked out
+    once and filled with each person's times.
     """
     if exception:
         return [(None, None)] * len(subs)
@@ -169,7 +189,7 @@ def quiet_plan(
             append((None, None))
         else:
             if mk is False:
-                mk = _window_of_marketing(lists, consent_bases)
+                mk = _window_of_marketing(lists, consent_bases, code == _MK_LATEST)
             append((None, mk))  # type: ignore[arg-type]
     return out
 
@@ -180,11 +200,14 @@ def quiet_template(lists: Sequence[ListStatus], subs: Sequence[str],
                    shape: tuple[tuple[object, ...], ...] | None = None) -> tuple[int, ...]:
     """The template of :func:`quiet_plan` for these statuses' shape, per list: the index of
     the status whose time ends the window, or ``-1`` (no window), ``-2`` (no consent at all),
-    ``-3`` (the marketing lists' window).
+    ``-3`` (the marketing lists' window), ``-5`` (the same, where a list has several statuses).
 
     ``shape`` is the statuses' shape when the reader has worked it out (see
     :class:`~gdpr_policy.audit._subs.SubscriptionFacts`); it must equal the one
-    worked out here from ``lists``.
+    worked out here from ``lists``. A shape with several statuses on one list
+    is not enough to know the template (which status is in force depends on
+    their times): it is cached as such, and such a person's template worked
+    out each time.
     """
     if shape is None:
         shape = tuple((x.subscription, x.name, x.status, x.legal_basis, x.at is None,
@@ -192,11 +215,14 @@ def quiet_template(lists: Sequence[ListStatus], subs: Sequence[str],
     key = (tuple(subs), _frozen(marketing_lists), _frozen(marketing_subs), _frozen(consent_bases),
            shape)
     template = _TEMPLATES.get(key)
+    if template is _BY_TIMES:
+        return _template(lists, subs, marketing_lists, marketing_subs, consent_bases)[0]
     if template is None:
-        template = _template(lists, subs, marketing_lists, marketing_subs, consent_bases)
+        template, by_times = _template(lists, subs, marketing_lists, marketing_subs,
+                                       consent_bases)
         if len(_TEMPLATES) > 4096:
             _TEMPLATES.clear()
-        _TEMPLATES[key] = template
+        _TEMPLATES[key] = _BY_TIMES if by_times else template
     return template
 
 
@@ -211,8 +237,13 @@ def _frozen(values: Collection[str]) -> frozenset[str]:
 
 
 def _template(lists: Sequence[ListStatus], subs: Sequence[str], marketing_lists: Collection[str],
-              marketing_subs: Collection[str], consent_bases: Collection[str]) -> tuple[int, ...]:
-    by_name = _by_name(lists)
+              marketing_subs: Collection[str], consent_bases: Collection[str],
+              ) -> tuple[tuple[int, ...], bool]:
+    # the template, and whether it depends on the times (a list with several statuses);
+    # the indices are into ``lists``, of each list's latest status
+    current = latest_statuses(lists)
+    several = current is not lists
+    by_name = _by_name(current)
     index = {id(x): i for i, x in enumerate(lists)}
     codes: list[int] = []
     for sub in subs:
@@ -227,8 +258,8 @@ def _template(lists: Sequence[ListStatus], subs: Sequence[str], marketing_lists:
                 assert own is not None
                 codes.append(index[id(own)])
         else:
-            codes.append(_MK)
-    return tuple(codes)
+            codes.append(_MK_LATEST if several else _MK)
+    return tuple(codes), several
 
 
 _TEXTS: dict[dt.datetime, tuple[str, str | None]] = {}
@@ -241,10 +272,13 @@ def _iso27(t: dt.datetime) -> str:
 
 def threshold_text(t: dt.datetime) -> tuple[str, str | None]:
     """An instant as threshold text rounded up to the millisecond, and the exact text if that differs."""
+    # keyed in UTC: two date-times of one zone that differ only in fold are equal keys
+    if t.tzinfo is not UTC:
+        t = t.astimezone(UTC)
     got = _TEXTS.get(t)
     if got is not None:
         return got
-    u = t.astimezone(UTC)
+    u = t
     exact = _iso27(u)
     if not u.microsecond % 1000:
         got = (exact, None)
@@ -414,7 +448,7 @@ class Tables:
                 end = lists[code].at
             else:
                 if mk is False:
-                    mk = _window_of_marketing(lists, consent_bases)
+                    mk = _window_of_marketing(lists, consent_bases, code == _MK_LATEST)
                 if mk is None:
                     continue
                 end = mk[1]  # type: ignore[index]
