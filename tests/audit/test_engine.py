@@ -192,6 +192,32 @@ def test_a_deactivation_date_without_a_time_starts_that_day_in_the_policys_zone(
         assert bool(by_rule(rep, "retention.deactivated-marketed")) is fires, sent
 
 
+def test_microseconds_on_a_list_no_campaign_names() -> None:
+    # An opt-out at .000500 from a list no campaign names (555), and sends logged with
+    # microseconds under it: .000700 is after it, .000400 before. (Only the threshold
+    # rounded up to the millisecond was kept for such lists, so .000700 passed.)
+    subs = [json.dumps({"recordId": "1", "subscriberIdString": "a@x.no", "results": [
+        {"channel": "EMAIL", "subscriptionId": MI, "subscriptionName": "Marketing Information",
+         "status": "SUBSCRIBED", "timestamp": "2020-01-01T00:00:00.000Z",
+         "legalBasis": "CONSENT_WITH_NOTICE"},
+        {"channel": "EMAIL", "subscriptionId": 555, "subscriptionName": "Partner offers",
+         "status": "NOT_SUBSCRIBED", "timestamp": "2024-03-01T00:00:00.000500Z",
+         "legalBasis": "CONSENT_WITH_NOTICE"}]}) + "\n"]
+
+    def sent(at_text: str) -> str:
+        return json.dumps({"send_id": "S1", "campaign_id": None, "subscription_id": 555,
+                           "purpose": "marketing", "record_id": "1", "email": "a@x.no",
+                           "sent_at": at_text, "status": "delivered"}) + "\n"
+
+    contacts = [contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))]
+    for when, rules in (("2024-03-01T00:00:00.000700Z", ["marketing.after-opt-out"]),
+                        ("2024-03-01T00:00:00.000400Z", []),
+                        ("2024-03-01T00:00:00.001Z", ["marketing.after-opt-out"]),
+                        ("2024-03-01T00:00:00.000Z", [])):
+        rep = run(contacts=contacts, subscriptions=subs, sends=[sent(when)])
+        assert _marketing_rules(rep) == rules, when
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

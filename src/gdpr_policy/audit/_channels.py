@@ -168,9 +168,7 @@ def plan_all(
                                    objection=objection)
             [(o, win)] = slot_plan(rec, [s.subscription], marketing_lists=marketing_lists,
                                    consent_bases=consent_bases, exception=exception)
-            thresholds = tables.texts(o, win)
-            for name in names:
-                tables.exc[(key, name)] = thresholds
+            tables.set_exc(key, names, o, win)
         if law_country is not None and (
                 (c.country is not None and c.country != law_country)
                 or is_role_address(c.email, role_parts)):
@@ -575,9 +573,10 @@ class Channels:
         if tb.any_u:
             self._untimed(wk, ws, wa)
         to, tlo, thi = tb.table("o", j, fine), tb.table("lo", j, fine), tb.table("hi", j, fine)
+        exc = tb.exc_fine if fine and tb.exc_fine else None
         o, lo, hi = [], [], []
         for k in wk:
-            got = tb.exc.get((k, sub))
+            got = (exc.get((k, sub)) if exc is not None else None) or tb.exc.get((k, sub))
             if got is None:
                 got = (to[k], tlo[k], thi[k])
             o.append(got[0])

@@ -311,7 +311,7 @@ class Tables:
     not show in time order.
     """
 
-    __slots__ = ("any_d", "any_r", "any_u", "code", "d", "events", "exact", "exc",
+    __slots__ = ("any_d", "any_r", "any_u", "code", "d", "events", "exact", "exc", "exc_fine",
                  "fine_cache", "flags", "hi", "lo", "m", "now", "o", "order", "pos", "r", "u")
 
     def __init__(self, n: int, m: int) -> None:
@@ -330,6 +330,9 @@ class Tables:
         #: exact texts of thresholds with sub-millisecond digits: (table, j, key) -> text
         self.exact: dict[tuple[str, int, int], str] = {}
         self.exc: dict[tuple[int, str], tuple[str, str, str]] = {}
+        #: the exact texts of :attr:`exc`'s thresholds where one has sub-millisecond digits
+        #: (for sends logged with microseconds), as :attr:`exact` is for the tables
+        self.exc_fine: dict[tuple[int, str], tuple[str, str, str]] = {}
         self.fine_cache: dict[tuple[str, int], list[str]] = {}
         self.code = [[0] * (n + 1) for _ in range(m)]
         #: op -> threshold text -> the keys whose code changes when time reaches the text
@@ -543,14 +546,21 @@ class Tables:
             pos += 1
         return within.isdisjoint(keys)
 
-    def texts(self, o: dt.datetime | None, win: Window | None) -> tuple[str, str, str]:
-        """One slot's thresholds as text (for :attr:`exc`)."""
-        ot = NEVER if o is None else threshold_text(o)[0]
-        if win is None:
-            return ot, NEVER, NEVER
-        lo = ALWAYS if win[0] is None else threshold_text(win[0])[0]
-        hi = NEVER if win[1] is None else threshold_text(win[1])[0]
-        return ot, lo, hi
+    def set_exc(self, k: int, names: Sequence[str], o: dt.datetime | None,
+                win: Window | None) -> None:
+        """One contact's thresholds on a list no campaign names, under each of its names."""
+        texts = [(NEVER, None) if o is None else threshold_text(o),
+                 (NEVER, None) if win is None else
+                 (ALWAYS, None) if win[0] is None else threshold_text(win[0]),
+                 (NEVER, None) if win is None or win[1] is None else threshold_text(win[1])]
+        rounded = (texts[0][0], texts[1][0], texts[2][0])
+        exact = None
+        if any(e is not None for _, e in texts):
+            exact = tuple(r if e is None else e for r, e in texts)
+        for name in names:
+            self.exc[(k, name)] = rounded
+            if exact is not None:
+                self.exc_fine[(k, name)] = exact  # type: ignore[assignment]
 
     def table(self, name: str, j: int, fine: bool) -> list[str]:
         """Table ``name`` of list ``j`` for sends logged with milliseconds, or (``fine``)

@@ -142,7 +142,9 @@ def threshold_facts(route: dict[str, int], watch_email: dict[str, int],
         slot["s_hi"].extend(exact.get(("hi", j, k), hi[k]) for k in keys)
     slots = pa.table({k: pa.array(v, pa.int64() if k in ("s_key", "s_j") else pa.string())
                       for k, v in slot.items()})
-    exc = tb.exc
+    # the exact texts where a threshold has sub-millisecond digits: the fold compares
+    # every send at microseconds (``_widened``)
+    exc = {**tb.exc, **tb.exc_fine}
     listed = pa.table({
         "x_key": pa.array([k for k, _ in exc], pa.int64()),
         "x_sub": pa.array([s for _, s in exc], pa.string()),
