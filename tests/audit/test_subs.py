@@ -25,9 +25,13 @@ names = st.sampled_from(["Marketing Information", "Newsletter", " Newsletter", "
                          None, 5])
 
 
+#: e-mail, another channel (left out), or a channel that is no text (a bad line)
+_channels = st.sampled_from(["EMAIL", "EMAIL", " email ", "WHATSAPP", None, 5, True, ""])
+
+
 @st.composite
 def statuses(draw: st.DrawFn) -> dict[str, Any]:
-    out = {"channel": "EMAIL", "subscriptionId": draw(ids), "subscriptionName": draw(names),
+    out = {"channel": draw(_channels), "subscriptionId": draw(ids), "subscriptionName": draw(names),
            "status": draw(st.sampled_from(["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED",
                                            "MAYBE", None])),
            "timestamp": draw(stamps),
@@ -42,7 +46,8 @@ def statuses(draw: st.DrawFn) -> dict[str, Any]:
 def lines(draw: st.DrawFn) -> str:
     wide = draw(st.lists(st.fixed_dictionaries({
         "status": st.sampled_from(["NOT_SUBSCRIBED", "SUBSCRIBED", " NOT_SUBSCRIBED", None, 3]),
-        "timestamp": stamps, "wideStatusType": st.sampled_from(["PORTAL_WIDE", None])}),
+        "timestamp": stamps, "wideStatusType": st.sampled_from(["PORTAL_WIDE", None]),
+        "channel": _channels}),
         max_size=2))
     obj: dict[str, Any] = {
         "subscriberIdString": draw(st.sampled_from(["A@x.no ", "", None, 7])),
