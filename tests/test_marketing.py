@@ -67,6 +67,31 @@ def test_consent_on_the_list_in_force_allows_and_the_decision_is_truthy() -> Non
     assert d and d.allowed and d.basis == "consent" and d.reasons == () and d.findings == ()
 
 
+def test_one_list_gets_one_answer_whether_named_by_id_or_by_name() -> None:
+    # The caller says the Newsletter (by id) is a marketing list; the status has no flag
+    nl = ListStatus(NL, "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE", "Newsletter")
+    rec = Recipient(email="kari@firma.no", lists=(nl,))
+    for sub in (NL, "Newsletter"):
+        d = may_send_marketing(rec, subscription=sub, at=at("2024-06-01T00:00"), policy=POLICY,
+                               marketing_lists=frozenset({NL}))
+        assert d.allowed and d.basis == "consent", sub
+    # ... and the other way round: marketing lists by name, never subscribed to the
+    # Newsletter, consent on Marketing Information only: no basis however the list is named
+    rec = Recipient(email="kari@firma.no", lists=(
+        ListStatus(NL, "NOT_SPECIFIED", None, None, "Newsletter"),
+        ListStatus(MI, "SUBSCRIBED", at("2020-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                   "Marketing Information", True)))
+    by_name = frozenset({"Newsletter", "Marketing Information"})
+    for sub in ("Newsletter", NL):
+        d = may_send_marketing(rec, subscription=sub, at=at("2024-06-01T00:00"), policy=POLICY,
+                               marketing_lists=by_name)
+        assert [r.rule for r in d.reasons] == ["marketing.no-basis"], sub
+        # the audit's planner agrees
+        [(_, window)] = slot_plan(rec, [sub], marketing_lists=by_name,
+                                  consent_bases=CONSENT_BASES, exception=False)
+        assert window == (None, None), sub
+
+
 def test_before_the_consent_there_is_no_basis_and_the_law_is_cited() -> None:
     d = decide(Recipient(email="kari@firma.no", lists=CONSENTED), NL, "2023-12-31T23:59")
     assert not d

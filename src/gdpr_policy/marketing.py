@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from ._errors import UsageError
@@ -297,6 +297,21 @@ def latest_statuses(lists: Sequence[ListStatus]) -> Sequence[ListStatus]:
     return tuple(best.values())
 
 
+def _marked(lists: Sequence[ListStatus], marketing_lists: Collection[str],
+            ) -> Sequence[ListStatus]:
+    """``lists`` with each status whose id or name is in ``marketing_lists`` marked marketing.
+
+    A list is a marketing list by its status's flag or by the caller's
+    ``marketing_lists``, whichever names it (by id or by name): the same list
+    gets the same answer however the caller or the status names it.
+    """
+    if not marketing_lists or all(
+            s.marketing or not any(n in marketing_lists for n in s.names()) for s in lists):
+        return lists
+    return tuple(s if s.marketing or not any(n in marketing_lists for n in s.names())
+                 else replace(s, marketing=True) for s in lists)
+
+
 def _own(lists: Sequence[ListStatus], subscription: str) -> ListStatus | None:
     # ``lists`` are latest_statuses: one status per list
     for s in lists:
@@ -317,8 +332,9 @@ def effective_opt_out(recipient: Recipient, subscription: str, *,
     ``subscription`` is a marketing list when the caller knows (default: its
     status says, or ``marketing_lists``). ``since`` is the instant as given.
     """
-    return _effective_opt_out(recipient, latest_statuses(recipient.lists), subscription,
-                              marketing_lists, marketing)
+    return _effective_opt_out(recipient,
+                              _marked(latest_statuses(recipient.lists), marketing_lists),
+                              subscription, marketing_lists, marketing)
 
 
 def _effective_opt_out(recipient: Recipient, lists: Sequence[ListStatus], subscription: str,
@@ -365,7 +381,7 @@ def has_consent_at(recipient: Recipient, subscription: str, at: dt.datetime, *,
     Each list counts by its latest status.
     """
     at = _utc(at)
-    lists = latest_statuses(recipient.lists)
+    lists = _marked(latest_statuses(recipient.lists), marketing_lists)
     own = _own(lists, subscription)
     if (own is not None and own.marketing) or subscription in marketing_lists:
         return own is not None and _covers(own, at, consent_bases)

@@ -31,6 +31,7 @@ from strategies.audit import send_lines, snapshot_specs
 from strategies.report import POLICY
 
 from ._helpers import (
+    CS,
     MI,
     NL,
     at,
@@ -216,6 +217,25 @@ def test_microseconds_on_a_list_no_campaign_names() -> None:
                         ("2024-03-01T00:00:00.000Z", [])):
         rep = run(contacts=contacts, subscriptions=subs, sends=[sent(when)])
         assert _marketing_rules(rep) == rules, when
+
+
+def test_statuses_without_names_on_lists_the_campaigns_call_marketing() -> None:
+    # The statuses carry ids only; the mapping names the marketing lists by name, the
+    # campaign file says which ids they are. Marketing under the service list (campaign
+    # 300) is covered by the consent on the Newsletter, a marketing list.
+    results = [{"channel": "EMAIL", "subscriptionId": sid, "subscriptionName": None,
+                "status": "SUBSCRIBED", "timestamp": "2020-01-01T00:00:00.000Z",
+                "legalBasis": basis}
+               for sid, basis in ((MI, "CONSENT_WITH_NOTICE"), (NL, "CONSENT_WITH_NOTICE"),
+                                  (CS, "LEGITIMATE_INTEREST_CLIENT"))]
+    subs = [json.dumps({"recordId": "1", "subscriberIdString": "a@x.no",
+                        "results": results}) + "\n"]
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))],
+              subscriptions=subs,
+              sends=[send("S100", "1", "a@x.no", at("2024-06-01T00:00"), campaign="100"),
+                     send("S300", "1", "a@x.no", at("2024-06-02T00:00"), campaign="300",
+                          subscription_id=CS)])
+    assert _marketing_rules(rep) == []
 
 
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:

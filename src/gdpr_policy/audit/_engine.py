@@ -422,8 +422,12 @@ def _audit(
         inactivity_cutoff(as_of, st.window, st.zone), timezone, datetime_format, progress,
         tallies)
     # plan: the subscription statuses and the thresholds of every live contact
+    # a list a campaign calls a marketing list is one on every status too (by id or name)
+    known = frozenset(mapping.marketing_subscriptions)
+    sub_mapping = mapping if camp.marketing_lists <= known else mapping.model_copy(
+        update={"marketing_subscriptions": tuple(sorted(camp.marketing_lists))})
     sub_tally, channels, keep_recipient = plan_all(
-        people.facts, subscriptions, mapping, reqs.objections, camp.plan_subs,
+        people.facts, subscriptions, sub_mapping, reqs.objections, camp.plan_subs,
         camp.subs_index, camp.marketing_lists, st.exception_enabled, policy, people.find,
         people.coverage)
     if sub_tally is not None:

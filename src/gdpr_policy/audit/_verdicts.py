@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
-from ..marketing import ListStatus, Recipient, _effective_opt_out, latest_statuses
+from ..marketing import ListStatus, Recipient, _effective_opt_out, _marked, latest_statuses
 
 __all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "NO_BASIS", "OPTED_OUT", "RESTRICTED", "UNTIMED",
            "Tables",
@@ -109,8 +109,9 @@ def slot_plan(
     lists = rec.lists
     if rec.unsubscribed_all_at is None and rec.objection is None and not any(
             s.status == "NOT_SUBSCRIBED" for s in lists):
-        return quiet_plan(lists, subs, marketing_lists, marketing_subs, consent_bases, exception)
-    current = latest_statuses(lists)  # once a person, not once a list
+        return quiet_plan(_marked(lists, marketing_lists), subs, marketing_lists, marketing_subs,
+                          consent_bases, exception)
+    current = _marked(latest_statuses(lists), marketing_lists)  # once a person, not a list
     by_name = _by_name(current)
     mk_window: Window | bool | None = False  # computed when first needed
     out: list[tuple[dt.datetime | None, Window | None]] = []
