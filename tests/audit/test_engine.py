@@ -238,6 +238,61 @@ def test_statuses_without_names_on_lists_the_campaigns_call_marketing() -> None:
     assert _marketing_rules(rep) == []
 
 
+def test_a_contact_listed_twice_is_judged_as_the_first_on_every_input() -> None:
+    # The same record twice (a page fetched twice): its statuses, its sends and its
+    # requests all go to the first. (Sends went to the last, which had no statuses, and
+    # a consented contact got marketing.no-basis.)
+    person = contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))
+    rep = run(contacts=[person, person], subscriptions=[subscription("1", "a@x.no", consent=True)],
+              sends=[send("S1", "1", "a@x.no", at("2025-01-10T08:00"))])
+    assert _marketing_rules(rep) == []
+
+
+def test_a_second_line_for_a_subscriber_is_refused_with_where_not_dropped() -> None:
+    # v4 serves list statuses and unsubscribe-all apart; a snapshot that keeps them on two
+    # lines cannot be planned line by line: the second line is rejected, with why, so the
+    # file does not reconcile as all evaluated (it did, and the opt-out was lost unsaid)
+    statuses = subscription("1", "a@x.no", consent=True)
+    wide = json.dumps({"recordId": "1", "subscriberIdString": "a@x.no", "results": [],
+                       "wideStatuses": [{"channel": "EMAIL", "status": "NOT_SUBSCRIBED",
+                                         "timestamp": "2024-06-01T00:00:00.000Z"}]}) + "\n"
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"))],
+              subscriptions=[statuses, wide],
+              sends=[send("S1", "1", "a@x.no", at("2025-01-10T08:00"))])
+    [subs] = [i for i in rep.inputs if i.file == "subscriptions.jsonl"]
+    assert (subs.read, subs.evaluated, subs.rejected) == (2, 1, 1)
+    assert subs.problems[0].line == 2
+    assert "one line per subscriber" in subs.problems[0].reason
+
+
+def test_deactivated_without_a_date_is_said_to_be_unjudged() -> None:
+    rep = run(contacts=[contact("1", "a@x.no", createdate=at("2020-01-01T00:00"),
+                                contact_status="deactivated", deactivated_date=None),
+                        contact("2", "b@x.no", createdate=at("2020-01-01T00:00"))],
+              subscriptions=[subscription("1", "a@x.no", consent=True)],
+              sends=[send("S1", "1", "a@x.no", at("2025-01-10T08:00"))])
+    [note] = [f for f in by_rule(rep, "audit.rule-not-evaluated")
+              if f.subject == "rule:retention.deactivated-marketed"]
+    assert note.evidence == {"rule": "retention.deactivated-marketed",
+                             "needs": "deactivated_date",
+                             "source": "contacts_api.jsonl", "count": 1}
+
+
+def test_an_api_dumps_opt_outs_by_list_id_are_the_marketing_lists_opt_outs() -> None:
+    # no subscription statuses: the dump's hs_email_optout_<id> columns name the lists by
+    # id, the mapping by name; the campaigns say which id is which name
+    person = contact("1", "a@x.no", createdate=at("2020-01-01T00:00"),
+                     **{f"hs_email_optout_{MI}": "true", f"hs_email_optout_{NL}": "true"})
+    rep = run(contacts=[person], sends=[send("S1", "1", "a@x.no", at("2025-01-10T08:00"))])
+    [w] = by_rule(rep, "marketing.after-untimed-opt-out")
+    assert w.subject == "1"
+    # one marketing list only is no opt-out from the other
+    person = contact("1", "a@x.no", createdate=at("2020-01-01T00:00"),
+                     **{f"hs_email_optout_{NL}": "true"})
+    rep = run(contacts=[person], sends=[send("S1", "1", "a@x.no", at("2025-01-10T08:00"))])
+    assert by_rule(rep, "marketing.after-untimed-opt-out") == []
+
+
 def test_request_hook_is_called_per_request_and_its_findings_kept() -> None:
     seen: list[str] = []
     late = REGISTRY["erasure.soft-deleted"]  # any registered rule serves as a stand-in

@@ -187,8 +187,18 @@ def plan_all(
         sub_tally = t
         for s in subs_facts:
             found_idx = find(s.record_id, s.subscriber)
-            if found_idx is None or seen[found_idx]:
-                continue  # not a live contact, or a second line for one: the first counts
+            if found_idx is None:
+                continue  # not a live contact: nobody the audit judges
+            if seen[found_idx]:
+                # a second line for a contact would be planned without the first one's
+                # statuses (lines are planned as read, none kept): refused, with where
+                t.reject(RecordError.at(
+                    subscriptions.name, s.line, None, "recordId" if s.record_id else
+                    "subscriberIdString",
+                    "one line per subscriber (this contact's statuses are on an earlier "
+                    "line: put its list statuses and unsubscribe-all on one line)",
+                    repr(s.record_id or s.subscriber)))
+                continue
             seen[found_idx] = True
             plan(found_idx, s.lists, s.unsubscribed_all_at, s.said_no, s.shape)
         del subs_facts

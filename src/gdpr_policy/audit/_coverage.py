@@ -40,6 +40,9 @@ class FileCoverage:
     #: every column seen in the file; ``None`` once a record with unknown columns was seen
     seen: set[str] | None = field(default_factory=set)
     not_judged: Counter[str] = field(default_factory=Counter)
+    #: each marketing list as the names it goes by (id and names), from the campaigns;
+    #: empty: the mapping's marketing subscriptions, each by the one name it gives
+    marketing_groups: tuple[frozenset[str], ...] = ()
     #: per distinct column set (readers share one set object per shape): it and its answer
     _sets: dict[int, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
@@ -77,17 +80,23 @@ class FileCoverage:
             ("retention.bounced-not-deleted", any(self.has(p) for p in m.hard_bounce_properties)),
             ("restriction.processed", self.has(m.restricted_property)),
         ) if not ok]
-        n = 0
+        n = undated = 0
         for f in facts:
-            if f.contact.archived:
+            c = f.contact
+            if c.archived:
                 continue
             n += 1
+            # deactivated, but since when the record does not say: its marketing cannot be
+            # judged against the deactivation (said in a note, never passed silently)
+            undated += c.deactivated and c.deactivated_at is None
             f.activity_columns = activity
             f.deactivation_unknown = deact_unknown
             if not activity:
                 f.last_activity = None  # the create date alone is not activity
         for rule_id in missing:
             self.not_judged[rule_id] = n
+        if undated:
+            self.not_judged["retention.deactivated-marketed"] = undated
 
     def needs(self, rule_id: str) -> str:
         """The columns a rule needs from a contacts export: ``a | b`` any one, ``a + b`` all.
@@ -101,6 +110,8 @@ class FileCoverage:
             return " | ".join(m.hard_bounce_properties)
         if rule_id == "restriction.processed":
             return f"{m.restricted_property} + {m.restricted_date_property}"
+        if rule_id == "retention.deactivated-marketed":
+            return m.deactivated_date_property  # the status says deactivated, not since when
         return rule_id
 
     def untimed_opt_out(self, c: Contact) -> str | None:
@@ -116,6 +127,14 @@ class FileCoverage:
         if not c.opted_out_lists:
             return None
         out = set(c.opted_out_lists)
-        if all(s in out for s in m.marketing_subscriptions):
-            return ", ".join(f"{s}" for s in m.marketing_subscriptions)
+        groups = self.marketing_groups or tuple(
+            frozenset({s}) for s in m.marketing_subscriptions)
+        # every marketing list, by any name it goes by (an API dump's columns are ids)
+        if groups and all(not out.isdisjoint(g) for g in groups):
+            return ", ".join(_shown(g, m.marketing_subscriptions) for g in groups)
         return None
+
+
+def _shown(group: frozenset[str], named: tuple[str, ...]) -> str:
+    """How the report names a list: the mapping's name for it, else its first name."""
+    return next((n for n in named if n in group), None) or min(group)

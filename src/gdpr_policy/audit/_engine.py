@@ -426,6 +426,8 @@ def _audit(
     known = frozenset(mapping.marketing_subscriptions)
     sub_mapping = mapping if camp.marketing_lists <= known else mapping.model_copy(
         update={"marketing_subscriptions": tuple(sorted(camp.marketing_lists))})
+    if people.coverage is not None:
+        people.coverage.marketing_groups = camp.marketing_groups
     sub_tally, channels, keep_recipient = plan_all(
         people.facts, subscriptions, sub_mapping, reqs.objections, camp.plan_subs,
         camp.subs_index, camp.marketing_lists, st.exception_enabled, policy, people.find,
@@ -478,6 +480,8 @@ class _Campaigns:
     #: the planner's lists: slot 0 is any other list, 1 any other marketing list
     plan_subs: list[str]
     subs_index: dict[str | None, int]
+    #: each marketing list as the names it goes by (its id and the campaigns' names)
+    marketing_groups: tuple[frozenset[str], ...] = ()
 
 
 def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
@@ -489,6 +493,7 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
     #: one campaign's name is enough, whatever the order of the file
     lists: set[str] = set()
     marketing: set[str] = set()
+    aliases: dict[str, set[str]] = {}  # a list id -> the names campaigns give it
     if campaigns is not None:
         t = Tally(campaigns.name)
         tallies.append(t)
@@ -502,6 +507,8 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
                 # planner finds a status by id or by name, as the marketing decision does)
                 sid = rec.subscription_id or rec.subscription_name
                 list_of[rec.campaign_id] = sid
+                if rec.subscription_id is not None and rec.subscription_name is not None:
+                    aliases.setdefault(rec.subscription_id, set()).add(rec.subscription_name)
                 if sid is not None:
                     lists.add(sid)
                     if mapping.is_marketing_subscription(sid, rec.subscription_name):
@@ -512,7 +519,20 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
     for sid in sorted(lists):
         subs_index[sid] = len(plan_subs)
         plan_subs.append(sid)
-    return _Campaigns(purpose_of, list_of, marketing_lists, plan_subs, subs_index)
+    # one marketing list may be known by its id (an API dump's opt-out columns) and by its
+    # name (the mapping's, a CSV export's): a group of names per list
+    groups: list[set[str]] = []
+    for name in sorted(marketing_lists):
+        group = {name, *aliases.get(name, ())}
+        group |= {i for i, names in aliases.items() if name in names}
+        for g in groups:
+            if g & group:
+                g |= group
+                break
+        else:
+            groups.append(group)
+    return _Campaigns(purpose_of, list_of, marketing_lists, plan_subs, subs_index,
+                      tuple(frozenset(g) for g in groups))
 
 
 @dataclass(slots=True)
@@ -719,15 +739,16 @@ def _fold_sends(sends: SnapshotInput, people: _People, channels: Channels,
     """Stream the send log through the channels; the hits end up in the contacts' facts."""
     t = Tally(sends.name)
     tallies.append(t)
-    # the record id of every live contact to its key (the last contact with the id);
-    # one that no send logged with its id can judge routes to 0 (sends matched on the
-    # address, ``by_email``, are still judged)
+    # the record id of every live contact to its key; of two records with one id, the
+    # first, as the statuses, the requests and the address look-up find it (the second
+    # was planned without statuses); one that no send logged with its id can judge
+    # routes to 0 (sends matched on the address, ``by_email``, are still judged)
     routed = channels.routed
     kobj = channels.key
     route: dict[str, int] = {}
     for idx, f in enumerate(people.facts):
         c = f.contact
-        if c.record_id and not c.archived:
+        if c.record_id and not c.archived and c.record_id not in route:
             route[c.record_id] = kobj[idx + 1] if routed[idx + 1] else 0
     if fold is not None:
         fold(sends, t, camp.purpose_of, route, people.by_email, channels, progress)

@@ -50,6 +50,8 @@ class SubscriptionFacts:
     unsubscribed_all_at: dt.datetime | None
     said_no: bool = False
     shape: tuple[tuple[object, ...], ...] | None = None
+    #: the line it was read from (to locate a second line for the same subscriber)
+    line: int | None = None
 
 
 class _Status(msgspec.Struct, gc=False):
@@ -105,7 +107,7 @@ def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts
     return SubscriptionFacts(s.record_id, s.subscriber, lists, min(wide) if wide else None,
                              any(x.status == "NOT_SUBSCRIBED" for x in lists),
                              tuple((x.subscription, x.name, x.status, x.legal_basis, x.at is None,
-                                    x.marketing) for x in lists))
+                                    x.marketing) for x in lists), s.line)
 
 
 def _plain(line: str, source: str, no: int, mapping: PortalMapping) -> SubscriptionFacts:
@@ -136,7 +138,7 @@ class _Reader:
             times[text] = at
         return False if at is _BAD else at
 
-    def facts(self, rec: _Line) -> SubscriptionFacts | None:
+    def facts(self, rec: _Line, line: int | None = None) -> SubscriptionFacts | None:
         """The facts of one typed line; ``None`` when the plain reader must judge it."""
         # ``_text`` and ``instant`` are written out inline below: this runs for every
         # status of every subscriber, and the calls cost more than the work
@@ -224,7 +226,7 @@ class _Reader:
                 return None
             if st == "NOT_SUBSCRIBED" and wat is not None and (unsub is None or wat < unsub):
                 unsub = wat
-        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no, tuple(shape))
+        return SubscriptionFacts(rid, sub, tuple(lists), unsub, said_no, tuple(shape), line)
 
 
 def scan_subscriptions(lines: Iterable[str], *, source: str,
@@ -234,7 +236,7 @@ def scan_subscriptions(lines: Iterable[str], *, source: str,
     decode = _DECODER.decode
     for no, line in _lines(lines):
         try:
-            facts = reader.facts(decode(line))
+            facts = reader.facts(decode(line), no)
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             facts = None
         if facts is not None:
