@@ -205,6 +205,18 @@ def test_ambiguous_file_is_refused_only_at_the_end_and_names_the_first_value() -
         infer("05/06/24 10:00", "01/02/24 10:00")
     assert exc.value.issues[0].line == 2
     assert exc.value.issues[0].path == "Create Date"
+    assert "%d/%m/%y %H:%M (day first) or %m/%d/%y %H:%M (month first)" in str(exc.value)
+
+
+def test_the_advice_for_an_ambiguous_file_is_its_own_shape_and_reads_it() -> None:
+    # four-digit years: the example says %Y (a fixed %y example rejected every row)
+    with pytest.raises(InputError, match="either way") as exc:
+        infer("12/03/2024 9:14", "05/06/2024 10:00")
+    assert "%d/%m/%Y %H:%M (day first) or %m/%d/%Y %H:%M (month first)" in str(exc.value)
+    header = '"Record ID","Create Date"\n'
+    [c] = list(read_contacts_csv([header, '"1","12/03/2024 9:14"\n'], source="x.csv",
+                                 zone="UTC", datetime_format="%d/%m/%Y %H:%M"))
+    assert isinstance(c, Contact) and c.created_at == at("2024-03-12T09:14")
 
 
 def test_explicit_format_reads_a_date_only_column_with_its_date_part() -> None:

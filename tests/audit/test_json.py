@@ -83,6 +83,18 @@ def test_bad_records_are_located_and_the_rest_read(mutate: object, field: str) -
     assert out[2].issues[0].line == 3  # type: ignore[union-attr]
 
 
+def test_a_bad_first_line_of_json_lines_rejects_only_itself() -> None:
+    # the first line decides JSON Lines or one document: a broken one whose next line is an
+    # object by itself is a bad line of JSON Lines, not a broken document
+    good = [contact("1", "a@x.no"), contact("2", "b@x.no")]
+    got = read([good[0][:-5] + "\n", *good])
+    assert isinstance(got[0], RecordError) and got[0].issues[0].line == 1
+    assert [c.record_id for c in got[1:]] == ["1", "2"]  # type: ignore[union-attr]
+    got = read(["\n", good[0][:-5] + "\n", "\n", *good])  # blank lines keep their numbers
+    assert got[0].issues[0].line == 2  # type: ignore[union-attr]
+    assert [c.line for c in got[1:]] == [4, 5]  # type: ignore[union-attr]
+
+
 def test_a_broken_document_is_unreadable() -> None:
     with pytest.raises(InputError, match=r"contacts\.json:2"):
         read(['{"results": [\n', "  {oops\n"])

@@ -578,10 +578,16 @@ def read_contacts_csv(
     if pending:
         assert dates.first_ambiguous is not None
         line, col, label, text = dates.first_ambiguous
+        # the example is the value's own shape read both ways, so that following it reads
+        # the file (a fixed example with a two-digit year rejected every row of one with four)
+        m = _NAIVE.match(text)
+        shape = _Shape(m) if m is not None else None
+        day_first, month_first = (shape.fmt("dmy"), shape.fmt("mdy")) if shape is not None \
+            else ("%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M")
         raise InputError.at(
             source, line, col, label,
             "dates whose day/month order the file shows; give --datetime-format, for "
-            "example %d/%m/%y %H:%M (day first) or %m/%d/%y %H:%M (month first)",
+            f"example {day_first} (day first) or {month_first} (month first)",
             f"only values such as {text!r}, which read either way")
 
 

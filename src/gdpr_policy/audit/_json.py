@@ -90,31 +90,22 @@ def read_contacts_json(
         doc = None
     if isinstance(doc, dict):  # JSON Lines (of objects or of pages)
         yield from _top(doc, mapping, source, first_no, None, dprops)
-        decode = _DECODER.decode
-        for no, line in enumerate(it, first_no + 1):
-            if not line.strip():
-                continue
-            try:
-                o = decode(line)
-            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-                pass
-            else:
-                yield _fast(o, mapping, source, no, dprops)
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg)
-                continue
-            except (ValueError, RecursionError) as exc:  # a too long integer, too deep nesting
-                yield RecordError.at(source, no, None, "", "one JSON object a line", str(exc)[:80])
-                continue
-            yield from _top(obj, mapping, source, no, None, dprops)
+        yield from _json_lines(enumerate(it, first_no + 1), mapping, source, dprops)
         return
     text = first + "".join(it)
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as exc:
+        # split at line feeds only, as the file's lines were (str.splitlines would also
+        # split at U+2028 and others, which a JSON string may hold)
+        parts = text.split("\n")
+        rest = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        if _second_is_an_object(rest):
+            # JSON Lines whose first line is bad: it rejects only itself, as any other
+            # line would, instead of making the whole file unreadable
+            yield _line_error(first, source, first_no)
+            yield from _json_lines(enumerate(rest[1:], first_no + 1), mapping, source, dprops)
+            return
         raise InputError.at(source, first_no + exc.lineno - 1, exc.colno, "",
                             "a JSON document or one JSON object a line", exc.msg) from exc
     except (ValueError, RecursionError) as exc:
@@ -125,6 +116,54 @@ def read_contacts_json(
             yield from _top(obj, mapping, source, None, f"/{i}", dprops)
     else:
         yield from _top(whole, mapping, source, None, "", dprops)
+
+
+def _json_lines(numbered: Iterable[tuple[int, str]], mapping: PortalMapping, source: str,
+                dprops: _Props) -> Iterator[Contact | RecordError]:
+    """The records of JSON Lines, each line by itself (a bad line rejects only itself)."""
+    decode = _DECODER.decode
+    for no, line in numbered:
+        if not line.strip():
+            continue
+        try:
+            o = decode(line)
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+            pass
+        else:
+            yield _fast(o, mapping, source, no, dprops)
+            continue
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError):
+            yield _line_error(line, source, no)
+            continue
+        yield from _top(obj, mapping, source, no, None, dprops)
+
+
+def _line_error(line: str, source: str, no: int) -> RecordError:
+    """Why one line of JSON Lines is not a JSON value."""
+    try:
+        json.loads(line)
+    except json.JSONDecodeError as exc:
+        return RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg)
+    except (ValueError, RecursionError) as exc:  # a too long integer, too deep nesting
+        return RecordError.at(source, no, None, "", "one JSON object a line", str(exc)[:80])
+    raise AssertionError("a line that parses has no line error")  # pragma: no cover
+
+
+def _second_is_an_object(lines: list[str]) -> bool:
+    """Whether the second non-blank line is a JSON object by itself (the file is JSON Lines)."""
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        seen += 1
+        if seen == 2:
+            try:
+                return isinstance(json.loads(line), dict)
+            except (ValueError, RecursionError):
+                return False
+    return False
 
 
 def _top(obj: Any, mapping: PortalMapping, source: str, line: int | None,
