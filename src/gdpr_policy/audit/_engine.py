@@ -519,6 +519,12 @@ def _read_campaigns(campaigns: SnapshotInput | None, mapping: PortalMapping,
     for sid in sorted(lists):
         subs_index[sid] = len(plan_subs)
         plan_subs.append(sid)
+    # a send may name a list by the name a campaign gives its id: the same slot (the
+    # statuses are found by id or name; no per-contact copy under the name is kept)
+    for sid in sorted(aliases):
+        if sid in subs_index:
+            for name in sorted(aliases[sid]):
+                subs_index.setdefault(name, subs_index[sid])
     # one marketing list may be known by its id (an API dump's opt-out columns) and by its
     # name (the mapping's, a CSV export's): a group of names per list
     groups: list[set[str]] = []
