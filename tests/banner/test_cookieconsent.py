@@ -192,6 +192,21 @@ def test_close_icon_rejects_only_in_box_layouts() -> None:
     assert not layer(read(bar), "en").has_reject
 
 
+@pytest.mark.parametrize("title", ["", "title: '',", "title: null,"])
+def test_close_icon_needs_a_modal_title(title: str) -> None:
+    # consentModal.js: `if (consentModalTitleValue && closeIconLabelData && isBoxLayout)`
+    with_icon = JS.replace(
+        "acceptAllBtn: 'Accept all',\n                    acceptNecessaryBtn: 'Reject all',",
+        "acceptAllBtn: 'Accept all',\n                    closeIconLabel: 'Close',",
+    )
+    untitled = replace_once(with_icon, "title: 'Cookies on acme-b2b.example',", title)
+    en = layer(read(untitled), "en")
+    assert en.button("close_rejects") is None and not en.has_reject
+    # a title computed at run time may be there: the X counts (the title is listed as dynamic)
+    dynamic = replace_once(with_icon, "title: 'Cookies on acme-b2b.example',", "title: t('x'),")
+    assert layer(read(dynamic), "en").has_reject
+
+
 def test_cookie_wall() -> None:
     banner = read(
         replace_once(JS, "disablePageInteraction: false,", "disablePageInteraction: true,")
@@ -423,3 +438,16 @@ def test_a_page_shows_whether_it_has_a_way_back_to_the_choices() -> None:
     assert [r.means for r in with_link.withdrawal.reopen] == ['data-cc="show-preferencesModal"']
     snippet = read(f"<script>\n{script}</script>", "head.html")  # no body: cannot tell
     assert snippet.withdrawal is None
+
+
+def test_config_changed_after_its_literal_is_noted() -> None:
+    body = JS[JS.index("CookieConsent.run(") + len("CookieConsent.run("):JS.rindex(")")]
+    text = f"const cfg = {body};\ncfg.mode = 'opt-out';\ncfg.categories.analytics.enabled = true;\n" \
+        "CookieConsent.run(cfg);\n"
+    banner = read(text)
+    assert [(n.kind, n.subject) for n in banner.notes] == [
+        ("modified-after-literal", "cfg.mode"),
+        ("modified-after-literal", "cfg.categories.analytics.enabled"),
+    ]
+    # an inline literal has no name to change it through
+    assert not any(n.kind == "modified-after-literal" for n in read(JS).notes)

@@ -44,6 +44,38 @@ def test_compliant_js() -> None:
 def test_update_calls_are_not_defaults() -> None:
     mode = read(JS).consent_mode
     assert mode is not None and len(mode.defaults) == 1  # the update inside the function
+    assert mode.updates_on_load == ()
+
+
+def test_update_outside_functions_and_conditions_runs_on_load() -> None:
+    default = "gtag('consent', 'default', {ad_storage: 'denied'});\n"
+    update = "gtag('consent', 'update', {ad_storage: 'granted', region: ['US']});"
+    mode = read(default + update).consent_mode
+    assert mode is not None and len(mode.defaults) == 1
+    [on_load] = mode.updates_on_load
+    # an update overrides every default: its (ignored) region does not limit it
+    assert (on_load.region, on_load.types) == (None, {"ad_storage": "granted"})
+    loc = on_load.type_locations["ad_storage"]
+    assert (loc.line, loc.column) == line_col_of(default + update, "'granted'")
+    for wrapped in (
+        f"function onAccept() {{ {update} }}",
+        f"button.onclick = () => {update}",
+        f"if (hasStoredConsent()) {{ {update} }}",
+        f"stored ? {update.rstrip(';')} : null;",
+        f"switch (choice) {{ case 'all': {update} }}",
+    ):
+        mode = read(default + wrapped).consent_mode
+        assert mode is not None and mode.updates_on_load == (), wrapped
+
+
+def test_update_alone_is_read_and_json_updates_are_not() -> None:
+    mode = read("dataLayer.push(['consent', 'update', {analytics_storage: 'granted'}]);")\
+        .consent_mode
+    assert mode is not None and mode.defaults == () and len(mode.updates_on_load) == 1
+    dump = '{"dataLayer": [["consent", "default", {"ad_storage": "denied"}],'\
+        ' ["consent", "update", {"ad_storage": "granted"}]]}'
+    mode = read(dump, "g.json").consent_mode
+    assert mode is not None and mode.updates_on_load == ()  # a dump: may follow a choice
 
 
 def test_compliant_json() -> None:
@@ -96,6 +128,8 @@ def test_dynamic_values_are_listed() -> None:
     # the second call's reach is unknown: it is not read as "everywhere"
     [default] = mode.defaults
     assert default.types == {"analytics_storage": "denied"}
+    assert default.unknown_types == ("ad_storage",)
+    assert mode.unread_defaults == 2  # the run-time region and the run-time object
     assert {d.kind for d in banner.dynamic} == {"member", "identifier", "call"}
 
 

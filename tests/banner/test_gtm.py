@@ -139,6 +139,32 @@ def test_gtag_defaults_in_custom_html_are_read_like_template_defaults() -> None:
     assert default.location.pointer == "/containerVersion/tag/0/parameter/0/value"
 
 
+def _template(rows: list[dict[str, str]]) -> dict[str, object]:
+    return {"name": "Consent defaults", "type": "cvt_consent", "parameter": [
+        {"type": "TEMPLATE", "key": "command", "value": "default"},
+        {"type": "LIST", "key": "defaultSettings", "list": [
+            {"type": "MAP", "map": [{"type": "TEMPLATE", "key": k, "value": v}
+                                    for k, v in row.items()]}
+            for row in rows]},
+    ]}
+
+
+def test_template_variables_are_run_time_values() -> None:
+    rows = [
+        {"region": "", "adStorage": "denied", "analyticsStorage": "{{CM analytics}}"},
+        {"region": "{{CM regions}}", "adStorage": "granted"},
+        {"region": "NO", "adUserData": "not set", "adPersonalization": "denied"},
+    ]
+    mode = read(_container([_template(rows)])).consent_mode
+    assert mode is not None
+    everywhere, norway = mode.defaults
+    assert everywhere.types == {"ad_storage": "denied"}
+    assert everywhere.unknown_types == ("analytics_storage",)
+    assert norway.types == {"ad_personalization": "denied"}  # "not set" is unset
+    assert norway.unknown_types == ()
+    assert mode.unread_defaults == 1  # the row whose region is a variable
+
+
 def test_unreadable_custom_html_is_a_note_not_an_error() -> None:
     banner = read(_container([_html("Defaults", "<script>gtag('consent','default',{</script>")]))
     assert [(n.kind, n.subject) for n in banner.notes] == [("custom-html-unreadable", "Defaults")]

@@ -283,6 +283,22 @@ def test_find_calls_with_and_without_window_prefix() -> None:
     assert [c.location.line for c in calls] == [1, 2, 4]
 
 
+def test_find_calls_knows_functions_and_conditions() -> None:
+    source = (
+        "f(1);\n"
+        "if (x) { f(2); } else { f(3); }\n"
+        "x ? f(4) : 0; x && f(5); x || f(6); x ?? f(7);\n"
+        "switch (x) { case 1: f(8); }\n"
+        "try { f(9); } catch (e) { f(10); }\n"
+        "function g() { f(11); }\n"
+        "for (;;) { f(12); }\n"
+    )
+    calls = find_calls(parse_script_or_html(source, "t.js"), ("f",))
+    flags = {plain(c.arguments[0]): (c.in_function, c.conditional) for c in calls}
+    assert [plain(c.arguments[0]) for c in calls if not c.conditional] == [1, 9, 11, 12]
+    assert flags[11] == (True, False)  # inside a function: in_function's business
+
+
 def test_find_assignments_var_let_const_window() -> None:
     source = (
         "var klaroConfig = {n: 1};\nlet klaroConfig2 = {n: 0};\n"

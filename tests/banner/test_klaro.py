@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from banner._helpers import fixture_text, line_col_of
@@ -95,14 +97,48 @@ def test_hide_decline_all_removes_reject_everywhere() -> None:
 
 
 def test_global_default_true_preselects_services_without_their_own_default() -> None:
-    banner = read(replace_once(JS, "default: false,          //", "default: true,          //"))
-    # Every optional service sets default: false itself, so only inheritance matters.
-    assert not any(s.default_enabled for s in banner.services if not s.required)
-    no_own = JS.replace("            default: false,\n", "")
-    banner = read(replace_once(no_own, "default: false,          //", "default: true,          //"))
+    # getDefaultConsent: `service.default || service.required`, and `config.default` only
+    # when that is undefined. Every optional service here writes `required: false`.
+    on = replace_once(JS, "default: false,          //", "default: true,          //")
+    assert not any(s.default_enabled for s in read(on).services if not s.required)
+    no_own = on.replace("            default: false,\n", "")
+    # `undefined || false` is false: a written `required: false` still blocks the global default
+    assert not any(s.default_enabled for s in read(no_own).services if not s.required)
+    banner = read(no_own.replace("            required: false,\n", ""))
     assert all(s.default_enabled for s in banner.services)
     analytics = banner.category("analytics")
     assert analytics is not None and analytics.default_enabled
+
+
+def test_service_default_false_alone_does_not_override_a_global_default_true() -> None:
+    # `false || undefined` is undefined, so Klaro falls back to the global `default: true`.
+    on = replace_once(JS, "default: false,          //", "default: true,          //")
+    banner = read(on.replace("            required: false,\n", ""))
+    optional = [s for s in banner.services if s.id != "cmsSession"]
+    assert optional and all(s.default_enabled for s in optional)
+    ga = banner.service("googleAnalytics")
+    assert ga is not None and ga.default_enabled_location is not None
+    assert ga.default_enabled_location.pointer == "/default"  # the global default decides
+
+
+def test_global_required_applies_to_services_without_their_own() -> None:
+    # applyConsents: `service.required !== undefined ? service.required : config.required`
+    text = (
+        "var klaroConfig = {required: true, services: [\n"
+        "  {name: 'googleAnalytics', purposes: ['analytics'], cookies: ['^_ga']},\n"
+        "  {name: 'hubspot', purposes: ['marketing'], required: false},\n"
+        "]};"
+    )
+    banner = read(text)
+    ga, hubspot = banner.service("googleAnalytics"), banner.service("hubspot")
+    assert ga is not None and hubspot is not None
+    assert (ga.required, ga.default_enabled, ga.runs_before_consent) == (True, True, True)
+    assert ga.default_enabled_location is not None
+    assert ga.default_enabled_location.pointer == "/required"
+    assert (hubspot.required, hubspot.default_enabled, hubspot.runs_before_consent) == (
+        False, False, False)
+    analytics = banner.category("analytics")
+    assert analytics is not None and analytics.read_only
 
 
 def test_opt_out_runs_default_services_before_consent() -> None:
@@ -126,7 +162,9 @@ def test_risky_variant() -> None:
     assert banner.blocks_page  # mustConsent
     record = banner.consent_record
     assert record is not None and record.storage == "localStorage"
-    assert record.lifetime_days == 400
+    # Klaro's localStorage store sets no expiry: cookieExpiresAfterDays: 400 does not apply
+    assert record.lifetime_days == math.inf and not record.lifetime_is_default
+    assert record.location is not None and record.location.pointer == "/storageMethod"
     assert [lang.lang for lang in banner.languages] == ["nb", "sv"]
     nb = banner.languages[0]
     assert [b.role for b in nb.buttons] == ["accept_all", "accept_selected"]
@@ -135,7 +173,8 @@ def test_risky_variant() -> None:
     assert ga is not None and ga.default_enabled and ga.runs_before_consent
     assert ga.tracker == "google-analytics"
     hubspot = banner.service("hubspot")
-    assert hubspot is not None and not hubspot.default_enabled
+    # `default: false` alone is `false || undefined`: Klaro falls back to the global true
+    assert hubspot is not None and hubspot.default_enabled and hubspot.runs_before_consent
     statistikk = banner.category("statistikk")
     assert statistikk is not None and statistikk.kind == "analytics"
     assert statistikk.label == "Statistikk"
@@ -208,6 +247,16 @@ def test_window_assignment_and_dynamic_service() -> None:
 # --- issue 12 -----------------------------------------------------------------------------
 
 
+def test_local_storage_keeps_the_choice_for_ever() -> None:
+    # stores.js: only the cookie store passes cookieExpiresAfterDays; localStorage has no expiry
+    for method, lifetime in (("localStorage", math.inf), ("cookie", 180), ("sessionStorage", 180)):
+        text = replace_once(JS, "cookieExpiresAfterDays: 180,",
+                            f"cookieExpiresAfterDays: 180, storageMethod: '{method}',")
+        record = read(text).consent_record
+        assert record is not None and record.storage == method
+        assert record.lifetime_days == lifetime, method
+
+
 @pytest.mark.parametrize("days", ["0", "null"])
 def test_lifetime_zero_or_null_is_the_default(days: str) -> None:
     # Klaro reads `cookieExpiresAfterDays || 120`: 0 means the default, not "expire now".
@@ -245,3 +294,21 @@ def test_klaro_show_in_the_script_is_a_way_back() -> None:
     banner = read(JS + "\ndocument.querySelector('#c').onclick = () => klaro.show();\n")
     assert banner.withdrawal is not None
     assert [r.means for r in banner.withdrawal.reopen] == ["klaro.show()"]
+
+
+def test_config_changed_after_its_literal_is_noted() -> None:
+    text = JS + "\nklaroConfig.default = true;\nwindow.klaroConfig['services'][1].required = true;\n"
+    banner = read(text)
+    assert [(n.kind, n.subject) for n in banner.notes] == [
+        ("modified-after-literal", "klaroConfig.default"),
+        ("modified-after-literal", "klaroConfig['services'][1].required"),
+    ]
+    first = banner.notes[0].location
+    assert first is not None and (first.line, first.column) == line_col_of(
+        text, "klaroConfig.default = true")
+    body = JS[JS.index("{", JS.index("klaroConfig")) :].rstrip().rstrip(";")
+    followed = read(f"const c = {body};\nc.optOut = true;\nklaro.setup(c);\n")
+    assert [(n.kind, n.subject) for n in followed.notes] == [
+        ("modified-after-literal", "c.optOut")]
+    # reading a property, or assigning another object's, changes nothing
+    assert read(JS + "\nvar d = klaroConfig.default; other.default = true;\n").notes == ()

@@ -566,6 +566,46 @@ def test_necessary_on_by_default_is_not_preselection() -> None:
     assert [f for f in run(banner(categories=(NECESSARY,))) if f.rule == "banner.preselected"] == []
 
 
+def test_read_only_analytics_or_marketing_category_cannot_be_refused() -> None:
+    for kind in ("analytics", "marketing", "functional", "necessary", "other"):
+        cat = Category(id="stats", kind=kind, read_only=True, default_enabled=True,  # type: ignore[arg-type]
+                       location=_at(4))
+        found = [f for f in run(banner(categories=(cat,))) if f.rule == "banner.preselected"]
+        if kind not in ("analytics", "marketing"):
+            assert found == [], kind
+            continue
+        [f] = found
+        assert (f.subject, f.severity, f.location, f.message.code) == (
+            "category:stats", Severity.ERROR, _at(4), "banner.preselected.read-only")
+        assert f.message.values == {"category": "stats", "kind": kind}
+    # A tracker in it is banner.tracker-in-necessary's finding, not reported twice.
+    cat = Category(id="analytics", kind="analytics", read_only=True, default_enabled=True,
+                   service_ids=("ga",))
+    svc = Service(id="ga", category_ids=("analytics",), required=True, default_enabled=True,
+                  cookies=(CookieRef(name="_ga"),))
+    rules = {f.rule for f in run(banner(categories=(cat,), services=(svc,)))}
+    assert "banner.tracker-in-necessary" in rules and "banner.preselected" not in rules
+    loose = cat.model_copy(update={"service_ids": (), "cookies": (CookieRef(name="_ga"),)})
+    rules = {f.rule for f in run(banner(categories=(loose,)))}
+    assert "banner.tracker-in-necessary" in rules and "banner.preselected" not in rules
+    # ... while the same category without it is reported.
+    empty = cat.model_copy(update={"service_ids": ()})
+    assert [f.message.code for f in run(banner(categories=(empty,)))
+            if f.rule == "banner.preselected"] == ["banner.preselected.read-only"]
+
+
+def test_read_only_analytics_category_from_cookieconsent() -> None:
+    text = (
+        "CookieConsent.run({categories: {necessary: {readOnly: true},"
+        " analytics: {enabled: true, readOnly: true}},"
+        " language: {default: 'en', translations: {en: {consentModal: {title: 'C',"
+        " acceptAllBtn: 'OK', acceptNecessaryBtn: 'No'}}}}});"
+    )
+    found = [f for f in run(read_banner(text, source="cc.js")) if f.rule == "banner.preselected"]
+    assert [(f.subject, f.message.code) for f in found] == [
+        ("category:analytics", "banner.preselected.read-only")]
+
+
 @pytest.mark.parametrize(
     ("buttons", "equal_weight", "fires"),
     [
@@ -658,7 +698,7 @@ GRANT_ALL = dict.fromkeys(DENY_ALL, "granted")
 
 
 def test_consent_mode_global_grant_fires_everywhere() -> None:
-    found = _granted(_cm(ConsentModeDefault(types={"ad_storage": "granted"})))
+    found = _granted(_cm(ConsentModeDefault(types={**DENY_ALL, "ad_storage": "granted"})))
     assert [(t, c) for t, c, _ in found] == [
         ("ad_storage", "banner.consent-mode-default-granted.everywhere")
     ]
@@ -701,7 +741,7 @@ def test_consent_mode_eu_is_not_a_region_code() -> None:
     # Google ignores "EU"; the global grant still applies in Norway and Sweden.
     found = _granted(
         _cm(
-            ConsentModeDefault(types={"analytics_storage": "granted"}),
+            ConsentModeDefault(types={**DENY_ALL, "analytics_storage": "granted"}),
             ConsentModeDefault(region=("EU",), types={"analytics_storage": "denied"}),
         )
     )
@@ -716,6 +756,100 @@ def test_consent_mode_subdivision_grant_is_judged_for_its_subdivision() -> None:
         )
     )
     assert found == [("ad_storage", "banner.consent-mode-default-granted", ["SE-AB"])]
+
+
+@pytest.mark.parametrize(
+    "region", [("US",), ("EU",), ("US", "CA", "GB")], ids=["us-only", "eu-code", "outside"]
+)
+def test_consent_mode_default_only_outside_the_area_leaves_every_type_unset(
+    region: tuple[str, ...],
+) -> None:
+    # A type with no default state is granted (Google): Norway and the EEA get none here.
+    found = _granted(_cm(ConsentModeDefault(region=region, types=DENY_ALL)))
+    assert [(t, c) for t, c, _ in found] == [
+        (t, "banner.consent-mode-default-granted.unset-area") for t in sorted(DENY_ALL)
+    ]
+    assert all(set(affected or []) == EEA_COUNTRIES for _, _, affected in found)
+
+
+def test_consent_mode_default_omitting_types_leaves_them_unset() -> None:
+    v1 = {"ad_storage": "denied", "analytics_storage": "denied"}
+    found = _granted(_cm(ConsentModeDefault(types=v1)))  # type: ignore[arg-type]
+    assert [t for t, _, _ in found] == ["ad_personalization", "ad_user_data"]
+    # Defaults for part of the area only: the rest of it is unset, named country by country.
+    found = _granted(_cm(ConsentModeDefault(region=("SE", "DE"), types=DENY_ALL)))
+    assert {c for _, c, _ in found} == {"banner.consent-mode-default-granted.unset"}
+    assert all(set(a or []) == EEA_COUNTRIES - {"SE", "DE"} for _, _, a in found)
+
+
+def test_consent_mode_global_denial_with_regional_defaults_sets_every_type() -> None:
+    fine = _cm(
+        ConsentModeDefault(types=DENY_ALL),
+        ConsentModeDefault(region=("US",), types=GRANT_ALL),
+        ConsentModeDefault(region=("NO", "SE-AB"), types={"ad_storage": "denied"}),
+    )
+    assert _granted(fine) == []
+    # A subdivision default leaves the rest of its country without one.
+    sub = _cm(ConsentModeDefault(region=("NO-03",), types=DENY_ALL),
+              ConsentModeDefault(region=tuple(sorted(EEA_COUNTRIES - {"NO"})), types=DENY_ALL))
+    assert {(t, tuple(a or [])) for t, _, a in _granted(sub)} == {
+        (t, ("NO",)) for t in DENY_ALL
+    }
+
+
+def test_consent_mode_unset_is_not_judged_while_a_default_is_unread() -> None:
+    run_time = ConsentModeDefault(types={**DENY_ALL}, region=("US",))
+    unread = banner(
+        source=BannerSource(format="gtag", file="g.js"),
+        consent_mode=ConsentMode(defaults=(run_time,), unread_defaults=1),
+    )
+    assert _granted(unread) == []
+    # A type written with a run-time value counts as set.
+    dyn = ConsentModeDefault(
+        types={"ad_storage": "denied", "analytics_storage": "denied"},
+        unknown_types=("ad_user_data", "ad_personalization"),
+    )
+    assert _granted(_cm(dyn)) == []
+
+
+def test_consent_mode_update_on_load_grants_before_any_choice() -> None:
+    b = banner(
+        source=BannerSource(format="gtag", file="g.js"),
+        consent_mode=ConsentMode(
+            defaults=(ConsentModeDefault(types=DENY_ALL),),
+            updates_on_load=(ConsentModeDefault(types={**DENY_ALL, "ad_storage": "granted",
+                                                       "security_storage": "granted"}),),
+        ),
+    )
+    found = [f for f in run(b) if f.rule == "banner.consent-mode-default-granted"]
+    assert [(f.subject, f.message.code, f.severity) for f in found] == [
+        ("consent-mode-update:ad_storage", "banner.consent-mode-default-granted.update",
+         Severity.ERROR)
+    ]
+
+
+def test_consent_mode_top_level_update_is_read_from_the_page() -> None:
+    head = (
+        "function gtag(){dataLayer.push(arguments);}\n"
+        "gtag('consent', 'default', {ad_storage: 'denied', analytics_storage: 'denied',\n"
+        "  ad_user_data: 'denied', ad_personalization: 'denied'});\n"
+    )
+    update = "gtag('consent', 'update', {ad_storage: 'granted', analytics_storage: 'granted'});"
+    codes = {
+        f.subject
+        for f in run(read_banner(head + update, source="consent.js"))
+        if f.rule == "banner.consent-mode-default-granted"
+    }
+    assert codes == {"consent-mode-update:ad_storage", "consent-mode-update:analytics_storage"}
+    # In a click handler or a callback, or restoring a stored choice: after a choice.
+    for wrapped in (
+        f"document.querySelector('#ok').addEventListener('click', () => {{ {update} }});",
+        f"function accept() {{ {update} }}",
+        f"if (localStorage.getItem('consent') === 'yes') {{ {update} }}",
+        f"stored && {update}",
+    ):
+        found = run(read_banner(head + wrapped, source="consent.js"))
+        assert [f for f in found if f.rule == "banner.consent-mode-default-granted"] == [], wrapped
 
 
 def test_consent_mode_privacy_parameters_may_be_granted() -> None:
@@ -2026,6 +2160,31 @@ def test_consent_lifetime_beyond_the_calendar_expires_never() -> None:
     for days in (last + 1, 1e20, float("inf"), 10**400):
         assert [f.evidence["expires"] for f in _lifetime_findings(days)] == [None]
     assert [f.evidence["expires"] for f in _lifetime_findings(float("nan"))] == [None]
+
+
+def test_config_changed_after_its_literal_is_a_not_judged_note() -> None:
+    text = "var klaroConfig = {services: []};\nklaroConfig.default = true;\n"
+    found = [f for f in run(read_banner(text, source="klaro-config.js"))
+             if f.rule == "banner.not-judged"]
+    assert [(f.subject, f.severity, f.message.code) for f in found] == [
+        ("modified-after-literal:klaroConfig.default", Severity.NOTE,
+         "banner.not-judged.modified-after-literal")]
+
+
+def test_consent_lifetime_of_a_record_that_never_expires() -> None:
+    record = ConsentRecord(name="klaro", storage="localStorage", lifetime_days=float("inf"),
+                           location=_at(9))
+    [found] = [f for f in run(banner(consent_record=record)) if f.rule == "banner.consent-lifetime"]
+    assert (found.severity, found.location, found.message.code) == (
+        Severity.WARNING, _at(9), "banner.consent-lifetime.unbounded")
+    assert found.message.values["storage"] == "localStorage"
+    assert found.evidence["expires"] is None
+    # read from Klaro: storageMethod 'localStorage' ignores cookieExpiresAfterDays
+    klaro = read_banner(
+        "var klaroConfig = {storageMethod: 'localStorage', cookieExpiresAfterDays: 30,"
+        " services: []};", source="klaro-config.js")
+    assert [f.message.code for f in run(klaro) if f.rule == "banner.consent-lifetime"] == [
+        "banner.consent-lifetime.unbounded"]
 
 
 def test_cookie_wall_without_any_shown_layer() -> None:

@@ -31,6 +31,7 @@ from ._js import (
     JsUndefined,
     JsValue,
     find_calls,
+    find_member_assignments,
 )
 from ._model import CategoryKind, DynamicValue, NoteKind, ReaderNote, Reopen, Withdrawal
 from ._trackers import words_of
@@ -56,6 +57,18 @@ class Fields:
         #: Further input files by base name (translation files a config loads at run time).
         self.external: dict[str, tuple[str, str | bytes]] = {}
         self._seen_dynamic: set[tuple[str, str, int | None, int | None]] = set()
+
+    def note_mutations(
+        self, docs: Sequence[JsDocument], names: Sequence[str]
+    ) -> None:
+        """Note each property of the named config object assigned after its literal.
+
+        Readers follow a name to its one object literal; ``cfg.mode = 'opt-out'``
+        later in the file changes what the library receives, so the judged
+        literal may not be the configuration: said, never passed silently.
+        """
+        for target, location in find_member_assignments(docs, names):
+            self.note("modified-after-literal", target, location)
 
     def note(self, kind: NoteKind, subject: str, location: Location | None) -> None:
         """Record something not judged (once per kind and subject)."""

@@ -16,8 +16,9 @@ Mapping decisions:
   is read-only;
 * first-layer buttons per language follow ``consentModal.js``: a button is
   drawn only if its text is a non-empty string; ``closeIconLabel`` draws an X
-  that accepts necessary only, in the ``box`` layouts only; a text computed at
-  run time counts as present (and is listed as dynamic);
+  that accepts necessary only, in the ``box`` layouts only and only when the
+  modal has a ``title``; a text computed at run time counts as present (and is
+  listed as dynamic);
 * cookies come from ``autoClear.cookies``, ``services.*.cookies`` and the
   ``name`` column of each ``cookieTable`` linked to the category;
 * a language whose texts are loaded at run time (a URL string, a function, an
@@ -265,6 +266,10 @@ def read_cookieconsent(
         for name, content in (translations or {}).items()
     }
     fields.note_object(config)
+    if docs is not None:
+        argument = find_calls(docs, _CALLEES)[0].arguments
+        if argument and isinstance(argument[0], JsOpaque) and argument[0].name is not None:
+            fields.note_mutations(docs, (argument[0].name,))
 
     # ---- mode, revision, page blocking
     mode_text, mode_loc = fields.string(config, "mode")
@@ -517,7 +522,10 @@ def _languages(
             present, label, loc = _button_role_present(fields, modal, key)
             if present:
                 buttons.append(Button(role=role, label=label, location=loc))
-        if box_layout:
+        # consentModal.js draws the X only `if (consentModalTitleValue &&
+        # closeIconLabelData && isBoxLayout)`: without a title there is no X to reject with.
+        titled, _, _ = _button_role_present(fields, modal, "title")
+        if box_layout and titled:
             present, label, loc = _button_role_present(fields, modal, "closeIconLabel")
             if present:
                 buttons.append(Button(role="close_rejects", label=label, location=loc))

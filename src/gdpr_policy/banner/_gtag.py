@@ -11,7 +11,11 @@ as written (upper-cased); a call without ``region`` applies everywhere
 ``'granted'``/``'denied'`` values are recorded; a run-time value is listed
 in :attr:`Banner.dynamic`. ``gtag('set', 'ads_data_redaction'|'url_passthrough', bool)``
 (or the object form of ``set``) fills the matching fields. ``update`` calls
-are ignored: they run after a choice.
+inside a function (a click handler, a consent callback) or under a condition
+(``if (stored) ...``) are ignored: they run after a choice, or restore one. An
+``update`` written outside both runs on every page load, before any choice,
+and is kept in ``ConsentMode.updates_on_load``; in JSON (a dataLayer dump,
+whose updates may follow a choice) updates are ignored.
 
 A key of the consent object that is not a consent type (nor ``region`` or
 ``wait_for_update``) is ignored, as gtag ignores it, and kept as a
@@ -90,24 +94,42 @@ class _Collector:
         self.first: JsValue | None = None
         self.notes: list[ReaderNote] = []
         self.config_calls: list[TagLoad] = []
+        self.updates: list[ConsentModeDefault] = []
+        #: Default commands whose settings or region are only known at run time.
+        self.unread = 0
 
-    def command(self, args: Sequence[JsValue]) -> None:
-        """One gtag command given as its argument values."""
+    def command(self, args: Sequence[JsValue], *, on_load: bool = False) -> None:
+        """One gtag command given as its argument values.
+
+        ``on_load`` says the command runs on every page load (written outside
+        any function and condition): only then does an ``update`` count.
+        """
         if len(args) < 2 or not isinstance(args[0], JsString):
             return
         command = args[0].value
         if command == "consent" and isinstance(args[1], JsString):
-            if args[1].value != "default":
+            if args[1].value not in ("default", "update"):
+                return
+            is_update = args[1].value == "update"
+            if is_update and not on_load:
                 return
             if len(args) < 3:
+                if is_update:
+                    return
                 raise self.fields.error(args[1], "a settings object after 'default'")
             settings = args[2]
             if isinstance(settings, JsOpaque):
-                self.fields.note_dynamic(settings, "/consent/default")
+                self.fields.note_dynamic(settings, f"/consent/{args[1].value}")
+                self.unread += 0 if is_update else 1
                 return
             if not isinstance(settings, JsObject):
+                if is_update:
+                    return
                 raise self.fields.error(settings, "an object of consent types")
-            self.default(settings)
+            if is_update:
+                self.update(settings)
+            else:
+                self.default(settings)
         elif command == "config" and len(args) >= 2:
             target = args[1].value if isinstance(args[1], JsString) else args[1].describe()
             self.config_calls.append(TagLoad(
@@ -144,12 +166,40 @@ class _Collector:
         elif isinstance(settings.get("region"), JsOpaque):
             # A run-time region list: the call's reach is unknown; keep it out of the
             # model rather than read it as "everywhere".
+            self.unread += 1
             return
         wait, _ = fields.number(settings, "wait_for_update")
+        types, locations, unknown = self.states(settings, _OTHER_KEYS)
+        self.defaults.append(
+            ConsentModeDefault(
+                region=region,
+                types=types,
+                type_locations=locations,
+                unknown_types=unknown,
+                wait_for_update=wait,
+                location=settings.location,
+            )
+        )
+
+    def update(self, settings: JsObject) -> None:
+        """An update run on page load: it applies everywhere, whatever its keys say."""
+        self.fields.note_object(settings)
+        types, locations, unknown = self.states(settings, _OTHER_KEYS)
+        self.updates.append(ConsentModeDefault(
+            types=types, type_locations=locations, unknown_types=unknown,
+            location=settings.location,
+        ))
+
+    def states(
+        self, settings: JsObject, skip: tuple[str, ...]
+    ) -> tuple[dict[str, GrantState], dict[str, Location], tuple[str, ...]]:
+        """The literal states, their locations and the run-time-valued types of a consent object."""
+        fields = self.fields
         types: dict[str, GrantState] = {}
         locations: dict[str, Location] = {}
+        unknown: list[str] = []
         for key, value in settings.items():
-            if key in _OTHER_KEYS:
+            if key in skip:
                 continue
             if key not in CONSENT_TYPES:
                 # gtag ignores keys it does not know (a misspelt 'regions' leaves the
@@ -159,24 +209,19 @@ class _Collector:
                 continue
             if isinstance(value, JsOpaque):
                 fields.note_dynamic(value)
+                unknown.append(key)
                 continue
             if not isinstance(value, JsString) or value.value not in ("granted", "denied"):
                 raise fields.error(value, f"'granted' or 'denied' for {key!r}")
             types[key] = "granted" if value.value == "granted" else "denied"
             locations[key] = value.location
-        self.defaults.append(
-            ConsentModeDefault(
-                region=region,
-                types=types,
-                type_locations=locations,
-                wait_for_update=wait,
-                location=settings.location,
-            )
-        )
+        return types, locations, tuple(unknown)
 
     def result(self, category_to_types: dict[str, tuple[str, ...]] | None = None) -> ConsentMode:
         return ConsentMode(
             defaults=tuple(self.defaults),
+            updates_on_load=tuple(self.updates),
+            unread_defaults=self.unread,
             ads_data_redaction=self.settings.get("ads_data_redaction"),
             url_passthrough=self.settings.get("url_passthrough"),
             category_to_types=category_to_types or {},
@@ -187,10 +232,11 @@ class _Collector:
 def _collect_docs(docs: Sequence[JsDocument], collector: _Collector) -> None:
     for call in find_calls(docs, ("gtag", "dataLayer.push")):
         before = len(collector.config_calls)
+        on_load = not call.in_function and not call.conditional
         if call.callee == "gtag":
-            collector.command(call.arguments)
+            collector.command(call.arguments, on_load=on_load)
         elif len(call.arguments) == 1 and isinstance(call.arguments[0], JsArray):
-            collector.command(call.arguments[0].items)
+            collector.command(call.arguments[0].items, on_load=on_load)
         if call.in_function:
             # A 'config' inside a function runs when the function is called (a
             # consent callback, typically): it is not a load before the choice.
@@ -216,7 +262,7 @@ def consent_mode_from_docs(
     """The Consent Mode defaults of already parsed scripts (``None`` if none), and reader notes."""
     collector = _Collector(fields)
     _collect_docs(docs, collector)
-    if not collector.defaults and not collector.settings:
+    if not collector.defaults and not collector.settings and not collector.updates:
         return None, collector.notes
     mode = collector.result()
     return mode.model_copy(update={"tag_loads": tag_loads(decoded, source, collector)}), \
@@ -225,13 +271,17 @@ def consent_mode_from_docs(
 
 def consent_mode_from_html(
     html: str, source: str, fields: Fields
-) -> tuple[list[ConsentModeDefault], list[ReaderNote]]:
-    """Consent Mode defaults of a GTM Custom HTML tag's markup (parsed as an HTML page)."""
+) -> tuple[list[ConsentModeDefault], list[ReaderNote], int]:
+    """Consent Mode defaults of a GTM Custom HTML tag's markup (parsed as an HTML page).
+
+    Also the reader notes and how many defaults are known only at run time.
+    Updates are left out: the tag runs when its trigger fires, not on page load.
+    """
     collector = _Collector(fields)
     # GTM wraps a Custom HTML tag's code in markup: read its executable scripts.
     docs = parse_html_scripts(html, source)
     _collect_docs(docs, collector)
-    return collector.defaults, collector.notes
+    return collector.defaults, collector.notes, collector.unread
 
 
 def read_gtag(text: str | bytes, *, source: str) -> Banner:
@@ -270,7 +320,7 @@ def read_gtag(text: str | bytes, *, source: str) -> Banner:
         docs = parse_script_or_html(decoded, source)
         _collect_docs(docs, collector)
         version = "js"
-    if not collector.defaults:
+    if not collector.defaults and not collector.updates:
         raise InputError.at(
             source, None, None, "",
             "expected a Consent Mode default: gtag('consent', 'default', {...})", "none",

@@ -20,8 +20,10 @@ whose ``command`` parameter is ``default`` (or absent) and that has a
 ``defaultSettings`` list of rows ``{region, adStorage, analyticsStorage,
 functionalityStorage, personalizationStorage, securityStorage, adUserData,
 adPersonalization}``. A blank ``region`` applies everywhere; any value other
-than ``granted``/``denied`` (such as "not set") is left out. Other templates'
-parameters (Simo Ahava's ``regions: all|eea|...``) are not read.
+than ``granted``/``denied`` (such as "not set") is left out, except a GTM
+variable (``{{Name}}``), whose state is only known at run time: the type is
+then in ``unknown_types`` (a variable as the region leaves the row unread).
+Other templates' parameters (Simo Ahava's ``regions: all|eea|...``) are not read.
 
 ``gtag('consent', 'default', {...})`` written in a Custom HTML tag is read
 with the gtag reader and judged like a template's defaults (pointing at the
@@ -35,6 +37,8 @@ that does not cover: whether the visitor's consent reaches the server.
 """
 
 from __future__ import annotations
+
+import re
 
 from .._errors import GdprPolicyError, InputError
 from .._messages import Location
@@ -92,13 +96,17 @@ def read_gtm(text: str | bytes, *, source: str) -> Banner:
     tags_arr = fields.array(container, "tag")
     tags: list[GtmTag] = []
     defaults: list[ConsentModeDefault] = []
+    unread = 0
     for item in tags_arr.items if tags_arr else ():
         if not isinstance(item, JsObject):
             raise fields.error(item, "an object for the tag")
         tag = _tag(fields, item)
         tags.append(tag)
-        defaults.extend(_template_defaults(fields, item))
-        defaults.extend(_custom_html_defaults(fields, item, tag))
+        for found, not_read in (
+            _template_defaults(fields, item), _custom_html_defaults(fields, item, tag)
+        ):
+            defaults.extend(found)
+            unread += not_read
     consent_mode = None
     if defaults:
         # Google's own tags that fire without waiting for consent (status not NEEDED)
@@ -110,7 +118,8 @@ def read_gtm(text: str | bytes, *, source: str) -> Banner:
             if t.built_in_consent_check and not t.paused and t.consent_status != "NEEDED"
         )
         consent_mode = ConsentMode(
-            defaults=tuple(defaults), location=defaults[0].location, tag_loads=loads)
+            defaults=tuple(defaults), unread_defaults=unread, location=defaults[0].location,
+            tag_loads=loads)
     return Banner(
         source=BannerSource(format="gtm", file=source, format_version="2"),
         location=container.location,
@@ -144,29 +153,31 @@ def _container_name(fields: Fields, container: JsObject) -> str:
 
 def _custom_html_defaults(
     fields: Fields, item: JsObject, tag: GtmTag
-) -> list[ConsentModeDefault]:
+) -> tuple[list[ConsentModeDefault], int]:
     """``gtag('consent', 'default', ...)`` in a Custom HTML tag, judged like a template's.
 
     The script is parsed from the tag's ``html`` parameter; positions inside it
     are not file positions, so every default points at the parameter's value.
     A script that cannot be parsed is a note naming the tag, not an error for
-    the whole container.
+    the whole container. Also returned: how many defaults are known only at
+    run time.
     """
     if tag.type != "html":
-        return []
+        return [], 0
     params = _parameters(fields, item, "parameter")
     html_param = params.get("html")
     value = html_param.get("value") if html_param is not None else None
     if not isinstance(value, JsString) or "consent" not in value.value:
-        return []
+        return [], 0
     from ._gtag import consent_mode_from_html
 
     inner = Fields(fields.source)
     try:
-        found, notes = consent_mode_from_html(value.value, fields.source, inner)
+        found, notes, unread = consent_mode_from_html(value.value, fields.source, inner)
     except GdprPolicyError:
         fields.note("custom-html-unreadable", tag.name, value.location)
-        return []
+        # what the script sets is unknown: its defaults are not read
+        return [], 1
     for note in notes:
         fields.note(note.kind, note.subject, value.location)
     if inner.dynamic:
@@ -178,8 +189,11 @@ def _custom_html_defaults(
             "type_locations": dict.fromkeys(d.type_locations, value.location),
         })
         for d in found
-    ]
+    ], unread
 
+
+#: A GTM variable reference (``{{Consent Default}}``): replaced at run time.
+_GTM_VARIABLE = re.compile(r"\{\{[^{}]+\}\}")
 
 _TEMPLATE_TYPES = {
     "adStorage": "ad_storage",
@@ -204,15 +218,18 @@ def _parameters(fields: Fields, holder: JsObject, key: str) -> dict[str, JsObjec
     return out
 
 
-def _template_defaults(fields: Fields, tag: JsObject) -> list[ConsentModeDefault]:
+def _template_defaults(
+    fields: Fields, tag: JsObject
+) -> tuple[list[ConsentModeDefault], int]:
+    """A consent template tag's default rows, and how many rows have a run-time region."""
     params = _parameters(fields, tag, "parameter")
     settings = params.get("defaultSettings")
     if settings is None:
-        return []
+        return [], 0
     command = params.get("command")
     command_value = command.get("value") if command is not None else None
     if isinstance(command_value, JsString) and command_value.value != "default":
-        return []
+        return [], 0
     wait: int | float | None = None
     wait_param = params.get("waitForUpdate")
     wait_value = wait_param.get("value") if wait_param is not None else None
@@ -222,32 +239,39 @@ def _template_defaults(fields: Fields, tag: JsObject) -> list[ConsentModeDefault
         wait = wait_value.value
     rows = settings.get("list")
     out: list[ConsentModeDefault] = []
+    unread = 0
     for row in rows.items if isinstance(rows, JsArray) else ():
         if not isinstance(row, JsObject):
             continue
         cells = _parameters(fields, row, "map")
         types: dict[str, GrantState] = {}
         locations: dict[str, Location] = {}
+        unknown: list[str] = []
         for key, type_name in _TEMPLATE_TYPES.items():
             cell = cells.get(key)
             value = cell.get("value") if cell is not None else None
             if isinstance(value, JsString) and value.value in ("granted", "denied"):
                 types[type_name] = "granted" if value.value == "granted" else "denied"
                 locations[type_name] = value.location
-        if not types:
+            elif isinstance(value, JsString) and _GTM_VARIABLE.search(value.value):
+                unknown.append(type_name)
+        if not types and not unknown:
             continue
         region_cell = cells.get("region")
         region_value = region_cell.get("value") if region_cell is not None else None
+        if isinstance(region_value, JsString) and _GTM_VARIABLE.search(region_value.value):
+            unread += 1  # the row's reach is only known at run time
+            continue
         region: tuple[str, ...] | None = None
         if isinstance(region_value, JsString) and region_value.value.strip():
             region = tuple(
                 part.strip().upper() for part in region_value.value.split(",") if part.strip()
             )
         out.append(ConsentModeDefault(
-            region=region, types=types, type_locations=locations, wait_for_update=wait,
-            location=row.location,
+            region=region, types=types, type_locations=locations, unknown_types=tuple(unknown),
+            wait_for_update=wait, location=row.location,
         ))
-    return out
+    return out, unread
 
 
 def _tag(fields: Fields, item: JsObject) -> GtmTag:

@@ -54,6 +54,7 @@ __all__ = [
     "decode_text",
     "find_assignments",
     "find_calls",
+    "find_member_assignments",
     "html_script_sources",
     "looks_like_html",
     "looks_like_json",
@@ -304,12 +305,13 @@ _DESCRIBE: dict[type, str] = {
 class JsCall(_Frozen):
     """A call found in the text: the callee as written (``CookieConsent.run``) and its arguments."""
 
-    __slots__ = ("arguments", "callee", "in_function", "location")
-    __match_args__ = _FIELDS = ("callee", "arguments", "location", "in_function")
+    __slots__ = ("arguments", "callee", "conditional", "in_function", "location")
+    __match_args__ = _FIELDS = ("callee", "arguments", "location", "in_function", "conditional")
     callee: str
     arguments: tuple[JsValue, ...]
     location: Location
     in_function: bool  # written inside a function body: runs only when called
+    conditional: bool  # under an if, ?:, &&, ||, ??, switch or catch: runs on some loads only
 
     def __init__(
         self,
@@ -317,11 +319,13 @@ class JsCall(_Frozen):
         arguments: tuple[JsValue, ...],
         location: Location,
         in_function: bool = False,
+        conditional: bool = False,
     ) -> None:
         _set(self, "callee", callee)
         _set(self, "arguments", arguments)
         _set(self, "location", location)
         _set(self, "in_function", in_function)
+        _set(self, "conditional", conditional)
 
 
 # --------------------------------------------------------------------------- documents
@@ -1014,7 +1018,10 @@ _OPAQUE_KINDS = {
 
 
 #: The node types :func:`find_calls` and :func:`find_assignments` look at.
-_BINDING_KINDS = frozenset({"call_expression", "variable_declarator", "assignment_expression"})
+_BINDING_KINDS = frozenset({
+    "call_expression", "variable_declarator", "assignment_expression",
+    "augmented_assignment_expression",
+})
 
 
 def _walk(root: Node) -> Iterator[Node]:
@@ -1087,9 +1094,10 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
                     values.append(JsOpaque(doc.location(arg, ""), "spread"))
                 else:
                     values.append(doc.value(arg, ""))
-            found.append(
-                JsCall(short, tuple(values), doc.location(node, None), _in_function(node))
-            )
+            found.append(JsCall(
+                short, tuple(values), doc.location(node, None), _in_function(node),
+                _conditional(doc, node),
+            ))
     return found
 
 
@@ -1105,6 +1113,31 @@ def _in_function(node: Node) -> bool:
     while current is not None:
         if current.type in _FUNCTION_NODES:
             return True
+        current = current.parent
+    return False
+
+
+#: Statements whose body runs only when a condition holds.
+_CONDITION_NODES = frozenset({
+    "if_statement", "ternary_expression", "switch_statement", "catch_clause",
+})
+_SHORT_CIRCUIT = frozenset({"&&", "||", "??"})
+
+
+def _conditional(doc: JsDocument, node: Node) -> bool:
+    """Whether a node runs only when a condition holds (an ``if``, ``?:``, ``&&`` ...).
+
+    Looked for up to the nearest function: what a function does when called is
+    :func:`_in_function`'s business.
+    """
+    current = node.parent
+    while current is not None and current.type not in _FUNCTION_NODES:
+        if current.type in _CONDITION_NODES:
+            return True
+        if current.type == "binary_expression":
+            operator = current.child_by_field_name("operator")
+            if operator is not None and doc.text_of(operator) in _SHORT_CIRCUIT:
+                return True
         current = current.parent
     return False
 
@@ -1135,4 +1168,30 @@ def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[J
             short = name.removeprefix("window.").removeprefix("globalThis.")
             if short in wanted:
                 found.append(JsCall(short, (doc.value(value, ""),), doc.location(node, None)))
+    return found
+
+
+def find_member_assignments(
+    docs: Sequence[JsDocument], names: Sequence[str]
+) -> list[tuple[str, Location]]:
+    """Assignments to a property of a named object (``cfg.mode = ...``, ``cfg['a'].b += 1``).
+
+    Returns the assigned target as written (``window.`` dropped, spaces
+    removed) and its location, in source order. Only the text is read: a
+    target reached through another name (an alias) is not found.
+    """
+    wanted = set(names)
+    found: list[tuple[str, Location]] = []
+    for doc in docs:
+        for node in doc.binding_nodes():
+            if node.type not in ("assignment_expression", "augmented_assignment_expression"):
+                continue
+            target = node.child_by_field_name("left")
+            if target is None or target.type not in ("member_expression", "subscript_expression"):
+                continue
+            text = "".join(doc.text_of(target).split())
+            text = text.removeprefix("window.").removeprefix("globalThis.")
+            root = re.match(r"[A-Za-z_$][\w$]*", text)
+            if root is not None and root.group(0) in wanted and len(text) > root.end():
+                found.append((text, doc.location(target, None)))
     return found

@@ -6,8 +6,10 @@ Input is JavaScript (or HTML) assigning one object literal to ``klaroConfig``
 (banner-formats.md §2.1): ``default`` false, ``acceptAll`` true,
 ``hideDeclineAll`` false, ``hideLearnMore`` false, ``mustConsent`` false,
 ``optOut`` false, ``storageName`` ``klaro``, ``cookieExpiresAfterDays`` 120
-(``|| 120`` at run time, so 0 also means 120). Older configs' ``apps`` are read
-as ``services``.
+(``|| 120`` at run time, so 0 also means 120). With ``storageMethod``
+``'localStorage'`` the choice never expires (``stores.js`` passes no expiry):
+its lifetime is ``math.inf``, located at ``storageMethod``. Older configs'
+``apps`` are read as ``services``.
 
 Mapping decisions:
 
@@ -16,10 +18,14 @@ Mapping decisions:
   ``required``, ``default_enabled`` when all are on by default, and
   ``runs_before_consent`` when any service runs before consent. Cookies stay
   on the services;
-* a service is on by default when ``service.default`` (else the global
-  ``default``) is true, or it is ``required``; it runs before consent when it
-  is ``required``, or opt-out (its own ``optOut``, else the global one) and on
-  by default (``consent-manager.js``);
+* a service is on by default as Klaro's ``getDefaultConsent`` computes it:
+  ``service.default || service.required``, and only when that is
+  ``undefined`` the global ``default`` (so ``default: false`` alone does not
+  override a global ``default: true``, while a written ``required: false``
+  does), or when it is required. It is required when its own ``required``
+  (else the global ``required``) is true; it runs before consent when it is
+  required, or opt-out (its own ``optOut``, else the global one) and on by
+  default (``consent-manager.js`` ``applyConsents``);
 * the first layer is the notice (``ok``, ``decline``, ``learnMore``) or, with
   ``mustConsent``, the modal (``acceptAll``, ``decline``, ``acceptSelected``).
   Klaro ships default texts, so a button's presence depends only on the
@@ -29,6 +35,8 @@ Mapping decisions:
 """
 
 from __future__ import annotations
+
+import math
 
 from .._errors import InputError
 from .._messages import Location
@@ -86,14 +94,20 @@ def _follow(docs: list[JsDocument], value: JsValue) -> JsValue:
 
 def _load(
     text: str | bytes, source: str
-) -> tuple[JsObject, list[JsDocument] | None, bool, str]:
+) -> tuple[JsObject, list[JsDocument] | None, bool, str, tuple[str, ...]]:
+    """The config object, the parsed scripts, whether JSON, the text and the names bound to it."""
     decoded = decode_text(text, source)
     json_object = json_config(decoded, source, "Klaro configuration")
     if json_object is not None:
-        return json_object, None, True, decoded
+        return json_object, None, True, decoded, ()
     docs = parse_script_or_html(decoded, source)
     found = find_assignments(docs, ("klaroConfig",))
     found += [c for c in find_calls(docs, SETUP_CALLS) if c.arguments]
+    names = ["klaroConfig"] if any(f.callee == "klaroConfig" for f in found) else []
+    names += [
+        f.arguments[0].name for f in found
+        if isinstance(f.arguments[0], JsOpaque) and f.arguments[0].name is not None
+    ]
     values = [_follow(docs, f.arguments[0]) for f in found]
     objects: list[JsObject] = []
     for value in values:
@@ -118,7 +132,7 @@ def _load(
             source, second.line, second.column, "klaroConfig",
             "expected one klaroConfig object", f"{len(objects)} assignments",
         )
-    return objects[0], docs, False, decoded
+    return objects[0], docs, False, decoded, tuple(dict.fromkeys(names))
 
 
 def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
@@ -161,11 +175,14 @@ def _cookie(fields: Fields, item: JsValue, json_mode: bool) -> CookieRef | None:
 
 def read_klaro(text: str | bytes, *, source: str) -> Banner:
     """Read a Klaro configuration (JS, HTML or JSON)."""
-    config, docs, json_mode, decoded = _load(text, source)
+    config, docs, json_mode, decoded, names = _load(text, source)
     fields = Fields(source)
     fields.note_object(config)
+    if docs is not None:
+        fields.note_mutations(docs, names)
 
-    global_default, _ = fields.boolean(config, "default", False)
+    global_default, global_default_loc = fields.boolean(config, "default", False)
+    global_required, global_required_loc = fields.boolean(config, "required", False)
     global_opt_out, opt_out_loc = fields.boolean(config, "optOut", False)
     must_consent, must_loc = fields.boolean(config, "mustConsent", False)
     accept_all, _ = fields.boolean(config, "acceptAll", True)
@@ -188,16 +205,21 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
         storage = None if method == "test" else method
     days, days_loc = fields.number(config, "cookieExpiresAfterDays")
     lifetime_dynamic = isinstance(config.get("cookieExpiresAfterDays"), JsOpaque)
+    lifetime: int | float | None = None if lifetime_dynamic else (days or DEFAULT_LIFETIME_DAYS)
+    lifetime_loc = days_loc if days else None
+    if storage == "localStorage":
+        # stores.js: LocalStorageStore.set is setItem(key, value), with no expiry; only the
+        # cookie store passes cookieExpiresAfterDays. The choice is relied on for ever.
+        lifetime, lifetime_loc = math.inf, method_loc
     record = ConsentRecord(
         name=storage_name or "klaro",
         storage="cookie" if storage == "cookie" else (
             "localStorage" if storage == "localStorage" else (
                 "sessionStorage" if storage == "sessionStorage" else None)),
-        lifetime_days=None if lifetime_dynamic else (days or DEFAULT_LIFETIME_DAYS),
-        lifetime_is_default=not lifetime_dynamic and not days,
-        location=days_loc if days else None,
+        lifetime_days=lifetime,
+        lifetime_is_default=lifetime_loc is None and lifetime is not None,
+        location=lifetime_loc,
     )
-    del method_loc
 
     # ---- services
     services_arr = fields.array(config, "services")
@@ -230,9 +252,21 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
             if purpose not in purpose_order:
                 purpose_order.append(purpose)
         own_default, own_default_loc = fields.optional_boolean(item, "default")
-        required, required_loc = fields.boolean(item, "required", False)
+        own_required, own_required_loc = fields.optional_boolean(item, "required")
         own_opt_out, _ = fields.optional_boolean(item, "optOut")
-        default_on = (own_default if own_default is not None else global_default) or required
+        # applyConsents: `service.required !== undefined ? service.required : config.required`
+        required = own_required if own_required is not None else global_required
+        required_loc = own_required_loc if own_required is not None else global_required_loc
+        # getDefaultConsent: `service.default || service.required`, then `config.default`
+        # only if that is undefined: `default: false` without `required` falls through.
+        default_loc: Location | None
+        if own_default:
+            default_value, default_loc = True, own_default_loc
+        elif own_required is not None:
+            default_value, default_loc = own_required, own_required_loc
+        else:
+            default_value, default_loc = global_default, global_default_loc
+        default_on = default_value or required
         opt_out = own_opt_out if own_opt_out is not None else global_opt_out
         cookies_arr = fields.array(item, "cookies")
         cookies = [
@@ -254,7 +288,8 @@ def read_klaro(text: str | bytes, *, source: str) -> Banner:
                 runs_before_consent=required or (opt_out and default_on),
                 cookies=tuple(cookies),
                 location=item.location,
-                default_enabled_location=own_default_loc or required_loc,
+                default_enabled_location=(
+                    default_loc if default_value else own_default_loc) or required_loc,
             )
         )
         if is_legitimate_interest(name) or is_legitimate_interest(title or ""):

@@ -81,6 +81,7 @@ NoteKind: TypeAlias = Literal[
     "texts-at-run-time",  # first-layer texts loaded at run time: buttons not checked
     "server-container",  # a server-side GTM container: what its check does not cover
     "custom-html-unreadable",  # a GTM Custom HTML tag whose script could not be parsed
+    "modified-after-literal",  # a property of the config object assigned after its literal
 ]
 ConsentStatus: TypeAlias = Literal["NEEDED", "NOT_SET", "NOT_NEEDED"]
 
@@ -188,7 +189,8 @@ class ConsentRecord(BaseModel):
     """Where the visitor's choice is stored and for how long.
 
     ``lifetime_days`` is ``None`` when the lifetime is dynamic (a function, see
-    :attr:`Banner.dynamic`). ``lifetime_is_default`` says the configuration did
+    :attr:`Banner.dynamic`), and ``math.inf`` when the record never expires
+    (Klaro's ``localStorage`` store). ``lifetime_is_default`` says the configuration did
     not set it and the library default was used (cc3: 182, Klaro: 120);
     ``location`` then is ``None``.
     """
@@ -407,12 +409,14 @@ class Service(BaseModel):
 
 
 class ConsentModeDefault(BaseModel):
-    """One ``gtag('consent', 'default', {...})`` call.
+    """One ``gtag('consent', 'default', {...})`` call (or an update run on page load).
 
     ``region`` is ``None`` when the call has no ``region`` key (it applies
     everywhere), else the ISO 3166-1/-2 codes as written (upper-cased).
     ``types`` maps each consent type written with a literal value to its
-    state; ``type_locations`` holds each type's location.
+    state; ``type_locations`` holds each type's location. ``unknown_types``
+    are the types written with a value known only at run time (listed in
+    :attr:`Banner.dynamic`): set, but to an unknown state.
     """
 
     model_config = _FROZEN
@@ -420,16 +424,27 @@ class ConsentModeDefault(BaseModel):
     region: tuple[str, ...] | None = None
     types: dict[str, GrantState] = Field(default_factory=dict)
     type_locations: dict[str, Location] = Field(default_factory=dict)
+    unknown_types: tuple[str, ...] = ()
     wait_for_update: int | float | None = None
     location: Location | None = None
 
 
 class ConsentMode(BaseModel):
-    """Google Consent Mode settings found in the file."""
+    """Google Consent Mode settings found in the file.
+
+    ``updates_on_load`` are ``gtag('consent', 'update', {...})`` calls written
+    outside any function and condition: they run on every page load, before
+    any choice, and override the defaults everywhere (their ``region`` is
+    ``None``). ``unread_defaults`` counts default commands whose settings or
+    region are known only at run time (listed in :attr:`Banner.dynamic`) and
+    so are not in ``defaults``.
+    """
 
     model_config = _FROZEN
 
     defaults: tuple[ConsentModeDefault, ...] = ()
+    updates_on_load: tuple[ConsentModeDefault, ...] = ()
+    unread_defaults: int = 0
     ads_data_redaction: bool | None = None
     url_passthrough: bool | None = None
     category_to_types: dict[str, tuple[str, ...]] = Field(default_factory=dict)

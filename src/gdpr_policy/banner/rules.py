@@ -27,7 +27,9 @@ Iceland, Liechtenstein, Norway) and every jurisdiction of the policy. A
 default with no ``region`` applies everywhere. For each country the most
 specific default that sets a type wins (subdivision, then country, then
 global), as Google documents; a subdivision default is judged for its
-subdivision only.
+subdivision only. A regulated type that no default sets for a country is
+granted there (Google: a type with no state is granted), and an ``update``
+run on every page load overrides every default.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ CONSENT_MODE_REGULATED_TYPES: tuple[str, ...] = (
 #: information on a device, taskforce para 24) and 3 to 6 (profiles; TCF v2.2).
 _TCF_CONSENT_ONLY = frozenset({1, 3, 4, 5, 6})
 _NECESSARY_KINDS = frozenset({"necessary", "security"})
+#: Category kinds that always need consent: such a category may never be read-only.
+_CONSENT_KINDS = frozenset({"analytics", "marketing"})
 #: The national cookie rules beside the ePrivacy Directive, which binds the states, not
 #: controllers (the national-law table); a finding keeps those of the policy's countries.
 #: The catalog names the Norwegian and Swedish acts; a finding under a policy of other
@@ -339,6 +343,16 @@ def banner_opt_out_mode(banner: Banner, ctx: Context) -> Iterable[Finding]:
         yield _with_message(found, f"banner.opt-out-mode.{kind}", {kind: ident})
 
 
+def _holds_tracker(banner: Banner, category: Category, ctx: Context) -> bool:
+    """Whether a service or cookie of the category is a tracker that needs consent."""
+    trackers = ctx.policy.trackers
+    for service_id in category.service_ids:
+        service = banner.service(service_id)
+        if service is not None and _service_identity(service, trackers).needs_consent:
+            return True
+    return any(_cookie_identity(ref, trackers).needs_consent for ref in category.cookies)
+
+
 @rule(
     "banner.preselected",
     legal=[
@@ -352,7 +366,10 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
     """A non-necessary category or service the visitor can refuse is on by default.
 
     Services are reported on their own only when their category is not
-    already reported (a pre-ticked category pre-ticks its services).
+    already reported (a pre-ticked category pre-ticks its services). A
+    read-only category whose kind is analytics or marketing (by its id or
+    label) is always on and cannot be refused at all: reported too, unless a
+    tracker in it is already ``banner.tracker-in-necessary``'s finding.
     """
     reported: set[str] = set()
     for c in banner.categories:
@@ -364,6 +381,18 @@ def banner_preselected(banner: Banner, ctx: Context) -> Iterable[Finding]:
                 location=_where(banner, c.default_enabled_location, c.location),
                 evidence={"category": c.id, "kind": c.kind, "default_enabled": True},
                 category=c.id,
+            )
+        elif c.read_only and c.kind in _CONSENT_KINDS and not _holds_tracker(banner, c, ctx):
+            reported.add(c.id)
+            found = banner_preselected.finding(
+                ctx,
+                f"category:{c.id}",
+                location=_where(banner, c.default_enabled_location, c.location),
+                evidence={"category": c.id, "kind": c.kind, "read_only": True},
+                category=c.id,
+            )
+            yield _with_message(
+                found, "banner.preselected.read-only", {"category": c.id, "kind": c.kind}
             )
     for s in banner.services:
         if not s.default_enabled or _claimed_necessary(banner, s):
@@ -674,16 +703,44 @@ def _granting_defaults(
     return hits
 
 
+def _unset_types(
+    defaults: Sequence[ConsentModeDefault], area: frozenset[str]
+) -> dict[str, list[str]]:
+    """``type -> countries`` of the area where no default sets the type (so it is granted).
+
+    A country is covered by the defaults without a region and those naming it;
+    a subdivision default leaves the rest of its country unset, so it does not
+    count. A type with a run-time value counts as set.
+    """
+    unset: dict[str, list[str]] = {}
+    for country in sorted(area):
+        covering = [d for d in defaults if _covers(d, country) is not None]
+        for ctype in CONSENT_MODE_REGULATED_TYPES:
+            if not any(ctype in d.types or ctype in d.unknown_types for d in covering):
+                unset.setdefault(ctype, []).append(country)
+    return unset
+
+
 @rule(
     "banner.consent-mode-default-granted",
     legal=["ePrivacy Directive Art. 5(3)", *_NATIONAL, "EDPB Cookie Banner Taskforce report practice A"],
     promises=["consent-forbidden-forms", "cookie-banner"],
 )
 def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterable[Finding]:
-    """A Consent Mode default grants an ad or analytics type where the policy applies."""
-    if banner.consent_mode is None:
+    """A Consent Mode type is granted before any choice where the policy applies.
+
+    Three ways: a default grants it; no default sets it there (Google treats a
+    type with no state as granted: a default limited to other regions, a
+    region code that is not ISO 3166 such as ``EU``, or a default that omits
+    the type); or an ``update`` run on every page load grants it. Unset types
+    are judged only when the file sets some default and every default could be
+    read (one with a run-time region or object is a ``banner.not-judged`` note);
+    a type written with a run-time value counts as set.
+    """
+    mode = banner.consent_mode
+    if mode is None:
         return
-    defaults = banner.consent_mode.defaults
+    defaults = mode.defaults
     area = _policy_area(ctx.policy)
     for (index, ctype), regions in sorted(_granting_defaults(defaults, area).items()):
         default = defaults[index]
@@ -708,6 +765,37 @@ def banner_consent_mode_default_granted(banner: Banner, ctx: Context) -> Iterabl
                 found,
                 "banner.consent-mode-default-granted",
                 {"type": ctype, "regions": sorted(regions)},
+            )
+    if defaults and not mode.unread_defaults:
+        for ctype, regions in _unset_types(defaults, area).items():
+            found = banner_consent_mode_default_granted.finding(
+                ctx,
+                f"consent-mode-unset:{ctype}",
+                location=_where(banner, mode.location),
+                evidence={"type": ctype, "state": "unset", "affected": regions},
+            )
+            if set(regions) == area:
+                yield _with_message(
+                    found, "banner.consent-mode-default-granted.unset-area", {"type": ctype}
+                )
+            else:
+                yield _with_message(
+                    found,
+                    "banner.consent-mode-default-granted.unset",
+                    {"type": ctype, "regions": regions},
+                )
+    for index, update in enumerate(mode.updates_on_load):
+        for ctype in CONSENT_MODE_REGULATED_TYPES:
+            if update.types.get(ctype) != "granted":
+                continue
+            found = banner_consent_mode_default_granted.finding(
+                ctx,
+                f"consent-mode-update:{ctype}",
+                location=_where(banner, update.type_locations.get(ctype), update.location),
+                evidence={"type": ctype, "state": "granted", "update_index": index},
+            )
+            yield _with_message(
+                found, "banner.consent-mode-default-granted.update", {"type": ctype}
             )
 
 
@@ -856,7 +944,9 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
     The comparison is made for a consent given on the ``as_of`` day: it
     expires ``lifetime_days`` later; the policy allows until ``as_of`` plus
     the maximum (calendar months added as calendar months, month ends
-    clamped).
+    clamped). A record that never expires (Klaro's ``localStorage`` store) is
+    longer than any maximum; a lifetime computed at run time is a
+    ``banner.not-judged`` note instead.
     """
     maximum = ctx.policy.consent.max_lifetime
     record = banner.consent_record
@@ -874,7 +964,7 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
         expires = start + dt.timedelta(days=math.ceil(days))
         if expires <= allowed:
             return
-    yield banner_consent_lifetime.finding(
+    found = banner_consent_lifetime.finding(
         ctx,
         "consent-record",
         location=_where(banner, record.location),
@@ -892,6 +982,14 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
         expires=expires,
         allowed_until=allowed,
     )
+    if days == math.inf:
+        # A record the library never expires (Klaro's localStorage store), not a number of days.
+        found = _with_message(
+            found,
+            "banner.consent-lifetime.unbounded",
+            {"storage": record.storage or "-", "max": str(maximum)},
+        )
+    yield found
 
 
 @rule(
