@@ -350,6 +350,29 @@ def _tracker(v: dict[str, Any], tid: str) -> dict[str, Any]:
     return next(t for t in v["trackers"] if t["id"] == tid)
 
 
+def test_s14_contradicts_a_recipient_that_is_a_controller() -> None:
+    # "no disclosure to third parties" beside a recipient that decides on the data itself
+    for role in ("independent-controller", "joint-controller"):
+        def add(v: dict[str, Any], role: str = role) -> None:
+            v["recipients"] = [*v.get("recipients", []),
+                               {"id": "partner", "name": "Partner AB", "role": role,
+                                "country": "SE"}]
+
+        [hit] = [f for f in _of(_lint_changed(add), "policy.disclosure-contradiction")
+                 if f.evidence.get("recipient") == "partner"]
+        assert hit.message.code == "policy.disclosure-contradiction.recipient"
+        assert hit.message.values == {"recipient": "partner", "name": "Partner AB", "role": role}
+        assert render_message(hit.message, "en").startswith(
+            "The policy says no data is disclosed to third parties, but recipient partner")
+
+    def processor(v: dict[str, Any]) -> None:
+        v["recipients"] = [*v.get("recipients", []), {
+            "id": "partner", "name": "Partner AB", "role": "processor", "country": "SE"}]
+
+    assert not [f for f in _of(_lint_changed(processor), "policy.disclosure-contradiction")
+                if f.evidence.get("recipient") == "partner"]
+
+
 def test_s14_contradicts_the_joint_controllers_pixels() -> None:
     hits = _of(lint_policy(bundled_policy()), "policy.disclosure-contradiction")
     meta = next(f for f in hits if f.evidence["tracker"] == "meta-pixel")

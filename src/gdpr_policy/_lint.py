@@ -200,7 +200,8 @@ _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
     promises=["no-disclosure", "tracker-inventory"],
 )
 def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
-    """The policy says "no disclosure to third parties" yet embeds trackers of other controllers.
+    """The policy says "no disclosure to third parties" yet embeds trackers of other controllers,
+    or names recipients that are controllers themselves.
 
     A pixel's provider that decides with the site on collecting and sending
     the data is a joint controller (C-40/17 Fashion ID), not a processor, so
@@ -235,6 +236,22 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
                     message_code="policy.disclosure-contradiction.role-unknown",
                     tracker=t.id,
                     provider=t.provider,
+                )
+    if not d.third_parties:
+        for i, r in enumerate(v.recipients):
+            if r.role in _THIRD_PARTY_ROLES:
+                # a recipient that decides on the data itself (Art. 4(7), 26) is a third
+                # party (Art. 4(10)) as a tracker's provider is
+                yield _disclosure_contradiction.finding(
+                    ctx,
+                    subject.subject(f"recipients/{r.id}"),
+                    location=subject.loc("recipients", i, "role"),
+                    evidence={"recipient": r.id, "name": r.name, "role": r.role,
+                              "third_parties": False},
+                    message_code="policy.disclosure-contradiction.recipient",
+                    recipient=r.id,
+                    name=r.name,
+                    role=r.role,
                 )
     for p in v.purposes:
         if p.kind == "legal" and "legal-authority" not in d.exceptions:
