@@ -130,6 +130,14 @@ def _german_entity(v: Doc) -> None:
                        "country": "DE", "answers_requests": ["inmeta.se"]}]}]
 
 
+def _portuguese_office(v: Doc) -> None:
+    v["jurisdictions"].append({"code": "PT", "timezone": "Europe/Lisbon", "calendar": "PT"})
+    v["controller"]["addresses"][0]["answers_requests"] = ["inmeta.no"]
+    v["controller"]["addresses"].append(
+        {"kind": "visiting", "postcode": "1100-148", "city": "Lisboa", "country": "PT",
+         "answers_requests": ["inmeta.se"]})
+
+
 def _german_controller(v: Doc) -> None:
     v["jurisdictions"].append({"code": "DE", "timezone": "Europe/Berlin", "calendar": "DE"})
     v["controller"].update(country="DE", organisation_number="München HRB 123456")
@@ -177,6 +185,9 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
     "controller.subdivision": _german_controller,
     # (a calendar must be of its country: the German jurisdiction's, Germany or Bavaria)
     "jurisdictions[].calendar": _german_office,
+    # A Portuguese office answers inmeta.se: 00:30 UTC on 2 March is 2 March in Lisbon but
+    # 1 March in the Azores (the probe r-midnight-pt)
+    "jurisdictions[].timezone": _portuguese_office,
     # The bundled policy says nothing of automated decisions: it makes none.
     "automated_decisions.used": lambda v: v.__setitem__("automated_decisions", {"used": False}),
     # The bundled policy names no recipients: one in the EEA, one in the US on clauses.
@@ -226,7 +237,10 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
         _by_id(v["sites"], "inmeta.no").__setitem__("domain", "linkedin.com"),
         v["controller"]["addresses"][0].__setitem__("answers_requests", ["inmeta.se"]),
     ][0],
-    "jurisdictions[].timezone": lambda v: v["jurisdictions"][0].__setitem__("timezone", "UTC"),
+    # (a zone must be of its country: the Portuguese office's, Lisbon or the Azores)
+    "jurisdictions[].timezone": lambda v: v["jurisdictions"][2].__setitem__(
+        "timezone", "Atlantic/Azores"
+    ),
     "jurisdictions[].calendar": lambda v: v["jurisdictions"][2].__setitem__("calendar", "DE-BY"),
     "systems[].vendor": lambda v: _by_id(v["systems"], "hubspot").__setitem__("vendor", "Salesforce"),
     "systems[].outside_eea": _each("systems", "outside_eea", False),
@@ -370,6 +384,10 @@ def _request_probes() -> tuple[Any, ...]:
         _request("r-easter-se", site="inmeta.se", response=_answered("2026-04-06")),
         # Received 00:30 in Oslo, still 1 March in UTC: due 1 April there, answered 2 April.
         _request("r-midnight", received_at="2026-03-01T23:30Z", response=_answered("2026-04-02")),
+        # Received 00:30 UTC on 2 March at inmeta.se: due 2 April where that is 2 March,
+        # 1 April where it is still 1 March; answered 2 April.
+        _request("r-midnight-pt", site="inmeta.se", received_at="2026-03-02T00:30Z",
+                 response=_answered("2026-04-02")),
         # Answered after five weeks: late under P1M.
         _request("r-slow", response=_answered("2026-04-20")),
         # Validly extended on the number of requests, answered after two months and a half.

@@ -426,6 +426,32 @@ def test_a_jurisdictions_calendar_must_be_of_its_country() -> None:
     assert load_policy(doc, source="p.yaml").latest.jurisdiction("DK").calendar == "DK"
 
 
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "UTC", "Etc/GMT+12", "Europe/Lisbon"])
+def test_a_jurisdictions_time_zone_must_be_of_its_country(zone: str) -> None:
+    # the zone says on which day a request arrived: another country's moves the deadlines
+    # (received 00:30 in Oslo on 10 March: due 10 April, 9 April read in Los Angeles)
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["jurisdictions"][0]["timezone"] = zone
+    message = _error(yaml.safe_dump(doc, allow_unicode=True))
+    assert ("jurisdictions[0].timezone: expected a time zone of NO (Europe/Oslo, "
+            f"Arctic/Longyearbyen, Atlantic/Jan_Mayen), got '{zone}'") in message
+
+
+def test_every_eea_zone_of_the_table_exists_and_each_country_has_one() -> None:
+    from zoneinfo import ZoneInfo
+
+    from gdpr_policy._places import COUNTRY_ZONES, EEA_COUNTRY_CODES
+
+    assert set(COUNTRY_ZONES) == set(EEA_COUNTRY_CODES)
+    for zones in COUNTRY_ZONES.values():
+        for zone in zones:
+            ZoneInfo(zone)
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["jurisdictions"].append(
+        {"code": "PT", "timezone": "Atlantic/Azores", "calendar": "PT"})
+    assert load_policy(doc, source="p.yaml").latest.jurisdiction("PT").timezone == "Atlantic/Azores"
+
+
 def test_a_country_outside_the_eea_is_not_a_jurisdiction() -> None:
     doc = yaml.safe_load(TEXT)
     doc["versions"][0]["jurisdictions"].append(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-__all__ = ["CALENDARS", "EEA_COUNTRY_CODES", "VETTED_CALENDARS", "CalendarCode", "EeaCountry"]
+__all__ = ["CALENDARS", "COUNTRY_ZONES", "EEA_COUNTRY_CODES", "VETTED_CALENDARS", "CalendarCode",
+           "EeaCountry"]
 
 #: The EEA states (EU 27, Iceland, Liechtenstein, Norway) as ISO 3166-1 alpha-2 codes.
 EeaCountry = Literal[
@@ -33,3 +34,27 @@ EEA_COUNTRY_CODES: tuple[EeaCountry, ...] = get_args(EeaCountry)
 CALENDARS: tuple[CalendarCode, ...] = get_args(CalendarCode)
 #: The calendars checked against national statutes (the rest follow the package).
 VETTED_CALENDARS: tuple[CalendarCode, ...] = ("NO", "SE", "SE-1930-173")
+
+
+#: The time zones of each EEA state (the tz database's zone.tab, with the regions of a
+#: state that are in the EU though the database files them under their own code: the
+#: Åland Islands, the French overseas departments, and Norway's Svalbard and Jan Mayen),
+#: and the old names that are links to them. A jurisdiction's zone says which day a
+#: request arrived on there, so it must be one of its country's.
+COUNTRY_ZONES: dict[str, tuple[str, ...]] = {
+    "NO": ("Europe/Oslo", "Arctic/Longyearbyen", "Atlantic/Jan_Mayen"),
+    "SE": ("Europe/Stockholm",),
+    "AT": ("Europe/Vienna",), "BE": ("Europe/Brussels",), "BG": ("Europe/Sofia",),
+    "CY": ("Asia/Nicosia", "Asia/Famagusta", "Europe/Nicosia"), "CZ": ("Europe/Prague",),
+    "DE": ("Europe/Berlin", "Europe/Busingen"), "DK": ("Europe/Copenhagen",),
+    "EE": ("Europe/Tallinn",), "ES": ("Europe/Madrid", "Africa/Ceuta", "Atlantic/Canary"),
+    "FI": ("Europe/Helsinki", "Europe/Mariehamn"),
+    "FR": ("Europe/Paris", "America/Guadeloupe", "America/Martinique", "America/Cayenne",
+           "Indian/Reunion", "Indian/Mayotte", "America/Marigot"),
+    "GR": ("Europe/Athens",), "HR": ("Europe/Zagreb",), "HU": ("Europe/Budapest",),
+    "IE": ("Europe/Dublin",), "IS": ("Atlantic/Reykjavik",), "IT": ("Europe/Rome",),
+    "LI": ("Europe/Vaduz",), "LT": ("Europe/Vilnius",), "LU": ("Europe/Luxembourg",),
+    "LV": ("Europe/Riga",), "MT": ("Europe/Malta",), "NL": ("Europe/Amsterdam",),
+    "PL": ("Europe/Warsaw",), "PT": ("Europe/Lisbon", "Atlantic/Madeira", "Atlantic/Azores"),
+    "RO": ("Europe/Bucharest",), "SI": ("Europe/Ljubljana",), "SK": ("Europe/Bratislava",),
+}  # fmt: skip

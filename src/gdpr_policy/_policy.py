@@ -35,7 +35,7 @@ from ._duration import Duration
 from ._errors import InputError, Issue, PolicyError, UsageError
 from ._messages import Location
 from ._orgnumber import org_number_problem
-from ._places import CALENDARS, VETTED_CALENDARS, CalendarCode, EeaCountry
+from ._places import CALENDARS, COUNTRY_ZONES, VETTED_CALENDARS, CalendarCode, EeaCountry
 from ._refs import LegalRef, Promise, StatementRef, in_promise_order
 from ._zones import zone_of
 
@@ -193,6 +193,8 @@ class Jurisdiction(_Model):
 
     ``calendar`` is the country itself, one of its regions (``DE-BY``: Bavaria's
     public holidays), or for Sweden ``SE-1930-173``; it must be of ``code``'s country.
+    So must ``timezone`` (``Europe/Oslo``; Portugal's Lisbon, Madeira or the Azores):
+    it says on which day a request arrived there.
     """
 
     code: EeaCountry
@@ -206,6 +208,14 @@ class Jurisdiction(_Model):
             raise ValueError(
                 f"calendar: expected a calendar of {self.code} ({self.code} or one of its "
                 f"regions such as {self.code}-...), got {self.calendar!r}"
+            )
+        zones = COUNTRY_ZONES[self.code]
+        if self.timezone not in zones:
+            # the zone says on which day a request arrived there: another country's (or
+            # UTC) moves receipt days, and so every deadline, across midnight
+            raise ValueError(
+                f"timezone: expected a time zone of {self.code} ({', '.join(zones)}), "
+                f"got {self.timezone!r}"
             )
         return self
 
