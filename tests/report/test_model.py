@@ -218,6 +218,18 @@ def test_audit_exit_code_reports_rejections_whatever_fail_on() -> None:
     assert audit_exit_code(_report([], clean_inputs)) == EXIT_CLEAN
 
 
+def test_an_audit_that_evaluated_no_record_is_no_pass() -> None:
+    # an empty send log, a header-only export: no findings, but nothing was judged either
+    empty = (InputStats(file="email_sends.jsonl", read=0, evaluated=0, rejected=0),)
+    for fail_on in ("error", "warning", "never"):
+        assert audit_exit_code(_report([], empty), fail_on) == EXIT_REJECTED  # type: ignore[arg-type]
+    # one empty input beside one that was read is an ordinary audit (nothing was sent)
+    some = (*empty, InputStats(file="contacts.csv", read=2, evaluated=2, rejected=0))
+    assert audit_exit_code(_report([], some)) == EXIT_CLEAN
+    # and a report with no inputs at all (nothing given) is judged by its findings
+    assert audit_exit_code(_report([], ())) == EXIT_CLEAN
+
+
 def test_evidence_dates_serialize_as_iso() -> None:
     rule = SAMPLE_REGISTRY["sample.late-answer"]
     tz = dt.timezone(dt.timedelta(hours=2))

@@ -373,14 +373,18 @@ def exit_code(report: Report, fail_on: FailOn = "error") -> int:
 
 
 def audit_exit_code(report: Report, fail_on: FailOn = "error") -> int:
-    """The audit's exit code: 3 when any record was rejected, else as :func:`exit_code`.
+    """The audit's exit code: 3 when any record was rejected or none was evaluated, else as
+    :func:`exit_code`.
 
     Rejections win over findings: the findings for the other records are still
     reported, but the answer is incomplete, which CI must not mistake for a
-    plain failure (1) or a pass (0). ``fail_on`` does not silence rejections.
+    plain failure (1) or a pass (0). Inputs that held no record at all (an
+    empty send log, a header-only export) are no answer either: nothing was
+    judged, so "no findings" would be a pass nobody earned. ``fail_on``
+    silences neither.
     """
     code = exit_code(report, fail_on)
-    if any(i.rejected for i in report.inputs):
+    if any(i.rejected for i in report.inputs) or report.nothing_read:
         return EXIT_REJECTED
     return code
 
