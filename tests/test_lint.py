@@ -583,6 +583,22 @@ def test_a_cookie_outliving_its_consent() -> None:
     assert _of(_lint_changed(longer_consent), "policy.cookie-outlives-consent") == []
 
 
+def test_a_cookie_outliving_the_consent_of_its_kind_of_purpose() -> None:
+    # "the shorter lifetime wins": a marketing consent of one month, LinkedIn's bcookie of a
+    # year (and no max_lifetime at all: the kind's lifetime alone)
+    def monthly(v: dict[str, Any]) -> None:
+        v["consent"]["lifetime_by_kind"] = {"marketing": "P1M"}
+        v["consent"].pop("max_lifetime", None)
+
+    hits = _of(_lint_changed(monthly), "policy.cookie-outlives-consent")
+    bcookie = next(f for f in hits if f.evidence["cookie"] == "bcookie")
+    assert bcookie.message.values == {"cookie": "bcookie", "lifetime": "P1Y",
+                                      "consent_lifetime": "P1M"}
+    assert "lidc" not in {f.evidence["cookie"] for f in hits}  # a day: within the month
+    # Google Analytics serves no marketing purpose: its cookies keep no limit here
+    assert not [f for f in hits if f.evidence["tracker"] == "google-analytics"]
+
+
 def test_a_tracker_credited_to_the_wrong_provider() -> None:
     assert _of(lint_policy(bundled_policy()), "policy.tracker-provider-mismatch") == []
 

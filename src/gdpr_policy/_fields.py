@@ -96,7 +96,7 @@ READ_BY: dict[str, tuple[str, ...]] = {
         "policy.cookie-outlives-consent",
         "banner.consent-lifetime",
     ),
-    "consent.lifetime_by_kind": ("consent.expired",),
+    "consent.lifetime_by_kind": ("consent.expired", "policy.cookie-outlives-consent"),
     "consent.new_version_needs_renewal": ("consent.stale-notice",),
     "consent.banner_revision": ("banner.stale-revision",),
     "marketing.opt_out_channels": ("policy.channel-use-mismatch",),

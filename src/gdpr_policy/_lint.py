@@ -591,16 +591,30 @@ def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fin
     promises=["tracker-inventory", "cookie-banner"],
 )
 def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
-    """A consent-requiring cookie that lives longer than the consent it depends on."""
+    """A consent-requiring cookie that lives longer than the consent it depends on.
+
+    The consent's lifetime is the policy's ``max_lifetime`` and the lifetime of
+    each kind of purpose the tracker serves (``lifetime_by_kind``), as the
+    consent rules apply them: the shorter wins, so a cookie that outlives any of
+    them outlives the consent for that purpose.
+    """
     v = subject.version
-    limit = v.consent.max_lifetime
-    if limit is None:
-        return
+    kinds = {p.id: p.kind for p in v.purposes}
+    by_kind = v.consent.lifetime_by_kind
     for i, t in enumerate(v.trackers):
         if not t.consent_required:
             continue
+        limits = [by_kind[k] for k in dict.fromkeys(kinds.get(p) for p in t.purposes)
+                  if k is not None and k in by_kind]
+        if v.consent.max_lifetime is not None:
+            limits.append(v.consent.max_lifetime)
+        if not limits:
+            continue
         for j, c in enumerate(t.cookies):
-            if c.lifetime is not None and longer_than(c.lifetime, limit):
+            exceeded = None if c.lifetime is None else next(
+                (x for x in limits if longer_than(c.lifetime, x)), None)
+            if exceeded is not None:
+                limit = exceeded
                 name = c.name or c.pattern or "?"
                 yield _cookie_outlives_consent.finding(
                     ctx,
