@@ -1058,6 +1058,10 @@ def _complaint(authority: str | None, **extra: Any) -> Any:
 @pytest.mark.parametrize("authority", [
     "Datatilsynet", "IMY", "Integritetsskyddsmyndigheten", "  integritetsskyddsmyndigheten ",
     "The Norwegian Data Protection Authority", None,
+    # a name with its abbreviation or country beside it names the authority too
+    "Integritetsskyddsmyndigheten (IMY)", "Integritetsskyddsmyndigheten, IMY",
+    "Datatilsynet (Norway)", "the Norwegian Data Protection Authority (Datatilsynet)",
+    "Datatilsynet / IMY",
 ])
 def test_a_complaint_to_an_authority_of_the_policys_countries_is_clean(
         authority: str | None) -> None:
@@ -1066,6 +1070,12 @@ def test_a_complaint_to_an_authority_of_the_policys_countries_is_clean(
     # the right is disclosed: no Art. 13(2)(d) omission either
     items = {f.message.values.get("item") for f in _of(findings, "policy.notice-omission")}
     assert "right-to-complain" not in items
+
+
+@pytest.mark.parametrize("authority", [
+    "Forbrukertilsynet (Datatilsynets søster)", "CNIL (France)", "Datatilsynets klagenemnd"])
+def test_a_part_that_only_resembles_the_authority_is_no_match(authority: str) -> None:
+    assert len(_of(_lint_changed(_complaint(authority)), "policy.complaint-authority")) == 1
 
 
 def test_a_complaint_to_another_body_is_a_warning_naming_the_competent_ones() -> None:

@@ -25,6 +25,7 @@ marketing purpose that names no ``national_law`` of its own).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -68,14 +69,29 @@ class NationalLaw:
 
     def names_authority(self, name: str) -> bool:
         """Whether ``name`` is a current name of this country's authority, or of one of its
-        regions' (case and spacing aside)."""
-        names = (self.authority, *self.authority_names, *self.regional_authorities.values())
-        return name_key(name) in {name_key(n) for n in names}
+        regions' (case and spacing aside).
+
+        A statement may give a name with its abbreviation or country beside it
+        ("Integritetsskyddsmyndigheten (IMY)", "the Norwegian Data Protection
+        Authority (Datatilsynet)"): any one of the parts between brackets, commas
+        and slashes naming the authority is enough.
+        """
+        names = {name_key(n) for n in
+                 (self.authority, *self.authority_names, *self.regional_authorities.values())}
+        return any(part in names for part in _name_parts(name))
 
     def former_name(self, name: str) -> str | None:
         """The day the authority stopped bearing ``name``, if it is one of its former names."""
         return next((since for old, since in self.former_authority_names
                      if name_key(old) == name_key(name)), None)
+
+
+def _name_parts(name: str) -> list[str]:
+    """The keys of a name and of its parts: the whole, and each piece between brackets,
+    commas, semicolons and slashes, an English article before it left out."""
+    pieces = [name, *re.split(r"[(),;/]|\s[-\u2013]\s", name)]
+    keys = [name_key(p) for p in pieces]
+    return [k[4:] if k.startswith("the ") else k for k in keys if k]
 
 
 def _law(country: str, authority: str, cookie_rule: str = EPRIVACY_COOKIES,
