@@ -14,7 +14,7 @@ from gdpr_policy._national import (
     NATIONAL_LAW,
     complaint_authorities,
 )
-from gdpr_policy._places import EEA_COUNTRY_CODES
+from gdpr_policy._places import COUNTRY_ZONES, EEA_COUNTRY_CODES
 from gdpr_policy._policy import bundled_policy_text
 from gdpr_policy._refs import LegalRef
 from gdpr_policy._rules import REGISTRY
@@ -168,7 +168,7 @@ def test_banner_findings_cite_the_cookie_act_of_the_policys_country(code: str) -
     rule = REGISTRY["banner.tracker-in-necessary"]
 
     def foreign(v: dict[str, Any]) -> None:
-        _add_jurisdiction(v, code, "Europe/Berlin")
+        _add_jurisdiction(v, code, COUNTRY_ZONES[code][0])  # a zone of the country
 
     legal = [str(r) for r in rule.legal_for(_with(foreign))]
     act = NATIONAL_LAW[code].cookie_rule
