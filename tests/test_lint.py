@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -1076,6 +1077,45 @@ def test_a_complaint_to_an_authority_of_the_policys_countries_is_clean(
     "Forbrukertilsynet (Datatilsynets søster)", "CNIL (France)", "Datatilsynets klagenemnd"])
 def test_a_part_that_only_resembles_the_authority_is_no_match(authority: str) -> None:
     assert len(_of(_lint_changed(_complaint(authority)), "policy.complaint-authority")) == 1
+
+
+def _two_versions(first_until: str, change: Any) -> list[Any]:
+    """Lint a policy whose first version (changed by ``change``) ends on ``first_until``."""
+    import copy
+
+    data = yaml.safe_load(TEXT)
+    current = data["versions"][0]
+    old = copy.deepcopy(current)
+    old["version"] = "2019-01-01"
+    old["effective_from"] = dt.date(2019, 1, 1)
+    old.pop("effective_until", None)
+    change(old)
+    current["effective_from"] = dt.date.fromisoformat(first_until) + dt.timedelta(days=1)
+    data["versions"] = [old, current]
+    policy = load_policy(data, source="p.yaml")
+    return [f for f in lint_policy(policy) if f.subject.startswith(f"{policy.id}@2019-01-01:")]
+
+
+def test_an_old_version_is_judged_by_the_law_and_names_of_its_own_days() -> None:
+    def old_words(v: dict[str, Any]) -> None:
+        v["rights"]["complaint"] = {"authority": "Datainspektionen"}
+        v["discloses"] = ["right-to-complain", *v["discloses"]]
+        v["consent"]["forbidden_forms"] = [
+            f for f in v["consent"]["forbidden_forms"] if f != "browser-settings"]
+
+    # in force 2019-2020: Datainspektionen was IMY's name (until 31 December 2020), and the
+    # 2003 ekomloven took browser settings as consent (until 31 December 2024)
+    found = _two_versions("2020-12-31", old_words)
+    assert _of(found, "policy.complaint-authority") == []
+    assert not [f for f in _of(found, "policy.consent-below-law")
+                if f.evidence["field"] == "consent.forbidden_forms"]
+    # in force into 2021: the name had changed while it was in force
+    [renamed] = _of(_two_versions("2021-06-30", old_words), "policy.complaint-authority")
+    assert renamed.message.code == "policy.complaint-authority.renamed"
+    # in force into 2025: § 3-15 refuses browser settings
+    [below] = [f for f in _of(_two_versions("2025-01-01", old_words), "policy.consent-below-law")
+               if f.evidence["field"] == "consent.forbidden_forms"]
+    assert below.evidence["missing"] == ["browser-settings"]
 
 
 def test_a_complaint_to_another_body_is_a_warning_naming_the_competent_ones() -> None:

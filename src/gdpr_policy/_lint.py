@@ -49,6 +49,22 @@ class PolicyUnderLint:
         """A subject id: ``<policy>@<version>:<what>``."""
         return f"{self.policy.id}@{self.version.version}:{what}"
 
+    @property
+    def ends(self) -> dt.date | None:
+        """The last day the version is in force: its ``effective_until``, else the day
+        before the next version starts; ``None`` while it is the one in force."""
+        v = self.version
+        if v.effective_until is not None:
+            return v.effective_until
+        later = self.policy.versions[self.index + 1:]
+        return later[0].effective_from - dt.timedelta(days=1) if later else None
+
+    def ended_before(self, day: str) -> bool:
+        """Whether the version was out of force before ``day`` (ISO): a law or a name of
+        that day does not judge it."""
+        ends = self.ends
+        return ends is not None and ends < dt.date.fromisoformat(day)
+
 
 # Which purpose kinds fit which tracker category. A tracker contradicts its
 # category when one of its purposes is of a kind the category cannot serve.
@@ -567,6 +583,8 @@ def _complaint_authority(subject: PolicyUnderLint, ctx: Context) -> Iterator[Fin
     location = subject.loc("rights", "complaint", "authority")
     for law in laws:
         since = law.former_name(complaint.authority)
+        if since is not None and subject.ended_before(since):
+            return  # the name the authority bore while this version was in force
         if since is not None:
             yield _complaint_authority.finding(
                 ctx, where, location=location,
@@ -779,7 +797,9 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     if any(t.consent_required for t in v.trackers):
         # a site under a cookie rule that refuses browser settings as consent
         for code in sorted({s.jurisdiction for s in v.sites} & set(_BROWSER_FLOOR)):
-            floor.append(_BROWSER_FLOOR[code])
+            since = NATIONAL_LAW[code].browser_consent_refused_since
+            if since is None or not subject.ended_before(since):
+                floor.append(_BROWSER_FLOOR[code])
     for path, required, article in floor:
         have = set(_get(v, path))  # type: ignore[call-overload]
         missing = [x for x in required if x not in have]

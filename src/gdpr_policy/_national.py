@@ -66,6 +66,8 @@ class NationalLaw:
     authority_names: tuple[str, ...] = ()
     #: names the authority no longer bears, with the day the current one took over
     former_authority_names: tuple[tuple[str, str], ...] = ()
+    #: the day ``refuses_browser_consent`` took effect, when it is a recent act (ISO date)
+    browser_consent_refused_since: str | None = None
 
     def names_authority(self, name: str) -> bool:
         """Whether ``name`` is a current name of this country's authority, or of one of its
@@ -110,6 +112,9 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # e-mail marketing to natural persons needs prior consent.
     "NO": _law("NO", "Datatilsynet", "NO Ekomloven § 3-15", "NO Markedsføringsloven § 15",
                refuses_browser_consent=True,
+               # ekomloven 2024 (in force 1 January 2025) § 3-15; the 2003 act's § 2-7 b
+               # took browser settings as consent
+               browser_consent_refused_since="2025-01-01",
                authority_names=("The Norwegian Data Protection Authority",
                                 "Norwegian Data Protection Authority")),
     # LEK (2022:482) 9 kap. 28 § refers to the GDPR's consent; no Swedish act speaks to
