@@ -470,6 +470,27 @@ def test_deactivation_with_no_deletion_is_retention_without_end() -> None:
     assert _of(_lint_changed(deletes), "policy.retention-without-end") == []
 
 
+def test_no_rule_that_ends_everyones_data_is_retention_without_end() -> None:
+    # deletion on request and on a bounce only (no inactivity rule at all): everyone else's
+    # data is kept for ever, although no rule "deactivates"
+    def on_request_only(v: dict[str, Any]) -> None:
+        v["retention"] = [r for r in v["retention"] if r["trigger"] != "inactivity"]
+
+    (f,) = _of(_lint_changed(on_request_only), "policy.retention-without-end")
+    assert f.message.code == "policy.retention-without-end.none"
+    assert f.evidence["deletes_on"] == ["hard-bounce", "on-request"]
+    assert f.subject.endswith(":retention")
+    assert render_message(f.message, "en").startswith("No retention rule ends every person's")
+
+    def after_relationship(v: dict[str, Any]) -> None:
+        on_request_only(v)
+        v["retention"].append({"id": "ended", "trigger": "end-of-relationship", "after": "P1Y",
+                               "action": "delete"})
+
+    (g,) = _of(_lint_changed(after_relationship), "policy.retention-without-end")
+    assert g.message.code == "policy.retention-without-end.none"
+
+
 def test_periods_longer_than_art_12_3_allows() -> None:
     from gdpr_policy import Duration
     from gdpr_policy._lint import longer_than

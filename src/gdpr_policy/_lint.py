@@ -288,13 +288,27 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
     promises=["inactivity-deactivation", "deletion-on-request"],
 )
 def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
-    """Data deactivated after inactivity but never deleted: kept with no end (Art. 5(1)(e))."""
+    """Data kept with no end (Art. 5(1)(e)): deactivated after inactivity but never deleted,
+    or with no rule at all that deletes every person's data."""
     v = subject.version
     # Data of every person ends when it is deleted after inactivity or a period from its
     # collection; a deletion after a relationship or an event ends only some of it.
     deletes = any(r.action == "delete" and r.trigger in ("inactivity", "collection")
                   for r in v.retention)
     if deletes:
+        return
+    if not any(r.action == "deactivate" for r in v.retention):
+        # no rule even deactivates: deletion on request, on a bounce or after a
+        # relationship leaves everyone else's data kept for ever
+        yield _retention_without_end.finding(
+            ctx,
+            subject.subject("retention"),
+            location=subject.loc("retention"),
+            evidence={"retention": [r.id for r in v.retention],
+                      "deletes_on": sorted({r.trigger for r in v.retention
+                                            if r.action == "delete"})},
+            message_code="policy.retention-without-end.none",
+        )
         return
     for i, r in enumerate(v.retention):
         if r.action == "deactivate":
