@@ -84,6 +84,16 @@ def test_deep_nesting_is_refused() -> None:
         load_yaml("[" * 50_000 + "]" * 50_000, source="deeper.yaml")
 
 
+@pytest.mark.parametrize("depth", [100, 400, 1000])
+def test_deep_block_nesting_is_refused_where_it_gets_too_deep(depth: int) -> None:
+    # block sequences deeper than PyYAML's recursion used to lose their position
+    text = "v:\n" + "".join(" " * i + "-\n" for i in range(depth)) + " " * depth + "1\n"
+    with pytest.raises(HostileInputError, match="nesting at most 64") as exc:
+        load_yaml(text, source="deep.yaml")
+    issue = exc.value.issues[0]
+    assert (issue.line, issue.column) == (66, 65)
+
+
 def test_oversized_document_is_refused_before_parsing() -> None:
     with pytest.raises(HostileInputError, match="at most 100 bytes"):
         load_yaml("a: " + "x" * 200, source="big.yaml", limits=Limits(max_bytes=100))

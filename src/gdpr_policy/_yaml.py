@@ -189,6 +189,7 @@ class _CountingLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.alias_count = 0
+        self.depth = 0
 
     def fetch_flow_collection_start(self, TokenClass: Any) -> None:
         # Refuse deep flow nesting while scanning: each open '[' or '{' makes PyYAML look
@@ -205,7 +206,16 @@ class _CountingLoader(yaml.SafeLoader):
             if self.alias_count > self.alias_limit:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise _TooManyAliases(mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)
+        # Refuse deep block nesting while composing, where the node's position is known:
+        # far deeper, PyYAML's own recursion ends in a RecursionError with no position.
+        self.depth += 1
+        try:
+            if self.depth > self.depth_limit + 1:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(mark.line + 1, mark.column + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _TooManyAliases(Exception):
