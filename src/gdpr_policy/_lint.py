@@ -297,9 +297,10 @@ def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[F
                   for r in v.retention)
     if deletes:
         return
-    if not any(r.action == "deactivate" for r in v.retention):
+    if v.retention and not any(r.action == "deactivate" for r in v.retention):
         # no rule even deactivates: deletion on request, on a bounce or after a
-        # relationship leaves everyone else's data kept for ever
+        # relationship leaves everyone else's data kept for ever (a policy with no
+        # retention rule at all states no period: policy.notice-omission's to say)
         yield _retention_without_end.finding(
             ctx,
             subject.subject("retention"),
