@@ -169,6 +169,42 @@ def test_usage_errors_exit_two(snapshot: Path, argv: tuple[str, ...], fragment: 
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("9999-12-31", "a date from 0001-01-02 to 9999-12-30"),
+        ("0001-01-01", "a date from 0001-01-02 to 9999-12-30"),
+        ("9999-12-31T23:00-05:00", "a date-time that exists in every time zone"),
+        ("0001-01-01T00:30+01:00", "a date-time that exists in every time zone"),
+    ],
+)
+def test_as_of_at_the_ends_of_the_calendar_is_a_usage_error(
+    snapshot: Path, when: str, expected: str
+) -> None:
+    code, out, err = run("audit", str(snapshot), "--as-of", when)
+    assert code == 2 and out == ""
+    assert err == f"--as-of: expected {expected}" + err.split(expected, 1)[1]
+    assert err.count("\n") == 1 and repr(when) in err
+
+
+def test_an_input_that_is_not_utf8_is_named_at_its_first_bad_byte(tmp_path: Path) -> None:
+    line = json.dumps({"send_id": "s", "campaign_id": "200", "purpose": "administrative",
+                       "record_id": "1", "email": "a@eksempel.test",
+                       "sent_at": "2025-02-11T09:00:00Z", "status": "delivered"})
+    # far into the file, past the decoder's first buffer, whose offset the error used to give
+    # columns count code points: é and € are one each, as the readers count them
+    data = ("\n".join([line] * 2000) + '\n{"send_id": "s-é€').encode() + b'\xe6"}\n'
+    sends = tmp_path / "sends.jsonl"
+    sends.write_bytes(data)
+    code, _, err = run("audit", "--sends", str(sends), "--as-of", "2025-06-30")
+    offset = data.index(b"\xe6")
+    assert code == 2
+    assert err == (
+        f"{sends}:2001:18: expected UTF-8 text (export the file as UTF-8), got byte 0xe6 at "
+        f"offset {offset} of the file (invalid continuation byte)\n"
+    )
+
+
 def test_as_of_is_required_and_inputs_needed(tmp_path: Path) -> None:
     assert run("audit", str(tmp_path))[0] == 2
     code, _, err = run("audit", str(tmp_path), "--as-of", AS_OF)

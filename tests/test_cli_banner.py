@@ -329,6 +329,34 @@ def test_init_writes_a_policy_that_lints_and_checks_clean(tmp_path: Path) -> Non
         assert code == 0, (name, out)
 
 
+def test_init_from_a_banner_without_trackers_writes_an_empty_list(tmp_path: Path) -> None:
+    # Consent Mode sets consent states only: `trackers:` with no items would be YAML null
+    policy = tmp_path / "policy.yaml"
+    code, _, err = run("init", "--from-banner", _example("gtag/compliant.gtag.js"),
+                       "--as-of", AS_OF, "-o", str(policy))
+    assert code == 0, err
+    assert yaml.safe_load(policy.read_text("utf-8"))["versions"][-1]["trackers"] == []
+    assert run("lint", str(policy))[0] == 0  # it loads, and lints with no error
+
+
+def test_init_never_blames_a_line_of_the_file_it_did_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdpr_policy import _cli_init
+
+    def broken(*args: object) -> str:  # a generator bug: a policy that does not load
+        return "id: site\nversions: 7\n"
+
+    monkeypatch.setattr(_cli_init, "policy_from_banners", broken)
+    target = tmp_path / "policy.yaml"
+    code, out, err = run("init", "--from-banner", _example("klaro/compliant.js"),
+                         "--as-of", AS_OF, "-o", str(target))
+    assert code == 2 and out == ""
+    assert err.startswith("init: the starting policy made from the banner files does not load")
+    assert str(target) not in err and "<init>" not in err and err.count("\n") == 1
+    assert not target.exists()
+
+
 def test_init_takes_the_revision_and_the_inventory_from_the_files(tmp_path: Path) -> None:
     _, out, _ = run("init", "--from-banner", _example("cookieconsent/compliant.js"),
                     "--as-of", AS_OF)
@@ -428,3 +456,50 @@ def test_init_from_several_formats_checks_clean_against_all_of_them(tmp_path: Pa
     data = json.loads(out)
     assert {f["severity"] for f in data["findings"]} <= {"note"}
     assert data["summary"]["evaluated"] == len(files)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github", "csv", "html", "xlsx"])
+def test_a_file_name_that_is_not_utf8_gives_every_report(tmp_path: Path, fmt: str) -> None:
+    # Linux allows any bytes in a name; Python hands it over surrogate-escaped (os.fsdecode)
+    raw = os.fsencode(tmp_path) + b"/bad\xffname.js"
+    try:
+        with open(raw, "wb") as fh:
+            fh.write((EXAMPLES / "klaro" / "preselected.js").read_bytes())
+    except OSError:
+        pytest.skip("the file system refuses a name that is not UTF-8")
+    output = tmp_path / f"report.{fmt}"
+    code, _, err = run("banner", os.fsdecode(raw), "--as-of", "2026-01-01", "--format", fmt,
+                       "--output", str(output))
+    assert code == 1, err  # the findings, not a crash
+    if fmt == "xlsx":
+        from report.xlsx_reader import read_workbook
+
+        cells = [c for rows in read_workbook(output).values() for r in rows for c in r]
+        assert any(isinstance(c, str) and "bad\\udcffname.js" in c for c in cells)
+        return
+    text = output.read_bytes().decode("utf-8")  # valid UTF-8, the byte written as an escape
+    if fmt == "sarif":
+        uris = {loc["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(text)["runs"][0]["results"] for loc in r["locations"]}
+        from urllib.parse import quote
+
+        assert uris == {"file://" + quote(raw, safe="/")}  # the bytes on disk, as %FF
+    else:
+        assert "bad\\udcffname.js" in text
+    if fmt == "csv":
+        (tmp_path / "report.rejected.csv").read_bytes().decode("utf-8-sig")
+
+
+def test_init_names_hostile_file_names_in_its_comments_harmlessly(tmp_path: Path) -> None:
+    names = [os.fsencode(tmp_path) + b"/bad\xffname.js", os.fsencode(tmp_path) + b"/a\nid: x.js"]
+    try:
+        for raw in names:
+            with open(raw, "wb") as fh:
+                fh.write((EXAMPLES / "klaro" / "compliant.js").read_bytes())
+    except OSError:
+        pytest.skip("the file system refuses these names")
+    for raw in names:
+        code, out, err = run("init", "--from-banner", os.fsdecode(raw), "--as-of", AS_OF)
+        assert code == 0, err
+        assert yaml.safe_load(out)["id"] == "site"  # the line break added no key
+    assert "bad\\udcffname.js" in run("init", "--from-banner", os.fsdecode(names[0]))[1]

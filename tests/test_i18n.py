@@ -243,6 +243,28 @@ def test_days_are_counted_without_brackets(lang: str, one: str, many: str) -> No
     assert "(s)" not in late(9) and "(er)" not in late(9) and "(ar)" not in late(9)
 
 
+@pytest.mark.parametrize(
+    ("lang", "fraction", "whole"),
+    [("en", "400.5 days after", "1 day after"), ("nb", "400,5 dager etter", "1 dag etter"),
+     ("sv", "400,5 dagar efter", "1 dag efter")],
+)
+def test_a_fraction_takes_the_plural_form_and_the_locales_decimal_sign(
+    lang: str, fraction: str, whole: str
+) -> None:
+    # CLDR: a fraction is 'other' in en, nb and sv, even 1.5; a whole float reads as its integer
+    def late(days: float) -> str:
+        return render(Message.of("request.late", days=days, responded=dt.date(2026, 4, 8),
+                                 due=dt.date(2026, 4, 7)), lang)
+
+    assert fraction in late(400.5)
+    assert fraction.replace("400", "1") in late(1.5)
+    assert whole in late(1.0)
+    assert format_value(float("inf"), lang) == "inf"  # as the JSON evidence writes it
+    assert format_value(1.5e300, lang) == "1" + fraction[3] + "5e+300"
+    assert format_value(0.1 + 0.2, lang) == "0" + fraction[3] + "30000000000000004"  # every digit
+    assert format_value(12345, lang) == "12345"  # integers as they are: ids, years, counts
+
+
 def test_a_plural_entry_without_a_count_takes_its_first_form() -> None:
     assert translate("request.late", "nb").startswith("Besvart {responded}, {days} dag etter")
     assert has_message("request.late", "sv")

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ._errors import UsageError
+from ._errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from .banner import Banner, CookieRef
@@ -170,6 +170,15 @@ def _yaml(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _comment(text: str) -> str:
+    """A file name fit for a YAML comment: what YAML cannot print written as ``\\udcff``.
+
+    A line break would end the comment (and could add keys); a name that is not
+    UTF-8 reaches here surrogate-escaped (:func:`os.fsdecode`), which YAML refuses.
+    """
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: str) -> str:
     """The text of a starting policy (YAML with TODO comments) for the given banners."""
     trackers = _collect(banners)
@@ -191,7 +200,7 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
     used = {t.category for t in trackers.values()} | {"necessary"}
     lines = [
         "# A starting policy written by `gdpr-policy init --from-banner` from:",
-        *[f"#   {b.source.file}" for b in banners],
+        *[f"#   {_comment(b.source.file)}" for b in banners],
         "# Its trackers, cookies, categories and banner revision are those the files configure.",
         "# Every `TODO` is a decision for a person: replace the placeholder, then run",
         "#   gdpr-policy lint THIS_FILE",
@@ -239,10 +248,12 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
         ]
         if basis == "consent":
             lines.append("        withdrawal_channels: [cookie-banner]")
-    lines.append("    trackers:")
+    # a banner that names no tracker (Consent Mode sets only consent states) gives an
+    # empty list: a bare `trackers:` would be YAML null, which does not load
+    lines.append("    trackers:" if trackers else "    trackers: []")
     for tracker in sorted(trackers.values(), key=lambda t: t.id):
         pid = _PURPOSES[tracker.category][0]
-        lines.append(f"      - id: {tracker.id}  # from {', '.join(tracker.sources)}")
+        lines.append(f"      - id: {tracker.id}  # from {_comment(', '.join(tracker.sources))}")
         provider_todo = "  # TODO: the provider" if tracker.provider == "TODO" else ""
         lines.append(f"        provider: {_yaml(tracker.provider)}{provider_todo}")
         for todo in tracker.todo:
@@ -357,7 +368,17 @@ def run(args: argparse.Namespace, inputs: Mapping[str, bytes], as_of: dt.date) -
     text = policy_from_banners(banners, as_of, args.policy_id)
     # What is written must load and lint clean: a starting point that fails its own
     # check would teach the wrong lesson.
-    policy = load_policy(text, source=args.output or "<init>")
+    try:
+        policy = load_policy(text, source="<init>")
+    except InputError as exc:  # a bug of the generator, never the user's input
+        # nothing is written yet: a file:line would point into a file that does not exist
+        issue = exc.issues[0]
+        found = f", got {issue.found}" if issue.found is not None else ""
+        raise UsageError(
+            f"init: the starting policy made from the banner files does not load "
+            f"({issue.path}: {issue.expected}{found}); nothing was written: please report "
+            "this bug"
+        ) from None
     errors = [f for f in lint_policy(policy) if f.severity.value == "error"]
     if errors:  # pragma: no cover - a bug of the generator, never the user's input
         first = errors[0]

@@ -294,18 +294,41 @@ def _loads(config: bytes, translation_path: str) -> bool:
 
 
 def _parse_audit_as_of(text: str, zone: str) -> dt.date | dt.datetime:
+    """``audit --as-of``: a date, or a date-time (naive ones in ``zone``).
+
+    The audit needs the day after a date (its end) and the instant in every
+    zone (a date-time): values at the ends of the calendar, where those do not
+    exist, are a usage error here instead of an overflow deep in the audit.
+    """
+    is_date = len(text.strip()) == 10
     try:
-        if len(text.strip()) == 10:
-            return dt.date.fromisoformat(text.strip())
-        value = dt.datetime.fromisoformat(text.strip())
+        parsed = (dt.date if is_date else dt.datetime).fromisoformat(text.strip())
     except ValueError:
         raise UsageError(
             f"--as-of: expected an ISO 8601 date or date-time such as 2026-11-30 or 2026-11-30T12:00+01:00, got {text!r}"
         ) from None
+    if not isinstance(parsed, dt.datetime):
+        if not dt.date.min < parsed < dt.date.max:
+            raise UsageError(
+                f"--as-of: expected a date from 0001-01-02 to 9999-12-30 (the audit needs "
+                f"the day before and after it), got {text!r}"
+            )
+        return parsed
+    value = parsed
     if value.tzinfo is None:
         from zoneinfo import ZoneInfo
 
         value = value.replace(tzinfo=ZoneInfo(zone))
+    try:
+        # Every zone is within a day of UTC: an instant that converts to both extremes
+        # converts to any zone later on, instead of overflowing there (as `deadline`).
+        value.astimezone(dt.timezone.min)
+        value.astimezone(dt.timezone.max)
+    except OverflowError:
+        raise UsageError(
+            f"--as-of: expected a date-time that exists in every time zone (years 1 to 9999), "
+            f"got {text!r}"
+        ) from None
     return value
 
 
@@ -473,15 +496,73 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     **inputs,
                 )
         except UnicodeDecodeError as exc:
-            raise UsageError(
-                f"an input is not UTF-8 text (byte {exc.start}: {exc.reason}); export it as UTF-8"
-            ) from exc
+            # The error, maybe raised in a worker, names no file, and its offset counts
+            # in the decoder's buffer: the inputs are read again to say where it is.
+            raise _not_utf8([p for p in chosen.values() if p is not None], exc) from exc
         finally:
             if progress is not None:
                 progress.done()
     report = report.model_copy(update={"timezone": zone})  # sorted already: no re-validation
     _write_report(report, args, out)
     return audit_exit_code(report, args.fail_on)
+
+
+def _not_utf8(paths: Sequence[str], exc: UnicodeDecodeError) -> InputError | UsageError:
+    """The error for an input that is not UTF-8: each such file, at its first bad byte.
+
+    Falls back to ``exc``'s own words if every file decodes (it came from elsewhere).
+    """
+    issues = []
+    for path in paths:
+        try:
+            where = _first_bad_byte(path)
+        except OSError:
+            continue
+        if where is not None:
+            line, column, offset, byte, reason = where
+            issues.append(Issue(
+                path, line, column, "", "expected UTF-8 text (export the file as UTF-8)",
+                f"byte 0x{byte:02x} at offset {offset} of the file ({reason})",
+            ))
+    if issues:
+        return InputError(issues)
+    return UsageError(f"an input is not UTF-8 text ({exc.reason}); export it as UTF-8")
+
+
+def _first_bad_byte(path: str) -> tuple[int, int, int, int, str] | None:
+    """Where ``path`` first fails to decode as UTF-8: line, column, byte offset, the byte, why.
+
+    Lines are counted by ``\\n``, columns in code points from 1, as the readers
+    count them; the file is read in blocks, so its size does not matter.
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, column, offset = 1, 0, 0  # column: code points since the last line break
+
+    def advance(text: str) -> None:
+        nonlocal line, column
+        breaks = text.count("\n")
+        if breaks:
+            line += breaks
+            column = len(text) - text.rfind("\n") - 1
+        else:
+            column += len(text)
+
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            pending = decoder.getstate()[0]  # the start of a sequence the last block split
+            try:
+                advance(decoder.decode(block, final=not block))
+            except UnicodeDecodeError as exc:
+                buffer = pending + block
+                advance(buffer[: exc.start].decode("utf-8"))
+                bad = offset - len(pending) + exc.start
+                return line, column + 1, bad, buffer[exc.start], exc.reason
+            if not block:
+                return None
+            offset += len(block)
 
 
 def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
@@ -523,6 +604,9 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
                 "w",
                 encoding="utf-8-sig" if fmt == "csv" else "utf-8",
                 newline="",
+                # a file name that is not UTF-8 reaches the report surrogate-escaped
+                # (os.fsdecode); it is written as \udcff, as JSON writes it
+                errors="backslashreplace",
             ) as fh:
                 fh.writelines(chunks)
         except OSError as exc:
@@ -555,7 +639,7 @@ def _write_rejected_csv(report: Any, args: argparse.Namespace, output: str) -> N
 
     path = rejected_csv_path(output)
     try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        with open(path, "w", encoding="utf-8-sig", newline="", errors="backslashreplace") as fh:
             fh.writelines(iter_rejected_csv(report, args.lang, delimiter=args.delimiter))
     except OSError as exc:
         raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc

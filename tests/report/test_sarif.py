@@ -217,6 +217,10 @@ def test_fingerprints_survive_moved_lines_but_tell_findings_apart() -> None:
         ("/srv/site/x.js", "file:///srv/site/x.js", False),
         ("C:\\site\\x.js", "file:///C:/site/x.js", False),
         ("dir/æøå.json", "dir/%C3%A6%C3%B8%C3%A5.json", True),
+        # a name that is not UTF-8 (os.fsdecode's surrogate escapes): the bytes on disk
+        ("bad\udcffname.js", "bad%FFname.js", True),
+        ("/srv/\udce6.js", "file:///srv/%E6.js", False),
+        ("x\ud800.js", "x%ED%A0%80.js", True),  # a lone surrogate from JSON: still ASCII
     ],
 )
 def test_artifact_uris(path: str, uri: str, relative: bool) -> None:

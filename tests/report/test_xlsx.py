@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import sys
 import zipfile
 from pathlib import Path
@@ -127,6 +128,35 @@ def test_text_stays_text_never_a_formula() -> None:
     assert not any("<f>" in x for x in sheets)  # no cell is a formula
     assert any('<t>=HYPERLINK("http://x")' in x for x in sheets)
     assert HOSTILE
+
+
+def test_non_finite_and_huge_numbers_are_text_as_json_writes_them() -> None:
+    late = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=POLICY_REF, command="audit", rules=(),
+        findings=(late.finding(POLICY, "c1", days_late=1, evidence={
+            "a": math.inf, "b": -math.inf, "c": math.nan, "d": 10**400, "e": 2.5}),),
+    )
+    sheet = _book(report)["sample.late-answer"]
+    row = dict(zip(sheet[0], sheet[1], strict=False))
+    assert [row[k] for k in "abce"] == ["inf", "-inf", "nan", 2.5]
+    assert row["d"] == "1" + "0" * 400
+
+
+def test_a_file_name_that_is_not_utf8_is_written_escaped() -> None:
+    name = "bad\udcffname.js"  # os.fsdecode(b"bad\xffname.js")
+    late = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=POLICY_REF, command="audit", rules=(),
+        findings=(late.finding(POLICY, name, location=Location(file=name, line=1), days_late=1),),
+        inputs=(InputStats(file=name, read=2, evaluated=1, rejected=1, problems=(
+            Rejection(file=name, line=2, column=1, reason="bad"),)),),
+    )
+    book = _book(report)
+    shown = "bad\\udcffname.js"
+    assert shown in book["sample.late-answer"][1]  # subject and file
+    assert book["Rejected"][1][0] == shown
+    assert any(r and r[0] == shown for r in book["Summary"])
 
 
 def test_sheet_names_fit_excel() -> None:

@@ -24,6 +24,10 @@ A message whose wording depends on a number has plural forms in the catalog
 (``msgid_plural`` with one ``msgstr[i]`` per form of the language's
 ``Plural-Forms``); the number is the message value named ``count``, ``days``,
 ``months`` or ``n`` (the first of those present, see :data:`PLURAL_COUNTS`).
+A fraction (``400.5``) takes the form CLDR calls ``other`` (``400.5 days``),
+as it does in English, Bokmål and Swedish; a non-integer number is written
+with the locale's decimal sign by Babel (``400,5`` in Bokmål), an integer as
+it is.
 
 Reports for people render in the controller's time zone: with ``tz`` (an IANA
 zone name), a date-time without a spec is converted to that zone and written the
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import math
 import string
 from collections.abc import Mapping
 from functools import cache, lru_cache
@@ -88,13 +93,18 @@ def _catalog(lang: str, domain: str) -> gettext.NullTranslations | None:
         return gettext.GNUTranslations(fh)
 
 
-def _lookup(code: str, lang: str, n: int | None = None) -> str | None:
+#: The integer whose form a fraction takes: gettext's formulas count whole numbers, and
+#: CLDR puts every fraction in ``other`` in en, nb and sv, the form of 2 (``n != 1``).
+_FRACTION_N = 2
+
+
+def _lookup(code: str, lang: str, n: float | None = None) -> str | None:
     domain = code.split(".", 1)[0]
     cat = _catalog(lang, domain)
     if cat is None:
         return None
     if n is not None:  # a plural entry's form for n; a plain entry is not found this way
-        text = cat.ngettext(code, code, n)
+        text = cat.ngettext(code, code, n if isinstance(n, int) else _FRACTION_N)
         if text != code:
             return text
     # a plain entry, or a plural entry's first form (gettext falls back to it)
@@ -107,18 +117,27 @@ def has_message(code: str, lang: str = "en") -> bool:
     return _lookup(code, _check_lang(lang)) is not None
 
 
-def translate(code: str, lang: str = "en", n: int | None = None) -> str:
+def translate(code: str, lang: str = "en", n: float | None = None) -> str:
     """The raw template of a code (its plural form for ``n``); English, then the code."""
     lang = _check_lang(lang)
     return _lookup(code, lang, n) or _lookup(code, "en", n) or code
 
 
-def plural_count(values: Mapping[str, Any]) -> int | None:
-    """The number that chooses a message's plural form (see :data:`PLURAL_COUNTS`)."""
+def plural_count(values: Mapping[str, Any]) -> int | float | None:
+    """The number that chooses a message's plural form (see :data:`PLURAL_COUNTS`).
+
+    A whole float (``400.0``, written ``400``) counts as its integer; any
+    other float (a fraction, infinity, NaN) is returned as it is, and takes the
+    plural form ``other``.
+    """
     for name in PLURAL_COUNTS:
         value = values.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
             return value
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else value
     return None
 
 
@@ -213,6 +232,26 @@ def _local(value: dt.date, lang: str, tz: str) -> str:
     return f"{_local_date(local.date(), lang)} {local.hour:02d}:{local.minute:02d}"
 
 
+def _number(value: float, lang: str) -> str:
+    """A float as ``lang`` writes it: Babel's decimal sign (``400,5``), no grouping.
+
+    Every digit of ``repr`` is kept (Babel would round to three decimals). A
+    value ``repr`` writes with an exponent (``1e+300``), beyond Babel's
+    decimal arithmetic, only gets the decimal sign; infinity and NaN are
+    written as the JSON evidence writes them (``inf``).
+    """
+    text = repr(value)
+    if not math.isfinite(value):
+        return text
+    from babel.numbers import format_decimal, get_decimal_symbol
+
+    locale = _BABEL_LOCALE[lang]
+    if "e" in text:
+        return text.replace(".", get_decimal_symbol(locale))
+    return str(format_decimal(value, locale=locale, group_separator=False,
+                              decimal_quantization=False))
+
+
 def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = None) -> str:
     """Format one message value for ``lang``, times in zone ``tz`` (see the module docstring)."""
     lang = _check_lang(lang)
@@ -269,6 +308,8 @@ def format_value(value: Any, lang: str = "en", spec: str = "", tz: str | None = 
         from ..report._common import legal_text
 
         return legal_text(value, lang)
+    if isinstance(value, float) and not spec:
+        return _number(value, lang)
     if spec:
         return format(value, spec)
     return str(value)

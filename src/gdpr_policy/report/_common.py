@@ -36,6 +36,7 @@ __all__ = [
     "message_text",
     "report_text",
     "rule_meta",
+    "utf8_safe",
     "verdict",
     "visible",
     "xml_safe",
@@ -68,6 +69,20 @@ def _escape_char(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """``text`` with every control or bidi-control character written as an escape (``\\x1b``)."""
     return _INVISIBLE.sub(_escape_char, text)
+
+
+@lru_cache(maxsize=1)
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")  # compiled on first use, as _not_xml
+
+
+def utf8_safe(text: str) -> str:
+    """``text`` with each lone surrogate written as an escape (``\\udcff``), as JSON writes it.
+
+    A file name that is not valid UTF-8 reaches a report surrogate-escaped
+    (:func:`os.fsdecode`); UTF-8 cannot encode it.
+    """
+    return text if text.isascii() else _surrogate().sub(_escape_char, text)
 
 
 def xml_safe(text: str) -> str:

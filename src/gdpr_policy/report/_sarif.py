@@ -42,16 +42,28 @@ def artifact_uri(path: str) -> tuple[str, bool]:
 
     Backslashes become slashes and reserved characters are percent-encoded, so
     ``a b/c#d.js`` becomes ``a%20b/c%23d.js``. Absolute paths become
-    ``file://`` URIs.
+    ``file://`` URIs. A name that is not valid UTF-8 (its undecodable bytes
+    surrogate-escaped, as :func:`os.fsdecode` gives them) is encoded as the
+    file system's own bytes, so ``b\\xffd.js`` becomes ``b%FFd.js``.
     """
     norm = path.replace("\\", "/")
     if _WINDOWS_DRIVE.match(path):
-        return "file:///" + quote(norm, safe="/:"), False
+        return "file:///" + quote(_path_bytes(norm), safe="/:"), False
     if norm.startswith("/"):
-        return "file://" + quote(norm, safe="/"), False
+        return "file://" + quote(_path_bytes(norm), safe="/"), False
     while norm.startswith("./"):
         norm = norm[2:]
-    return quote(norm, safe="/"), True
+    return quote(_path_bytes(norm), safe="/"), True
+
+
+def _path_bytes(path: str) -> bytes:
+    # surrogateescape gives back the bytes of the name on disk; a lone surrogate
+    # outside its range (from a report read back from JSON) can only pass as
+    # itself, still percent-encoded to ASCII
+    try:
+        return path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogatepass")
 
 
 def _pascal(rule_id: str) -> str:

@@ -22,6 +22,7 @@ written as text, never as a formula. The workbook's creation date is fixed
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections import defaultdict
 from typing import IO, Any
@@ -39,6 +40,7 @@ from ._common import (
     message_text,
     report_text,
     rule_meta,
+    utf8_safe,
     verdict,
 )
 from ._csv import column_label, field_label
@@ -98,7 +100,7 @@ class _Cells:
         if isinstance(value, bool):
             from .. import i18n
 
-            sheet.write_string(row, col, i18n.format_value(value, self.lang), fmt)
+            self.string(sheet, row, col, i18n.format_value(value, self.lang), fmt)
         elif isinstance(value, dt.datetime):
             if value.tzinfo is not None:
                 if self.tz is not None:
@@ -109,20 +111,38 @@ class _Cells:
             sheet.write_datetime(row, col, dt.datetime(value.year, value.month, value.day),
                                  self.date)
         elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, fmt)
+            if _is_number(value):
+                sheet.write_number(row, col, value, fmt)
+            else:  # Excel has no infinity, NaN or number past a float: JSON's text ("inf")
+                self.string(sheet, row, col, repr(value), fmt)
         elif isinstance(value, list | tuple | set | frozenset):
             if value and all(isinstance(v, dt.date) for v in value) and len(value) == 1:
                 self.put(sheet, row, col, next(iter(value)), fmt)
             else:
                 from ._common import evidence_text
 
-                sheet.write_string(row, col, evidence_text(list(value), self.lang, None), fmt)
+                self.string(sheet, row, col, evidence_text(list(value), self.lang, None), fmt)
         else:
-            sheet.write_string(row, col, str(value), fmt)
+            self.string(sheet, row, col, str(value), fmt)
+
+    def string(self, sheet: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+        """Write a text cell; a lone surrogate (a file name that is not UTF-8) as ``\\udcff``.
+
+        The workbook is UTF-8 XML, which cannot carry a lone surrogate at all.
+        """
+        sheet.write_string(row, col, utf8_safe(text), fmt)
 
     def header(self, sheet: Any, row: int, labels: list[str]) -> None:
         for col, label in enumerate(labels):
-            sheet.write_string(row, col, label, self.head)
+            self.string(sheet, row, col, label, self.head)
+
+
+def _is_number(value: int | float) -> bool:
+    """Whether Excel can hold ``value`` as a number: finite, within a float's range."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past 1.8e308
+        return False
 
 
 def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> None:
@@ -134,21 +154,21 @@ def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> 
         f"report.command.{report.command}", lang)
         if report.command in ("audit", "banner", "lint") else report.command)
     row = 0
-    sheet.write_string(row, 0, title, cells.bold)
+    cells.string(sheet, row, 0, title, cells.bold)
     row += 1
-    sheet.write_string(row, 0, report_text(
+    cells.string(sheet, row, 0, report_text(
         "report.html.policy", lang, policy=report.policy.id,
         policy_version=str(report.policy.version), tool=report.tool.name,
         version=report.tool.version))
     row += 1
     if report.timezone:
-        sheet.write_string(row, 0, report_text("report.timezone", lang, zone=report.timezone))
+        cells.string(sheet, row, 0, report_text("report.timezone", lang, zone=report.timezone))
         row += 1
-    sheet.write_string(row, 0, verdict(report, lang), cells.bold)
+    cells.string(sheet, row, 0, verdict(report, lang), cells.bold)
     row += 2
     summary = report.summary
     if summary.by_rule:
-        sheet.write_string(row, 0, report_text("report.per-rule", lang), cells.bold)
+        cells.string(sheet, row, 0, report_text("report.per-rule", lang), cells.bold)
         row += 1
         cells.header(sheet, row, [column_label(c, lang) for c in
                                   ("rule", "title", "severity", "count", "statement", "legal")])
@@ -164,7 +184,7 @@ def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> 
         row += 1
     clauses = by_clause(report)
     if clauses:
-        sheet.write_string(row, 0, report_text("report.per-clause", lang), cells.bold)
+        cells.string(sheet, row, 0, report_text("report.per-clause", lang), cells.bold)
         row += 1
         cells.header(sheet, row, [column_label("clause", lang), column_label("count", lang)])
         row += 1
@@ -175,15 +195,15 @@ def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> 
         row += 1
     outcomes = request_outcomes(report)
     if outcomes is not None:  # the numbers of the HTML page's request chart
-        sheet.write_string(row, 0, report_text("report.html.chart-requests", lang), cells.bold)
+        cells.string(sheet, row, 0, report_text("report.html.chart-requests", lang), cells.bold)
         row += 1
         for key, n in outcomes.items():
-            sheet.write_string(row, 0, report_text(f"report.html.outcome-{key}", lang))
+            cells.string(sheet, row, 0, report_text(f"report.html.outcome-{key}", lang))
             sheet.write_number(row, 1, n)
             row += 1
         row += 1
     if report.inputs:
-        sheet.write_string(row, 0, report_text("report.inputs", lang), cells.bold)
+        cells.string(sheet, row, 0, report_text("report.inputs", lang), cells.bold)
         row += 1
         cells.header(sheet, row, [column_label(c, lang) for c in
                                   ("file", "read", "evaluated", "rejected")])
@@ -193,10 +213,10 @@ def _summary(book: Any, cells: _Cells, report: Report, lang: str, name: str) -> 
                 if isinstance(value, int):
                     sheet.write_number(row, col, value)
                 else:
-                    sheet.write_string(row, col, value)
+                    cells.string(sheet, row, col, str(value))
             row += 1
         if len(report.inputs) > 1:
-            sheet.write_string(row, 0, report_text("report.total", lang), cells.bold)
+            cells.string(sheet, row, 0, report_text("report.total", lang), cells.bold)
             for col, value in enumerate((summary.read, summary.evaluated, summary.rejected), 1):
                 sheet.write_number(row, col, value, cells.bold)
 
