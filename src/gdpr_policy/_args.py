@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from ._duration import Duration
     from ._policy import PolicyVersion
 
-__all__ = ["duration", "instance_of", "policy_version", "when", "when_or_none", "zone_name"]
+__all__ = [
+    "duration", "in_every_zone", "instance_of", "policy_version", "when", "when_or_none",
+    "zone_name",
+]
 
 T = TypeVar("T")
 
@@ -121,3 +124,19 @@ def zone_name(value: Any, *, what: str = "timezone") -> str:
     raise UsageError(
         f"{what}: expected an IANA time zone name such as Europe/Oslo, got {_kind(value)}"
     )
+
+
+def in_every_zone(value: dt.datetime, *, what: str, text: str) -> None:
+    """Refuse an aware date-time some zone cannot show (the ends of years 1 and 9999).
+
+    Every zone is within a day of UTC: an instant that converts to both extremes
+    converts to any zone later on, instead of overflowing there.
+    """
+    try:
+        value.astimezone(dt.timezone.min)
+        value.astimezone(dt.timezone.max)
+    except OverflowError:
+        raise UsageError(
+            f"{what}: expected a date-time that exists in every time zone (years 1 to 9999), "
+            f"got {text!r}"
+        ) from None

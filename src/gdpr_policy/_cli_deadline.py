@@ -30,6 +30,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._args import in_every_zone
 from ._errors import UsageError
 
 if TYPE_CHECKING:
@@ -119,19 +120,16 @@ def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.
             f"{option}: expected an ISO 8601 date or date-time such as 2026-03-02 or "
             f"2026-03-02T09:15+01:00, got {text!r}"
         ) from None
-    try:
-        if isinstance(parsed, dt.datetime) and parsed.tzinfo is None and timezone is not None:
+    if isinstance(parsed, dt.datetime) and parsed.tzinfo is None and timezone is not None:
+        try:
             parsed = attach_zone(parsed, timezone, what=option)
-        if isinstance(parsed, dt.datetime) and parsed.utcoffset() is not None:
-            # Every zone is within a day of UTC: an instant that converts to both extremes
-            # converts to any zone later on, instead of overflowing there.
-            parsed.astimezone(dt.timezone.min)
-            parsed.astimezone(dt.timezone.max)
-    except OverflowError:
-        raise UsageError(
-            f"{option}: expected a date-time that exists in every time zone (years 1 to 9999), "
-            f"got {text!r}"
-        ) from None
+        except OverflowError:  # a wall time whose instant is past the calendar's ends
+            raise UsageError(
+                f"{option}: expected a date-time that exists in every time zone (years 1 to "
+                f"9999), got {text!r}"
+            ) from None
+    if isinstance(parsed, dt.datetime) and parsed.utcoffset() is not None:
+        in_every_zone(parsed, what=option, text=text)
     return parsed
 
 

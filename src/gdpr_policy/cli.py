@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from ._args import in_every_zone
 from ._errors import GdprPolicyError, HostileInputError, InputError, Issue, UsageError
 from ._version import __version__
 
@@ -319,16 +320,7 @@ def _parse_audit_as_of(text: str, zone: str) -> dt.date | dt.datetime:
         from zoneinfo import ZoneInfo
 
         value = value.replace(tzinfo=ZoneInfo(zone))
-    try:
-        # Every zone is within a day of UTC: an instant that converts to both extremes
-        # converts to any zone later on, instead of overflowing there (as `deadline`).
-        value.astimezone(dt.timezone.min)
-        value.astimezone(dt.timezone.max)
-    except OverflowError:
-        raise UsageError(
-            f"--as-of: expected a date-time that exists in every time zone (years 1 to 9999), "
-            f"got {text!r}"
-        ) from None
+    in_every_zone(value, what="--as-of", text=text)
     return value
 
 
