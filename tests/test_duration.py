@@ -71,3 +71,10 @@ def test_round_trip(text: str) -> None:
     assert d.total_months == parts.get("Y", 0) * 12 + parts.get("M", 0)
     assert d.total_days == parts.get("W", 0) * 7 + parts.get("D", 0)
     assert not re.search(r"(?<!\d)0[YMWD]", str(d))  # zero parts are not written
+
+
+@pytest.mark.parametrize("text", ["P\u0661M", "P\uff12Y", "PT\u0663H"])
+def test_digits_are_ascii_digits(text: str) -> None:
+    # "P١M" (an Arabic-Indic one) was read as P1M: a policy's period is written in 0-9
+    with pytest.raises(ValidationError, match="ISO 8601 duration"):
+        Duration.parse(text)

@@ -17,9 +17,12 @@ from pydantic_core import CoreSchema
 
 __all__ = ["Duration"]
 
+# ASCII: in a str pattern \d is any decimal digit ("P١M" with an Arabic-Indic one read as
+# P1M); the JSON schema's pattern (ECMAScript) means 0-9 by \d, which this now agrees with
 _ISO = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$",
+    re.ASCII,
 )
 
 
