@@ -97,3 +97,14 @@ def test_norwegian_and_swedish_messages_are_unchanged() -> None:
     assert org_number_problem("SE", "5560360794") == (
         "expected a valid SE organisation number (ten digits with a Luhn check digit), "
         "got '5560360794'")
+
+
+def test_another_countrys_prefix_or_suffix_is_no_part_of_a_number() -> None:
+    from gdpr_policy._orgnumber import org_number_problem
+
+    assert org_number_problem("NO", "NO 977 302 390 MVA") is None
+    assert org_number_problem("SE", "SE 556036-0793") is None
+    # the digits are valid, but not written as that country writes its numbers
+    assert org_number_problem("NO", "SE 977302390") is not None
+    assert org_number_problem("SE", "NO 556036-0793") is not None
+    assert org_number_problem("SE", "556036-0793 MVA") is not None

@@ -58,12 +58,18 @@ UNCHECKED: frozenset[str] = frozenset(
 _NO_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
-def normalize_org_number(text: str) -> str:
-    """Drop spaces, hyphens and a leading ``NO``/``SE`` or ``MVA`` suffix."""
+def normalize_org_number(text: str, country: str | None = None) -> str:
+    """Drop spaces, hyphens, the country's own prefix and Norway's ``MVA`` suffix.
+
+    With ``country``, only how that country writes its numbers is dropped
+    (``NO 977 302 390 MVA``, ``SE 556036-0793``): another country's prefix or
+    suffix stays and makes the number fail its check. Without it, either.
+    """
     cleaned = text.upper().replace(" ", "").replace("-", "").replace("\u00a0", "")
-    if cleaned.startswith(("NO", "SE")):
+    prefixes = ("NO", "SE") if country is None else (country,)
+    if cleaned.startswith(prefixes):
         cleaned = cleaned[2:]
-    if cleaned.endswith("MVA"):
+    if cleaned.endswith("MVA") and country in (None, "NO"):
         cleaned = cleaned[:-3]
     return cleaned
 
@@ -94,7 +100,7 @@ def org_number_problem(country: str, number: str) -> str | None:
     """Why ``number`` is no valid organisation number of ``country`` (None: it is, or the
     country's numbers are not checked), as an ``expected ..., got ...`` text."""
     if country in ("NO", "SE"):
-        digits = normalize_org_number(number)
+        digits = normalize_org_number(number, country)
         ok = valid_no_org_number(digits) if country == "NO" else valid_se_org_number(digits)
         if ok:
             return None
