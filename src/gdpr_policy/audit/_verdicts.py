@@ -32,7 +32,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Sequence
 
-from ..marketing import ListStatus, Recipient, _effective_opt_out, _marked, latest_statuses
+from ..marketing import (
+    ListStatus,
+    Recipient,
+    _effective_opt_out,
+    _marked,
+    _utc,
+    latest_statuses,
+)
 
 __all__ = ["ALWAYS", "DEACTIVATED", "NEVER", "NO_BASIS", "OPTED_OUT", "RESTRICTED", "UNTIMED",
            "Tables",
@@ -59,11 +66,6 @@ def _window_of_own(own: ListStatus | None, bases: Collection[str]) -> Window | N
     if own.status == "SUBSCRIBED":
         return None if own.at is None else (None, own.at)
     return None if own.at is None else (own.at, None)
-
-
-def _utc(t: dt.datetime) -> dt.datetime:
-    # one zone's date-times compare by wall clock, fold ignored (see marketing._utc)
-    return t if t.tzinfo is UTC else t.astimezone(UTC)
 
 
 def _window_of_marketing(lists: Sequence[ListStatus], bases: Collection[str],
