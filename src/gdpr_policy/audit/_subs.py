@@ -97,6 +97,13 @@ def _text(v: str | int | None) -> str | None:
     return str(v)
 
 
+def _other_channel(channel: str | int) -> bool:
+    """``_logs._email_channel``, negated, of a value msgspec has typed: a channel that is
+    given and is not ``EMAIL`` (any case). Called only past the usual ``"EMAIL"``."""
+    text = _text(channel)
+    return text is not None and text.upper() != "EMAIL"
+
+
 def facts_of(s: SubscriptionRecord, mapping: PortalMapping) -> SubscriptionFacts:
     """The facts of one plain record: every list's status, and the earliest unsubscribe-all."""
     lists = tuple(ListStatus(x.subscription_id, x.status, x.timestamp,  # type: ignore[arg-type]
@@ -154,10 +161,8 @@ class _Reader:
         said_no = False
         for r in rec.results or ():
             ch = r.channel
-            if ch is not None and ch != "EMAIL":
-                channel = _text(ch)
-                if channel is not None and channel.upper() != "EMAIL":
-                    continue  # another channel's status (``_logs._email_channel``)
+            if ch is not None and ch != "EMAIL" and _other_channel(ch):
+                continue  # a WhatsApp status says nothing about e-mail
             sid = r.subscriptionId
             if type(sid) is str:
                 sid = sid.strip()
@@ -216,10 +221,8 @@ class _Reader:
         unsub: dt.datetime | None = None
         for w in rec.wideStatuses or ():
             ch = w.channel
-            if ch is not None and ch != "EMAIL":
-                channel = _text(ch)
-                if channel is not None and channel.upper() != "EMAIL":
-                    continue
+            if ch is not None and ch != "EMAIL" and _other_channel(ch):
+                continue
             st = _text(w.status)
             wat = self.instant(w.timestamp)
             if wat is False or st is None or (st == "NOT_SUBSCRIBED" and wat is None):
