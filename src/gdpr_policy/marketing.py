@@ -51,6 +51,7 @@ gets no marketing whatever the grounds.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
@@ -305,11 +306,11 @@ def _marked(lists: Sequence[ListStatus], marketing_lists: Collection[str],
     ``marketing_lists``, whichever names it (by id or by name): the same list
     gets the same answer however the caller or the status names it.
     """
-    if not marketing_lists or all(
-            s.marketing or not any(n in marketing_lists for n in s.names()) for s in lists):
+    if not marketing_lists:
         return lists
-    return tuple(s if s.marketing or not any(n in marketing_lists for n in s.names())
-                 else replace(s, marketing=True) for s in lists)
+    marked = [s if s.marketing or not any(n in marketing_lists for n in s.names())
+              else replace(s, marketing=True) for s in lists]
+    return lists if all(map(operator.is_, marked, lists)) else tuple(marked)
 
 
 def _own(lists: Sequence[ListStatus], subscription: str) -> ListStatus | None:
