@@ -84,10 +84,11 @@ def read_contacts_json(
             break
     if first is None:
         return
+    first_error: ValueError | RecursionError | None = None
     try:
         doc = json.loads(first)
-    except (ValueError, RecursionError):  # not a complete JSON value, or one too deep
-        doc = None
+    except (ValueError, RecursionError) as exc:  # not a complete JSON value, or too deep
+        doc, first_error = None, exc
     if isinstance(doc, dict):  # JSON Lines (of objects or of pages)
         yield from _top(doc, mapping, source, first_no, None, dprops)
         yield from _json_lines(enumerate(it, first_no + 1), mapping, source, dprops)
@@ -100,10 +101,10 @@ def read_contacts_json(
         # split at U+2028 and others, which a JSON string may hold)
         parts = text.split("\n")
         rest = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-        if _second_is_an_object(rest):
+        if first_error is not None and _second_is_an_object(rest):
             # JSON Lines whose first line is bad: it rejects only itself, as any other
             # line would, instead of making the whole file unreadable
-            yield _line_error(first, source, first_no)
+            yield _line_error(first_error, source, first_no)
             yield from _json_lines(enumerate(rest[1:], first_no + 1), mapping, source, dprops)
             return
         raise InputError.at(source, first_no + exc.lineno - 1, exc.colno, "",
@@ -134,21 +135,18 @@ def _json_lines(numbered: Iterable[tuple[int, str]], mapping: PortalMapping, sou
             continue
         try:
             obj = json.loads(line)
-        except (ValueError, RecursionError):
-            yield _line_error(line, source, no)
+        except (ValueError, RecursionError) as exc:
+            yield _line_error(exc, source, no)
             continue
         yield from _top(obj, mapping, source, no, None, dprops)
 
 
-def _line_error(line: str, source: str, no: int) -> RecordError:
-    """Why one line of JSON Lines is not a JSON value."""
-    try:
-        json.loads(line)
-    except json.JSONDecodeError as exc:
+def _line_error(exc: ValueError | RecursionError, source: str, no: int) -> RecordError:
+    """Why one line of JSON Lines is not a JSON value, from ``json.loads``'s error."""
+    if isinstance(exc, json.JSONDecodeError):
         return RecordError.at(source, no, exc.colno, "", "one JSON object a line", exc.msg)
-    except (ValueError, RecursionError) as exc:  # a too long integer, too deep nesting
-        return RecordError.at(source, no, None, "", "one JSON object a line", str(exc)[:80])
-    raise AssertionError("a line that parses has no line error")  # pragma: no cover
+    # a too long integer, too deep nesting
+    return RecordError.at(source, no, None, "", "one JSON object a line", str(exc)[:80])
 
 
 def _second_is_an_object(lines: list[str]) -> bool:
