@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from ._policy import PolicyVersion
 
 __all__ = [
-    "duration", "in_every_zone", "instance_of", "policy_version", "when", "when_or_none",
-    "zone_name",
+    "duration", "in_every_zone", "instance_of", "past_the_calendar", "policy_version", "when",
+    "when_or_none", "zone_name",
 ]
 
 T = TypeVar("T")
@@ -136,7 +136,12 @@ def in_every_zone(value: dt.datetime, *, what: str, text: str) -> None:
         value.astimezone(dt.timezone.min)
         value.astimezone(dt.timezone.max)
     except OverflowError:
-        raise UsageError(
-            f"{what}: expected a date-time that exists in every time zone (years 1 to 9999), "
-            f"got {text!r}"
-        ) from None
+        raise past_the_calendar(what, text) from None
+
+
+def past_the_calendar(what: str, text: str) -> UsageError:
+    """The error for a date-time whose instant some zone, or UTC, cannot show."""
+    return UsageError(
+        f"{what}: expected a date-time that exists in every time zone (years 1 to 9999), "
+        f"got {text!r}"
+    )

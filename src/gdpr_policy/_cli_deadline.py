@@ -30,7 +30,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ._args import in_every_zone
+from ._args import in_every_zone, past_the_calendar
 from ._errors import UsageError
 
 if TYPE_CHECKING:
@@ -124,10 +124,7 @@ def parse_when(text: str, timezone: str | None, *, option: str) -> dt.date | dt.
         try:
             parsed = attach_zone(parsed, timezone, what=option)
         except OverflowError:  # a wall time whose instant is past the calendar's ends
-            raise UsageError(
-                f"{option}: expected a date-time that exists in every time zone (years 1 to "
-                f"9999), got {text!r}"
-            ) from None
+            raise past_the_calendar(option, text) from None
     if isinstance(parsed, dt.datetime) and parsed.utcoffset() is not None:
         in_every_zone(parsed, what=option, text=text)
     return parsed
