@@ -312,3 +312,25 @@ def test_config_changed_after_its_literal_is_noted() -> None:
         ("modified-after-literal", "c.optOut")]
     # reading a property, or assigning another object's, changes nothing
     assert read(JS + "\nvar d = klaroConfig.default; other.default = true;\n").notes == ()
+
+
+def test_config_changed_by_a_call_after_its_literal_is_noted() -> None:
+    # a service pushed after the literal is a tracker nobody judged; Object.assign and
+    # its kin set any key: each is said, never passed silently
+    text = JS + ("\nklaroConfig.services.push({name: 'hotjar', purposes: ['analytics']});\n"
+                 "Object.assign(klaroConfig, {mustConsent: false});\n"
+                 "window.Object.assign(klaroConfig.services[0], {default: true});\n"
+                 "Reflect.set(klaroConfig, 'acceptAll', true);\n")
+    banner = read(text)
+    assert [(n.kind, n.subject) for n in banner.notes] == [
+        ("modified-after-literal", "klaroConfig.services"),
+        ("modified-after-literal", "klaroConfig"),
+        ("modified-after-literal", "klaroConfig.services[0]"),
+    ]
+    pushed = banner.notes[0].location
+    assert pushed is not None and (pushed.line, pushed.column) == line_col_of(
+        text, "klaroConfig.services.push")
+    # calls that only read, or change another object, change nothing
+    assert read(JS + "\nvar n = klaroConfig.services.map(s => s.name);\n"
+                "Object.assign({}, klaroConfig); other.services.push(1);\n"
+                "Object.keys(klaroConfig);\n").notes == ()

@@ -1174,9 +1174,12 @@ def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[J
 def find_member_assignments(
     docs: Sequence[JsDocument], names: Sequence[str]
 ) -> list[tuple[str, Location]]:
-    """Assignments to a property of a named object (``cfg.mode = ...``, ``cfg['a'].b += 1``).
+    """Changes to a named object after its literal: assignments to a property
+    (``cfg.mode = ...``, ``cfg['a'].b += 1``), ``Object.assign(cfg.x, ...)`` and its
+    kin (:data:`_MUTATING_FUNCTIONS`), and array methods that change an array in
+    place (``cfg.services.push(...)``, :data:`_MUTATING_METHODS`).
 
-    Returns the assigned target as written (``window.`` dropped, spaces
+    Returns the changed target as written (``window.`` dropped, spaces
     removed) and its location, in source order. Only the text is read: a
     target reached through another name (an alias) is not found.
     """
@@ -1184,14 +1187,53 @@ def find_member_assignments(
     found: list[tuple[str, Location]] = []
     for doc in docs:
         for node in doc.binding_nodes():
-            if node.type not in ("assignment_expression", "augmented_assignment_expression"):
+            if node.type == "call_expression":
+                target = _mutated_by_call(doc, node)
+                whole = True  # the object itself may be the one changed
+            elif node.type in ("assignment_expression", "augmented_assignment_expression"):
+                target = node.child_by_field_name("left")
+                if target is not None and target.type not in (
+                        "member_expression", "subscript_expression"):
+                    target = None
+                whole = False
+            else:
                 continue
-            target = node.child_by_field_name("left")
-            if target is None or target.type not in ("member_expression", "subscript_expression"):
+            if target is None:
                 continue
             text = "".join(doc.text_of(target).split())
             text = text.removeprefix("window.").removeprefix("globalThis.")
             root = re.match(r"[A-Za-z_$][\w$]*", text)
-            if root is not None and root.group(0) in wanted and len(text) > root.end():
+            if root is not None and root.group(0) in wanted and (whole or len(text) > root.end()):
                 found.append((text, doc.location(target, None)))
     return found
+
+
+#: Functions that change the object of their first argument (``Object.assign(cfg, {...})``).
+_MUTATING_FUNCTIONS = frozenset({
+    "Object.assign", "Object.defineProperty", "Object.defineProperties",
+    "Reflect.set", "Reflect.defineProperty", "Reflect.deleteProperty",
+})
+#: Array methods that change the array they are called on (``cfg.services.push(...)``).
+_MUTATING_METHODS = frozenset({
+    "push", "unshift", "splice", "pop", "shift", "fill", "sort", "reverse", "copyWithin",
+})
+
+
+def _mutated_by_call(doc: JsDocument, node: Node) -> Node | None:
+    """The object a call changes in place, if it is one of the known mutators."""
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return None
+    obj = fn.child_by_field_name("object")
+    prop = fn.child_by_field_name("property")
+    if obj is None or prop is None:
+        return None
+    if doc.text_of(prop) in _MUTATING_METHODS:
+        return obj
+    name = "".join(doc.text_of(fn).split()).removeprefix("window.").removeprefix("globalThis.")
+    if name not in _MUTATING_FUNCTIONS:
+        return None
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return None
+    return next((c for c in args.named_children if c.type != "comment"), None)
