@@ -24,6 +24,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ._errors import HostileInputError, InputError, Issue
+from ._text import not_utf8
 
 __all__ = ["Limits", "LocatedDocument", "Path", "format_path", "load_yaml"]
 
@@ -241,17 +242,11 @@ def load_yaml(text: str | bytes, *, source: str, limits: Limits | None = None) -
             f"{len(text)} bytes",
         )
     if isinstance(text, bytes):
+        raw = text
         try:
-            text = text.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError.at(
-                source,
-                None,
-                None,
-                "",
-                "expected UTF-8 text",
-                f"an invalid byte at offset {exc.start}",
-            ) from exc
+            raise not_utf8(source, raw) from exc
     elif text.startswith("\ufeff"):
         text = text[1:]
     try:

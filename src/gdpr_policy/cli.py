@@ -504,57 +504,26 @@ def _not_utf8(paths: Sequence[str], exc: UnicodeDecodeError) -> InputError | Usa
 
     Falls back to ``exc``'s own words if every file decodes (it came from elsewhere).
     """
+    from functools import partial
+
+    from ._text import first_bad_utf8
+
     issues = []
     for path in paths:
         try:
-            where = _first_bad_byte(path)
+            with open(path, "rb") as fh:
+                # read in blocks: the size of the file does not matter
+                where = first_bad_utf8(iter(partial(fh.read, 1 << 20), b""))
         except OSError:
             continue
         if where is not None:
-            line, column, offset, byte, reason = where
             issues.append(Issue(
-                path, line, column, "", "expected UTF-8 text (export the file as UTF-8)",
-                f"byte 0x{byte:02x} at offset {offset} of the file ({reason})",
+                path, where.line, where.column, "", "expected UTF-8 text (export the file as UTF-8)",
+                where.found(),
             ))
     if issues:
         return InputError(issues)
     return UsageError(f"an input is not UTF-8 text ({exc.reason}); export it as UTF-8")
-
-
-def _first_bad_byte(path: str) -> tuple[int, int, int, int, str] | None:
-    """Where ``path`` first fails to decode as UTF-8: line, column, byte offset, the byte, why.
-
-    Lines are counted by ``\\n``, columns in code points from 1, as the readers
-    count them; the file is read in blocks, so its size does not matter.
-    """
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line, column, offset = 1, 0, 0  # column: code points since the last line break
-
-    def advance(text: str) -> None:
-        nonlocal line, column
-        breaks = text.count("\n")
-        if breaks:
-            line += breaks
-            column = len(text) - text.rfind("\n") - 1
-        else:
-            column += len(text)
-
-    with open(path, "rb") as fh:
-        while True:
-            block = fh.read(1 << 20)
-            pending = decoder.getstate()[0]  # the start of a sequence the last block split
-            try:
-                advance(decoder.decode(block, final=not block))
-            except UnicodeDecodeError as exc:
-                buffer = pending + block
-                advance(buffer[: exc.start].decode("utf-8"))
-                bad = offset - len(pending) + exc.start
-                return line, column + 1, bad, buffer[exc.start], exc.reason
-            if not block:
-                return None
-            offset += len(block)
 
 
 def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:

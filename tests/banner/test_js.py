@@ -397,7 +397,14 @@ def test_deep_json_is_hostile() -> None:
 def test_non_utf8_bytes_are_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         parse_script_or_html(b"var a = 1;\nvar b = '\xff';", "latin.js")
-    assert info.value.issues[0].line == 2
+    issue = info.value.issues[0]
+    assert (issue.line, issue.column) == (2, 10)
+    # after a BOM, the byte named is the bad one and its offset the file's (a BOM
+    # shifted both: byte 0x3d, offset 5)
+    with pytest.raises(InputError) as info:
+        parse_script_or_html(b"\xef\xbb\xbfvar b = '\xe9t\xe9';", "latin.js")
+    assert str(info.value) == ("latin.js:1:10: expected UTF-8 text (save the file as UTF-8), "
+                               "got byte 0xe9 at offset 12 of the file (invalid continuation byte)")
 
 
 @pytest.mark.parametrize(

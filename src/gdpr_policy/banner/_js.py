@@ -34,6 +34,7 @@ import tree_sitter_javascript
 
 from .._errors import HostileInputError, InputError
 from .._messages import Location
+from .._text import not_utf8
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -340,10 +341,7 @@ def decode_text(text: str | bytes, source: str) -> str:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = raw.count(b"\n", 0, exc.start) + 1
-            raise InputError.at(
-                source, line, None, "", "expected UTF-8 text", f"byte 0x{raw[exc.start]:02x}"
-            ) from exc
+            raise not_utf8(source, raw) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     if len(text) > MAX_INPUT_BYTES // 4 and len(text.encode("utf-8")) > MAX_INPUT_BYTES:
