@@ -120,6 +120,9 @@ def test_category_contradicting_purposes() -> None:
 
     findings = lint_policy(load_policy(_mutated(change), source="p.yaml"))
     hits = [f for f in findings if f.rule == "policy.tracker-category-mismatch"]
+    # and each of its cookies the library knows is a marketing cookie
+    assert [f.evidence.get("cookie") for f in hits if f.message.code.endswith(".known-cookie")]
+    hits = [f for f in hits if not f.message.code.endswith(".known-cookie")]
     assert len(hits) == 1
     assert hits[0].evidence == {"tracker": "linkedin-insight", "category": "necessary",
                                 "purposes": ["social-arrival", "ad-audience"]}
@@ -263,7 +266,7 @@ def test_each_lint_finding_names_its_subject_line_values_and_evidence() -> None:
     got = {
         (f.rule, f.subject.split(":", 1)[1]): (f, line)
         for f, line in _findings_with_lines(change)
-        if f.rule in _SELF_RULES
+        if f.rule in _SELF_RULES and not f.message.code.endswith(".known-cookie")
     }
     assert all(f.subject.startswith("inmeta@2024-03-06:") for f, _ in got.values())
     expected: dict[tuple[str, str], tuple[str, dict[str, Any], dict[str, Any]]] = {
@@ -1385,3 +1388,136 @@ def test_lint_of_something_that_is_no_policy_is_a_usage_error_naming_the_argumen
 
     with pytest.raises(UsageError, match=r"^policy: expected .*gdpr_policy.bundled_policy\(\)"):
         lint_policy(bundled_policy().latest)  # type: ignore[arg-type]
+
+
+def test_a_known_analytics_or_marketing_cookie_filed_as_necessary() -> None:
+    # _ga and _fbp are no strictly necessary storage whatever the policy files them under
+    def necessary(v: dict[str, Any]) -> None:
+        v["trackers"].append({
+            "id": "security-cookies", "provider": "Inmeta Consulting AS",
+            "category": "necessary", "consent_required": False,
+            "purposes": [_tracker(v, "sanity-session")["purposes"][0]],
+            "cookies": [{"name": "_ga", "lifetime": "P13M"}, {"name": "csrftoken", "session": True},
+                        {"name": "_fbp", "lifetime": "P3M"}]})
+
+    text = _mutated(necessary)
+    hits = [f for f in _of(lint_policy(load_policy(text, source="p.yaml")),
+                           "policy.tracker-category-mismatch")
+            if f.message.code.endswith(".known-cookie")]
+    assert [(f.severity, f.evidence["cookie"], f.evidence["known_as"]) for f in hits] == [
+        (Severity.ERROR, "_ga", "analytics"), (Severity.ERROR, "_fbp", "marketing")]
+    lines = text.splitlines()
+    assert [lines[f.location.line - 1].strip() for f in hits if f.location and f.location.line] == [
+        "- name: _ga", "- name: _fbp"]
+    assert render_message(hits[0].message, "en") == (
+        "Tracker security-cookies is filed as necessary, but its cookie _ga is set by Google Ireland "
+        "Ltd. for "
+        "analytics, which is not strictly necessary storage: only that is exempt from consent.")
+    # the bundled policy files none of its known cookies as necessary
+    assert not [f for f in _of(lint_policy(bundled_policy()), "policy.tracker-category-mismatch")
+                if f.message.code.endswith(".known-cookie")]
+
+
+def test_a_public_authority_as_recipient_needs_the_legal_authority_exception() -> None:
+    def authority(v: dict[str, Any]) -> None:
+        v["recipients"] = [*v.get("recipients", []), {
+            "id": "skatt", "name": "Skatteetaten", "role": "public-authority", "country": "NO"}]
+
+    def without_exception(v: dict[str, Any]) -> None:
+        authority(v)
+        v["disclosure"]["exceptions"] = []
+
+    def recipient_hits(findings: list[Any]) -> list[Any]:
+        return [f for f in _of(findings, "policy.disclosure-contradiction")
+                if f.evidence.get("recipient") == "skatt"]
+
+    # the bundled statement excepts disclosures to authorities the law requires (S14)
+    assert recipient_hits(_lint_changed(authority)) == []
+    (hit,) = recipient_hits(_lint_changed(without_exception))
+    assert hit.message.values == {"recipient": "skatt", "name": "Skatteetaten",
+                                  "role": "public-authority"}
+    assert "(role: public authority;" in render_message(hit.message, "en")
+    assert "(rolle: offentlig myndighet;" in render_message(hit.message, "nb")
+
+
+def test_a_policy_that_allows_disclosure_has_no_promise_to_contradict() -> None:
+    def allows(v: dict[str, Any]) -> None:
+        v["disclosure"] = {"third_parties": True}
+        v["recipients"] = [*v.get("recipients", []), {
+            "id": "partner", "name": "Partner AB", "role": "independent-controller",
+            "country": "SE"}]
+
+    # before, the legal purpose without the legal-authority exception was still reported
+    assert _of(_lint_changed(allows), "policy.disclosure-contradiction") == []
+
+
+def test_no_retention_rule_at_all_keeps_everyones_data_for_ever() -> None:
+    def none(v: dict[str, Any]) -> None:
+        v["retention"] = []
+
+    (f,) = _of(_lint_changed(none), "policy.retention-without-end")
+    assert f.message.code == "policy.retention-without-end.none"
+    assert f.evidence == {"retention": [], "deletes_on": []}
+
+
+def test_the_withdrawal_right_is_owed_only_where_consent_is_relied_on() -> None:
+    def no_consent(v: dict[str, Any]) -> None:
+        v["purposes"] = [p for p in v["purposes"]
+                         if "consent" not in (p["basis"], *p.get("national_basis", []))]
+        kept = {p["id"] for p in v["purposes"]}
+        v["trackers"] = [t for t in v["trackers"] if set(t["purposes"]) <= kept
+                         and not t.get("consent_required", True)]
+        v["rights"]["rights"].remove("consent-withdrawal")
+
+    def fields(findings: list[Any]) -> list[str]:
+        return [f.message.values["field"] for f in _of(findings, "policy.consent-below-law")]
+
+    assert "rights.rights" not in fields(_lint_changed(no_consent))
+
+    def consent_without_the_right(v: dict[str, Any]) -> None:
+        v["rights"]["rights"].remove("consent-withdrawal")
+
+    (hit,) = [f for f in _of(_lint_changed(consent_without_the_right), "policy.consent-below-law")
+              if f.message.values["field"] == "rights.rights"]
+    assert hit.message.values["missing"] == ["consent-withdrawal"]
+    assert [str(x) for x in hit.legal] == ["GDPR Art. 7(3)"]
+
+
+def test_portability_formats_written_by_name_are_their_media_types() -> None:
+    def named(v: dict[str, Any]) -> None:
+        v["rights"]["portability_formats"] = ["JSON", "CSV", ".xlsx", "XML", "PDF", "Word"]
+
+    hits = _of(_lint_changed(named), "policy.portability-format")
+    assert [f.message.values["format"] for f in hits] == ["PDF", "Word"]
+
+
+@pytest.mark.parametrize(("kind", "value", "href", "mismatch"), [
+    ("email", "hei@inmeta.no", "MAILTO:hei@inmeta.no", False),  # schemes ignore case
+    ("email", "hei@inmeta.no", "Mailto:post@inmeta.no?subject=Hei", True),
+    ("phone", "+47 23 00 67 00", "tel:+4723006700", False),
+    ("phone", "23 00 67 00", "tel:+47-23-00-67-00", False),  # the country code left out
+    ("phone", "0047 23 00 67 00", "TEL:+4723006700", False),
+    ("phone", "+47 23 00 67 00", "tel:+4799999999", True),
+    ("phone", "+47 23 00 67 00", "https://www.inmeta.no/kontakt", True),
+    ("web", "inmeta.no/kontakt", "https://www.inmeta.no/kontakt?x=1", False),
+    ("web", "www.inmeta.no/kontakt", "https://forms.example.com/inmeta", True),
+    ("web", "the contact form", "https://forms.example.com/inmeta", False),  # no address shown
+])
+def test_a_channel_shown_one_way_and_linked_another(kind: str, value: str, href: str,
+                                                     mismatch: bool) -> None:
+    def channel(v: dict[str, Any]) -> None:
+        v["controller"]["channels"].append({"id": "extra", "kind": kind, "value": value,
+                                            "href": href, "uses": ["general"]})
+
+    hits = [f for f in _of(_lint_changed(channel), "policy.channel-mismatch")
+            if f.evidence["channel"] == "extra"]
+    assert bool(hits) is mismatch
+
+
+def test_a_first_party_cookie_on_the_sites_parent_domain_is_the_sites_own() -> None:
+    from gdpr_policy._lint import _on_sites
+
+    # www.inmeta.no sets _ga on .inmeta.no: its own registrable domain
+    assert _on_sites(".inmeta.no", ["www.inmeta.no"])
+    assert not _on_sites(".no", ["www.inmeta.no"])
+    assert not _on_sites(".evil.no", ["www.inmeta.no"])

@@ -14,6 +14,7 @@ what Art. 13 requires a statement to say that it does not say.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -142,6 +143,8 @@ def _misfits(category: str, purposes: list[Purpose]) -> list[str]:
     promises=["tracker-inventory"],
 )
 def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    from .banner._trackers import match_cookie as _known_cookie
+
     v = subject.version
     purposes = {p.id: p for p in v.purposes}
     for i, t in enumerate(v.trackers):
@@ -169,6 +172,27 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
                 category=t.category,
                 purposes=others,
             )
+        if t.category == "necessary":
+            # a cookie the library knows for analytics or marketing is no strictly
+            # necessary storage, whatever the policy files it under (the banner check's
+            # banner.tracker-in-necessary, for the policy's own inventory)
+            for j, c in enumerate(t.cookies):
+                known = _known_cookie(c.name) if c.name else None
+                if known is not None and known.category != "necessary":
+                    yield _tracker_category_mismatch.finding(
+                        ctx,
+                        subject.subject(f"trackers/{t.id}/cookies/{c.name}"),
+                        location=subject.loc("trackers", i, "cookies", j),
+                        evidence={"tracker": t.id, "category": t.category, "cookie": c.name,
+                                  "known_as": known.category, "vendor": known.vendor},
+                        message_code="policy.tracker-category-mismatch.known-cookie",
+                        tracker=t.id,
+                        category=t.category,
+                        purposes=list(t.purposes),
+                        cookie=c.name,
+                        known_as=known.category,
+                        vendor=known.vendor,
+                    )
         if not misfits and t.category != "necessary" and not t.consent_required:
             # Only strictly necessary storage is exempt from consent (ePD Art. 5(3)).
             yield _tracker_category_mismatch.finding(
@@ -189,21 +213,70 @@ def _tracker_category_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterat
     promises=["controller-contact", "opt-out-channels"],
 )
 def _channel_mismatch(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """Contact details that disagree with their link: an e-mail address, a phone number
+    or a web address shown one way and linked another (:func:`_link_target`)."""
     v = subject.version
     for i, ch in enumerate(v.controller.channels):
-        if ch.kind != "email" or ch.href is None:
+        if ch.href is None:
             continue
-        target = ch.href.removeprefix("mailto:").split("?", 1)[0]
-        if target.lower() != ch.value.lower():
-            yield _channel_mismatch.finding(
-                ctx,
-                subject.subject(f"controller/channels/{ch.id}"),
-                location=subject.loc("controller", "channels", i, "href"),
-                evidence={"channel": ch.id, "shown": ch.value, "linked": target},
-                channel=ch.id,
-                shown=ch.value,
-                linked=target,
-            )
+        target = _link_target(ch.kind, ch.href)
+        if target is None or _same_contact(ch.kind, ch.value, target):
+            continue
+        yield _channel_mismatch.finding(
+            ctx,
+            subject.subject(f"controller/channels/{ch.id}"),
+            location=subject.loc("controller", "channels", i, "href"),
+            evidence={"channel": ch.id, "shown": ch.value, "linked": target},
+            channel=ch.id,
+            shown=ch.value,
+            linked=target,
+        )
+
+
+#: the link scheme of a channel kind whose shown value the lint compares with its link
+_SCHEMES = {"email": "mailto:", "phone": "tel:"}
+
+
+def _link_target(kind: str, href: str) -> str | None:
+    """What a link reaches, comparable with a channel's shown value; ``None``: not judged.
+
+    URI schemes are case-insensitive (RFC 3986 section 3.1): ``MAILTO:`` is ``mailto:``.
+    A link's query (``?subject=...``) is not where it goes.
+    """
+    href = href.strip()
+    scheme = _SCHEMES.get(kind)
+    if scheme is not None:
+        if not href.lower().startswith(scheme):
+            return href  # a phone shown, a web page linked: another place
+        return href[len(scheme):].split("?", 1)[0]
+    if kind == "web":
+        return href
+    return None
+
+
+def _same_contact(kind: str, shown: str, linked: str) -> bool:
+    if kind == "email":
+        return linked.lower() == shown.strip().lower()
+    if kind == "phone":
+        a, b = _phone_digits(shown), _phone_digits(linked)
+        # the shown number may leave out the country code the link carries (23 00 67 00
+        # and tel:+4723006700 are one number)
+        return a == b or (not a.startswith("+") and b.endswith(a) and len(a) >= 6)
+    shown_host, linked_host = _web_host(shown), _web_host(linked)
+    return shown_host is None or linked_host is None or shown_host == linked_host
+
+
+def _phone_digits(text: str) -> str:
+    text = re.sub(r"[\s().\-/]", "", text)
+    return "+" + text[2:] if text.startswith("00") else text
+
+
+def _web_host(text: str) -> str | None:
+    # "https://www.inmeta.no/kontakt", "inmeta.no/kontakt" and "www.inmeta.no" are one host
+    m = re.match(r"^\s*(?:[a-z][a-z0-9+.-]*://)?([^/\s?#:]+\.[^/\s?#:]+)", text, re.IGNORECASE)
+    if m is None:
+        return None
+    return m.group(1).lower().rstrip(".").removeprefix("www.")
 
 
 _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
@@ -223,52 +296,56 @@ def _disclosure_contradiction(subject: PolicyUnderLint, ctx: Context) -> Iterato
     the data is a joint controller (C-40/17 Fashion ID), not a processor, so
     it is a third party (Art. 4(10)) to which data is disclosed. A tracker
     whose provider's role the policy does not give cannot be judged: a note.
-    A purpose of kind ``legal`` without the ``legal-authority`` exception is
-    reported under the same rule.
+    A public authority among the recipients, or a purpose of kind ``legal``,
+    without the ``legal-authority`` exception is reported under the same rule.
+    A policy that allows disclosure to third parties promises nothing to
+    contradict.
     """
     v = subject.version
     d = v.disclosure
-    if not d.third_parties:
-        for i, t in enumerate(v.trackers):
-            role = t.provider_role
-            if role in _THIRD_PARTY_ROLES:
-                yield _disclosure_contradiction.finding(
-                    ctx,
-                    subject.subject(f"trackers/{t.id}"),
-                    location=subject.loc("trackers", i, "provider_role"),
-                    evidence={"tracker": t.id, "provider": t.provider, "role": role,
-                              "third_parties": False},
-                    tracker=t.id,
-                    provider=t.provider,
-                    role=role,
-                )
-            elif role is None and t.category != "necessary":
-                yield _disclosure_contradiction.finding(
-                    ctx,
-                    subject.subject(f"trackers/{t.id}"),
-                    location=subject.loc("trackers", i),
-                    evidence={"tracker": t.id, "provider": t.provider, "role": None},
-                    severity=Severity.NOTE,
-                    message_code="policy.disclosure-contradiction.role-unknown",
-                    tracker=t.id,
-                    provider=t.provider,
-                )
-    if not d.third_parties:
-        for i, r in enumerate(v.recipients):
-            if r.role in _THIRD_PARTY_ROLES:
-                # a recipient that decides on the data itself (Art. 4(7), 26) is a third
-                # party (Art. 4(10)) as a tracker's provider is
-                yield _disclosure_contradiction.finding(
-                    ctx,
-                    subject.subject(f"recipients/{r.id}"),
-                    location=subject.loc("recipients", i, "role"),
-                    evidence={"recipient": r.id, "name": r.name, "role": r.role,
-                              "third_parties": False},
-                    message_code="policy.disclosure-contradiction.recipient",
-                    recipient=r.id,
-                    name=r.name,
-                    role=r.role,
-                )
+    if d.third_parties:
+        return  # no promise of no disclosure: nothing for a disclosure to contradict
+    for i, t in enumerate(v.trackers):
+        role = t.provider_role
+        if role in _THIRD_PARTY_ROLES:
+            yield _disclosure_contradiction.finding(
+                ctx,
+                subject.subject(f"trackers/{t.id}"),
+                location=subject.loc("trackers", i, "provider_role"),
+                evidence={"tracker": t.id, "provider": t.provider, "role": role,
+                          "third_parties": False},
+                tracker=t.id,
+                provider=t.provider,
+                role=role,
+            )
+        elif role is None and t.category != "necessary":
+            yield _disclosure_contradiction.finding(
+                ctx,
+                subject.subject(f"trackers/{t.id}"),
+                location=subject.loc("trackers", i),
+                evidence={"tracker": t.id, "provider": t.provider, "role": None},
+                severity=Severity.NOTE,
+                message_code="policy.disclosure-contradiction.role-unknown",
+                tracker=t.id,
+                provider=t.provider,
+            )
+    for i, r in enumerate(v.recipients):
+        # a recipient that decides on the data itself (Art. 4(7), 26) is a third party
+        # (Art. 4(10)) as a tracker's provider is; so is an authority, unless the
+        # promise's own exception for disclosures the law requires covers it
+        if r.role in _THIRD_PARTY_ROLES or (
+                r.role == "public-authority" and "legal-authority" not in d.exceptions):
+            yield _disclosure_contradiction.finding(
+                ctx,
+                subject.subject(f"recipients/{r.id}"),
+                location=subject.loc("recipients", i, "role"),
+                evidence={"recipient": r.id, "name": r.name, "role": r.role,
+                          "third_parties": False},
+                message_code="policy.disclosure-contradiction.recipient",
+                recipient=r.id,
+                name=r.name,
+                role=r.role,
+            )
     for p in v.purposes:
         if p.kind == "legal" and "legal-authority" not in d.exceptions:
             yield _disclosure_contradiction.finding(
@@ -297,10 +374,9 @@ def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[F
                   for r in v.retention)
     if deletes:
         return
-    if v.retention and not any(r.action == "deactivate" for r in v.retention):
+    if not any(r.action == "deactivate" for r in v.retention):
         # no rule even deactivates: deletion on request, on a bounce or after a
-        # relationship leaves everyone else's data kept for ever (a policy with no
-        # retention rule at all states no period: policy.notice-omission's to say)
+        # relationship, or no rule at all, leaves everyone's data kept for ever
         yield _retention_without_end.finding(
             ctx,
             subject.subject("retention"),
@@ -663,9 +739,12 @@ def _cookie_outlives_consent(subject: PolicyUnderLint, ctx: Context) -> Iterator
 
 def _on_sites(domain: str, sites: Sequence[str]) -> bool:
     # ".inmeta.no" (a cookie's domain for every subdomain) and "inmeta.no." (the fully
-    # qualified name) are both the site's own host
+    # qualified name) are both the site's own host; a site's page may set a cookie on
+    # its parent domain too (www.inmeta.no sets _ga on .inmeta.no), which is its own
+    # registrable domain, not another party's (a suffix of two labels or more)
     host = domain.strip(".").lower()
-    return any(host == d or host.endswith("." + d) for d in sites)
+    return any(host == d or host.endswith("." + d)
+               or (d.endswith("." + host) and "." in host) for d in sites)
 
 
 @rule(
@@ -768,8 +847,10 @@ _FLOOR: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
     (("consent", "notice_must_include"), ("data-types",), "EDPB Guidelines 05/2020 section 3.3.1"),
     (("rights", "rights"), ("access", "rectification", "erasure", "restriction", "portability",
                             "objection"), "GDPR Art. 12(2)"),
-    (("rights", "rights"), ("consent-withdrawal",), "GDPR Art. 7(3)"),
 )
+# Art. 7(3) gives the right to withdraw consent; Art. 13(2)(c) requires stating it only
+# "where the processing is based on" consent: a floor only for a policy that relies on it.
+_WITHDRAWAL_FLOOR = (("rights", "rights"), ("consent-withdrawal",), "GDPR Art. 7(3)")
 # Art. 21(2): an objection to direct marketing stops it, and the profiling related to it;
 # each is required only where the policy does it (a policy that profiles no one need not
 # promise that an objection stops profiling).
@@ -805,6 +886,9 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     """
     v = subject.version
     floor = list(_FLOOR)
+    if any("consent" in (p.basis.value, *p.national_basis) for p in v.purposes) or any(
+            t.consent_required for t in v.trackers):
+        floor.append(_WITHDRAWAL_FLOOR)
     kinds = {p.kind for p in v.purposes}
     covers = tuple(item for kind, item in _OPT_OUT_FLOOR.items() if kind in kinds)
     if covers:

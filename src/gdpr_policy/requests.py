@@ -364,8 +364,38 @@ def _issue(err: Mapping[str, Any], source: str, pointer: str) -> Issue:
     )
 
 
+#: what people write for a format instead of its media type: a name or a file extension
+_FORMAT_NAMES: dict[str, str] = {
+    "json": "application/json",
+    "json-ld": "application/ld+json",
+    "jsonld": "application/ld+json",
+    "jsonl": "application/x-ndjson",
+    "ndjson": "application/x-ndjson",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "vcf": "text/vcard",
+    "vcard": "text/vcard",
+    "ics": "text/calendar",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "txt": "text/plain",
+    "html": "text/html",
+}
+
+
 def _media_type(text: str) -> str:
-    return text.split(";", 1)[0].strip().lower()
+    """A format as its media type, lower-case and without parameters.
+
+    A statement (or a response log) that says "JSON", "CSV" or ".xlsx" means
+    the media type of that name: it is read as such, so that the lint and the
+    request check do not call JSON unreadable by machines.
+    """
+    media = text.split(";", 1)[0].strip().lower()
+    return _FORMAT_NAMES.get(media.removeprefix("."), media)
 
 
 # -- identity verification (Art. 12(6), S20) ---------------------------------------------------
