@@ -16,7 +16,7 @@ JS = fixture_text("klaro/compliant.js")
 JSON = fixture_text("klaro/compliant.json")
 
 
-def read(text: str, source: str = "klaro.js") -> Banner:
+def read(text: str | bytes, source: str = "klaro.js") -> Banner:
     return read_klaro(text, source=source)
 
 
@@ -312,6 +312,17 @@ def test_config_changed_after_its_literal_is_noted() -> None:
         ("modified-after-literal", "c.optOut")]
     # reading a property, or assigning another object's, changes nothing
     assert read(JS + "\nvar d = klaroConfig.default; other.default = true;\n").notes == ()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_a_file_with_cr_line_endings_is_located_on_its_lines(newline: str) -> None:
+    # a lone CR ends a line in JavaScript; the parser counts LF only, and a file saved
+    # with CR endings was located on line 1 at column 2,000-odd
+    text = JS + "\nklaroConfig.default = true;\n"
+    banner = read(text.replace("\n", newline).encode())
+    note = banner.notes[0].location
+    assert note is not None and (note.line, note.column) == line_col_of(
+        text, "klaroConfig.default = true")
 
 
 def test_config_changed_by_a_call_after_its_literal_is_noted() -> None:

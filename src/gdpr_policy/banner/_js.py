@@ -332,6 +332,9 @@ class JsCall(_Frozen):
 # --------------------------------------------------------------------------- documents
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def decode_text(text: str | bytes, source: str) -> str:
     """Text as ``str``: bytes are UTF-8 (a BOM is dropped); refuses oversized input."""
     if isinstance(text, bytes):
@@ -344,6 +347,12 @@ def decode_text(text: str | bytes, source: str) -> str:
             raise not_utf8(source, raw) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        # A lone CR ends a line in JavaScript, HTML and JSON as LF does, but the
+        # parser counts lines by LF only: a file saved with CR line endings would be
+        # located on its first line. CR and LF mean the same wherever either may stand
+        # (JavaScript turns a template's CR into LF; HTML does so everywhere).
+        text = _LONE_CR.sub("\n", text)
     if len(text) > MAX_INPUT_BYTES // 4 and len(text.encode("utf-8")) > MAX_INPUT_BYTES:
         raise _too_big(source, len(text.encode("utf-8")))
     return text
