@@ -1397,7 +1397,7 @@ def test_a_known_analytics_or_marketing_cookie_filed_as_necessary() -> None:
             "id": "security-cookies", "provider": "Inmeta Consulting AS",
             "category": "necessary", "consent_required": False,
             "purposes": [_tracker(v, "sanity-session")["purposes"][0]],
-            "cookies": [{"name": "_ga", "lifetime": "P13M"}, {"name": "csrftoken", "session": True},
+            "cookies": [{"name": "_ga", "lifetime": "P2Y"}, {"name": "csrftoken", "session": True},
                         {"name": "_fbp", "lifetime": "P3M"}]})
 
     text = _mutated(necessary)

@@ -180,3 +180,33 @@ def test_banner_findings_cite_the_cookie_act_of_the_policys_country(code: str) -
     # a rule citing only the directive gains nothing
     only = REGISTRY["policy.cookie-outlives-consent"]
     assert act not in [str(r) for r in only.legal_for(_with(foreign))]
+
+
+@pytest.mark.parametrize(("code", "zone", "authority"), [
+    ("FR", "Europe/Paris", "Commission nationale de l'informatique et des libertés"),
+    ("LU", "Europe/Luxembourg", "CNPD"),
+    ("PT", "Europe/Lisbon", "Comissão Nacional de Proteção de Dados (CNPD)"),
+    ("ES", "Europe/Madrid", "AEPD"),
+    ("IE", "Europe/Dublin", "the Irish Data Protection Commission (DPC)"),
+    ("PL", "Europe/Warsaw", "Urząd Ochrony Danych Osobowych (UODO)"),
+    ("RO", "Europe/Bucharest",
+     "Autoritatea Națională de Supraveghere a Prelucrării Datelor cu Caracter Personal"),
+    ("IT", "Europe/Rome", "Garante Privacy"),
+    ("NL", "Europe/Amsterdam", "Dutch Data Protection Authority"),
+])
+def test_an_authority_by_its_full_or_usual_name_is_that_authority(code: str, zone: str,
+                                                                   authority: str) -> None:
+    # a statement names its authority as its readers know it: only NO and SE had names
+    # beside the table's one, and a French statement naming the CNIL in full was warned
+    def complaint(v: dict[str, Any]) -> None:
+        _add_jurisdiction(v, code, zone)
+        v["rights"]["complaint"] = {"authority": authority}
+        if "right-to-complain" not in v["discloses"]:
+            v["discloses"].append("right-to-complain")
+
+    doc = yaml.safe_load(TEXT)
+    complaint(doc["versions"][0])
+    findings = lint_policy(load_policy(doc, source="p.yaml"))
+    assert [f for f in findings if f.rule == "policy.complaint-authority"] == []
+    # and it is no other country's
+    assert not NATIONAL_LAW["NO"].names_authority(authority)

@@ -132,18 +132,23 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # TKG 2021 § 165(3): https://geistwert.at/neue-oesterreichische-cookie-bestimmung-im-tkg-2021-weiterhin-europarechtswidrig/
     # (the spam rule, TKG 2021 § 174, was not confirmed: the directive is cited)
     "AT": _law("AT", "Datenschutzbehörde", "AT TKG 2021 § 165 Abs. 3",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("DSB", "Österreichische Datenschutzbehörde", "Austrian Data Protection Authority")),
     "BE": _law("BE", "Gegevensbeschermingsautoriteit / Autorité de protection des données",
-               refuses_browser_consent=False),
-    "BG": _law("BG", "Комисия за защита на личните данни", refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("GBA", "APD", "Belgian Data Protection Authority")),
+    "BG": _law("BG", "Комисия за защита на личните данни", refuses_browser_consent=False,
+               authority_names=("КЗЛД", "Commission for Personal Data Protection")),
     "CY": _law("CY", "Επίτροπος Προστασίας Δεδομένων Προσωπικού Χαρακτήρα",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Commissioner for Personal Data Protection",)),
     # Zákon 127/2005 Sb. § 89 odst. 3 (amended with effect from 1 January 2022 to require
     # consent): https://dpopro.cz/a-zase-ty-susenky-vyvojarsky-a-pravni-pohled-na-cookies/ and
     # http://docplayer.cz/2303510-Cookies-v-ceske-republice-1-1-ceska-republika-zakon-o-elektronickych-komunikacich.html
     # (the spam rule of zákon 480/2004 Sb. was not confirmed: the directive is cited)
     "CZ": _law("CZ", "Úřad pro ochranu osobních údajů", "CZ Zákon 127/2005 Sb. § 89 odst. 3",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("ÚOOÚ", "Office for Personal Data Protection")),
     # TDDDG § 25: https://www.ihk.de/koeln/hauptnavigation/recht-steuern/regeln-fuer-cookies-ttdsg-5259484
     # UWG § 7 Abs. 2 Nr. 2 (numbered so since 28 May 2022):
     # https://ipwiki.de/_export/xhtml/wettbewerbsrecht:unerwuenschte_werbung and
@@ -175,12 +180,15 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # Cookiebekendtgørelsen (the act; its section was not confirmed): https://ifcr.dk/cookies/
     # Markedsføringsloven § 10: https://danskelove.dk/markedsf%C3%B8ringsloven/10
     "DK": _law("DK", "Datatilsynet", "DK Cookiebekendtgørelsen", "DK Markedsføringsloven § 10",
-               refuses_browser_consent=False),
-    "EE": _law("EE", "Andmekaitse Inspektsioon", refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Danish Data Protection Agency",)),
+    "EE": _law("EE", "Andmekaitse Inspektsioon", refuses_browser_consent=False,
+               authority_names=("AKI", "Estonian Data Protection Inspectorate")),
     # LSSI art. 22.2: https://protecciondatos-lopd.com/empresas/lssi-cookies/
     # LSSI art. 21: https://privtools.eu/informes/2018-0164
     "ES": _law("ES", "Agencia Española de Protección de Datos", "ES LSSI art. 22.2",
-               "ES LSSI art. 21", refuses_browser_consent=False),
+               "ES LSSI art. 21", refuses_browser_consent=False,
+               authority_names=("AEPD", "Spanish Data Protection Agency")),
     # Laki sähköisen viestinnän palveluista (917/2014) 205 §:
     # https://www.hannessnellman.com/news-views/blog/finnish-supervising-authority-updates-guidance-on-cookies-for-service-providers/
     # (Helsinki Administrative Court 2021: browser settings are no consent under it, a court's
@@ -188,56 +196,74 @@ NATIONAL_LAW: dict[str, NationalLaw] = {
     # direct-marketing section was not confirmed: the directive is cited)
     "FI": _law("FI", "Tietosuojavaltuutetun toimisto",
                "FI Laki sähköisen viestinnän palveluista 917/2014 205 §",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Tietosuojavaltuutettu", "Dataombudsmannens byrå", "Office of the Data Protection Ombudsman")),
     # Loi Informatique et Libertés art. 82:
     # https://amane-expertise.fr/3452-la-cnil-actualise-sa-politique-en-matiere-de-cookies
     # CPCE art. L34-5: https://www.doctrine.fr/l/texts/codes/LEGITEXT000006070987/articles/LEGIARTI000006465785
     "FR": _law("FR", "CNIL", "FR Loi Informatique et Libertés art. 82", "FR CPCE art. L34-5",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Commission nationale de l'informatique et des libertés",)),
     # N. 3471/2006 art. 4 par. 5 (which lets consent be given through browser settings):
     # https://www.zerowastefuture.gr/politiki-cookies and https://kartland.gr/en/cookies/
     # art. 11 (unsolicited communications, opt-in):
     # http://docplayer.gr/1951107-Athina-29-4-2011-o-igia-2-2011-i-arhi-prostasias-edouenon-prosopikoy-haraktira.html
     "GR": _law("GR", "Αρχή Προστασίας Δεδομένων Προσωπικού Χαρακτήρα",
                "GR N. 3471/2006 art. 4 par. 5", "GR N. 3471/2006 art. 11",
-               refuses_browser_consent=False),
-    "HR": _law("HR", "Agencija za zaštitu osobnih podataka", refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Hellenic Data Protection Authority", "HDPA")),
+    "HR": _law("HR", "Agencija za zaštitu osobnih podataka", refuses_browser_consent=False,
+               authority_names=("AZOP", "Croatian Personal Data Protection Agency")),
     "HU": _law("HU", "Nemzeti Adatvédelmi és Információszabadság Hatóság",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("NAIH", "Hungarian National Authority for Data Protection and Freedom of Information")),
     # S.I. 336/2011 Reg. 5(3): http://www.capitalfinancial.ie/cookies-notice/
     # Reg. 13 (unsolicited communications): http://cefni-relay.virtual.tibus.net/2011/en/si/0336.html
     "IE": _law("IE", "Data Protection Commission", "IE S.I. 336/2011 Reg. 5(3)",
-               "IE S.I. 336/2011 Reg. 13", refuses_browser_consent=False),
-    "IS": _law("IS", "Persónuvernd", refuses_browser_consent=False),
+               "IE S.I. 336/2011 Reg. 13", refuses_browser_consent=False,
+               authority_names=("DPC", "An Coimisiún um Chosaint Sonraí", "Irish Data Protection Commission")),
+    "IS": _law("IS", "Persónuvernd", refuses_browser_consent=False,
+               authority_names=("Icelandic Data Protection Authority",)),
     # Codice privacy art. 122: https://www.gazzettaufficiale.it/atto/serie_generale/caricaArticolo?art.codiceRedazionale=003G0218&art.idArticolo=122
     # art. 130: https://www.dgrs.it/lapplicazione-in-italia-della-disciplina-del-soft-spam-e-linterpretazione-dei-paesi-europei-unanalisi-comparata/
     "IT": _law("IT", "Garante per la protezione dei dati personali",
                "IT Codice privacy art. 122", "IT Codice privacy art. 130",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Garante Privacy", "GPDP", "Italian Data Protection Authority")),
     "LI": _law("LI", "Datenschutzstelle", refuses_browser_consent=False),
-    "LT": _law("LT", "Valstybinė duomenų apsaugos inspekcija", refuses_browser_consent=False),
+    "LT": _law("LT", "Valstybinė duomenų apsaugos inspekcija", refuses_browser_consent=False,
+               authority_names=("VDAI", "State Data Protection Inspectorate")),
     "LU": _law("LU", "Commission nationale pour la protection des données",
-               refuses_browser_consent=False),
-    "LV": _law("LV", "Datu valsts inspekcija", refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("CNPD", "National Commission for Data Protection")),
+    "LV": _law("LV", "Datu valsts inspekcija", refuses_browser_consent=False,
+               authority_names=("DVI", "Data State Inspectorate")),
     "MT": _law("MT", "Information and Data Protection Commissioner",
-               refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("IDPC",)),
     # Telecommunicatiewet art. 11.7a: https://www.verzekeraars.nl/verzekeringsthemas/nieuwe-risicos/big-data-privacy/cookiebepaling-uit-de-telecommunicatiewet
     # art. 11.7: https://dmcc.nl/nieuws/update-dmcc-legt-uit-wetswijziging-opt-in-telemarketing/
     "NL": _law("NL", "Autoriteit Persoonsgegevens", "NL Telecommunicatiewet art. 11.7a",
-               "NL Telecommunicatiewet art. 11.7", refuses_browser_consent=False),
+               "NL Telecommunicatiewet art. 11.7", refuses_browser_consent=False,
+               authority_names=("AP", "Dutch Data Protection Authority")),
     # Prawo telekomunikacyjne art. 173 carried the cookie rule until Prawo komunikacji
     # elektronicznej replaced it in 2024; the new section was not confirmed.
-    "PL": _law("PL", "Prezes Urzędu Ochrony Danych Osobowych", refuses_browser_consent=False),
+    "PL": _law("PL", "Prezes Urzędu Ochrony Danych Osobowych", refuses_browser_consent=False,
+               authority_names=("UODO", "Urząd Ochrony Danych Osobowych", "President of the Personal Data Protection Office", "Personal Data Protection Office")),
     # Lei 41/2004 transposes the whole directive (art. 1), so the act is confirmed for both;
     # its articles were not: https://loja9.pt/legislacao-de-cookies-resumo-com-checklist-de-conformidade
     "PT": _law("PT", "Comissão Nacional de Proteção de Dados", "PT Lei 41/2004",
-               "PT Lei 41/2004", refuses_browser_consent=False),
+               "PT Lei 41/2004", refuses_browser_consent=False,
+               authority_names=("CNPD", "National Data Protection Commission")),
     # Legea 506/2004 is the act transposing the whole directive (its title and art. 1); its
     # articles were not confirmed: https://www.avocatura.com/legi/5039/legea-506-din-2004.html
     "RO": _law("RO", "ANSPDCP", "RO Legea 506/2004", "RO Legea 506/2004",
-               refuses_browser_consent=False),
-    "SI": _law("SI", "Informacijski pooblaščenec", refuses_browser_consent=False),
-    "SK": _law("SK", "Úrad na ochranu osobných údajov", refuses_browser_consent=False),
+               refuses_browser_consent=False,
+               authority_names=("Autoritatea Națională de Supraveghere a Prelucrării Datelor cu Caracter Personal", "National Supervisory Authority for Personal Data Processing")),
+    "SI": _law("SI", "Informacijski pooblaščenec", refuses_browser_consent=False,
+               authority_names=("Information Commissioner of the Republic of Slovenia",)),
+    "SK": _law("SK", "Úrad na ochranu osobných údajov", refuses_browser_consent=False,
+               authority_names=("Úrad na ochranu osobných údajov Slovenskej republiky", "Office for Personal Data Protection of the Slovak Republic")),
 }
 
 
