@@ -160,7 +160,23 @@ def _complaint_to(authority: str) -> Callable[[Doc], None]:
     return change
 
 
+def _newsletter(v: Doc) -> None:
+    v["purposes"].append({"id": "newsletter", "kind": "marketing", "basis": "consent",
+                          "description": {"en": "Newsletter"}, "systems": ["hubspot"],
+                          "withdrawal_channels": ["unsubscribe-link"]})
+
+
+def _luxembourg_entity(v: Doc) -> None:
+    _complaint_to("CNPD")(v)
+    v["controller"]["entities"] = [{"legal_name": "Inmeta Luxembourg S.à r.l.",
+                                    "organisation_number": "B123456", "country": "LU"}]
+
+
 CONTEXT: dict[str, Callable[[Doc], None]] = {
+    # A consent purpose that only a system serves (no tracker): the system is its use.
+    "purposes[].systems": _newsletter,
+    # An entity in Luxembourg: its authority, the CNPD, is one a complaint may go to (Art. 77).
+    "controller.entities[].country": _luxembourg_entity,
     # The bundled statement names no authority: one that does, correctly.
     "rights.complaint.authority": _complaint_to("Datatilsynet"),
     # With a Swedish office that answers nothing yet, answering for inmeta.se moves the calendar.
@@ -254,6 +270,13 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
     "purposes[].national_basis": lambda v: _p(v, "inquiry-follow-up").__setitem__(
         "national_basis", ["consent"]
     ),
+    "purposes[].systems": lambda v: _p(v, "newsletter").__setitem__("systems", []),
+    # the act reaches the recipients of its own country: Norwegian ones are owed only the
+    # statement's promise under a Swedish act (marketing.no-basis.promise)
+    "purposes[].national_law": lambda v: _p(v, "email-marketing").__setitem__(
+        "national_law", "SE Marknadsföringslagen 19 §"),
+    "controller.entities[].country": lambda v: v["controller"]["entities"][0].__setitem__(
+        "country", "IE"),
     "purposes[].withdrawal_channels": lambda v: _p(v, "email-marketing").__setitem__(
         "withdrawal_channels", []
     ),
