@@ -1521,3 +1521,26 @@ def test_a_first_party_cookie_on_the_sites_parent_domain_is_the_sites_own() -> N
     assert _on_sites(".inmeta.no", ["www.inmeta.no"])
     assert not _on_sites(".no", ["www.inmeta.no"])
     assert not _on_sites(".evil.no", ["www.inmeta.no"])
+
+
+def test_a_banner_consent_withdrawn_only_by_browser_settings_or_letter() -> None:
+    # consent given with one click in the banner, withdrawn only through the browser's
+    # settings: not as easy as giving (Art. 7(3), EDPB Guidelines 05/2020 para. 114)
+    def browser_only(v: dict[str, Any]) -> None:
+        for p in v["purposes"]:
+            if p["id"] == "analytics":
+                p["withdrawal_channels"] = ["browser-settings", "phone"]
+
+    (hit,) = [f for f in _of(_lint_changed(browser_only), "policy.consent-without-withdrawal")
+              if f.message.code.endswith(".not-as-easy")]
+    assert hit.severity is Severity.WARNING
+    assert hit.evidence == {"purpose": "analytics",
+                            "withdrawal_channels": ["browser-settings", "phone"],
+                            "kinds": ["browser-settings", "phone"]}
+    assert render_message(hit.message, "en").startswith(
+        "Purpose analytics rests on consent given in the cookie banner, but it can be "
+        "withdrawn only through browser-settings and phone")
+    # the bundled purposes name the banner or the declaration; the marketing e-mails'
+    # consent is given in a form, not the banner: its unsubscribe link is its way back
+    assert not [f for f in _of(lint_policy(bundled_policy()), "policy.consent-without-withdrawal")
+                if f.message.code.endswith(".not-as-easy")]

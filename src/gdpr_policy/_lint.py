@@ -84,10 +84,21 @@ _CATEGORY_FITS: dict[str, frozenset[str]] = {
     promises=["cookie-withdrawal-declaration", "consent-withdrawal", "cookie-banner"],
 )
 def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
+    """A consent purpose with no channel to withdraw it, or, where the consent is given in
+    the cookie banner, none in the banner or the cookie declaration.
+
+    Withdrawal must be as easy as giving (Art. 7(3)): through the same interface
+    the consent was given in (EDPB Guidelines 05/2020 para. 114). Browser
+    settings, a letter or an e-mail are harder than the banner's one click.
+    """
     v = subject.version
     general = v.consent.withdrawal_channels
+    kinds = {ch.id: ch.kind for ch in v.controller.channels}
+    in_banner = {pid for t in v.trackers if t.consent_required for pid in t.purposes}
     for i, p in enumerate(v.purposes):
-        if "consent" in (p.basis.value, *p.national_basis) and not p.withdrawal_channels:
+        if "consent" not in (p.basis.value, *p.national_basis):
+            continue
+        if not p.withdrawal_channels:
             yield _consent_without_withdrawal.finding(
                 ctx,
                 subject.subject(f"purposes/{p.id}"),
@@ -99,6 +110,23 @@ def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Itera
                 },
                 purpose=p.id,
             )
+        elif p.id in in_banner and not any(
+                kinds.get(c) in _BANNER_KINDS for c in p.withdrawal_channels):
+            yield _consent_without_withdrawal.finding(
+                ctx,
+                subject.subject(f"purposes/{p.id}"),
+                location=subject.loc("purposes", i, "withdrawal_channels"),
+                evidence={"purpose": p.id, "withdrawal_channels": list(p.withdrawal_channels),
+                          "kinds": [kinds.get(c) for c in p.withdrawal_channels]},
+                severity=Severity.WARNING,
+                message_code="policy.consent-without-withdrawal.not-as-easy",
+                purpose=p.id,
+                channels=list(p.withdrawal_channels),
+            )
+
+
+#: the interfaces a cookie consent is given in, and so may be withdrawn in as easily
+_BANNER_KINDS = frozenset({"cookie-banner", "cookie-declaration"})
 
 
 @rule(
