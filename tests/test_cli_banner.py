@@ -320,6 +320,14 @@ def test_init_writes_a_policy_that_lints_and_checks_clean(tmp_path: Path) -> Non
         text = policy.read_text("utf-8")
         assert "TODO" in text and "trackers:" in text
         assert run("lint", str(policy), "--fail-on", "warning")[0] == 0, name
+        # the law's floor is written as the statement's promises until someone reads the
+        # statement: each is a note, so a clean consent-below-law is not taken for a check
+        code, out, _ = run("lint", str(policy), "--format", "json")
+        assumed = {f["evidence"]["field"] for f in json.loads(out)["findings"]
+                   if f["rule"] == "policy.assumed-value"}
+        assert {"rights.rights", "consent.criteria", "consent.forbidden_forms",
+                "consent.notice_must_include", "consent.withdrawal_as_easy_as_giving",
+                "marketing.opt_out_covers"} <= assumed, name
         code, out, _ = run(
             "banner", _example(name), "--policy", str(policy), "--as-of", AS_OF,
             "--format", "json",

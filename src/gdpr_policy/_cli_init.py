@@ -273,8 +273,9 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
         "    disclosure:",
         "      third_parties: false  # TODO: are personal data disclosed to third parties?",
         "    rights:",
+        "      # TODO: the rights the statement promises (here the law's list, assumed below)",
         "      rights: [access, rectification, erasure, restriction, portability, objection, consent-withdrawal]",
-        "      response_period: P1M  # GDPR Art. 12(3)",
+        "      response_period: P1M  # GDPR Art. 12(3); TODO: the statement's period, if shorter",
         "      extension: P2M",
         "      extension_notice_within: P1M",
         "      channels: [email]",
@@ -283,6 +284,7 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
         "        prompt_within: P3D",
         "        triggers: [address-not-on-record, representative, several-matches]",
         "    consent:",
+        "      # TODO: what the statement promises of consent (here the law's floor, assumed below)",
         "      criteria: [freely-given, specific, informed, unambiguous, clear-affirmative-act, personal]",
         "      forbidden_forms: [silence, inactivity, scrolling, pre-ticked, precondition, browser-settings]",
         "      notice_must_include: [controller-identity, purposes, data-types, right-to-withdraw]",
@@ -324,6 +326,23 @@ def policy_from_banners(banners: Sequence[Banner], as_of: dt.date, policy_id: st
         "        reason: an identity question asked within three days, without undue delay",
         "      - field: consent.max_lifetime",
         "        reason: how long a stored cookie choice is relied on before asking again",
+        # the law's floor written as the statement's promises: until someone has read the
+        # statement, a clean policy.consent-below-law says nothing about it
+        "      - field: rights.rights",
+        "        reason: the rights the GDPR gives (Art. 15-22, 7(3)), not read from the statement",
+        "      - field: consent.criteria",
+        "        reason: the GDPR's definition of consent (Art. 4(11)), not read from the statement",
+        "      - field: consent.forbidden_forms",
+        "        reason: the forms the law refuses (Recital 32, Art. 7(4), ekomloven § 3-15), "
+        "not read from the statement",
+        "      - field: consent.notice_must_include",
+        "        reason: what a consent request must say (Recital 42, Art. 7(3)), not read from "
+        "the statement",
+        "      - field: consent.withdrawal_as_easy_as_giving",
+        "        reason: the law's requirement (Art. 7(3)), not read from the statement",
+        "      - field: marketing.opt_out_covers",
+        "        reason: what an objection to direct marketing stops (Art. 21(2)), not read from "
+        "the statement",
     ]
     return "\n".join(lines) + "\n"
 

@@ -402,6 +402,11 @@ def _retention_without_end(subject: PolicyUnderLint, ctx: Context) -> Iterator[F
                   for r in v.retention)
     if deletes:
         return
+    if not v.retention and (v.discloses is None or "retention-periods" not in v.discloses):
+        # no rule at all, and the statement is not said to give periods: the Art. 13(2)(a)
+        # omission is policy.notice-omission's to report (or, without discloses, to say
+        # it cannot be judged); a statement said to give periods that none encodes is ours
+        return
     if not any(r.action == "deactivate" for r in v.retention):
         # no rule even deactivates: deletion on request, on a bounce or after a
         # relationship, or no rule at all, leaves everyone's data kept for ever
