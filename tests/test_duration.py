@@ -78,3 +78,38 @@ def test_digits_are_ascii_digits(text: str) -> None:
     # "P١M" (an Arabic-Indic one) was read as P1M: a policy's period is written in 0-9
     with pytest.raises(ValidationError, match="ISO 8601 duration"):
         Duration.parse(text)
+
+
+@pytest.mark.parametrize("value", [13, 1.5, True, ["P1M"]])
+def test_only_text_is_parsed(value: object) -> None:
+    # 13 was "expected a valid dictionary or instance of Duration": the duration is text
+    with pytest.raises(ValidationError) as info:
+        Duration.model_validate(value)
+    (error,) = info.value.errors()
+    assert error["msg"] == f"Value error, expected an ISO 8601 duration such as P2Y, got {value!r}"
+
+
+def test_a_part_too_long_for_an_integer_is_one_error_saying_what_to_write() -> None:
+    # int() refused the 5000 digits with "Exceeds the limit (4300 digits) ...; use
+    # sys.set_int_max_str_digits()", which the loader split in two at the '; '
+    with pytest.raises(ValidationError) as info:
+        Duration.parse("P" + "9" * 5000 + "D")
+    (error,) = info.value.errors()
+    assert error["msg"].startswith("Value error, expected an ISO 8601 duration such as P2Y with "
+                                   "parts of at most 4300 digits, got 'P999")
+    assert len(error["msg"]) < 200 and ";" not in error["msg"]
+    assert Duration.parse("P" + "9" * 4300 + "D").days == int("9" * 4300)
+
+
+@pytest.mark.parametrize("parts", [{"months": "13"}, {"days": True}, {"years": 2.0}, {"months": -1}])
+def test_parts_are_non_negative_integers(parts: dict[str, object]) -> None:
+    # not read as 13 months, one day or two years: a part is an int, never coerced
+    with pytest.raises(ValidationError, match=r"valid integer|non-negative"):
+        Duration(**parts)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"valid integer|non-negative"):
+        Duration.model_validate(parts)
+
+
+def test_a_negative_part_says_what_was_found() -> None:
+    with pytest.raises(ValidationError, match=r"expected non-negative duration parts, got months=-1"):
+        Duration(months=-1)

@@ -457,3 +457,230 @@ def test_a_country_outside_the_eea_is_not_a_jurisdiction() -> None:
     doc["versions"][0]["jurisdictions"].append(
         {"code": "CH", "timezone": "Europe/Zurich", "calendar": "CH"})
     assert "jurisdictions[2].code" in _error(yaml.safe_dump(doc, allow_unicode=True))
+
+
+# -- site domains (review r07) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("domain", "write"),
+    [
+        ("https://www.inmeta.no/", "www.inmeta.no"),
+        ("inmeta.no/personvern", "inmeta.no"),
+        ("inmeta.no:443", "inmeta.no"),
+        ("inmeta .no", None),
+        ("hei@inmeta.no", None),
+        ("", None),
+    ],
+)
+def test_a_site_domain_is_a_bare_host_name(domain: str, write: str | None) -> None:
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["sites"][0]["domain"] = domain
+    message = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.sites\[0\]\.domain: expected a host "
+                     r"name such as inmeta\.no", message, re.M), message
+    assert f"got {domain!r}" in message, message
+    if write is not None:
+        assert f"write {write}" in message, message
+
+
+def test_an_answers_requests_entry_is_a_bare_host_name() -> None:
+    bad = TEXT.replace("answers_requests: [inmeta.no, inmeta.se]",
+                       "answers_requests: [inmeta.no, \"https://inmeta.se\"]")
+    message = _error(bad)
+    line = _line_of(bad, "answers_requests: [inmeta.no")
+    assert re.search(rf"^inmeta\.yaml:{line}:\d+: versions\[0\]\.controller\.addresses\[0\]\."
+                     r"answers_requests\[1\]: expected a host name such as inmeta\.no .*, got "
+                     r"'https://inmeta\.se' \(write inmeta\.se\)$", message, re.M), message
+
+
+def test_answers_requests_names_a_site_whatever_its_case_www_or_final_dot() -> None:
+    doc = yaml.safe_load(TEXT)
+    version = doc["versions"][0]
+    version["sites"][1]["domain"] = "www.inmeta.se"
+    version["controller"]["addresses"][0]["answers_requests"] = ["INMETA.no.", "inmeta.se"]
+    loaded = load_policy(doc, source="p.yaml").latest
+    assert loaded.answering_place("www.INMETA.no") == "NO"
+    assert loaded.answering_country("inmeta.se") == "NO"
+
+
+# -- a cookie pattern Python cannot compile (review r11) ------------------------------------------
+
+
+@pytest.mark.parametrize("pattern", ["a{4294967296}", "(?:a{1000}){1000}{1000}", "x{2,1}"])
+def test_a_pattern_re_cannot_compile_is_a_located_error(pattern: str) -> None:
+    bad = TEXT.replace('{pattern: "^_ga_[A-Z0-9]+$", lifetime: P2Y}',
+                       f'{{pattern: "{pattern}", lifetime: P2Y}}')
+    message = _error(bad)
+    line = _line_of(bad, f'{{pattern: "{pattern}"')
+    assert re.search(rf"^inmeta\.yaml:{line}:\d+: versions\[0\]\.trackers\[1\]\.cookies\[1\]: "
+                     r"expected a regular expression, got ", message, re.M), message
+
+
+# -- values pydantic would coerce (review r10) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        ("third_parties: false", "third_parties: 'yes'",
+         r"disclosure\.third_parties: expected true or false, got 'yes'"),
+        ("consent_required: true", "consent_required: 'off'",
+         r"trackers\[1\]\.consent_required: expected true or false, got 'off'"),
+        ("per_purpose: true", "per_purpose: 0",
+         r"consent\.per_purpose: expected true or false, got 0"),
+        ("banner_revision: 1", "banner_revision: '7'",
+         r"consent\.banner_revision: expected a valid integer such as 1 \(without quotes\), "
+         r"got '7'"),
+        ("banner_revision: 1", "banner_revision: -3",
+         r"consent\.banner_revision: expected 0 or more, got -3"),
+        ("banner_revision: 1", "banner_revision: true",
+         r"consent\.banner_revision: expected a valid integer such as 1, got True"),
+        ("banner_revision: 1", "banner_revision: 2.0",
+         r"consent\.banner_revision: expected a valid integer such as 1, got 2\.0"),
+        ("effective_from: 2024-03-06", "effective_from: 1709683200",
+         r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), "
+         r"got 1709683200"),
+        ("effective_from: 2024-03-06", "effective_from: 0",
+         r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), got 0"),
+        ("effective_from: 2024-03-06", "effective_from: '1709683200'",
+         r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), "
+         r"got '1709683200'"),
+        ("max_lifetime: P13M", "max_lifetime: {months: '13', days: true}",
+         r"consent\.max_lifetime: expected an ISO 8601 duration such as P2Y, got "
+         r"\{'months': '13', 'days': True\}"),
+        ("after: P2Y ", "after: {years: 2} ",
+         r"retention\[0\]\.after: expected an ISO 8601 duration such as P2Y, or not-stated where "
+         r"the statement gives none, got \{'years': 2\}"),
+        ("{name: _ga, lifetime: P2Y}", "{name: _ga, lifetime: P2Y, session: 'no'}",
+         r"cookies\[0\]\.session: expected true or false, got 'no'"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_refused_not_coerced(old: str, new: str, pattern: str) -> None:
+    assert old in TEXT
+    bad = TEXT.replace(old, new, 1)
+    message = _error(bad)
+    line = _line_of(bad, new.strip())
+    assert len(message.splitlines()) == 1, message
+    assert re.search(rf"^inmeta\.yaml:{line}:\d+: versions\[0\]\.", message), message
+    assert re.search(pattern, message), message
+
+
+@pytest.mark.parametrize("day", ["'2024-03-06'", "2024-03-06"])
+def test_a_date_is_a_yaml_date_or_an_iso_8601_text(day: str) -> None:
+    policy = _load(TEXT.replace("effective_from: 2024-03-06", f"effective_from: {day}", 1))
+    assert policy.latest.effective_from == dt.date(2024, 3, 6)
+    assert _load(TEXT.replace("banner_revision: 1", "banner_revision: 0")).latest.consent.banner_revision == 0
+
+
+# -- texts and lists that may not be empty (review r10) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "pattern"),
+    [
+        (lambda t: re.sub(r"^title:.*?(?=^versions:)", "title: {}\n", t, count=1, flags=re.S | re.M),
+         r"^inmeta\.yaml:\d+:\d+: title: expected at least one entry, got \{\}$"),
+        (lambda t: re.sub(r"(- id: analytics\n\s+kind: analytics\n\s+description: )\{[^}]*\}",
+                          r"\1{}", t, count=1),
+         r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.purposes\[\d+\]\.description: expected at least "
+         r"one entry, got \{\}$"),
+        (lambda t: t.replace("purposes: [campaign-tracking]\n        consent_required: true",
+                             "purposes: []\n        consent_required: true"),
+         r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.trackers\[\d+\]\.purposes: expected at least "
+         r"one entry, got \[\]$"),
+    ],
+)
+def test_a_required_text_or_list_may_not_be_empty(edit: Any, pattern: str) -> None:
+    bad = edit(TEXT)
+    assert bad != TEXT
+    message = _error(bad)
+    assert re.search(pattern, message, re.M), message
+
+
+# -- duplicates (review r16) ------------------------------------------------------------------------
+
+
+def test_a_site_is_declared_once_whatever_its_case_or_www() -> None:
+    doc = yaml.safe_load(TEXT)
+    doc["versions"][0]["sites"].append({"domain": "WWW.Inmeta.SE", "jurisdiction": "SE"})
+    message = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.sites\[2\]\.domain: expected each "
+                     r"site once, got 'WWW\.Inmeta\.SE', which sites\[1\] already declares as "
+                     r"'inmeta\.se'$", message, re.M), message
+
+
+def test_a_subject_category_id_is_unique() -> None:
+    doc = yaml.safe_load(TEXT)
+    categories = doc["versions"][0]["subject_categories"]
+    categories.append(dict(categories[0]))
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    message = _error(text)
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.subject_categories\[1\]\.id: "
+                     r"expected a unique id, got 'business-contact' twice$", message, re.M), message
+    # reported with another problem, it is still located at its own line (it was at the
+    # version's, as "versions[0]: expected subject_categories[1].id: expected ...")
+    doc["versions"][0]["sites"].append({"domain": "inmeta.no", "jurisdiction": "NO"})
+    lines = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)).splitlines()
+    assert [re.sub(r"^inmeta\.yaml:\d+:\d+: ", "", x) for x in lines] == [
+        "versions[0].subject_categories[1].id: expected a unique id, got 'business-contact' twice",
+        "versions[0].sites[2].domain: expected each site once, got 'inmeta.no', which sites[0] "
+        "already declares",
+    ], lines
+    assert len({x.split(": ", 1)[0] for x in lines}) == 2, lines
+
+
+def test_a_cookie_two_trackers_declare_has_one_lifetime() -> None:
+    doc = yaml.safe_load(TEXT)
+    trackers = {t["id"]: t for t in doc["versions"][0]["trackers"]}
+    trackers["hubspot"]["cookies"].append({"name": "_ga", "lifetime": "P1D"})
+    message = _error(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+    hubspot, analytics = list(trackers).index("hubspot"), list(trackers).index("google-analytics")
+    assert re.search(rf"^inmeta\.yaml:\d+:\d+: versions\[0\]\.trackers\[{hubspot}\]\.cookies\[4\]: "
+                     rf"expected one lifetime for cookie '_ga' \(P2Y, as trackers\[{analytics}\]"
+                     r"\.cookies\[0\] declares it\), got P1D$", message, re.M), message
+    # the same cookie with the same lifetime, or on another domain, is not a contradiction
+    trackers["hubspot"]["cookies"][-1] = {"name": "_ga", "lifetime": "P2Y"}
+    load_policy(doc, source="p.yaml")
+    trackers["hubspot"]["cookies"][-1] = {"name": "_ga", "domain": ".hubspot.com",
+                                          "party": "third", "lifetime": "P1D"}
+    load_policy(doc, source="p.yaml")
+
+
+# -- error wording (review r11, r14) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "pattern"),
+    [
+        ("max_lifetime: P13M", "max_lifetime: P" + "9" * 5000 + "D",
+         r"consent\.max_lifetime: expected an ISO 8601 duration such as P2Y with parts of at most "
+         r"4300 digits, got 'P9{20,}\.\.\.$"),
+        ("max_lifetime: P13M", "max_lifetime: 13",
+         r"consent\.max_lifetime: expected an ISO 8601 duration such as P2Y, got 13$"),
+        ("max_lifetime: P13M", "max_lifetime: {months: -1}",
+         r"consent\.max_lifetime: expected an ISO 8601 duration such as P2Y, got \{'months': -1\}$"),
+        ("effective_from: 2024-03-06", "effective_from: 20240306",
+         r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), "
+         r"got 20240306$"),
+        ("effective_from: 2024-03-06", "effective_from: 2024-03-06 10:00:00",
+         r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), "
+         r"without a time of day, got datetime\.datetime\(2024, 3, 6, 10, 0\)$"),
+        ('version: "2024-03-06"', "version: 2024-03-06",
+         r"versions\[0\]\.version: expected a text \(YAML reads an unquoted date as a date: quote "
+         r"it\), got datetime\.date\(2024, 3, 6\)$"),
+        ("statement: [S01]", "statement: [on]",
+         r"controller\.statement\[0\]: expected a clause id such as S01 \(YAML reads yes, no, on "
+         r"and off as true or false: quote it\), got True$"),
+        ('jurisdiction: "NO"', "jurisdiction: NO",
+         r"sites\[0\]\.jurisdiction: expected 'NO', .* or 'SK' \(YAML reads yes, no, on and off "
+         r"as true or false: quote it\), got False$"),
+    ],
+)
+def test_a_wrong_value_reads_expected_what_to_write_got_what_was_found(
+        old: str, new: str, pattern: str) -> None:
+    assert old in TEXT
+    message = _error(TEXT.replace(old, new, 1))
+    assert len(message.splitlines()) == 1, message
+    assert re.search(r"^inmeta\.yaml:\d+:\d+: versions\[0\]\.", message), message
+    assert re.search(pattern, message), message

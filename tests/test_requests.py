@@ -1490,3 +1490,44 @@ def test_identity_asked_on_the_last_prompt_day_is_in_time() -> None:
     assert codes(on_time) == []
     # under the bundled clock 'none' a late question is a note: it moves no deadline
     assert codes(late) == ["request.identity-unwarranted.late-clock-none"]
+
+
+# -- a site written as www.<domain> (review r07) -------------------------------------------------
+
+
+def _with_swedish_entity(site: str, answered: str) -> Any:
+    """The bundled policy whose Swedish site is ``site`` and whose Stockholm entity answers
+    ``answered``, loaded from YAML as a user writes it."""
+    import yaml
+
+    from gdpr_policy import load_policy
+    from gdpr_policy._policy import bundled_policy_text
+
+    doc = yaml.safe_load(bundled_policy_text())
+    version = doc["versions"][0]
+    version["sites"][1]["domain"] = site
+    version["controller"]["addresses"][0]["answers_requests"] = ["inmeta.no"]
+    version["controller"]["entities"] = [{
+        "legal_name": "Inmeta Sverige AB", "organisation_number": "556036-0793", "country": "SE",
+        "addresses": [{"kind": "visiting", "street": "Gatan 1", "postcode": "11122",
+                       "city": "Stockholm", "country": "SE", "answers_requests": [answered]}]}]
+    return load_policy(yaml.safe_dump(doc, allow_unicode=True), source="p.yaml").latest
+
+
+@pytest.mark.parametrize(("site", "answered"), [
+    ("www.inmeta.se", "www.inmeta.se"),
+    ("www.inmeta.se", "inmeta.se"),
+    ("inmeta.se", "www.inmeta.se"),
+    ("WWW.Inmeta.SE.", "inmeta.se"),
+])
+@pytest.mark.parametrize("request_site", ["www.inmeta.se", "inmeta.se", "WWW.inmeta.se", "inmeta.se."])
+def test_a_site_written_with_www_is_answered_by_its_establishments_calendar(
+        site: str, answered: str, request_site: str) -> None:
+    # Received 6 May 2025: one month is Friday 6 June, Sweden's National Day (a working day
+    # in Norway), so the Swedish establishment's deadline is Monday 9 June. The site was
+    # compared as written: www.inmeta.se never matched, and the Norwegian calendar applied.
+    version = _with_swedish_entity(site, answered)
+    request = parse_request({"id": "r1", "type": "access", "channel": "email",
+                             "received_at": "2025-05-06T10:00+02:00", "site": request_site})
+    deadline = request_deadline(request, version)
+    assert (deadline.calendar, deadline.due) == ("SE", D(2025, 6, 9))

@@ -9,13 +9,28 @@ which rule it applies at a month end.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_serializer, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 __all__ = ["Duration"]
+
+
+def _shown(value: Any) -> str:
+    """``value`` as an error shows what it found: its repr, shortened past 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
 
 # ASCII: in a str pattern \d is any decimal digit ("P١M" with an Arabic-Indic one read as
 # P1M); the JSON schema's pattern (ECMAScript) means 0-9 by \d, which this now agrees with
@@ -31,20 +46,25 @@ class Duration(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    years: int = 0
-    months: int = 0
-    weeks: int = 0
-    days: int = 0
-    hours: int = 0
-    minutes: int = 0
-    seconds: int = 0
+    # strict: pydantic would read Duration(months="13") or days=True as 13 months and one day
+    years: int = Field(0, strict=True)
+    months: int = Field(0, strict=True)
+    weeks: int = Field(0, strict=True)
+    days: int = Field(0, strict=True)
+    hours: int = Field(0, strict=True)
+    minutes: int = Field(0, strict=True)
+    seconds: int = Field(0, strict=True)
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, str):
             return cls._parse_fields(data)
-        return data
+        if isinstance(data, dict | Duration):  # the constructor's keywords, or a copy
+            return data
+        # a number or a list is no duration: say what one looks like, not "a valid
+        # dictionary or instance of Duration"
+        raise ValueError(f"expected an ISO 8601 duration such as P2Y, got {_shown(data)}")
 
     @model_validator(mode="after")
     def _check(self) -> Duration:
@@ -58,7 +78,10 @@ class Duration(BaseModel):
             self.seconds,
         )
         if any(p < 0 for p in parts):
-            raise ValueError("expected non-negative duration parts")
+            negative = ", ".join(
+                f"{name}={value}" for name, value in self if isinstance(value, int) and value < 0
+            )
+            raise ValueError(f"expected non-negative duration parts, got {negative}")
         if not any(parts):
             raise ValueError("expected a non-zero duration such as P2Y, got zero")
         return self
@@ -67,8 +90,16 @@ class Duration(BaseModel):
     def _parse_fields(text: str) -> dict[str, int]:
         m = _ISO.match(text.strip())
         if not m or text.strip() in ("P", "PT"):
-            raise ValueError(f"expected an ISO 8601 duration such as P2Y, got {text!r}")
-        return {k: int(v) for k, v in m.groupdict().items() if v is not None}
+            raise ValueError(f"expected an ISO 8601 duration such as P2Y, got {_shown(text)}")
+        try:
+            return {k: int(v) for k, v in m.groupdict().items() if v is not None}
+        except ValueError:
+            # int() refuses more than sys.get_int_max_str_digits() digits (4300), in words
+            # ("...; use sys.set_int_max_str_digits()") that are no advice to a policy's author
+            raise ValueError(
+                f"expected an ISO 8601 duration such as P2Y with parts of at most "
+                f"{sys.get_int_max_str_digits()} digits, got {_shown(text)}"
+            ) from None
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:

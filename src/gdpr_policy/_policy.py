@@ -29,7 +29,17 @@ from importlib import resources
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from ._duration import Duration
 from ._errors import InputError, Issue, PolicyError, UsageError
@@ -86,6 +96,74 @@ _ID = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 Id = Annotated[str, Field(pattern=_ID, description="a lower-case id: letters, digits, '-' or '_'")]
 Lang = Literal["en", "nb", "sv"]
 LocalizedText = dict[Lang, str]
+#: a text the element cannot do without: at least one language (``title: {}`` says nothing)
+RequiredText = Annotated[LocalizedText, Field(min_length=1)]
+
+
+def _day(value: Any) -> Any:
+    """A YAML date, or its ISO 8601 text (``2024-03-06``): never a number.
+
+    Pydantic would read ``1709683200`` (or ``'1709683200'``) as Unix time, 2024-03-06.
+    """
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time():
+            return value.date()
+        raise ValueError(
+            f"expected a date such as 2024-03-06 (YYYY-MM-DD), without a time of day, "
+            f"got {_describe(value)}"
+        )
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass  # 2024-02-30: the message below says what a date is
+    raise ValueError(f"expected a date such as 2024-03-06 (YYYY-MM-DD), got {_describe(value)}")
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+
+
+def _iso_duration(value: Any) -> Any:
+    # A duration is ISO 8601 text (docs/policy-format.md, "Durations"). The model's parts
+    # as a mapping ({months: 13}) would be a second, undocumented form of it.
+    if isinstance(value, dict):
+        raise ValueError(f"expected an ISO 8601 duration such as P2Y, got {_describe(value)}")
+    return value
+
+
+IsoDuration = Annotated[Duration, BeforeValidator(_iso_duration)]
+
+# A host name: labels of letters, digits and '-' (letters of any script: an IDN as
+# written), joined by dots, with an optional final dot.
+_HOST = re.compile(r"(?=.{1,254}$)(?:[^\W_](?:[^\W_]|-){0,62}\.)*[^\W_](?:[^\W_]|-){0,62}\.?")
+
+
+def _site_key(domain: str) -> str:
+    """A site's domain as sites are compared: lower-case, without a final dot or a leading
+    ``www.`` (``WWW.Inmeta.SE.`` is ``inmeta.se``)."""
+    return domain.strip().lower().removesuffix(".").removeprefix("www.")
+
+
+def _host(value: str) -> str:
+    if _HOST.fullmatch(value):
+        return value
+    from urllib.parse import urlsplit  # only for this error's hint
+
+    try:
+        host = urlsplit(value.strip() if "//" in value else f"//{value.strip()}").hostname
+    except ValueError:  # '[' opens an IPv6 address that never closes
+        host = None
+    hint = f" (write {host})" if host and _HOST.fullmatch(host) else ""
+    raise ValueError(
+        f"expected a host name such as inmeta.no (no scheme, path, port or spaces), "
+        f"got {value!r}{hint}"
+    )
+
+
+#: a site's domain as the policy writes it: a bare host name (``www.inmeta.se``, ``inmeta.se``)
+Host = Annotated[str, AfterValidator(_host)]
 
 
 class _Model(BaseModel):
@@ -128,7 +206,7 @@ class Address(_Model):
     city: str
     country: EeaCountry
     subdivision: str | None = None
-    answers_requests: tuple[str, ...] = ()
+    answers_requests: tuple[Host, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
     @model_validator(mode="after")
@@ -302,9 +380,14 @@ class Controller(Entity):
 
 
 class Site(_Model):
-    """A website the statement covers."""
+    """A website the statement covers, by its host name (``inmeta.no``): no scheme, path or port.
 
-    domain: str
+    Case, a final dot and a leading ``www.`` do not make another site:
+    ``www.inmeta.se`` is ``inmeta.se`` to ``answers_requests`` and to a
+    request's ``site``, and may be declared once.
+    """
+
+    domain: Host
     jurisdiction: EeaCountry
     statement: tuple[StatementRef, ...] = ()
 
@@ -317,7 +400,7 @@ class SubjectCategory(_Model):
     """
 
     id: Id
-    description: LocalizedText
+    description: RequiredText
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -325,7 +408,7 @@ class DataCategory(_Model):
     """A category of personal data."""
 
     id: Id
-    description: LocalizedText
+    description: RequiredText
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -350,7 +433,7 @@ class System(_Model):
         "other",
     ]
     data_categories: tuple[str, ...] = ()
-    outside_eea: bool = False
+    outside_eea: StrictBool = False
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -447,7 +530,7 @@ class Purpose(_Model):
     """
 
     id: Id
-    description: LocalizedText
+    description: RequiredText
     kind: PurposeKind
     #: what the purpose is, when its kind is ``other`` (no category of the vocabulary fits)
     note: str | None = None
@@ -477,8 +560,8 @@ class CookieSpec(_Model):
     pattern: str | None = None
     domain: str | None = None
     party: Literal["first", "third"] = "first"
-    lifetime: Duration | None = None
-    session: bool = False
+    lifetime: IsoDuration | None = None
+    session: StrictBool = False
 
     @model_validator(mode="after")
     def _one_of(self) -> CookieSpec:
@@ -499,7 +582,9 @@ class CookieSpec(_Model):
                         f" ({exc}, which a later Python reads differently: escape the"
                         " character with a backslash)"
                     ) from None
-                except re.error as exc:
+                except (re.error, OverflowError, RecursionError) as exc:
+                    # OverflowError: a repetition past sre's limit ('a{4294967296}');
+                    # RecursionError: a pattern nested too deep for the parser
                     raise ValueError(
                         f"expected a regular expression, got {self.pattern!r} ({exc})"
                     ) from exc
@@ -525,8 +610,8 @@ class Tracker(_Model):
     provider_role: ProviderRole | None = None
     system: str | None = None
     category: TrackerCategory
-    purposes: tuple[str, ...]
-    consent_required: bool
+    purposes: tuple[str, ...] = Field(min_length=1)
+    consent_required: StrictBool
     cookies: tuple[CookieSpec, ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
@@ -566,7 +651,7 @@ class RetentionRule(_Model):
         "inactivity", "hard-bounce", "on-request", "collection", "end-of-relationship", "event"
     ]
     event: str | None = None
-    after: Duration | NotStated | None = None
+    after: IsoDuration | NotStated | None = None
     action: Literal["deactivate", "delete"]
     activity_signals: tuple[ActivitySignal, ...] = ()
     # staff-logged: notes, calls and sales e-mails staff log (HubSpot's "Last Activity Date")
@@ -594,7 +679,7 @@ class RetentionRule(_Model):
 class Disclosure(_Model):
     """To whom personal data may be disclosed."""
 
-    third_parties: bool
+    third_parties: StrictBool
     exceptions: tuple[Literal["legal-authority"], ...] = ()
     statement: tuple[StatementRef, ...] = ()
 
@@ -628,7 +713,7 @@ class IdentityVerification(_Model):
     """
 
     clock: Literal["none", "restart", "pause"]
-    prompt_within: Duration
+    prompt_within: IsoDuration
     triggers: tuple[IdentityTrigger, ...]
     means: tuple[IdentityMeans, ...] = (
         "confirm-via-address-on-record",
@@ -682,9 +767,9 @@ class Rights(_Model):
     """
 
     rights: tuple[Right, ...]
-    response_period: Duration | NotStated
-    extension: Duration | NotStated
-    extension_notice_within: Duration | NotStated
+    response_period: IsoDuration | NotStated
+    extension: IsoDuration | NotStated
+    extension_notice_within: IsoDuration | NotStated
     extension_reasons: tuple[ExtensionReason, ...] = ("complexity", "number-of-requests")
     identity: IdentityVerification
     portability_formats: tuple[str, ...] = ()
@@ -729,14 +814,15 @@ class ConsentRequirements(_Model):
 
     criteria: tuple[ConsentCriterion, ...]
     forbidden_forms: tuple[ForbiddenForm, ...]
-    per_purpose: bool = True
+    per_purpose: StrictBool = True
     notice_must_include: tuple[NoticeElement, ...] = ()
-    withdrawal_as_easy_as_giving: bool = True
+    withdrawal_as_easy_as_giving: StrictBool = True
     withdrawal_channels: tuple[str, ...] = ()
-    max_lifetime: Duration | None = None
-    lifetime_by_kind: dict[PurposeKind, Duration] = Field(default_factory=dict)
-    new_version_needs_renewal: bool = True
-    banner_revision: int | None = None
+    max_lifetime: IsoDuration | None = None
+    lifetime_by_kind: dict[PurposeKind, IsoDuration] = Field(default_factory=dict)
+    new_version_needs_renewal: StrictBool = True
+    # strict: '7', true and 2.0 are not revision 7, 1 and 2
+    banner_revision: Annotated[int, Field(strict=True, ge=0)] | None = None
     statement: tuple[StatementRef, ...] = ()
 
 
@@ -776,7 +862,7 @@ class AutomatedDecisions(_Model):
     reports it missing from ``discloses``.
     """
 
-    used: bool
+    used: StrictBool
     description: LocalizedText | None = None
     statement: tuple[StatementRef, ...] = ()
 
@@ -867,8 +953,8 @@ class PolicyVersion(_Model):
     """
 
     version: str
-    effective_from: dt.date
-    effective_until: dt.date | None = None
+    effective_from: Day
+    effective_until: Day | None = None
     language: Lang = "nb"
     statement: tuple[StatementRef, ...] = ()
     documents: tuple[StatementDocument, ...] = ()
@@ -1001,9 +1087,9 @@ class PolicyVersion(_Model):
         """The country requests are answered from: an establishment that answers for ``site``,
         else the controller's own country (whatever the site's own jurisdiction)."""
         if site is not None:
-            wanted = site.strip().lower().removeprefix("www.")
+            wanted = _site_key(site)
             for _, a in self.controller.all_addresses():
-                if wanted in (d.lower() for d in a.answers_requests):
+                if wanted in (_site_key(d) for d in a.answers_requests):
                     return a.country
         return self.controller.country
 
@@ -1012,9 +1098,9 @@ class PolicyVersion(_Model):
         :meth:`answering_country` finds it: an establishment's subdivision (else its
         entity's), else the controller's subdivision, else the country alone."""
         if site is not None:
-            wanted = site.strip().lower().removeprefix("www.")
+            wanted = _site_key(site)
             for a, place in self.controller.answering_places():
-                if wanted in (d.lower() for d in a.answers_requests):
+                if wanted in (_site_key(d) for d in a.answers_requests):
                     return place
         return self.controller.subdivision or self.controller.country
 
@@ -1043,26 +1129,37 @@ class PolicyVersion(_Model):
         _unique(problems, "systems", [s.id for s in self.systems])
         _unique(problems, "recipients", [r.id for r in self.recipients])
         _unique(problems, "data_categories", [d.id for d in self.data_categories])
+        _unique(problems, "subject_categories", [s.id for s in self.subject_categories])
         _unique(problems, "retention", [r.id for r in self.retention])
         _unique(problems, "jurisdictions", [j.code for j in self.jurisdictions])
         if self.controller.country not in jur_codes:
             problems.append(
                 f"jurisdictions: expected an entry for the controller's country {self.controller.country}"
             )
+        # sites are compared as answering_place() compares them: www.inmeta.se is inmeta.se
+        first_site: dict[str, int] = {}
+        for i, s in enumerate(self.sites):
+            j = first_site.setdefault(_site_key(s.domain), i)
+            if j != i:
+                other = self.sites[j].domain
+                problems.append(
+                    f"sites[{i}].domain: expected each site once, got {s.domain!r}, which "
+                    f"sites[{j}] already declares" + (f" as {other!r}" if other != s.domain else "")
+                )
         site_domains = {s.domain for s in self.sites}
         answered_from: dict[str, str] = {}
         for where, a in self.controller.all_addresses():
             for domain in a.answers_requests:
-                if answered_from.setdefault(domain, a.country) != a.country:
+                if answered_from.setdefault(_site_key(domain), a.country) != a.country:
                     problems.append(
                         f"{where}.answers_requests: expected each site to be "
                         f"answered from one country, got {domain!r} from "
-                        f"{answered_from[domain]} and {a.country}"
+                        f"{answered_from[_site_key(domain)]} and {a.country}"
                     )
             _known(
                 problems,
                 f"{where}.answers_requests",
-                a.answers_requests,
+                tuple(d for d in a.answers_requests if _site_key(d) not in first_site),
                 site_domains,
                 "site",
             )
@@ -1104,6 +1201,7 @@ class PolicyVersion(_Model):
             _known(problems, f"trackers[{i}].purposes", t.purposes, purpose_ids, "purpose")
             if t.system is not None:
                 _known(problems, f"trackers[{i}].system", (t.system,), system_ids, "system")
+        self._check_cookie_lifetimes(problems)
         _known(problems, "rights.channels", self.rights.channels, channel_ids, "contact channel")
         _known(
             problems,
@@ -1154,6 +1252,28 @@ class PolicyVersion(_Model):
             raise ValueError("; ".join(problems))
         return self
 
+    def _check_cookie_lifetimes(self, problems: list[str]) -> None:
+        """A cookie (a name on a domain) that two declarations give has one lifetime.
+
+        Two trackers that declare ``_ga`` with P2Y and P1D leave the consent
+        checks to whichever they read first. A declaration without a lifetime
+        contradicts none; patterns are not compared.
+        """
+        first: dict[tuple[str, str | None], tuple[str, str]] = {}
+        for ti, t in enumerate(self.trackers):
+            for ci, c in enumerate(t.cookies):
+                if c.name is None or (c.lifetime is None and not c.session):
+                    continue
+                lifetime = _lifetime_text(c)
+                domain = None if c.domain is None else c.domain.strip().strip(".").lower()
+                here = f"trackers[{ti}].cookies[{ci}]"
+                where, given = first.setdefault((c.name, domain), (here, lifetime))
+                if given != lifetime:
+                    problems.append(
+                        f"{here}: expected one lifetime for cookie {c.name!r} ({given}, as "
+                        f"{where} declares it), got {lifetime}"
+                    )
+
     def _check_clauses(self, problems: list[str]) -> None:
         """Clause ids are unique across documents, and every reference names one of them."""
         _unique(problems, "documents", [d.id for d in self.documents])
@@ -1187,6 +1307,14 @@ class PolicyVersion(_Model):
                 )
 
 
+def _lifetime_text(cookie: CookieSpec) -> str:
+    """A cookie's stated lifetime as an error shows it: ``P2Y``, ``session``."""
+    parts = ([str(cookie.lifetime)] if cookie.lifetime is not None else []) + (
+        ["session"] if cookie.session else []
+    )
+    return " and ".join(parts)
+
+
 def _unique(problems: list[str], where: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for i, x in enumerate(ids):
@@ -1208,7 +1336,7 @@ class Policy(_Model):
     """A policy document: id, title and its versions in order of ``effective_from``."""
 
     id: Id
-    title: LocalizedText
+    title: RequiredText
     versions: tuple[PolicyVersion, ...] = Field(min_length=1)
 
     _source: str = PrivateAttr(default="<policy>")
@@ -1361,6 +1489,8 @@ def _issue_from_pydantic(err: Mapping[str, Any], doc: LocatedDocument) -> Issue:
                     path = (*loc, *sub)
                     line, col = doc.mark(path)
                     expected = m.group(2)
+        elif (worded := _what_to_write(kind, err)) is not None:
+            expected = worded
         elif msg.startswith("Input should be "):
             expected = msg[len("Input should be ") :]
         else:
@@ -1369,10 +1499,67 @@ def _issue_from_pydantic(err: Mapping[str, Any], doc: LocatedDocument) -> Issue:
             expected = "expected " + expected if not expected.startswith("expected") else expected
     if not expected.startswith("expected"):
         expected = "expected " + expected
+    if not msg.startswith("Value error, "):
+        expected += _yaml_hint(kind, err)
     if err.get("or_not_stated"):
         head, sep, got = expected.partition(", got ")
         expected = f"{head}, or {NOT_STATED} where the statement gives none{sep}{got}"
     return Issue(doc.source, line, col, format_path(path), expected, found)
+
+
+#: what to write for an element that is written as text, not as a mapping of its parts
+_WRITTEN_AS = {
+    "StatementRef": "a clause id such as S01",
+    "LegalRef": "a legal reference such as 'GDPR Art. 6(1)(a)'",
+    "Duration": "an ISO 8601 duration such as P2Y",
+}
+
+
+def _what_to_write(kind: str, err: Mapping[str, Any]) -> str | None:
+    """What to write instead, for the type errors whose pydantic words do not say it
+    ("a valid dictionary or instance of StatementRef", "at least 1 item after validation")."""
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "bool_type":
+        return "expected true or false"
+    if kind == "int_type":
+        quoted = isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip(), re.ASCII)
+        return "expected a valid integer such as 1" + (" (without quotes)" if quoted else "")
+    if kind == "greater_than_equal":
+        return f"expected {ctx.get('ge', 0)} or more"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return "expected at least one entry" if least == 1 else f"expected at least {least} entries"
+    if kind == "string_type":
+        return "expected a text"
+    if kind == "model_type":
+        name = str(ctx.get("class_name", ""))
+        keys = f"a mapping of the keys of {name} (docs/policy-format.md)"
+        return f"expected {_WRITTEN_AS.get(name, keys)}"
+    return None
+
+
+#: pydantic's errors for a value that should have been text (a string, a clause id ...)
+_TEXT_EXPECTED = frozenset(
+    {"string_type", "model_type", "literal_error", "enum", "string_pattern_mismatch"}
+)
+
+
+def _yaml_hint(kind: str, err: Mapping[str, Any]) -> str:
+    """Why YAML read a text as something else, where that is the likely cause."""
+    value = err.get("input")
+    if kind not in _TEXT_EXPECTED or (
+        kind == "model_type" and (err.get("ctx") or {}).get("class_name") not in _WRITTEN_AS
+    ):
+        return ""  # not a text that was expected: quoting would not help
+    if isinstance(value, bool):
+        # YAML 1.1 reads no, yes, on, off (NO: Norway) as booleans
+        return " (YAML reads yes, no, on and off as true or false: quote it)"
+    if isinstance(value, dt.date):
+        return " (YAML reads an unquoted date as a date: quote it)"
+    if isinstance(value, int | float) and kind in ("string_type", "model_type"):
+        return " (YAML reads an unquoted number as a number: quote it)"
+    return ""
 
 
 def _parse_path(text: str) -> Path:
@@ -1391,7 +1578,8 @@ def _split_issues(issue: Issue, doc: LocatedDocument) -> list[Issue]:
     out = []
     base = _parse_path(issue.path)
     for part in issue.expected.split("; "):
-        head, sep, rest = part.partition(": ")
+        # the first part carries the 'expected ' that _issue_from_pydantic put before the whole
+        head, sep, rest = part.removeprefix("expected ").partition(": ")
         if sep and re.fullmatch(r"[a-z_\[\]0-9.]+", head):
             path = (*base, *_parse_path(head))
             line, col = doc.mark(path)
