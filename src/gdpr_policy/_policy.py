@@ -11,7 +11,9 @@ Every element that encodes a clause of the statement names it in its
 
 Loading (:func:`load_policy`) takes text, bytes or a mapping, never a path:
 only the CLI opens files. Every problem is reported as
-``source:line:column: dotted.path: expected ..., got ...``.
+``source:line:column: dotted.path: expected ..., got ...``: all the values of
+the wrong type or shape at once, and, once every value loads, all the
+cross-references between fields.
 """
 
 from __future__ import annotations
