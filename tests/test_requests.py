@@ -1531,3 +1531,24 @@ def test_a_site_written_with_www_is_answered_by_its_establishments_calendar(
                              "received_at": "2025-05-06T10:00+02:00", "site": request_site})
     deadline = request_deadline(request, version)
     assert (deadline.calendar, deadline.due) == ("SE", D(2025, 6, 9))
+
+
+def test_a_site_given_as_a_page_address_is_its_host() -> None:
+    # a request log records the page: https://www.inmeta.se/kontakt is inmeta.se
+    for site in ("https://www.inmeta.se/kontakt", "inmeta.se/personvern", "WWW.INMETA.SE."):
+        deadline = request_deadline(req(site=site, received_at="2026-05-19T10:00+02:00"), SWEDISH)
+        assert deadline.calendar == "SE", site
+        assert not any(s.code == "time.site-not-declared" for s in deadline.steps), site
+
+
+def test_a_site_the_policy_does_not_declare_is_said_not_assumed() -> None:
+    # a typo or a new site: no establishment answers it, the controller's calendar applies,
+    # and the first step says so instead of passing it silently
+    deadline = request_deadline(req(site="inmeta.dk", received_at="2026-05-19T10:00+02:00"),
+                                SWEDISH)
+    assert deadline.calendar == "NO"
+    assert deadline.steps[0].code == "time.site-not-declared"
+    assert deadline.steps[0].values == {"site": "inmeta.dk", "used": "NO"}
+    assert deadline.extended_steps[0] == deadline.steps[0]
+    assert render(deadline.steps[0], "en").startswith(
+        "the request came through inmeta.dk, which is none of the policy's sites")

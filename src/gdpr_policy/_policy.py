@@ -144,8 +144,21 @@ _HOST = re.compile(r"(?=.{1,254}$)(?:[^\W_](?:[^\W_]|-){0,62}\.)*[^\W_](?:[^\W_]
 
 def _site_key(domain: str) -> str:
     """A site's domain as sites are compared: lower-case, without a final dot or a leading
-    ``www.`` (``WWW.Inmeta.SE.`` is ``inmeta.se``)."""
-    return domain.strip().lower().removesuffix(".").removeprefix("www.")
+    ``www.`` (``WWW.Inmeta.SE.`` is ``inmeta.se``).
+
+    A request log may give the page a request came from (``https://www.inmeta.se/kontakt``,
+    ``inmeta.se/kontakt``): its host is the site.
+    """
+    text = domain.strip()
+    if "/" in text or ":" in text:
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(text if "//" in text else f"//{text}").hostname
+        except ValueError:  # an IPv6 bracket that never closes: no host to take
+            host = None
+        text = host or text
+    return text.lower().removesuffix(".").removeprefix("www.")
 
 
 def _host(value: str) -> str:
@@ -1094,6 +1107,11 @@ class PolicyVersion(_Model):
                 if wanted in (_site_key(d) for d in a.answers_requests):
                     return a.country
         return self.controller.country
+
+    def knows_site(self, site: str) -> bool:
+        """Whether ``site`` (a domain or a page's address) is one of the policy's sites."""
+        wanted = _site_key(site)
+        return any(_site_key(s.domain) == wanted for s in self.sites)
 
     def answering_place(self, site: str | None = None) -> str:
         """The country or region (``DE-BY``) requests are answered from, as

@@ -648,14 +648,21 @@ def request_deadline(
         identity_justified=bool(identity_triggers(view, policy)),
         request_type=view.type,
     )
-    if refused is None:
+    notes: list[Message] = []
+    if view.site is not None and not policy.knows_site(view.site):
+        # a site the policy does not declare (a typo, a new site): no establishment can be
+        # found for it, and the controller's calendar is used; said, not silently assumed
+        notes.append(Message(code="time.site-not-declared",
+                             values={"site": view.site, "used": code}))
+    if refused is not None:
+        notes.append(Message(
+            code="time.calendar-of-answering-place",
+            values={"asked": refused, "used": code, "controller": policy.controller.country},
+        ))
+    if not notes:
         return deadline
-    note = Message(
-        code="time.calendar-of-answering-place",
-        values={"asked": refused, "used": code, "controller": policy.controller.country},
-    )
     return deadline._replace(
-        steps=(note, *deadline.steps), extended_steps=(note, *deadline.extended_steps)
+        steps=(*notes, *deadline.steps), extended_steps=(*notes, *deadline.extended_steps)
     )
 
 
