@@ -263,3 +263,44 @@ def test_auto_workers_is_one_per_cpu_at_most_four(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert cli._auto_workers() == 1
+
+
+FUZZ = Path(__file__).resolve().parent / "data" / "audit_fuzz"
+FUZZ_AS_OF = (FUZZ / "AS_OF").read_text("utf-8").strip()
+
+
+def test_timezone_is_the_exports_zone_not_the_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FUZZ.parent.parent.parent)
+    argv = ("audit", "tests/data/audit_fuzz", "--as-of", FUZZ_AS_OF)
+    _, oslo, _ = run(*argv)
+    code, new_york, err = run(*argv, "--timezone", "America/New_York")
+    assert code == 1, err
+    # the report is shown in the controller's zone, the policy's, whatever the export's is
+    assert "Times are shown in the controller's time zone, Europe/Oslo." in new_york
+    assert "America/New_York" not in new_york
+    cutoff = "before the inactivity cutoff 30 Jun 2023 00:00"  # midnight in Oslo
+    assert cutoff in oslo and cutoff in new_york
+    # the API dump's times carry their offset: the same instants, shown the same way
+    assert "no activity since 26 Feb 2019 13:54" in oslo
+    assert "no activity since 26 Feb 2019 13:54" in new_york
+
+
+def test_an_audit_that_read_nothing_says_so_in_its_csv(tmp_path: Path) -> None:
+    snapshot = tmp_path / "snap"
+    snapshot.mkdir()
+    (snapshot / "contacts_api.jsonl").write_bytes(b"")
+    code, out, _ = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "csv")
+    assert code == 3
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    gap = len(rows) - 1 - rows[::-1].index([])  # the last table: records per input
+    assert rows[gap + 1:] == [["File", "Read", "Evaluated", "Rejected"],
+                              [str(snapshot / "contacts_api.jsonl"), "0", "0", "0"]]
+    target = tmp_path / "r.csv"
+    code, out, _ = run("audit", str(snapshot), "--as-of", AS_OF, "--format", "csv",
+                       "--lang", "nb", "--output", str(target))
+    assert (code, out) == (3, "")
+    inputs = (tmp_path / "r.inputs.csv").read_bytes()
+    assert inputs.startswith(b"\xef\xbb\xbf")  # for Excel, as the findings
+    rows = list(csv.reader(io.StringIO(inputs.decode("utf-8-sig"), newline="")))
+    assert rows[1] == [str(snapshot / "contacts_api.jsonl"), "0", "0", "0"]
+    assert [] not in list(csv.reader(io.StringIO(target.read_text("utf-8-sig"), newline="")))

@@ -511,3 +511,43 @@ def test_init_names_hostile_file_names_in_its_comments_harmlessly(tmp_path: Path
         assert code == 0, err
         assert yaml.safe_load(out)["id"] == "site"  # the line break added no key
     assert "bad\\udcffname.js" in run("init", "--from-banner", os.fsdecode(names[0]))[1]
+
+
+def test_junit_fails_only_where_the_exit_code_does() -> None:
+    compliant = _example("cookieconsent/compliant.json")  # one note: exit 0
+    code, out, _ = run("banner", compliant, "--as-of", AS_OF, "--format", "junit")
+    assert code == 0
+    root = ElementTree.fromstring(out)
+    assert root.get("failures") == "0"
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "banner.no-withdrawal"]
+    assert "note banner.no-withdrawal" in (case.findtext("system-out") or "")
+    code, out, _ = run("banner", compliant, "--as-of", AS_OF, "--format", "junit",
+                       "--fail-on", "warning")
+    assert code == 0 and ElementTree.fromstring(out).get("failures") == "0"
+    preselected = _example("klaro/preselected.js")
+    code, out, _ = run("banner", preselected, "--as-of", AS_OF, "--format", "junit",
+                       "--fail-on", "never")
+    assert code == 0 and ElementTree.fromstring(out).get("failures") == "0"
+
+
+GTAG_TWICE = """<html><head><script>
+window.dataLayer = window.dataLayer || [];
+function gtag() { dataLayer.push(arguments); }
+gtag('consent', 'default', {ad_storage: 'granted', analytics_storage: 'denied'});
+</script></head><body>
+<script>
+gtag('consent', 'default', {ad_storage: 'granted', analytics_storage: 'denied'});
+</script>
+</body></html>
+"""
+
+
+def test_sarif_tells_apart_findings_alike_but_for_their_line(tmp_path: Path) -> None:
+    page = tmp_path / "twice.html"
+    page.write_text(GTAG_TWICE, "utf-8")
+    _, out, _ = run("banner", str(page), "--as-of", AS_OF, "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    prints = [r["partialFingerprints"]["gdprPolicyFinding/v1"] for r in results]
+    lines = {r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results}
+    assert {4, 7} <= lines
+    assert len(set(prints)) == len(prints)

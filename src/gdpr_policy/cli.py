@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from ._args import in_every_zone
 from ._errors import GdprPolicyError, HostileInputError, InputError, Issue, UsageError
@@ -139,7 +141,7 @@ def _add_report_options(
 def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from ._lint import lint_policy
     from ._rules import REGISTRY
-    from .report import PolicyRef, Report, exit_code
+    from .report import InputStats, PolicyRef, Report, exit_code
 
     if args.policy_file and args.policy and args.policy_file != args.policy:
         raise UsageError("lint: give the policy once, as POLICY or --policy")
@@ -151,6 +153,9 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
         command="lint",
         findings=tuple(findings),
         rules=tuple(r.id for r in REGISTRY.area("policy")),
+        # the policy file is the one input: JUnit and SARIF show the rules it passed,
+        # and a clean lint says what it read
+        inputs=(InputStats(file=policy.source, read=1, evaluated=1, rejected=0),),
         timezone=policy.latest.jurisdiction().timezone,
     )
     _write_report(report, args, out)
@@ -494,7 +499,9 @@ def _cmd_audit(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         finally:
             if progress is not None:
                 progress.done()
-    report = report.model_copy(update={"timezone": zone})  # sorted already: no re-validation
+    # times are shown in the controller's zone, the policy's: --timezone only says how the
+    # export's naive times were written (sorted already: no re-validation)
+    report = report.model_copy(update={"timezone": version.jurisdiction().timezone})
     _write_report(report, args, out)
     return audit_exit_code(report, args.fail_on)
 
@@ -544,9 +551,10 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     elif fmt == "json":
         chunks = reports.iter_json(report, args.lang)
     elif fmt == "csv":
-        # with --output, the rejected records go to a file of their own beside it
+        # with --output, the rejected records and the records per input go to files of
+        # their own beside it: the findings file stays one table
         chunks = reports.iter_csv(report, args.lang, delimiter=args.delimiter,
-                                  rejected=not output)
+                                  rejected=not output, inputs=not output)
     elif fmt == "html":
         # drawn here, at the edge (pygal reads its stylesheet), and before anything is
         # written: without the report extra the command fails with nothing half-made
@@ -554,8 +562,21 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     elif fmt == "xlsx":
         if not output:
             raise UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
-        reports.write_xlsx(report, output, args.lang)
+        from .report._xlsx import require_xlsxwriter
+
+        # the file is opened here, as every format's, once the extra is known to be there
+        # (without it nothing is made): a missing directory is then open()'s one-line error,
+        # before XlsxWriter makes its temporary files
+        require_xlsxwriter()
+        try:
+            with open(output, "wb") as fh:
+                reports.write_xlsx(report, fh, args.lang)
+        except OSError as exc:
+            raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
         return
+    elif fmt == "junit":
+        # a test fails where the exit code does: findings below --fail-on pass
+        chunks = [reports.render_junit(report, args.lang, fail_on=args.fail_on)]
     else:
         chunks = [reports.render(report, fmt, args.lang)]
     if output:
@@ -573,7 +594,8 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
         except OSError as exc:
             raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
         if fmt == "csv":
-            _write_rejected_csv(report, args, output)
+            _write_beside(report, args, rejected_csv_path(output), reports.iter_rejected_csv)
+            _write_beside(report, args, inputs_csv_path(output), reports.iter_inputs_csv)
     else:
         out.writelines(chunks)
 
@@ -589,19 +611,30 @@ def _format_of(output: str | None, formats: Sequence[str]) -> str:
     return "text"
 
 
+def _beside(output: str, table: str) -> str:
+    """``FILE.TABLE.csv`` beside ``--output FILE.csv``."""
+    stem, dot, ext = output.rpartition(".")
+    return f"{stem}.{table}.{ext}" if dot and "/" not in ext else f"{output}.{table}.csv"
+
+
 def rejected_csv_path(output: str) -> str:
     """Where ``--output FILE.csv`` puts the rejected records: ``FILE.rejected.csv``."""
-    stem, dot, ext = output.rpartition(".")
-    return f"{stem}.rejected.{ext}" if dot and "/" not in ext else f"{output}.rejected.csv"
+    return _beside(output, "rejected")
 
 
-def _write_rejected_csv(report: Any, args: argparse.Namespace, output: str) -> None:
-    from .report import iter_rejected_csv
+def inputs_csv_path(output: str) -> str:
+    """Where ``--output FILE.csv`` puts the records per input: ``FILE.inputs.csv``."""
+    return _beside(output, "inputs")
 
-    path = rejected_csv_path(output)
+
+def _write_beside(
+    report: Any, args: argparse.Namespace, path: str, table: Callable[..., Iterable[str]]
+) -> None:
+    """Write one of the CSV's further tables to ``path``, always (with its header), so that
+    a script finds it."""
     try:
         with open(path, "w", encoding="utf-8-sig", newline="", errors="backslashreplace") as fh:
-            fh.writelines(iter_rejected_csv(report, args.lang, delimiter=args.delimiter))
+            fh.writelines(table(report, args.lang, delimiter=args.delimiter))
     except OSError as exc:
         raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc
 
@@ -827,34 +860,118 @@ def _deadline_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Stdout:
+    """Standard output as the commands write it.
+
+    - What a program reads (every format but ``text``: JSON, SARIF, JUnit, CSV, the
+      schema, a policy from ``init``) is written as UTF-8 bytes to the binary stream
+      under it, whatever the locale: the docs promise UTF-8, and a runner or a file
+      reads it so. Text for people is written in the stream's encoding, a character
+      it cannot hold as a backslash escape (``\\u2014``) instead of an error.
+    - A reader that stops reading (``| head``) ends the writing, not the run: later
+      writes are dropped, and the command still returns the exit code it earned.
+    - Any other failure to write (no standard output, a full disk) is a
+      :class:`UsageError`: one line on stderr and exit 2, not a traceback.
+    """
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+        #: whether the command writes for a program (UTF-8), set once its arguments are read
+        self.utf8 = False
+        #: whether the reader went away (a broken pipe)
+        self.reader_gone = False
+        self._text_flushed = False
+
+    def write(self, s: str) -> int:
+        if not self.reader_gone and s:
+            self._guarded(lambda: self._write(s))
+        return len(s)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+            if self.reader_gone:  # render no more of a large report for nobody
+                break
+
+    def flush(self) -> None:
+        if not self.reader_gone and self._stream is not None:
+            self._guarded(self._stream.flush)
+
+    def _write(self, s: str) -> None:
+        stream = self._stream
+        if stream is None:  # Python's stand-in for a closed descriptor 1 (`>&-`)
+            raise OSError(errno.EBADF, "it is closed")
+        binary = getattr(stream, "buffer", None) if self.utf8 else None
+        if binary is not None:
+            if not self._text_flushed:  # what was written as text comes first
+                stream.flush()
+                self._text_flushed = True
+            binary.write(s.encode("utf-8", "backslashreplace"))
+            return
+        encoding = getattr(stream, "encoding", None)
+        if encoding and not self.utf8:
+            s = s.encode(encoding, "backslashreplace").decode(encoding)
+        stream.write(s)
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except BrokenPipeError:
+            self.reader_gone = True
+        except OSError as exc:
+            raise UsageError(f"cannot write standard output: {exc.strerror or exc}") from exc
+
+
+def _writes_for_a_program(args: argparse.Namespace) -> bool:
+    """Whether a command's standard output is for a program to read, not for people."""
+    if args.command in ("schema", "init"):  # JSON Schema, a policy YAML
+        return True
+    return getattr(args, "format", None) not in (None, "text")
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
-    """Run the command line; returns the exit code (tests call this in-process)."""
-    out = stdout if stdout is not None else sys.stdout
+    """Run the command line; returns the exit code (tests call this in-process).
+
+    A reader that stops reading standard output early (``| head``) does not change
+    the exit code: the command runs to its end and returns its own.
+    """
+    out = _Stdout(stdout if stdout is not None else sys.stdout)
     err = stderr if stderr is not None else sys.stderr
-    parser, handlers = _build_parser()
     try:
-        try:
-            args = parser.parse_args(list(argv) if argv is not None else None)
-        except SystemExit as exc:  # --help and --version print and exit 0
-            return int(exc.code or 0)
-        if args.command is None:
-            parser.print_usage(err)
-            return EXIT_USAGE
-        if args.command != "banner":  # the banner command says when its imports are done
-            _imports_done()
-        if args.command == "audit":
-            return _cmd_audit(args, out, err)
-        return handlers[args.command](args, out)
+        code = _dispatch(argv, out, err)
     except (InputError, UsageError) as exc:
         err.write(f"{exc}\n")
-        return EXIT_USAGE
+        code = EXIT_USAGE
     except GdprPolicyError as exc:
         err.write(f"gdpr-policy: internal error: {exc}\n")
+        code = EXIT_USAGE
+    try:
+        out.flush()  # a failure to write the last bytes is said here, not at exit
+    except UsageError as exc:
+        err.write(f"{exc}\n")
+        code = EXIT_USAGE
+    return code
+
+
+def _dispatch(argv: Sequence[str] | None, out: _Stdout, err: TextIO) -> int:
+    parser, handlers = _build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # --help and --version print and exit 0
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_usage(err)
         return EXIT_USAGE
-    except BrokenPipeError:  # output piped into head: not an error of ours
-        return EXIT_OK
+    if args.command != "banner":  # the banner command says when its imports are done
+        _imports_done()
+    out.utf8 = _writes_for_a_program(args)
+    # a TextIO to the commands, which only write to it
+    stdout = cast(TextIO, out)
+    if args.command == "audit":
+        return _cmd_audit(args, stdout, err)
+    return handlers[args.command](args, stdout)
 
 
 #: Set by :func:`run` while the cyclic garbage collector is paused for the imports.
@@ -891,10 +1008,44 @@ def run() -> NoReturn:
       during them finds nothing (see :func:`_imports_done`).
 
     Both only save start-up time (``benchmarks/startup.py``); no output changes.
+
+    Two more concern the process's own streams: standard error writes what its
+    encoding cannot hold as backslash escapes, and after a broken pipe or a full
+    disk descriptor 1 is pointed at the null device (:func:`_settle_stdout`), so
+    that the exit code is the run's and no "Exception ignored" follows it.
     """
     global _collector_paused
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     if gc.isenabled():
         gc.disable()
         _collector_paused = True
-    sys.exit(main())
+    if isinstance(sys.stderr, io.TextIOWrapper):
+        # an error message names files and values: one the locale cannot encode is shown
+        # as an escape, not raised as a second error in place of the first
+        sys.stderr.reconfigure(errors="backslashreplace")
+    code = main()
+    _settle_stdout()
+    sys.exit(code)
+
+
+def _settle_stdout() -> None:
+    """Point descriptor 1 at the null device if standard output cannot take what is left.
+
+    After a broken pipe or a full disk (which :func:`main` has said, or which is no
+    error), the bytes left in the buffer have nowhere to go; without this, the
+    interpreter's own flush at exit fails again and prints "Exception ignored ...
+    BrokenPipeError" and exits 120 instead of the run's code.
+    """
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        stream.flush()
+    except OSError:
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):
+            return
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)

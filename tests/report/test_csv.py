@@ -22,6 +22,7 @@ from gdpr_policy.report import (
     Rejection,
     Report,
     iter_csv,
+    iter_inputs_csv,
     iter_rejected_csv,
     render_csv,
 )
@@ -110,12 +111,26 @@ def test_rejected_records_are_their_own_table() -> None:
     gap = rows.index([])
     assert rows[gap + 1] == ["File", "Line", "Column", "JSON pointer", "Reason"]
     assert rows[gap + 2] == ["c.jsonl", "3", "7", "", "c.jsonl:3:7: email: expected text"]
-    assert len(rows) == gap + 3
+    assert rows[gap + 3] == []  # then the records per input
     alone = _rows("".join(iter_rejected_csv(report, "nb")))
     assert alone[0][0] == "Fil" and alone[1][0] == "c.jsonl"
-    without = "".join(iter_csv(report, rejected=False))
+    without = "".join(iter_csv(report, rejected=False, inputs=False))
     assert [] not in _rows(without)
     assert len(_rows(without)) == 3
+
+
+def test_the_records_per_input_close_the_csv_with_nothing_read_shown_as_zeros() -> None:
+    report = _audit_like()
+    rows = _rows(render_csv(report))
+    assert rows[-3:] == [[], ["File", "Read", "Evaluated", "Rejected"], ["c.jsonl", "3", "2", "1"]]
+    assert _rows("".join(iter_inputs_csv(report, "sv", delimiter=";")), ";") == [
+        ["Fil", "Lästa", "Bedömda", "Avvisade"], ["c.jsonl", "3", "2", "1"]]
+    empty = Report(policy=report.policy, command="audit", inputs=(
+        InputStats(file="=sends.jsonl", read=0, evaluated=0, rejected=0),))
+    assert _rows(render_csv(empty)) == [
+        EN_HEADER, [], ["File", "Read", "Evaluated", "Rejected"], ["'=sends.jsonl", "0", "0", "0"]]
+    only_findings = "".join(iter_csv(report, inputs=False))
+    assert "Evaluated" not in only_findings and "Reason" in only_findings
 
 
 def test_semicolon_variant_for_norwegian_and_swedish_excel() -> None:

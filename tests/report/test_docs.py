@@ -33,3 +33,4 @@ def test_command_runs_as_written(command: str, tmp_path: Path,
     assert output.stat().st_size > 1000
     if output.suffix == ".csv":
         assert Path("report.rejected.csv").exists()
+        assert Path("report.inputs.csv").read_bytes().startswith(b"\xef\xbb\xbf")

@@ -35,7 +35,7 @@ def test_golden(golden) -> None:
 def test_one_annotation_per_finding_and_rejected_record() -> None:
     report = sample_report()
     lines = render_github(report).splitlines()
-    assert len(lines) == len(report.findings) + len(report.problems)
+    assert len(lines) == len(report.findings) + len(report.problems) + 1  # and the records
     level_of = {"error": "error", "warning": "warning", "note": "notice"}
     for line, finding in zip(lines[: len(report.findings)], report.findings, strict=True):
         level, props, message = _parse(line)
@@ -72,8 +72,8 @@ def _shown(text: str) -> str:
 def test_hostile_strings_cannot_end_or_start_a_command() -> None:
     report = hostile_report()
     lines = render_github(report).splitlines()
-    assert len(lines) == len(report.findings) + len(report.problems)
-    parsed = [_parse(line) for line in lines]
+    assert len(lines) == len(report.findings) + len(report.problems) + 1
+    parsed = [_parse(line) for line in lines[:-1]]
     with_file = [p for p in parsed if p[1].get("file") == _shown("dir/" + HOSTILE)]
     assert len(with_file) == 1
     _, props, message = with_file[0]
@@ -95,3 +95,29 @@ def test_any_report_gives_one_parseable_line_per_finding(report: Report) -> None
             assert props["file"] == _shown(loc.file)
         else:
             assert "file" not in props
+
+
+def test_one_notice_reconciles_the_records_of_every_input() -> None:
+    report = sample_report()
+    level, props, message = _parse(render_github(report).splitlines()[-1])
+    assert (level, props) == ("notice", {"title": "Records per input"})
+    assert message == ("crm/contacts.csv: read 3 = evaluated 2 + rejected 1; "
+                       "logs/requests.jsonl: read 5 = evaluated 5 + rejected 0; "
+                       "total: read 8 = evaluated 7 + rejected 1")
+    _, props, message = _parse(render_github(report, "nb").splitlines()[-1])
+    assert props["title"] == "Poster per inndatafil" and "lest 3" in message
+
+
+def test_nothing_read_is_an_error_annotation() -> None:
+    from gdpr_policy.report import InputStats, Rejection
+
+    report = Report(policy=sample_report().policy, command="banner", inputs=(
+        InputStats(file="nope.js", read=1, evaluated=0, rejected=1, problems=(
+            Rejection(file="nope.js", reason="nope.js: expected a readable file"),)),))
+    lines = render_github(report).splitlines()
+    assert len(lines) == 2  # the rejected file, then the verdict
+    level, props, message = _parse(lines[-1])
+    assert (level, props["title"]) == ("error", "Records per input")
+    assert message.startswith("Nothing was read: ")
+    assert message.endswith("(nope.js: read 1 = evaluated 0 + rejected 1)")
+    assert "::notice" not in render_github(Report(policy=report.policy, command="banner"))

@@ -243,3 +243,30 @@ def test_every_registered_rule_gives_a_valid_descriptor_with_catalog_text() -> N
             assert descriptor["shortDescription"]["text"] == i18n.translate(rule.title_code, lang)
             assert descriptor["fullDescription"]["text"] == i18n.translate(rule.help_code, lang)
             assert descriptor["properties"]["legal"] == [str(x) for x in rule.legal]
+
+
+def _twice(lines: tuple[int, ...]) -> Report:
+    """Findings that differ only in their line: two defaults of one gtag file, say."""
+    rule = SAMPLE_REGISTRY["sample.pre-ticked"]
+    return Report(policy=PolicyRef(id="p", version="1"), command="banner", findings=tuple(
+        rule.finding(POLICY, "ads", location=Location(file="site/index.html", line=n),
+                     category="ads") for n in lines))
+
+
+def _prints(report: Report) -> list[str]:
+    return [r["partialFingerprints"]["gdprPolicyFinding/v1"]
+            for r in _log(report)["runs"][0]["results"]]
+
+
+def test_findings_alike_but_for_their_line_have_distinct_fingerprints() -> None:
+    from gdpr_policy.report._sarif import _fingerprint
+
+    report = _twice((5, 9))
+    first, second = _prints(report)
+    assert first != second
+    # the first keeps the fingerprint it always had, so an alert it opened stays the same alert
+    assert first == _fingerprint(report.findings[0])
+    # stable across runs, and when lines move
+    assert _prints(_twice((5, 9))) == [first, second]
+    assert _prints(_twice((12, 30))) == [first, second]
+    assert len(set(_prints(_twice((1, 2, 3))))) == 3

@@ -178,3 +178,27 @@ def test_missing_xlsxwriter_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setitem(sys.modules, "xlsxwriter", None)
     with pytest.raises(UsageError, match=r"gdpr-policy\[report\]"):
         write_xlsx(sample_report(), io.BytesIO())
+
+
+def test_a_full_sheet_goes_on_in_a_further_sheet(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdpr_policy.report import _xlsx
+
+    monkeypatch.setattr(_xlsx, "MAX_ROWS", 3)  # Excel's is 1,048,576: a header and 2 rows here
+    late = SAMPLE_REGISTRY["sample.late-answer"]
+    report = Report(
+        policy=POLICY_REF, command="audit", rules=(),
+        findings=tuple(late.finding(POLICY, f"c{n}", location=Location(file="c.jsonl", line=n),
+                                    days_late=n, evidence={"email": f"{n}@example.no"})
+                       for n in range(1, 6)),
+        inputs=(InputStats(file="c.jsonl", read=8, evaluated=5, rejected=3, problems=tuple(
+            Rejection(file="c.jsonl", line=n, reason=f"bad {n}") for n in range(6, 9))),),
+    )
+    book = _book(report)
+    assert list(book) == ["Summary", "sample.late-answer", "sample.late-answer~2",
+                          "sample.late-answer~3", "Rejected", "Rejected~2"]
+    parts = [book[n] for n in ("sample.late-answer", "sample.late-answer~2",
+                               "sample.late-answer~3")]
+    assert all(p[0][:2] == ["Contact", "Subject"] for p in parts)  # each with its header
+    assert [r[0] for p in parts for r in p[1:]] == [f"{n}@example.no" for n in range(1, 6)]
+    assert [r[4] for p in (book["Rejected"], book["Rejected~2"]) for r in p[1:]] == [
+        "bad 6", "bad 7", "bad 8"]

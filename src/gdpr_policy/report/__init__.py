@@ -32,7 +32,7 @@ from ._model import (
 
 if TYPE_CHECKING:
     from ._charts import draw_charts
-    from ._csv import CSV_COLUMNS, iter_csv, iter_rejected_csv, render_csv
+    from ._csv import CSV_COLUMNS, iter_csv, iter_inputs_csv, iter_rejected_csv, render_csv
     from ._github import render_github
     from ._html import iter_html, render_html
     from ._json import iter_json, render_json, report_json
@@ -60,6 +60,7 @@ __all__ = [
     "exit_code",
     "iter_csv",
     "iter_html",
+    "iter_inputs_csv",
     "iter_json",
     "iter_rejected_csv",
     "render",
@@ -85,6 +86,7 @@ _RENDERERS: dict[str, str] = {
     "draw_charts": "._charts",
     "CSV_COLUMNS": "._csv",
     "iter_csv": "._csv",
+    "iter_inputs_csv": "._csv",
     "iter_rejected_csv": "._csv",
     "render_csv": "._csv",
     "render_github": "._github",

@@ -13,9 +13,13 @@ report's time zone as ``2024-11-30 00:00`` (which Excel reads as a date-time),
 lists are joined with ``"; "``. A finding without a field has an empty cell.
 
 Rejected records are not findings: :func:`iter_rejected_csv` gives them as
-their own table (``file, line, column, pointer, reason``). :func:`render_csv`
-appends that table after one empty row when records were rejected; the CLI's
-``--output FILE.csv`` writes it to ``FILE.rejected.csv`` instead.
+their own table (``file, line, column, pointer, reason``). The records per
+input are a third table, :func:`iter_inputs_csv` (``file, read, evaluated,
+rejected``, one row per input, zeros included), so that a report that read
+nothing says so. :func:`render_csv` appends each after one empty row (the
+rejected records when there are any, then the records per input when the report
+has inputs); the CLI's ``--output FILE.csv`` writes them to
+``FILE.rejected.csv`` and ``FILE.inputs.csv`` instead.
 
 Quoting follows RFC 4180 (fields with the delimiter, a quote or a line break
 are quoted, quotes doubled, CRLF line ends). ``delimiter=";"`` is the variant
@@ -42,10 +46,12 @@ from ._model import Report
 __all__ = [
     "CSV_COLUMNS",
     "DELIMITERS",
+    "INPUT_COLUMNS",
     "REJECTED_COLUMNS",
     "column_label",
     "field_label",
     "iter_csv",
+    "iter_inputs_csv",
     "iter_rejected_csv",
     "neutralise",
     "render_csv",
@@ -66,6 +72,7 @@ CSV_COLUMNS = (
     "statement",
 )
 REJECTED_COLUMNS = ("file", "line", "column", "pointer", "reason")
+INPUT_COLUMNS = ("file", "read", "evaluated", "rejected")
 DELIMITERS = (",", ";")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -122,11 +129,11 @@ def _writer(buf: io.StringIO, delimiter: str) -> Any:
 
 
 def iter_csv(report: Report, lang: str = "en", size: int = 1 << 16, *, delimiter: str = ",",
-             rejected: bool = True) -> Iterator[str]:
+             rejected: bool = True, inputs: bool = True) -> Iterator[str]:
     """:func:`render_csv` in pieces of about ``size`` characters, for writing a large report.
 
-    ``rejected=False`` leaves out the table of rejected records (the CLI writes
-    it to a file of its own).
+    ``rejected=False`` leaves out the table of rejected records, ``inputs=False``
+    the records per input (the CLI writes each to a file of its own).
     """
     check_lang(lang)
     tz = ZoneInfo(report.timezone) if report.timezone else None
@@ -165,6 +172,9 @@ def iter_csv(report: Report, lang: str = "en", size: int = 1 << 16, *, delimiter
     if rejected and report.problems:
         buf.write("\r\n")
         buf.write("".join(iter_rejected_csv(report, lang, delimiter=delimiter)))
+    if inputs and report.inputs:
+        buf.write("\r\n")
+        buf.write("".join(iter_inputs_csv(report, lang, delimiter=delimiter)))
     yield buf.getvalue()
 
 
@@ -181,6 +191,22 @@ def iter_rejected_csv(report: Report, lang: str = "en", *, delimiter: str = ",")
     yield buf.getvalue()
 
 
+def iter_inputs_csv(report: Report, lang: str = "en", *, delimiter: str = ",") -> Iterator[str]:
+    """The records per input as a table: ``file, read, evaluated, rejected``.
+
+    Each input has its row, a file that held no record too (``0, 0, 0``): a CSV
+    of no findings then still says what was read.
+    """
+    check_lang(lang)
+    buf = io.StringIO()
+    writer = _writer(buf, delimiter)
+    writer.writerow([column_label(c, lang) for c in INPUT_COLUMNS])
+    for i in report.inputs:
+        writer.writerow([neutralise(i.file), str(i.read), str(i.evaluated), str(i.rejected)])
+    yield buf.getvalue()
+
+
 def render_csv(report: Report, lang: str = "en", *, delimiter: str = ",") -> str:
-    """The findings as RFC 4180 CSV with formulas neutralised, then the rejected records."""
+    """The findings as RFC 4180 CSV with formulas neutralised, then the rejected records
+    and the records per input."""
     return "".join(iter_csv(report, lang, delimiter=delimiter))

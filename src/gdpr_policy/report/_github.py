@@ -8,12 +8,18 @@ nor start a new one. Other control characters (ESC ...) are shown as
 ``\\x1b`` escapes. Properties that are unknown are left out rather than
 guessed. Rejected records are annotated as errors too, so nothing is
 silently dropped.
+
+A report with inputs ends with one more line, the records per input
+(``a.js: read 1 = evaluated 1 + rejected 0; ...``, and the total when there are
+several): a ``::notice``, or an ``::error`` that starts with the verdict when
+no record of any input was evaluated, so a run that read nothing never passes
+unremarked in the log.
 """
 
 from __future__ import annotations
 
-from ._common import check_lang, message_text, report_text, visible
-from ._model import Report
+from ._common import check_lang, message_text, report_text, verdict, visible
+from ._model import InputStats, Report, Summary
 
 __all__ = ["escape_data", "escape_property", "render_github"]
 
@@ -85,4 +91,24 @@ def render_github(report: Report, lang: str = "en") -> str:
                 title=rejected_title,
             )
         )
+    if report.inputs:
+        lines.append(_records(report, lang))
     return "".join(line + "\n" for line in lines)
+
+
+def _records(report: Report, lang: str) -> str:
+    """The one line of the records per input: a notice, or an error when nothing was read."""
+
+    def counts(stats: InputStats | Summary) -> str:
+        return report_text("report.reconciliation", lang, read=stats.read,
+                           evaluated=stats.evaluated, rejected=stats.rejected)
+
+    parts = [f"{i.file}: {counts(i)}" for i in report.inputs]
+    if len(report.inputs) > 1:
+        parts.append(f"{report_text('report.total', lang)}: {counts(report.summary)}")
+    message = "; ".join(parts)
+    title = report_text("report.inputs", lang)
+    if report.nothing_read:
+        return _command("error", f"{verdict(report, lang)} ({message})", file=None, line=None,
+                        col=None, title=title)
+    return _command("notice", message, file=None, line=None, col=None, title=title)

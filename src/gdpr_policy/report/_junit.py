@@ -2,11 +2,16 @@
 
 ``<testsuites>`` holds one ``<testsuite>`` per file (inputs and the files
 findings point at, sorted); each holds one ``<testcase classname=FILE
-name=RULE>`` per evaluated rule (sorted). A test case fails when its rule
-fired on its file, whatever the severity (the ``type`` attribute of the
-``<failure>`` is the highest severity); the failure text lists the findings
-with their locations and references. A file with rejected records gets one
-more test case, ``records``, with an ``<error>`` listing them.
+name=RULE>`` per evaluated rule (sorted). A test case fails where the exit
+code does: when its rule fired on its file with a finding at or above
+``fail_on`` (``error`` by default, as the CLI's ``--fail-on``); the ``type``
+attribute of the ``<failure>`` is the highest severity among them, and the
+failure text lists them with their locations and references. Findings below
+``fail_on`` are listed in the test case's ``<system-out>``: the rule ran and
+passed, so the case is neither failed nor ``<skipped>``, which says a rule was
+not evaluated (as for a file of which nothing was read) and which CI test
+reports count apart, as checks left undone. A file with rejected records gets
+one more test case, ``records``, with an ``<error>`` listing them.
 
 Strings are escaped for XML. Strings from inputs are passed through
 :func:`visible` first, as in the text report: control characters (which XML
@@ -20,10 +25,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import get_args
 
-from .._rules import Finding
+from .._errors import UsageError
+from .._rules import Finding, Severity
 from ._common import check_lang, message_text, report_text, visible, xml_safe
-from ._model import InputStats, Report, finding_file
+from ._model import FailOn, InputStats, Report, finding_file
 
 __all__ = ["render_junit"]
 
@@ -76,12 +83,18 @@ def _records_case(stats: InputStats, lang: str) -> list[str]:
     ]
 
 
-def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | None = None) -> str:
+def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | None = None, *,
+                 fail_on: FailOn = "error") -> str:
     """The report as JUnit XML; ``rule_ids`` overrides the rules of the report.
 
-    The findings' own rules are always included, so no finding is left out.
+    The findings' own rules are always included, so no finding is left out. A
+    test case fails when one of its findings reaches ``fail_on`` (``never``: none
+    does), as :func:`~gdpr_policy.report.exit_code` gives 1.
     """
     check_lang(lang)
+    if fail_on not in get_args(FailOn):
+        raise UsageError(f"fail-on must be one of error, warning, never, got {fail_on!r}")
+    threshold = None if fail_on == "never" else Severity(fail_on).rank
     rules = sorted(
         set(report.rules if rule_ids is None else rule_ids) | {f.rule for f in report.findings}
     )
@@ -111,15 +124,25 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
             if not fired:
                 cases.append(head + "/>")
                 continue
-            failures += 1
-            worst = max((f.severity for f in fired), key=lambda s: s.rank)
-            message = report_text("report.junit-failure", lang, count=len(fired), rule=rule_id)
-            body = "\n".join(_finding_line(f, lang) for f in fired)
+            failing: list[Finding] = []
+            passing: list[Finding] = []
+            for f in fired:
+                fails = threshold is not None and f.severity.rank >= threshold
+                (failing if fails else passing).append(f)
             cases.append(head + ">")
-            cases.append(
-                f'      <failure type="{worst.value}" message="{_attr(message)}">'
-                f"{_text(body)}</failure>"
-            )
+            if failing:
+                failures += 1
+                worst = max((f.severity for f in failing), key=lambda s: s.rank)
+                message = report_text("report.junit-failure", lang, count=len(failing),
+                                      rule=rule_id)
+                body = "\n".join(_finding_line(f, lang) for f in failing)
+                cases.append(
+                    f'      <failure type="{worst.value}" message="{_attr(message)}">'
+                    f"{_text(body)}</failure>"
+                )
+            if passing:
+                body = "\n".join(_finding_line(f, lang) for f in passing)
+                cases.append(f"      <system-out>{_text(body)}</system-out>")
             cases.append("    </testcase>")
         errors = 0
         if stats is not None and stats.rejected:

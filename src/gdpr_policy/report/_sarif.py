@@ -12,14 +12,19 @@ finding without a line has no region.
 Rejected records become ``toolExecutionNotifications`` of the invocation,
 which is marked unsuccessful when there are any. ``partialFingerprints``
 hash rule, file, subject and pointer, so a finding keeps its identity when
-lines move. The output has no timestamps and is byte-identical for the same
-report.
+lines move; findings alike in all four (two ``gtag`` consent defaults in one
+page) are numbered in the report's order and the second and later ones hash
+their number too, so every fingerprint of a run is distinct and the first
+keeps the one it always had. The output has no timestamps and is
+byte-identical for the same report.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -108,15 +113,39 @@ def _physical(file: str, line: int | None, column: int | None) -> dict[str, Any]
     return physical
 
 
-def _fingerprint(finding: Finding) -> str:
+def _fingerprint(finding: Finding, occurrence: int = 1) -> str:
+    """The hash of rule, file, subject and pointer, and of ``occurrence`` from the second
+    finding alike in those four on (the first's is the one it had before numbering)."""
     loc = finding.location
     file = (loc.file if loc else None) or ""
     pointer = (loc.pointer if loc else None) or ""
     parts = [finding.rule, file, finding.subject, pointer]
+    if occurrence > 1:
+        parts.append(str(occurrence))
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _result(finding: Finding, index: int, lang: str) -> dict[str, Any]:
+def _fingerprints(findings: Iterable[Finding]) -> list[str]:
+    """One distinct fingerprint per finding, stable across runs: alike ones are numbered in
+    the report's sorted order (by line)."""
+    seen: Counter[str] = Counter()
+    prints: list[str] = []
+    used: set[str] = set()
+    for finding in findings:
+        first = _fingerprint(finding)
+        seen[first] += 1
+        fingerprint = first if seen[first] == 1 else _fingerprint(finding, seen[first])
+        # a subject or pointer that holds the separator could forge another's numbered
+        # parts: the next number then, so that no two results of a run share one
+        while fingerprint in used:
+            seen[first] += 1
+            fingerprint = _fingerprint(finding, seen[first])
+        used.add(fingerprint)
+        prints.append(fingerprint)
+    return prints
+
+
+def _result(finding: Finding, index: int, lang: str, fingerprint: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index,
@@ -131,7 +160,7 @@ def _result(finding: Finding, index: int, lang: str) -> dict[str, Any]:
         location["logicalLocations"] = [{"fullyQualifiedName": loc.pointer, "kind": "element"}]
     if location:
         result["locations"] = [location]
-    result["partialFingerprints"] = {"gdprPolicyFinding/v1": _fingerprint(finding)}
+    result["partialFingerprints"] = {"gdprPolicyFinding/v1": fingerprint}
     props: dict[str, Any] = {"subject": finding.subject, "code": finding.message.code}
     if loc is not None and loc.pointer:
         props["pointer"] = loc.pointer
@@ -179,7 +208,8 @@ def sarif_log(report: Report, lang: str = "en", *, registry: Registry = REGISTRY
         ],
         "language": lang,
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule], lang) for f in report.findings],
+        "results": [_result(f, index[f.rule], lang, fingerprint) for f, fingerprint
+                    in zip(report.findings, _fingerprints(report.findings), strict=True)],
         "properties": {
             "command": report.command,
             "policy": {"id": report.policy.id, "version": report.policy.version},

@@ -12,11 +12,17 @@ next one starts), so 63,000 findings cost little more memory than the audit:
   that rule's findings;
 - a sheet of the rejected records: file, line, column, pointer, reason.
 
+A sheet holds at most Excel's 1,048,576 rows (:data:`MAX_ROWS`, the header
+included; XlsxWriter drops a row past it without a word): the rows that do not
+fit go on in a further sheet, ``<name>~2``, ``<name>~3`` ..., each with the
+header, so no finding and no rejected record is left out of the workbook.
+
 Headers are in the report's language. Dates and date-times are Excel dates
 (so they sort and filter as dates), date-times converted to the controller's
 time zone (:attr:`Report.timezone`) first: Excel keeps no zone. Text is
 written as text, never as a formula. The workbook's creation date is fixed
-(1980-01-01, the ZIP epoch): the renderer reads no clock.
+(1980-01-01, the ZIP epoch): the renderer reads no clock. A file that cannot be
+created (a missing directory) is an :class:`OSError`, as with :func:`open`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from typing import IO, Any
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .._errors import UsageError
@@ -46,15 +53,19 @@ from ._common import (
 from ._csv import column_label, field_label
 from ._model import Report
 
-__all__ = ["sheet_names", "write_xlsx"]
+__all__ = ["MAX_ROWS", "require_xlsxwriter", "sheet_names", "write_xlsx"]
 
+#: Excel's rows per sheet (XLSX allows no more); a full sheet goes on in another
+MAX_ROWS = 1_048_576
 _EPOCH = dt.datetime(1980, 1, 1)
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_Row = TypeVar("_Row")
 _FIXED = ("contact", "subject", "severity", "message", "file", "line", "pointer", "legal",
           "statement")
 
 
-def _require() -> Any:
+def require_xlsxwriter() -> Any:
+    """The ``xlsxwriter`` module, or a :class:`UsageError` that names the extra to install."""
     try:
         import xlsxwriter
     except ImportError:
@@ -68,18 +79,30 @@ def _require() -> Any:
 def sheet_names(rules: list[str], reserved: set[str]) -> dict[str, str]:
     """A distinct Excel sheet name (at most 31 characters, no ``[]:*?/\\``) per rule."""
     taken = {r.lower() for r in reserved}
-    out: dict[str, str] = {}
-    for rule in rules:
-        base = _BAD_SHEET_CHARS.sub("_", rule)
-        name = base[:31]
-        n = 2
-        while name.lower() in taken:
-            suffix = f"~{n}"
-            name = base[: 31 - len(suffix)] + suffix
-            n += 1
-        taken.add(name.lower())
-        out[rule] = name
-    return out
+    return {rule: _distinct(_BAD_SHEET_CHARS.sub("_", rule), taken) for rule in rules}
+
+
+def _distinct(base: str, taken: set[str], n: int = 1) -> str:
+    """A sheet name from ``base``, cut to 31 characters, not yet ``taken``; now taken.
+
+    ``base`` itself for ``n`` 1, else ``base~n``; the next number when that one is
+    taken (Excel compares names ignoring case).
+    """
+    while True:
+        suffix = f"~{n}" if n > 1 else ""
+        name = base[: 31 - len(suffix)] + suffix
+        if name.lower() not in taken:
+            taken.add(name.lower())
+            return name
+        n += 1
+
+
+def _parts(rows: Sequence[_Row]) -> Iterator[tuple[int, Sequence[_Row]]]:
+    """The rows in sheets' worth (below a header row each), numbered from 1; one empty
+    part for no rows, as a sheet with its header only."""
+    per_sheet = MAX_ROWS - 1
+    for start in range(0, max(len(rows), 1), per_sheet):
+        yield start // per_sheet + 1, rows[start:start + per_sheet]
 
 
 class _Cells:
@@ -237,10 +260,12 @@ def write_xlsx(report: Report, target: str | IO[bytes], lang: str = "en") -> Non
 
     The CLI gives the ``--output`` path; a library caller may pass a
     ``BytesIO``. XlsxWriter keeps each sheet's rows in a temporary file as
-    they are written (constant-memory mode).
+    they are written (constant-memory mode). A file name that cannot be written
+    raises :class:`OSError`, as :func:`open` does (XlsxWriter finds it only when
+    the workbook is closed: the CLI opens the file itself, before any sheet is made).
     """
     check_lang(lang)
-    xlsxwriter = _require()
+    xlsxwriter = require_xlsxwriter()
     book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False})
     book.set_properties({"title": f"{report.tool.name} {report.command}",
@@ -252,36 +277,48 @@ def write_xlsx(report: Report, target: str | IO[bytes], lang: str = "en") -> Non
 
     fired = [r for r, n in report.summary.by_rule.items() if n]
     names = sheet_names(fired, {summary_name, rejected_name})
+    taken = {n.lower() for n in (summary_name, rejected_name, *names.values())}
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for f in report.findings:
         by_rule[f.rule].append(f)
     for rule_id in fired:
         findings = by_rule[rule_id]
         fields = evidence_columns(findings)
-        sheet = _rule_sheet(book, cells, names[rule_id], fields, lang)
         legal = "; ".join(legal_text(r, lang) for r in findings[0].legal)
-        for row, f in enumerate(findings, 1):
-            loc = f.location
-            fixed: list[Any] = [
-                contact_of(f), f.subject, report_text(f"report.severity.{f.severity.value}", lang),
-                message_text(f, lang, report.timezone), loc.file if loc else None,
-                loc.line if loc else None, loc.pointer if loc else None,
-                legal if f.legal is findings[0].legal else
-                "; ".join(legal_text(r, lang) for r in f.legal),
-                ", ".join(str(s) for s in f.statement),
-            ]
-            for col, value in enumerate(fixed):
-                cells.put(sheet, row, col, value)
-            for col, key in enumerate(fields, len(_FIXED)):
-                cells.put(sheet, row, col, f.evidence.get(key))
-        sheet.autofilter(0, 0, len(findings), len(_FIXED) + len(fields) - 1)
+        for part, rows in _parts(findings):
+            name = names[rule_id] if part == 1 else _distinct(names[rule_id], taken, part)
+            sheet = _rule_sheet(book, cells, name, fields, lang)
+            for row, f in enumerate(rows, 1):
+                loc = f.location
+                fixed: list[Any] = [
+                    contact_of(f), f.subject,
+                    report_text(f"report.severity.{f.severity.value}", lang),
+                    message_text(f, lang, report.timezone), loc.file if loc else None,
+                    loc.line if loc else None, loc.pointer if loc else None,
+                    legal if f.legal is findings[0].legal else
+                    "; ".join(legal_text(r, lang) for r in f.legal),
+                    ", ".join(str(s) for s in f.statement),
+                ]
+                for col, value in enumerate(fixed):
+                    cells.put(sheet, row, col, value)
+                for col, key in enumerate(fields, len(_FIXED)):
+                    cells.put(sheet, row, col, f.evidence.get(key))
+            sheet.autofilter(0, 0, len(rows), len(_FIXED) + len(fields) - 1)
 
-    sheet = book.add_worksheet(rejected_name)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(4, 4, 80)
-    cells.header(sheet, 0, [column_label(c, lang) for c in
-                            ("file", "line", "column", "pointer", "reason")])
-    for row, p in enumerate(report.problems, 1):
-        for col, value in enumerate((p.file, p.line, p.column, p.pointer, p.reason)):
-            cells.put(sheet, row, col, value)
-    book.close()
+    for part, problems in _parts(report.problems):
+        name = rejected_name if part == 1 else _distinct(rejected_name, taken, part)
+        sheet = book.add_worksheet(name)
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(4, 4, 80)
+        cells.header(sheet, 0, [column_label(c, lang) for c in
+                                ("file", "line", "column", "pointer", "reason")])
+        for row, p in enumerate(problems, 1):
+            for col, value in enumerate((p.file, p.line, p.column, p.pointer, p.reason)):
+                cells.put(sheet, row, col, value)
+    try:
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        # XlsxWriter wraps the OSError of the file: raised as it is, a caller words it as
+        # for any file it cannot write (the CLI: "--output: cannot write ...")
+        cause = exc.args[0] if exc.args else None
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
