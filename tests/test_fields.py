@@ -212,6 +212,10 @@ CONTEXT: dict[str, Callable[[Doc], None]] = {
         {"id": "host", "name": "Host", "role": "processor", "country": "SE"}]), [
         t.update(provider_role="independent-controller") for t in v["trackers"]
         if t.get("provider_role") == "joint-controller"]),
+    # Google's processor agreement among the recipients: its systems' transfers have a ground.
+    "recipients[].name": lambda v: v.__setitem__("recipients", [
+        {"id": "google", "name": "Google LLC", "role": "processor", "country": "US",
+         "transfer": {"safeguard": "eu-us-dpf"}}]),
     "recipients[].country": lambda v: v.__setitem__("recipients", [
         {"id": "host", "name": "Host", "role": "processor", "country": "SE"}]),
     "recipients[].transfer.safeguard": lambda v: v.__setitem__("recipients", [
@@ -271,6 +275,8 @@ MUTATIONS: dict[str, Callable[[Doc], None]] = {
         "national_basis", ["consent"]
     ),
     "purposes[].systems": lambda v: _p(v, "newsletter").__setitem__("systems", []),
+    # another vendor's name: the Google systems' transfers are no longer the recipient's
+    "recipients[].name": lambda v: v["recipients"][0].__setitem__("name", "Alphabet Inc."),
     # the act reaches the recipients of its own country: Norwegian ones are owed only the
     # statement's promise under a Swedish act (marketing.no-basis.promise)
     "purposes[].national_law": lambda v: _p(v, "email-marketing").__setitem__(

@@ -61,6 +61,9 @@ def test_bundled_policy_findings_are_warnings_of_the_statement_against_the_law()
         ("policy.notice-omission", "discloses/right-to-complain"),
         ("policy.notice-omission", "discloses/transfers"),
         ("policy.retention-without-end", "retention/inactive-contacts"),
+        # US vendors (S06, S07) with no ground for the transfer recorded anywhere
+        *[("policy.transfer-without-safeguard", f"systems/{s}") for s in sorted(
+            ("hubspot", "ga4", "gtm", "linkedin", "meta", "google-ads"))],
     ]
     f = next(f for f in findings if f.rule == "policy.channel-mismatch")
     assert f.severity is Severity.WARNING
@@ -755,7 +758,7 @@ def test_lint_of_the_bundled_policy_exits_0_with_the_warnings() -> None:
     assert code == 0, err.getvalue()
     text = out.getvalue()
     assert "policy.disclosure-contradiction" in text and "policy.notice-omission" in text
-    assert "errors: 0, warnings: 12" in text
+    assert "errors: 0, warnings: 18" in text
 
 
 def test_cookie_party_domain_and_lifetime_must_agree() -> None:
@@ -896,9 +899,9 @@ def test_an_assumption_about_a_field_the_version_lacks_is_a_load_error() -> None
 
 
 def test_a_transfer_outside_the_eea_needs_a_ground_that_holds() -> None:
-    assert _of(lint_policy(bundled_policy()), "policy.transfer-without-safeguard") == []
-
     def recipients(v: dict[str, Any]) -> None:
+        for system in v["systems"]:
+            system["outside_eea"] = False  # the systems' own transfers: the next test
         v["recipients"] = [
             {"id": "host", "name": "Nordic hosting", "role": "processor", "country": "SE"},
             {"id": "none", "name": "US analytics", "role": "processor", "country": "US"},
@@ -938,6 +941,30 @@ def test_a_transfer_outside_the_eea_needs_a_ground_that_holds() -> None:
     omission = {f.evidence["item"]: f.evidence["because"] for f in _of(findings, "policy.notice-omission")}
     assert {"none", "dpf", "uk", "india", "dpf-ca", "scc"} <= set(omission["transfers"])
     assert "host" not in omission["transfers"] and "host" in omission["recipients"]
+
+
+def test_a_system_outside_the_eea_is_a_transfer_its_vendor_answers_for_as_a_recipient() -> None:
+    # the bundled statement names US vendors (S06, S07) but no ground for the transfers
+    hits = _of(lint_policy(bundled_policy()), "policy.transfer-without-safeguard")
+    assert [(f.severity, f.message.code, f.evidence["system"]) for f in hits] == [
+        (Severity.WARNING, "policy.transfer-without-safeguard.system", s)
+        for s in ("hubspot", "ga4", "gtm", "linkedin", "meta", "google-ads")]
+    assert render_message(hits[0].message, "en") == (
+        "System hubspot (HubSpot) takes the data outside the EEA, but its vendor is not among "
+        "the recipients, with the country and the ground for the transfer.")
+
+    def vendors_listed(v: dict[str, Any]) -> None:
+        v["recipients"] = [
+            {"id": "hubspot-inc", "name": "HubSpot, Inc.", "role": "processor", "country": "US",
+             "transfer": {"safeguard": "eu-us-dpf"}},
+            {"id": "google", "name": "Google LLC", "role": "processor", "country": "US"},
+        ]
+
+    hits = _of(_lint_changed(vendors_listed), "policy.transfer-without-safeguard")
+    # listed, the vendor's ground is judged as a recipient's: Google's is missing
+    assert [f.evidence.get("system", f.evidence.get("recipient")) for f in hits] == [
+        "linkedin", "meta", "google"]
+    assert hits[-1].severity is Severity.ERROR
 
 
 def test_a_recipient_or_safeguard_of_kind_other_must_say_what_it_is() -> None:

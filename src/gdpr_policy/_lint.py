@@ -623,7 +623,9 @@ def _assumed_value(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
     promises=["no-disclosure"],
 )
 def _transfer_without_safeguard(subject: PolicyUnderLint, ctx: Context) -> Iterator[Finding]:
-    """A recipient outside the EEA with no ground for the transfer, or a ground that does not hold.
+    """A recipient outside the EEA with no ground for the transfer, or a ground that does not hold;
+    a system outside the EEA whose vendor is not among the recipients, where its ground
+    would be judged (a warning: the ground may exist in the processing agreement).
 
     Chapter V allows a transfer on an adequacy decision (Art. 45: only for the
     countries the Commission has found adequate, and for the United States only
@@ -632,6 +634,24 @@ def _transfer_without_safeguard(subject: PolicyUnderLint, ctx: Context) -> Itera
     """
     from ._policy import ADEQUATE_COUNTRIES
 
+    v = subject.version
+    listed = {_vendor_key(r.name) for r in v.recipients}
+    for i, s in enumerate(v.systems):
+        # a vendor's system outside the EEA is a transfer as a recipient is: the vendor
+        # goes among the recipients, with its country and ground, where this rule judges
+        # it (the statement's silence on the transfer is notice-omission's to report)
+        if s.outside_eea and _vendor_key(s.vendor) not in listed:
+            yield _transfer_without_safeguard.finding(
+                ctx,
+                subject.subject(f"systems/{s.id}"),
+                location=subject.loc("systems", i, "outside_eea"),
+                evidence={"system": s.id, "vendor": s.vendor,
+                          "recipients": [r.name for r in v.recipients]},
+                severity=Severity.WARNING,
+                message_code="policy.transfer-without-safeguard.system",
+                system=s.id,
+                vendor=s.vendor,
+            )
     for i, r in enumerate(subject.version.recipients):
         if not r.outside_eea:
             continue
