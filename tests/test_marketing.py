@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -534,3 +535,73 @@ def test_the_verdict_codes_say_what_the_thresholds_say(
         before = "0000-01-01T00:00:00.000Z"
         assert not fresh.advance(before, inner[0][:23] + "Z", [1])
         assert fresh.advance(before, inner[0][:23] + "Z", [2])  # another contact: the codes hold
+
+
+def test_a_list_named_as_a_number_in_another_case_or_padded_is_that_list() -> None:
+    # HubSpot's v4 API gives ids as numbers; a caller may write a name in another case.
+    # Each misnamed list was judged a service list, which the other list's consent covered.
+    out = ListStatus(NL, "NOT_SUBSCRIBED", at("2025-03-01T00:00"), "CONSENT_WITH_NOTICE",
+                     "Newsletter")
+    still = ListStatus(MI, "SUBSCRIBED", at("2024-01-01T00:00"), "CONSENT_WITH_NOTICE",
+                       "Marketing Information", True)
+    rec = Recipient(email="kari@firma.no", lists=(out, still))
+    for sub in (NL, int(NL), f" {NL}\n", "Newsletter", "newsletter", "NEWSLETTER "):
+        d = may_send_marketing(rec, subscription=sub, at=at("2025-04-01T00:00"), policy=POLICY,  # type: ignore[arg-type]
+                               marketing_lists=(int(NL),))
+        assert [r.rule for r in d.reasons] == ["marketing.after-opt-out"], sub
+    # the status's own id given as a number is the same list
+    by_number = ListStatus(int(NL), "not_subscribed", at("2025-03-01T00:00"),  # type: ignore[arg-type]
+                           "CONSENT_WITH_NOTICE", "Newsletter")
+    assert (by_number.subscription, by_number.status) == (NL, "NOT_SUBSCRIBED")
+    # a single list given as a text is that list, not its letters
+    d = may_send_marketing(rec, subscription="newsletter", at=at("2025-04-01T00:00"),
+                           policy=POLICY, marketing_lists="Newsletter")  # type: ignore[arg-type]
+    assert not d
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Recipient(customer_exception="false"),  # type: ignore[arg-type]
+     "Recipient.customer_exception: expected true or false, got 'false'"),
+    (lambda: Recipient(objection=Objection(dt.datetime(2025, 5, 2))),
+     "Objection.at: expected an aware date-time"),
+    (lambda: Recipient(deactivated_at=dt.date(2025, 5, 2)),  # type: ignore[arg-type]
+     "Recipient.deactivated_at: expected an aware date-time"),
+    (lambda: Recipient(lists=({"subscription": NL},)),  # type: ignore[arg-type]
+     "Recipient.lists: expected a tuple of ListStatus, got one holding dict"),
+    (lambda: Recipient(lists=ListStatus(NL, "SUBSCRIBED")),  # type: ignore[arg-type]
+     "Recipient.lists: expected a tuple of ListStatus, got ListStatus"),
+    (lambda: Recipient(country="Norway"),
+     "Recipient.country: expected an ISO 3166-1 alpha-2 code"),
+    (lambda: ListStatus(NL, "UNSUBSCRIBED"),  # type: ignore[arg-type]
+     "ListStatus.status: expected one of SUBSCRIBED, NOT_SUBSCRIBED, NOT_SPECIFIED"),
+    (lambda: ListStatus(NL, "SUBSCRIBED", marketing="yes"),  # type: ignore[arg-type]
+     "ListStatus.marketing: expected true or false"),
+    (lambda: ListStatus("  ", "SUBSCRIBED"), "ListStatus.subscription: expected a list's id"),
+])
+def test_facts_a_service_builds_wrongly_are_refused_not_misread(build: Any, message: str) -> None:
+    # "false" is truthy: it applied the existing-customer exception; a naive or a date
+    # time crashed deep in a comparison
+    with pytest.raises(UsageError, match="^" + re.escape(message)):
+        build()
+
+
+def test_facts_given_as_text_are_read_as_what_they_say() -> None:
+    rec = Recipient(unsubscribed_all_at="2025-03-01T00:00+01:00", country="no",  # type: ignore[arg-type]
+                    lists=[ListStatus(NL, "SUBSCRIBED", "2024-01-01T00:00Z",  # type: ignore[arg-type]
+                                      "CONSENT_WITH_NOTICE", "Newsletter", True)])
+    assert rec.country == "NO" and isinstance(rec.lists, tuple)
+    assert rec.unsubscribed_all_at == dt.datetime(2025, 3, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    d = may_send_marketing(rec, subscription=NL, at="2025-04-01T00:00Z", policy=POLICY)  # type: ignore[arg-type]
+    assert [r.how for r in d.reasons] == ["unsubscribe-all"]
+
+
+def test_the_decision_refuses_a_policy_or_a_naive_time_with_a_usage_error() -> None:
+    rec = Recipient(lists=CONSENTED)
+    with pytest.raises(UsageError, match=r"pass policy\.at"):
+        may_send_marketing(rec, subscription=NL, at=at("2024-02-01T00:00"),
+                           policy=bundled_policy())  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match=r"^at: expected an aware date-time"):
+        may_send_marketing(rec, subscription=NL, at=dt.datetime(2024, 2, 1), policy=POLICY)
+    with pytest.raises(UsageError, match=r"^recipient: expected a Recipient"):
+        may_send_marketing({"email": "x"}, subscription=NL, at=at("2024-02-01T00:00"),  # type: ignore[arg-type]
+                           policy=POLICY)

@@ -54,8 +54,9 @@ import datetime as dt
 import operator
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from ._args import instance_of, policy_version, when
 from ._errors import UsageError
 from ._messages import Message, MessageValue
 from ._national import NATIONAL_LAW
@@ -94,6 +95,41 @@ ROLE_LOCAL_PARTS: frozenset[str] = frozenset({
 })
 
 ListState = Literal["SUBSCRIBED", "NOT_SUBSCRIBED", "NOT_SPECIFIED"]
+_STATES: tuple[str, ...] = get_args(ListState)
+
+
+def _list_id(value: Any, what: str) -> str:
+    """A list's id or name as text: a number is its digits, padding is dropped."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise UsageError(f"{what}: expected a list's id or name, got {type(value).__name__}")
+    text = str(value).strip()
+    if not text:
+        raise UsageError(f"{what}: expected a list's id or name, got an empty text")
+    return text
+
+
+def _text_or_none(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"{what}: expected a text, got {type(value).__name__}")
+    return value.strip() or None
+
+
+def _strict_bool(value: Any, what: str) -> None:
+    if not isinstance(value, bool):
+        raise UsageError(f"{what}: expected true or false, got {value!r}")
+
+
+def _aware(value: Any, what: str) -> dt.datetime:
+    """An aware date-time; ISO 8601 text is parsed (``when``), a date or a naive time refused."""
+    parsed = when(value, what=what, dates=False)
+    assert isinstance(parsed, dt.datetime)
+    return parsed
+
+
+def _aware_or_none(value: Any, what: str) -> dt.datetime | None:
+    return None if value is None else _aware(value, what)
 
 # The clauses and articles of each rule; the audit's rule declarations use the same.
 AFTER_OPT_OUT = ("marketing.after-opt-out", ("GDPR Art. 21(3)", "GDPR Art. 21(2)", "GDPR Art. 7(3)"),
@@ -124,6 +160,23 @@ class ListStatus:
     name: str | None = None
     marketing: bool = False
 
+    def __post_init__(self) -> None:
+        # Facts a service builds from JSON: an id given as a number (HubSpot's v4 API),
+        # padding, a lower-case status or a time as text would otherwise be read as
+        # another list, no opt-out or a crash; each is normalised or refused here.
+        _set = object.__setattr__
+        _set(self, "subscription", _list_id(self.subscription, "ListStatus.subscription"))
+        status = self.status
+        if isinstance(status, str) and status.strip().upper() in _STATES:
+            _set(self, "status", status.strip().upper())
+        else:
+            raise UsageError(f"ListStatus.status: expected one of {', '.join(_STATES)}, "
+                             f"got {status!r}")
+        _set(self, "at", _aware_or_none(self.at, "ListStatus.at"))
+        _set(self, "legal_basis", _text_or_none(self.legal_basis, "ListStatus.legal_basis"))
+        _set(self, "name", _text_or_none(self.name, "ListStatus.name"))
+        _strict_bool(self.marketing, "ListStatus.marketing")
+
     def names(self) -> tuple[str, ...]:
         """The id and, when known, the name."""
         return (self.subscription,) if self.name is None else (self.subscription, self.name)
@@ -135,6 +188,11 @@ class Objection:
 
     at: dt.datetime
     request_id: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", _aware(self.at, "Objection.at"))
+        object.__setattr__(self, "request_id",
+                           _text_or_none(self.request_id, "Objection.request_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +214,35 @@ class Recipient:
     restricted_at: dt.datetime | None = None
     customer_exception: bool = False
     country: str | None = None
+
+    def __post_init__(self) -> None:
+        # the string "false" is truthy: it would apply the existing-customer exception
+        _set = object.__setattr__
+        _set(self, "email", _text_or_none(self.email, "Recipient.email"))
+        lists: Any = self.lists
+        if isinstance(lists, list):
+            lists = tuple(lists)
+        if not isinstance(lists, tuple):
+            raise UsageError(f"Recipient.lists: expected a tuple of ListStatus, got "
+                             f"{type(lists).__name__}")
+        if bad := next((x for x in lists if not isinstance(x, ListStatus)), None):
+            raise UsageError(f"Recipient.lists: expected a tuple of ListStatus, got one "
+                             f"holding {type(bad).__name__}")
+        _set(self, "lists", lists)
+        for name in ("unsubscribed_all_at", "deactivated_at", "restricted_at"):
+            _set(self, name, _aware_or_none(getattr(self, name), f"Recipient.{name}"))
+        if self.objection is not None and not isinstance(self.objection, Objection):
+            raise UsageError(f"Recipient.objection: expected an Objection, got "
+                             f"{type(self.objection).__name__}")
+        _strict_bool(self.customer_exception, "Recipient.customer_exception")
+        country = _text_or_none(self.country, "Recipient.country")
+        if country is not None:
+            # compared with the national act's country: "no" must be NO, "Norway" refused
+            if not (len(country) == 2 and country.isascii() and country.isalpha()):
+                raise UsageError(f"Recipient.country: expected an ISO 3166-1 alpha-2 code "
+                                 f"such as NO or SE, got {self.country!r}")
+            country = country.upper()
+        _set(self, "country", country)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,9 +420,39 @@ def effective_opt_out(recipient: Recipient, subscription: str, *,
     ``subscription`` is a marketing list when the caller knows (default: its
     status says, or ``marketing_lists``). ``since`` is the instant as given.
     """
+    recipient = instance_of(recipient, Recipient, what="recipient")
+    subscription, marketing_lists = _as_named(recipient, subscription, marketing_lists)
     return _effective_opt_out(recipient,
                               _marked(latest_statuses(recipient.lists), marketing_lists),
                               subscription, marketing_lists, marketing)
+
+
+def _canonical(lists: Sequence[ListStatus], name: str) -> str:
+    # a list named as one of the person's statuses names it: by its id, or by its name
+    # in any case ("newsletter" is the status named "Newsletter")
+    if any(name in s.names() for s in lists):
+        return name
+    key = name.casefold()
+    for s in lists:
+        if s.name is not None and s.name.casefold() == key:
+            return s.subscription
+    return name
+
+
+def _as_named(recipient: Recipient, subscription: Any, marketing_lists: Collection[Any],
+              ) -> tuple[str, frozenset[str]]:
+    """``subscription`` and ``marketing_lists`` as the person's statuses name the lists.
+
+    Ids given as numbers are their digits; a name differing only in case or
+    padding is that list: otherwise a marketing list misnamed would be judged as
+    a service list, which any marketing consent covers.
+    """
+    lists = recipient.lists
+    sub = _canonical(lists, _list_id(subscription, "subscription"))
+    if isinstance(marketing_lists, (str, int)):
+        marketing_lists = (marketing_lists,)  # one list, not its letters
+    marked = frozenset(_list_id(m, "marketing_lists") for m in marketing_lists)
+    return sub, marked | frozenset(_canonical(lists, m) for m in marked)
 
 
 def _effective_opt_out(recipient: Recipient, lists: Sequence[ListStatus], subscription: str,
@@ -381,7 +498,9 @@ def has_consent_at(recipient: Recipient, subscription: str, at: dt.datetime, *,
 
     Each list counts by its latest status.
     """
-    at = _utc(at)
+    recipient = instance_of(recipient, Recipient, what="recipient")
+    at = _utc(_aware(at, "at"))
+    subscription, marketing_lists = _as_named(recipient, subscription, marketing_lists)
     lists = _marked(latest_statuses(recipient.lists), marketing_lists)
     own = _own(lists, subscription)
     if (own is not None and own.marketing) or subscription in marketing_lists:
@@ -402,15 +521,20 @@ def may_send_marketing(
 ) -> MarketingDecision:
     """Decide whether a marketing e-mail to ``recipient`` under ``subscription`` at ``at`` is allowed.
 
-    ``subscription`` is the list the e-mail goes out under (id or name); a
-    list without a status in ``recipient.lists`` is a marketing list when it
-    is in ``marketing_lists``. ``purpose`` names the policy's marketing
+    ``subscription`` is the list the e-mail goes out under (id, as text or a
+    number, or name, in any case); a list without a status in
+    ``recipient.lists`` is a marketing list when it is in ``marketing_lists``,
+    and otherwise a service list, under which consent on any marketing list
+    covers marketing content: name your marketing lists there. ``purpose`` names the policy's marketing
     purpose (default: its marketing purpose with a national basis). ``at``
     must be aware. The decision is falsy with its reasons when the send is
     not allowed; each reason's :meth:`Reason.finding` renders in en, nb, sv.
     """
-    if at.tzinfo is None:
-        raise UsageError("at must be an aware date-time")
+    recipient = instance_of(recipient, Recipient, what="recipient",
+                            hint="gdpr_policy.Recipient(email=..., lists=(ListStatus(...),))")
+    policy = policy_version(policy)
+    at = _aware(at, "at")
+    subscription, marketing_lists = _as_named(recipient, subscription, marketing_lists)
     reasons: list[Reason] = []
     basis: str | None = None
     # compared in UTC (see _utc); the reasons keep the instants as given
