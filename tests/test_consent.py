@@ -181,9 +181,9 @@ def test_unticked_box_does_not_fire(policy: PolicyVersion) -> None:
 
 
 def test_pre_ticked_contradictions_are_rejected() -> None:
-    with pytest.raises(ValueError, match="contradicts"):
+    with pytest.raises(ValueError, match="pre_ticked: expected true or no value with method"):
         good(method="pre-ticked", pre_ticked=False)
-    with pytest.raises(ValueError, match="needs method"):
+    with pytest.raises(ValueError, match="pre_ticked: expected false or no value with method"):
         good(method="button", pre_ticked=True)
 
 
@@ -432,7 +432,7 @@ def test_withdrawal_after_as_of_has_not_happened(policy: PolicyVersion) -> None:
 
 
 def test_withdrawn_before_given_is_rejected() -> None:
-    with pytest.raises(ValueError, match="before given_at"):
+    with pytest.raises(ValueError, match="withdrawn_at: expected a time on or after given_at"):
         good(withdrawn_at=GIVEN - dt.timedelta(days=1))
 
 
@@ -560,11 +560,11 @@ def test_parse_consent_record_locates_findings() -> None:
 @pytest.mark.parametrize(
     ("data", "pointer", "text"),
     [
-        ({"subject": "x", "given_at": "2025-05-01T09:00:00"}, "/r/given_at", "timezone"),
+        ({"subject": "x", "given_at": "2025-05-01T09:00:00"}, "/r/given_at", "UTC offset"),
         ({"subject": "x", "method": "nodding"}, "/r/method", "nodding"),
-        ({"subject": "x", "colour": "blue"}, "/r/colour", "Extra inputs"),
-        ({"purposes": []}, "/r/subject", "Field required"),
-        ({"subject": "x", "notice": {"id": ""}}, "/r/notice/id", "at least 1"),
+        ({"subject": "x", "colour": "blue"}, "/r/colour", "unknown key 'colour'"),
+        ({"purposes": []}, "/r/subject", "expected a value for this required field"),
+        ({"subject": "x", "notice": {"id": ""}}, "/r/notice/id", "non-empty"),
     ],
 )
 def test_parse_errors_are_located(data: dict[str, Any], pointer: str, text: str) -> None:
@@ -574,6 +574,150 @@ def test_parse_errors_are_located(data: dict[str, Any], pointer: str, text: str)
     assert any(i.pointer == pointer for i in issues), [i.pointer for i in issues]
     assert text in str(info.value)
     assert str(info.value).startswith("c.json#/r")
+
+
+#: What a date-time field takes, in the words of every error about one.
+ISO_INSTANT = (
+    "expected an ISO 8601 date-time with a UTC offset such as 2026-01-01T00:00:00+01:00"
+)
+#: The date-time fields of a record, as the changes that set them.
+_TIMES: dict[str, Any] = {
+    "given_at": lambda v: {"given_at": v},
+    "withdrawn_at": lambda v: {"withdrawn_at": v},
+    "processing/0/at": lambda v: {"processing": [{"purpose": "analytics", "at": v}]},
+}
+
+
+def _parse(**changes: Any) -> ConsentRecord:
+    data = good().model_dump(mode="json", exclude={"location"})
+    data.update(changes)
+    return parse_consent_record(data, source="c.json", pointer="/r")
+
+
+@pytest.mark.parametrize("field", sorted(_TIMES))
+@pytest.mark.parametrize(
+    "value",
+    ["20260101000000", 20260101000000, "20250301", 20250301, 1772442000, " 1772442000 ",
+     1772442000.5, True],
+)
+def test_numbers_are_not_read_as_unix_time(field: str, value: Any) -> None:
+    # pydantic's lax mode read 20260101000000 as the year 2612 (a withdrawal that has
+    # not happened: the consent allowed) and 20250301 as 1970 (expired)
+    with pytest.raises(InputError) as info:
+        _parse(**_TIMES[field](value))
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (f"/r/{field}", ISO_INSTANT, repr(value))
+    assert str(info.value) == (
+        f"c.json#/r/{field}: {field.replace('/', '.')}: {ISO_INSTANT}, got {value!r}"
+    )
+
+
+def test_a_compact_withdrawal_stamp_does_not_allow_processing(policy: PolicyVersion) -> None:
+    record = _parse(withdrawn_at=" 2026-01-01T00:00Z ")  # stripped, as as_of is
+    assert record.withdrawn_at == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert decide_consent(record, policy, AS_OF, "analytics").reasons == ("consent.withdrawn",)
+    with pytest.raises(InputError, match="withdrawn_at: expected an ISO 8601 date-time"):
+        _parse(withdrawn_at="20260101000000")
+
+
+def test_iso_times_are_read_as_before() -> None:
+    record = _parse(given_at="2025-03-01 10:00:00.000+0100",
+                    processing=[{"purpose": "analytics", "at": GIVEN + dt.timedelta(days=1)}])
+    assert record.given_at == GIVEN
+    assert record.processing[0].at == GIVEN + dt.timedelta(days=1)
+    # without an offset, or a date: which instant depends on the zone
+    for text in ("2025-03-01T10:00", "2025-03-01"):
+        with pytest.raises(InputError) as info:
+            _parse(given_at=text)
+        (issue,) = info.value.issues
+        assert (issue.pointer, issue.expected, issue.found) == (
+            "/r/given_at",
+            "expected a date-time with a UTC offset such as 2026-01-01T00:00:00+01:00",
+            repr(text),
+        )
+    with pytest.raises(InputError) as info:
+        _parse(given_at="2025-03-01T10:00:00.000+0100x")
+    assert info.value.issues[0].expected == ISO_INSTANT
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer", "expected"),
+    [
+        (
+            {"withdrawn_at": "2025-01-01T00:00Z"},
+            "/r/withdrawn_at",
+            "expected a time on or after given_at (2025-03-01T10:00:00+01:00), "
+            "got 2025-01-01T00:00:00+00:00",
+        ),
+        (
+            {"method": "button", "pre_ticked": True},
+            "/r/pre_ticked",
+            "expected false or no value with method 'button' (only a box is pre-ticked), "
+            "got true",
+        ),
+        (
+            {"method": "pre-ticked", "pre_ticked": False},
+            "/r/pre_ticked",
+            "expected true or no value with method 'pre-ticked', got false",
+        ),
+        (
+            {"withdrawn": "2026-01-01T00:00Z"},
+            "/r/withdrawn",
+            "expected a known key (unknown key 'withdrawn'; did you mean 'withdrawn_at'?)",
+        ),
+        (
+            {"processing": [{"purpose": "analytics", "at": "2026-01-01T00:00Z", "purpse": "x"}]},
+            "/r/processing/0/purpse",
+            "expected a known key (unknown key 'purpse'; did you mean 'purpose'?)",
+        ),
+        (  # a key of another record: no key of this one is near enough to suggest
+            {"recieved_at": "2026-01-01T00:00Z"},
+            "/r/recieved_at",
+            "expected a known key (unknown key 'recieved_at')",
+        ),
+        ({"purposes": "analytics"}, "/r/purposes", "expected a list"),
+        ({"purposes": ["analytics", ""]}, "/r/purposes/1", "expected a non-empty text"),
+        ({"separate_choices": "yes"}, "/r/separate_choices", "expected true or false"),
+    ],
+)
+def test_parse_errors_are_plain_words_at_the_field(
+    changes: dict[str, Any], pointer: str, expected: str
+) -> None:
+    with pytest.raises(InputError) as info:
+        _parse(**changes)
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected) == (pointer, expected)
+    assert "Value error" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("pre_ticked", "off"),
+        ("separate_choices", 1),
+        ("separate_choices", 1.0),
+        ("notice/right_to_withdraw", "yes"),
+        ("notice/controller_identity", 0),
+        ("precondition_of/needs_processing", "false"),
+    ],
+)
+def test_booleans_are_true_or_false(field: str, value: Any) -> None:
+    # "yes", "off", 1 and 1.0 were read as booleans; the record is JSON or YAML, where a
+    # yes or no is written true or false
+    data = good(precondition_of={"service": "webinar", "needs_processing": True}).model_dump(
+        mode="json", exclude={"location"}
+    )
+    *parents, key = field.split("/")
+    target = data
+    for parent in parents:
+        target = target[parent]
+    target[key] = value
+    with pytest.raises(InputError) as info:
+        parse_consent_record(data, source="c.json", pointer="/r")
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (
+        f"/r/{field}", "expected true or false", repr(value)
+    )
 
 
 def test_parse_rejects_a_non_object() -> None:
@@ -786,7 +930,8 @@ def test_consent_parse_errors_are_exact() -> None:
     assert {"/r/a~1b", "/r/c~0d", "/r/notice/id"} <= set(issues)
     assert issues["/r/notice/id"].path == "notice.id"
     assert issues["/r/notice/id"].found == "''"
-    assert issues["/r/a~1b"].found == "1"
+    assert issues["/r/a~1b"].expected == "expected a known key (unknown key 'a/b')"
+    assert issues["/r/a~1b"].found is None  # the key is the finding, not its value
     data = good().model_dump(mode="json", exclude={"location"})
     data["notice"] = ["not", "a", "notice"]
     data["subject"] = {"name": "Kari"}

@@ -1151,7 +1151,7 @@ def test_parse_errors_name_the_field_exactly() -> None:
         issues
     )
     assert issues["/requests/0/type"].found is None  # a mapping is not repeated
-    assert issues["/requests/0/id"].expected == "expected string should have at least 1 character"
+    assert issues["/requests/0/id"].expected == "expected a non-empty text"
     assert issues["/requests/0/id"].found == "''"
     # A validator that names a nested field; the value quoted may itself hold ": ".
     with pytest.raises(InputError) as info:
@@ -1164,6 +1164,146 @@ def test_parse_errors_name_the_field_exactly() -> None:
         req(identity={"asked_at": "2026-03-01T09:00+01:00", "means": ["id-document"]})
     (issue,) = info.value.issues
     assert (issue.path, issue.found) == ("identity.asked_at", None)
+
+
+#: What a date-time field takes, in the words of every error about one.
+ISO_INSTANT = (
+    "expected an ISO 8601 date-time with a UTC offset such as 2026-01-01T00:00:00+01:00"
+)
+#: Where each date-time field of a request sits, as the fields to pass to ``req``.
+_TIMES: dict[str, Any] = {
+    "received_at": lambda v: {"received_at": v},
+    "response/responded_at": lambda v: {"response": {"responded_at": v, "outcome": "fulfilled"}},
+    "extension/notified_at": lambda v: {"extension": {"notified_at": v, "reason": "many"}},
+    "identity/asked_at": lambda v: {"identity": {"asked_at": v, "means": ["id-document"]}},
+    "identity/answered_at": lambda v: {
+        "identity": {"asked_at": "2026-03-03T10:00+01:00", "means": ["id-document"],
+                     "answered_at": v}
+    },
+}
+
+
+@pytest.mark.parametrize("field", sorted(_TIMES))
+@pytest.mark.parametrize(
+    "value",
+    ["20260320100000", 20260320100000, "20260302", 20260302, 1772442000, " 1772442000 ",
+     1772442000.5, True],
+)
+@pytest.mark.parametrize("timezone", [None, "Europe/Oslo"])
+def test_numbers_are_not_read_as_unix_time(field: str, value: Any, timezone: str | None) -> None:
+    # pydantic's lax mode read 20260320100000 as the year 2612 (an answer never given:
+    # overdue) and 20260302 as 1970; a number is no date-time, with or without a zone.
+    data = {"id": "r", "type": "access", "channel": "email",
+            "received_at": "2026-03-02T10:00+01:00", **_TIMES[field](value)}
+    with pytest.raises(InputError) as info:
+        parse_request(data, source="requests.json", pointer="/requests/0", timezone=timezone)
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (
+        f"/requests/0/{field}", ISO_INSTANT, repr(value)
+    )
+    assert str(info.value) == (
+        f"requests.json#/requests/0/{field}: {field.replace('/', '.')}: "
+        f"expected an ISO 8601 date-time with a UTC offset such as 2026-01-01T00:00:00+01:00, "
+        f"got {value!r}"
+    )
+
+
+def test_iso_times_are_read_as_before_and_stripped() -> None:
+    r = req(received_at=" 2026-03-02T10:00+01:00\n",
+            response={"responded_at": "2026-03-20 10:00:00.000+0100", "outcome": "fulfilled"})
+    assert r.received_at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    assert r.response is not None
+    assert r.response.responded_at == dt.datetime(2026, 3, 20, 9, 0, tzinfo=dt.UTC)
+    aware = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert req(received_at=aware).received_at == aware
+    # A date (a string, or a date from YAML) is midnight in the zone given.
+    for day in ("2026-03-02", dt.date(2026, 3, 2)):
+        r = parse_request({"id": "r", "type": "access", "channel": "email", "received_at": day},
+                          timezone="Europe/Oslo")
+        assert r.received_at == dt.datetime(2026, 3, 1, 23, 0, tzinfo=dt.UTC)
+    # A text that is no date-time says so in the same words, at the field.
+    with pytest.raises(InputError) as info:
+        req(received_at="2026-03-02T10:00:00.000+0100x")
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (
+        "/requests/0/received_at", ISO_INSTANT, "'2026-03-02T10:00:00.000+0100x'"
+    )
+
+
+def test_request_errors_are_in_plain_words_at_the_field() -> None:
+    with pytest.raises(InputError) as info:
+        req(type="erasure", whole_recrod=False)
+    (issue,) = info.value.issues
+    assert str(issue) == (
+        "requests.json#/requests/0/whole_recrod: whole_recrod: expected a known key "
+        "(unknown key 'whole_recrod'; did you mean 'whole_record'?)"
+    )
+    # the keys of the nested model are the ones suggested; no near key, no suggestion
+    with pytest.raises(InputError) as info:
+        req(response={**_responded("2026-03-20"), "resonded": "x"}, colour="red")
+    assert {i.pointer: i.expected for i in info.value.issues} == {
+        "/requests/0/colour": "expected a known key (unknown key 'colour')",
+        "/requests/0/response/resonded":
+            "expected a known key (unknown key 'resonded'; did you mean 'responded_at'?)",
+    }
+    with pytest.raises(InputError) as info:
+        req(record={"matches": 1, "emails": "kari@example.no"})
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (
+        "/requests/0/record/emails", "expected a list", "'kari@example.no'"
+    )
+    with pytest.raises(InputError) as info:
+        req(channel="Email")
+    (issue,) = info.value.issues
+    assert issue.expected == (
+        "expected 'email', 'web-form', 'account', 'postal', 'phone', 'in-person' or 'other'"
+    )
+    # the other type errors, in the same plain words
+    with pytest.raises(InputError) as info:
+        req(record={"matches": "several", "emails": []}, subject=["Kari"],
+            identity={"asked_at": "2026-03-03T10:00+01:00", "means": []},
+            extension={"notified_at": "2026-03-20T10:00+01:00", "reason": "r",
+                       "grounds": ["Holidays"]})
+    assert {i.pointer: i.expected for i in info.value.issues} == {
+        "/requests/0/record/matches": "expected a whole number",
+        "/requests/0/subject": "expected an object of keys and values",
+        "/requests/0/identity/means": "expected at least one entry",
+        "/requests/0/extension/grounds/0":
+            "expected a text that matches ^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    }
+    assert not any("Value error" in i.expected or "should" in i.expected
+                   for i in info.value.issues)
+
+
+@pytest.mark.parametrize("value", ["yes", "off", "no", 1, 0, 1.0, "1"])
+def test_whole_record_is_true_or_false(value: Any) -> None:
+    # "yes" or 1.0 were read as booleans: a flag that decides an identity check is
+    # written as true or false (a CSV cell may write that as text)
+    with pytest.raises(InputError) as info:
+        req(whole_record=value)
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected, issue.found) == (
+        "/requests/0/whole_record", "expected true or false", repr(value)
+    )
+
+
+def test_whole_record_as_a_csv_cell_writes_it() -> None:
+    assert req(whole_record=" FALSE").whole_record is False
+    assert req(whole_record="true").whole_record is True
+    assert req(whole_record=False).whole_record is False
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t \n"])
+def test_a_blank_subject_email_is_refused(blank: str) -> None:
+    # " " passed min_length and, matching no address on record, asked for identity
+    with pytest.raises(InputError) as info:
+        req(channel="web-form", subject={"name": "Kari Nordmann", "email": blank})
+    (issue,) = info.value.issues
+    assert (issue.pointer, issue.expected) == ("/requests/0/subject/email",
+                                               "expected a non-empty text")
+    r = req(channel="web-form", subject={"name": " Kari Nordmann ", "email": " kari@example.no "})
+    assert (r.subject.name, r.subject.email) == ("Kari Nordmann", "kari@example.no")
+    assert not decide_identity(r, POLICY).ask
 
 
 def test_media_type_parameters_are_ignored_however_many() -> None:

@@ -26,7 +26,9 @@ and :func:`is_consent_valid` is the same answer as a bare boolean.
 * ``precondition_of`` is ``None`` when the record names no service the
   consent was a condition of; the check can only see recorded conditions.
 
-**Time.** All instants are timezone-aware. ``as_of`` is a date-time (aware)
+**Time.** All instants are timezone-aware; a record gives them as ISO 8601
+text with a UTC offset, and a number is refused, never read as Unix time
+(``_args.iso_instant``). ``as_of`` is a date-time (aware)
 or a date; a date means *the end of that day* in the controller's time zone
 (``policy.jurisdiction().timezone``). Processing events and a withdrawal
 after ``as_of`` have not happened yet and are not judged. Processing at or
@@ -38,21 +40,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
 
-from ._args import instance_of, policy_version, when
+from ._args import field_issue, instance_of, iso_instant, policy_version, when
 from ._duration import Duration
-from ._errors import InputError, Issue, UsageError
+from ._errors import InputError, UsageError
 from ._messages import Location, Message, MessageValue
 from ._rules import Context, Finding, Rule, Severity, rule
 from ._time import add_months, end_of_day
@@ -76,6 +80,12 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: An aware date-time. A number is refused: pydantic would read it as Unix time, and a
+#: compact stamp (20260101000000) as the year 2612 (see ``_args.iso_instant``).
+Instant = Annotated[AwareDatetime, BeforeValidator(iso_instant)]
+#: A fact recorded as true or false: "yes", "off", 1 or 1.0 are no record of either.
+Flag = StrictBool
 
 
 class ConsentMethod(StrEnum):
@@ -147,10 +157,10 @@ class NoticeShown(BaseModel):
 
     id: str | None = Field(default=None, min_length=1)
     version: str | None = Field(default=None, min_length=1)
-    controller_identity: bool | None = None
+    controller_identity: Flag | None = None
     purposes: tuple[str, ...] | None = None
     data_types: tuple[str, ...] | None = None
-    right_to_withdraw: bool | None = None
+    right_to_withdraw: Flag | None = None
 
     @property
     def label(self) -> str:
@@ -168,7 +178,7 @@ class Precondition(BaseModel):
     model_config = _FROZEN
 
     service: str = Field(min_length=1)
-    needs_processing: bool | None = None
+    needs_processing: Flag | None = None
 
 
 class ProcessingEvent(BaseModel):
@@ -177,7 +187,7 @@ class ProcessingEvent(BaseModel):
     model_config = _FROZEN
 
     purpose: str = Field(min_length=1)
-    at: AwareDatetime
+    at: Instant
     location: Location | None = None
 
 
@@ -195,34 +205,39 @@ class ConsentRecord(BaseModel):
 
     subject: str = Field(min_length=1)
     id: str | None = Field(default=None, min_length=1)
-    given_at: AwareDatetime | None = None
-    purposes: tuple[str, ...] = ()
+    given_at: Instant | None = None
+    purposes: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     method: ConsentMethod | None = None
-    pre_ticked: bool | None = None
-    separate_choices: bool | None = None
+    pre_ticked: Flag | None = None
+    separate_choices: Flag | None = None
     notice: NoticeShown | None = None
     precondition_of: Precondition | None = None
-    withdrawn_at: AwareDatetime | None = None
+    withdrawn_at: Instant | None = None
     processing: tuple[ProcessingEvent, ...] = ()
     location: Location | None = None
 
+    # Each message names the field it refuses first ("field: expected ..."): the parser
+    # points the error at that field rather than at the whole record.
     @model_validator(mode="after")
     def _coherent(self) -> ConsentRecord:
-        if any(not p for p in self.purposes):
-            raise ValueError("purpose ids must not be empty")
         if self.method is ConsentMethod.PRE_TICKED and self.pre_ticked is False:
-            raise ValueError("method 'pre-ticked' contradicts pre_ticked: false")
+            raise ValueError(
+                "pre_ticked: expected true or no value with method 'pre-ticked', got false"
+            )
         if self.pre_ticked and self.method is not None and self.method not in _BOX_METHODS:
             raise ValueError(
-                "pre_ticked: true needs method 'ticked-box' or 'pre-ticked', "
-                f"got {self.method.value!r}"
+                f"pre_ticked: expected false or no value with method {self.method.value!r} "
+                "(only a box is pre-ticked), got true"
             )
         if (
             self.withdrawn_at is not None
             and self.given_at is not None
             and self.withdrawn_at < self.given_at
         ):
-            raise ValueError("withdrawn_at is before given_at")
+            raise ValueError(
+                f"withdrawn_at: expected a time on or after given_at "
+                f"({self.given_at.isoformat()}), got {self.withdrawn_at.isoformat()}"
+            )
         return self
 
     @property
@@ -254,26 +269,11 @@ def parse_consent_record(
     try:
         return ConsentRecord.model_validate(values)
     except ValidationError as exc:
-        issues = []
-        for err in exc.errors():
-            parts = [str(p) for p in err["loc"]]
-            found = err.get("input")
-            issues.append(
-                Issue(
-                    source=source,
-                    line=None,
-                    column=None,
-                    path=".".join(parts),
-                    expected=err["msg"],
-                    found=None if isinstance(found, Mapping) else repr(found),
-                    pointer=pointer + "".join("/" + _escape(p) for p in parts),
-                )
-            )
+        issues = [
+            field_issue(err, source=source, pointer=pointer, model=ConsentRecord)
+            for err in exc.errors(include_url=False)
+        ]
         raise InputError(issues) from exc
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 # --- evaluation helpers ---------------------------------------------------------------
@@ -967,7 +967,7 @@ class ConsentDecision(BaseModel):
     allowed: bool
     record: str
     purposes: tuple[str, ...]
-    as_of: AwareDatetime
+    as_of: Instant
     findings: tuple[Finding, ...] = ()
     notes: tuple[Finding, ...] = ()
 

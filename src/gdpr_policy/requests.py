@@ -19,7 +19,8 @@ deadline's ``stop_processing_on`` is the day of receipt, and the month is only
 for informing the person.
 
 **Time.** Every date-time is aware. A naive one is refused unless the zone to
-read it in is given (``parse_request(..., timezone="Europe/Oslo")``). Days
+read it in is given (``parse_request(..., timezone="Europe/Oslo")``). A
+number is refused, never read as Unix time (``_args.iso_instant``). Days
 are taken in the zone of the jurisdiction whose calendar applies. ``as_of`` is an aware date-time or a date, meaning the end
 of that day there; anything logged after ``as_of`` has not happened yet, so an
 audit "as of" a past day sees the request as it stood then.
@@ -47,14 +48,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, get_args
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     model_validator,
 )
 
-from ._args import instance_of, policy_version, when, when_or_none
+from ._args import field_issue, instance_of, iso_instant, policy_version, when, when_or_none
 from ._errors import InputError, Issue, UsageError
 from ._messages import Location, Message, MessageValue
 
@@ -162,23 +166,39 @@ def _aware(value: dt.datetime, info: ValidationInfo) -> dt.datetime:
         raise ValueError(str(exc)) from exc
 
 
-#: An aware date-time; a naive one is read in the validation context's ``timezone``.
-When = Annotated[dt.datetime, AfterValidator(_aware)]
+def _flag(value: Any) -> Any:
+    """``true`` or ``false`` as a CSV cell writes them (any case) read as the boolean."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return value
+
+
+#: An aware date-time; a naive one is read in the validation context's ``timezone``. A
+#: number is refused: pydantic would read it as Unix time (see ``_args.iso_instant``).
+When = Annotated[dt.datetime, BeforeValidator(iso_instant), AfterValidator(_aware)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
+#: How a requester identifies themselves: white space alone identifies no one (and an
+#: e-mail address of one space would match no address on record: an identity check).
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+#: A yes or no that decides a verdict: true or false, never "yes", "off", 1 or 1.0.
+Flag = Annotated[StrictBool, BeforeValidator(_flag)]
 
 
 class Subject(BaseModel):
     """How the requester identified themselves: any of name, e-mail, phone, customer id.
 
     ``email`` is also the address the request came from, when it came by e-mail.
+    Each is read without the white space around it; white space alone is refused.
     """
 
     model_config = _FROZEN
 
-    name: Text | None = None
-    email: Text | None = None
-    phone: Text | None = None
-    customer_id: Text | None = None
+    name: Identifier | None = None
+    email: Identifier | None = None
+    phone: Identifier | None = None
+    customer_id: Identifier | None = None
 
 
 class OnRecord(BaseModel):
@@ -288,7 +308,7 @@ class Request(BaseModel):
     subject: Subject = Subject()
     record: OnRecord | None = None
     representative: Representative | None = None
-    whole_record: bool = True
+    whole_record: Flag = True
     identity: IdentityCheck | None = None
     extension: Extension | None = None
     response: Response | None = None
@@ -340,28 +360,7 @@ def parse_request(
 
 
 def _issue(err: Mapping[str, Any], source: str, pointer: str) -> Issue:
-    parts = [str(p) for p in err["loc"]]
-    msg: str = err["msg"]
-    found = err.get("input")
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-        head, sep, rest = msg.partition(": ")
-        if sep and re.fullmatch(r"[a-z_.]+", head):  # the validator named a nested field
-            parts.extend(head.split("."))
-            msg = rest
-            found = None
-    expected = msg if msg.startswith("expected") else "expected " + msg[:1].lower() + msg[1:]
-    if err["type"] == "missing":
-        expected, found = "expected a value for this required field", None
-    return Issue(
-        source=source,
-        line=None,
-        column=None,
-        path=".".join(parts),
-        expected=expected,
-        found=None if found is None or isinstance(found, Mapping) else repr(found),
-        pointer=pointer + "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts),
-    )
+    return field_issue(err, source=source, pointer=pointer, model=Request)
 
 
 #: what people write for a format instead of its media type: a name or a file extension
