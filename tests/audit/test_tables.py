@@ -40,7 +40,7 @@ from gdpr_policy.report import iter_json
 from gdpr_policy.report._model import Report
 from strategies.audit import snapshot_specs
 
-from ._helpers import CAMPAIGNS, at, fixture_lines, subscription
+from ._helpers import CAMPAIGNS, NL, at, fixture_lines, subscription
 from ._warehouse import TABLES, csv_table, json_table, load, run_tables
 from .test_engine import _lines
 from .test_ground_truth import FIXTURES
@@ -369,9 +369,13 @@ def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) 
                      **_seed(tmp_path)[1])
 
 
-@pytest.mark.parametrize("typ", ["TIMESTAMPTZ", "TIMESTAMP", "TIMESTAMP_MS"])
-def test_typed_columns_read_as_their_text(typ: str, tmp_path: Path) -> None:
-    """Timestamps (with a zone, or naive UTC as sync tools write them) and integer ids."""
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+@pytest.mark.parametrize("typ", ["TIMESTAMPTZ", "TIMESTAMP", "TIMESTAMP_MS", "TIMESTAMP_NS"])
+def test_typed_columns_read_as_their_text(typ: str, zone: str, tmp_path: Path) -> None:
+    """Timestamps (with a zone, or naive UTC as sync tools write them) and integer ids.
+
+    Whatever the session's zone: DuckDB shows a zoned timestamp in it (``TimeZone``).
+    """
     db, kw, _ = _seed(tmp_path)
     con = ibis.duckdb.connect(str(db))
     at_ = ("CAST(sent_at AS TIMESTAMPTZ)" if typ == "TIMESTAMPTZ"
@@ -384,6 +388,7 @@ def test_typed_columns_read_as_their_text(typ: str, tmp_path: Path) -> None:
     con.disconnect()
     text = run_tables(db, TABLES, **kw)
     con = ibis.duckdb.connect(str(db))
+    con.raw_sql(f"SET TimeZone = '{zone}'")
     try:
         typed = audit_tables(con, {**TABLES, "sends": "typed", "requests": "req"}, **kw)
     finally:
@@ -564,3 +569,168 @@ def at_text(text: str) -> str:
         return canonical_instant(parse_instant(text))
     except ValueError:
         return "~"
+
+
+def _zoned(tmp_path: Path, zone: str, sql: dict[str, str]) -> Any:
+    """A DuckDB file with the tables of ``sql`` (name -> SELECT), on a session in ``zone``."""
+    con = ibis.duckdb.connect(str(tmp_path / "crm.ddb"))
+    for name, select in sql.items():
+        con.raw_sql(f"CREATE TABLE {name} AS {select}")
+    con.raw_sql(f"SET TimeZone = '{zone}'")
+    return con
+
+
+@pytest.mark.parametrize("zone", ["Europe/Oslo", "America/New_York"])
+def test_a_zoned_timestamp_is_its_instant_in_any_session_zone(zone: str,
+                                                              tmp_path: Path) -> None:
+    """A send at 09:00Z is before an opt-out at 10:00Z, one at 11:00Z after it, as in a file."""
+    subs = [subscription("1", "a@x.no", off={NL: at("2025-03-01T10:00")}, consent=True)]
+    status = tmp_path / "subscriptions.jsonl"
+    status.write_text("".join(subs), encoding="utf-8")
+    sends = [{"send_id": f"S{h}", "record_id": "1", "sent_at": f"2025-03-01T{h}:00:00.000Z",
+              "campaign_id": "100", "purpose": "marketing"} for h in ("09", "11")]
+    con = _zoned(tmp_path, zone, {
+        # DuckDB's read_json makes the statuses' times TIMESTAMP WITH TIME ZONE, as in the docs
+        "subscription_status": f"SELECT * FROM read_json('{status}')",
+        "email_send": "SELECT * REPLACE (CAST(sent_at AS TIMESTAMPTZ) AS sent_at) FROM "
+                      "(VALUES ('S09', '1', '2025-03-01 09:00:00+00', '100', 'marketing'), "
+                      "('S11', '1', '2025-03-01 11:00:00+00', '100', 'marketing')) "
+                      "t(send_id, record_id, sent_at, campaign_id, purpose)"})
+    con.create_table("contact", _contacts([{"id": "1", "property_email": "a@x.no",
+                                            "property_createdate": "2020-01-01 00:00:00"}]))
+    con.create_table("email_campaign", pa.Table.from_pylist(CAMPAIGNS))
+    assert con.table("email_send").schema()["sent_at"].timezone is not None
+    report = _audited(con, {"contacts": "contact", "sends": "email_send",
+                            "subscriptions": "subscription_status",
+                            "campaigns": "email_campaign"})
+    files = audit_snapshot(
+        as_of=AS_OF, policy=bundled_policy().at(AS_OF),
+        contacts=SnapshotInput("c.csv", ["id,property_email,property_createdate\n",
+                                         "1,a@x.no,2020-01-01 00:00:00\n"]),
+        subscriptions=SnapshotInput("s.jsonl", subs),
+        campaigns=SnapshotInput("c.json", [json.dumps(CAMPAIGNS)]),
+        sends=SnapshotInput("e.jsonl", [json.dumps(s) + "\n" for s in sends]))
+    [ref] = [f for f in files.findings if f.rule == "marketing.after-opt-out"]
+    [hit] = [f for f in report.findings if f.rule == "marketing.after-opt-out"]
+    assert hit.evidence["send_ids"] == ["S11"]
+    assert hit.evidence == ref.evidence
+
+
+def test_a_naive_timestamp_column_of_any_table_is_utc(tmp_path: Path) -> None:
+    """A contact's TIMESTAMP is UTC as a send's is; ``timezone`` is for naive text only."""
+    con = _zoned(tmp_path, "Europe/Oslo", {
+        "contact": "SELECT '1' AS id, 'a@x.no' AS property_email, "
+                   "'2020-01-01 00:00:00' AS property_createdate, "
+                   "'true' AS property_processing_restricted, "
+                   "TIMESTAMP '2025-03-01 10:00:00' AS property_processing_restricted_date",
+        "email_send": "SELECT * FROM (VALUES ('S1', '1', TIMESTAMP '2025-03-01 09:30:00'), "
+                      "('S2', '1', TIMESTAMP '2025-03-01 10:30:00')) t(send_id, record_id, "
+                      "sent_at), (SELECT 'administrative' AS purpose)"})
+    try:
+        report = audit_tables(con, {"contacts": "contact", "sends": "email_send"}, as_of=AS_OF,
+                              policy=bundled_policy().at(AS_OF), timezone="Europe/Oslo")
+    finally:
+        con.disconnect()
+    [hit] = [f for f in report.findings if f.rule == "restriction.processed"]
+    assert hit.evidence["restricted_at"] == at("2025-03-01T10:00")
+    assert hit.evidence["send_ids"] == ["S2"]
+
+
+def test_nanoseconds_are_truncated_as_in_a_text(tmp_path: Path) -> None:
+    """Times in nanoseconds are cut to microseconds, as the text reader cuts a text's digits."""
+    ns = "CAST('2025-03-01 {}' AS TIMESTAMP_NS)".format
+    con = _zoned(tmp_path, "UTC", {
+        # restricted at 10:00:00.000000 (not rounded up to .000001)
+        "contact": "SELECT '1' AS id, 'a@x.no' AS property_email, "
+                   "'2020-01-01 00:00:00' AS property_createdate, "
+                   "'true' AS property_processing_restricted, "
+                   f"{ns('10:00:00.0000009')} AS property_processing_restricted_date",
+        # S1 0.1 microsecond before 10:00 (not rounded up to it), S2 0.1 after it
+        "email_send": f"SELECT * FROM (VALUES ('S1', {ns('09:59:59.9999999')}), "
+                      f"('S2', {ns('10:00:00.0000001')})) t(send_id, sent_at), "
+                      "(SELECT '1' AS record_id, 'administrative' AS purpose)"})
+    report = _audited(con, {"contacts": "contact", "sends": "email_send"})
+    _reconciled(report)
+    [hit] = [f for f in report.findings if f.rule == "restriction.processed"]
+    assert hit.evidence["send_ids"] == ["S2"]
+    assert hit.evidence["restricted_at"] == at("2025-03-01T10:00")
+
+
+_BEYOND = [("'infinity'", "infinity"), ("'-infinity'", "-infinity"),
+           ("'10000-01-01 00:00:00'", "10000-01-01T00:00:00.000000Z"),
+           ("'0001-12-31 (BC) 23:00:00'", "0000-12-31T23:00:00.000000Z")]
+
+
+@pytest.mark.parametrize("typ", ["TIMESTAMP", "TIMESTAMPTZ"])
+@pytest.mark.parametrize(("sql", "text"), _BEYOND)
+def test_a_time_beyond_the_calendar_rejects_its_row(sql: str, text: str, typ: str,
+                                                    tmp_path: Path) -> None:
+    """Infinity and years outside 1-9999 reject the row, with the reason the text gets."""
+    def typed(naive: str) -> str:  # the UTC wall clock ``naive`` as a ``typ``
+        return naive if typ == "TIMESTAMP" else f"timezone('UTC', {naive})"
+
+    naive = f"CAST({sql} AS TIMESTAMP)"
+    value, before = typed(naive), typed("TIMESTAMP '2025-03-01 09:30:00'")
+    con = _zoned(tmp_path, "Europe/Oslo", {
+        "contact": "SELECT * FROM (VALUES ('1', 'a@x.no', TIMESTAMP '2020-01-01 00:00:00'), "
+                   f"('2', 'b@x.no', {naive})) t(id, property_email, property_createdate)",
+        "email_send": f"SELECT * FROM (VALUES ('S1', '1', {before}), "
+                      f"('S2', '1', {value})) t(send_id, record_id, sent_at), "
+                      "(SELECT 'administrative' AS purpose)",
+        "dsr_request": "SELECT 'R1' AS request_id, 'erasure' AS type, 'open' AS status, "
+                       f"'a@x.no' AS subject_email, {value} AS received_at"})
+    assert str(con.table("email_send").schema()["sent_at"].timezone) == (
+        "None" if typ == "TIMESTAMP" else "UTC")
+    report = _audited(con, {"contacts": "contact", "sends": "email_send",
+                            "requests": "dsr_request"})
+    _reconciled(report)
+    # the same values as text in files: the readers' own reasons
+    files = audit_snapshot(
+        as_of=AS_OF, policy=bundled_policy().at(AS_OF),
+        contacts=SnapshotInput("contact", ["id,property_email,property_createdate\n",
+                                           "1,a@x.no,2020-01-01T00:00:00.000000Z\n",
+                                           f"2,b@x.no,{text}\n"]), contacts_format="csv",
+        sends=SnapshotInput("email_send", [json.dumps(s) + "\n" for s in [
+            {"send_id": "S1", "record_id": "1", "sent_at": "2025-03-01T09:30:00Z",
+             "purpose": "administrative"},
+            {"send_id": "S2", "record_id": "1", "sent_at": text,
+             "purpose": "administrative"}]]),
+        requests=SnapshotInput("dsr_request", [json.dumps(
+            {"request_id": "R1", "type": "erasure", "status": "open",
+             "subject_email": "a@x.no", "received_at": text}) + "\n"]))
+    where = {("contact", 3): "id=2", ("email_send", 2): "send_id=S2",
+             ("dsr_request", 1): "request_id=R1"}
+    assert sorted((p.file, p.pointer, p.reason) for p in report.problems) == sorted(
+        (p.file, where[p.file, p.line], p.reason) for p in files.problems)
+    assert {(s.file, s.read, s.evaluated, s.rejected) for s in report.inputs} == {
+        ("contact", 2, 1, 1), ("email_send", 2, 1, 1), ("dsr_request", 1, 0, 1)}
+
+
+def test_the_send_key_only_locates_a_rejected_row(tmp_path: Path) -> None:
+    """``key`` names the row in a rejection; the send id is still ``send_id``."""
+    con = _zoned(tmp_path, "UTC", {
+        "contact": "SELECT '1' AS id, 'a@x.no' AS property_email, "
+                   "'2020-01-01 00:00:00' AS property_createdate, "
+                   "'true' AS property_processing_restricted, "
+                   "'2025-03-01 10:00:00' AS property_processing_restricted_date",
+        "email_send": "SELECT * FROM (VALUES (1, 'S1', '2025-03-02T10:00:00Z', 'administrative'), "
+                      "(2, 'S2', '2025-03-02T11:00:00Z', 'administrative'), "
+                      "(3, 'S2', '2025-03-02T12:00:00Z', 'administrative'), "
+                      "(4, 'S4', '2025-03-02T13:00:00Z', 'bogus'), "
+                      "(5, 'S5', '2025-03-02T14:00:00Z', 'administrative'), "
+                      "(5, 'S6', '2025-03-02T15:00:00Z', 'administrative')) "
+                      "t(_row_id, send_id, sent_at, purpose), (SELECT '1' AS record_id)"})
+    report = _audited(con, {"contacts": "contact",
+                            "sends": {"table": "email_send", "key": "_row_id"}})
+    _reconciled(report)
+    [hit] = [f for f in report.findings if f.rule == "restriction.processed"]
+    assert hit.evidence["send_ids"] == ["S1"]
+    [s] = [x for x in report.inputs if x.file == "email_send"]
+    assert (s.read, s.evaluated, s.rejected) == (6, 1, 5)
+    assert [(p.pointer, p.reason) for p in s.problems] == [
+        ("_row_id=2", "send_id: a key no other row has, got 2 rows with it"),
+        ("_row_id=3", "send_id: a key no other row has, got 2 rows with it"),
+        ("_row_id=4", "purpose: marketing, administrative, transactional or null, got 'bogus'"),
+        ("_row_id=5", "_row_id: a key no other row has, got 2 rows with it"),
+        ("_row_id=5", "_row_id: a key no other row has, got 2 rows with it"),
+    ]

@@ -12,16 +12,23 @@ line each row became is mapped back to its key in the report
 (:meth:`TableReader.relocate`). A key that more than one row has cannot
 locate a row: those rows are rejected, all of them, with the count.
 
+A timestamp is an instant, UTC when it has no zone, in every table: the
+send log's is converted to UTC in the backend (never through the session's
+zone), the small tables' come as Arrow instants. Nanoseconds are truncated
+and a year outside 1 to 9999 (``infinity``) rejects its row, as in a text.
+
 The send log is never pulled. :class:`TableFold` checks, with Ibis
-predicates in the backend, that a row is *usual* (a key of one row, printable
-ASCII ids and address without surrounding blanks, a known purpose or a
-listed campaign, a record id or an address, ``sent_at`` a
+predicates in the backend, that a row is *usual* (a send id and a key of one
+row each, printable ASCII ids and address without surrounding blanks, a known
+purpose or a listed campaign, a record id or an address, ``sent_at`` a
 ``YYYY-MM-DDTHH:MM:SS[.ffffff]`` UTC text (``Z`` or ``+00:00``) of a real
-calendar day, or a timestamp column); a usual row is accepted exactly as the send reader
-accepts it. Only the other rows come back, few in any real log, and go
-through the send reader's own checks (``_logs._send_obj``): rejected with its
-reason, or accepted and folded with the rest. The fold itself is
-``_fold.fold_tables``, the same relations as for a send-log file.
+calendar day, or a timestamp of a four-digit year); a usual row is accepted
+exactly as the send reader accepts it. Its key only locates a rejected row:
+the send id is ``send_id`` whatever the key. Only the other rows come back,
+few in any real log, and go through the send reader's own checks
+(``_logs._send_obj``): rejected with its reason, or accepted and folded with
+the rest. The fold itself is ``_fold.fold_tables``, the same relations as for
+a send-log file.
 """
 
 from __future__ import annotations
@@ -37,13 +44,14 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.datatypes as dtypes
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from ..._errors import RecordError, UsageError
 from ..._messages import Location
 from ...report._model import InputStats, Rejection, Report
 from .._inputs import SnapshotInput
-from .._logs import _send_obj, canonical_instant
+from .._logs import _send_obj
 from .._mapping import LABEL_ALIASES
 from .._model import PURPOSES
 from .._values import norm_email
@@ -53,7 +61,7 @@ from ._fold import ColumnarFold, quiet
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-    from ibis.expr.types import BooleanValue, StringValue, Table
+    from ibis.expr.types import BooleanValue, StringValue, Table, TimestampValue
 
     from .._channels import Channels
     from .._inputs import Tally
@@ -74,7 +82,7 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "campaigns": (("purpose",),),
     "requests": (("type",), ("received_at",), ("status",), ("subject_email", "hubspot_record_id")),
     "subscriptions": (("results",), ("recordId", "subscriberIdString")),
-    "sends": (("sent_at",), ("record_id", "email"), ("purpose", "campaign_id")),
+    "sends": (("sent_at",), ("record_id", "email"), ("purpose", "campaign_id"), ("send_id",)),
 }
 #: the send log's columns the audit reads (a missing one reads as null, as in a file)
 _SEND_COLUMNS = ("send_id", "campaign_id", "subscription_id", "purpose", "record_id", "email",
@@ -86,16 +94,33 @@ _USUAL_AT = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0
              r"(\.[0-9]{1,6})?(Z|\+00:00)$")
 
 
+#: the instants of a four-digit year (1 to 9999, as a text's), in microseconds since 1970
+_FIRST_US, _END_US = -62_135_596_800_000_000, 253_402_300_800_000_000
+#: the days of a four-digit year since 1970
+_FIRST_DAY, _END_DAY = -719_162, 2_932_897
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_DAY = dt.date(1970, 1, 1)
+#: ``infinity`` and ``-infinity`` as DuckDB gives a timestamp (64 bits) or a date (32) to Arrow
+_INFINITE = {64: {2**63 - 1: "infinity", -(2**63 - 1): "-infinity"},
+             32: {2**31 - 1: "infinity", -(2**31 - 1): "-infinity"}}
+
+
+def _iso(v: dt.datetime) -> str:
+    """An instant as ISO 8601 UTC text with microseconds (a timestamp without a zone is UTC)."""
+    utc = v.astimezone(UTC) if v.tzinfo is not None else v
+    # isoformat, not strftime: it writes the year with four digits, as the readers read it
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
 def _text(v: Any) -> str:
-    """A cell as the CSV export would write it; a naive timestamp stays naive (the reader's zone)."""
+    """A cell as the CSV export would write it; a timestamp as UTC text, whether zoned or naive."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dt.datetime):
-        if v.tzinfo is None:
-            return v.isoformat(timespec="microseconds")
-        return v.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+        return _iso(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, str) and "\r" in v:
@@ -111,7 +136,7 @@ def _plain(v: Any) -> Any:
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
     if isinstance(v, dt.datetime):
-        return canonical_instant(v if v.tzinfo is not None else v.replace(tzinfo=UTC))
+        return _iso(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, Decimal):
@@ -119,6 +144,77 @@ def _plain(v: Any) -> Any:
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
     return v
+
+
+def _as_ints(t: pa.DataType) -> pa.DataType:
+    """``t`` with its timestamps and dates, at any depth, as their integers.
+
+    Any value converts to its integer; not every one to a Python date
+    (``infinity``, a year beyond 9999): :func:`_instants` judges each.
+    """
+    if pa.types.is_timestamp(t) or pa.types.is_date64(t):
+        return pa.int64()
+    if pa.types.is_date32(t):
+        return pa.int32()
+    if pa.types.is_struct(t):
+        return pa.struct([t.field(i).with_type(_as_ints(t.field(i).type))
+                          for i in range(t.num_fields)])
+    if pa.types.is_list(t):
+        return pa.list_(t.value_field.with_type(_as_ints(t.value_type)))
+    if pa.types.is_large_list(t):
+        return pa.large_list(t.value_field.with_type(_as_ints(t.value_type)))
+    return t
+
+
+def _beyond(v: int, t: pa.DataType) -> str:
+    """A time or date no four-digit year holds, as text for the reader to reject."""
+    infinite = _INFINITE[t.bit_width]
+    if v in infinite:
+        return infinite[v]
+    if pa.types.is_timestamp(t):
+        return str(pc.strftime(pa.scalar(v, pa.timestamp(t.unit, "UTC")),
+                               format="%Y-%m-%dT%H:%M:%SZ"))
+    return str(pa.scalar(v, t).cast(pa.string()))
+
+
+def _instants(v: Any, t: pa.DataType) -> Any:
+    """A value pulled as ``_as_ints(t)`` with its times as UTC instants and its dates as dates.
+
+    A timestamp without a zone is UTC; nanoseconds are truncated to
+    microseconds, as the readers truncate a text's digits. A value outside
+    the years 1 to 9999 stays text (``infinity``), which the reader rejects
+    with its row, as it would the same text in a file.
+    """
+    if v is None:
+        return None
+    if pa.types.is_timestamp(t):
+        us = v * 10**6 // _PER_SECOND[t.unit]  # floor: truncated, also before 1970
+        if v in _INFINITE[64] or not _FIRST_US <= us < _END_US:
+            return _beyond(v, t)
+        return _EPOCH + dt.timedelta(microseconds=us)
+    if pa.types.is_date32(t) or pa.types.is_date64(t):
+        days = v if pa.types.is_date32(t) else v // 86_400_000
+        if v in _INFINITE[t.bit_width] or not _FIRST_DAY <= days < _END_DAY:
+            return _beyond(v, t)
+        return _EPOCH_DAY + dt.timedelta(days=days)
+    if pa.types.is_struct(t):
+        return {t.field(i).name: _instants(v.get(t.field(i).name), t.field(i).type)
+                for i in range(t.num_fields)}
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return [_instants(x, t.value_type) for x in v]
+    return v
+
+
+def _pylist(table: pa.Table) -> Iterator[dict[str, Any]]:
+    """The rows of ``table`` as Python values, a batch at a time; times as :func:`_instants`."""
+    timed = {f.name: f.type for f in table.schema if _as_ints(f.type) != f.type}
+    if timed:
+        table = table.cast(pa.schema([f.with_type(_as_ints(f.type)) for f in table.schema]))
+    for batch in table.to_batches(max_chunksize=8192):
+        for r in batch.to_pylist():
+            for col, t in timed.items():
+                r[col] = _instants(r[col], t)
+            yield r
 
 
 def _json_default(v: Any) -> Any:
@@ -258,8 +354,7 @@ class TableReader:
         t, key = self.open(kind, spec)
         name = spec.name
         dup = t.group_by(key).aggregate(x_n=_.count()).filter(_.x_n > 1)
-        got = self.con.to_pyarrow(dup)
-        dups = dict(zip(got.column(key).to_pylist(), got.column("x_n").to_pylist(), strict=True))
+        dups = {r[key]: r["x_n"] for r in _pylist(self.con.to_pyarrow(dup))}
         dups.pop(None, None)  # rows without a key are the reader's to judge
         extra = self.extra.setdefault(name, [])
         keys = self.keys.setdefault(name, {})
@@ -271,17 +366,16 @@ class TableReader:
         table = self.con.to_pyarrow(t.order_by(key))
 
         def rows() -> Iterator[dict[str, Any]]:
-            for batch in table.to_batches(max_chunksize=8192):
-                for r in batch.to_pylist():
-                    for col in parsed:  # a JSON column (a VARIANT, DuckDB's JSON) comes as text
-                        r[col] = _parsed(r[col], schema[col])
-                    n = dups.get(r[key]) if r[key] is not None else None
-                    if n:
-                        extra.append(Rejection(
-                            file=name, pointer=_located(key, r[key]),
-                            reason=f"{key}: a key no other row has, got {n} rows with it"))
-                        continue
-                    yield r
+            for r in _pylist(table):
+                for col in parsed:  # a JSON column (a VARIANT, DuckDB's JSON) comes as text
+                    r[col] = _parsed(r[col], schema[col])
+                n = dups.get(r[key]) if r[key] is not None else None
+                if n:
+                    extra.append(Rejection(
+                        file=name, pointer=_located(key, r[key]),
+                        reason=f"{key}: a key no other row has, got {n} rows with it"))
+                    continue
+                yield r
 
         if kind == "contacts":
             return SnapshotInput(name, _csv_lines(list(t.columns), key, rows(), keys))
@@ -352,6 +446,35 @@ def _ids(t: Table, name: str) -> tuple[StringValue, BooleanValue]:
     return ibis.null(dtypes.string), ibis.literal(True)  # a column of nulls (types: sends())
 
 
+#: the backends whose ``timezone(zone, instant)`` is the wall clock of ``zone`` at ``instant``
+_TIMEZONE_FUNCTION = frozenset({"duckdb", "postgres"})
+
+
+def _timezone_of(zone: Any, at: Any) -> Any:
+    """DuckDB's and PostgreSQL's ``timezone(zone, instant)``: the wall clock of ``zone``."""
+
+
+#: the backend function as an Ibis expression (Ibis has no conversion between zones)
+_timezone: Callable[..., TimestampValue] = ibis.udf.scalar.builtin(
+    name="timezone", signature=(("string", "timestamp('UTC')"), "timestamp"))(_timezone_of)
+
+
+def _utc(at: TimestampValue, backend: str) -> TimestampValue:
+    """A timestamp column as its instant's wall clock in UTC (a timestamp without a zone).
+
+    A column without a zone is UTC already. A zoned one is converted
+    explicitly: its plain cast is the wall clock of the session's zone
+    (DuckDB's ``TimeZone``, the machine's by default). Ibis has no conversion
+    between zones, so it is the backend's own function where it is known; on
+    other backends the cast, which is UTC when the session is (BigQuery's is).
+    """
+    if at.type().timezone is None:
+        return at
+    if backend in _TIMEZONE_FUNCTION:
+        return _timezone("UTC", at)
+    return at.cast("timestamp")
+
+
 def _day_ok(at: StringValue) -> BooleanValue:
     """A ``YYYY-MM-DD...`` text's day is in the calendar (year 1 or later)."""
     y = at.substr(0, 4).try_cast("int64")
@@ -373,11 +496,12 @@ class TableFold(ColumnarFold):
         self.source = name
 
     def _sends(self, purpose_of: dict[str, str], t: Tally) -> Table:
-        """The accepted sends (``sid rid at cid purpose sub status email``), rejects into ``t``."""
+        """The accepted sends (``sid rid at cid purpose sub status email``), rejects into ``t``.
+
+        The key column only locates a rejected row (``x_key``); the send id is
+        ``send_id``, whatever the key.
+        """
         tb = self.table
-        if self.key != "send_id":
-            tb = tb.drop("send_id") if "send_id" in tb.columns else tb
-            tb = tb.rename({"send_id": self.key})
         sid, sid_ok = _ids(tb, "send_id")
         rid, rid_ok = _ids(tb, "record_id")
         cid, cid_ok = _ids(tb, "campaign_id")
@@ -388,8 +512,12 @@ class TableFold(ColumnarFold):
         at_col = tb["sent_at"]
         typ = at_col.type()
         if typ.is_timestamp():
-            at = at_col.cast("timestamp").strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            at_ok = at_col.notnull()
+            # formatted as it is, never cast to microseconds: a cast rounds nanoseconds, the
+            # format truncates them, as the send reader does a text's digits
+            utc = _utc(at_col, self.name)
+            at = utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            # a four-digit year, as a text's (_day_ok); infinity has none (null)
+            at_ok = utc.year().between(1, 9999)
         elif typ.is_string():
             # the canonical 27 characters: the fraction padded to microseconds, Z
             frac = at_col.re_extract(r"\.([0-9]+)", 1).fill_null("")
@@ -399,24 +527,34 @@ class TableFold(ColumnarFold):
             at, at_ok = ibis.null(dtypes.string), ibis.literal(False)
         listed = list(purpose_of)
         known = cid.isin(listed) if listed else ibis.literal(False)
-        dup = tb.group_by(sid.name("x_k")).aggregate(x_n=_.count()).filter(_.x_n > 1)
         usual = (sid.notnull() & sid_ok & rid_ok & cid_ok & sub_ok & status_ok & email_ok
                  & purpose_ok & at_ok & (rid.notnull() | email.notnull())
                  & (purpose.isin(list(PURPOSES)) | (purpose.isnull() & known)))
         # prefixed: the table's own columns stay as they are for the rows that come back
         rows = tb.mutate(
             x_sid=sid, x_rid=rid, x_at=at, x_cid=cid, x_purpose=purpose, x_sub=sub,
-            x_status=status, x_email=email.lower(), x_usual=usual.fill_null(False))
+            x_status=status, x_email=email.lower(), x_usual=usual.fill_null(False),
+            x_key=tb[self.key])
+        # a send id of more than one row, and a key of more than one row (which locates none)
+        dup = rows.group_by(x_k=_.x_sid).aggregate(x_n=_.count()).filter(_.x_n > 1)
         rows = rows.left_join(dup, rows.x_sid == dup.x_k).mutate(x_dup=_.x_n.fill_null(0))
+        if self.key != "send_id":
+            kdup = rows.group_by(x_kk=_.x_key).aggregate(x_kn=_.count()).filter(_.x_kn > 1)
+            rows = rows.left_join(kdup, rows.x_key == kdup.x_kk).mutate(
+                x_kdup=_.x_kn.fill_null(0))
+        else:
+            rows = rows.mutate(x_kdup=ibis.literal(0))
         names = ("sid", "rid", "at", "cid", "purpose", "sub", "status", "email")
-        good = rows.filter(_.x_usual & (_.x_dup < 2)).select(
+        good = rows.filter(_.x_usual & (_.x_dup < 2) & (_.x_kdup < 2)).select(
             **{n: _[f"x_{n}"] for n in names})
         # the unusual and the duplicated rows come back, with the columns as the table has them
         raw = [c for c in _SEND_COLUMNS if c in tb.columns]
         odd = self.con.to_pyarrow(
-            rows.filter(~_.x_usual | (_.x_dup > 1)).select(*raw, dup=_.x_dup).order_by(raw[:1]))
+            rows.filter(~_.x_usual | (_.x_dup > 1) | (_.x_kdup > 1))
+            .select(*raw, x_key=_.x_key, x_dup=_.x_dup, x_kdup=_.x_kdup)
+            .order_by(["x_key", *raw[:1]]))
         t.read += int(self.con.to_pyarrow(tb.count()).as_py())
-        extra = self._odd(odd.to_pylist(), purpose_of, t)
+        extra = self._odd(_pylist(odd), purpose_of, t)
         if extra.num_rows:
             good = good.union(ibis.memtable(extra), distinct=False)
         return good.mutate(seq=ibis.row_number().over(order_by=[_.at, _.sid]))
@@ -428,10 +566,13 @@ class TableFold(ColumnarFold):
                                       ("sid", "rid", "at", "cid", "purpose", "sub", "status",
                                        "email")}
         for r in rows:
-            where = _located(self.key, r.get("send_id"))
-            n = r.pop("dup")
+            where = _located(self.key, r.pop("x_key"))
+            n, kn = r.pop("x_dup"), r.pop("x_kdup")
             if n > 1:
-                self._reject(t, where, f"{self.key}: a key no other row has, got {n} rows with it")
+                self._reject(t, where, f"send_id: a key no other row has, got {n} rows with it")
+                continue
+            if kn > 1:
+                self._reject(t, where, f"{self.key}: a key no other row has, got {kn} rows with it")
                 continue
             obj = {k: _plain(v) for k, v in r.items()}
             try:
@@ -444,7 +585,7 @@ class TableFold(ColumnarFold):
                     self._reject(t, where, reason)
                 continue
             for k, v in (("sid", s.send_id), ("rid", s.record_id),
-                         ("at", canonical_instant(s.sent_at)), ("cid", s.campaign_id),
+                         ("at", _iso(s.sent_at)), ("cid", s.campaign_id),
                          ("purpose", s.purpose), ("sub", s.subscription_id),
                          ("status", s.status), ("email", norm_email(s.email))):
                 cols[k].append(v)
