@@ -824,6 +824,18 @@ def test_the_report_counts_requests_by_how_they_stand_against_their_deadlines() 
     assert run(contacts=[contact("1", "a@x.no")], requests=rows).request_timing is None
 
 
+def test_a_request_marked_fulfilled_without_its_answer_day_never_passes_as_answered() -> None:
+    # the log says fulfilled or denied but not when (responded_at missing, or misspelt):
+    # the deadline engine has no answer to time, so the request stands open, and overdue
+    # once its month has run out; it is never counted on time
+    for status in ("fulfilled", "denied"):
+        rows = [request("N", "access", "a@x.no", at("2025-06-02T08:00"), status=status),
+                request("X", "access", "a@x.no", at("2025-04-01T08:00"), status=status)]
+        rep = run(contacts=[contact("1", "a@x.no")], requests=rows, request_hook=deadline_hook)
+        assert rep.request_timing == {"open": 1, "overdue": 1}, status
+        assert [f.subject for f in by_rule(rep, "request.overdue")] == ["request:X"]
+
+
 # ------------------------------------------------------------------ who a finding is about
 def test_a_finding_names_the_contact_when_the_export_has_a_name() -> None:
     old = at("2020-01-01T00:00")

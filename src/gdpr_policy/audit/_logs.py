@@ -10,13 +10,21 @@
 The send log is the one big input: the audit reads it with the fast reader of
 ``_sends``, which accepts exactly what :func:`read_sends` accepts; the readers
 here are the plain, reference ones.
+
+A key a reader does not read is ignored: real exports carry keys of their own.
+One that is close to a key it reads (``subscriptionId``, ``responded``) is
+most likely that key misspelt, and its value would be lost without a word:
+:func:`near_key` finds the key meant, and :class:`KeyHint` says it, per file
+(the send log's first line, every line of the request log).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Container, Iterable, Iterator
+import re
+from collections.abc import Collection, Container, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,7 +42,12 @@ from ._model import (
 from ._values import norm_email, parse_instant
 
 __all__ = [
+    "REQUEST_KEYS",
+    "SEND_KEYS",
+    "KeyHint",
     "canonical_instant",
+    "key_hints",
+    "near_key",
     "read_campaigns",
     "read_requests",
     "read_sends",
@@ -89,6 +102,85 @@ def _opt_time(obj: dict[str, Any], key: str, source: str, no: int | None,
     except ValueError as exc:
         raise RecordError.at(source, no, None, key, str(exc), v,
                              pointer=f"{pointer}/{key}" if pointer is not None else None) from None
+
+
+# ------------------------------------------------------------------ keys not read
+@dataclass(frozen=True, slots=True)
+class KeyHint:
+    """A key of a log line that the reader does not read, and the read key it is close to."""
+
+    source: str
+    line: int
+    key: str
+    meant: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.key} is not read: did you mean {self.meant}?"
+
+
+_SEPARATORS = re.compile(r"[\s_\-.]+")
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def _squashed(key: str) -> str:
+    return _SEPARATORS.sub("", key).casefold()
+
+
+def _words(key: str) -> list[str]:
+    return [w.casefold() for w in _WORDS.findall(key)]
+
+
+def _same_stems(a: list[str], b: list[str]) -> bool:
+    """Word for word alike, or the same word with another ending (``extension``/``extended``)."""
+    return len(a) == len(b) > 1 and all(
+        x == y or (len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5]) for x, y in zip(a, b, strict=True))
+
+
+def near_key(key: str, read: Collection[str]) -> str | None:
+    """The key of ``read`` that ``key`` most likely misspells, or ``None``.
+
+    The same letters but for case, ``_``, ``-`` and spaces (``subscriptionId``,
+    ``RespondedAt``); else a close spelling (``responded``, ``subject_emial``);
+    else the same words with one ending changed (``extension_at``). A key far
+    from every read key is an export's own and gets no hint: ``campaign_name``
+    is no ``campaign_id``.
+    """
+    if key in read:
+        return None
+    squashed = {_squashed(k): k for k in read}
+    hit = squashed.get(_squashed(key))
+    if hit is not None:
+        return hit
+    import difflib  # only for a key that is not read
+
+    close = difflib.get_close_matches(_squashed(key), list(squashed), n=1, cutoff=0.85)
+    if close:
+        return squashed[close[0]]
+    words = _words(key)
+    return next((k for k in sorted(read) if _same_stems(words, _words(k))), None)
+
+
+def key_hints(obj: Any, read: Collection[str], source: str, line: int,
+              seen: set[str] | None = None) -> list[KeyHint]:
+    """The keys of one line's object that misspell a read key absent from the line.
+
+    ``seen``: the keys of the file already looked at, and hinted at if need be: each
+    key is looked at once per file, and said at the first line it is on.
+    """
+    if not isinstance(obj, dict):
+        return []
+    out: list[KeyHint] = []
+    for key in obj:
+        if key in read or (seen is not None and key in seen):
+            continue
+        meant = near_key(key, read)
+        if meant is not None and meant in obj:
+            continue  # the read key is on the line too: nothing is lost on this one
+        if seen is not None:
+            seen.add(key)
+        if meant is not None:
+            out.append(KeyHint(source, line, key, meant))
+    return out
 
 
 # ------------------------------------------------------------------ subscriptions
@@ -245,13 +337,24 @@ def _campaign(obj: Any, source: str, no: int | None, pointer: str | None) -> Cam
 _REQUEST_TIMES = ("received_at", "identity_verified_at", "extended_at", "responded_at")
 _REQUEST_TEXT = ("request_id", "type", "regime", "channel", "subject_name", "hubspot_record_id",
                  "extension_reason", "status", "outcome", "denial_reason", "handled_by")
+#: the keys of a request-log line that the reader reads
+REQUEST_KEYS: frozenset[str] = frozenset((*_REQUEST_TIMES, *_REQUEST_TEXT, "subject_email"))
 
 
-def read_requests(lines: Iterable[str], *, source: str) -> Iterator[DsrRequest | RecordError]:
-    """Yield one :class:`DsrRequest` or :class:`RecordError` per line."""
+def read_requests(lines: Iterable[str], *, source: str,
+                  hints: list[KeyHint] | None = None) -> Iterator[DsrRequest | RecordError]:
+    """Yield one :class:`DsrRequest` or :class:`RecordError` per line.
+
+    ``hints`` collects the keys that misspell a read key (:func:`key_hints`), each
+    once, at the first line it is on: the log is small, so every line is looked at.
+    """
+    seen: set[str] = set()
     for no, line in _lines(lines):
         try:
-            yield _request(_loads(line, source, no), source, no)
+            obj = _loads(line, source, no)
+            if hints is not None:
+                hints.extend(key_hints(obj, REQUEST_KEYS, source, no, seen))
+            yield _request(obj, source, no)
         except RecordError as err:
             yield err
 
@@ -274,6 +377,12 @@ def _request(obj: Any, source: str, no: int) -> DsrRequest:
 
 
 # ------------------------------------------------------------------ sends
+#: the keys of a send-log line that the readers read (``_sends._Send`` has the same fields)
+SEND_KEYS: frozenset[str] = frozenset((
+    "send_id", "campaign_id", "subscription_id", "purpose", "record_id", "email", "sent_at",
+    "status"))
+
+
 def _send_obj(obj: Any, source: str, no: int, campaigns: Container[str] = ()) -> Send:
     if not isinstance(obj, dict):
         raise RecordError.at(source, no, None, "", "a send object", type(obj).__name__)

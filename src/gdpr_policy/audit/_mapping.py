@@ -20,11 +20,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, cast, get_args
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .._errors import InputError
+from .._policy import ActivitySignal, RetentionRule
 from ..marketing import ROLE_LOCAL_PARTS
 
 __all__ = [
@@ -38,9 +46,16 @@ __all__ = [
     "normalize_basis",
 ]
 
+if TYPE_CHECKING:
+    NotActivityKind: TypeAlias = str
+else:
+    #: a kind of the policy's ``retention[].not_activity``: the policy model's own words, so
+    #: that a mapping file cannot name a kind the policy does not know (``staff-loged``)
+    NotActivityKind = get_args(RetentionRule.model_fields["not_activity"].annotation)[0]
+
 #: Which portal properties carry each activity signal of the policy (hubspot.md §2.2).
 #: Sends and record modifications are never activity (S12).
-DEFAULT_SIGNAL_PROPERTIES: dict[str, tuple[str, ...]] = {
+DEFAULT_SIGNAL_PROPERTIES: dict[ActivitySignal, tuple[str, ...]] = {
     "email-open": ("hs_email_last_open_date",),
     "email-click": ("hs_email_last_click_date",),
     "email-reply": ("hs_email_last_reply_date",),
@@ -56,7 +71,7 @@ DEFAULT_SIGNAL_PROPERTIES: dict[str, tuple[str, ...]] = {
 #: named here never counts as the person's activity, even when a signal maps to it.
 #: ``staff-logged`` is HubSpot's "Last Activity Date" (``notes_last_updated``): it moves
 #: when staff log a note, a call or a sales e-mail, not when the person does anything.
-DEFAULT_NOT_ACTIVITY_PROPERTIES: dict[str, tuple[str, ...]] = {
+DEFAULT_NOT_ACTIVITY_PROPERTIES: dict[NotActivityKind, tuple[str, ...]] = {
     "email-send": ("hs_email_last_send_date",),
     "record-modified": ("lastmodifieddate", "hs_lastmodifieddate"),
     "import": (),
@@ -71,6 +86,57 @@ DEFAULT_COUNTRY_CODES: dict[str, str] = {
     "de": "DE", "germany": "DE", "gb": "GB", "uk": "GB", "united kingdom": "GB",
     "us": "US", "united states": "US",
 }
+
+#: The codes ISO 3166-1 alpha-2 assigns (officially assigned; CLDR's own codes such as
+#: ``EU``, ``XK`` and ``ZZ`` are not countries of the standard).
+ISO_COUNTRY_CODES: frozenset[str] = frozenset((
+    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+))  # fmt: skip
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ISO_COUNTRY_CODES:
+        # a country name where its code belongs would match no contact, silently
+        raise PydanticCustomError("country_code", "Input should be an ISO 3166-1 alpha-2 "
+                                  "country code such as NO or SE")
+    return code
+
+
+def _fold_country(value: str) -> str:
+    """A country value for matching: spaces collapsed, case-folded."""
+    return " ".join(value.split()).casefold()
+
+
+def _stripped(values: tuple[str, ...]) -> tuple[str, ...]:
+    out = tuple(v.strip() for v in values)
+    if "" in out:
+        raise PydanticCustomError("empty_value", "Input should be a non-empty text")
+    return out
+
+
+def _folded(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.casefold() for v in _stripped(values))
+
+
+#: the values of a flag property, compared stripped and case-insensitively with the record's
+FlagValues = Annotated[tuple[str, ...], AfterValidator(_folded)]
+CountryCode = Annotated[str, AfterValidator(_country_code)]
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
 
@@ -96,11 +162,11 @@ class PortalMapping(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     deactivated_property: str = "contact_status"
-    deactivated_values: tuple[str, ...] = ("deactivated",)
+    deactivated_values: FlagValues = ("deactivated",)
     #: when the contact was deactivated (S12: a deactivated contact gets no marketing)
     deactivated_date_property: str = "deactivated_date"
     restricted_property: str = "processing_restricted"
-    restricted_values: tuple[str, ...] = ("true",)
+    restricted_values: FlagValues = ("true",)
     restricted_date_property: str = "processing_restricted_date"
     hard_bounce_properties: tuple[str, ...] = ("hs_email_hard_bounce_reason_enum",)
     #: hard-bounce reasons that show the address is no longer in use (S11); the others
@@ -110,9 +176,12 @@ class PortalMapping(BaseModel):
     #: subscription types whose opt-out is a marketing opt-out: ids or names
     marketing_subscriptions: tuple[str, ...] = ("Marketing Information", "Newsletter")
     created_property: str = "createdate"
-    signal_properties: dict[str, tuple[str, ...]] = DEFAULT_SIGNAL_PROPERTIES
-    #: the properties of each kind of the policy's ``retention[].not_activity``
-    not_activity_properties: dict[str, tuple[str, ...]] = DEFAULT_NOT_ACTIVITY_PROPERTIES
+    #: the properties of each activity signal of the policy; a mapping file's signals
+    #: replace those signals only (``_merged``)
+    signal_properties: dict[ActivitySignal, tuple[str, ...]] = DEFAULT_SIGNAL_PROPERTIES
+    #: the properties of each kind of the policy's ``retention[].not_activity`` (merged alike)
+    not_activity_properties: dict[NotActivityKind, tuple[str, ...]] = \
+        DEFAULT_NOT_ACTIVITY_PROPERTIES
     #: logged activity that is processing for the restriction rule (S18)
     processing_properties: tuple[str, ...] = ("notes_last_updated",)
     legal_basis_property: str = "hs_legal_basis"
@@ -125,21 +194,54 @@ class PortalMapping(BaseModel):
     lifecycle_property: str = "lifecyclestage"
     customer_stages: tuple[str, ...] = ("customer", "evangelist")
     email_property: str = "email"
-    #: the contact's country, and what its values mean (ISO codes; keys case-folded)
+    #: the contact's country, and what its values mean (ISO 3166-1 alpha-2 codes; keys are
+    #: matched with spaces collapsed and case-folded, as :meth:`country_code` looks them up)
     country_property: str = "country"
-    country_codes: dict[str, str] = DEFAULT_COUNTRY_CODES
+    country_codes: dict[str, CountryCode] = DEFAULT_COUNTRY_CODES
     #: boolean properties that record the conditions of the existing-customer exception
     #: (markedsføringsloven § 15(3), marknadsföringslagen 19 §): address obtained in a sale,
     #: similar products, opt-out offered at collection. Empty: the snapshot does not record
     #: them, so the exception can never be shown to apply.
     customer_exception_properties: tuple[str, ...] = ()
     #: local parts of role addresses (post@, info@ ...): not a natural person's address
-    role_address_local_parts: tuple[str, ...] = tuple(sorted(ROLE_LOCAL_PARTS))
+    role_address_local_parts: FlagValues = tuple(sorted(ROLE_LOCAL_PARTS))
     id_property: str = "hs_object_id"
     #: column renames applied before any label look-up: a file's column name (as
     #: written, or case-folded) to the internal property name it holds, for
     #: warehouse tables and exports whose labels the catalog does not know
     columns: dict[str, str] = {}
+
+    @field_validator("signal_properties")
+    @classmethod
+    def _signals_merged(cls, given: dict[ActivitySignal, tuple[str, ...]],
+                        ) -> dict[ActivitySignal, tuple[str, ...]]:
+        """The default signals with the given ones replaced: renaming one keeps the others.
+
+        Replacing the whole dict would leave every other signal without a property,
+        and a contact who visited the site last week would count as inactive.
+        """
+        return {**DEFAULT_SIGNAL_PROPERTIES, **given}
+
+    @field_validator("not_activity_properties")
+    @classmethod
+    def _kinds_merged(cls, given: dict[NotActivityKind, tuple[str, ...]],
+                      ) -> dict[NotActivityKind, tuple[str, ...]]:
+        """The default kinds with the given ones replaced, as :meth:`_signals_merged`."""
+        return {**DEFAULT_NOT_ACTIVITY_PROPERTIES, **given}
+
+    @field_validator("country_codes")
+    @classmethod
+    def _country_keys(cls, given: dict[str, str]) -> dict[str, str]:
+        """The keys as :meth:`country_code` looks them up; two spellings of one key must agree."""
+        out: dict[str, str] = {}
+        for key, code in given.items():
+            folded = _fold_country(key)
+            if out.setdefault(folded, code) != code:
+                raise PydanticCustomError(
+                    "country_key", "Input should be one code per country, got {first} and {second} "
+                    "for '{key}'",
+                    {"key": folded, "first": out[folded], "second": code})
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "<mapping>") -> PortalMapping:
@@ -148,10 +250,11 @@ class PortalMapping(BaseModel):
             return cls.model_validate(dict(data))
         except ValidationError as exc:
             err = exc.errors(include_url=False)[0]
-            path = ".".join(str(p) for p in err["loc"])
+            # a refused dict key is located at the key itself, without pydantic's "[key]"
+            loc = [str(p) for p in err["loc"] if p != "[key]"]
             raise InputError.at(
-                source, None, None, path, err["msg"], repr(err.get("input"))[:80],
-                pointer="/" + "/".join(str(p) for p in err["loc"]),
+                source, None, None, ".".join(loc), err["msg"], repr(err.get("input"))[:80],
+                pointer="/" + "/".join(loc),
             ) from exc
 
     def activity_properties(self, signals: Iterable[str] | None = None,
@@ -162,11 +265,13 @@ class PortalMapping(BaseModel):
         is left out even when a signal maps to it: the policy says it is not the
         person's activity.
         """
-        wanted = self.signal_properties if signals is None else signals
+        # the policy's signals are keys of the dict; a name it does not know has no property
+        by_signal = cast("dict[str, tuple[str, ...]]", self.signal_properties)
+        wanted = by_signal if signals is None else signals
         excluded = {p for kind in not_activity for p in self.not_activity_properties.get(kind, ())}
         out: dict[str, None] = {}
         for sig in wanted:
-            for prop in self.signal_properties.get(sig, ()):
+            for prop in by_signal.get(sig, ()):
                 if prop not in excluded:
                     out[prop] = None
         return tuple(out)
@@ -389,6 +494,8 @@ class PropertyCatalog:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError.at(source, exc.lineno, exc.colno, "", "valid JSON", exc.msg) from exc
+        except (ValueError, RecursionError) as exc:  # a too long integer, too deep nesting
+            raise InputError.at(source, 1, None, "", "valid JSON", str(exc)[:80]) from exc
         items = doc.get("results") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
             raise InputError.at(source, None, None, "results", "a list of property definitions",

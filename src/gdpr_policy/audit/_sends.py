@@ -32,6 +32,10 @@ byte-order mark): such a line is simply read the slow way.
 ``sent_at`` is kept as text, whose order is time order at one width:
 ``...SS.mmmZ`` (24 characters), or ``...SS.ffffffZ`` (27 characters) for the
 whole batch when one of its times has sub-millisecond digits (``fine``).
+
+Any other key is ignored, unread, line by line. The log's keys are looked at
+once, on its first line (:func:`send_key_hints`): a key that misspells one the
+reader reads (``subscriptionId``) is said, never a line rejected for it.
 """
 
 from __future__ import annotations
@@ -39,20 +43,22 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import io
+import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from itertools import compress, islice, pairwise
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, islice, pairwise
 from operator import attrgetter, itemgetter
 from typing import IO, Any, Literal, cast
 
 import msgspec
 
 from .._errors import RecordError
-from ._logs import _loads, _send_obj
+from ._logs import SEND_KEYS, KeyHint, _loads, _send_obj, key_hints
 from ._values import norm_email, parse_instant
 
-__all__ = ["SendBatch", "SendScanner", "file_size", "scan_range", "scan_sends", "split_sends"]
+__all__ = ["SendBatch", "SendScanner", "file_size", "scan_range", "scan_sends", "send_key_hints",
+           "split_sends"]
 
 UTC = dt.UTC
 
@@ -440,6 +446,74 @@ def scan_sends(
                 continue
         yield sc._lines(part, no)
         no += len(part)
+
+
+# ------------------------------------------------------------------ the log's keys
+_PEEK = 1 << 16
+_BLANK_LINES = 1000  # blank lines before the first send that are looked past
+
+
+def _peek(stream: IO[bytes]) -> bytes | None:
+    """The first bytes of a stream nobody has read yet, left unread."""
+    peek = getattr(stream, "peek", None)
+    try:
+        if peek is not None:
+            data: bytes = peek(_PEEK)[:_PEEK]
+            return data
+        if stream.seekable():
+            pos = stream.tell()
+            data = stream.read(_PEEK)
+            stream.seek(pos)
+            return data
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _first_line(lines: Iterable[str]) -> tuple[int, str | None, Iterable[str]]:
+    """The first non-blank line (its number and text), and lines to read the log from.
+
+    An open file is peeked at, and stays unread (the fast reader wants it so);
+    a list is indexed; any other iterable is read as far as that line, and the
+    lines returned give it back.
+    """
+    stream = _binary(lines)
+    if stream is not None:
+        data = _peek(stream)
+        if data is None:
+            return 0, None, lines
+        for no, raw in enumerate(data.splitlines(), 1):
+            if raw.strip():
+                return no, raw.decode("utf-8", "replace"), lines
+        return 0, None, lines
+    if isinstance(lines, Sequence):
+        for no, line in enumerate(islice(lines, _BLANK_LINES), 1):
+            if line.strip():
+                return no, line, lines
+        return 0, None, lines
+    it = iter(lines)
+    head = list(islice(it, 1))
+    while head and not head[-1].strip() and len(head) < _BLANK_LINES:
+        head.extend(islice(it, 1))
+    first = head[-1] if head and head[-1].strip() else None
+    return len(head), first, chain(head, it)
+
+
+def send_key_hints(lines: Iterable[str], *, source: str) -> tuple[list[KeyHint], Iterable[str]]:
+    """The keys of the send log's first line that misspell a key the reader reads.
+
+    Looked at once per file, never per send: a log is written by one tool, so its
+    first line has the keys of all. Returns the hints, and the lines to read the log
+    from (``lines`` itself, unless it was an iterator that had to be read into).
+    """
+    no, first, rest = _first_line(lines)
+    if first is None:
+        return [], rest
+    try:
+        obj = json.loads(first)
+    except (ValueError, RecursionError):  # a broken line: the reader rejects it, with why
+        return [], rest
+    return key_hints(obj, SEND_KEYS, source, no), rest
 
 
 # ------------------------------------------------------------------ parallel parts

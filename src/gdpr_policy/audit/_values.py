@@ -86,8 +86,8 @@ class _Plan:
     """A mapping's property names and value sets, looked up once instead of per contact."""
 
     __slots__ = ("bases", "bounce", "countries", "country", "created", "deact", "deact_date",
-                 "deact_values", "dprops", "email", "exception", "optout", "restr", "restr_date",
-                 "restr_values", "stage")
+                 "deact_truths", "deact_values", "dprops", "email", "exception", "optout", "restr",
+                 "restr_date", "restr_truths", "restr_values", "stage")
 
     def __init__(self, m: PortalMapping) -> None:
         self.email = m.email_property
@@ -95,17 +95,51 @@ class _Plan:
         self.dprops = m.datetime_properties()
         self.deact = m.deactivated_property
         self.deact_values = frozenset(v.casefold() for v in m.deactivated_values)
+        self.deact_truths = _truths(m.deactivated_values)
         self.deact_date = m.deactivated_date_property
         self.country = m.country_property
         self.countries = m.country_code
         self.exception = m.customer_exception_properties
         self.restr = m.restricted_property
         self.restr_values = frozenset(v.casefold() for v in m.restricted_values)
+        self.restr_truths = _truths(m.restricted_values)
         self.restr_date = m.restricted_date_property
         self.bounce = m.hard_bounce_properties
         self.bases = m.legal_basis_property
         self.stage = m.lifecycle_property
         self.optout = m.unsubscribe_all_property
+
+
+def _truths(values: tuple[str, ...]) -> frozenset[bool] | None:
+    """What the yes/no values of a flag mean, when every value is a yes/no word, else ``None``.
+
+    ``("true",)`` is a yes/no property (its ``Yes``, ``Ja``, ``1`` mean the same);
+    ``("false",)`` one whose no is the state (``processing_allowed``); values that
+    are no yes/no words (``deactivated``) are options of an enumeration.
+    """
+    try:
+        truths = frozenset(parse_bool(v) for v in values)
+    except ValueError:
+        return None
+    return truths or None
+
+
+def _flag(text: str, name: str, values: frozenset[str], truths: frozenset[bool] | None) -> bool:
+    """Whether a flag property's value is the mapping's state (deactivated, restricted).
+
+    A yes/no property is read as the unsubscribe flags are: a property renamed
+    through the mapping is text in a CSV export (``Yes``, ``Ja``), and a word that
+    is neither yes nor no rejects the record rather than pass as "no". Another
+    option of an enumeration is another state.
+    """
+    if text.casefold() in values:
+        return True
+    if truths is None:
+        return False
+    try:
+        return parse_bool(text) in truths
+    except ValueError as exc:
+        raise _Fail(name, str(exc), text) from None
 
 
 _PLANS: dict[int, tuple[PortalMapping, _Plan]] = {}
@@ -210,10 +244,10 @@ def _build(props: Mapping[str, Value], p: _Plan, source: str, line: int | None,
         if at is not None:
             acts.append(Activity(name, at))
     deact = _text(props, p.deact)
-    deactivated = deact is not None and deact.casefold() in p.deact_values
+    deactivated = deact is not None and _flag(deact, p.deact, p.deact_values, p.deact_truths)
     deactivated_at = _instant(props, p.deact_date, day_zone) if deactivated else None
     restr = _text(props, p.restr)
-    restricted = restr is not None and restr.casefold() in p.restr_values
+    restricted = restr is not None and _flag(restr, p.restr, p.restr_values, p.restr_truths)
     restricted_at = _instant(props, p.restr_date, day_zone)
     if restricted and restricted_at is None:
         raise _Fail(p.restr_date, "the restriction date of a contact whose processing is restricted",
