@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -9,11 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from gdpr_policy.audit import DsrRequest, read_requests
+from gdpr_policy._policy import bundled_policy
+from gdpr_policy._rules import Severity
+from gdpr_policy.audit import (
+    DsrRequest,
+    SnapshotInput,
+    audit_snapshot,
+    deadline_hook,
+    read_requests,
+)
 from gdpr_policy.audit._logs import REQUEST_KEYS, SEND_KEYS, KeyHint, near_key
 from gdpr_policy.audit._sends import _Send, scan_sends, send_key_hints
+from gdpr_policy.i18n import render as render_message
+from gdpr_policy.report._model import Report
 
-from ._helpers import at, request, send
+from ._helpers import at, contact, request, run, send
 
 
 @pytest.mark.parametrize(("key", "meant"), [
@@ -122,3 +133,41 @@ def test_the_request_log_is_looked_at_on_every_line_and_each_key_said_once() -> 
     ]
     # without a list to collect them in, the reader reads as before
     assert len(list(read_requests(lines, source="dsr_requests.jsonl"))) == 4
+
+
+# ------------------------------------------------------------------ in the report
+def _key_warnings(rep: Report) -> list[tuple[str | None, int | None, object, object]]:
+    return [(f.location.file, f.location.line, f.evidence["key"], f.evidence["meant"])
+            for f in rep.findings if f.rule == "audit.key-not-read" and f.location is not None]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_misspelt_send_key_is_a_warning_in_the_report(tmp_path: Path, workers: int) -> None:
+    path = tmp_path / "email_sends.jsonl"
+    path.write_text(_send_line() + send("S2", "1", "a@x.no", at("2025-05-02T10:00")) * 3000,
+                    encoding="utf-8")
+    with path.open(encoding="utf-8") as fh:
+        rep = audit_snapshot(
+            as_of=dt.date(2025, 6, 30), policy=bundled_policy().at(dt.date(2025, 6, 30)),
+            contacts=SnapshotInput("contacts_api.jsonl", [contact("1", "a@x.no")]),
+            sends=SnapshotInput("email_sends.jsonl", fh), workers=workers)
+    assert _key_warnings(rep) == [("email_sends.jsonl", 1, "subscriptionId", "subscription_id")]
+    [f] = [f for f in rep.findings if f.rule == "audit.key-not-read"]
+    assert f.severity == Severity.WARNING
+    assert render_message(f.message, "en") == (
+        "email_sends.jsonl: the key subscriptionId is not read; did you mean subscription_id?")
+    [stats] = [i for i in rep.inputs if i.file == "email_sends.jsonl"]
+    assert (stats.read, stats.rejected) == (3001, 0)  # read, none rejected for the key
+
+
+def test_a_misspelt_request_key_is_a_warning_in_the_report() -> None:
+    row = json.loads(request("DSR-1", "access", "a@x.no", at("2025-03-03T09:00"),
+                             responded=at("2025-03-20T09:00")))
+    row["responded"] = row.pop("responded_at")
+    rep = run(contacts=[contact("1", "a@x.no")], requests=[json.dumps(row) + "\n"],
+              request_hook=deadline_hook)
+    assert _key_warnings(rep) == [("dsr_requests.jsonl", 1, "responded", "responded_at")]
+    clean = run(contacts=[contact("1", "a@x.no")], requests=[request(
+        "DSR-1", "access", "a@x.no", at("2025-03-03T09:00"), responded=at("2025-03-20T09:00"))],
+        sends=[send("S1", "1", "a@x.no", at("2025-05-01T10:00"))], request_hook=deadline_hook)
+    assert _key_warnings(clean) == []

@@ -34,8 +34,11 @@ its own findings (``request.late``, ``request.overdue`` ...). Without a hook the
 audit says so in an ``audit.deadlines-not-evaluated`` finding.
 
 Never silent: a rule an input is missing for is reported as
-``audit.rule-not-evaluated`` (with the rule and what it needs), and files the
-caller did not read (``ignored_files``) as ``audit.file-not-read``.
+``audit.rule-not-evaluated`` (with the rule and what it needs), files the
+caller did not read (``ignored_files``) as ``audit.file-not-read``, and a key
+of the send log (its first line) or the request log (every line) that the
+readers do not read but that is spelled like one they do as
+``audit.key-not-read``.
 
 What an export cannot show is never a finding (``_coverage``): inactivity is
 judged only on a contacts file with at least one of the person's activity
@@ -75,9 +78,10 @@ from ._coverage import FileCoverage
 from ._csv import CsvInfo, read_contacts_csv
 from ._inputs import SnapshotInput, Tally
 from ._json import read_contacts_json
-from ._logs import read_campaigns, read_requests
+from ._logs import KeyHint, read_campaigns, read_requests
 from ._mapping import PortalMapping, PropertyCatalog
 from ._model import Activity, Contact, DsrRequest
+from ._sends import send_key_hints
 
 if TYPE_CHECKING:
     from .._policy import PolicyVersion
@@ -436,9 +440,10 @@ def _audit(
         tallies.append(sub_tally)
     channels.campaigns(camp.purpose_of, camp.list_of)
     # fold the send log into the contacts' facts
+    unread_keys = list(reqs.unread_keys)
     if sends is not None:
-        _fold_sends(sends, people, channels, keep_recipient, camp, fold, progress, workers,
-                    tallies)
+        unread_keys += _fold_sends(sends, people, channels, keep_recipient, camp, fold, progress,
+                                   workers, tallies)
     del channels, keep_recipient  # the hit tallies are in the facts now
     # judge
     findings, erasures = _judge_contacts(people, contacts, sends is not None,
@@ -446,7 +451,7 @@ def _audit(
     findings += _judge_requests(reqs, requests, request_hook is not None, people, erasures,
                                 contacts is not None, as_of, st.zone, ctx)
     findings = _not_judged(findings, policy, ctx, contacts, subscriptions, sends, requests,
-                           people.saw_archived, ignored_files)
+                           people.saw_archived, ignored_files, unread_keys)
     # report
     timing = Counter(v.timing for v in reqs.verdicts if v.timing is not None) \
         if request_hook is not None and requests is not None else None
@@ -549,6 +554,8 @@ class _Requests:
     verdicts: list[RequestVerdict]
     #: the earliest objection to direct marketing, by e-mail address and by ``id:<record>``
     objections: dict[str, Objection]
+    #: the log's keys that misspell one the reader reads
+    unread_keys: list[KeyHint]
 
 
 def _read_requests(requests: SnapshotInput | None, request_hook: RequestHook | None,
@@ -556,10 +563,11 @@ def _read_requests(requests: SnapshotInput | None, request_hook: RequestHook | N
     """The request log, each request judged by the deadline hook as it is read."""
     reqs: list[DsrRequest] = []
     verdicts: list[RequestVerdict] = []
+    unread_keys: list[KeyHint] = []
     if requests is not None:
         t = Tally(requests.name)
         tallies.append(t)
-        for req in read_requests(requests.lines, source=requests.name):
+        for req in read_requests(requests.lines, source=requests.name, hints=unread_keys):
             t.read += 1
             if isinstance(req, RecordError):
                 t.reject(req)
@@ -585,7 +593,7 @@ def _read_requests(requests: SnapshotInput | None, request_hook: RequestHook | N
             prev = objections.get(key)
             if prev is None or req.received_at < prev.at:
                 objections[key] = Objection(req.received_at, req.request_id)
-    return _Requests(reqs, verdicts, objections)
+    return _Requests(reqs, verdicts, objections, unread_keys)
 
 
 @dataclass(slots=True)
@@ -741,8 +749,15 @@ def _read_contacts(
 def _fold_sends(sends: SnapshotInput, people: _People, channels: Channels,
                 keep_recipient: dict[int, Recipient], camp: _Campaigns, fold: Any,
                 progress: Callable[[str, int], None] | None, workers: int,
-                tallies: list[Tally]) -> None:
-    """Stream the send log through the channels; the hits end up in the contacts' facts."""
+                tallies: list[Tally]) -> list[KeyHint]:
+    """Stream the send log through the channels; the hits end up in the contacts' facts.
+
+    Returns the keys of the log's first line that misspell one the reader reads.
+    """
+    # once per file, before the stream: an open file is peeked at and stays unread
+    unread_keys, lines = send_key_hints(sends.lines, source=sends.name)
+    if lines is not sends.lines:
+        sends = SnapshotInput(sends.name, lines)
     t = Tally(sends.name)
     tallies.append(t)
     # the record id of every live contact to its key; of two records with one id, the
@@ -766,6 +781,7 @@ def _fold_sends(sends: SnapshotInput, people: _People, channels: Channels,
     del route
     channels.tables.release()
     channels.settle(people.facts, keep_recipient, camp.plan_subs, camp.marketing_lists)
+    return unread_keys
 
 
 #: the contacts the erasure requests name: each request's live and archived contacts (by
@@ -857,7 +873,7 @@ def _not_judged(
     findings: list[Finding], policy: PolicyVersion, ctx: Context,
     contacts: SnapshotInput | None, subscriptions: SnapshotInput | None,
     sends: SnapshotInput | None, requests: SnapshotInput | None, saw_archived: bool,
-    ignored_files: Sequence[tuple[str, str]],
+    ignored_files: Sequence[tuple[str, str]], unread_keys: Sequence[KeyHint] = (),
 ) -> list[Finding]:
     """``findings`` with what could not be judged, and what was not read, said in notes."""
     have = {"contacts": contacts is not None, "subscriptions": subscriptions is not None,
@@ -889,6 +905,8 @@ def _not_judged(
                 R.NotEvaluated(f"retention[{kept.id}]", ("retention-trigger-check",)), ctx))
     for name, reason in ignored_files:
         findings.extend(R.file_not_read.evaluate(R.UnreadFile(name, reason), ctx))
+    for hint in unread_keys:
+        findings.extend(R.key_not_read.evaluate(hint, ctx))
     return findings
 
 

@@ -24,6 +24,7 @@ from .._refs import LegalRef, StatementRef
 from .._rules import Context, Finding, Rule, Severity, rule
 from .._trusted import construct
 from ..marketing import AFTER_OPT_OUT, DEACTIVATED, NO_BASIS, NO_BASIS_PROMISE, RESTRICTED
+from ._logs import KeyHint
 from ._model import Activity, Contact, DsrRequest
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "file_not_read",
     "inactive_deactivation_unknown",
     "inactive_not_deactivated",
+    "key_not_read",
     "marketing_after_opt_out",
     "marketing_after_untimed_opt_out",
     "marketing_no_basis",
@@ -593,3 +595,16 @@ def file_not_read(subject: UnreadFile, ctx: Context) -> Iterable[Finding]:
         f"file:{subject.name}", location=Location(file=subject.name),
         evidence={"file": subject.name, "reason": subject.reason},
         file=subject.name, reason=subject.reason)
+
+
+# A key a log reader does not read is an export's own; one spelled like a key it reads is most
+# likely that key, whose values the audit then went without (a send's list, an answer's day).
+@rule("audit.key-not-read", severity=Severity.WARNING, legal=["GDPR Art. 5(2)"], promises=[])
+def key_not_read(subject: KeyHint, ctx: Context) -> Iterable[Finding]:
+    """A log's key the audit does not read, spelled like one it does: its values went unused."""
+    yield key_not_read.finding(
+        ctx,
+        f"file:{subject.source}", location=Location(file=subject.source, line=subject.line),
+        evidence={"file": subject.source, "line": subject.line, "key": subject.key,
+                  "meant": subject.meant},
+        file=subject.source, key=subject.key, meant=subject.meant)
