@@ -515,7 +515,9 @@ class TableFold(ColumnarFold):
             # formatted as it is, never cast to microseconds: a cast rounds nanoseconds, the
             # format truncates them, as the send reader does a text's digits
             utc = _utc(at_col, self.name)
-            at = utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            # the date and the time apart, the T and the Z as literals: PostgreSQL's TO_CHAR,
+            # which Ibis writes a format as, reads "DDT" as the day with an ordinal suffix
+            at = utc.strftime("%Y-%m-%d") + "T" + utc.strftime("%H:%M:%S.%f") + "Z"
             # a four-digit year, as a text's (_day_ok); infinity has none (null)
             at_ok = utc.year().between(1, 9999)
         elif typ.is_string():
