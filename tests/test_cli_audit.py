@@ -304,3 +304,25 @@ def test_an_audit_that_read_nothing_says_so_in_its_csv(tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(inputs.decode("utf-8-sig"), newline="")))
     assert rows[1] == [str(snapshot / "contacts_api.jsonl"), "0", "0", "0"]
     assert [] not in list(csv.reader(io.StringIO(target.read_text("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    # YAML reads an unquoted NO as false: Norway's code is the classic victim
+    ("country_codes:\n  Norge: NO\n",
+     "m.yaml:2:10: country_codes.Norge: expected a text, got False (YAML reads an unquoted NO, "
+     "no, off, yes or on as true or false: put the value in quotes, 'NO')"),
+    ("marketing_subscriptions: Newsletter\n",
+     "m.yaml:1:26: marketing_subscriptions: expected a list, got 'Newsletter'"),
+    ("consent_legal_basis: x\n",
+     "m.yaml:1:22: consent_legal_basis: expected a known key (unknown key "
+     "'consent_legal_basis'; did you mean 'consent_bases'?)"),
+])
+def test_a_mapping_error_is_in_plain_words_at_its_place(tmp_path: Path, snapshot: Path,
+                                                        text: str, error: str) -> None:
+    # pydantic's own words ("expected a valid tuple", "expected Extra inputs are not
+    # permitted", "expected a valid string, got False") left the fix to be guessed
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(text, "utf-8")
+    code, _, err = run("audit", str(snapshot), "--as-of", AS_OF, "--mapping", str(mapping))
+    assert code == 2
+    assert err == error.replace("m.yaml", str(mapping), 1) + "\n"

@@ -343,25 +343,26 @@ def _load_mapping(path: str) -> tuple[Any, Any]:
         mapping = PortalMapping.model_validate(data or {})
         warehouse = None if tables is None else WarehouseTables.model_validate(tables)
     except pydantic.ValidationError as exc:
+        from ._args import field_issue
         from ._errors import Issue
         from ._yaml import format_path
 
         inner = exc.title == "WarehouseTables"
+        model = WarehouseTables if inner else PortalMapping
         issues = []
         for e in exc.errors(include_url=False):
+            # pydantic's "[key]" marks a refused dict key: the key itself is the place
             loc = (("tables",) if inner else ()) + tuple(
-                x for x in e["loc"] if isinstance(x, (str, int)))
+                x for x in e["loc"] if isinstance(x, (str, int)) and x != "[key]")
+            plain = field_issue(e, source=path, pointer="", model=model)
+            found = plain.found
+            if isinstance(e.get("input"), bool):
+                # YAML 1.1 reads NO, no, off, yes, on unquoted as booleans (Norway's code)
+                found = (f"{found} (YAML reads an unquoted NO, no, off, yes or on as true or "
+                         "false: put the value in quotes, 'NO')")
             line, col = doc.mark(loc)
-            issues.append(
-                Issue(
-                    path,
-                    line,
-                    col,
-                    format_path(loc),
-                    "expected " + e["msg"].removeprefix("Input should be "),
-                    repr(e.get("input"))[:60],
-                )
-            )
+            issues.append(Issue(path, line, col, format_path(loc), plain.expected,
+                                None if found is None else found[:160]))
         raise InputError(issues) from exc
     return mapping, warehouse
 
