@@ -160,7 +160,7 @@ def test_a_value_is_either_assumed_or_not_stated() -> None:
         (
             "banner_revision: 1",
             "banner_revision: one",
-            r"consent.banner_revision: expected a valid integer.*got 'one'",
+            r"consent.banner_revision: expected a whole number.*got 'one'",
         ),
         (
             "value: hei@inmeta.no\n          uses: [general",
@@ -530,14 +530,14 @@ def test_a_pattern_re_cannot_compile_is_a_located_error(pattern: str) -> None:
         ("per_purpose: true", "per_purpose: 0",
          r"consent\.per_purpose: expected true or false, got 0"),
         ("banner_revision: 1", "banner_revision: '7'",
-         r"consent\.banner_revision: expected a valid integer such as 1 \(without quotes\), "
+         r"consent\.banner_revision: expected a whole number such as 1 \(without quotes\), "
          r"got '7'"),
         ("banner_revision: 1", "banner_revision: -3",
          r"consent\.banner_revision: expected 0 or more, got -3"),
         ("banner_revision: 1", "banner_revision: true",
-         r"consent\.banner_revision: expected a valid integer such as 1, got True"),
+         r"consent\.banner_revision: expected a whole number such as 1, got True"),
         ("banner_revision: 1", "banner_revision: 2.0",
-         r"consent\.banner_revision: expected a valid integer such as 1, got 2\.0"),
+         r"consent\.banner_revision: expected a whole number such as 1, got 2\.0"),
         ("effective_from: 2024-03-06", "effective_from: 1709683200",
          r"versions\[0\]\.effective_from: expected a date such as 2024-03-06 \(YYYY-MM-DD\), "
          r"got 1709683200"),

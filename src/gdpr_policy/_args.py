@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ISO_INSTANT", "duration", "field_issue", "in_every_zone", "instance_of", "iso_instant",
-    "past_the_calendar", "policy_version", "when", "when_or_none", "zone_name",
+    "past_the_calendar", "plain_words", "policy_version", "when", "when_or_none", "zone_name",
 ]
 
 T = TypeVar("T")
@@ -221,7 +221,7 @@ def field_issue(
     elif kind == "extra_forbidden":
         expected, found = _unknown_key(model, err["loc"]), None
     else:
-        expected = _words(kind, err["msg"], err.get("ctx") or {})
+        expected = plain_words(kind, err["msg"], err.get("ctx") or {})
         if kind == "missing":
             found = None  # the input is the record around the key
     if not expected.startswith("expected"):
@@ -237,7 +237,7 @@ def field_issue(
     )
 
 
-def _words(kind: str, msg: str, ctx: Mapping[str, Any]) -> str:
+def plain_words(kind: str, msg: str, ctx: Mapping[str, Any]) -> str:
     """What a pydantic error of type ``kind`` expected, without pydantic's own wording."""
     if kind in _PLAIN:
         return _PLAIN[kind]

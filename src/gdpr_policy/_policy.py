@@ -1537,25 +1537,24 @@ _WRITTEN_AS = {
 
 def _what_to_write(kind: str, err: Mapping[str, Any]) -> str | None:
     """What to write instead, for the type errors whose pydantic words do not say it
-    ("a valid dictionary or instance of StatementRef", "at least 1 item after validation")."""
+    ("a valid dictionary or instance of StatementRef", "at least 1 item after validation").
+
+    In the words the record parsers use (``_args.plain_words``), with what only a
+    YAML file needs said: a number in quotes, the keys of a nested mapping.
+    """
+    from ._args import plain_words
+
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    if kind == "bool_type":
-        return "expected true or false"
     if kind == "int_type":
         quoted = isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip(), re.ASCII)
-        return "expected a valid integer such as 1" + (" (without quotes)" if quoted else "")
-    if kind == "greater_than_equal":
-        return f"expected {ctx.get('ge', 0)} or more"
-    if kind == "too_short":
-        least = ctx.get("min_length", 1)
-        return "expected at least one entry" if least == 1 else f"expected at least {least} entries"
-    if kind == "string_type":
-        return "expected a text"
+        return "expected a whole number such as 1" + (" (without quotes)" if quoted else "")
     if kind == "model_type":
         name = str(ctx.get("class_name", ""))
         keys = f"a mapping of the keys of {name} (docs/policy-format.md)"
         return f"expected {_WRITTEN_AS.get(name, keys)}"
+    if kind in ("bool_type", "greater_than_equal", "too_short", "string_type"):
+        return "expected " + plain_words(kind, str(err.get("msg", "")), ctx)
     return None
 
 
