@@ -537,7 +537,7 @@ def test_the_verdict_codes_say_what_the_thresholds_say(
         assert fresh.advance(before, inner[0][:23] + "Z", [2])  # another contact: the codes hold
 
 
-def test_a_list_named_as_a_number_in_another_case_or_padded_is_that_list() -> None:
+def test_a_list_named_as_a_number_or_padded_is_that_list_in_another_case_refused() -> None:
     # HubSpot's v4 API gives ids as numbers; a caller may write a name in another case.
     # Each misnamed list was judged a service list, which the other list's consent covered.
     out = ListStatus(NL, "NOT_SUBSCRIBED", at("2025-03-01T00:00"), "CONSENT_WITH_NOTICE",
@@ -545,7 +545,7 @@ def test_a_list_named_as_a_number_in_another_case_or_padded_is_that_list() -> No
     still = ListStatus(MI, "SUBSCRIBED", at("2024-01-01T00:00"), "CONSENT_WITH_NOTICE",
                        "Marketing Information", True)
     rec = Recipient(email="kari@firma.no", lists=(out, still))
-    for sub in (NL, int(NL), f" {NL}\n", "Newsletter", "newsletter", "NEWSLETTER "):
+    for sub in (NL, int(NL), f" {NL}\n", "Newsletter", "Newsletter "):
         d = may_send_marketing(rec, subscription=sub, at=at("2025-04-01T00:00"), policy=POLICY,  # type: ignore[arg-type]
                                marketing_lists=(int(NL),))
         assert [r.rule for r in d.reasons] == ["marketing.after-opt-out"], sub
@@ -554,9 +554,17 @@ def test_a_list_named_as_a_number_in_another_case_or_padded_is_that_list() -> No
                            "CONSENT_WITH_NOTICE", "Newsletter")
     assert (by_number.subscription, by_number.status) == (NL, "NOT_SUBSCRIBED")
     # a single list given as a text is that list, not its letters
-    d = may_send_marketing(rec, subscription="newsletter", at=at("2025-04-01T00:00"),
+    d = may_send_marketing(rec, subscription="Newsletter", at=at("2025-04-01T00:00"),
                            policy=POLICY, marketing_lists="Newsletter")  # type: ignore[arg-type]
     assert not d
+    # a name in another case is refused, not guessed: the audit matches names as written,
+    # and a service list (what an unknown name is) is covered by any marketing consent
+    for sub in ("newsletter", "NEWSLETTER"):
+        with pytest.raises(UsageError, match=r"did you mean 'Newsletter'\?"):
+            may_send_marketing(rec, subscription=sub, at=at("2025-04-01T00:00"), policy=POLICY)
+    with pytest.raises(UsageError, match=r"^marketing_lists: 'newsletter' names none"):
+        may_send_marketing(rec, subscription=NL, at=at("2025-04-01T00:00"), policy=POLICY,
+                           marketing_lists=("newsletter",))
 
 
 @pytest.mark.parametrize(("build", "message"), [

@@ -427,15 +427,18 @@ def effective_opt_out(recipient: Recipient, subscription: str, *,
                               subscription, marketing_lists, marketing)
 
 
-def _canonical(lists: Sequence[ListStatus], name: str) -> str:
-    # a list named as one of the person's statuses names it: by its id, or by its name
-    # in any case ("newsletter" is the status named "Newsletter")
+def _canonical(lists: Sequence[ListStatus], name: str, what: str) -> str:
+    # A name matches as the statuses write it, as the audit matches it (one answer for one
+    # list). One that matches a status's name only in another case would be judged a
+    # service list, which any marketing consent covers: refused, not guessed.
     if any(name in s.names() for s in lists):
         return name
     key = name.casefold()
     for s in lists:
         if s.name is not None and s.name.casefold() == key:
-            return s.subscription
+            raise UsageError(f"{what}: {name!r} names none of the person's lists; did you "
+                             f"mean {s.name!r}? (names are matched as the statuses write "
+                             "them, as the audit matches them)")
     return name
 
 
@@ -443,16 +446,19 @@ def _as_named(recipient: Recipient, subscription: Any, marketing_lists: Collecti
               ) -> tuple[str, frozenset[str]]:
     """``subscription`` and ``marketing_lists`` as the person's statuses name the lists.
 
-    Ids given as numbers are their digits; a name differing only in case or
-    padding is that list: otherwise a marketing list misnamed would be judged as
-    a service list, which any marketing consent covers.
+    Ids given as numbers are their digits and padding is dropped; a name that
+    matches a status's only in another case is refused (the audit would not
+    match it either), not judged as a service list, which any marketing consent
+    covers.
     """
     lists = recipient.lists
-    sub = _canonical(lists, _list_id(subscription, "subscription"))
+    sub = _canonical(lists, _list_id(subscription, "subscription"), "subscription")
     if isinstance(marketing_lists, (str, int)):
         marketing_lists = (marketing_lists,)  # one list, not its letters
     marked = frozenset(_list_id(m, "marketing_lists") for m in marketing_lists)
-    return sub, marked | frozenset(_canonical(lists, m) for m in marked)
+    for m in marked:
+        _canonical(lists, m, "marketing_lists")
+    return sub, marked
 
 
 def _effective_opt_out(recipient: Recipient, lists: Sequence[ListStatus], subscription: str,
@@ -522,7 +528,8 @@ def may_send_marketing(
     """Decide whether a marketing e-mail to ``recipient`` under ``subscription`` at ``at`` is allowed.
 
     ``subscription`` is the list the e-mail goes out under (id, as text or a
-    number, or name, in any case); a list without a status in
+    number, or name as the statuses write it; in another case it is refused); a
+    list without a status in
     ``recipient.lists`` is a marketing list when it is in ``marketing_lists``,
     and otherwise a service list, under which consent on any marketing list
     covers marketing content: name your marketing lists there. ``purpose`` names the policy's marketing
