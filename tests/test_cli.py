@@ -325,3 +325,18 @@ def test_xlsx_to_a_missing_directory_is_one_line_as_other_formats(tmp_path: Path
         code, out, err = run(*BANNER, "--output", str(target))
         assert (code, out) == (2, "")
         assert err == f"--output: cannot write {target}: No such file or directory\n"
+
+
+def test_lint_takes_the_several_files_a_pre_commit_hook_passes() -> None:
+    # the published hook passes every matching file; lint took one and failed with
+    # "unrecognized arguments" on a repository with two policies (this one's policies/)
+    root = Path(__file__).resolve().parent.parent
+    inmeta, norrsken = str(root / "policies" / "inmeta.yaml"), str(root / "policies" / "norrsken.yaml")
+    code, out, err = run("lint", inmeta, norrsken)
+    assert err == ""
+    assert out.count("— lint — policy") == 2
+    assert out.index("policy inmeta") < out.index("policy norrsken-moln")
+    # the worst of the two: Norrsken's statement has errors, Inmeta's only warnings
+    assert (run("lint", inmeta)[0], run("lint", norrsken)[0], code) == (0, 1, 1)
+    code, _, err = run("lint", inmeta, norrsken, "--format", "json")
+    assert code == 2 and "give one policy file for --format json" in err

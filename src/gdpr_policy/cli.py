@@ -121,7 +121,8 @@ def _add_report_options(
         "--output",
         metavar="FILE",
         help="write the report to FILE (needed for xlsx; CSV as UTF-8 with BOM, for Excel, "
-        "its rejected records to FILE.rejected.csv)",
+        "its rejected records to FILE.rejected.csv and its records per input to "
+        "FILE.inputs.csv)",
     )
     p.set_defaults(report_formats=tuple(formats))
     p.add_argument(
@@ -143,9 +144,21 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     from ._rules import REGISTRY
     from .report import InputStats, PolicyRef, Report, exit_code
 
-    if args.policy_file and args.policy and args.policy_file != args.policy:
+    files = list(args.policy_files)
+    if len(files) > 1:
+        # a pre-commit hook passes every matching file: each is linted and reported in turn
+        fmt = args.format or _format_of(getattr(args, "output", None), args.report_formats)
+        if fmt not in ("text", "github") or getattr(args, "output", None):
+            raise UsageError(f"lint: give one policy file for --format {fmt} or --output "
+                             f"(got {len(files)}); several are linted in turn as text or github")
+        if args.policy:
+            raise UsageError("lint: give the policy once, as POLICY or --policy")
+        codes = [_cmd_lint(_with_files(args, [f]), out) for f in files]
+        return max(codes)
+    policy_file = files[0] if files else None
+    if policy_file and args.policy and policy_file != args.policy:
         raise UsageError("lint: give the policy once, as POLICY or --policy")
-    path = args.policy_file or args.policy
+    path = policy_file or args.policy
     policy = load_policy_option(path)
     findings = lint_policy(policy)
     report = Report(
@@ -160,6 +173,11 @@ def _cmd_lint(args: argparse.Namespace, out: TextIO) -> int:
     )
     _write_report(report, args, out)
     return exit_code(report, args.fail_on)
+
+
+def _with_files(args: argparse.Namespace, files: list[str]) -> argparse.Namespace:
+    """``args`` with other ``policy_files``."""
+    return argparse.Namespace(**{**vars(args), "policy_files": files})
 
 
 def _cmd_rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -738,7 +756,9 @@ def _no_arguments(p: argparse.ArgumentParser) -> None:
 
 def _lint_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "policy_file", nargs="?", metavar="POLICY", help="policy YAML (default: bundled)"
+        "policy_files", nargs="*", metavar="POLICY",
+        help="policy YAML (default: bundled); several, each linted in turn, as a pre-commit "
+        "hook passes them (text and github formats only)",
     )
     _add_report_options(p)
 
@@ -795,7 +815,8 @@ def _audit_arguments(p: argparse.ArgumentParser) -> None:
         "--timezone",
         metavar="ZONE",
         help="zone of the CSV export's naive times (default: the policy's jurisdiction zone; "
-        "a warehouse table's: UTC); --as-of is always read in the policy's zone",
+        "a warehouse table's naive text: UTC; timestamp columns are always UTC); --as-of "
+        "is always read in the policy's zone",
     )
     p.add_argument(
         "--datetime-format",
