@@ -358,7 +358,8 @@ def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) 
                        encoding="utf-8")
     code, _, err = _cli(["--engine", f"duckdb:///{db}", "--mapping", str(mapping), *opts])
     assert code == 2
-    assert f"{mapping}:3:9: tables.send: expected Extra inputs are not permitted" in err
+    assert (f"{mapping}:3:9: tables.send: expected a known key (unknown key 'send'; did you "
+            "mean 'sends'?)") in err
     with pytest.raises(UsageError, match="expected an Ibis backend"):
         audit_tables(object(), WarehouseTables(sends="email_send"), **_seed(tmp_path)[1])
     con = ibis.duckdb.connect()
