@@ -363,7 +363,8 @@ def test_tables_need_a_warehouse_connection_and_a_valid_section(tmp_path: Path) 
     with pytest.raises(UsageError, match="expected an Ibis backend"):
         audit_tables(object(), WarehouseTables(sends="email_send"), **_seed(tmp_path)[1])
     con = ibis.duckdb.connect()
-    with pytest.raises(UsageError, match=r"^tables: expected .*, got send: Extra inputs"):
+    with pytest.raises(UsageError, match=r"^tables: expected .*, got send: expected a known key "
+                       r"\(unknown key 'send'; did you mean 'sends'\?\)$"):
         audit_tables(con, {"send": "email_send"}, **_seed(tmp_path)[1])
     with pytest.raises(UsageError, match=r"^sends: given both as a table and as a file"):
         audit_tables(con, {"sends": "email_send"}, sends=SnapshotInput("s", []),

@@ -124,8 +124,14 @@ def audit_tables(
         try:
             spec = WarehouseTables.model_validate(dict(tables))
         except (ValidationError, TypeError, ValueError) as exc:
+            from .._args import field_issue
+
             errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
-            what = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+            # in the words the mapping file's errors use (an unknown key with the nearest one)
+            what = "; ".join(
+                f"{i.path}: {i.expected}" + (f", got {i.found}" if i.found else "")
+                for i in (field_issue(e, source="tables", pointer="", model=WarehouseTables)
+                          for e in errors))
             raise UsageError(f"tables: expected the inputs' tables (contacts, subscriptions, "
                              f"campaigns, sends, requests), got {what or exc}") from None
     given = spec.given()
