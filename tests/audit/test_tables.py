@@ -736,3 +736,20 @@ def test_the_send_key_only_locates_a_rejected_row(tmp_path: Path) -> None:
         ("_row_id=5", "_row_id: a key no other row has, got 2 rows with it"),
         ("_row_id=5", "_row_id: a key no other row has, got 2 rows with it"),
     ]
+
+
+def test_a_send_column_spelled_like_one_the_audit_reads_is_a_warning(tmp_path: Path) -> None:
+    # a file's first line was checked; a table's columns were not, so a send table with
+    # subscriptionId lost every send's list without a word
+    db, kw, _ = _seed(tmp_path)
+    con = ibis.duckdb.connect(str(db))
+    con.raw_sql("ALTER TABLE email_send RENAME COLUMN subscription_id TO subscriptionId")
+    try:
+        report = audit_tables(con, {k: TABLES[k] for k in ("contacts", "sends", "campaigns")},
+                              **kw)
+    finally:
+        con.disconnect()
+    hints = [f for f in report.findings if f.rule == "audit.key-not-read"]
+    assert [(f.location.file if f.location else None, f.evidence) for f in hints] == [
+        ("email_send", {"file": "email_send", "line": None, "key": "subscriptionId",
+                        "meant": "subscription_id"})]

@@ -756,6 +756,8 @@ def _fold_sends(sends: SnapshotInput, people: _People, channels: Channels,
     """
     # once per file, before the stream: an open file is peeked at and stays unread
     unread_keys, lines = send_key_hints(sends.lines, source=sends.name)
+    if hasattr(fold, "key_hints"):  # a warehouse table: its columns are its keys
+        unread_keys += fold.key_hints()
     if lines is not sends.lines:
         sends = SnapshotInput(sends.name, lines)
     t = Tally(sends.name)

@@ -110,12 +110,14 @@ class KeyHint:
     """A key of a log line that the reader does not read, and the read key it is close to."""
 
     source: str
-    line: int
+    #: the line the key is first on; ``None`` for a table's column
+    line: int | None
     key: str
     meant: str
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.key} is not read: did you mean {self.meant}?"
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.key} is not read: did you mean {self.meant}?"
 
 
 _SEPARATORS = re.compile(r"[\s_\-.]+")
@@ -160,7 +162,7 @@ def near_key(key: str, read: Collection[str]) -> str | None:
     return next((k for k in sorted(read) if _same_stems(words, _words(k))), None)
 
 
-def key_hints(obj: Any, read: Collection[str], source: str, line: int,
+def key_hints(obj: Any, read: Collection[str], source: str, line: int | None,
               seen: set[str] | None = None) -> list[KeyHint]:
     """The keys of one line's object that misspell a read key absent from the line.
 

@@ -51,7 +51,7 @@ from ..._errors import RecordError, UsageError
 from ..._messages import Location
 from ...report._model import InputStats, Rejection, Report
 from .._inputs import SnapshotInput
-from .._logs import _send_obj
+from .._logs import SEND_KEYS, KeyHint, _send_obj, key_hints
 from .._mapping import LABEL_ALIASES
 from .._model import PURPOSES
 from .._values import norm_email
@@ -494,6 +494,14 @@ class TableFold(ColumnarFold):
         self.table = table
         self.key = key
         self.source = name
+
+    def key_hints(self) -> list[KeyHint]:
+        """The table's columns that misspell one the send reader reads (``subscriptionId``).
+
+        The columns are the table's, after the mapping's renames: a file's first
+        line gets the same check (``_sends.send_key_hints``).
+        """
+        return key_hints(dict.fromkeys(self.table.columns), SEND_KEYS, self.source, None)
 
     def _sends(self, purpose_of: dict[str, str], t: Tally) -> Table:
         """The accepted sends (``sid rid at cid purpose sub status email``), rejects into ``t``.
