@@ -68,6 +68,37 @@ def test_update_outside_functions_and_conditions_runs_on_load() -> None:
         assert mode is not None and mode.updates_on_load == (), wrapped
 
 
+def test_an_update_in_code_that_runs_on_page_load_anyway_runs_on_load() -> None:
+    # bundlers wrap everything in a function called where it is written, and sites grant
+    # in load listeners and timers: each was taken for a handler someone must call
+    default = "gtag('consent', 'default', {ad_storage: 'denied'});\n"
+    update = "gtag('consent', 'update', {ad_storage: 'granted'});"
+    for wrapped in (
+        f"!function(){{ {update} }}();",
+        f"(function(){{ {update} }})();",
+        f"(() => {{ {update} }})();",
+        f"(function(){{ {update} }}).call(this);",
+        f"window.addEventListener('load', function(){{ {update} }});",
+        f"document.addEventListener(\"DOMContentLoaded\", () => {update.rstrip(';')});",
+        f"setTimeout(() => {update.rstrip(';')}, 0);",
+        f"window.onload = function(){{ {update} }};",
+        f"$(document).ready(function(){{ {update} }});",
+        "\"function\" == typeof window.gtag && window.gtag('consent', 'update', "
+        "{ad_storage: 'granted'});",
+        f"!function(){{ window.addEventListener('load', () => {update.rstrip(';')}); }}();",
+    ):
+        mode = read(default + wrapped).consent_mode
+        assert mode is not None and len(mode.updates_on_load) == 1, wrapped
+    # a click or another event, inside a bundle, is still someone's act
+    for wrapped in (
+        f"!function(){{ button.addEventListener('click', () => {update.rstrip(';')}); }}();",
+        f"(function(){{ function onAccept() {{ {update} }} }})();",
+        f"window.addEventListener('cookie-consent', function(){{ {update} }});",
+    ):
+        mode = read(default + wrapped).consent_mode
+        assert mode is not None and mode.updates_on_load == (), wrapped
+
+
 def test_update_alone_is_read_and_json_updates_are_not() -> None:
     mode = read("dataLayer.push(['consent', 'update', {analytics_storage: 'granted'}]);")\
         .consent_mode

@@ -1102,7 +1102,7 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
                 else:
                     values.append(doc.value(arg, ""))
             found.append(JsCall(
-                short, tuple(values), doc.location(node, None), _in_function(node),
+                short, tuple(values), doc.location(node, None), _in_function(doc, node),
                 _conditional(doc, node),
             ))
     return found
@@ -1114,13 +1114,62 @@ _FUNCTION_NODES = frozenset({
 })
 
 
-def _in_function(node: Node) -> bool:
-    """Whether a node sits inside a function body (it runs only when the function is called)."""
+def _in_function(doc: JsDocument, node: Node) -> bool:
+    """Whether a node sits inside a function body that runs only when something calls it.
+
+    A function that runs on every page load anyway is no such body: one called
+    where it is written (``(function(){...})()``, ``!function(){...}()``, as
+    bundlers wrap code), and a callback of the page's load, a timer or jQuery's
+    ready (:func:`_runs_on_load`). A click handler or a consent callback is.
+    """
     current = node.parent
     while current is not None:
-        if current.type in _FUNCTION_NODES:
+        if current.type in _FUNCTION_NODES and not _runs_on_load(doc, current):
             return True
         current = current.parent
+    return False
+
+
+#: Calls whose function argument runs on page load, with no one's choice in between.
+_ON_LOAD_CALLEES = frozenset({
+    "setTimeout", "setInterval", "requestAnimationFrame", "queueMicrotask",
+    "requestIdleCallback", "$", "jQuery",
+})
+#: Events of the page's own loading (``addEventListener('load', ...)``).
+_LOAD_EVENTS = frozenset({"load", "DOMContentLoaded", "pageshow", "readystatechange"})
+
+
+def _runs_on_load(doc: JsDocument, fn: Node) -> bool:
+    """Whether the function ``fn`` runs on page load: called where it is written, or handed
+    to a timer, to the load events or to jQuery's ready."""
+    outer = fn.parent
+    while outer is not None and outer.type == "parenthesized_expression":
+        fn, outer = outer, outer.parent
+    if outer is None:
+        return False
+    if outer.type == "call_expression" and outer.child_by_field_name("function") == fn:
+        return True  # (function(){ ... })()
+    if outer.type == "member_expression" and outer.child_by_field_name("object") == fn:
+        prop = outer.child_by_field_name("property")
+        call = outer.parent
+        # (function(){ ... }).call(this)
+        return (prop is not None and doc.text_of(prop) in ("call", "apply") and call is not None
+                and call.type == "call_expression")
+    if outer.type == "assignment_expression" and outer.child_by_field_name("right") == fn:
+        left = outer.child_by_field_name("left")
+        return left is not None and doc.text_of(left).rsplit(".", 1)[-1] == "onload"
+    if outer.type != "arguments" or outer.parent is None:
+        return False
+    call = outer.parent
+    callee = call.child_by_field_name("function")
+    if callee is None:
+        return False
+    name = "".join(doc.text_of(callee).split()).removeprefix("window.")
+    if name in _ON_LOAD_CALLEES or name.endswith(").ready"):
+        return True
+    if name.endswith("addEventListener"):
+        first = next((c for c in outer.named_children if c.type != "comment"), None)
+        return first is not None and first.type == "string" and doc.text_of(first)[1:-1] in _LOAD_EVENTS
     return False
 
 
@@ -1134,18 +1183,24 @@ _SHORT_CIRCUIT = frozenset({"&&", "||", "??"})
 def _conditional(doc: JsDocument, node: Node) -> bool:
     """Whether a node runs only when a condition holds (an ``if``, ``?:``, ``&&`` ...).
 
-    Looked for up to the nearest function: what a function does when called is
-    :func:`_in_function`'s business.
+    Looked for up to the nearest function that does not run on page load: what a
+    function does when called is :func:`_in_function`'s business.
     """
-    current = node.parent
-    while current is not None and current.type not in _FUNCTION_NODES:
+    current, below = node.parent, node
+    while current is not None and (current.type not in _FUNCTION_NODES
+                                   or _runs_on_load(doc, current)):
         if current.type in _CONDITION_NODES:
             return True
         if current.type == "binary_expression":
             operator = current.child_by_field_name("operator")
-            if operator is not None and doc.text_of(operator) in _SHORT_CIRCUIT:
+            left = current.child_by_field_name("left")
+            if operator is not None and doc.text_of(operator) in _SHORT_CIRCUIT and not (
+                    # "function" == typeof gtag && gtag(...): a guard that the function
+                    # exists, which holds on every page that loads gtag, not a condition
+                    doc.text_of(operator) == "&&" and left is not None and left != below
+                    and "typeof" in doc.text_of(left)):
                 return True
-        current = current.parent
+        current, below = current.parent, current
     return False
 
 
