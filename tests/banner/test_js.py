@@ -580,3 +580,18 @@ def test_a_cached_parse_gives_fresh_lists() -> None:
     again = parse_script_or_html("f(1);", "c.js")
     assert len(again) == 1
     assert find_calls(again, ("f",))[0].location.file == "c.js"
+
+
+def test_every_script_type_a_browser_runs_is_read() -> None:
+    # a config in a legacy type (application/x-javascript, text/javascript1.5, a
+    # type-less language=) runs in every browser; only the seven common types were read
+    call = "gtag('consent', 'default', {ad_storage: 'granted'});"
+    for tag in ('<script type="application/x-javascript">', '<script type="TEXT/X-JavaScript">',
+                '<script type="text/javascript1.5">', '<script type="text/livescript">',
+                '<script type="application/x-ecmascript">', '<script language="JavaScript1.2">'):
+        html = f"<html><head>{tag}{call}</script></head></html>"
+        assert len(find_calls(parse_script_or_html(html, "p.html"), ("gtag",))) == 1, tag
+    for tag in ('<script type="text/plain">', '<script language="vbscript">',
+                '<script type="text/javascript2.0">'):
+        html = f"<html><head>{tag}{call}</script></head></html>"
+        assert find_calls(parse_script_or_html(html, "p.html"), ("gtag",)) == [], tag

@@ -14,9 +14,13 @@ __all__ = ["ScriptFinder"]
 class ScriptFinder(HTMLParser):
     """Collects the (line, column) start and end of each executable ``<script>`` body."""
 
+    #: every type a browser runs (the HTML standard's JavaScript MIME type essence
+    #: match, and modules): a config in a legacy type runs as any other
     _JS_TYPES = frozenset(
-        {"", "text/javascript", "application/javascript", "module", "text/ecmascript",
-         "application/ecmascript", "text/jscript"}
+        {"", "module", "text/javascript", "application/javascript", "text/ecmascript",
+         "application/ecmascript", "application/x-ecmascript", "application/x-javascript",
+         "text/jscript", "text/livescript", "text/x-ecmascript", "text/x-javascript",
+         *(f"text/javascript1.{n}" for n in range(6))}
     )
 
     def __init__(self) -> None:
@@ -29,6 +33,9 @@ class ScriptFinder(HTMLParser):
         if tag != "script":
             return
         kind = next((v or "" for k, v in attrs if k == "type"), "").strip().lower()
+        language = next((v or "" for k, v in attrs if k == "language"), "").strip().lower()
+        if not kind and language:
+            kind = f"text/{language}"  # the standard's reading of a type-less language=
         has_src = any(k == "src" for k, _ in attrs)
         text = self.get_starttag_text() or ""
         line, col = self.getpos()
