@@ -276,12 +276,11 @@ def read_cookieconsent(
     if mode_text is None:
         # Absent or undefined: the default; dynamic: unknown (listed in ``dynamic``).
         mode: BannerMode | None = None if isinstance(config.get("mode"), JsOpaque) else "opt-in"
-    elif mode_text in ("opt-in", "opt-out"):
-        mode = "opt-in" if mode_text == "opt-in" else "opt-out"
     else:
-        raw_mode = config.get("mode")
-        assert raw_mode is not None
-        raise fields.error(raw_mode, "'opt-in' or 'opt-out' for 'mode'")
+        # as the library reads it (setConfig: ``if (mode === 'opt-out')``): any other
+        # text, 'OPT-OUT' or a typo, leaves the default opt-in, and the build must not fail
+        # a banner that runs opt-in
+        mode = "opt-out" if mode_text == "opt-out" else "opt-in"
     revision_set = config.get("revision") is not None
     revision_number, revision_loc = fields.number(config, "revision")
     if revision_number is not None and not isinstance(revision_number, int):
