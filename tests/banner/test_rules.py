@@ -2160,6 +2160,10 @@ def test_consent_lifetime_beyond_the_calendar_expires_never() -> None:
     for days in (last + 1, 1e20, float("inf"), 10**400):
         assert [f.evidence["expires"] for f in _lifetime_findings(days)] == [None]
     assert [f.evidence["expires"] for f in _lifetime_findings(float("nan"))] == [None]
+    # a choice kept for no time: never too long, and -10**400 days is no OverflowError
+    # (a fuzzed native config found it)
+    for days in (0, -1, -1e20, -(10**400)):
+        assert _lifetime_findings(days) == []
 
 
 def test_config_changed_after_its_literal_is_a_not_judged_note() -> None:

@@ -956,6 +956,8 @@ def banner_consent_lifetime(banner: Banner, ctx: Context) -> Iterable[Finding]:
     extra = maximum.hours * 3600 + maximum.minutes * 60 + maximum.seconds
     allowed = _add(start, maximum.years, maximum.months, maximum.total_days + extra // 86_400)
     days = record.lifetime_days
+    if days <= 0:
+        return  # a choice kept for no time (or less): never longer than the maximum
     expires: dt.date | None
     # compared as given (an int may exceed any float: 1e400 days is a number, not an error)
     if (isinstance(days, float) and not math.isfinite(days)) or days > (dt.date.max - start).days:
