@@ -507,7 +507,13 @@ def has_consent_at(recipient: Recipient, subscription: str, at: dt.datetime, *,
     recipient = instance_of(recipient, Recipient, what="recipient")
     at = _utc(_aware(at, "at"))
     subscription, marketing_lists = _as_named(recipient, subscription, marketing_lists)
-    lists = _marked(latest_statuses(recipient.lists), marketing_lists)
+    return _has_consent_at(_marked(latest_statuses(recipient.lists), marketing_lists),
+                           subscription, at, marketing_lists, consent_bases)
+
+
+def _has_consent_at(lists: Sequence[ListStatus], subscription: str, at: dt.datetime,
+                    marketing_lists: Collection[str], consent_bases: Collection[str]) -> bool:
+    # has_consent_at given checked facts: the person's marked latest statuses, ``at`` in UTC
     own = _own(lists, subscription)
     if (own is not None and own.marketing) or subscription in marketing_lists:
         return own is not None and _covers(own, at, consent_bases)
@@ -540,17 +546,17 @@ def may_send_marketing(
     recipient = instance_of(recipient, Recipient, what="recipient",
                             hint="gdpr_policy.Recipient(email=..., lists=(ListStatus(...),))")
     policy = policy_version(policy)
-    at = _aware(at, "at")
+    # compared in UTC (see _utc); the reasons keep the instants as given
+    at = _utc(_aware(at, "at"))
     subscription, marketing_lists = _as_named(recipient, subscription, marketing_lists)
+    # the facts checked and the lists worked out once, for both questions below
+    lists = _marked(latest_statuses(recipient.lists), marketing_lists)
     reasons: list[Reason] = []
     basis: str | None = None
-    # compared in UTC (see _utc); the reasons keep the instants as given
-    at = _utc(at)
-    opt = effective_opt_out(recipient, subscription, marketing_lists=marketing_lists)
+    opt = _effective_opt_out(recipient, lists, subscription, marketing_lists, None)
     if opt is not None and opt.since is not None and at >= _utc(opt.since):
         reasons.append(opt)
-    elif has_consent_at(recipient, subscription, at, marketing_lists=marketing_lists,
-                        consent_bases=consent_bases):
+    elif _has_consent_at(lists, subscription, at, marketing_lists, consent_bases):
         basis = "consent"
     elif recipient.customer_exception and customer_exception_enabled(policy, purpose):
         basis = "existing-customer"
