@@ -22,7 +22,7 @@ from ._duration import Duration
 from ._errors import UsageError
 from ._messages import Location, Message, MessageValue
 from ._national import NATIONAL_LAW, addressed_countries, complaint_authorities
-from ._policy import LAW_PERIODS, NOT_STATED, Policy, PolicyVersion, Purpose
+from ._policy import _HOST, LAW_PERIODS, NOT_STATED, Policy, PolicyVersion, Purpose, _site_key
 from ._refs import LegalRef
 from ._rules import REGISTRY, Context, Finding, Severity, rule
 from ._time import add_months
@@ -300,11 +300,10 @@ def _phone_digits(text: str) -> str:
 
 
 def _web_host(text: str) -> str | None:
-    # "https://www.inmeta.no/kontakt", "inmeta.no/kontakt" and "www.inmeta.no" are one host
-    m = re.match(r"^\s*(?:[a-z][a-z0-9+.-]*://)?([^/\s?#:]+\.[^/\s?#:]+)", text, re.IGNORECASE)
-    if m is None:
-        return None
-    return m.group(1).lower().rstrip(".").removeprefix("www.")
+    # "https://www.inmeta.no/kontakt", "inmeta.no/kontakt" and "www.inmeta.no" are one host,
+    # keyed as sites are (_site_key); a text that is no host name ("the form") is None
+    key = _site_key(text)
+    return key if "." in key and _HOST.fullmatch(key) else None
 
 
 _THIRD_PARTY_ROLES = frozenset({"joint-controller", "independent-controller"})
