@@ -96,7 +96,7 @@ def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Itera
     kinds = {ch.id: ch.kind for ch in v.controller.channels}
     in_banner = {pid for t in v.trackers if t.consent_required for pid in t.purposes}
     for i, p in enumerate(v.purposes):
-        if "consent" not in (p.basis.value, *p.national_basis):
+        if not _rests_on_consent(p):
             continue
         if not p.withdrawal_channels:
             yield _consent_without_withdrawal.finding(
@@ -123,6 +123,11 @@ def _consent_without_withdrawal(subject: PolicyUnderLint, ctx: Context) -> Itera
                 purpose=p.id,
                 channels=list(p.withdrawal_channels),
             )
+
+
+def _rests_on_consent(p: Purpose) -> bool:
+    """Whether a purpose rests on consent, under the GDPR or a national act."""
+    return "consent" in (p.basis.value, *p.national_basis)
 
 
 #: the interfaces a cookie consent is given in, and so may be withdrawn in as easily
@@ -938,14 +943,14 @@ def _consent_below_law(subject: PolicyUnderLint, ctx: Context) -> Iterator[Findi
     """
     v = subject.version
     floor = list(_FLOOR)
-    if any("consent" in (p.basis.value, *p.national_basis) for p in v.purposes) or any(
-            t.consent_required for t in v.trackers):
+    consent_trackers = any(t.consent_required for t in v.trackers)
+    if consent_trackers or any(_rests_on_consent(p) for p in v.purposes):
         floor.append(_WITHDRAWAL_FLOOR)
     kinds = {p.kind for p in v.purposes}
     covers = tuple(item for kind, item in _OPT_OUT_FLOOR.items() if kind in kinds)
     if covers:
         floor.append((("marketing", "opt_out_covers"), covers, "GDPR Art. 21(2)"))
-    if any(t.consent_required for t in v.trackers):
+    if consent_trackers:
         # a site under a cookie rule that refuses browser settings as consent
         for code in sorted({s.jurisdiction for s in v.sites} & set(_BROWSER_FLOOR)):
             since = NATIONAL_LAW[code].browser_consent_refused_since
