@@ -151,25 +151,25 @@ def _site_key(domain: str) -> str:
     """
     text = domain.strip()
     if "/" in text or ":" in text:
-        from urllib.parse import urlsplit
-
-        try:
-            host = urlsplit(text if "//" in text else f"//{text}").hostname
-        except ValueError:  # an IPv6 bracket that never closes: no host to take
-            host = None
-        text = host or text
+        text = _url_host(text) or text
     return text.lower().removesuffix(".").removeprefix("www.")
+
+
+def _url_host(text: str) -> str | None:
+    """The host of an address (``https://www.inmeta.se/kontakt``, ``inmeta.se/kontakt``)."""
+    from urllib.parse import urlsplit  # only for addresses, which are rare
+
+    text = text.strip()
+    try:
+        return urlsplit(text if "//" in text else f"//{text}").hostname
+    except ValueError:  # '[' opens an IPv6 address that never closes: no host to take
+        return None
 
 
 def _host(value: str) -> str:
     if _HOST.fullmatch(value):
         return value
-    from urllib.parse import urlsplit  # only for this error's hint
-
-    try:
-        host = urlsplit(value.strip() if "//" in value else f"//{value.strip()}").hostname
-    except ValueError:  # '[' opens an IPv6 address that never closes
-        host = None
+    host = _url_host(value)  # for this error's hint
     hint = f" (write {host})" if host and _HOST.fullmatch(host) else ""
     raise ValueError(
         f"expected a host name such as inmeta.no (no scheme, path, port or spaces), "
