@@ -12,13 +12,14 @@ step that runs one command pays only for that command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import errno
 import gc
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from ._args import in_every_zone
@@ -587,11 +588,8 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
         # (without it nothing is made): a missing directory is then open()'s one-line error,
         # before XlsxWriter makes its temporary files
         require_xlsxwriter()
-        try:
-            with open(output, "wb") as fh:
-                reports.write_xlsx(report, fh, args.lang)
-        except OSError as exc:
-            raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+        with _writing(output, "wb") as fh:
+            reports.write_xlsx(report, fh, args.lang)
         return
     elif fmt == "junit":
         # a test fails where the exit code does: findings below --fail-on pass
@@ -599,19 +597,15 @@ def _write_report(report: Any, args: argparse.Namespace, out: TextIO) -> None:
     else:
         chunks = [reports.render(report, fmt, args.lang)]
     if output:
-        try:
-            with open(
-                output,
-                "w",
-                encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                newline="",
-                # a file name that is not UTF-8 reaches the report surrogate-escaped
-                # (os.fsdecode); it is written as \udcff, as JSON writes it
-                errors="backslashreplace",
-            ) as fh:
-                fh.writelines(chunks)
-        except OSError as exc:
-            raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+        with _writing(
+            output,
+            encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+            newline="",
+            # a file name that is not UTF-8 reaches the report surrogate-escaped
+            # (os.fsdecode); it is written as \udcff, as JSON writes it
+            errors="backslashreplace",
+        ) as fh:
+            fh.writelines(chunks)
         if fmt == "csv":
             _write_beside(report, args, rejected_csv_path(output), reports.iter_rejected_csv)
             _write_beside(report, args, inputs_csv_path(output), reports.iter_inputs_csv)
@@ -651,9 +645,16 @@ def _write_beside(
 ) -> None:
     """Write one of the CSV's further tables to ``path``, always (with its header), so that
     a script finds it."""
+    with _writing(path, encoding="utf-8-sig", newline="", errors="backslashreplace") as fh:
+        fh.writelines(table(report, args.lang, delimiter=args.delimiter))
+
+
+@contextlib.contextmanager
+def _writing(path: str, mode: str = "w", **kw: Any) -> Iterator[Any]:
+    """``path`` opened for ``--output``; a failure to open or write it is one usage line."""
     try:
-        with open(path, "w", encoding="utf-8-sig", newline="", errors="backslashreplace") as fh:
-            fh.writelines(table(report, args.lang, delimiter=args.delimiter))
+        with open(path, mode, **kw) as fh:
+            yield fh
     except OSError as exc:
         raise UsageError(f"--output: cannot write {path}: {exc.strerror or exc}") from exc
 
@@ -694,11 +695,8 @@ def _cmd_init(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if os.path.exists(args.output) and not args.force:
         raise UsageError(f"--output: {args.output} exists; give --force to overwrite it")
-    try:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
+    with _writing(args.output, encoding="utf-8") as fh:
+        fh.write(text)
     return EXIT_OK
 
 
