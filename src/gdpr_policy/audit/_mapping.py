@@ -286,7 +286,7 @@ class PortalMapping(BaseModel):
         """The ISO code of a contact's country value, ``None`` when empty or unknown."""
         if not value:
             return None
-        return self.country_codes.get(" ".join(value.split()).casefold())
+        return self.country_codes.get(_fold_country(value))
 
     def is_marketing_subscription(self, sub_id: str, name: str | None) -> bool:
         """Whether a subscription type (by id or name) is a marketing type."""
