@@ -58,8 +58,13 @@ UTC = dt.UTC
 
 
 def canonical_instant(t: dt.datetime) -> str:
-    """An instant as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC: its text order is time order."""
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """An instant as ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` in UTC: its text order is time order.
+
+    One without a zone is UTC (a warehouse's timestamp column). ``isoformat``, not
+    ``strftime``: it writes the year with four digits, as the readers read it.
+    """
+    utc = t.astimezone(UTC) if t.tzinfo is not None else t
+    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:

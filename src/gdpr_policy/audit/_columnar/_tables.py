@@ -51,7 +51,7 @@ from ..._errors import RecordError, UsageError
 from ..._messages import Location
 from ...report._model import InputStats, Rejection, Report
 from .._inputs import SnapshotInput
-from .._logs import SEND_KEYS, KeyHint, _send_obj, key_hints
+from .._logs import SEND_KEYS, KeyHint, _send_obj, canonical_instant, key_hints
 from .._mapping import LABEL_ALIASES
 from .._model import PURPOSES
 from .._values import norm_email
@@ -106,13 +106,6 @@ _INFINITE = {64: {2**63 - 1: "infinity", -(2**63 - 1): "-infinity"},
              32: {2**31 - 1: "infinity", -(2**31 - 1): "-infinity"}}
 
 
-def _iso(v: dt.datetime) -> str:
-    """An instant as ISO 8601 UTC text with microseconds (a timestamp without a zone is UTC)."""
-    utc = v.astimezone(UTC) if v.tzinfo is not None else v
-    # isoformat, not strftime: it writes the year with four digits, as the readers read it
-    return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
 def _text(v: Any) -> str:
     """A cell as the CSV export would write it; a timestamp as UTC text, whether zoned or naive."""
     if v is None:
@@ -120,7 +113,7 @@ def _text(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dt.datetime):
-        return _iso(v)
+        return canonical_instant(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, str) and "\r" in v:
@@ -136,7 +129,7 @@ def _plain(v: Any) -> Any:
     if isinstance(v, list | tuple):
         return [_plain(x) for x in v]
     if isinstance(v, dt.datetime):
-        return _iso(v)
+        return canonical_instant(v)
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, Decimal):
@@ -595,7 +588,7 @@ class TableFold(ColumnarFold):
                     self._reject(t, where, reason)
                 continue
             for k, v in (("sid", s.send_id), ("rid", s.record_id),
-                         ("at", _iso(s.sent_at)), ("cid", s.campaign_id),
+                         ("at", canonical_instant(s.sent_at)), ("cid", s.campaign_id),
                          ("purpose", s.purpose), ("sub", s.subscription_id),
                          ("status", s.status), ("email", norm_email(s.email))):
                 cols[k].append(v)
