@@ -1043,6 +1043,17 @@ def _walk(root: Node) -> Iterator[Node]:
                 return
 
 
+def _global(name: str) -> str:
+    """A name as the page's globals know it: ``window.gtag`` and ``globalThis.gtag`` are ``gtag``."""
+    return name.removeprefix("window.").removeprefix("globalThis.")
+
+
+def _written_name(doc: JsDocument, node: Node) -> str:
+    """A node's text as a name, spaces dropped and the global object's prefix too
+    (``window. klaroConfig ['a']`` is ``klaroConfig['a']``)."""
+    return _global("".join(doc.text_of(node).split()))
+
+
 def _dotted(doc: JsDocument, node: Node) -> str | None:
     """``a.b.c`` for identifier/member chains (``a['b']`` too), else ``None``."""
     parts: list[str] = []
@@ -1092,7 +1103,7 @@ def find_calls(docs: Sequence[JsDocument], callees: Sequence[str]) -> list[JsCal
             name = _dotted(doc, fn)
             if name is None:
                 continue
-            short = name.removeprefix("window.").removeprefix("globalThis.")
+            short = _global(name)
             if short not in wanted:
                 continue
             values: list[JsValue] = []
@@ -1164,7 +1175,7 @@ def _runs_on_load(doc: JsDocument, fn: Node) -> bool:
     callee = call.child_by_field_name("function")
     if callee is None:
         return False
-    name = "".join(doc.text_of(callee).split()).removeprefix("window.")
+    name = _written_name(doc, callee)
     if name in _ON_LOAD_CALLEES or name.endswith(").ready"):
         return True
     if name.endswith("addEventListener"):
@@ -1227,7 +1238,7 @@ def find_assignments(docs: Sequence[JsDocument], names: Sequence[str]) -> list[J
             name = _dotted(doc, target)
             if name is None:
                 continue
-            short = name.removeprefix("window.").removeprefix("globalThis.")
+            short = _global(name)
             if short in wanted:
                 found.append(JsCall(short, (doc.value(value, ""),), doc.location(node, None)))
     return found
@@ -1262,8 +1273,7 @@ def find_member_assignments(
                 continue
             if target is None:
                 continue
-            text = "".join(doc.text_of(target).split())
-            text = text.removeprefix("window.").removeprefix("globalThis.")
+            text = _written_name(doc, target)
             root = re.match(r"[A-Za-z_$][\w$]*", text)
             if root is not None and root.group(0) in wanted and (whole or len(text) > root.end()):
                 found.append((text, doc.location(target, None)))
@@ -1292,8 +1302,7 @@ def _mutated_by_call(doc: JsDocument, node: Node) -> Node | None:
         return None
     if doc.text_of(prop) in _MUTATING_METHODS:
         return obj
-    name = "".join(doc.text_of(fn).split()).removeprefix("window.").removeprefix("globalThis.")
-    if name not in _MUTATING_FUNCTIONS:
+    if _written_name(doc, fn) not in _MUTATING_FUNCTIONS:
         return None
     args = node.child_by_field_name("arguments")
     if args is None:
