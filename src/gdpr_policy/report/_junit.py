@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import get_args
 
-from .._errors import UsageError
-from .._rules import Finding, Severity
+from .._rules import Finding
 from ._common import check_lang, message_text, report_text, visible, xml_safe
-from ._model import FailOn, InputStats, Report, finding_file
+from ._model import FailOn, InputStats, Report, failing, finding_file
 
 __all__ = ["render_junit"]
 
@@ -92,9 +90,7 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
     does), as :func:`~gdpr_policy.report.exit_code` gives 1.
     """
     check_lang(lang)
-    if fail_on not in get_args(FailOn):
-        raise UsageError(f"fail-on must be one of error, warning, never, got {fail_on!r}")
-    threshold = None if fail_on == "never" else Severity(fail_on).rank
+    fails = failing(fail_on)
     rules = sorted(
         set(report.rules if rule_ids is None else rule_ids) | {f.rule for f in report.findings}
     )
@@ -124,24 +120,23 @@ def render_junit(report: Report, lang: str = "en", rule_ids: Sequence[str] | Non
             if not fired:
                 cases.append(head + "/>")
                 continue
-            failing: list[Finding] = []
-            passing: list[Finding] = []
+            failed: list[Finding] = []
+            passed: list[Finding] = []
             for f in fired:
-                fails = threshold is not None and f.severity.rank >= threshold
-                (failing if fails else passing).append(f)
+                (failed if fails(f) else passed).append(f)
             cases.append(head + ">")
-            if failing:
+            if failed:
                 failures += 1
-                worst = max((f.severity for f in failing), key=lambda s: s.rank)
-                message = report_text("report.junit-failure", lang, count=len(failing),
+                worst = max((f.severity for f in failed), key=lambda s: s.rank)
+                message = report_text("report.junit-failure", lang, count=len(failed),
                                       rule=rule_id)
-                body = "\n".join(_finding_line(f, lang) for f in failing)
+                body = "\n".join(_finding_line(f, lang) for f in failed)
                 cases.append(
                     f'      <failure type="{worst.value}" message="{_attr(message)}">'
                     f"{_text(body)}</failure>"
                 )
-            if passing:
-                body = "\n".join(_finding_line(f, lang) for f in passing)
+            if passed:
+                body = "\n".join(_finding_line(f, lang) for f in passed)
                 cases.append(f"      <system-out>{_text(body)}</system-out>")
             cases.append("    </testcase>")
         errors = 0

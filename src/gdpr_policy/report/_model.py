@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import (
@@ -360,16 +360,24 @@ def finding_file(finding: Finding) -> str:
     return finding.location.file
 
 
-def exit_code(report: Report, fail_on: FailOn = "error") -> int:
-    """0 when no finding reaches ``fail_on``, 1 when one does; ``never`` always gives 0."""
+def failing(fail_on: FailOn) -> Callable[[Finding], bool]:
+    """Whether a finding reaches ``fail_on`` (``never``: none does); a bad value is refused.
+
+    The one reading of ``--fail-on``: the exit code and JUnit's failed test cases
+    agree because both ask it.
+    """
     if fail_on not in get_args(FailOn):
         raise UsageError(f"fail-on must be one of error, warning, never, got {fail_on!r}")
     if fail_on == "never":
-        return EXIT_CLEAN
+        return lambda f: False
     threshold = Severity(fail_on).rank
-    if any(f.severity.rank >= threshold for f in report.findings):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    return lambda f: f.severity.rank >= threshold
+
+
+def exit_code(report: Report, fail_on: FailOn = "error") -> int:
+    """0 when no finding reaches ``fail_on``, 1 when one does; ``never`` always gives 0."""
+    fails = failing(fail_on)
+    return EXIT_FINDINGS if any(map(fails, report.findings)) else EXIT_CLEAN
 
 
 def audit_exit_code(report: Report, fail_on: FailOn = "error") -> int:
